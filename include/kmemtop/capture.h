@@ -1,0 +1,25 @@
+/*
+ * capture.h - write the files the sampler reads into a tree that --root
+ * can show later.
+ *
+ * While a capture directory is set, every successful km_read_* copies the
+ * bytes it read to DIR/<path>, and directory listings made through
+ * km_read_dir recreate their entries (symlinks as symlinks). km_capture_meta
+ * writes DIR/kmemtop-capture with the capture time and page size.
+ * Functions return 0 or a negative errno.
+ */
+#ifndef KMEMTOP_CAPTURE_H
+#define KMEMTOP_CAPTURE_H
+
+#include <stddef.h>
+
+int km_capture_begin(const char *dir);
+void km_capture_end(void);
+/* Copies path (as read by the caller) into the capture tree; no-op when none. */
+void km_capture_put(const char *path, const char *data, size_t len);
+void km_capture_symlink(const char *path, const char *target);
+int km_capture_meta(const char *dir, double wall, long page_size, const char *kernel);
+/* Copies a whole file, for sources read by libproc2 (meminfo, slabinfo). */
+void km_capture_copy(const char *path);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * meminfo.h - /proc/meminfo through libproc2's meminfo API.
+ *
+ * All sizes in bytes; KM_NA for a field this kernel does not print
+ * (Percpu before 4.16, KReclaimable before 4.20, ...). VmallocUsed is 0 on
+ * 4.4-5.2 kernels, which means "not counted": `vmalloc_used_valid` says
+ * whether the number can be believed.
+ * km_meminfo_read returns 0 or a negative errno (-ENOENT: no meminfo).
+ */
+#ifndef KMEMTOP_MEMINFO_H
+#define KMEMTOP_MEMINFO_H
+
+#include "kmemtop/util.h"
+
+struct km_meminfo {
+    int64_t mem_total, mem_free, mem_available, buffers, cached;
+    int64_t slab, sreclaimable, sunreclaim, kreclaimable;
+    int64_t vmalloc_total, vmalloc_used, kernel_stack, page_tables, sec_page_tables;
+    int64_t percpu, shadow_call_stack;
+    bool vmalloc_used_valid;
+};
+
+struct km_mem_ctx;
+
+int km_mem_ctx_new(struct km_mem_ctx **ctx);
+void km_mem_ctx_free(struct km_mem_ctx **ctx);
+int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out);
+/* Pure: does the meminfo text print this key? (libproc2 cannot tell 0 from absent) */
+bool km_meminfo_has_key(const char *buf, size_t len, const char *key);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * modules.h - /proc/modules (pure parser) and /sys/module/<m>/ (reader).
+ *
+ * /proc/modules: "<name> <size> <refcnt> <deps>, <state> 0x<addr> [(taint)]".
+ * refcnt/deps are "-" without MODULE_UNLOAD (refcnt KM_NA, no deps). The
+ * address is zero when the reader may not see it. km_modules_read_sysfs adds
+ * what /sys/module/<m>/ holds (coresize, initsize, initstate, taint,
+ * holders/, sections/); any file may be absent (2.6 has none of the sizes)
+ * or denied (sections/ needs root), which leaves fields KM_NA/empty.
+ * *out owns its memory (km_modules_free).
+ */
+#ifndef KMEMTOP_MODULES_H
+#define KMEMTOP_MODULES_H
+
+#include "kmemtop/util.h"
+
+#define KM_MOD_NAME 64
+
+struct km_section {
+    char name[40];
+    uint64_t addr;
+};
+
+struct km_module {
+    char name[KM_MOD_NAME];
+    int64_t size;   /* bytes, as lsmod prints it */
+    int64_t refcnt; /* KM_NA with "-" */
+    int ndeps;
+    char **deps; /* "used by" names, without "[permanent]" */
+    bool permanent;
+    char state[12]; /* Live, Loading, Unloading */
+    uint64_t addr;  /* base as printed; 0 when hidden */
+    char taint[16]; /* letters from "(...)" in /proc/modules, "" if none */
+    /* sysfs */
+    int64_t coresize, initsize; /* bytes, KM_NA when absent */
+    char initstate[12];         /* "" when absent */
+    int nsections;
+    struct km_section *sections; /* readable only by root; addr 0 when hidden */
+};
+
+struct km_modules {
+    size_t n;
+    struct km_module *mods; /* in /proc/modules order */
+};
+
+int km_parse_modules(const char *buf, size_t len, struct km_modules *out, struct km_perr *err);
+/* Reads /sys/module/<m>/ for every module; never fails, fills what it can. */
+void km_modules_read_sysfs(struct km_modules *m, bool sections);
+void km_modules_free(struct km_modules *m);
+struct km_module *km_modules_find(const struct km_modules *m, const char *name);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * nodes.h - NUMA node files under /sys/devices/system/node.
+ *
+ * Pure parsers for each file's text (node meminfo, numastat, distance) and
+ * the node record the sampler fills from them. Node ids can be sparse
+ * (0, 8, 250); KM_MAX_NODES bounds the id. Absent values are KM_NA.
+ * Returns 0 or -EINVAL with err set.
+ */
+#ifndef KMEMTOP_NODES_H
+#define KMEMTOP_NODES_H
+
+#include "kmemtop/zoneinfo.h"
+
+#define KM_MAX_NODES 1024
+#define KM_NODE_WORDS (KM_MAX_NODES / 64)
+
+struct km_node {
+    int node;
+    bool has_cpu, has_memory; /* from has_cpu/has_memory; true when unknown */
+    bool sysfs;               /* found in sysfs (else only named by zoneinfo/buddyinfo) */
+    char cpulist[128];        /* as the kernel printed it, "" if none or unknown */
+    int ncpus;                /* CPUs in cpulist, -1 if unknown */
+    /* node meminfo, bytes (the file says kB); KM_NA when absent */
+    int64_t mem_total, mem_free, mem_used, file_pages, slab, sreclaimable, sunreclaim;
+    int64_t kernel_stack, page_tables;
+    /* numastat, events; KM_NA when absent */
+    int64_t numa_hit, numa_miss, numa_foreign, interleave_hit, local_node, other_node;
+    int ndistance;
+    int distance[64]; /* SLIT row: one column per online node, in id order */
+    /* per-second rates against the previous sample; NAN on the first */
+    double rate_numa_hit, rate_numa_miss, rate_numa_foreign, rate_interleave_hit;
+    double rate_local_node, rate_other_node;
+};
+
+struct km_nodes {
+    size_t n;
+    struct km_node *nodes; /* sorted by node id */
+    bool have_sysfs;
+    uint64_t online[KM_NODE_WORDS], possible[KM_NODE_WORDS];
+    uint64_t has_cpu[KM_NODE_WORDS], has_memory[KM_NODE_WORDS];
+};
+
+/* "Node 0 MemTotal:  123 kB" lines into n's meminfo fields (bytes). */
+int km_parse_node_meminfo(const char *buf, size_t len, struct km_node *n, struct km_perr *err);
+/* "numa_hit 123" lines into n's numastat fields. */
+int km_parse_numastat(const char *buf, size_t len, struct km_node *n, struct km_perr *err);
+/* "10 21" into n->distance. */
+int km_parse_distance(const char *buf, size_t len, struct km_node *n, struct km_perr *err);
+void km_node_init(struct km_node *n, int id);
+void km_nodes_free(struct km_nodes *ns);
+/* The record for id, or NULL. */
+struct km_node *km_nodes_find(struct km_nodes *ns, int id);
+/* The record for id, added in id order when absent. */
+struct km_node *km_nodes_get(struct km_nodes *ns, int id);
+
+#endif

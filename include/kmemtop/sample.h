@@ -1,0 +1,72 @@
+/*
+ * sample.h - one immutable snapshot of every source a tick read.
+ *
+ * The sampler owns samples; renderers and view models only read them.
+ * Every source carries a status: skipped (not asked for this tick), ok,
+ * missing (file absent: kernel built without the feature), denied (needs
+ * root) or error (file, line and what was wrong in `reason`). A failed
+ * source leaves its records empty; the others are unaffected.
+ */
+#ifndef KMEMTOP_SAMPLE_H
+#define KMEMTOP_SAMPLE_H
+
+#include "kmemtop/buddyinfo.h"
+#include "kmemtop/meminfo.h"
+#include "kmemtop/modules.h"
+#include "kmemtop/nodes.h"
+#include "kmemtop/pagetypeinfo.h"
+#include "kmemtop/slabinfo.h"
+#include "kmemtop/vmallocinfo.h"
+#include "kmemtop/zoneinfo.h"
+
+enum km_src {
+    KM_SRC_MEMINFO,
+    KM_SRC_MODULES,
+    KM_SRC_VMALLOCINFO,
+    KM_SRC_ZONEINFO,
+    KM_SRC_BUDDYINFO,
+    KM_SRC_PAGETYPEINFO,
+    KM_SRC_NODES,
+    KM_SRC_SLABINFO,
+    KM_SRC_COUNT
+};
+#define KM_SRC_BIT(s) (1u << (s))
+
+enum km_status { KM_ST_SKIPPED = 0, KM_ST_OK, KM_ST_MISSING, KM_ST_DENIED, KM_ST_ERROR };
+
+struct km_source {
+    enum km_status status;
+    char reason[256]; /* why, in words a user understands; "" when ok */
+    double cost;      /* seconds spent reading and parsing */
+    size_t bytes;     /* bytes read */
+};
+
+enum km_pagesize_src { KM_PS_HOST, KM_PS_RECORDED, KM_PS_INFERRED };
+
+struct km_sample {
+    double wall;  /* seconds since the epoch: now, or when the tree was captured */
+    double mono;  /* seconds, for rates: monotonic live, capture time for trees */
+    double dt;    /* seconds since the previous sample, 0 on the first */
+    unsigned seq; /* 0 for the first sample */
+    char kernel[128];
+    char root[256]; /* the captured tree shown, "" for the live system */
+    long page_size; /* bytes, the sampled kernel's */
+    enum km_pagesize_src page_size_src;
+    double uptime; /* seconds, -1 unknown */
+    struct km_source src[KM_SRC_COUNT];
+    struct km_meminfo mem;
+    struct km_modules mods;
+    struct km_vmallocinfo vm;
+    struct km_zoneinfo zi;
+    struct km_buddyinfo bi;
+    struct km_pagetypeinfo pti;
+    struct km_nodes nodes;
+    struct km_slabs slabs;
+};
+
+const char *km_src_name(enum km_src s);    /* "meminfo", "modules", ... */
+const char *km_src_path(enum km_src s);    /* "/proc/meminfo", ... */
+const char *km_status_name(enum km_status st); /* "ok", "missing", ... */
+void km_sample_free(struct km_sample *s);
+
+#endif

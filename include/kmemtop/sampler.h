@@ -1,0 +1,32 @@
+/*
+ * sampler.h - builds one km_sample per tick from the sources asked for.
+ *
+ * Keeps the previous sample so deltas and per-second rates (slab growth,
+ * numastat rates, buddy free blocks per order) are computed once, here.
+ * Reads only the sources in the mask: the expensive files (vmallocinfo,
+ * pagetypeinfo) only when a visible view needs them. With --root, call
+ * km_root_* first: the sampler always reads /proc and /sys.
+ * Functions return 0 or a negative errno; none prints or exits.
+ */
+#ifndef KMEMTOP_SAMPLER_H
+#define KMEMTOP_SAMPLER_H
+
+#include "kmemtop/sample.h"
+
+struct km_sampler;
+
+struct km_sampler_opts {
+    long page_size;  /* > 0: the tree's recorded page size */
+    double wall;     /* > 0: the tree's capture time (seconds since epoch) */
+    const char *root; /* shown in the sample, may be NULL */
+};
+
+struct km_sampler *km_sampler_new(void);
+void km_sampler_free(struct km_sampler *s);
+/* Called when --root switches to another tree of a series (libproc2 reopens). */
+void km_sampler_reset_files(struct km_sampler *s);
+int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_sampler_opts *o);
+const struct km_sample *km_sampler_cur(const struct km_sampler *s);
+const struct km_sample *km_sampler_prev(const struct km_sampler *s);
+
+#endif

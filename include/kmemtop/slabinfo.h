@@ -1,0 +1,49 @@
+/*
+ * slabinfo.h - slab caches from /proc/slabinfo through libproc2, plus what
+ * /sys/kernel/slab/<cache>/ adds where it is readable (root, SLUB).
+ *
+ * km_slabs_read opens /proc/slabinfo through procps_slabinfo_*; a cache
+ * name that appears twice is two rows, told apart by `ordinal` (0, 1, ...).
+ * Returns 0, -ENOENT (no slabinfo: SLOB or !SLUB_DEBUG), -EACCES (needs
+ * root) or another negative errno with a message in err. *out owns its
+ * memory (km_slabs_free). Sizes in bytes, counts in objects/slabs/pages.
+ */
+#ifndef KMEMTOP_SLABINFO_H
+#define KMEMTOP_SLABINFO_H
+
+#include "kmemtop/util.h"
+
+#define KM_SLAB_NAME 64
+
+struct km_slab {
+    char name[KM_SLAB_NAME];
+    int ordinal; /* 0 for the first line with this name, 1 for the next... */
+    int64_t active_objs, num_objs;
+    int64_t obj_size; /* bytes per object, metadata included */
+    int64_t objs_per_slab, pages_per_slab;
+    int64_t active_slabs, num_slabs;
+    int64_t footprint; /* num_slabs * pages_per_slab * page size, bytes */
+    double growth;     /* footprint change, bytes/s; NAN on the first sample */
+    /* from /sys/kernel/slab/<name>/, when readable */
+    int reclaimable; /* 1/0, -1 unknown */
+    int naliases;    /* -1 unknown */
+    char **aliases;  /* names merged into this cache (symlinks), may be NULL */
+};
+
+struct km_slabs {
+    size_t n;
+    struct km_slab *slabs; /* in /proc/slabinfo order */
+};
+
+struct km_slab_ctx; /* a libproc2 slabinfo context */
+
+int km_slab_ctx_new(struct km_slab_ctx **ctx);
+void km_slab_ctx_free(struct km_slab_ctx **ctx);
+/* page_size scales footprint (the captured kernel's, not the host's). */
+int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
+                  struct km_perr *err);
+/* Adds reclaimable/aliases from /sys/kernel/slab; silent where unreadable. */
+void km_slabs_read_sysfs(struct km_slabs *s);
+void km_slabs_free(struct km_slabs *s);
+
+#endif

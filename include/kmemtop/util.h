@@ -1,0 +1,94 @@
+/*
+ * util.h - allocation, growable buffers, line scanning and parse errors.
+ *
+ * Shared by every core module. The x* allocators never return NULL: on
+ * failure they print one message to stderr and abort (DESIGN.md: allocation
+ * failure aborts through one xmalloc family). Everything else returns 0 or a
+ * negative errno. Absent numeric fields are KM_NA, never 0.
+ */
+#ifndef KMEMTOP_UTIL_H
+#define KMEMTOP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A numeric field the kernel did not print. Never shown as 0. */
+#define KM_NA INT64_MIN
+#define KM_IS_NA(v) ((v) == KM_NA)
+
+#define KM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows *p (holding *cap elements of size sz) to at least need elements. */
+void xgrow(void **p, size_t *cap, size_t need, size_t sz);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable byte buffer; data is always NUL-terminated after len bytes. */
+struct km_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+void km_buf_free(struct km_buf *b);
+
+/*
+ * Where a parser failed: 1-based line number in its input and what was
+ * wrong. The caller (who knows the path) adds the file name.
+ */
+struct km_perr {
+    int line;
+    char msg[160];
+};
+/* Fills err (may be NULL) and returns -EINVAL. */
+int km_perr_set(struct km_perr *err, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Line iteration over a buffer that need not end with '\n' or NUL.
+ * Returns false at the end. The line and its length exclude the newline; lineno counts
+ * from 1.
+ */
+struct km_lines {
+    const char *p, *end;
+    int lineno;
+};
+void km_lines_init(struct km_lines *it, const char *buf, size_t len);
+bool km_lines_next(struct km_lines *it, const char **line, size_t *len);
+
+/*
+ * Whitespace tokenizer over one line (not NUL-terminated). Returns false
+ * when no token is left.
+ */
+struct km_tok {
+    const char *p, *end;
+};
+void km_tok_init(struct km_tok *t, const char *line, size_t len);
+bool km_tok_next(struct km_tok *t, const char **tok, size_t *len);
+
+/* Strict decimal parse of [s, s+len): 0 or -EINVAL / -ERANGE. */
+int km_parse_u64(const char *s, size_t len, uint64_t *out);
+int km_parse_i64(const char *s, size_t len, int64_t *out);
+/* Hex with optional 0x prefix. */
+int km_parse_hex(const char *s, size_t len, uint64_t *out);
+/* True when tok equals the NUL-terminated word. */
+bool km_tok_eq(const char *tok, size_t len, const char *word);
+/* Copies at most dstsz-1 bytes and NUL-terminates. */
+void km_copy(char *dst, size_t dstsz, const char *src, size_t len);
+
+/*
+ * Parses a kernel node or CPU list ("0-3,8,10-11", possibly empty, possibly
+ * followed by "\n" and a NUL as some 5.15 sysfs files are). Sets bits in
+ * mask (nbits wide, caller-zeroed) and returns the number of ids, or a
+ * negative errno (-ERANGE when an id does not fit).
+ */
+int km_parse_idlist(const char *s, size_t len, uint64_t *mask, int nbits);
+bool km_mask_test(const uint64_t *mask, int bit);
+
+/* Monotonic clock in seconds. */
+double km_now(void);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * vmallocinfo.h - parser for /proc/vmallocinfo (root only).
+ *
+ * One record per line, in file order (address order up to 6.8; per-node
+ * runs from 6.9). Addresses are kept as printed: real, hashed (4.15+ with
+ * kptr_restrict=0) or zero (restricted); `addr_kind` says which the file
+ * looks like. `size` includes the guard page. `pages` is KM_NA for lines
+ * without "pages=" (vm_map_ram, unpurged, ioremap, percpu areas), which
+ * hold no vmalloc'd memory. Strings point into `text`, owned by the
+ * record set. Pure; *out owns its memory (km_vmallocinfo_free).
+ */
+#ifndef KMEMTOP_VMALLOCINFO_H
+#define KMEMTOP_VMALLOCINFO_H
+
+#include "kmemtop/util.h"
+
+enum km_vm_flag {
+    KM_VM_IOREMAP = 1u << 0,
+    KM_VM_SPARSE = 1u << 1,
+    KM_VM_VMALLOC = 1u << 2,
+    KM_VM_VMAP = 1u << 3,
+    KM_VM_USER = 1u << 4,
+    KM_VM_DMA_COHERENT = 1u << 5,
+    KM_VM_VPAGES = 1u << 6,
+    KM_VM_MAP_RAM = 1u << 7,  /* "vm_map_ram" line */
+    KM_VM_UNPURGED = 1u << 8, /* "unpurged vm_area" line */
+};
+
+enum km_addr_kind { KM_ADDR_REAL, KM_ADDR_HASHED, KM_ADDR_ZERO };
+
+#define KM_VM_MAX_NUMA 8
+
+struct km_vmarea {
+    uint64_t start, end; /* as printed */
+    int64_t size;        /* bytes, guard page included */
+    int64_t pages;       /* pages= value, KM_NA when absent */
+    uint32_t flags;      /* enum km_vm_flag */
+    const char *caller;  /* full caller text ("sym+0x1/0x2", "0x..."), NULL if none */
+    int caller_symlen;   /* length of the symbol part (before '+'), 0 if none */
+    const char *module;  /* the "[mod]" suffix without brackets, NULL if none */
+    int nnuma;
+    struct {
+        int node;
+        int64_t pages;
+    } numa[KM_VM_MAX_NUMA]; /* N<nid>=<pages>, first KM_VM_MAX_NUMA */
+    int lineno;
+};
+
+struct km_vmallocinfo {
+    size_t n;
+    struct km_vmarea *areas;
+    enum km_addr_kind addr_kind;
+    char *text; /* owned storage for caller/module strings */
+};
+
+int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
+                         struct km_perr *err);
+void km_vmallocinfo_free(struct km_vmallocinfo *v);
+/* Sum of pages= over lines flagged vmalloc (what VmallocUsed counts from 5.3). */
+int64_t km_vmallocinfo_vmalloc_pages(const struct km_vmallocinfo *v);
+
+#endif

@@ -1,0 +1,2 @@
+/* buddyinfo.c - STUB, being written. See include/kmemtop/buddyinfo.h. */
+#include "kmemtop/buddyinfo.h"

@@ -1,0 +1,2 @@
+/* modules.c - STUB, being written. See include/kmemtop/modules.h. */
+#include "kmemtop/modules.h"

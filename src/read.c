@@ -1,0 +1,174 @@
+/* read.c - path to bytes, in as few read() calls as possible. See read.h. */
+#include "kmemtop/read.h"
+#include "kmemtop/capture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KM_READ_MIN (64 * 1024)
+
+bool km_err_missing(int err)
+{
+    return err == -ENOENT || err == -ENOTDIR || err == -ENODEV || err == -ENXIO;
+}
+
+bool km_err_denied(int err)
+{
+    return err == -EACCES || err == -EPERM;
+}
+
+/*
+ * Read from offset 0 until EOF. When a read fills the buffer the file may
+ * be larger than it: grow and start again from 0, so that the text comes
+ * from as few kernel passes as possible (vmallocinfo drops lines between
+ * two reads on 6.1).
+ */
+static int read_fd(int fd, struct km_buf *b)
+{
+    if (b->cap < KM_READ_MIN) {
+        b->data = xrealloc(b->data, KM_READ_MIN);
+        b->cap = KM_READ_MIN;
+    }
+    for (;;) {
+        size_t len = 0;
+        bool full = false;
+        for (;;) {
+            ssize_t r = pread(fd, b->data + len, b->cap - 1 - len, (off_t)len);
+            if (r < 0) {
+                if (errno == EINTR)
+                    continue;
+                return -errno;
+            }
+            if (r == 0)
+                break;
+            len += (size_t)r;
+            if (len == b->cap - 1) {
+                full = true;
+                break;
+            }
+        }
+        if (!full) {
+            b->len = len;
+            b->data[len] = '\0';
+            return 0;
+        }
+        if (b->cap >= ((size_t)1 << 31))
+            return -EFBIG;
+        b->cap *= 2;
+        b->data = xrealloc(b->data, b->cap);
+    }
+}
+
+int km_read_file(const char *path, struct km_buf *b)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = read_fd(fd, b);
+    close(fd);
+    if (rc == 0)
+        km_capture_put(path, b->data, b->len);
+    return rc;
+}
+
+int km_read_filef(struct km_buf *b, const char *fmt, ...)
+{
+    char path[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(path, sizeof(path), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(path))
+        return -ENAMETOOLONG;
+    return km_read_file(path, b);
+}
+
+int km_read_line(const char *path, char *dst, size_t dstsz)
+{
+    char tmp[4096];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    ssize_t r;
+    do
+        r = read(fd, tmp, sizeof(tmp) - 1);
+    while (r < 0 && errno == EINTR);
+    int err = r < 0 ? -errno : 0;
+    close(fd);
+    if (err)
+        return err;
+    km_capture_put(path, tmp, (size_t)r);
+    size_t n = (size_t)r;
+    while (n > 0 && (tmp[n - 1] == '\n' || tmp[n - 1] == '\0'))
+        n--;
+    km_copy(dst, dstsz, tmp, n);
+    return 0;
+}
+
+int km_read_i64(const char *path, int64_t *out)
+{
+    char v[64];
+    int rc = km_read_line(path, v, sizeof(v));
+    if (rc)
+        return rc;
+    size_t n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    return km_parse_i64(v, n, out);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int km_read_dir(const char *path, char ***names, char ***targets)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return -errno;
+    size_t n = 0, cap = 0;
+    char **v = NULL;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+        v[n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_str);
+    if (targets) {
+        char **t = xcalloc(n ? n : 1, sizeof(*t));
+        for (size_t i = 0; i < n; i++) {
+            char p[4096], buf[4096];
+            snprintf(p, sizeof(p), "%s/%s", path, v[i]);
+            ssize_t r = readlink(p, buf, sizeof(buf) - 1);
+            if (r >= 0) {
+                buf[r] = '\0';
+                t[i] = xstrdup(buf);
+                km_capture_symlink(p, t[i]);
+            }
+        }
+        *targets = t;
+    }
+    *names = v;
+    return (int)n;
+}
+
+void km_strv_free(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}

@@ -1,0 +1,2 @@
+/* root.c - STUB, being written. See include/kmemtop/root.h. */
+#include "kmemtop/root.h"

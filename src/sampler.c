@@ -1,0 +1,2 @@
+/* sampler.c */
+#include "kmemtop/sampler.h"

@@ -1,0 +1,2 @@
+/* slabinfo.c - STUB, being written. See include/kmemtop/slabinfo.h. */
+#include "kmemtop/slabinfo.h"

@@ -1,0 +1,250 @@
+/* util.c - allocation, buffers, tokenizing, number parsing. See util.h. */
+#include "kmemtop/util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "kmemtop: out of memory (%zu bytes)\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+    void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+    if (!p)
+        oom(nmemb * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n);
+    return q;
+}
+
+void xgrow(void **p, size_t *cap, size_t need, size_t sz)
+{
+    if (need <= *cap)
+        return;
+    size_t c = *cap ? *cap : 8;
+    while (c < need)
+        c *= 2;
+    *p = xrealloc(*p, c * sz);
+    *cap = c;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *d = xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+void km_buf_free(struct km_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int km_perr_set(struct km_perr *err, int line, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->line = line;
+        vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+        va_end(ap);
+    }
+    return -EINVAL;
+}
+
+void km_lines_init(struct km_lines *it, const char *buf, size_t len)
+{
+    it->p = buf;
+    it->end = buf + len;
+    it->lineno = 0;
+}
+
+bool km_lines_next(struct km_lines *it, const char **line, size_t *len)
+{
+    if (it->p >= it->end)
+        return false;
+    const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+    const char *e = nl ? nl : it->end;
+    *line = it->p;
+    *len = (size_t)(e - it->p);
+    it->p = nl ? nl + 1 : it->end;
+    it->lineno++;
+    return true;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0' || c == '\v' || c == '\f';
+}
+
+void km_tok_init(struct km_tok *t, const char *line, size_t len)
+{
+    t->p = line;
+    t->end = line + len;
+}
+
+bool km_tok_next(struct km_tok *t, const char **tok, size_t *len)
+{
+    while (t->p < t->end && is_space(*t->p))
+        t->p++;
+    if (t->p >= t->end)
+        return false;
+    const char *s = t->p;
+    while (t->p < t->end && !is_space(*t->p))
+        t->p++;
+    *tok = s;
+    *len = (size_t)(t->p - s);
+    return true;
+}
+
+int km_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+    if (len == 0)
+        return -EINVAL;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -EINVAL;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -ERANGE;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+int km_parse_i64(const char *s, size_t len, int64_t *out)
+{
+    bool neg = len > 0 && s[0] == '-';
+    uint64_t u;
+    int rc = km_parse_u64(s + neg, len - neg, &u);
+    if (rc)
+        return rc;
+    if (neg ? u > (uint64_t)INT64_MAX + 1 : u > (uint64_t)INT64_MAX)
+        return -ERANGE;
+    *out = neg ? (int64_t)(0 - u) : (int64_t)u;
+    return 0;
+}
+
+int km_parse_hex(const char *s, size_t len, uint64_t *out)
+{
+    if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        s += 2;
+        len -= 2;
+    }
+    if (len == 0)
+        return -EINVAL;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        unsigned d;
+        if (c >= '0' && c <= '9')
+            d = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            d = (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            d = (unsigned)(c - 'A' + 10);
+        else
+            return -EINVAL;
+        if (v >> 60)
+            return -ERANGE;
+        v = (v << 4) | d;
+    }
+    *out = v;
+    return 0;
+}
+
+bool km_tok_eq(const char *tok, size_t len, const char *word)
+{
+    return strlen(word) == len && memcmp(tok, word, len) == 0;
+}
+
+void km_copy(char *dst, size_t dstsz, const char *src, size_t len)
+{
+    if (dstsz == 0)
+        return;
+    if (len >= dstsz)
+        len = dstsz - 1;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+bool km_mask_test(const uint64_t *mask, int bit)
+{
+    return (mask[bit / 64] >> (bit % 64)) & 1;
+}
+
+int km_parse_idlist(const char *s, size_t len, uint64_t *mask, int nbits)
+{
+    /* strip trailing whitespace and NULs (5.15 bin attributes end in "\n\0") */
+    while (len > 0 && is_space(s[len - 1]))
+        len--;
+    int count = 0;
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && s[j] != ',')
+            j++;
+        const char *dash = memchr(s + i, '-', j - i);
+        uint64_t a, b;
+        int rc;
+        if (dash) {
+            rc = km_parse_u64(s + i, (size_t)(dash - (s + i)), &a);
+            if (!rc)
+                rc = km_parse_u64(dash + 1, (size_t)(s + j - dash - 1), &b);
+        } else {
+            rc = km_parse_u64(s + i, j - i, &a);
+            b = a;
+        }
+        if (rc)
+            return rc;
+        if (b < a)
+            return -EINVAL;
+        if (b >= (uint64_t)nbits)
+            return -ERANGE;
+        for (uint64_t k = a; k <= b; k++) {
+            if (!km_mask_test(mask, (int)k))
+                count++;
+            mask[k / 64] |= 1ull << (k % 64);
+        }
+        i = j + 1;
+    }
+    return count;
+}
+
+double km_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,2 @@
+/* zoneinfo.c - STUB, being written. See include/kmemtop/zoneinfo.h. */
+#include "kmemtop/zoneinfo.h"

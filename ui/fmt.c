@@ -1,0 +1,2 @@
+/* ui/fmt.c - being written */
+#include "fmt.h"

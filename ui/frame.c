@@ -1,0 +1,2 @@
+/* ui/frame.c - being written */
+#include "frame.h"

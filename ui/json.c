@@ -1,0 +1,2 @@
+/* ui/json.c - being written */
+#include "json.h"

@@ -1,0 +1,3 @@
+#ifndef KM_UI_OPTS_H
+#define KM_UI_OPTS_H
+#endif

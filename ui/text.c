@@ -1,0 +1,2 @@
+/* ui/text.c - being written */
+#include "text.h"

@@ -1,0 +1,2 @@
+/* ui/view.c - being written */
+#include "view.h"

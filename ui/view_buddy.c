@@ -1,0 +1,2 @@
+/* ui/view_buddy.c - being written */
+#include "views.h"

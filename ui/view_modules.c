@@ -1,0 +1,2 @@
+/* ui/view_modules.c - being written */
+#include "views.h"

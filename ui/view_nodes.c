@@ -1,0 +1,2 @@
+/* ui/view_nodes.c - being written */
+#include "views.h"

@@ -1,0 +1,2 @@
+/* ui/view_slabs.c - being written */
+#include "views.h"
