@@ -35,7 +35,12 @@ struct km_pagetypeinfo {
     int pageblock_order;     /* -1 when absent */
     int64_t pages_per_block; /* KM_NA when absent */
     int norders;
-    int ntypes; /* columns of the "Number of blocks type" header */
+    /*
+     * Migrate types by name, in order of first appearance: the columns of
+     * the "Number of blocks type" header(s), plus any type named only by a
+     * free-count row (not the case on real kernels).
+     */
+    int ntypes;
     char types[KM_MAX_MT][KM_MT_NAME];
     size_t nfree;
     struct km_pti_free *free;
