@@ -1,2 +1,278 @@
-/* vmallocinfo.c - STUB, being written. See include/kmemtop/vmallocinfo.h. */
+/* vmallocinfo.c - parser for /proc/vmallocinfo. See include/kmemtop/vmallocinfo.h. */
 #include "kmemtop/vmallocinfo.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Growable storage for caller/module strings; offsets become pointers at the end. */
+struct text {
+    char *data;
+    size_t len, cap;
+};
+
+/* Per area: where its strings start in struct text, SIZE_MAX when absent. */
+struct offs {
+    size_t caller, module;
+};
+
+static size_t text_add(struct text *t, const char *s, size_t len)
+{
+    size_t off = t->len;
+    xgrow((void **)&t->data, &t->cap, t->len + len + 1, 1);
+    memcpy(t->data + t->len, s, len);
+    t->data[t->len + len] = '\0';
+    t->len += len + 1;
+    return off;
+}
+
+static bool has_prefix(const char *tok, size_t len, const char *pfx)
+{
+    size_t n = strlen(pfx);
+    return len >= n && memcmp(tok, pfx, n) == 0;
+}
+
+/*
+ * One address as printed by "0x%pK": hex digits, or "(____ptrval____)"
+ * ("(ptrval)" on 32-bit) when the hash key was not ready early in boot.
+ */
+static int parse_addr(const char *s, size_t len, uint64_t *out, bool *ptrval)
+{
+    if (has_prefix(s, len, "0x"))
+        s += 2, len -= 2;
+    if (len > 0 && s[0] == '(' && s[len - 1] == ')') {
+        *out = 0;
+        *ptrval = true;
+        return 0;
+    }
+    return km_parse_hex(s, len, out);
+}
+
+static int parse_range(const char *tok, size_t len, struct km_vmarea *a, bool *ptrval)
+{
+    const char *dash = memchr(tok, '-', len);
+    if (!dash)
+        return -EINVAL;
+    size_t l1 = (size_t)(dash - tok);
+    int rc = parse_addr(tok, l1, &a->start, ptrval);
+    if (!rc)
+        rc = parse_addr(dash + 1, len - l1 - 1, &a->end, ptrval);
+    return rc;
+}
+
+static const struct {
+    const char *word;
+    uint32_t flag;
+} flag_words[] = {
+    {"ioremap", KM_VM_IOREMAP}, {"sparse", KM_VM_SPARSE},
+    {"vmalloc", KM_VM_VMALLOC}, {"vmap", KM_VM_VMAP},
+    {"user", KM_VM_USER},       {"dma-coherent", KM_VM_DMA_COHERENT},
+    {"vpages", KM_VM_VPAGES},   {"vm_map_ram", KM_VM_MAP_RAM},
+    {"unpurged", KM_VM_UNPURGED},
+};
+
+static uint32_t flag_of(const char *tok, size_t len)
+{
+    for (size_t i = 0; i < KM_ARRAY_LEN(flag_words); i++)
+        if (km_tok_eq(tok, len, flag_words[i].word))
+            return flag_words[i].flag;
+    return 0;
+}
+
+/* "%pS" prints "sym+0xoff/0xsize" or a bare "0x..." when unresolved. */
+static bool looks_like_caller(const char *tok, size_t len)
+{
+    return memchr(tok, '+', len) != NULL || has_prefix(tok, len, "0x");
+}
+
+/* "N<nid>=<pages>"; returns 1 when tok is such a token, 0 when not, <0 when malformed. */
+static int parse_numa(const char *tok, size_t len, struct km_vmarea *a)
+{
+    if (len < 3 || tok[0] != 'N' || tok[1] < '0' || tok[1] > '9')
+        return 0;
+    const char *eq = memchr(tok, '=', len);
+    if (!eq)
+        return 0;
+    uint64_t nid;
+    int64_t pages;
+    if (km_parse_u64(tok + 1, (size_t)(eq - tok - 1), &nid) || nid > INT32_MAX)
+        return -EINVAL;
+    if (km_parse_i64(eq + 1, (size_t)(tok + len - eq - 1), &pages))
+        return -EINVAL;
+    if (a->nnuma < KM_VM_MAX_NUMA) {
+        a->numa[a->nnuma].node = (int)nid;
+        a->numa[a->nnuma].pages = pages;
+        a->nnuma++;
+    }
+    return 1;
+}
+
+/* The caller token right after the size, and an optional " [mod]" after it. */
+static void take_caller(struct km_tok *t, const char *tok, size_t len, struct km_vmarea *a,
+                        struct text *tx, struct offs *o)
+{
+    o->caller = text_add(tx, tok, len);
+    const char *plus = memchr(tok, '+', len);
+    a->caller_symlen = plus && !has_prefix(tok, len, "0x") ? (int)(plus - tok) : 0;
+    struct km_tok peek = *t;
+    const char *m;
+    size_t mlen;
+    if (km_tok_next(&peek, &m, &mlen) && mlen >= 2 && m[0] == '[') {
+        m++, mlen--;
+        if (m[mlen - 1] == ']')
+            mlen--;
+        o->module = text_add(tx, m, mlen);
+        *t = peek;
+    }
+}
+
+/* Everything after the size: caller, key=value tokens and flag words. */
+static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct text *tx,
+                      struct offs *o, struct km_perr *err)
+{
+    const char *tok;
+    size_t len;
+    bool first = true;
+    while (km_tok_next(t, &tok, &len)) {
+        uint32_t f = flag_of(tok, len);
+        int rc;
+        uint64_t u;
+        if (f) {
+            a->flags |= f;
+        } else if (has_prefix(tok, len, "pages=")) {
+            if (km_parse_i64(tok + 6, len - 6, &a->pages))
+                return km_perr_set(err, lineno, "bad pages= value '%.*s'", (int)len, tok);
+        } else if (has_prefix(tok, len, "phys=")) {
+            /* %llx without 0x up to 4.10, %pa with 0x after */
+            if (km_parse_hex(tok + 5, len - 5, &u))
+                return km_perr_set(err, lineno, "bad phys= value '%.*s'", (int)len, tok);
+        } else if ((rc = parse_numa(tok, len, a)) != 0) {
+            if (rc < 0)
+                return km_perr_set(err, lineno, "bad per-node count '%.*s'", (int)len, tok);
+        } else if (first && looks_like_caller(tok, len)) {
+            take_caller(t, tok, len, a, tx, o);
+        }
+        /* anything else ("vm_area" after "unpurged", a future flag word) is ignored */
+        first = false;
+    }
+    return 0;
+}
+
+static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea *a,
+                      struct text *tx, struct offs *o, bool *ptrval, struct km_perr *err)
+{
+    struct km_tok t;
+    const char *tok;
+    size_t tlen;
+    km_tok_init(&t, line, len);
+    memset(a, 0, sizeof(*a));
+    a->pages = KM_NA;
+    a->lineno = lineno;
+    o->caller = o->module = SIZE_MAX;
+    if (!km_tok_next(&t, &tok, &tlen))
+        return 1; /* blank line */
+    if (parse_range(tok, tlen, a, ptrval))
+        return km_perr_set(err, lineno, "bad address range '%.*s'", (int)(tlen > 60 ? 60 : tlen),
+                           tok);
+    if (!km_tok_next(&t, &tok, &tlen))
+        return km_perr_set(err, lineno, "missing size after the address range");
+    int rc = km_parse_i64(tok, tlen, &a->size);
+    if (rc || a->size < 0)
+        return km_perr_set(err, lineno, "bad size '%.*s'%s", (int)(tlen > 30 ? 30 : tlen), tok,
+                           rc == -ERANGE ? " (too large)" : "");
+    return parse_tail(&t, lineno, a, tx, o, err);
+}
+
+/*
+ * Which kind of addresses the file shows (kernel-formats.md 5.1):
+ *  - ZERO: every address is 0 (kptr_restrict or a reader without CAP_SYSLOG),
+ *    and also an empty file.
+ *  - HASHED: any "(____ptrval____)"; or 4.15+ %pK hashing, which prints a
+ *    32-bit siphash zero-extended to 64 bits. Hashes are all < 2^32, and
+ *    end - start never equals size (the two ends are hashed separately), while
+ *    the end of one area often equals the start of the next one.
+ *  - REAL: any address >= 2^32 (a hash never is); or, when every address is
+ *    below 2^32 (32-bit kernels such as ARM with modules at 0xbf000000), most
+ *    lines satisfy end - start == size, which real addresses always do and
+ *    hashes do with probability 2^-32.
+ */
+static enum km_addr_kind classify(const struct km_vmarea *v, size_t n, bool ptrval)
+{
+    if (ptrval)
+        return KM_ADDR_HASHED;
+    size_t nonzero = 0, consistent = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].start == 0 && v[i].end == 0)
+            continue;
+        if ((v[i].start >> 32) || (v[i].end >> 32))
+            return KM_ADDR_REAL;
+        nonzero++;
+        if (v[i].end - v[i].start == (uint64_t)v[i].size)
+            consistent++;
+    }
+    if (nonzero == 0)
+        return KM_ADDR_ZERO;
+    return consistent * 2 > nonzero ? KM_ADDR_REAL : KM_ADDR_HASHED;
+}
+
+static void fix_strings(struct km_vmallocinfo *out, const struct offs *o, char *text)
+{
+    for (size_t i = 0; i < out->n; i++) {
+        out->areas[i].caller = o[i].caller == SIZE_MAX ? NULL : text + o[i].caller;
+        out->areas[i].module = o[i].module == SIZE_MAX ? NULL : text + o[i].module;
+    }
+    out->text = text;
+}
+
+int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
+                         struct km_perr *err)
+{
+    struct km_lines it;
+    const char *line;
+    size_t llen, cap = 0, ocap = 0;
+    struct text tx = {0};
+    struct offs *o = NULL;
+    bool ptrval = false;
+    memset(out, 0, sizeof(*out));
+    km_lines_init(&it, buf, len);
+    while (km_lines_next(&it, &line, &llen)) {
+        xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
+        xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
+        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &ptrval,
+                            err);
+        if (rc < 0) {
+            free(o);
+            free(tx.data);
+            km_vmallocinfo_free(out);
+            return rc;
+        }
+        if (rc == 0)
+            out->n++;
+    }
+    out->addr_kind = classify(out->areas, out->n, ptrval);
+    fix_strings(out, o, tx.data);
+    free(o);
+    return 0;
+}
+
+void km_vmallocinfo_free(struct km_vmallocinfo *v)
+{
+    if (!v)
+        return;
+    free(v->areas);
+    free(v->text);
+    memset(v, 0, sizeof(*v));
+}
+
+int64_t km_vmallocinfo_vmalloc_pages(const struct km_vmallocinfo *v)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < v->n; i++)
+        if ((v->areas[i].flags & KM_VM_VMALLOC) && !KM_IS_NA(v->areas[i].pages) &&
+            v->areas[i].pages > 0) {
+            if (v->areas[i].pages > INT64_MAX - sum)
+                return INT64_MAX; /* only a corrupt file gets here */
+            sum += v->areas[i].pages;
+        }
+    return sum;
+}
