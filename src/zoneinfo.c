@@ -1,2 +1,375 @@
-/* zoneinfo.c - STUB, being written. See include/kmemtop/zoneinfo.h. */
+/* zoneinfo.c - parser for /proc/zoneinfo, 2.6 to 6.18. See include/kmemtop/zoneinfo.h. */
 #include "kmemtop/zoneinfo.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- key/value lists --------------------------------------------------- */
+
+int64_t km_kv_get(const struct km_kvlist *l, const char *key)
+{
+    if (!l || !key)
+        return KM_NA;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].key, key) == 0)
+            return l->v[i].val;
+    return KM_NA;
+}
+
+void km_kv_put(struct km_kvlist *l, const char *key, size_t keylen, int64_t val)
+{
+    char k[KM_KEY_LEN];
+    km_copy(k, sizeof(k), key, keylen); /* longer keys are truncated */
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].key, k) == 0) {
+            l->v[i].val = val;
+            return;
+        }
+    xgrow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+    memcpy(l->v[l->n].key, k, sizeof(k));
+    l->v[l->n].val = val;
+    l->n++;
+}
+
+void km_kv_free(struct km_kvlist *l)
+{
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Sum that sticks at the int64 limits instead of overflowing (garbage input). */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN + 1;
+    return r;
+}
+
+/* ---- parser state --------------------------------------------------------- */
+
+enum zstate {
+    ZS_NONE, /* before the first "Node N, zone X" */
+    ZS_NODE, /* inside "per-node stats" */
+    ZS_ZONE, /* zone items */
+    ZS_PCP   /* after "pagesets" */
+};
+
+struct zparse {
+    struct km_zoneinfo *out;
+    size_t capz, capn;
+    enum zstate st;
+    int lineno;
+    struct km_perr *err;
+    struct km_zone *z;             /* the current zone */
+    struct km_zoneinfo_node *node; /* its node */
+    bool have_cpu;
+    int64_t last_cpu;
+};
+
+/* One "key value" line: key words joined by single blanks, without the colon. */
+struct kv {
+    char key[64];
+    size_t keylen;
+    bool colon;        /* the key ended with ':' */
+    struct km_tok val; /* positioned after the key */
+};
+
+static bool looks_numeric(const char *tok)
+{
+    return (*tok >= '0' && *tok <= '9') || *tok == '-' || *tok == '(';
+}
+
+static void split_kv(const char *line, size_t len, struct kv *kv)
+{
+    const char *tok;
+    size_t tl;
+    kv->keylen = 0;
+    kv->colon = false;
+    km_tok_init(&kv->val, line, len);
+    for (;;) {
+        struct km_tok save = kv->val;
+        if (!km_tok_next(&kv->val, &tok, &tl))
+            break;
+        if (looks_numeric(tok)) {
+            kv->val = save;
+            break;
+        }
+        kv->colon = tok[tl - 1] == ':';
+        if (kv->colon)
+            tl--;
+        if (kv->keylen && kv->keylen < sizeof(kv->key) - 1)
+            kv->key[kv->keylen++] = ' ';
+        size_t room = sizeof(kv->key) - 1 - kv->keylen;
+        memcpy(kv->key + kv->keylen, tok, tl < room ? tl : room);
+        kv->keylen += tl < room ? tl : room;
+        if (kv->colon)
+            break;
+    }
+    kv->key[kv->keylen] = '\0';
+}
+
+static struct km_zoneinfo_node *node_get(struct zparse *s, int id)
+{
+    struct km_zoneinfo *zi = s->out;
+    for (size_t i = 0; i < zi->nnodes; i++)
+        if (zi->nodes[i].node == id)
+            return &zi->nodes[i];
+    xgrow((void **)&zi->nodes, &s->capn, zi->nnodes + 1, sizeof(*zi->nodes));
+    struct km_zoneinfo_node *n = &zi->nodes[zi->nnodes++];
+    memset(n, 0, sizeof(*n));
+    n->node = id;
+    return n;
+}
+
+static void zone_init(struct km_zone *z)
+{
+    memset(z, 0, sizeof(*z));
+    z->free = z->boost = z->min = z->low = z->high = z->promo = KM_NA;
+    z->spanned = z->present = z->managed = z->cma = z->start_pfn = KM_NA;
+    for (int i = 0; i < KM_MAX_ZONES_PROT; i++)
+        z->protection[i] = KM_NA;
+    z->node_unreclaimable = KM_NA;
+    z->pcp_count = KM_NA;
+}
+
+/* "Node 0, zone      DMA" */
+static int zone_header(struct zparse *s, const char *line, size_t len)
+{
+    struct km_tok t;
+    const char *tok;
+    size_t tl;
+    int64_t id;
+    km_tok_init(&t, line, len);
+    km_tok_next(&t, &tok, &tl); /* "Node" */
+    if (!km_tok_next(&t, &tok, &tl) || tl < 2 || tok[tl - 1] != ',' ||
+        km_parse_i64(tok, tl - 1, &id) || id < 0 || id > INT32_MAX)
+        return km_perr_set(s->err, s->lineno, "expected \"Node N, zone NAME\"");
+    if (!km_tok_next(&t, &tok, &tl) || !km_tok_eq(tok, tl, "zone") ||
+        !km_tok_next(&t, &tok, &tl))
+        return km_perr_set(s->err, s->lineno, "expected \"zone NAME\" after the node id");
+    if (tl >= KM_ZONE_NAME)
+        return km_perr_set(s->err, s->lineno, "zone name too long");
+    const char *name = tok;
+    size_t namelen = tl;
+    if (km_tok_next(&t, &tok, &tl))
+        return km_perr_set(s->err, s->lineno, "extra text after the zone name");
+
+    struct km_zoneinfo *zi = s->out;
+    xgrow((void **)&zi->zones, &s->capz, zi->nzones + 1, sizeof(*zi->zones));
+    s->z = &zi->zones[zi->nzones++];
+    zone_init(s->z);
+    s->z->node = (int)id;
+    km_copy(s->z->zone, sizeof(s->z->zone), name, namelen);
+    s->node = node_get(s, (int)id);
+    s->st = ZS_ZONE;
+    s->have_cpu = false;
+    return 0;
+}
+
+/* "(0, 3019, 3659)" after "protection:" */
+static int parse_protection(struct zparse *s, struct km_tok *t)
+{
+    const char *p = t->p, *e = t->end;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    if (e - p < 2 || *p != '(' || e[-1] != ')')
+        return km_perr_set(s->err, s->lineno, "protection: expected \"(n, n, ...)\"");
+    p++;
+    e--;
+    s->z->nprotection = 0;
+    while (p < e) {
+        const char *c = memchr(p, ',', (size_t)(e - p));
+        struct km_tok t2;
+        const char *tok;
+        size_t tl;
+        int64_t v;
+        km_tok_init(&t2, p, (size_t)((c ? c : e) - p));
+        if (s->z->nprotection == KM_MAX_ZONES_PROT)
+            return km_perr_set(s->err, s->lineno, "more than %d protection entries",
+                               KM_MAX_ZONES_PROT);
+        if (!km_tok_next(&t2, &tok, &tl) || km_parse_i64(tok, tl, &v) ||
+            km_tok_next(&t2, &tok, &tl))
+            return km_perr_set(s->err, s->lineno, "protection: bad entry %d",
+                               s->z->nprotection + 1);
+        s->z->protection[s->z->nprotection++] = v;
+        p = c ? c + 1 : e;
+    }
+    return 0;
+}
+
+/* Typed zone fields by key; NULL for the ones kept in `stats`. */
+static int64_t *zone_field(struct km_zone *z, const char *key)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+    } map[] = {
+        {"pages free", offsetof(struct km_zone, free)},
+        {"boost", offsetof(struct km_zone, boost)},
+        {"min", offsetof(struct km_zone, min)},
+        {"low", offsetof(struct km_zone, low)},
+        {"high", offsetof(struct km_zone, high)},
+        {"promo", offsetof(struct km_zone, promo)},
+        {"spanned", offsetof(struct km_zone, spanned)},
+        {"present", offsetof(struct km_zone, present)},
+        {"managed", offsetof(struct km_zone, managed)},
+        {"cma", offsetof(struct km_zone, cma)},
+        {"start_pfn", offsetof(struct km_zone, start_pfn)},
+        {"node_unreclaimable", offsetof(struct km_zone, node_unreclaimable)},
+    };
+    for (size_t i = 0; i < KM_ARRAY_LEN(map); i++)
+        if (strcmp(map[i].key, key) == 0)
+            return (int64_t *)(void *)((char *)z + map[i].off);
+    return NULL;
+}
+
+/* Pageset lines; false when the key is not one of them. */
+static bool pcp_item(struct zparse *s, const struct kv *kv, int64_t v)
+{
+    if (!kv->colon)
+        return false;
+    if (strcmp(kv->key, "cpu") == 0) {
+        /* 2.6 prints "cpu: 0 pcp: 0" and "cpu: 0 pcp: 1" for one CPU */
+        if (!s->have_cpu || v != s->last_cpu)
+            s->z->ncpus++;
+        s->have_cpu = true;
+        s->last_cpu = v;
+        return true;
+    }
+    if (strcmp(kv->key, "count") == 0) {
+        s->z->pcp_count = sat_add(KM_IS_NA(s->z->pcp_count) ? 0 : s->z->pcp_count, v);
+        return true;
+    }
+    return strcmp(kv->key, "high") == 0 || strcmp(kv->key, "batch") == 0 ||
+           strcmp(kv->key, "high_min") == 0 || strcmp(kv->key, "high_max") == 0;
+}
+
+static int kv_line(struct zparse *s, const char *line, size_t len)
+{
+    struct kv kv;
+    const char *tok;
+    size_t tl;
+    int64_t v;
+
+    split_kv(line, len, &kv);
+    if (s->st == ZS_NONE)
+        return km_perr_set(s->err, s->lineno, "expected a \"Node N, zone NAME\" line");
+    if (kv.keylen == 0)
+        return km_perr_set(s->err, s->lineno, "value without a key");
+    if (s->st != ZS_NODE && strcmp(kv.key, "protection") == 0)
+        return parse_protection(s, &kv.val);
+    if (!km_tok_next(&kv.val, &tok, &tl))
+        return km_perr_set(s->err, s->lineno, "no value for \"%s\"", kv.key);
+    int rc = km_parse_i64(tok, tl, &v);
+    if (rc)
+        return km_perr_set(s->err, s->lineno, "%s value for \"%s\"",
+                           rc == -ERANGE ? "out-of-range" : "bad", kv.key);
+    /* 2.6: "scanned 0 (a: 0 i: 0)", "cpu: 0 pcp: 0"; anything else is a new format */
+    if (km_tok_next(&kv.val, &tok, &tl) && tok[0] != '(' && strcmp(kv.key, "cpu") != 0)
+        return km_perr_set(s->err, s->lineno, "extra text after the value of \"%s\"", kv.key);
+
+    if (s->st == ZS_NODE && strcmp(kv.key, "pages free") != 0) {
+        km_kv_put(&s->node->stats, kv.key, kv.keylen, v);
+        return 0;
+    }
+    if (s->st == ZS_PCP && pcp_item(s, &kv, v))
+        return 0;
+    s->st = s->st == ZS_NODE ? ZS_ZONE : s->st;
+    int64_t *f = zone_field(s->z, kv.key);
+    if (f)
+        *f = v;
+    else
+        km_kv_put(&s->z->stats, kv.key, kv.keylen, v);
+    return 0;
+}
+
+static int parse_line(struct zparse *s, const char *line, size_t len)
+{
+    struct km_tok t;
+    const char *tok, *tok2;
+    size_t tl, tl2;
+
+    km_tok_init(&t, line, len);
+    km_tok_next(&t, &tok, &tl); /* the caller skipped blank lines */
+    bool two = km_tok_next(&t, &tok2, &tl2);
+    bool per_node = km_tok_eq(tok, tl, "per-node") && two && km_tok_eq(tok2, tl2, "stats") &&
+                    !km_tok_next(&t, &tok2, &tl2);
+    if (km_tok_eq(tok, tl, "Node"))
+        return zone_header(s, line, len);
+    if (km_tok_eq(tok, tl, "pagesets") && !two) {
+        if (s->st == ZS_NONE)
+            return km_perr_set(s->err, s->lineno, "pagesets outside a zone");
+        s->st = ZS_PCP;
+        s->have_cpu = false;
+        return 0;
+    }
+    if (per_node) {
+        if (s->st == ZS_NONE)
+            return km_perr_set(s->err, s->lineno, "per-node stats outside a zone");
+        s->st = ZS_NODE;
+        return 0;
+    }
+    return kv_line(s, line, len);
+}
+
+int km_parse_zoneinfo(const char *buf, size_t len, struct km_zoneinfo *out, struct km_perr *err)
+{
+    struct zparse s = {.out = out, .st = ZS_NONE, .err = err};
+    struct km_lines it;
+    const char *line;
+    size_t ll;
+
+    memset(out, 0, sizeof(*out));
+    km_lines_init(&it, buf, len);
+    while (km_lines_next(&it, &line, &ll)) {
+        struct km_tok t;
+        const char *tok;
+        size_t tl;
+        km_tok_init(&t, line, ll);
+        if (!km_tok_next(&t, &tok, &tl))
+            continue;
+        s.lineno = it.lineno;
+        int rc = parse_line(&s, line, ll);
+        if (rc) {
+            km_zoneinfo_free(out);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+void km_zoneinfo_free(struct km_zoneinfo *zi)
+{
+    for (size_t i = 0; i < zi->nzones; i++)
+        km_kv_free(&zi->zones[i].stats);
+    for (size_t i = 0; i < zi->nnodes; i++)
+        km_kv_free(&zi->nodes[i].stats);
+    free(zi->zones);
+    free(zi->nodes);
+    memset(zi, 0, sizeof(*zi));
+}
+
+int64_t km_zoneinfo_node_stat(const struct km_zoneinfo *zi, int node, const char *key)
+{
+    for (size_t i = 0; i < zi->nnodes; i++)
+        if (zi->nodes[i].node == node) {
+            int64_t v = km_kv_get(&zi->nodes[i].stats, key);
+            if (!KM_IS_NA(v))
+                return v;
+        }
+    int64_t sum = KM_NA;
+    for (size_t i = 0; i < zi->nzones; i++) {
+        struct km_zone *z = &zi->zones[i];
+        if (z->node != node)
+            continue;
+        const int64_t *f = zone_field(z, key);
+        int64_t v = f ? *f : km_kv_get(&z->stats, key);
+        if (!KM_IS_NA(v))
+            sum = sat_add(KM_IS_NA(sum) ? 0 : sum, v);
+    }
+    return sum;
+}
