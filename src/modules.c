@@ -1,2 +1,232 @@
-/* modules.c - STUB, being written. See include/kmemtop/modules.h. */
+/* modules.c - /proc/modules parser and /sys/module/<m>/ reader. See include/kmemtop/modules.h. */
 #include "kmemtop/modules.h"
+#include "kmemtop/read.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- /proc/modules: pure ------------------------------------------------ */
+
+/* "a,b,[permanent]," or "-": names into m->deps, "[permanent]" into m->permanent. */
+static void parse_deps(const char *s, size_t len, struct km_module *m)
+{
+    if (km_tok_eq(s, len, "-"))
+        return;
+    size_t cap = 0, i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && s[j] != ',')
+            j++;
+        if (j > i) {
+            if (km_tok_eq(s + i, j - i, "[permanent]")) {
+                m->permanent = true;
+            } else {
+                xgrow((void **)&m->deps, &cap, (size_t)m->ndeps + 1, sizeof(*m->deps));
+                m->deps[m->ndeps++] = xstrndup(s + i, j - i);
+            }
+        }
+        i = j + 1;
+    }
+}
+
+/* "(POE)", "(O+)", "(O-)": the taint letters; '+' (coming) and '-' (going) are states. */
+static void parse_taint(const char *s, size_t len, struct km_module *m)
+{
+    size_t k = 0;
+    for (size_t i = 1; i + 1 < len && k + 1 < sizeof(m->taint); i++)
+        if (s[i] != '+' && s[i] != '-')
+            m->taint[k++] = s[i];
+    m->taint[k] = '\0';
+}
+
+/* "0x%p" of the base; "(____ptrval____)" early in boot counts as hidden (0). */
+static int parse_base(const char *s, size_t len, uint64_t *out)
+{
+    if (len > 2 && s[0] == '0' && s[1] == 'x' && s[2] == '(') {
+        *out = 0;
+        return 0;
+    }
+    return km_parse_hex(s, len, out);
+}
+
+static void module_init(struct km_module *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->refcnt = KM_NA;
+    m->coresize = m->initsize = KM_NA;
+}
+
+/* Columns 1-5 are required; the address (2.6+) and the taint flags are optional. */
+static int parse_line(const char *line, size_t len, int ln, struct km_module *m,
+                      struct km_perr *err)
+{
+    struct km_tok t;
+    const char *tok[7];
+    size_t tl[7];
+    int n = 0;
+    km_tok_init(&t, line, len);
+    while (n < 7 && km_tok_next(&t, &tok[n], &tl[n]))
+        n++; /* an eighth column and beyond is ignored */
+    if (n == 0)
+        return 1;
+    if (n < 5)
+        return km_perr_set(err, ln, "expected at least 5 columns, found %d", n);
+    if (tl[0] >= sizeof(m->name))
+        return km_perr_set(err, ln, "module name longer than %zu bytes", sizeof(m->name) - 1);
+    km_copy(m->name, sizeof(m->name), tok[0], tl[0]);
+    uint64_t u;
+    if (km_parse_u64(tok[1], tl[1], &u) || u > INT64_MAX)
+        return km_perr_set(err, ln, "bad size '%.*s'", (int)(tl[1] > 30 ? 30 : tl[1]), tok[1]);
+    m->size = (int64_t)u;
+    if (!km_tok_eq(tok[2], tl[2], "-") && km_parse_i64(tok[2], tl[2], &m->refcnt))
+        return km_perr_set(err, ln, "bad refcount '%.*s'", (int)(tl[2] > 30 ? 30 : tl[2]), tok[2]);
+    parse_deps(tok[3], tl[3], m);
+    km_copy(m->state, sizeof(m->state), tok[4], tl[4]);
+    for (int i = 5; i < n; i++) {
+        if (tok[i][0] == '(' && tok[i][tl[i] - 1] == ')')
+            parse_taint(tok[i], tl[i], m);
+        else if (i == 5 && parse_base(tok[i], tl[i], &m->addr))
+            return km_perr_set(err, ln, "bad address '%.*s'", (int)(tl[i] > 30 ? 30 : tl[i]),
+                               tok[i]);
+    }
+    return 0;
+}
+
+static void module_free(struct km_module *m)
+{
+    for (int i = 0; i < m->ndeps; i++)
+        free(m->deps[i]);
+    free(m->deps);
+    free(m->sections);
+    m->deps = NULL;
+    m->sections = NULL;
+    m->ndeps = m->nsections = 0;
+}
+
+int km_parse_modules(const char *buf, size_t len, struct km_modules *out, struct km_perr *err)
+{
+    struct km_lines it;
+    const char *line;
+    size_t llen, cap = 0;
+    memset(out, 0, sizeof(*out));
+    km_lines_init(&it, buf, len);
+    while (km_lines_next(&it, &line, &llen)) {
+        xgrow((void **)&out->mods, &cap, out->n + 1, sizeof(*out->mods));
+        struct km_module *m = &out->mods[out->n];
+        module_init(m);
+        int rc = parse_line(line, llen, it.lineno, m, err);
+        if (rc < 0) {
+            module_free(m);
+            km_modules_free(out);
+            return rc;
+        }
+        if (rc == 0)
+            out->n++;
+    }
+    return 0;
+}
+
+void km_modules_free(struct km_modules *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        module_free(&m->mods[i]);
+    free(m->mods);
+    m->mods = NULL;
+    m->n = 0;
+}
+
+struct km_module *km_modules_find(const struct km_modules *m, const char *name)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->mods[i].name, name) == 0)
+            return &m->mods[i];
+    return NULL;
+}
+
+/* ---- /sys/module/<m>/: reader --------------------------------------------- */
+
+/* A name from /proc/modules becomes a path component: refuse anything odd. */
+static bool safe_name(const char *s)
+{
+    return s[0] && strcmp(s, ".") && strcmp(s, "..") && !strchr(s, '/');
+}
+
+/*
+ * One section file. 5.8+ makes these binary attributes that answer -EINVAL
+ * to a read at pos != 0, so the value must come from a single read() at
+ * offset 0 with a buffer of at least 19 bytes: km_read_line does exactly one
+ * read() into 4 KiB (km_read_file would read again at pos 19 and fail).
+ */
+static bool read_section(const char *mod, const char *sec, uint64_t *addr)
+{
+    char path[512], v[64];
+    int n = snprintf(path, sizeof(path), "/sys/module/%s/sections/%s", mod, sec);
+    if (n < 0 || (size_t)n >= sizeof(path) || km_read_line(path, v, sizeof(v)))
+        return false;
+    size_t len = strlen(v);
+    while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+        len--;
+    return km_parse_hex(v, len, addr) == 0;
+}
+
+static void read_sections(struct km_module *m)
+{
+    char dir[256];
+    char **names = NULL;
+    snprintf(dir, sizeof(dir), "/sys/module/%s/sections", m->name);
+    int n = km_read_dir(dir, &names, NULL);
+    if (n <= 0) {
+        km_strv_free(names, n > 0 ? (size_t)n : 0);
+        return;
+    }
+    m->sections = xcalloc((size_t)n, sizeof(*m->sections));
+    for (int i = 0; i < n; i++) {
+        struct km_section *s = &m->sections[m->nsections];
+        if (!safe_name(names[i]) || !read_section(m->name, names[i], &s->addr))
+            continue; /* denied (non-root, 4.15+) or unreadable: left out */
+        km_copy(s->name, sizeof(s->name), names[i], strlen(names[i]));
+        m->nsections++;
+    }
+    if (m->nsections == 0) {
+        free(m->sections);
+        m->sections = NULL;
+    }
+    km_strv_free(names, (size_t)n);
+}
+
+static void read_module(struct km_module *m, bool sections)
+{
+    char path[256], v[64];
+    m->coresize = m->initsize = KM_NA;
+    m->initstate[0] = '\0';
+    free(m->sections);
+    m->sections = NULL;
+    m->nsections = 0;
+    if (!safe_name(m->name))
+        return;
+    snprintf(path, sizeof(path), "/sys/module/%s/coresize", m->name);
+    if (km_read_i64(path, &m->coresize))
+        m->coresize = KM_NA;
+    snprintf(path, sizeof(path), "/sys/module/%s/initsize", m->name);
+    if (km_read_i64(path, &m->initsize))
+        m->initsize = KM_NA;
+    snprintf(path, sizeof(path), "/sys/module/%s/initstate", m->name);
+    if (km_read_line(path, m->initstate, sizeof(m->initstate)))
+        m->initstate[0] = '\0';
+    /* /proc/modules prints taint letters only when they exist; sysfs agrees */
+    snprintf(path, sizeof(path), "/sys/module/%s/taint", m->name);
+    if (m->taint[0] == '\0' && km_read_line(path, v, sizeof(v)) == 0)
+        km_copy(m->taint, sizeof(m->taint), v, strlen(v));
+    if (sections)
+        read_sections(m);
+}
+
+void km_modules_read_sysfs(struct km_modules *m, bool sections)
+{
+    for (size_t i = 0; i < m->n; i++)
+        read_module(&m->mods[i], sections);
+}
