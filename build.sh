@@ -1,2 +1,116 @@
 #!/bin/sh
-# placeholder
+# build.sh - set up a fresh Debian/Ubuntu machine, build kmemtop, run it or test it.
+#
+#   ./build.sh run [kmemtop options]   install what is missing, build, start kmemtop
+#   ./build.sh test                    install what is missing, build, run every test twice
+#                                      (a -Werror build and an ASan+UBSan build); the last
+#                                      line is "N passed, N failed"
+#   ./build.sh deps | build            only the set-up, or only the build
+set -eu
+cd "$(dirname "$0")"
+top=$(pwd)
+
+# Debian packages: build tools, the two libraries, and what the tests drive
+# (tmux for screen tests, procps for slabtop, jq to check JSON, util-linux for
+# setpriv/unshare, busybox to test the capture script as a board would run it).
+PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev procps"
+TEST_PKGS="tmux jq util-linux busybox"
+
+missing_pkgs() {
+    out=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || out="$out $p"
+    done
+    echo "$out"
+}
+
+deps() {
+    want="$PKGS"
+    [ "${1:-}" = test ] && want="$want $TEST_PKGS"
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        echo "build.sh: not a Debian-based system; install: gcc make autoconf automake pkg-config, ncursesw and libproc2 (procps-ng 4) development files${1:+, tmux jq}" >&2
+        return 0
+    fi
+    miss=$(missing_pkgs $want)
+    [ -z "$miss" ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "build.sh: missing Debian packages:$miss" >&2
+        echo "build.sh: install them as root:  apt-get install$miss" >&2
+        exit 1
+    fi
+    echo "build.sh: installing$miss" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || apt-get update
+    apt-get install -y -qq --no-install-recommends $miss >/dev/null || apt-get install -y --no-install-recommends $miss
+}
+
+# build DIR [configure options]
+build() {
+    dir=$1; shift
+    [ -x configure ] && [ configure -nt configure.ac ] && [ configure -nt Makefile.am ] || autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+    mkdir -p "$dir"
+    if [ ! -f "$dir/Makefile" ] || [ "$dir/config.status" -ot configure ] || [ "$(cat "$dir/.km-configure" 2>/dev/null)" != "$*" ]; then
+        (cd "$dir" && "$top/configure" "$@" >/dev/null) || { echo "build.sh: configure failed; see $dir/config.log" >&2; exit 1; }
+        echo "$*" > "$dir/.km-configure"
+    fi
+    make -C "$dir" -j"$(nproc 2>/dev/null || echo 2)" >/dev/null || make -C "$dir"
+}
+
+# Counts TAP results of every test of a build (each .trs has one line per test point).
+count() {
+    p=0; f=0
+    for trs in $(find "$1" -name '*.trs'); do
+        p=$((p + $(grep -c '^:test-result: \(PASS\|XFAIL\)' "$trs" || true)))
+        f=$((f + $(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$trs" || true)))
+    done
+    echo "$p $f"
+}
+
+run_suite() {
+    dir=$1; shift
+    build "$dir" "$@"
+    find "$dir" -name '*.trs' -delete
+    set +e
+    make -C "$dir" -j2 check >"$dir/check.out" 2>&1
+    rc=$?
+    set -e
+    grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.out" || true
+    if [ $rc -ne 0 ]; then
+        for log in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' $(find "$dir" -name '*.trs') 2>/dev/null); do
+            echo "---- ${log%.trs}.log" >&2
+            tail -40 "${log%.trs}.log" >&2
+        done
+    fi
+    return 0
+}
+
+cmd=${1:-run}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+deps) deps test ;;
+build) deps; build _build --enable-werror ;;
+run)
+    deps
+    build _build --enable-werror
+    exec ./_build/kmemtop "$@"
+    ;;
+test)
+    deps test
+    start=$(date +%s)
+    run_suite _build --enable-werror
+    set -- $(count _build); p1=$1; f1=$2
+    echo "build.sh: -Werror build: $p1 passed, $f1 failed"
+    run_suite _build-san --enable-werror --enable-sanitizers
+    set -- $(count _build-san); p2=$1; f2=$2
+    echo "build.sh: sanitizer build: $p2 passed, $f2 failed"
+    echo "build.sh: took $(( $(date +%s) - start )) s"
+    total_f=$((f1 + f2))
+    [ "$p1" -gt 0 ] && [ "$p2" -gt 0 ] || total_f=$((total_f + 1))
+    echo "$((p1 + p2)) passed, $total_f failed"
+    [ "$total_f" -eq 0 ]
+    ;;
+*)
+    echo "usage: ./build.sh [run [kmemtop options] | test | deps | build]" >&2
+    exit 2
+    ;;
+esac

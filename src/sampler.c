@@ -1,2 +1,420 @@
-/* sampler.c */
+/*
+ * sampler.c - one km_sample per tick, the previous one kept for rates.
+ *
+ * Each source is read, parsed and timed on its own; whatever goes wrong is
+ * written into that source's status and reason and never stops the others.
+ */
 #include "kmemtop/sampler.h"
+#include "kmemtop/read.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct km_sampler {
+    struct km_sample s[2];
+    int cur;     /* index of the current sample in s[] */
+    unsigned seq;
+    bool have_prev;
+    struct km_mem_ctx *mem;
+    struct km_slab_ctx *slab;
+    struct km_buf buf;
+    long inferred_page_size; /* cached: 0 unknown */
+};
+
+struct km_sampler *km_sampler_new(void)
+{
+    struct km_sampler *s = xcalloc(1, sizeof(*s));
+    return s;
+}
+
+void km_sampler_reset_files(struct km_sampler *s)
+{
+    km_mem_ctx_free(&s->mem);
+    km_slab_ctx_free(&s->slab);
+}
+
+void km_sampler_free(struct km_sampler *s)
+{
+    if (!s)
+        return;
+    km_sample_free(&s->s[0]);
+    km_sample_free(&s->s[1]);
+    km_sampler_reset_files(s);
+    km_buf_free(&s->buf);
+    free(s);
+}
+
+const struct km_sample *km_sampler_cur(const struct km_sampler *s)
+{
+    return &s->s[s->cur];
+}
+
+const struct km_sample *km_sampler_prev(const struct km_sampler *s)
+{
+    return s->have_prev ? &s->s[!s->cur] : NULL;
+}
+
+/* ---- status helpers -------------------------------------------------- */
+
+static const char *missing_reason(enum km_src src, bool tree)
+{
+    if (tree)
+        return "not in the captured tree (not captured, or unreadable where it was captured)";
+    switch (src) {
+    case KM_SRC_MODULES:
+        return "kernel built without module support (no /proc/modules)";
+    case KM_SRC_VMALLOCINFO:
+        return "no /proc/vmallocinfo in this kernel";
+    case KM_SRC_PAGETYPEINFO:
+        return "no /proc/pagetypeinfo in this kernel";
+    case KM_SRC_SLABINFO:
+        return "no /proc/slabinfo: kernel built without SLUB_DEBUG (or with SLOB)";
+    case KM_SRC_NODES:
+        return "no /sys/devices/system/node (kernel without NUMA sysfs)";
+    default:
+        return "file not present in this kernel";
+    }
+}
+
+static void set_status(struct km_sample *smp, enum km_src src, int rc, const char *path,
+                       const struct km_perr *pe)
+{
+    struct km_source *so = &smp->src[src];
+    if (rc == 0) {
+        so->status = KM_ST_OK;
+        so->reason[0] = '\0';
+    } else if (km_err_missing(rc)) {
+        so->status = KM_ST_MISSING;
+        snprintf(so->reason, sizeof(so->reason), "%s", missing_reason(src, smp->root[0]));
+    } else if (km_err_denied(rc)) {
+        so->status = KM_ST_DENIED;
+        snprintf(so->reason, sizeof(so->reason), "needs root: %s is readable by root only",
+                 path);
+    } else if (rc == -EINVAL && pe) {
+        so->status = KM_ST_ERROR;
+        snprintf(so->reason, sizeof(so->reason), "%s line %d: %s", path, pe->line, pe->msg);
+    } else {
+        so->status = KM_ST_ERROR;
+        snprintf(so->reason, sizeof(so->reason), "%s: %s", path, strerror(-rc));
+    }
+}
+
+/* ---- one function per source ------------------------------------------ */
+
+typedef int (*km_parse_fn)(const char *, size_t, void *, struct km_perr *);
+
+static void read_parsed(struct km_sampler *s, struct km_sample *smp, enum km_src src,
+                        km_parse_fn parse, void *out)
+{
+    struct km_perr pe = {0};
+    const char *path = km_src_path(src);
+    int rc = km_read_file(path, &s->buf);
+    if (rc == 0) {
+        smp->src[src].bytes = s->buf.len;
+        rc = parse(s->buf.data, s->buf.len, out, &pe);
+    }
+    set_status(smp, src, rc, path, &pe);
+}
+
+static int parse_modules(const char *b, size_t n, void *o, struct km_perr *e)
+{
+    return km_parse_modules(b, n, o, e);
+}
+static int parse_vmalloc(const char *b, size_t n, void *o, struct km_perr *e)
+{
+    return km_parse_vmallocinfo(b, n, o, e);
+}
+static int parse_zoneinfo(const char *b, size_t n, void *o, struct km_perr *e)
+{
+    return km_parse_zoneinfo(b, n, o, e);
+}
+static int parse_buddyinfo(const char *b, size_t n, void *o, struct km_perr *e)
+{
+    return km_parse_buddyinfo(b, n, o, e);
+}
+static int parse_pagetypeinfo(const char *b, size_t n, void *o, struct km_perr *e)
+{
+    return km_parse_pagetypeinfo(b, n, o, e);
+}
+
+static void read_meminfo(struct km_sampler *s, struct km_sample *smp)
+{
+    int rc = s->mem ? 0 : km_mem_ctx_new(&s->mem);
+    if (rc == 0)
+        rc = km_meminfo_read(s->mem, &smp->mem);
+    if (rc)
+        km_mem_ctx_free(&s->mem); /* try afresh next tick */
+    set_status(smp, KM_SRC_MEMINFO, rc, "/proc/meminfo", NULL);
+}
+
+static void read_slabs(struct km_sampler *s, struct km_sample *smp)
+{
+    struct km_perr pe = {0};
+    int rc = s->slab ? 0 : km_slab_ctx_new(&s->slab);
+    if (rc == 0)
+        rc = km_slabs_read(s->slab, smp->page_size, &smp->slabs, &pe);
+    if (rc)
+        km_slab_ctx_free(&s->slab);
+    else
+        km_slabs_read_sysfs(&smp->slabs);
+    set_status(smp, KM_SRC_SLABINFO, rc, "/proc/slabinfo", &pe);
+}
+
+static void read_nodes(struct km_sample *smp)
+{
+    struct km_perr pe = {0};
+    char path[256] = "/sys/devices/system/node";
+    int rc = km_nodes_read(&smp->nodes, &pe, path, sizeof(path));
+    set_status(smp, KM_SRC_NODES, rc, path, &pe);
+}
+
+/* Nodes are known from every source that names them (old kernels, captures without sysfs). */
+static void nodes_from_zones(struct km_sample *smp)
+{
+    for (size_t i = 0; i < smp->zi.nzones; i++)
+        km_nodes_get(&smp->nodes, smp->zi.zones[i].node);
+    for (size_t i = 0; i < smp->bi.n; i++)
+        km_nodes_get(&smp->nodes, smp->bi.zones[i].node);
+}
+
+static void read_kernel(struct km_sampler *s, struct km_sample *smp)
+{
+    if (km_read_line("/proc/sys/kernel/osrelease", smp->kernel, sizeof(smp->kernel)) == 0 &&
+        smp->kernel[0])
+        return;
+    if (km_read_file("/proc/version", &s->buf) == 0) {
+        /* "Linux version 4.1.25 (...)" */
+        struct km_tok t;
+        const char *tok;
+        size_t len;
+        km_tok_init(&t, s->buf.data, s->buf.len);
+        for (int i = 0; km_tok_next(&t, &tok, &len); i++)
+            if (i == 2) {
+                km_copy(smp->kernel, sizeof(smp->kernel), tok, len);
+                return;
+            }
+    }
+    snprintf(smp->kernel, sizeof(smp->kernel), "unknown");
+}
+
+static void read_uptime(struct km_sampler *s, struct km_sample *smp)
+{
+    smp->uptime = -1;
+    if (km_read_file("/proc/uptime", &s->buf) == 0)
+        smp->uptime = strtod(s->buf.data, NULL);
+}
+
+/*
+ * The page size of a tree without a record: /proc/meminfo's MemTotal against
+ * the managed pages of /proc/zoneinfo. MemTotal is totalram_pages, which is
+ * the sum of managed pages, so the ratio is the page size (rounded to the
+ * nearest power of two to absorb counters read moments apart).
+ */
+static long infer_page_size(const struct km_sample *smp)
+{
+    if (smp->src[KM_SRC_MEMINFO].status != KM_ST_OK || KM_IS_NA(smp->mem.mem_total))
+        return 0;
+    int64_t managed = 0;
+    for (size_t i = 0; i < smp->zi.nzones; i++)
+        if (!KM_IS_NA(smp->zi.zones[i].managed))
+            managed += smp->zi.zones[i].managed;
+    if (managed <= 0)
+        return 0;
+    double ratio = (double)smp->mem.mem_total / (double)managed;
+    long best = 0;
+    double bestd = 0;
+    for (long p = 4096; p <= 262144; p *= 2) {
+        double d = fabs(log2(ratio) - log2((double)p));
+        if (!best || d < bestd) {
+            best = p;
+            bestd = d;
+        }
+    }
+    return bestd < 0.25 ? best : 0;
+}
+
+static void choose_page_size(struct km_sampler *s, struct km_sample *smp,
+                             const struct km_sampler_opts *o, unsigned *mask)
+{
+    if (o && o->page_size > 0) {
+        smp->page_size = o->page_size;
+        smp->page_size_src = KM_PS_RECORDED;
+        return;
+    }
+    smp->page_size = sysconf(_SC_PAGESIZE);
+    smp->page_size_src = KM_PS_HOST;
+    if (!smp->root[0])
+        return; /* the live kernel's page size is the host's */
+    if (!s->inferred_page_size) {
+        *mask |= KM_SRC_BIT(KM_SRC_MEMINFO) | KM_SRC_BIT(KM_SRC_ZONEINFO);
+        return; /* decided after reading */
+    }
+    smp->page_size = s->inferred_page_size;
+    smp->page_size_src = KM_PS_INFERRED;
+}
+
+/* ---- rates -------------------------------------------------------------- */
+
+static double rate(int64_t now, int64_t before, double dt)
+{
+    if (dt <= 0 || KM_IS_NA(now) || KM_IS_NA(before))
+        return NAN;
+    return (double)(now - before) / dt;
+}
+
+static void rates_slabs(struct km_slabs *cur, const struct km_slabs *prev, double dt)
+{
+    for (size_t i = 0; i < cur->n; i++) {
+        struct km_slab *c = &cur->slabs[i];
+        c->growth = NAN;
+        const struct km_slab *p = NULL;
+        if (i < prev->n && strcmp(prev->slabs[i].name, c->name) == 0 &&
+            prev->slabs[i].ordinal == c->ordinal)
+            p = &prev->slabs[i];
+        for (size_t j = 0; !p && j < prev->n; j++)
+            if (prev->slabs[j].ordinal == c->ordinal && strcmp(prev->slabs[j].name, c->name) == 0)
+                p = &prev->slabs[j];
+        if (p)
+            c->growth = rate(c->footprint, p->footprint, dt);
+    }
+}
+
+static void rates_nodes(struct km_nodes *cur, struct km_nodes *prev, double dt)
+{
+    for (size_t i = 0; i < cur->n; i++) {
+        struct km_node *c = &cur->nodes[i];
+        struct km_node *p = km_nodes_find(prev, c->node);
+        if (!p)
+            continue;
+        c->rate_numa_hit = rate(c->numa_hit, p->numa_hit, dt);
+        c->rate_numa_miss = rate(c->numa_miss, p->numa_miss, dt);
+        c->rate_numa_foreign = rate(c->numa_foreign, p->numa_foreign, dt);
+        c->rate_interleave_hit = rate(c->interleave_hit, p->interleave_hit, dt);
+        c->rate_local_node = rate(c->local_node, p->local_node, dt);
+        c->rate_other_node = rate(c->other_node, p->other_node, dt);
+    }
+}
+
+static void rates_buddy(struct km_buddyinfo *cur, const struct km_buddyinfo *prev, double dt)
+{
+    for (size_t i = 0; i < cur->n; i++) {
+        struct km_buddy_zone *c = &cur->zones[i];
+        for (int k = 0; k < KM_MAX_ORDERS; k++)
+            c->rate[k] = NAN;
+        for (size_t j = 0; j < prev->n; j++) {
+            const struct km_buddy_zone *p = &prev->zones[j];
+            if (p->node != c->node || strcmp(p->zone, c->zone) != 0)
+                continue;
+            for (int k = 0; k < c->norders && k < p->norders; k++)
+                c->rate[k] = rate(c->free[k], p->free[k], dt);
+            break;
+        }
+    }
+}
+
+static void compute_rates(struct km_sample *cur, struct km_sample *prev)
+{
+    bool have = prev != NULL;
+    double dt = have ? cur->dt : 0;
+    struct km_slabs none_s = {0};
+    struct km_buddyinfo none_b = {0};
+    struct km_nodes none_n = {0};
+    bool ok_s = have && prev->src[KM_SRC_SLABINFO].status == KM_ST_OK;
+    bool ok_b = have && prev->src[KM_SRC_BUDDYINFO].status == KM_ST_OK;
+    rates_slabs(&cur->slabs, ok_s ? &prev->slabs : &none_s, dt);
+    rates_buddy(&cur->bi, ok_b ? &prev->bi : &none_b, dt);
+    rates_nodes(&cur->nodes, have ? &prev->nodes : &none_n, dt);
+}
+
+/* ---- the tick -------------------------------------------------------------- */
+
+static void read_source(struct km_sampler *s, struct km_sample *smp, enum km_src src)
+{
+    double t0 = km_now();
+    switch (src) {
+    case KM_SRC_MEMINFO:
+        read_meminfo(s, smp);
+        break;
+    case KM_SRC_MODULES:
+        read_parsed(s, smp, src, parse_modules, &smp->mods);
+        if (smp->src[src].status == KM_ST_OK)
+            km_modules_read_sysfs(&smp->mods, true);
+        break;
+    case KM_SRC_VMALLOCINFO:
+        read_parsed(s, smp, src, parse_vmalloc, &smp->vm);
+        break;
+    case KM_SRC_ZONEINFO:
+        read_parsed(s, smp, src, parse_zoneinfo, &smp->zi);
+        break;
+    case KM_SRC_BUDDYINFO:
+        read_parsed(s, smp, src, parse_buddyinfo, &smp->bi);
+        break;
+    case KM_SRC_PAGETYPEINFO:
+        read_parsed(s, smp, src, parse_pagetypeinfo, &smp->pti);
+        break;
+    case KM_SRC_NODES:
+        read_nodes(smp);
+        break;
+    case KM_SRC_SLABINFO:
+        read_slabs(s, smp);
+        break;
+    case KM_SRC_COUNT:
+        break;
+    }
+    smp->src[src].cost = km_now() - t0;
+}
+
+static void stamp_time(struct km_sample *smp, const struct km_sampler_opts *o)
+{
+    if (o && o->wall > 0) {
+        smp->wall = o->wall;
+        smp->mono = o->wall;
+        return;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    /* a captured tree without a record of its time has no wall time */
+    smp->wall = smp->root[0] ? 0 : (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    smp->mono = km_now();
+}
+
+int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_sampler_opts *o)
+{
+    s->cur = !s->cur;
+    struct km_sample *smp = &s->s[s->cur];
+    struct km_sample *prev = s->have_prev || s->seq > 0 ? &s->s[!s->cur] : NULL;
+    km_sample_free(smp);
+    smp->seq = s->seq++;
+    if (o && o->root)
+        snprintf(smp->root, sizeof(smp->root), "%s", o->root);
+    stamp_time(smp, o);
+    smp->dt = prev ? smp->mono - prev->mono : 0;
+    read_kernel(s, smp);
+    read_uptime(s, smp);
+    unsigned mask = srcmask;
+    choose_page_size(s, smp, o, &mask);
+    /* the slab footprint needs the page size: read slabinfo last */
+    for (int src = 0; src < KM_SRC_COUNT; src++)
+        if (src != KM_SRC_SLABINFO && (mask & KM_SRC_BIT(src)))
+            read_source(s, smp, (enum km_src)src);
+    if (smp->root[0] && smp->page_size_src == KM_PS_HOST && !(o && o->page_size > 0)) {
+        long ps = infer_page_size(smp);
+        if (ps) {
+            s->inferred_page_size = ps;
+            smp->page_size = ps;
+            smp->page_size_src = KM_PS_INFERRED;
+        }
+    }
+    if (mask & KM_SRC_BIT(KM_SRC_SLABINFO))
+        read_source(s, smp, KM_SRC_SLABINFO);
+    if (mask & (KM_SRC_BIT(KM_SRC_NODES) | KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_BUDDYINFO)))
+        nodes_from_zones(smp);
+    compute_rates(smp, prev);
+    s->have_prev = prev != NULL;
+    return 0;
+}

@@ -1,2 +1,18 @@
 #!/bin/sh
-echo "1..0 # SKIP being written"
+# Golden batch output per fixture: text (exact numbers) and JSON, compared with diff -u.
+# KM_REGOLD=1 rewrites the golden files: read the diff before committing them.
+. "$(dirname "$0")/lib.sh"
+cd "$FIX"
+for fx in $(ls -d */ | tr -d / | grep -v '^series-'); do
+    for fmt in text json; do
+        ext=$fmt; [ $fmt = text ] && ext=txt
+        want="$GOLD/$fx.$ext"
+        "$KMEMTOP" --root "$fx" -o --raw --format $fmt >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        if [ $rc -ne 0 ]; then nok "$fx $fmt: exit $rc" "$(cat "$TMP/err")"; continue; fi
+        if [ "${KM_REGOLD:-}" = 1 ]; then cp "$TMP/out" "$want"; fi
+        if [ ! -f "$want" ]; then nok "$fx $fmt: no golden file $want (KM_REGOLD=1 makes it)"; continue; fi
+        if d=$(diff -u "$want" "$TMP/out"); then ok "$fx $fmt matches golden"; else nok "$fx $fmt differs from golden" "$d"; fi
+    done
+done
+done_testing

@@ -1,2 +1,25 @@
 #!/bin/sh
-echo "1..0 # SKIP being written"
+# --format json on every fixture: valid JSON Lines with the documented keys.
+. "$(dirname "$0")/lib.sh"
+cd "$FIX"
+keys='.kernel and (.page_size|type=="number") and (.summary|type=="object")
+ and all(.modules,.nodes,.buddy,.slabs; (.status|IN("ok","missing","denied","error")) and (.rows|type=="array")
+        and (if .status=="ok" then true else (.reason|type=="string") end))
+ and ([.summary|keys[]]|contains(["status"]))'
+for fx in $(ls -d */ | tr -d /); do
+    out=$("$KMEMTOP" --root "$fx" -o --format json 2>"$TMP/err")
+    rc=$?
+    [ $rc -eq 0 ] || { nok "$fx: exit $rc" "$(cat "$TMP/err")"; continue; }
+    lines=$(printf '%s\n' "$out" | wc -l)
+    frames=1; case $fx in series-*) frames=$(ls -d "$fx"/*/ | wc -l);; esac
+    is "$fx: $frames JSON line(s)" "$lines" "$frames"
+    if printf '%s\n' "$out" | jq -e "$keys" >/dev/null 2>"$TMP/jq"; then ok "$fx: valid JSON with the documented keys"
+    else nok "$fx: JSON check failed" "$(cat "$TMP/jq"; printf '%s\n' "$out" | head -c 600)"; fi
+done
+# rows carry the documented fields where the source is ok
+"$KMEMTOP" --root debian61-root -o --format json > "$TMP/out.json"
+check "modules rows have name,size,refcount,used_by,state,taint" jq -e '.modules.rows|length>0 and all(.[]; has("name") and has("size") and has("refcount") and (.used_by|type=="array") and has("state") and has("taint"))' "$TMP/out.json"
+check "nodes rows have zones with watermarks" jq -e '.nodes.rows|length==2 and all(.[]; has("node") and has("cpus") and has("mem_total") and has("numa_hit") and (.zones|all(.[]; has("zone") and has("free") and has("min") and has("managed"))))' "$TMP/out.json"
+check "buddy rows have free[] and free_pages" jq -e '.buddy.rows|length==3 and all(.[]; (.free|length==11) and (.free_pages|type=="number"))' "$TMP/out.json"
+check "slab rows sorted by footprint, largest first" jq -e '[.slabs.rows[].footprint] as $f | ($f|length>100) and ($f == ($f|sort|reverse))' "$TMP/out.json"
+done_testing

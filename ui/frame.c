@@ -1,2 +1,221 @@
-/* ui/frame.c - being written */
+/* frame.c - summary header, view status and batch frames. See frame.h. */
 #include "frame.h"
+#include "fmt.h"
+#include "json.h"
+#include "text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+const struct km_view_def *const km_views[KM_NVIEWS] = {
+    [KM_V_MODULES] = &km_view_modules,
+    [KM_V_NODES] = &km_view_nodes,
+    [KM_V_BUDDY] = &km_view_buddy,
+    [KM_V_SLABS] = &km_view_slabs,
+};
+
+int km_view_find(const char *name)
+{
+    for (int i = 0; i < KM_NVIEWS; i++)
+        if (strcasecmp(km_views[i]->name, name) == 0)
+            return i;
+    return -1;
+}
+
+unsigned km_frame_sources(const bool visible[KM_NVIEWS], bool migrate_types)
+{
+    unsigned m = KM_SRC_BIT(KM_SRC_MEMINFO) | KM_SRC_BIT(KM_SRC_MODULES);
+    for (int i = 0; i < KM_NVIEWS; i++)
+        if (visible[i])
+            m |= km_views[i]->sources;
+    if (visible[KM_V_BUDDY] && migrate_types)
+        m |= KM_SRC_BIT(KM_SRC_PAGETYPEINFO);
+    return m;
+}
+
+int64_t km_frame_module_total(const struct km_sample *s)
+{
+    if (s->src[KM_SRC_MODULES].status != KM_ST_OK)
+        return KM_NA;
+    int64_t t = 0;
+    for (size_t i = 0; i < s->mods.n; i++)
+        if (!KM_IS_NA(s->mods.mods[i].size))
+            t += s->mods.mods[i].size;
+    return t;
+}
+
+static void sz(char *o, size_t n, int64_t v)
+{
+    km_fmt_size(o, n, v);
+}
+
+static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
+{
+    const struct km_sample *s = c->s;
+    char buf[512], when[64] = "", up[32];
+    if (s->wall > 0) {
+        time_t t = (time_t)s->wall;
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+    }
+    km_fmt_uptime(up, sizeof(up), s->uptime);
+    int n = snprintf(buf, sizeof(buf), "kmemtop - %s", s->kernel);
+    if (when[0])
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - %s", when);
+    if (s->uptime >= 0)
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - up %s", up);
+    if (s->root[0])
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - captured tree %s", s->root);
+    snprintf(buf + n, sizeof(buf) - (size_t)n, " - page %ldK%s", s->page_size / 1024,
+             s->page_size_src == KM_PS_INFERRED ? " (inferred)"
+             : s->page_size_src == KM_PS_HOST && s->root[0] ? " (host's: not recorded in the tree)"
+                                                            : "");
+    line(arg, KM_ATTR_BOLD, buf);
+}
+
+void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg)
+{
+    const struct km_sample *s = c->s;
+    const struct km_meminfo *m = &s->mem;
+    char buf[512];
+    summary_title(c, line, arg);
+    if (s->src[KM_SRC_MEMINFO].status != KM_ST_OK) {
+        snprintf(buf, sizeof(buf), "Memory: %s", s->src[KM_SRC_MEMINFO].reason);
+        line(arg, KM_ATTR_WARN, buf);
+        return;
+    }
+    char a[16], b[16], d[16], e[16], f[16];
+    sz(a, sizeof(a), m->mem_total);
+    sz(b, sizeof(b), m->mem_free);
+    sz(d, sizeof(d), m->slab);
+    sz(e, sizeof(e), m->sreclaimable);
+    sz(f, sizeof(f), m->sunreclaim);
+    snprintf(buf, sizeof(buf), "Mem: %s total, %s free | Slab: %s (%s reclaimable, %s unreclaimable)",
+             a, b, d, e, f);
+    line(arg, KM_ATTR_NORMAL, buf);
+    char g[16], h[16], i[16], j[16], k[24];
+    if (m->vmalloc_used_valid)
+        sz(g, sizeof(g), m->vmalloc_used);
+    else
+        snprintf(g, sizeof(g), "n/a");
+    sz(h, sizeof(h), m->kernel_stack);
+    sz(i, sizeof(i), m->page_tables);
+    sz(j, sizeof(j), m->percpu);
+    int64_t mt = km_frame_module_total(s);
+    if (KM_IS_NA(mt))
+        snprintf(k, sizeof(k), "-");
+    else
+        sz(k, sizeof(k), mt);
+    snprintf(buf, sizeof(buf),
+             "VmallocUsed: %s | KernelStack: %s | PageTables: %s | Percpu: %s | Modules: %s", g, h,
+             i, j, k);
+    line(arg, KM_ATTR_NORMAL, buf);
+}
+
+const char *km_frame_view_problem(const struct km_view_def *d, const struct km_vctx *c,
+                                  char *buf, size_t n)
+{
+    const struct km_source *so = &c->s->src[d->main_src];
+    if (so->status == KM_ST_OK || so->status == KM_ST_SKIPPED)
+        return "";
+    snprintf(buf, n, "%s: %s", d->title, so->reason);
+    return buf;
+}
+
+static void text_line_cb(void *arg, int attr, const char *text)
+{
+    km_text_line(arg, text);
+}
+
+void km_frame_text(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c)
+{
+    km_frame_summary(c, text_line_cb, f);
+    for (int v = 0; v < KM_NVIEWS; v++) {
+        struct km_vm *vm = vms[v];
+        if (!vm)
+            continue;
+        char buf[400];
+        fprintf(f, "\n== %s ==\n", vm->def->title);
+        const char *problem = km_frame_view_problem(vm->def, c, buf, sizeof(buf));
+        if (vm->def->notes)
+            vm->def->notes(vm, c, text_line_cb, f);
+        if (problem[0]) {
+            km_text_line(f, problem);
+            continue;
+        }
+        km_text_table(f, vm, c);
+    }
+    fflush(f);
+}
+
+static void json_source(struct km_json *j, const struct km_sample *s, enum km_src src)
+{
+    km_json_str(j, "status", km_status_name(s->src[src].status));
+    if (s->src[src].status != KM_ST_OK)
+        km_json_str(j, "reason", s->src[src].reason);
+}
+
+static void json_summary(struct km_json *j, const struct km_sample *s)
+{
+    const struct km_meminfo *m = &s->mem;
+    bool ok = s->src[KM_SRC_MEMINFO].status == KM_ST_OK;
+    km_json_obj(j, "summary");
+    km_json_str(j, "status", km_status_name(s->src[KM_SRC_MEMINFO].status));
+    if (ok) {
+        km_json_int_opt(j, "mem_total", m->mem_total);
+        km_json_int_opt(j, "mem_free", m->mem_free);
+        km_json_int_opt(j, "mem_available", m->mem_available);
+        km_json_int_opt(j, "slab", m->slab);
+        km_json_int_opt(j, "slab_reclaimable", m->sreclaimable);
+        km_json_int_opt(j, "slab_unreclaimable", m->sunreclaim);
+        km_json_int_opt(j, "vmalloc_used", m->vmalloc_used_valid ? m->vmalloc_used : KM_NA);
+        km_json_int_opt(j, "kernel_stack", m->kernel_stack);
+        km_json_int_opt(j, "page_tables", m->page_tables);
+        km_json_int_opt(j, "percpu", m->percpu);
+    } else {
+        km_json_str(j, "reason", s->src[KM_SRC_MEMINFO].reason);
+    }
+    km_json_int_opt(j, "modules_total", km_frame_module_total(s));
+    km_json_obj_end(j);
+}
+
+void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c)
+{
+    const struct km_sample *s = c->s;
+    struct km_json j;
+    km_json_init(&j, f);
+    km_json_obj(&j, NULL);
+    km_json_str(&j, "kernel", s->kernel);
+    km_json_int(&j, "page_size", s->page_size);
+    km_json_str(&j, "page_size_source", s->page_size_src == KM_PS_RECORDED ? "recorded"
+                                        : s->page_size_src == KM_PS_INFERRED ? "inferred"
+                                                                             : "host");
+    if (s->wall > 0)
+        km_json_dbl(&j, "time", s->wall);
+    else
+        km_json_null(&j, "time");
+    km_json_int(&j, "frame", s->seq);
+    km_json_dbl(&j, "interval", s->dt > 0 ? s->dt : (double)NAN);
+    if (s->root[0])
+        km_json_str(&j, "root", s->root);
+    json_summary(&j, s);
+    for (int v = 0; v < KM_NVIEWS; v++) {
+        struct km_vm *vm = vms[v];
+        if (!vm)
+            continue;
+        km_json_obj(&j, vm->def->name);
+        json_source(&j, s, vm->def->main_src);
+        if (s->src[vm->def->main_src].status == KM_ST_OK && vm->def->json)
+            vm->def->json(vm, c, &j);
+        else
+            km_json_arr(&j, "rows"), km_json_arr_end(&j);
+        km_json_obj_end(&j);
+    }
+    km_json_obj_end(&j);
+    fputc('\n', f);
+    fflush(f);
+}

@@ -1,4 +1,28 @@
-/* ui/frame.h - being written */
+/*
+ * frame.h - what every renderer shows around the views: the summary header
+ * of kernel memory, each view's status line, and whole batch frames as
+ * text or JSON.
+ */
 #ifndef KM_UI_FRAME_H
 #define KM_UI_FRAME_H
+
+#include "views.h"
+
+#include <stdio.h>
+
+typedef void (*km_line_fn)(void *arg, int attr, const char *text);
+
+/* The sources to read for these views (plus the header's). */
+unsigned km_frame_sources(const bool visible[KM_NVIEWS], bool migrate_types);
+/* The summary header, one call of line per line. */
+void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg);
+/* Why a view's table cannot be shown ("" when it can), in words for a user. */
+const char *km_frame_view_problem(const struct km_view_def *d, const struct km_vctx *c,
+                                  char *buf, size_t n);
+/* Sum of module sizes in bytes, KM_NA when /proc/modules was not read. */
+int64_t km_frame_module_total(const struct km_sample *s);
+/* One batch frame: summary and each view whose vms[i] is not NULL. */
+void km_frame_text(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c);
+void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c);
+
 #endif

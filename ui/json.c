@@ -1,2 +1,139 @@
-/* ui/json.c - being written */
+/* json.c - streaming JSON writer. See json.h. */
 #include "json.h"
+#include "kmemtop/util.h"
+
+#include <math.h>
+
+void km_json_init(struct km_json *j, FILE *f)
+{
+    j->f = f;
+    j->depth = 0;
+    j->need_comma[0] = false;
+}
+
+static void put_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case '\n':
+            fputs("\\n", f);
+            break;
+        case '\t':
+            fputs("\\t", f);
+            break;
+        case '\r':
+            fputs("\\r", f);
+            break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void key(struct km_json *j, const char *k)
+{
+    if (j->need_comma[j->depth])
+        fputc(',', j->f);
+    j->need_comma[j->depth] = true;
+    if (k) {
+        put_string(j->f, k);
+        fputc(':', j->f);
+    }
+}
+
+static void open_(struct km_json *j, const char *k, char c)
+{
+    key(j, k);
+    fputc(c, j->f);
+    if (j->depth < 63)
+        j->depth++;
+    j->need_comma[j->depth] = false;
+}
+
+static void close_(struct km_json *j, char c)
+{
+    fputc(c, j->f);
+    if (j->depth > 0)
+        j->depth--;
+}
+
+void km_json_obj(struct km_json *j, const char *k)
+{
+    open_(j, k, '{');
+}
+
+void km_json_obj_end(struct km_json *j)
+{
+    close_(j, '}');
+}
+
+void km_json_arr(struct km_json *j, const char *k)
+{
+    open_(j, k, '[');
+}
+
+void km_json_arr_end(struct km_json *j)
+{
+    close_(j, ']');
+}
+
+void km_json_str(struct km_json *j, const char *k, const char *v)
+{
+    key(j, k);
+    if (v)
+        put_string(j->f, v);
+    else
+        fputs("null", j->f);
+}
+
+void km_json_int(struct km_json *j, const char *k, int64_t v)
+{
+    key(j, k);
+    fprintf(j->f, "%lld", (long long)v);
+}
+
+void km_json_int_opt(struct km_json *j, const char *k, int64_t v)
+{
+    if (KM_IS_NA(v))
+        km_json_null(j, k);
+    else
+        km_json_int(j, k, v);
+}
+
+void km_json_int_omit(struct km_json *j, const char *k, int64_t v)
+{
+    if (!KM_IS_NA(v))
+        km_json_int(j, k, v);
+}
+
+void km_json_dbl(struct km_json *j, const char *k, double v)
+{
+    key(j, k);
+    if (isnan(v) || isinf(v))
+        fputs("null", j->f);
+    else
+        fprintf(j->f, "%.15g", v);
+}
+
+void km_json_bool(struct km_json *j, const char *k, bool v)
+{
+    key(j, k);
+    fputs(v ? "true" : "false", j->f);
+}
+
+void km_json_null(struct km_json *j, const char *k)
+{
+    key(j, k);
+    fputs("null", j->f);
+}

@@ -1,2 +1,138 @@
+/*
+ * main.c - kmemtop's entry: options, then capture, batch frames or the
+ * interactive screen. The only place (with the screen) that ends the process.
+ */
+#include "app.h"
+#include "frame.h"
+#include "screen.h"
+
+#include "kmemtop/capture.h"
+#include "kmemtop/read.h"
+
+#include <errno.h>
 #include <stdio.h>
-int main(void) { puts("kmemtop: being written"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void sleep_secs(double s)
+{
+    struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static void all_views(bool v[KM_NVIEWS])
+{
+    for (int i = 0; i < KM_NVIEWS; i++)
+        v[i] = true;
+}
+
+static int capture_one(struct km_app *a, const char *dir, char *msg, size_t msgsz)
+{
+    int rc = km_capture_begin(dir);
+    if (rc) {
+        snprintf(msg, msgsz, "--capture %s: %s", dir, strerror(-rc));
+        return rc;
+    }
+    bool v[KM_NVIEWS];
+    all_views(v);
+    km_sampler_reset_files(a->sampler);
+    rc = km_app_tick(a, v, msg, msgsz);
+    km_capture_copy("/proc/meminfo");
+    km_capture_copy("/proc/slabinfo");
+    km_capture_copy("/proc/version");
+    km_capture_copy("/proc/sys/kernel/kptr_restrict");
+    km_capture_end();
+    const struct km_sample *s = a->ctx.s;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    double wall = s->wall > 0 ? s->wall : (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    int mrc = km_capture_meta(dir, wall, s->page_size, s->kernel);
+    if (!rc && mrc) {
+        snprintf(msg, msgsz, "--capture %s: cannot write %s: %s", dir, KM_CAPTURE_META,
+                 strerror(-mrc));
+        return mrc;
+    }
+    if (!rc)
+        printf("captured %s\n", dir);
+    return rc;
+}
+
+static int run_capture(struct km_app *a, char *msg, size_t msgsz)
+{
+    long n = a->o.iterations > 0 ? a->o.iterations : 1;
+    for (long i = 0; i < n; i++) {
+        char dir[4096];
+        if (n == 1)
+            snprintf(dir, sizeof(dir), "%s", a->o.capture);
+        else
+            snprintf(dir, sizeof(dir), "%s/%04ld", a->o.capture, i + 1);
+        int rc = capture_one(a, dir, msg, msgsz);
+        if (rc)
+            return rc;
+        if (i + 1 < n)
+            sleep_secs(a->o.delay);
+    }
+    return 0;
+}
+
+static int run_batch(struct km_app *a, char *msg, size_t msgsz)
+{
+    bool v[KM_NVIEWS];
+    memcpy(v, a->o.views, sizeof(v));
+    if (!a->o.view_given)
+        all_views(v);
+    struct km_vm *vms[KM_NVIEWS];
+    for (int i = 0; i < KM_NVIEWS; i++)
+        vms[i] = v[i] ? &a->vms[i] : NULL;
+    long n = a->o.iterations;
+    if (n < 0)
+        n = a->roots.n > 1 ? (long)a->roots.n : 1;
+    for (long i = 0; i < n; i++) {
+        int rc = km_app_tick(a, v, msg, msgsz);
+        if (rc == 1)
+            break; /* the series has no tree left */
+        if (rc)
+            return rc;
+        if (a->o.format == KM_FMT_JSON)
+            km_frame_json(stdout, vms, &a->ctx);
+        else {
+            if (i > 0)
+                fputc('\n', stdout);
+            km_frame_text(stdout, vms, &a->ctx);
+        }
+        if (i + 1 < n && a->roots.n == 0)
+            sleep_secs(a->o.delay);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct km_app a;
+    memset(&a, 0, sizeof(a));
+    int rc = km_opts_parse(&a.o, argc, argv);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+    char msg[512] = "";
+    if (km_app_init(&a, msg, sizeof(msg)) < 0) {
+        fprintf(stderr, "kmemtop: %s\n", msg);
+        km_app_free(&a);
+        return 1;
+    }
+    if (a.o.capture)
+        rc = run_capture(&a, msg, sizeof(msg));
+    else if (a.o.batch || a.o.format == KM_FMT_JSON || !isatty(STDOUT_FILENO))
+        rc = run_batch(&a, msg, sizeof(msg));
+    else {
+        int status = km_screen_run(&a);
+        km_app_free(&a);
+        return status;
+    }
+    if (rc)
+        fprintf(stderr, "kmemtop: %s\n", msg);
+    km_app_free(&a);
+    return rc ? 1 : 0;
+}

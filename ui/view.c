@@ -1,2 +1,238 @@
-/* ui/view.c - being written */
+/* view.c - the view model: rows, filter, sort, search, selection. See view.h. */
 #include "view.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void km_vm_init(struct km_vm *vm, const struct km_view_def *def)
+{
+    memset(vm, 0, sizeof(*vm));
+    vm->def = def;
+    vm->sort_col = def->default_sort;
+}
+
+void km_vm_free(struct km_vm *vm)
+{
+    free(vm->rows);
+    free(vm->vis);
+    vm->rows = NULL;
+    vm->vis = NULL;
+    vm->nrows = vm->cap = vm->nvis = vm->viscap = 0;
+}
+
+size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
+                 const char *name, const char *idfmt, ...)
+{
+    xgrow((void **)&vm->rows, &vm->cap, vm->nrows + 1, sizeof(*vm->rows));
+    struct km_row *r = &vm->rows[vm->nrows];
+    memset(r, 0, sizeof(*r));
+    r->rec = rec;
+    r->kind = kind;
+    r->depth = depth;
+    r->parent = parent;
+    r->name = name ? name : "";
+    va_list ap;
+    va_start(ap, idfmt);
+    vsnprintf(r->id, sizeof(r->id), idfmt, ap);
+    va_end(ap);
+    return vm->nrows++;
+}
+
+bool km_filter_match(const char *filter, const char *name)
+{
+    if (!filter || !*filter)
+        return true;
+    const char *p = filter;
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        while (n > 0 && isspace((unsigned char)*p)) {
+            p++;
+            n--;
+        }
+        while (n > 0 && isspace((unsigned char)p[n - 1]))
+            n--;
+        if (n > 0) {
+            for (const char *h = name; *h; h++)
+                if (strncasecmp(h, p, n) == 0)
+                    return true;
+        }
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return false;
+}
+
+bool km_vm_desc(const struct km_vm *vm)
+{
+    bool d = vm->sort_col >= 0 && vm->sort_col < vm->def->ncols && vm->def->cols[vm->sort_col].desc;
+    return vm->reverse ? !d : d;
+}
+
+/* qsort has no context argument: the comparison state lives here for one call. */
+static struct {
+    const struct km_vm *vm;
+    const struct km_vctx *c;
+    km_cmp_fn cmp;
+    bool desc;
+} sort_ctx;
+
+static int cmp_rows(const void *a, const void *b)
+{
+    size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+    const struct km_row *ra = &sort_ctx.vm->rows[ia], *rb = &sort_ctx.vm->rows[ib];
+    int r = sort_ctx.cmp ? sort_ctx.cmp(sort_ctx.c, ra, rb) : 0;
+    if (sort_ctx.desc)
+        r = -r;
+    if (r == 0)
+        r = (ia > ib) - (ia < ib);
+    return r;
+}
+
+static size_t top_of(const struct km_vm *vm, size_t i)
+{
+    while (vm->rows[i].depth > 0 && vm->rows[i].parent < i)
+        i = vm->rows[i].parent;
+    return i;
+}
+
+/* Visible: the row matches, or an ancestor does, or a descendant does. */
+static void apply_filter(struct km_vm *vm, bool *show)
+{
+    for (size_t i = 0; i < vm->nrows; i++) { /* parents come before children */
+        const struct km_row *r = &vm->rows[i];
+        show[i] = r->pinned || km_filter_match(vm->filter, r->name) ||
+                  (r->depth > 0 && r->parent < i && show[r->parent]);
+    }
+    for (size_t i = vm->nrows; i-- > 0;)
+        if (show[i] && vm->rows[i].depth > 0 && vm->rows[i].parent < i)
+            show[vm->rows[i].parent] = true;
+}
+
+void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
+{
+    bool *show = xcalloc(vm->nrows ? vm->nrows : 1, sizeof(*show));
+    apply_filter(vm, show);
+    size_t *tops = xmalloc((vm->nrows ? vm->nrows : 1) * sizeof(*tops));
+    size_t ntop = 0;
+    for (size_t i = 0; i < vm->nrows; i++)
+        if (show[i] && vm->rows[i].depth == 0 && !vm->rows[i].pinned)
+            tops[ntop++] = i;
+    const struct km_col *col =
+        vm->sort_col >= 0 && vm->sort_col < vm->def->ncols ? &vm->def->cols[vm->sort_col] : NULL;
+    sort_ctx.vm = vm;
+    sort_ctx.c = c;
+    sort_ctx.cmp = col ? col->cmp : NULL;
+    sort_ctx.desc = km_vm_desc(vm);
+    qsort(tops, ntop, sizeof(*tops), cmp_rows);
+    xgrow((void **)&vm->vis, &vm->viscap, vm->nrows + 1, sizeof(*vm->vis));
+    vm->nvis = 0;
+    for (size_t t = 0; t < ntop; t++) {
+        vm->vis[vm->nvis++] = tops[t];
+        for (size_t i = tops[t] + 1; i < vm->nrows && vm->rows[i].depth > 0; i++)
+            if (show[i] && top_of(vm, i) == tops[t])
+                vm->vis[vm->nvis++] = i;
+    }
+    for (size_t i = 0; i < vm->nrows; i++)
+        if (vm->rows[i].pinned && vm->rows[i].depth == 0)
+            vm->vis[vm->nvis++] = i;
+    free(tops);
+    free(show);
+    /* restore the selection by identity */
+    vm->sel = 0;
+    for (size_t v = 0; v < vm->nvis; v++)
+        if (vm->sel_id[0] && strcmp(vm->rows[vm->vis[v]].id, vm->sel_id) == 0) {
+            vm->sel = v;
+            break;
+        }
+    if (vm->nvis)
+        snprintf(vm->sel_id, sizeof(vm->sel_id), "%s", vm->rows[vm->vis[vm->sel]].id);
+}
+
+void km_vm_build(struct km_vm *vm, const struct km_vctx *c)
+{
+    vm->nrows = 0;
+    if (vm->def->rows)
+        vm->def->rows(vm, c);
+    km_vm_refresh(vm, c);
+}
+
+int km_vm_find_col(const struct km_vm *vm, const char *key)
+{
+    for (int i = 0; i < vm->def->ncols; i++) {
+        const struct km_col *col = &vm->def->cols[i];
+        if ((col->key && strcasecmp(col->key, key) == 0) || strcasecmp(col->title, key) == 0)
+            return i;
+    }
+    return -1;
+}
+
+int km_vm_find_letter(const struct km_vm *vm, char letter)
+{
+    for (int i = 0; i < vm->def->ncols; i++)
+        if (vm->def->cols[i].letter == letter)
+            return i;
+    return -1;
+}
+
+void km_vm_set_sort(struct km_vm *vm, int col, const struct km_vctx *c)
+{
+    if (col < 0 || col >= vm->def->ncols || !vm->def->cols[col].cmp)
+        return;
+    vm->sort_col = col;
+    vm->reverse = false;
+    km_vm_refresh(vm, c);
+}
+
+void km_vm_select(struct km_vm *vm, size_t visidx)
+{
+    if (vm->nvis == 0)
+        return;
+    if (visidx >= vm->nvis)
+        visidx = vm->nvis - 1;
+    vm->sel = visidx;
+    snprintf(vm->sel_id, sizeof(vm->sel_id), "%s", vm->rows[vm->vis[visidx]].id);
+}
+
+bool km_vm_search_next(struct km_vm *vm, int dir, bool include_current)
+{
+    if (!vm->search[0] || vm->nvis == 0)
+        return false;
+    size_t n = vm->nvis;
+    for (size_t k = include_current ? 0 : 1; k <= n; k++) {
+        size_t v = dir >= 0 ? (vm->sel + k) % n : (vm->sel + n - (k % n)) % n;
+        const struct km_row *r = &vm->rows[vm->vis[v]];
+        if (km_filter_match(vm->search, r->name) && !r->pinned) {
+            km_vm_select(vm, v);
+            return true;
+        }
+    }
+    return false;
+}
+
+const struct km_row *km_vm_row(const struct km_vm *vm, size_t visidx)
+{
+    return visidx < vm->nvis ? &vm->rows[vm->vis[visidx]] : NULL;
+}
+
+const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col,
+                         char *buf, size_t n)
+{
+    if (d->col_title) {
+        buf[0] = '\0';
+        d->col_title(c, col, buf, n);
+        if (buf[0])
+            return buf;
+    }
+    return d->cols[col].title;
+}
+
+bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col)
+{
+    return !d->col_shown || d->col_shown(c, col);
+}

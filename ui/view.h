@@ -1,4 +1,135 @@
-/* ui/view.h - being written */
+/*
+ * view.h - views as column tables, and the view model every renderer shares.
+ *
+ * A view (struct km_view_def) declares its columns once: title, width,
+ * alignment, formatter, comparator, sort letter and help text. It turns a
+ * sample into rows (km_row: a pointer to a record plus a stable identity).
+ * The view model (struct km_vm) holds sorting, filtering, searching and the
+ * selected row; the screen, batch text and JSON all render from it, so
+ * --sort/--filter in batch mode behave exactly like the keys on screen.
+ *
+ * Rows may form groups (a node and its zones; a zone and its migrate types):
+ * sorting orders the top-level rows and keeps each child under its parent.
+ * Rows and their records stay valid until the next km_vm_build or until the
+ * sample they came from is freed.
+ */
 #ifndef KM_UI_VIEW_H
 #define KM_UI_VIEW_H
+
+#include "kmemtop/sample.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct km_json;
+
+enum km_align { KM_AL_LEFT, KM_AL_RIGHT };
+
+/* What formatters and comparators may look at besides the row. */
+struct km_vctx {
+    const struct km_sample *s;
+    const struct km_sample *prev; /* NULL on the first frame */
+    int order;                    /* buddy: the order the user selected */
+    bool utf8;                    /* Unicode bars allowed */
+    bool raw;                     /* exact numbers instead of human units */
+};
+
+struct km_row {
+    const void *rec; /* the view's record (km_module, km_zone, ...) */
+    const void *aux; /* a second record when the view needs one */
+    int kind;        /* view-specific row kind */
+    int depth;       /* 0 top level, 1 child, 2 grandchild */
+    size_t parent;   /* index of the parent row when depth > 0 */
+    char id[128];    /* stable identity: survives refreshes and re-sorting */
+    const char *name; /* what filter and search match */
+    bool pinned;      /* totals rows: kept last, never filtered or sorted */
+};
+
+typedef void (*km_fmt_fn)(const struct km_vctx *, const struct km_row *, char *out, size_t n);
+/* <0, 0, >0 like strcmp, ascending */
+typedef int (*km_cmp_fn)(const struct km_vctx *, const struct km_row *, const struct km_row *);
+
+struct km_col {
+    const char *title; /* column header */
+    const char *key;   /* --sort name, lower case */
+    char letter;       /* slabtop sort letter, 0 if none */
+    int width;         /* preferred width; the name column may shrink */
+    enum km_align align;
+    km_fmt_fn fmt;
+    km_cmp_fn cmp; /* NULL: not sortable */
+    bool desc;     /* natural sort direction is largest first */
+    const char *help;
+};
+
+struct km_vm;
+
+struct km_view_def {
+    const char *name;  /* "modules": --view and JSON key */
+    const char *title; /* "Modules": tab title */
+    unsigned sources;  /* KM_SRC_BIT mask the view needs */
+    unsigned expensive_sources; /* of those, read only while visible */
+    const struct km_col *cols;
+    int ncols;
+    int default_sort; /* column index */
+    void (*rows)(struct km_vm *vm, const struct km_vctx *c);
+    /* Lines shown above the table (status, summaries, notes); may be NULL. */
+    void (*notes)(const struct km_vm *vm, const struct km_vctx *c,
+                  void (*line)(void *arg, int attr, const char *text), void *arg);
+    /* The view's JSON object value; rows in view-model order. */
+    void (*json)(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j);
+    /* The source whose status decides whether the table can be shown. */
+    enum km_src main_src;
+    /* Optional: whether a column applies to this sample (e.g. buddy orders). */
+    bool (*col_shown)(const struct km_vctx *c, int col);
+    /* Optional: a column title computed from the sample (e.g. block sizes). */
+    void (*col_title)(const struct km_vctx *c, int col, char *out, size_t n);
+};
+/* A column's title for this sample. */
+const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col,
+                         char *buf, size_t n);
+bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col);
+
+/* Attributes a notes line may carry; the screen maps them to colours. */
+enum km_attr { KM_ATTR_NORMAL, KM_ATTR_DIM, KM_ATTR_WARN, KM_ATTR_BAD, KM_ATTR_GOOD, KM_ATTR_BOLD };
+
+struct km_vm {
+    const struct km_view_def *def;
+    int sort_col;
+    bool reverse; /* against the column's natural direction */
+    char filter[128];
+    char search[128];
+    char sel_id[128];
+    /* built rows */
+    struct km_row *rows;
+    size_t nrows, cap;
+    /* visible rows after filter and sort, as indexes into rows */
+    size_t *vis;
+    size_t nvis, viscap;
+    size_t sel; /* index into vis */
+    size_t top; /* first visible row on screen */
+};
+
+void km_vm_init(struct km_vm *vm, const struct km_view_def *def);
+void km_vm_free(struct km_vm *vm);
+/* Rebuilds rows from c->s, then filters, sorts and restores the selection. */
+void km_vm_build(struct km_vm *vm, const struct km_vctx *c);
+/* Re-applies filter and sort without rebuilding rows. */
+void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c);
+/* Appends a row (for the views' rows callbacks); returns its index. */
+size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
+                 const char *name, const char *idfmt, ...) __attribute__((format(printf, 7, 8)));
+/* Finds a column by --sort key or title (case-insensitive); -1 if none. */
+int km_vm_find_col(const struct km_vm *vm, const char *key);
+/* Column with this slabtop letter; -1 if none. */
+int km_vm_find_letter(const struct km_vm *vm, char letter);
+/* Whether the current sort is largest first. */
+bool km_vm_desc(const struct km_vm *vm);
+void km_vm_set_sort(struct km_vm *vm, int col, const struct km_vctx *c);
+void km_vm_select(struct km_vm *vm, size_t visidx);
+/* Moves the selection to the next (dir>0) or previous match of search; false if none. */
+bool km_vm_search_next(struct km_vm *vm, int dir, bool include_current);
+/* Case-insensitive; several terms separated by '|'; empty matches all. */
+bool km_filter_match(const char *filter, const char *name);
+const struct km_row *km_vm_row(const struct km_vm *vm, size_t visidx);
+
 #endif

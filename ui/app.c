@@ -1,0 +1,95 @@
+/* app.c - program state shared by batch mode and the screen. See app.h. */
+#include "app.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+int km_app_init(struct km_app *a, char *msg, size_t msgsz)
+{
+    a->sampler = km_sampler_new();
+    for (int v = 0; v < KM_NVIEWS; v++) {
+        km_vm_init(&a->vms[v], km_views[v]);
+        if (a->o.filter)
+            snprintf(a->vms[v].filter, sizeof(a->vms[v].filter), "%s", a->o.filter);
+    }
+    a->ctx.order = a->o.order;
+    a->ctx.raw = a->o.raw;
+    if (a->o.sort && km_app_apply_sort(a, a->o.sort, msg, msgsz) < 0)
+        return -1;
+    if (a->o.nroots == 0)
+        return 0;
+    int rc = km_roots_expand(a->o.roots, a->o.nroots, &a->roots, msg, msgsz);
+    if (rc == 0)
+        rc = km_root_enter(msg, msgsz);
+    return rc;
+}
+
+void km_app_free(struct km_app *a)
+{
+    for (int v = 0; v < KM_NVIEWS; v++)
+        km_vm_free(&a->vms[v]);
+    km_sampler_free(a->sampler);
+    km_roots_free(&a->roots);
+    free(a->o.roots);
+}
+
+int km_app_apply_sort(struct km_app *a, const char *sort, char *msg, size_t msgsz)
+{
+    bool found = false;
+    for (int v = 0; v < KM_NVIEWS; v++) {
+        struct km_vm *vm = &a->vms[v];
+        int col = strlen(sort) == 1 ? km_vm_find_letter(vm, sort[0]) : -1;
+        if (col < 0)
+            col = km_vm_find_col(vm, sort);
+        if (col >= 0 && vm->def->cols[col].cmp) {
+            vm->sort_col = col;
+            vm->reverse = false;
+            found = true;
+        }
+    }
+    if (!found) {
+        snprintf(msg, msgsz, "-s %s: no view has a column or slabtop letter of that name", sort);
+        return -1;
+    }
+    return 0;
+}
+
+size_t km_app_frames_left(const struct km_app *a)
+{
+    if (a->roots.n <= 1)
+        return SIZE_MAX;
+    return a->roots.n > a->tree ? a->roots.n - a->tree : 0;
+}
+
+int km_app_tick(struct km_app *a, const bool visible[KM_NVIEWS], char *msg, size_t msgsz)
+{
+    struct km_sampler_opts so = {0};
+    if (a->roots.n > 0) {
+        size_t i = a->tree;
+        if (i >= a->roots.n) {
+            if (a->roots.n > 1)
+                return 1;
+            i = 0; /* one tree: every frame shows it again */
+        }
+        if (a->tree == 0 || a->roots.n > 1) {
+            int rc = km_root_switch(&a->roots.trees[i], msg, msgsz);
+            if (rc)
+                return rc;
+            km_sampler_reset_files(a->sampler);
+        }
+        so.root = a->roots.trees[i].dir;
+        so.wall = a->roots.trees[i].wall;
+        so.page_size = a->roots.trees[i].page_size;
+        a->tree++;
+    }
+    unsigned mask = km_frame_sources(visible, a->o.migrate_types);
+    km_sampler_tick(a->sampler, mask, &so);
+    a->ctx.s = km_sampler_cur(a->sampler);
+    a->ctx.prev = km_sampler_prev(a->sampler);
+    for (int v = 0; v < KM_NVIEWS; v++)
+        if (visible[v])
+            km_vm_build(&a->vms[v], &a->ctx);
+    return 0;
+}

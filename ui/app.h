@@ -1,0 +1,62 @@
+/*
+ * app.h - the program's state shared by batch mode and the screen: options,
+ * the sampler, the captured trees being shown, and one view model per view.
+ */
+#ifndef KM_UI_APP_H
+#define KM_UI_APP_H
+
+#include "kmemtop/root.h"
+#include "kmemtop/sampler.h"
+#include "frame.h"
+#include "views.h"
+
+enum km_format { KM_FMT_TEXT, KM_FMT_JSON };
+
+struct km_opts {
+    bool batch;
+    long iterations;            /* -n; <0 when not given */
+    double delay;               /* -d seconds */
+    bool views[KM_NVIEWS];      /* --view; all false = all views (batch) / modules (screen) */
+    bool view_given;
+    int first_view;             /* screen: the tab to open */
+    enum km_format format;
+    const char *sort;           /* -s: slabtop letter or column key */
+    const char *filter;         /* --filter */
+    char **roots;               /* --root, repeatable */
+    size_t nroots;
+    const char *capture;        /* --capture DIR */
+    int order;                  /* --order N for the buddy view; -1 default */
+    bool no_color;
+    bool raw;                   /* exact numbers instead of human units */
+    bool migrate_types;         /* read pagetypeinfo for the buddy view */
+    const char *details;        /* --details NAME (modules) */
+};
+
+struct km_app {
+    struct km_opts o;
+    struct km_sampler *sampler;
+    struct km_roots roots;
+    size_t tree; /* index of the tree shown next */
+    struct km_vm vms[KM_NVIEWS];
+    struct km_vctx ctx;
+};
+
+/* Parses argv into a->o. Returns 0, 1 after --help/--version (exit 0), or -1 (usage error, printed). */
+int km_opts_parse(struct km_opts *o, int argc, char **argv);
+void km_usage(FILE *f);
+
+/* Sets up the sampler, the trees (entering the namespace) and view models. msg on error. */
+int km_app_init(struct km_app *a, char *msg, size_t msgsz);
+void km_app_free(struct km_app *a);
+/* Applies -s to the view models; msg and -1 when no view has such a column. */
+int km_app_apply_sort(struct km_app *a, const char *sort, char *msg, size_t msgsz);
+/*
+ * Takes one sample for the visible views (moving to the next tree of a
+ * series) and rebuilds their view models. Returns 0, or 1 when a series has
+ * no tree left.
+ */
+int km_app_tick(struct km_app *a, const bool visible[KM_NVIEWS], char *msg, size_t msgsz);
+/* Trees left to show in a series (SIZE_MAX for the live system). */
+size_t km_app_frames_left(const struct km_app *a);
+
+#endif

@@ -1,0 +1,209 @@
+/* opts.c - the command line. See app.h. */
+#include "app.h"
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OPT_VIEW = 256,
+    OPT_FORMAT,
+    OPT_FILTER,
+    OPT_ROOT,
+    OPT_CAPTURE,
+    OPT_ORDER,
+    OPT_RAW,
+    OPT_DETAILS,
+    OPT_NO_MT,
+};
+
+static const struct option longopts[] = {
+    {"batch", no_argument, NULL, 'b'},
+    {"iterations", required_argument, NULL, 'n'},
+    {"delay", required_argument, NULL, 'd'},
+    {"once", no_argument, NULL, 'o'},
+    {"view", required_argument, NULL, OPT_VIEW},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"sort", required_argument, NULL, 's'},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"capture", required_argument, NULL, OPT_CAPTURE},
+    {"order", required_argument, NULL, OPT_ORDER},
+    {"raw", no_argument, NULL, OPT_RAW},
+    {"details", required_argument, NULL, OPT_DETAILS},
+    {"no-migrate-types", no_argument, NULL, OPT_NO_MT},
+    {"no-color", no_argument, NULL, 'C'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+void km_usage(FILE *f)
+{
+    fputs("Usage: kmemtop [options]\n"
+          "Show the memory the Linux kernel keeps for itself: modules, NUMA nodes and zones,\n"
+          "buddy free lists, slab caches.\n"
+          "\n"
+          "  -b, --batch            print frames as text (no screen); also when stdout is not a tty\n"
+          "  -n, --iterations N     frames to print in batch mode (default 1; a series: its trees)\n"
+          "  -d, --delay SECS       seconds between frames, fractions allowed (default 2)\n"
+          "  -o, --once             one frame and exit (-b -n 1)\n"
+          "      --view V[,V..]     modules, nodes, buddy, slabs or all (batch default: all)\n"
+          "      --format F         text or json (JSON Lines, one object per frame)\n"
+          "  -s, --sort KEY         a column key, or a slabtop letter (a b c l v n o p s u)\n"
+          "      --filter TEXT      only rows whose name contains TEXT (case-insensitive, a|b)\n"
+          "      --order N          buddy view: the order the fragmentation summary is for\n"
+          "      --no-migrate-types buddy view: do not read /proc/pagetypeinfo\n"
+          "      --details NAME     modules view: one module's vmalloc areas\n"
+          "      --raw              exact byte counts instead of K/M/G\n"
+          "      --root DIR         show a captured tree (repeatable; a DIR of trees is a series)\n"
+          "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
+          "  -C, --no-color         no colours (NO_COLOR is honoured too)\n"
+          "  -h, --help             this help\n"
+          "  -V, --version          version\n",
+          f);
+}
+
+static int bad(const char *what, const char *arg)
+{
+    fprintf(stderr, "kmemtop: %s: '%s'\nTry 'kmemtop --help'.\n", what, arg);
+    return -1;
+}
+
+static int parse_views(struct km_opts *o, const char *arg)
+{
+    char *copy = strdup(arg), *save = NULL;
+    int rc = 0;
+    bool first = true;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "all") == 0) {
+            for (int i = 0; i < KM_NVIEWS; i++)
+                o->views[i] = true;
+            continue;
+        }
+        int v = km_view_find(t);
+        if (v < 0) {
+            rc = bad("unknown view (modules, nodes, buddy, slabs, all)", t);
+            break;
+        }
+        o->views[v] = true;
+        if (first)
+            o->first_view = v;
+        first = false;
+    }
+    free(copy);
+    o->view_given = true;
+    return rc;
+}
+
+static int parse_num(const char *arg, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || isnan(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int one_opt(struct km_opts *o, int c, const char *arg)
+{
+    double v;
+    switch (c) {
+    case 'b':
+        o->batch = true;
+        return 0;
+    case 'n':
+        if (parse_num(arg, 1, 1e9, &v) || v != (long)v)
+            return bad("-n wants a whole number of frames, 1 or more", arg);
+        o->iterations = (long)v;
+        return 0;
+    case 'd':
+        if (parse_num(arg, 0.05, 86400, &v))
+            return bad("-d wants seconds between 0.05 and 86400", arg);
+        o->delay = v;
+        return 0;
+    case 'o':
+        o->batch = true;
+        o->iterations = 1;
+        return 0;
+    case OPT_VIEW:
+        return parse_views(o, arg);
+    case OPT_FORMAT:
+        if (strcmp(arg, "json") == 0)
+            o->format = KM_FMT_JSON;
+        else if (strcmp(arg, "text") == 0)
+            o->format = KM_FMT_TEXT;
+        else
+            return bad("--format is text or json", arg);
+        return 0;
+    case 's':
+        o->sort = arg;
+        return 0;
+    case OPT_FILTER:
+        o->filter = arg;
+        return 0;
+    case OPT_ROOT:
+        o->roots = realloc(o->roots, (o->nroots + 1) * sizeof(*o->roots));
+        o->roots[o->nroots++] = (char *)arg;
+        return 0;
+    case OPT_CAPTURE:
+        o->capture = arg;
+        return 0;
+    case OPT_ORDER:
+        if (parse_num(arg, 0, KM_MAX_ORDERS - 1, &v) || v != (int)v)
+            return bad("--order wants an order from 0 to 19", arg);
+        o->order = (int)v;
+        return 0;
+    case OPT_RAW:
+        o->raw = true;
+        return 0;
+    case OPT_DETAILS:
+        o->details = arg;
+        return 0;
+    case OPT_NO_MT:
+        o->migrate_types = false;
+        return 0;
+    case 'C':
+        o->no_color = true;
+        return 0;
+    }
+    return -1;
+}
+
+int km_opts_parse(struct km_opts *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof(*o));
+    o->iterations = -1;
+    o->delay = 2.0;
+    o->order = -1;
+    o->migrate_types = true;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "bn:d:os:ChV", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            km_usage(stdout);
+            return 1;
+        }
+        if (c == 'V') {
+            printf("kmemtop %s\n", PACKAGE_VERSION);
+            return 1;
+        }
+        if (c == '?') {
+            fprintf(stderr, "Try 'kmemtop --help'.\n");
+            return -1;
+        }
+        if (one_opt(o, c, optarg) < 0)
+            return -1;
+    }
+    if (optind < argc)
+        return bad("unexpected argument", argv[optind]);
+    if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+        o->no_color = true;
+    return 0;
+}

@@ -1,3 +1,0 @@
-#ifndef KM_UI_OPTS_H
-#define KM_UI_OPTS_H
-#endif
