@@ -1,2 +1,374 @@
-/* nodes.c - STUB, being written. See include/kmemtop/nodes.h. */
+/* nodes.c - NUMA node files under /sys/devices/system/node. See include/kmemtop/nodes.h. */
 #include "kmemtop/nodes.h"
+#include "kmemtop/read.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KM_NODE_DIR "/sys/devices/system/node"
+#define KM_CPU_BITS 16384 /* ids a cpulist may name */
+
+/* ---- records ------------------------------------------------------------- */
+
+void km_node_init(struct km_node *n, int id)
+{
+    memset(n, 0, sizeof(*n));
+    n->node = id;
+    n->has_cpu = n->has_memory = true;
+    n->ncpus = -1;
+    n->mem_total = n->mem_free = n->mem_used = n->file_pages = KM_NA;
+    n->slab = n->sreclaimable = n->sunreclaim = n->kernel_stack = n->page_tables = KM_NA;
+    n->numa_hit = n->numa_miss = n->numa_foreign = KM_NA;
+    n->interleave_hit = n->local_node = n->other_node = KM_NA;
+    n->rate_numa_hit = n->rate_numa_miss = n->rate_numa_foreign = NAN;
+    n->rate_interleave_hit = n->rate_local_node = n->rate_other_node = NAN;
+}
+
+void km_nodes_free(struct km_nodes *ns)
+{
+    free(ns->nodes);
+    memset(ns, 0, sizeof(*ns));
+}
+
+/* Index of the first record whose id is >= id. */
+static size_t lower_bound(const struct km_nodes *ns, int id)
+{
+    size_t lo = 0, hi = ns->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ns->nodes[mid].node < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+struct km_node *km_nodes_find(struct km_nodes *ns, int id)
+{
+    size_t i = lower_bound(ns, id);
+    return i < ns->n && ns->nodes[i].node == id ? &ns->nodes[i] : NULL;
+}
+
+struct km_node *km_nodes_get(struct km_nodes *ns, int id)
+{
+    if (id < 0 || id >= KM_MAX_NODES)
+        return NULL;
+    size_t i = lower_bound(ns, id);
+    if (i < ns->n && ns->nodes[i].node == id)
+        return &ns->nodes[i];
+    ns->nodes = xrealloc(ns->nodes, (ns->n + 1) * sizeof(*ns->nodes));
+    memmove(&ns->nodes[i + 1], &ns->nodes[i], (ns->n - i) * sizeof(*ns->nodes));
+    ns->n++;
+    km_node_init(&ns->nodes[i], id);
+    return &ns->nodes[i];
+}
+
+/* ---- pure parsers ---------------------------------------------------------- */
+
+static int parse_count(const char *tok, size_t len, int64_t *out)
+{
+    uint64_t v;
+    int rc = km_parse_u64(tok, len, &v);
+    if (rc == 0 && v > (uint64_t)INT64_MAX)
+        rc = -ERANGE;
+    if (rc == 0)
+        *out = (int64_t)v;
+    return rc;
+}
+
+static int64_t *meminfo_field(struct km_node *n, const char *name, size_t len)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } map[] = {
+        {"MemTotal", offsetof(struct km_node, mem_total)},
+        {"MemFree", offsetof(struct km_node, mem_free)},
+        {"MemUsed", offsetof(struct km_node, mem_used)},
+        {"FilePages", offsetof(struct km_node, file_pages)},
+        {"Slab", offsetof(struct km_node, slab)},
+        {"SReclaimable", offsetof(struct km_node, sreclaimable)},
+        {"SUnreclaim", offsetof(struct km_node, sunreclaim)},
+        {"KernelStack", offsetof(struct km_node, kernel_stack)},
+        {"PageTables", offsetof(struct km_node, page_tables)},
+    };
+    for (size_t i = 0; i < KM_ARRAY_LEN(map); i++)
+        if (km_tok_eq(name, len, map[i].name))
+            return (int64_t *)(void *)((char *)n + map[i].off);
+    return NULL;
+}
+
+/* "Node 0 MemTotal:       131732940 kB"; split on ':' first (ShadowCallStack:%8lu). */
+static int meminfo_line(struct km_node *n, const char *line, size_t len, int lineno,
+                        struct km_perr *err)
+{
+    const char *colon = memchr(line, ':', len);
+    struct km_tok t;
+    const char *tok, *name;
+    size_t tl, namelen;
+    int64_t id, v;
+
+    if (!colon)
+        return km_perr_set(err, lineno, "expected \"Node N Field: value kB\"");
+    km_tok_init(&t, line, (size_t)(colon - line));
+    if (!km_tok_next(&t, &tok, &tl) || !km_tok_eq(tok, tl, "Node") ||
+        !km_tok_next(&t, &tok, &tl) || km_parse_i64(tok, tl, &id) ||
+        !km_tok_next(&t, &name, &namelen) || km_tok_next(&t, &tok, &tl))
+        return km_perr_set(err, lineno, "expected \"Node N Field:\" before the colon");
+    if (id != n->node)
+        return km_perr_set(err, lineno, "line of node %lld in node %d's file", (long long)id,
+                           n->node);
+    km_tok_init(&t, colon + 1, len - (size_t)(colon + 1 - line));
+    if (!km_tok_next(&t, &tok, &tl))
+        return km_perr_set(err, lineno, "no value for %.*s", (int)namelen, name);
+    int rc = parse_count(tok, tl, &v);
+    if (rc)
+        return km_perr_set(err, lineno, "%s value for %.*s", rc == -ERANGE ? "out-of-range" : "bad",
+                           (int)namelen, name);
+    bool kb = km_tok_next(&t, &tok, &tl);
+    if (kb && !km_tok_eq(tok, tl, "kB"))
+        return km_perr_set(err, lineno, "unexpected unit after %.*s", (int)namelen, name);
+    if (km_tok_next(&t, &tok, &tl))
+        return km_perr_set(err, lineno, "extra text after %.*s", (int)namelen, name);
+    int64_t *f = meminfo_field(n, name, namelen);
+    if (!f)
+        return 0; /* HugePages_* (no unit) and the many fields not kept */
+    if (!kb)
+        return km_perr_set(err, lineno, "%.*s without kB", (int)namelen, name);
+    if (v > INT64_MAX / 1024)
+        return km_perr_set(err, lineno, "%.*s too large", (int)namelen, name);
+    *f = v * 1024;
+    return 0;
+}
+
+int km_parse_node_meminfo(const char *buf, size_t len, struct km_node *n, struct km_perr *err)
+{
+    struct km_node tmp = *n; /* *n is left alone on error */
+    struct km_lines it;
+    const char *line;
+    size_t ll;
+    km_lines_init(&it, buf, len);
+    while (km_lines_next(&it, &line, &ll)) {
+        struct km_tok t;
+        const char *tok;
+        size_t tl;
+        km_tok_init(&t, line, ll);
+        if (!km_tok_next(&t, &tok, &tl))
+            continue;
+        int rc = meminfo_line(&tmp, line, ll, it.lineno, err);
+        if (rc)
+            return rc;
+    }
+    *n = tmp;
+    return 0;
+}
+
+int km_parse_numastat(const char *buf, size_t len, struct km_node *n, struct km_perr *err)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } map[] = {
+        {"numa_hit", offsetof(struct km_node, numa_hit)},
+        {"numa_miss", offsetof(struct km_node, numa_miss)},
+        {"numa_foreign", offsetof(struct km_node, numa_foreign)},
+        {"interleave_hit", offsetof(struct km_node, interleave_hit)},
+        {"local_node", offsetof(struct km_node, local_node)},
+        {"other_node", offsetof(struct km_node, other_node)},
+    };
+    struct km_node tmp = *n;
+    struct km_lines it;
+    const char *line, *name, *tok;
+    size_t ll, namelen, tl;
+    km_lines_init(&it, buf, len);
+    while (km_lines_next(&it, &line, &ll)) {
+        struct km_tok t;
+        int64_t v;
+        km_tok_init(&t, line, ll);
+        if (!km_tok_next(&t, &name, &namelen))
+            continue;
+        const char *extra;
+        size_t el;
+        if (!km_tok_next(&t, &tok, &tl) || km_tok_next(&t, &extra, &el))
+            return km_perr_set(err, it.lineno, "expected \"name count\"");
+        int rc = parse_count(tok, tl, &v);
+        if (rc)
+            return km_perr_set(err, it.lineno, "%s count for %.*s",
+                               rc == -ERANGE ? "out-of-range" : "bad", (int)namelen, name);
+        for (size_t i = 0; i < KM_ARRAY_LEN(map); i++)
+            if (km_tok_eq(name, namelen, map[i].name))
+                *(int64_t *)(void *)((char *)&tmp + map[i].off) = v;
+    }
+    *n = tmp;
+    return 0;
+}
+
+/*
+ * One line of SLIT distances, one per online node (may start with a blank
+ * when node 0 is offline). More than the 64 the record holds are dropped.
+ */
+int km_parse_distance(const char *buf, size_t len, struct km_node *n, struct km_perr *err)
+{
+    struct km_lines it;
+    const char *line, *tok;
+    size_t ll, tl;
+    int nd = 0, dist[KM_ARRAY_LEN(n->distance)];
+    bool seen = false;
+    km_lines_init(&it, buf, len);
+    while (km_lines_next(&it, &line, &ll)) {
+        struct km_tok t;
+        km_tok_init(&t, line, ll);
+        if (!km_tok_next(&t, &tok, &tl))
+            continue;
+        if (seen)
+            return km_perr_set(err, it.lineno, "more than one line of distances");
+        seen = true;
+        do {
+            int64_t v;
+            if (km_parse_i64(tok, tl, &v) || v < 0 || v > INT_MAX)
+                return km_perr_set(err, it.lineno, "bad distance in column %d", nd + 1);
+            if ((size_t)nd < KM_ARRAY_LEN(dist))
+                dist[nd++] = (int)v;
+        } while (km_tok_next(&t, &tok, &tl));
+    }
+    n->ndistance = nd;
+    memcpy(n->distance, dist, (size_t)nd * sizeof(dist[0]));
+    return 0;
+}
+
+/* ---- the reader --------------------------------------------------------------- */
+
+struct rd {
+    const char *dir;
+    struct km_buf buf;
+    int rc; /* the first error */
+    struct km_perr *err;
+    char *errpath;
+    size_t errpathsz;
+};
+
+static void note(struct rd *r, int rc, const char *path, const struct km_perr *pe)
+{
+    if (rc == 0 || r->rc)
+        return;
+    r->rc = rc;
+    if (r->errpath && r->errpathsz)
+        snprintf(r->errpath, r->errpathsz, "%s", path);
+    if (r->err && pe)
+        *r->err = *pe;
+}
+
+/* A node-list file into mask; false when the file is absent or unreadable. */
+static bool read_mask(struct rd *r, const char *name, uint64_t *mask)
+{
+    char path[4096], line[4096];
+    snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+    int rc = km_read_line(path, line, sizeof(line));
+    if (rc) {
+        if (!km_err_missing(rc))
+            note(r, rc, path, NULL);
+        return false;
+    }
+    rc = km_parse_idlist(line, strlen(line), mask, KM_MAX_NODES);
+    if (rc < 0) {
+        struct km_perr pe = {0};
+        km_perr_set(&pe, 1, "bad node list \"%.60s\"", line);
+        note(r, -EINVAL, path, &pe);
+        memset(mask, 0, KM_NODE_WORDS * sizeof(*mask));
+        return false;
+    }
+    return true;
+}
+
+typedef int (*node_parse_fn)(const char *, size_t, struct km_node *, struct km_perr *);
+
+/* nodeN/<file> through parse; a missing file only leaves the fields absent. */
+static void read_node_file(struct rd *r, struct km_node *n, const char *file, node_parse_fn parse)
+{
+    char path[4096];
+    struct km_perr pe = {0};
+    snprintf(path, sizeof(path), "%s/node%d/%s", r->dir, n->node, file);
+    int rc = km_read_file(path, &r->buf);
+    if (km_err_missing(rc))
+        return;
+    if (rc == 0)
+        rc = parse(r->buf.data, r->buf.len, n, &pe);
+    note(r, rc, path, &pe);
+}
+
+static int parse_cpulist(const char *buf, size_t len, struct km_node *n, struct km_perr *err)
+{
+    uint64_t mask[KM_CPU_BITS / 64] = {0};
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\0' || buf[len - 1] == ' '))
+        len--;
+    int rc = km_parse_idlist(buf, len, mask, KM_CPU_BITS);
+    if (rc < 0)
+        return km_perr_set(err, 1, "bad CPU list \"%.*s\"", (int)(len > 60 ? 60 : len), buf);
+    km_copy(n->cpulist, sizeof(n->cpulist), buf, len);
+    n->ncpus = rc;
+    return 0;
+}
+
+/* Node ids from the nodeN entries of the directory listing. */
+static void ids_from_dir(char **names, int count, uint64_t *ids)
+{
+    for (int i = 0; i < count; i++) {
+        const char *s = names[i];
+        uint64_t id;
+        if (strncmp(s, "node", 4) == 0 && km_parse_u64(s + 4, strlen(s + 4), &id) == 0 &&
+            id < KM_MAX_NODES)
+            ids[id / 64] |= 1ull << (id % 64);
+    }
+}
+
+static void read_node(struct rd *r, struct km_nodes *out, int id, bool cpu_known, bool mem_known)
+{
+    struct km_node *n = km_nodes_get(out, id);
+    n->sysfs = true;
+    n->has_cpu = cpu_known ? km_mask_test(out->has_cpu, id) : true;
+    n->has_memory = mem_known ? km_mask_test(out->has_memory, id) : true;
+    read_node_file(r, n, "meminfo", km_parse_node_meminfo);
+    read_node_file(r, n, "numastat", km_parse_numastat);
+    read_node_file(r, n, "cpulist", parse_cpulist);
+    read_node_file(r, n, "distance", km_parse_distance);
+}
+
+int km_nodes_read_dir(const char *dir, struct km_nodes *out, struct km_perr *err, char *errpath,
+                      size_t errpathsz)
+{
+    struct rd r = {.dir = dir, .err = err, .errpath = errpath, .errpathsz = errpathsz};
+    char **names = NULL;
+    uint64_t ids[KM_NODE_WORDS] = {0};
+
+    memset(out, 0, sizeof(*out));
+    int count = km_read_dir(dir, &names, NULL);
+    if (count < 0) {
+        note(&r, count, dir, NULL);
+        return count;
+    }
+    out->have_sysfs = true;
+    bool online = read_mask(&r, "online", out->online);
+    read_mask(&r, "possible", out->possible);
+    bool cpu_known = read_mask(&r, "has_cpu", out->has_cpu);
+    bool mem_known = read_mask(&r, "has_memory", out->has_memory);
+    if (online)
+        memcpy(ids, out->online, sizeof(ids));
+    else
+        ids_from_dir(names, count, ids);
+    km_strv_free(names, (size_t)count);
+    for (int id = 0; id < KM_MAX_NODES; id++)
+        if (km_mask_test(ids, id))
+            read_node(&r, out, id, cpu_known, mem_known);
+    km_buf_free(&r.buf);
+    return r.rc;
+}
+
+int km_nodes_read(struct km_nodes *out, struct km_perr *err, char *errpath, size_t errpathsz)
+{
+    return km_nodes_read_dir(KM_NODE_DIR, out, err, errpath, errpathsz);
+}

@@ -50,7 +50,27 @@ void km_node_init(struct km_node *n, int id);
 void km_nodes_free(struct km_nodes *ns);
 /* The record for id, or NULL. */
 struct km_node *km_nodes_find(struct km_nodes *ns, int id);
-/* The record for id, added in id order when absent. */
+/*
+ * The record for id, added in id order when absent; NULL when id is outside
+ * 0..KM_MAX_NODES-1. Adding moves the array: earlier pointers go stale.
+ */
 struct km_node *km_nodes_get(struct km_nodes *ns, int id);
+
+/*
+ * Reads /sys/devices/system/node: the online/possible/has_cpu/has_memory
+ * masks, then for every online node (every nodeN directory when `online`
+ * is absent) its meminfo, numastat, cpulist and distance. *out is
+ * overwritten (zeroed first; free a previous result before). Returns 0,
+ * -ENOENT when the directory does not exist, -EACCES when it is denied, or
+ * -EINVAL with err and errpath (the failing file) set. A malformed or
+ * unreadable per-node file does not stop the other nodes: everything is
+ * read and the first error is returned (*out holds what was read). A
+ * missing per-node file (old kernels have no cpulist/distance) only leaves
+ * its fields absent. On error the pure parsers leave *n unchanged.
+ */
+int km_nodes_read(struct km_nodes *out, struct km_perr *err, char *errpath, size_t errpathsz);
+/* km_nodes_read over another directory laid out like /sys/devices/system/node (tests). */
+int km_nodes_read_dir(const char *dir, struct km_nodes *out, struct km_perr *err, char *errpath,
+                      size_t errpathsz);
 
 #endif

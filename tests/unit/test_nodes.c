@@ -1,2 +1,290 @@
+/* test_nodes.c - NUMA sysfs node parsers and reader on fixtures, edge cases, a temp tree. */
+#include "kmemtop/nodes.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "../tap.h"
-int main(void) { ok(1, "placeholder"); return tap_done(); }
+
+#define KUNPENG "kunpeng-4node/sys/devices/system/node"
+
+static struct km_node node(int id)
+{
+    struct km_node n;
+    km_node_init(&n, id);
+    return n;
+}
+
+static int meminfo_str(const char *s, struct km_node *n, struct km_perr *pe)
+{
+    memset(pe, 0, sizeof(*pe));
+    return km_parse_node_meminfo(s, strlen(s), n, pe);
+}
+
+static void init_and_table(void)
+{
+    struct km_node n = node(3);
+    is_int(n.node, 3, "init: id");
+    is_int(n.mem_total, KM_NA, "init: mem_total KM_NA");
+    is_int(n.other_node, KM_NA, "init: other_node KM_NA");
+    is_int(n.ncpus, -1, "init: ncpus -1");
+    ok(n.has_cpu && n.has_memory && !n.sysfs, "init: has_cpu/has_memory true, not sysfs");
+    ok(isnan(n.rate_numa_hit), "init: rates NAN");
+    is_str(n.cpulist, "", "init: empty cpulist");
+
+    struct km_nodes ns = {0};
+    ok(km_nodes_find(&ns, 0) == NULL, "find in empty");
+    km_nodes_get(&ns, 250);
+    km_nodes_get(&ns, 0);
+    km_nodes_get(&ns, 8);
+    km_nodes_get(&ns, 8);
+    is_int(ns.n, 3, "get: 3 distinct records");
+    is_int(ns.nodes[0].node, 0, "sorted: 0");
+    is_int(ns.nodes[1].node, 8, "sorted: 8");
+    is_int(ns.nodes[2].node, 250, "sorted: 250");
+    ok(km_nodes_find(&ns, 8) == &ns.nodes[1], "find 8");
+    ok(km_nodes_find(&ns, 7) == NULL, "find missing 7");
+    ok(km_nodes_get(&ns, KM_MAX_NODES) == NULL, "get: id out of range");
+    ok(km_nodes_get(&ns, -1) == NULL, "get: negative id");
+    km_nodes_free(&ns);
+    is_int(ns.n, 0, "free resets");
+}
+
+static void parsers_fixture(void)
+{
+    size_t len;
+    struct km_perr pe = {0};
+    struct km_node n = node(0);
+    char *buf = tap_slurp(KUNPENG "/node0/meminfo", &len);
+    is_int(km_parse_node_meminfo(buf, len, &n, &pe), 0, "kunpeng meminfo: parses");
+    is_int(n.mem_total, 131732940LL * 1024, "kunpeng: MemTotal bytes");
+    is_int(n.mem_free, 130167340LL * 1024, "kunpeng: MemFree bytes");
+    is_int(n.mem_used, 1565600LL * 1024, "kunpeng: MemUsed bytes");
+    is_int(n.file_pages, 624196LL * 1024, "kunpeng: FilePages");
+    is_int(n.slab, 185864LL * 1024, "kunpeng: Slab");
+    is_int(n.sreclaimable, 80320LL * 1024, "kunpeng: SReclaimable");
+    is_int(n.sunreclaim, 105544LL * 1024, "kunpeng: SUnreclaim");
+    is_int(n.kernel_stack, 9168LL * 1024, "kunpeng: KernelStack");
+    is_int(n.page_tables, 3636LL * 1024, "kunpeng: PageTables");
+    free(buf);
+
+    buf = tap_slurp(KUNPENG "/node0/numastat", &len);
+    is_int(km_parse_numastat(buf, len, &n, &pe), 0, "kunpeng numastat: parses");
+    is_int(n.numa_hit, 2969674, "numa_hit");
+    is_int(n.numa_miss, 0, "numa_miss 0 (present)");
+    is_int(n.interleave_hit, 595, "interleave_hit");
+    is_int(n.local_node, 2968452, "local_node");
+    is_int(n.other_node, 1222, "other_node");
+    free(buf);
+
+    buf = tap_slurp(KUNPENG "/node2/distance", &len);
+    is_int(km_parse_distance(buf, len, &n, &pe), 0, "kunpeng distance: parses");
+    is_int(n.ndistance, 4, "4 distances");
+    is_int(n.distance[0], 32, "distance[0]");
+    is_int(n.distance[3], 16, "distance[3]");
+    free(buf);
+}
+
+static void parsers_edges(void)
+{
+    struct km_perr pe;
+    struct km_node n = node(0);
+
+    is_int(meminfo_str("", &n, &pe), 0, "meminfo empty: ok");
+    is_int(n.mem_total, KM_NA, "meminfo empty: absent");
+    is_int(meminfo_str("Node 0 ShadowCallStack:12345678 kB\nNode 0 HugePages_Total:     0\n"
+                       "Node 0 Slab:  4 kB",
+                       &n, &pe),
+           0, "no space after colon, HugePages without kB, no newline: ok");
+    is_int(n.slab, 4096, "Slab after ShadowCallStack");
+    is_int(meminfo_str("Node 0 MemTotal: 1 kB\nNode 0 MemFree: 1 MB\n", &n, &pe), -EINVAL,
+           "wrong unit: error");
+    is_int(pe.line, 2, "wrong unit: line 2");
+    is_int(n.mem_total, KM_NA, "error leaves the record unchanged");
+    is_int(meminfo_str("Node 0 MemTotal: 1 kB extra\n", &n, &pe), -EINVAL, "extra column: error");
+    is_int(meminfo_str("Node 0 MemTotal: 18446744073709551616 kB\n", &n, &pe), -EINVAL,
+           "> 2^64: error");
+    is_int(meminfo_str("Node 0 MemTotal: 9007199254740993 kB\n", &n, &pe), -EINVAL,
+           "kB to bytes overflow: error");
+    is_int(meminfo_str("Node 0 MemTotal:\n", &n, &pe), -EINVAL, "truncated: error");
+    is_int(meminfo_str("Node 0 MemTotal: 5\n", &n, &pe), -EINVAL, "kept field without kB: error");
+    is_int(meminfo_str("Node 1 MemTotal: 5 kB\n", &n, &pe), -EINVAL, "other node's line: error");
+    is_int(meminfo_str("garbage\n", &n, &pe), -EINVAL, "garbage: error");
+    is_int(meminfo_str("Node 0 Frobs: 5 kB\n", &n, &pe), 0, "unknown field: ignored");
+
+    const char *ns = "numa_hit 1\nnuma_miss 2\nnew_counter 3\nother_node 4";
+    is_int(km_parse_numastat(ns, strlen(ns), &n, &pe), 0, "numastat unknown key, no newline");
+    is_int(n.other_node, 4, "numastat last line");
+    is_int(n.numa_foreign, KM_NA, "numastat absent stays KM_NA");
+    ns = "numa_hit 1 2\n";
+    is_int(km_parse_numastat(ns, strlen(ns), &n, &pe), -EINVAL, "numastat extra column: error");
+    ns = "numa_hit\n";
+    is_int(km_parse_numastat(ns, strlen(ns), &n, &pe), -EINVAL, "numastat truncated: error");
+    ns = "numa_hit 99999999999999999999\n";
+    is_int(km_parse_numastat(ns, strlen(ns), &n, &pe), -EINVAL, "numastat huge: error");
+
+    const char *d = " 10 20\n"; /* node 0 offline: leading blank */
+    is_int(km_parse_distance(d, strlen(d), &n, &pe), 0, "distance with leading blank");
+    is_int(n.ndistance, 2, "2 distances");
+    is_int(n.distance[1], 20, "distance[1]");
+    d = "10 x\n";
+    is_int(km_parse_distance(d, strlen(d), &n, &pe), -EINVAL, "distance garbage: error");
+    is_int(n.ndistance, 2, "distance error keeps the record");
+    d = "10\n20\n";
+    is_int(km_parse_distance(d, strlen(d), &n, &pe), -EINVAL, "distance two lines: error");
+    is_int(pe.line, 2, "distance two lines: line 2");
+    is_int(km_parse_distance("\n", 1, &n, &pe), 0, "distance bare newline");
+    is_int(n.ndistance, 0, "no distances");
+}
+
+static void read_fixtures(void)
+{
+    char dir[4096], path[256] = "";
+    struct km_nodes ns;
+    struct km_perr pe = {0};
+    const char *src = getenv("KM_SRCDIR");
+
+    snprintf(dir, sizeof(dir), "%s/tests/fixtures/%s", src ? src : ".", KUNPENG);
+    is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), 0, "kunpeng read: ok");
+    ok(ns.have_sysfs, "kunpeng: have_sysfs");
+    is_int(ns.n, 4, "kunpeng: 4 nodes");
+    ok(km_mask_test(ns.online, 3) && !km_mask_test(ns.online, 4), "kunpeng: online 0-3");
+    struct km_node *n = km_nodes_find(&ns, 3);
+    ok(n != NULL, "kunpeng: node 3");
+    if (n) {
+        ok(n->sysfs && n->has_cpu && n->has_memory, "kunpeng: node 3 flags");
+        is_str(n->cpulist, "96-127", "kunpeng: cpulist without \\n\\0");
+        is_int(n->ncpus, 32, "kunpeng: 32 CPUs");
+        is_int(n->ndistance, 4, "kunpeng: 4 distances");
+        is_int(n->distance[0], 33, "kunpeng: node 3 distance[0]");
+        is_int(n->mem_total, 131062408LL * 1024, "kunpeng: node 3 MemTotal");
+        is_int(n->other_node, 8113, "kunpeng: node 3 other_node");
+    }
+    km_nodes_free(&ns);
+
+    snprintf(dir, sizeof(dir), "%s/tests/fixtures/debian61-root/sys/devices/system/node",
+             src ? src : ".");
+    is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), 0, "debian61 read: ok");
+    is_int(ns.n, 2, "debian61: 2 nodes");
+    n = km_nodes_find(&ns, 1);
+    if (n) {
+        is_int(n->ncpus, 2, "debian61: node 1 has 2 CPUs");
+        is_int(n->distance[0], 20, "debian61: node 1 distance[0]");
+        is_int(n->numa_hit, 57709, "debian61: node 1 numa_hit");
+        is_int(n->mem_total, 1031316LL * 1024, "debian61: node 1 MemTotal");
+    }
+    km_nodes_free(&ns);
+
+    /* old capture: no online/has_* files, no cpulist or distance */
+    snprintf(dir, sizeof(dir), "%s/tests/fixtures/pcp-xeon-2node/sys/devices/system/node",
+             src ? src : ".");
+    is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), 0, "xeon read: ok");
+    is_int(ns.n, 2, "xeon: nodes from node0/node1 directories");
+    n = km_nodes_find(&ns, 1);
+    if (n) {
+        is_int(n->ncpus, -1, "xeon: no cpulist, ncpus unknown");
+        is_int(n->ndistance, 0, "xeon: no distance");
+        ok(n->has_cpu && n->has_memory, "xeon: flags unknown -> true");
+        is_int(n->numa_hit, 281361558, "xeon: numa_hit");
+        is_int(n->kernel_stack, 6000LL * 1024, "xeon: KernelStack");
+    }
+    km_nodes_free(&ns);
+
+    strcpy(path, "unchanged");
+    is_int(km_nodes_read_dir("/nonexistent/kmemtop/node", &ns, &pe, path, sizeof(path)), -ENOENT,
+           "missing directory: -ENOENT");
+    is_str(path, "/nonexistent/kmemtop/node", "missing directory: errpath");
+    ok(!ns.have_sysfs && ns.n == 0, "missing directory: nothing");
+}
+
+static void put(const char *dir, const char *rel, const char *text, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(text, 1, len, f);
+        fclose(f);
+    }
+}
+
+#define PUT(dir, rel, lit) put(dir, rel, lit, sizeof(lit) - 1)
+
+/* sparse ids, bare "\n" list, a malformed and a missing per-node file */
+static void read_temp_tree(void)
+{
+    char dir[] = "/tmp/km-test-nodes-XXXXXX", sub[4200], path[4096] = "";
+    if (!mkdtemp(dir)) {
+        ok(0, "mkdtemp");
+        return;
+    }
+    const int ids[] = {0, 8, 250};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(sub, sizeof(sub), "%s/node%d", dir, ids[i]);
+        mkdir(sub, 0755);
+    }
+    PUT(dir, "online", "0,8,250\n");
+    PUT(dir, "possible", "0-255\n");
+    PUT(dir, "has_cpu", "0,250\n");
+    PUT(dir, "has_memory", "\n");
+    PUT(dir, "node0/meminfo", "Node 0 MemTotal: 4 kB\n");
+    PUT(dir, "node8/meminfo", "Node 8 MemTotal: lots kB\n");
+    PUT(dir, "node8/numastat", "numa_hit 7\n");
+    PUT(dir, "node250/meminfo", "Node 250 MemTotal: 8 kB\n");
+    PUT(dir, "node250/cpulist", "0-3,8\n\0");
+
+    struct km_nodes ns;
+    struct km_perr pe = {0};
+    is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), -EINVAL, "temp: malformed -> EINVAL");
+    snprintf(sub, sizeof(sub), "%s/node8/meminfo", dir);
+    is_str(path, sub, "temp: errpath names the file");
+    is_int(pe.line, 1, "temp: error line");
+    is_int(ns.n, 3, "temp: all 3 nodes read");
+    ok(km_mask_test(ns.possible, 255), "temp: possible mask");
+    struct km_node *n = km_nodes_find(&ns, 8);
+    if (n) {
+        is_int(n->numa_hit, 7, "temp: node 8 numastat read after its bad meminfo");
+        is_int(n->mem_total, KM_NA, "temp: node 8 MemTotal absent");
+        ok(!n->has_cpu, "temp: node 8 has no CPU");
+        ok(!n->has_memory, "temp: bare newline has_memory -> no memory");
+    }
+    n = km_nodes_find(&ns, 250);
+    if (n) {
+        ok(n->sysfs, "temp: node 250 from sysfs");
+        is_int(n->mem_total, 8192, "temp: node 250 MemTotal");
+        is_int(n->ncpus, 5, "temp: node 250 cpulist ending in \\n\\0");
+        is_str(n->cpulist, "0-3,8", "temp: node 250 cpulist text");
+        is_int(n->numa_hit, KM_NA, "temp: missing numastat -> KM_NA");
+    }
+    km_nodes_free(&ns);
+
+    PUT(dir, "node8/meminfo", "Node 8 MemTotal: 2 kB\n");
+    PUT(dir, "online", "zero\n");
+    is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), -EINVAL, "temp: bad online list");
+    snprintf(sub, sizeof(sub), "%s/online", dir);
+    is_str(path, sub, "temp: errpath online");
+    is_int(ns.n, 3, "temp: falls back to nodeN directories");
+    km_nodes_free(&ns);
+
+    const char *rm[] = {"online",          "possible",        "has_cpu",       "has_memory",
+                        "node0/meminfo",   "node8/meminfo",   "node8/numastat", "node250/meminfo",
+                        "node250/cpulist", "node0",           "node8",          "node250"};
+    for (size_t i = 0; i < KM_ARRAY_LEN(rm); i++) {
+        snprintf(sub, sizeof(sub), "%s/%s", dir, rm[i]);
+        if (remove(sub) != 0)
+            printf("# cannot remove %s\n", sub);
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    init_and_table();
+    parsers_fixture();
+    parsers_edges();
+    read_fixtures();
+    read_temp_tree();
+    return tap_done();
+}
