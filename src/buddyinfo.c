@@ -61,8 +61,7 @@ static int parse_row(const char *line, size_t len, int lineno, struct km_buddy_z
     return 0;
 }
 
-int km_parse_buddyinfo(const char *buf, size_t len, struct km_buddyinfo *out,
-                       struct km_perr *err)
+int km_parse_buddyinfo(const char *buf, size_t len, struct km_buddyinfo *out, struct km_perr *err)
 {
     struct km_lines it;
     const char *line;

@@ -116,9 +116,9 @@ static int meminfo_line(struct km_node *n, const char *line, size_t len, int lin
     if (!colon)
         return km_perr_set(err, lineno, "expected \"Node N Field: value kB\"");
     km_tok_init(&t, line, (size_t)(colon - line));
-    if (!km_tok_next(&t, &tok, &tl) || !km_tok_eq(tok, tl, "Node") ||
-        !km_tok_next(&t, &tok, &tl) || km_parse_i64(tok, tl, &id) ||
-        !km_tok_next(&t, &name, &namelen) || km_tok_next(&t, &tok, &tl))
+    if (!km_tok_next(&t, &tok, &tl) || !km_tok_eq(tok, tl, "Node") || !km_tok_next(&t, &tok, &tl) ||
+        km_parse_i64(tok, tl, &id) || !km_tok_next(&t, &name, &namelen) ||
+        km_tok_next(&t, &tok, &tl))
         return km_perr_set(err, lineno, "expected \"Node N Field:\" before the colon");
     if (id != n->node)
         return km_perr_set(err, lineno, "line of node %lld in node %d's file", (long long)id,

@@ -166,8 +166,8 @@ static int free_row(struct pstate *s, struct km_tok *t)
     if (r.norders == 0)
         return km_perr_set(s->err, s->lineno, "no free counts");
     if (s->hdr_orders && r.norders != s->hdr_orders)
-        return km_perr_set(s->err, s->lineno, "%d counts where the header has %d orders",
-                           r.norders, s->hdr_orders);
+        return km_perr_set(s->err, s->lineno, "%d counts where the header has %d orders", r.norders,
+                           s->hdr_orders);
     if (r.norders > s->out->norders)
         s->out->norders = r.norders;
     xgrow((void **)&s->out->free, &s->capf, s->out->nfree + 1, sizeof(r));
@@ -198,8 +198,7 @@ static int blocks_row(struct pstate *s, struct km_tok *t)
         n++;
     }
     if (n != s->ncols)
-        return km_perr_set(s->err, s->lineno, "%d block counts for %d migrate types", n,
-                           s->ncols);
+        return km_perr_set(s->err, s->lineno, "%d block counts for %d migrate types", n, s->ncols);
     xgrow((void **)&s->out->blocks, &s->capb, s->out->nblocks + 1, sizeof(r));
     s->out->blocks[s->out->nblocks++] = r;
     return 0;
@@ -223,8 +222,8 @@ static int parse_line(struct pstate *s, const char *line, size_t len)
 {
     static const char *const w_order[] = {"Page", "block", "order:", NULL};
     static const char *const w_ppb[] = {"Pages", "per", "block:", NULL};
-    static const char *const w_free[] = {"Free", "pages",   "count", "per", "migrate",
-                                         "type", "at",      "order", NULL};
+    static const char *const w_free[] = {"Free", "pages", "count", "per", "migrate",
+                                         "type", "at",    "order", NULL};
     static const char *const w_blocks[] = {"Number", "of", "blocks", "type", NULL};
     static const char *const w_mixed[] = {"Number", "of", "mixed", "blocks", NULL};
     static const char *const w_node[] = {"Node", NULL};

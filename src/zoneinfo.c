@@ -146,8 +146,7 @@ static int zone_header(struct zparse *s, const char *line, size_t len)
     if (!km_tok_next(&t, &tok, &tl) || tl < 2 || tok[tl - 1] != ',' ||
         km_parse_i64(tok, tl - 1, &id) || id < 0 || id > INT32_MAX)
         return km_perr_set(s->err, s->lineno, "expected \"Node N, zone NAME\"");
-    if (!km_tok_next(&t, &tok, &tl) || !km_tok_eq(tok, tl, "zone") ||
-        !km_tok_next(&t, &tok, &tl))
+    if (!km_tok_next(&t, &tok, &tl) || !km_tok_eq(tok, tl, "zone") || !km_tok_next(&t, &tok, &tl))
         return km_perr_set(s->err, s->lineno, "expected \"zone NAME\" after the node id");
     if (tl >= KM_ZONE_NAME)
         return km_perr_set(s->err, s->lineno, "zone name too long");

@@ -116,8 +116,8 @@ static void edges(void)
     km_buddyinfo_free(&bi);
 
     /* rows with different order counts: norders is the largest */
-    is_int(parse_str("Node 0, zone DMA 1 1\nNode 0, zone Normal 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n",
-                     &bi, &pe),
+    is_int(parse_str("Node 0, zone DMA 1 1\nNode 0, zone Normal 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n", &bi,
+                     &pe),
            0, "14 orders (arm64 64K): ok");
     is_int(bi.norders, 14, "14 orders: norders 14");
     is_int(bi.zones[0].norders, 2, "first row keeps its 2 orders");

@@ -237,7 +237,8 @@ static void read_temp_tree(void)
 
     struct km_nodes ns;
     struct km_perr pe = {0};
-    is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), -EINVAL, "temp: malformed -> EINVAL");
+    is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), -EINVAL,
+           "temp: malformed -> EINVAL");
     snprintf(sub, sizeof(sub), "%s/node8/meminfo", dir);
     is_str(path, sub, "temp: errpath names the file");
     is_int(pe.line, 1, "temp: error line");
@@ -268,9 +269,9 @@ static void read_temp_tree(void)
     is_int(ns.n, 3, "temp: falls back to nodeN directories");
     km_nodes_free(&ns);
 
-    const char *rm[] = {"online",          "possible",        "has_cpu",       "has_memory",
-                        "node0/meminfo",   "node8/meminfo",   "node8/numastat", "node250/meminfo",
-                        "node250/cpulist", "node0",           "node8",          "node250"};
+    const char *rm[] = {"online",          "possible",      "has_cpu",        "has_memory",
+                        "node0/meminfo",   "node8/meminfo", "node8/numastat", "node250/meminfo",
+                        "node250/cpulist", "node0",         "node8",          "node250"};
     for (size_t i = 0; i < KM_ARRAY_LEN(rm); i++) {
         snprintf(sub, sizeof(sub), "%s/%s", dir, rm[i]);
         if (remove(sub) != 0)

@@ -41,8 +41,7 @@ static int type_idx(const struct km_pagetypeinfo *p, const char *name)
     return -1;
 }
 
-static int64_t blocks(const struct km_pagetypeinfo *p, int node, const char *zone,
-                      const char *type)
+static int64_t blocks(const struct km_pagetypeinfo *p, int node, const char *zone, const char *type)
 {
     int t = type_idx(p, type);
     for (size_t i = 0; i < p->nblocks && t >= 0; i++)

@@ -259,8 +259,7 @@ static void edges(void)
         is_int(z->protection[4], 3659, "6.13: protection[4]");
         is_int(km_kv_get(&z->stats, "nr_free_pages_blocks"), 3584, "6.13: unknown zone key");
         is_int(km_kv_get(&z->stats, "high_min"), KM_NA, "6.13: high_min not a zone stat");
-        is_int(km_kv_get(&zi.nodes[0].stats, "nr_kernel_file_pages"), 77,
-               "6.18: unknown node key");
+        is_int(km_kv_get(&zi.nodes[0].stats, "nr_kernel_file_pages"), 77, "6.18: unknown node key");
         is_int(zi.zones[1].node, 8, "memoryless node 8");
         is_int(zi.zones[1].nprotection, 2, "stub: 2 protection entries");
         is_int(zi.nodes[1].stats.n, 0, "memoryless node: no per-node stats");
