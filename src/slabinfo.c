@@ -1,2 +1,256 @@
-/* slabinfo.c - STUB, being written. See include/kmemtop/slabinfo.h. */
+/* slabinfo.c - slab caches through libproc2, plus /sys/kernel/slab. See include/kmemtop/slabinfo.h. */
 #include "kmemtop/slabinfo.h"
+#include "kmemtop/read.h"
+
+#include <errno.h>
+#include <libproc2/slabinfo.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct km_slab_ctx {
+    /* libproc2 fopen()s /proc/slabinfo once and fseek()s back to 0 on each
+       reap, so a context keeps reading the file that was there when it was
+       made: re-create it when /proc changes (a switch of captured tree). */
+    struct slabinfo_info *info;
+};
+
+static enum slabinfo_item items[] = {
+    SLAB_NAME,         SLAB_NUM_OBJS,   SLAB_ACTIVE_OBJS,  SLAB_OBJ_SIZE,
+    SLAB_OBJ_PER_SLAB, SLAB_NUMS_SLABS, SLAB_ACTIVE_SLABS, SLAB_PAGES_PER_SLAB,
+};
+enum { I_NAME, I_NUM, I_ACTIVE, I_OBJSIZE, I_PERSLAB, I_SLABS, I_ASLABS, I_PAGES, I_N };
+
+_Static_assert(sizeof(items) / sizeof(items[0]) == I_N, "items and I_ indexes agree");
+
+int km_slab_ctx_new(struct km_slab_ctx **ctx)
+{
+    /* libproc2's context is made on first read: making it reads the file,
+       which fails when it is absent or denied */
+    *ctx = xcalloc(1, sizeof(**ctx));
+    return 0;
+}
+
+void km_slab_ctx_free(struct km_slab_ctx **ctx)
+{
+    if (!ctx || !*ctx)
+        return;
+    if ((*ctx)->info)
+        procps_slabinfo_unref(&(*ctx)->info);
+    free(*ctx);
+    *ctx = NULL;
+}
+
+/*
+ * libproc2 fails the whole read with ERANGE when the version line is not
+ * "slabinfo - version: 2.x" or a cache line has fewer than the 8 numbers
+ * it scans; it does not say which line.
+ */
+static int map_err(int e, struct km_perr *err)
+{
+    int rc = -e;
+    const char *msg;
+    if (km_err_missing(-e)) {
+        rc = -ENOENT;
+        msg = "no /proc/slabinfo (kernel without SLUB_DEBUG, or SLOB)";
+    } else if (km_err_denied(-e)) {
+        rc = -EACCES;
+        msg = "/proc/slabinfo is readable by root only";
+    } else if (e == ERANGE) {
+        return km_perr_set(err, 0, "libproc2 could not parse /proc/slabinfo "
+                                   "(not version 2.x, or a short cache line)");
+    } else {
+        msg = strerror(e);
+    }
+    if (err) {
+        err->line = 0;
+        snprintf(err->msg, sizeof(err->msg), "%s", msg);
+    }
+    return rc;
+}
+
+static int64_t footprint(const struct km_slab *s, long page_size)
+{
+    int64_t pages, bytes;
+    if (page_size <= 0 || __builtin_mul_overflow(s->num_slabs, s->pages_per_slab, &pages) ||
+        __builtin_mul_overflow(pages, (int64_t)page_size, &bytes))
+        return KM_NA;
+    return bytes;
+}
+
+static void fill_slab(struct km_slab *s, const struct slabinfo_stack *st, long page_size)
+{
+    const struct slabinfo_result *r = st->head;
+    const char *name = r[I_NAME].result.str ? r[I_NAME].result.str : "";
+    km_copy(s->name, sizeof(s->name), name, strlen(name));
+    s->num_objs = r[I_NUM].result.u_int;
+    s->active_objs = r[I_ACTIVE].result.u_int;
+    s->obj_size = r[I_OBJSIZE].result.u_int;
+    s->objs_per_slab = r[I_PERSLAB].result.u_int;
+    s->num_slabs = r[I_SLABS].result.u_int;
+    s->active_slabs = r[I_ASLABS].result.u_int;
+    s->pages_per_slab = r[I_PAGES].result.u_int;
+    s->footprint = footprint(s, page_size);
+    s->growth = NAN;
+    s->reclaimable = -1;
+    s->naliases = -1;
+    s->aliases = NULL;
+}
+
+/* Sort key for numbering duplicate names: name, then file position. */
+static int cmp_ord(const void *a, const void *b, void *base)
+{
+    const struct km_slab *v = base;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(v[i].name, v[j].name);
+    return c ? c : (i > j) - (i < j);
+}
+
+/* ordinal = how many earlier lines carry the same name. */
+static void number_duplicates(struct km_slabs *s)
+{
+    if (s->n < 2)
+        return;
+    size_t *idx = xmalloc(s->n * sizeof(*idx));
+    for (size_t i = 0; i < s->n; i++)
+        idx[i] = i;
+    qsort_r(idx, s->n, sizeof(*idx), cmp_ord, s->slabs);
+    for (size_t k = 1; k < s->n; k++) {
+        struct km_slab *prev = &s->slabs[idx[k - 1]], *cur = &s->slabs[idx[k]];
+        if (strcmp(prev->name, cur->name) == 0)
+            cur->ordinal = prev->ordinal + 1;
+    }
+    free(idx);
+}
+
+int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
+                  struct km_perr *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!ctx->info) {
+        int rc = procps_slabinfo_new(&ctx->info);
+        if (rc < 0) {
+            ctx->info = NULL;
+            return map_err(-rc, err);
+        }
+    }
+    errno = 0;
+    struct slabinfo_reaped *r = procps_slabinfo_reap(ctx->info, items, I_N);
+    if (!r) {
+        int e = errno ? errno : EIO;
+        procps_slabinfo_unref(&ctx->info); /* reopen on the next read */
+        ctx->info = NULL;
+        return map_err(e, err);
+    }
+    size_t n = r->total > 0 ? (size_t)r->total : 0;
+    out->slabs = xcalloc(n ? n : 1, sizeof(*out->slabs));
+    for (size_t i = 0; i < n; i++)
+        fill_slab(&out->slabs[i], r->stacks[i], page_size);
+    out->n = n;
+    number_duplicates(out);
+    return 0;
+}
+
+static void free_aliases(struct km_slab *s)
+{
+    if (s->aliases)
+        for (char **a = s->aliases; *a; a++)
+            free(*a);
+    free(s->aliases);
+    s->aliases = NULL;
+}
+
+void km_slabs_free(struct km_slabs *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free_aliases(&s->slabs[i]);
+    free(s->slabs);
+    s->slabs = NULL;
+    s->n = 0;
+}
+
+/* ---- /sys/kernel/slab ------------------------------------------------------ */
+
+struct slabdir {
+    int n;
+    char **names;       /* sorted entries of /sys/kernel/slab */
+    const char **group; /* the directory each entry stands for (itself or its link's) */
+    char **targets;
+};
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static int cmp_name(const void *key, const void *elem)
+{
+    return strcmp(key, *(char *const *)elem);
+}
+
+static int find_entry(const struct slabdir *d, const char *name)
+{
+    char **hit = bsearch(name, d->names, (size_t)d->n, sizeof(*d->names), cmp_name);
+    return hit ? (int)(hit - d->names) : -1;
+}
+
+/* The other names whose link leads to the same directory as entry k. */
+static char **alias_names(const struct slabdir *d, int k, int *count)
+{
+    char **v = NULL;
+    size_t cap = 0, n = 0;
+    for (int j = 0; j < d->n; j++) {
+        if (j == k || !d->targets[j] || strcmp(d->group[j], d->group[k]) != 0)
+            continue;
+        xgrow((void **)&v, &cap, n + 2, sizeof(*v));
+        v[n++] = xstrdup(d->names[j]);
+        v[n] = NULL;
+    }
+    *count = (int)n;
+    return v;
+}
+
+static bool safe_name(const char *s)
+{
+    return s[0] && strcmp(s, ".") && strcmp(s, "..") && !strchr(s, '/');
+}
+
+static void read_cache(struct km_slab *s, const struct slabdir *d)
+{
+    char path[512];
+    int64_t v;
+    free_aliases(s);
+    s->reclaimable = s->naliases = -1;
+    if (!safe_name(s->name))
+        return;
+    snprintf(path, sizeof(path), "/sys/kernel/slab/%s/reclaim_account", s->name);
+    if (km_read_i64(path, &v) == 0 && (v == 0 || v == 1))
+        s->reclaimable = (int)v;
+    snprintf(path, sizeof(path), "/sys/kernel/slab/%s/aliases", s->name);
+    if (km_read_i64(path, &v) == 0 && v >= 0 && v <= INT32_MAX)
+        s->naliases = (int)v;
+    /* the links are listable without root; naliases stays the kernel's count */
+    int k = find_entry(d, s->name), count = 0;
+    if (k >= 0)
+        s->aliases = alias_names(d, k, &count);
+}
+
+void km_slabs_read_sysfs(struct km_slabs *s)
+{
+    struct slabdir d = {0};
+    d.n = km_read_dir("/sys/kernel/slab", &d.names, &d.targets);
+    if (d.n < 0)
+        return; /* SLAB, or no sysfs: everything stays unknown */
+    d.group = xcalloc((size_t)d.n + 1, sizeof(*d.group));
+    for (int j = 0; j < d.n; j++)
+        d.group[j] = d.targets[j] ? base_name(d.targets[j]) : d.names[j];
+    for (size_t i = 0; i < s->n; i++)
+        read_cache(&s->slabs[i], &d);
+    free(d.group);
+    km_strv_free(d.names, (size_t)d.n);
+    km_strv_free(d.targets, (size_t)d.n);
+}

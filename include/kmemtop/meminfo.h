@@ -6,6 +6,8 @@
  * 4.4-5.2 kernels, which means "not counted": `vmalloc_used_valid` says
  * whether the number can be believed.
  * km_meminfo_read returns 0 or a negative errno (-ENOENT: no meminfo).
+ * libproc2 keeps /proc/meminfo open from the first read on: free and
+ * re-create the context whenever /proc is switched to another tree.
  */
 #ifndef KMEMTOP_MEMINFO_H
 #define KMEMTOP_MEMINFO_H

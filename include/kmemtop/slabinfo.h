@@ -7,6 +7,8 @@
  * Returns 0, -ENOENT (no slabinfo: SLOB or !SLUB_DEBUG), -EACCES (needs
  * root) or another negative errno with a message in err. *out owns its
  * memory (km_slabs_free). Sizes in bytes, counts in objects/slabs/pages.
+ * libproc2 keeps /proc/slabinfo open from the first read on: free and
+ * re-create the context whenever /proc is switched to another tree.
  */
 #ifndef KMEMTOP_SLABINFO_H
 #define KMEMTOP_SLABINFO_H
@@ -26,8 +28,9 @@ struct km_slab {
     double growth;     /* footprint change, bytes/s; NAN on the first sample */
     /* from /sys/kernel/slab/<name>/, when readable */
     int reclaimable; /* 1/0, -1 unknown */
-    int naliases;    /* -1 unknown */
-    char **aliases;  /* names merged into this cache (symlinks), may be NULL */
+    int naliases;    /* the kernel's "aliases" count (root only), -1 unknown */
+    char **aliases;  /* NULL-terminated names whose /sys/kernel/slab link leads to this
+                        cache's directory (listable without root); NULL if none */
 };
 
 struct km_slabs {
@@ -39,7 +42,8 @@ struct km_slab_ctx; /* a libproc2 slabinfo context */
 
 int km_slab_ctx_new(struct km_slab_ctx **ctx);
 void km_slab_ctx_free(struct km_slab_ctx **ctx);
-/* page_size scales footprint (the captured kernel's, not the host's). */
+/* page_size scales footprint (the captured kernel's, not the host's); <= 0
+ * leaves footprint KM_NA. */
 int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
                   struct km_perr *err);
 /* Adds reclaimable/aliases from /sys/kernel/slab; silent where unreadable. */
