@@ -33,15 +33,29 @@ struct km_mem_ctx {
 
 /* The order of this list is the order of the results in the stack. */
 static enum meminfo_item items[] = {
-    MEMINFO_MEM_TOTAL,         MEMINFO_MEM_FREE,          MEMINFO_MEM_AVAILABLE,
-    MEMINFO_MEM_BUFFERS,       MEMINFO_MEM_CACHED,        MEMINFO_MEM_SLAB,
-    MEMINFO_MEM_SLAB_RECLAIM,  MEMINFO_MEM_SLAB_UNRECLAIM, MEMINFO_MEM_KERNEL_RECLAIM,
-    MEMINFO_MEM_VM_ALLOC_TOTAL, MEMINFO_MEM_VM_ALLOC_USED, MEMINFO_MEM_KERNEL_STACK,
-    MEMINFO_MEM_PAGE_TABLES,   MEMINFO_MEM_PER_CPU,       MEMINFO_MEM_SHADOWCALLSTACK,
+    MEMINFO_MEM_TOTAL,          MEMINFO_MEM_FREE,           MEMINFO_MEM_AVAILABLE,
+    MEMINFO_MEM_BUFFERS,        MEMINFO_MEM_CACHED,         MEMINFO_MEM_SLAB,
+    MEMINFO_MEM_SLAB_RECLAIM,   MEMINFO_MEM_SLAB_UNRECLAIM, MEMINFO_MEM_KERNEL_RECLAIM,
+    MEMINFO_MEM_VM_ALLOC_TOTAL, MEMINFO_MEM_VM_ALLOC_USED,  MEMINFO_MEM_KERNEL_STACK,
+    MEMINFO_MEM_PAGE_TABLES,    MEMINFO_MEM_PER_CPU,        MEMINFO_MEM_SHADOWCALLSTACK,
 };
 enum {
-    I_TOTAL, I_FREE, I_AVAIL, I_BUFFERS, I_CACHED, I_SLAB, I_SRECL, I_SUNRECL, I_KRECL,
-    I_VMTOTAL, I_VMUSED, I_KSTACK, I_PTABLES, I_PERCPU, I_SCS, I_N
+    I_TOTAL,
+    I_FREE,
+    I_AVAIL,
+    I_BUFFERS,
+    I_CACHED,
+    I_SLAB,
+    I_SRECL,
+    I_SUNRECL,
+    I_KRECL,
+    I_VMTOTAL,
+    I_VMUSED,
+    I_KSTACK,
+    I_PTABLES,
+    I_PERCPU,
+    I_SCS,
+    I_N
 };
 
 _Static_assert(sizeof(items) / sizeof(items[0]) == I_N, "items and I_ indexes agree");
@@ -65,8 +79,7 @@ void km_mem_ctx_free(struct km_mem_ctx **ctx)
 }
 
 /* Finds "key:" at the start of a line; *val is the text after the colon. */
-static bool find_key(const char *buf, size_t len, const char *key, const char **val,
-                     size_t *vlen)
+static bool find_key(const char *buf, size_t len, const char *key, const char **val, size_t *vlen)
 {
     size_t klen = strlen(key);
     if (klen > 0 && key[klen - 1] == ':')

@@ -1,4 +1,4 @@
-/* slabinfo.c - slab caches through libproc2, plus /sys/kernel/slab. See include/kmemtop/slabinfo.h. */
+/* slabinfo.c - slab caches via libproc2, plus /sys/kernel/slab. See kmemtop/slabinfo.h. */
 #include "kmemtop/slabinfo.h"
 #include "kmemtop/read.h"
 
@@ -58,8 +58,9 @@ static int map_err(int e, struct km_perr *err)
         rc = -EACCES;
         msg = "/proc/slabinfo is readable by root only";
     } else if (e == ERANGE) {
-        return km_perr_set(err, 0, "libproc2 could not parse /proc/slabinfo "
-                                   "(not version 2.x, or a short cache line)");
+        return km_perr_set(err, 0,
+                           "libproc2 could not parse /proc/slabinfo "
+                           "(not version 2.x, or a short cache line)");
     } else {
         msg = strerror(e);
     }

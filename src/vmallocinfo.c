@@ -64,11 +64,9 @@ static const struct {
     const char *word;
     uint32_t flag;
 } flag_words[] = {
-    {"ioremap", KM_VM_IOREMAP}, {"sparse", KM_VM_SPARSE},
-    {"vmalloc", KM_VM_VMALLOC}, {"vmap", KM_VM_VMAP},
-    {"user", KM_VM_USER},       {"dma-coherent", KM_VM_DMA_COHERENT},
-    {"vpages", KM_VM_VPAGES},   {"vm_map_ram", KM_VM_MAP_RAM},
-    {"unpurged", KM_VM_UNPURGED},
+    {"ioremap", KM_VM_IOREMAP}, {"sparse", KM_VM_SPARSE},      {"vmalloc", KM_VM_VMALLOC},
+    {"vmap", KM_VM_VMAP},       {"user", KM_VM_USER},          {"dma-coherent", KM_VM_DMA_COHERENT},
+    {"vpages", KM_VM_VPAGES},   {"vm_map_ram", KM_VM_MAP_RAM}, {"unpurged", KM_VM_UNPURGED},
 };
 
 static uint32_t flag_of(const char *tok, size_t len)
@@ -238,8 +236,8 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
     while (km_lines_next(&it, &line, &llen)) {
         xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
         xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
-        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &ptrval,
-                            err);
+        int rc =
+            parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &ptrval, err);
         if (rc < 0) {
             free(o);
             free(tx.data);

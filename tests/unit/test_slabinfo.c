@@ -148,8 +148,9 @@ static void test_made(void)
     char dir[] = "/tmp/km-slab-XXXXXX", path[4096];
     if (!mkdtemp(dir))
         return;
-    const char *dirs[] = {"proc", "sys", "sys/kernel", "sys/kernel/slab",
-                          "sys/kernel/slab/:0000064", "bad", "bad/proc"};
+    const char *dirs[] = {
+        "proc", "sys",     "sys/kernel", "sys/kernel/slab", "sys/kernel/slab/:0000064",
+        "bad",  "bad/proc"};
     for (size_t i = 0; i < KM_ARRAY_LEN(dirs); i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
         mkdir(path, 0755);
