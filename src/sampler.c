@@ -369,6 +369,11 @@ static void read_source(struct km_sampler *s, struct km_sample *smp, enum km_src
     smp->src[src].cost = km_now() - t0;
 }
 
+/*
+ * The clock for rates: a tree's recorded capture time; else the captured
+ * kernel's own uptime (two trees of a series are that far apart on the
+ * machine they came from); else this machine's monotonic clock.
+ */
 static void stamp_time(struct km_sample *smp, const struct km_sampler_opts *o)
 {
     if (o && o->wall > 0) {
@@ -380,7 +385,7 @@ static void stamp_time(struct km_sample *smp, const struct km_sampler_opts *o)
     clock_gettime(CLOCK_REALTIME, &ts);
     /* a captured tree without a record of its time has no wall time */
     smp->wall = smp->root[0] ? 0 : (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-    smp->mono = km_now();
+    smp->mono = smp->root[0] && smp->uptime >= 0 ? smp->uptime : km_now();
 }
 
 int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_sampler_opts *o)
@@ -392,10 +397,10 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     smp->seq = s->seq++;
     if (o && o->root)
         snprintf(smp->root, sizeof(smp->root), "%s", o->root);
-    stamp_time(smp, o);
-    smp->dt = prev ? smp->mono - prev->mono : 0;
     read_kernel(s, smp);
     read_uptime(s, smp);
+    stamp_time(smp, o);
+    smp->dt = prev ? smp->mono - prev->mono : 0;
     unsigned mask = srcmask;
     choose_page_size(s, smp, o, &mask);
     /* the slab footprint needs the page size: read slabinfo last */
