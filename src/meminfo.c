@@ -133,14 +133,14 @@ static int64_t ul_kib(unsigned long v)
 }
 
 /*
- * Our own read happens on the first read of a context, to learn which
- * optional keys exist, and afterwards only on kernels that print
- * SecPageTables (6.0+): libproc2 4.0.2 has no item for it, so its value
- * always comes from the text.
+ * Our own read happens only on the first read of a context, to learn which
+ * optional keys exist: every later frame costs one read of the file, by
+ * libproc2. (SecPageTables, which libproc2 4.0.2 has no item for, is
+ * therefore not sampled: kmemtop does not show it.)
  */
 static bool need_text(const struct km_mem_ctx *ctx)
 {
-    return !ctx->scanned || ctx->present[OPT_SECPT];
+    return !ctx->scanned;
 }
 
 static void scan_text(struct km_mem_ctx *ctx)
@@ -174,7 +174,6 @@ static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool ha
     if (have_text) {
         const char *t = ctx->text.data;
         size_t n = ctx->text.len;
-        out->sec_page_tables = kib_to_bytes(text_kib(t, n, "SecPageTables"));
         /* libproc2 turns MemAvailable 0 (or > MemTotal) into MemFree */
         if (out->mem_available == out->mem_free)
             out->mem_available = kib_to_bytes(text_kib(t, n, "MemAvailable"));

@@ -17,7 +17,8 @@
 struct km_meminfo {
     int64_t mem_total, mem_free, mem_available, buffers, cached;
     int64_t slab, sreclaimable, sunreclaim, kreclaimable;
-    int64_t vmalloc_total, vmalloc_used, kernel_stack, page_tables, sec_page_tables;
+    int64_t vmalloc_total, vmalloc_used, kernel_stack, page_tables;
+    int64_t sec_page_tables; /* always KM_NA: libproc2 4.0.2 has no item for it */
     int64_t percpu, shadow_call_stack;
     bool vmalloc_used_valid;
 };
