@@ -1,0 +1,168 @@
+/*
+ * bench.c - what a kmemtop frame costs against a plain read of the files it needs.
+ *
+ * For each view: one frame (the second, as in steady state) is captured into a temporary tree to learn
+ * exactly which files (and directories) that view's frame reads. Then, in
+ * alternating rounds, (a) those files are read plainly (open, read to EOF
+ * with a 128 KiB buffer, as cat(1), close; directories listed) and (b) kmemtop takes a
+ * frame: sampler tick for the view's sources, view model build, text table
+ * rendered to /dev/null. CPU time (user + system, the kernel's work of
+ * producing the files included) per frame is compared.
+ *
+ *   _build/tests/kmemtop-bench [-n FRAMES] [view ...]
+ */
+#include "kmemtop/capture.h"
+#include "kmemtop/read.h"
+#include "kmemtop/sampler.h"
+
+#include "../ui/frame.h"
+#include "../ui/text.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char **files, **dirs;
+static size_t nfiles, ndirs, capf, capd;
+static size_t tree_prefix;
+
+static int collect(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    if (strlen(path) <= tree_prefix)
+        return 0;
+    const char *live = path + tree_prefix; /* "/proc/..." */
+    if (type == FTW_F && strstr(live, "/kmemtop-capture") == NULL && live[1] != 'k') {
+        xgrow((void **)&files, &capf, nfiles + 1, sizeof(*files));
+        files[nfiles++] = xstrdup(live);
+    } else if (type == FTW_D && strncmp(live, "/sys/", 5) == 0) {
+        xgrow((void **)&dirs, &capd, ndirs + 1, sizeof(*dirs));
+        dirs[ndirs++] = xstrdup(live);
+    }
+    return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t plain_read(char *buf, size_t bufsz)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        int fd = open(files[i], O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t r;
+        while ((r = read(fd, buf, bufsz)) > 0)
+            total += (size_t)r;
+        close(fd);
+    }
+    for (size_t i = 0; i < ndirs; i++) {
+        DIR *d = opendir(dirs[i]);
+        if (!d)
+            continue;
+        while (readdir(d))
+            ;
+        closedir(d);
+    }
+    return total;
+}
+
+static void learn_files(struct km_sampler *s, unsigned mask)
+{
+    char tmpl[] = "/tmp/kmemtop-bench.XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    if (!dir) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    km_sampler_tick(s, mask, NULL); /* the first frame may read what later ones cache */
+    km_capture_begin(dir);
+    km_sampler_tick(s, mask, NULL);
+    if (mask & KM_SRC_BIT(KM_SRC_MEMINFO))
+        km_capture_copy("/proc/meminfo");
+    if (mask & KM_SRC_BIT(KM_SRC_SLABINFO))
+        km_capture_copy("/proc/slabinfo");
+    km_capture_end();
+    tree_prefix = strlen(dir);
+    nftw(dir, collect, 16, FTW_PHYS);
+    nftw(dir, rm_entry, 16, FTW_PHYS | FTW_DEPTH);
+}
+
+static void bench_view(int v, int frames, FILE *null)
+{
+    bool vis[KM_NVIEWS] = {false};
+    vis[v] = true;
+    unsigned mask = km_frame_sources(vis, true);
+    struct km_sampler *s = km_sampler_new();
+    nfiles = ndirs = 0;
+    learn_files(s, mask);
+    size_t bufsz = 128 << 10; /* what cat(1) uses */
+    char *buf = xmalloc(bufsz);
+    struct km_vm vm;
+    km_vm_init(&vm, km_views[v]);
+    struct km_vctx c = {0};
+    double t_plain = 0, t_km = 0;
+    size_t bytes = 0;
+    for (int i = 0; i < frames; i++) {
+        double t0 = cpu_now();
+        bytes = plain_read(buf, bufsz);
+        double t1 = cpu_now();
+        km_sampler_tick(s, mask, NULL);
+        c.s = km_sampler_cur(s);
+        c.prev = km_sampler_prev(s);
+        km_vm_build(&vm, &c);
+        km_text_table(null, &vm, &c);
+        double t2 = cpu_now();
+        t_plain += t1 - t0;
+        t_km += t2 - t1;
+    }
+    printf("%-8s %5zu files %4zu dirs %8zu bytes   plain %8.1f us   kmemtop %8.1f us   ratio %.3f\n",
+           km_views[v]->name, nfiles, ndirs, bytes, t_plain / frames * 1e6, t_km / frames * 1e6,
+           t_plain > 0 ? t_km / t_plain : 0);
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    km_vm_free(&vm);
+    km_sampler_free(s);
+    free(buf);
+}
+
+int main(int argc, char **argv)
+{
+    int frames = 200, first = 1;
+    if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+        frames = atoi(argv[2]);
+        first = 3;
+    }
+    if (frames < 1)
+        frames = 1;
+    FILE *null = fopen("/dev/null", "w");
+    printf("CPU time (user+system) per frame, mean of %d alternating rounds\n", frames);
+    for (int v = 0; v < KM_NVIEWS; v++) {
+        bool want = first >= argc;
+        for (int a = first; a < argc; a++)
+            want |= strcmp(argv[a], km_views[v]->name) == 0;
+        if (want)
+            bench_view(v, frames, null);
+    }
+    fclose(null);
+    free(files);
+    free(dirs);
+    return 0;
+}
