@@ -101,9 +101,15 @@ bool km_lines_next(struct km_lines *it, const char **line, size_t *len)
     return true;
 }
 
-static bool is_space(char c)
+/* Blank bytes for the tokenizer (NUL included: sysfs files can end in "\n\0"). */
+static const bool space_tab[256] = {
+    [' '] = true, ['\t'] = true, ['\r'] = true, ['\n'] = true,
+    ['\0'] = true, ['\v'] = true, ['\f'] = true,
+};
+
+static inline bool is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0' || c == '\v' || c == '\f';
+    return space_tab[(unsigned char)c];
 }
 
 void km_tok_init(struct km_tok *t, const char *line, size_t len)
@@ -114,15 +120,19 @@ void km_tok_init(struct km_tok *t, const char *line, size_t len)
 
 bool km_tok_next(struct km_tok *t, const char **tok, size_t *len)
 {
-    while (t->p < t->end && is_space(*t->p))
-        t->p++;
-    if (t->p >= t->end)
+    const char *p = t->p, *end = t->end;
+    while (p < end && is_space(*p))
+        p++;
+    if (p >= end) {
+        t->p = p;
         return false;
-    const char *s = t->p;
-    while (t->p < t->end && !is_space(*t->p))
-        t->p++;
+    }
+    const char *s = p;
+    while (p < end && !is_space(*p))
+        p++;
+    t->p = p;
     *tok = s;
-    *len = (size_t)(t->p - s);
+    *len = (size_t)(p - s);
     return true;
 }
 
