@@ -209,7 +209,7 @@ void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
             continue;
         km_json_obj(&j, vm->def->name);
         json_source(&j, s, vm->def->main_src);
-        if (s->src[vm->def->main_src].status == KM_ST_OK && vm->def->json)
+        if (vm->def->json && (vm->def->json_always || s->src[vm->def->main_src].status == KM_ST_OK))
             vm->def->json(vm, c, &j);
         else
             km_json_arr(&j, "rows"), km_json_arr_end(&j);

@@ -77,6 +77,8 @@ struct km_view_def {
                   void (*line)(void *arg, int attr, const char *text), void *arg);
     /* The view's JSON object value; rows in view-model order. */
     void (*json)(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j);
+    /* json is called whatever main_src's status (it then writes "rows" itself). */
+    bool json_always;
     /* The source whose status decides whether the table can be shown. */
     enum km_src main_src;
     /* Optional: whether a column applies to this sample (e.g. buddy orders). */
