@@ -1,0 +1,53 @@
+/*
+ * test_frame_sources.c - /proc/pagetypeinfo holds the zone lock while it is
+ * read: only the buddy view, and only while it shows migrate types, may ask
+ * for it. Checks km_frame_sources for every view combination and that a
+ * sampler tick for the nodes view leaves pagetypeinfo `skipped`.
+ */
+#include "../../ui/frame.h"
+#include "kmemtop/sampler.h"
+
+#include "../tap.h"
+
+static bool wants_pti(const bool vis[KM_NVIEWS], bool mt)
+{
+    return (km_frame_sources(vis, mt) & KM_SRC_BIT(KM_SRC_PAGETYPEINFO)) != 0;
+}
+
+int main(void)
+{
+    /* every subset of the views, with and without migrate types */
+    int bad = 0;
+    for (unsigned set = 0; set < (1u << KM_NVIEWS); set++) {
+        bool vis[KM_NVIEWS];
+        for (int v = 0; v < KM_NVIEWS; v++)
+            vis[v] = (set >> v) & 1;
+        for (int mt = 0; mt <= 1; mt++)
+            if (wants_pti(vis, mt) != (vis[KM_V_BUDDY] && mt)) {
+                printf("# views 0x%x, migrate types %d: pagetypeinfo %s\n", set, mt,
+                       wants_pti(vis, mt) ? "read" : "not read");
+                bad++;
+            }
+    }
+    is_int(bad, 0, "pagetypeinfo is read exactly when the buddy view shows migrate types");
+    bool nodes[KM_NVIEWS] = {[KM_V_NODES] = true};
+    unsigned m = km_frame_sources(nodes, true);
+    ok(m & KM_SRC_BIT(KM_SRC_ZONEINFO), "nodes view reads zoneinfo");
+    ok(m & KM_SRC_BIT(KM_SRC_NODES), "nodes view reads node sysfs");
+    ok(!(m & KM_SRC_BIT(KM_SRC_PAGETYPEINFO)), "nodes view never reads pagetypeinfo");
+    bool buddy[KM_NVIEWS] = {[KM_V_BUDDY] = true};
+    ok(km_frame_sources(buddy, true) & KM_SRC_BIT(KM_SRC_BUDDYINFO), "buddy view reads buddyinfo");
+
+    /* a tick of the live system for the nodes view: pagetypeinfo stays skipped */
+    struct km_sampler *s = km_sampler_new();
+    km_sampler_tick(s, m, NULL);
+    const struct km_sample *smp = km_sampler_cur(s);
+    is_str(km_status_name(smp->src[KM_SRC_PAGETYPEINFO].status), "skipped",
+           "nodes view tick: pagetypeinfo skipped");
+    is_int(smp->pti.nfree, 0, "nodes view tick: no migrate-type rows");
+    km_sampler_tick(s, km_frame_sources(buddy, false), NULL);
+    is_str(km_status_name(km_sampler_cur(s)->src[KM_SRC_PAGETYPEINFO].status), "skipped",
+           "--no-migrate-types tick: pagetypeinfo skipped");
+    km_sampler_free(s);
+    return tap_done();
+}
