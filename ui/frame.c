@@ -116,10 +116,19 @@ void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg)
     line(arg, KM_ATTR_NORMAL, buf);
 }
 
+/* main_src, or the first source of main_any that is ok. */
+static enum km_src view_src(const struct km_view_def *d, const struct km_sample *s)
+{
+    for (int src = 0; src < KM_SRC_COUNT; src++)
+        if ((d->main_any & KM_SRC_BIT(src)) && s->src[src].status == KM_ST_OK)
+            return (enum km_src)src;
+    return d->main_src;
+}
+
 const char *km_frame_view_problem(const struct km_view_def *d, const struct km_vctx *c,
                                   char *buf, size_t n)
 {
-    const struct km_source *so = &c->s->src[d->main_src];
+    const struct km_source *so = &c->s->src[view_src(d, c->s)];
     if (so->status == KM_ST_OK || so->status == KM_ST_SKIPPED)
         return "";
     snprintf(buf, n, "%s: %s", d->title, so->reason);
@@ -208,8 +217,9 @@ void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
         if (!vm)
             continue;
         km_json_obj(&j, vm->def->name);
-        json_source(&j, s, vm->def->main_src);
-        if (vm->def->json && (vm->def->json_always || s->src[vm->def->main_src].status == KM_ST_OK))
+        enum km_src src = view_src(vm->def, s);
+        json_source(&j, s, src);
+        if (vm->def->json && (vm->def->json_always || s->src[src].status == KM_ST_OK))
             vm->def->json(vm, c, &j);
         else
             km_json_arr(&j, "rows"), km_json_arr_end(&j);

@@ -81,6 +81,12 @@ struct km_view_def {
     bool json_always;
     /* The source whose status decides whether the table can be shown. */
     enum km_src main_src;
+    /*
+     * Optional KM_SRC_BIT mask of sources that can each supply the table
+     * (nodes: node sysfs or zoneinfo): the first one that is ok stands in
+     * for main_src. 0: main_src alone decides.
+     */
+    unsigned main_any;
     /* Optional: whether a column applies to this sample (e.g. buddy orders). */
     bool (*col_shown)(const struct km_vctx *c, int col);
     /* Optional: a column title computed from the sample (e.g. block sizes). */
