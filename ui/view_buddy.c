@@ -1,31 +1,109 @@
 /*
- * view_buddy.c - the buddy allocator's free lists: free blocks per order for
- * every node and zone (/proc/buddyinfo). Order columns follow the sampled
- * kernel: as many as its lines carry, titled with block sizes computed from
- * its page size.
+ * view_buddy.c - the buddy allocator's free lists (/proc/buddyinfo): free
+ * blocks per order for every node and zone, total free, the largest free
+ * order, and the fragmentation summary for the selected order (ctx.order,
+ * --order N; KM_FRAG_DEFAULT_ORDER when -1). Under each zone: the kernel's
+ * unusable free space index per order, the change per order since the
+ * previous frame, and one row per migrate type from /proc/pagetypeinfo when
+ * it was read (root only; holds the zone lock, so km_frame_sources asks for
+ * it only while this view shows migrate types). Order columns follow the
+ * sampled kernel: as many as its lines carry, titled with block sizes from
+ * its page size. Formulas: doc/formulas.md.
  */
 #include "fmt.h"
 #include "json.h"
 #include "views.h"
 
+#include "kmemtop/frag.h"
+
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+enum { K_ZONE, K_UNUSABLE, K_RATE, K_TYPE };
+enum { C_NAME, C_FREE, C_LARGEST, C_BLOCKS, C_UNUS, C_ALLOC, C_ORDER0 };
+
 #define BZ(r) ((const struct km_buddy_zone *)(r)->rec)
+#define PF(r) ((const struct km_pti_free *)(r)->rec)
 
-enum { C_NAME, C_FREE, C_LARGEST, C_ORDER0 };
+typedef void (*line_fn)(void *arg, int attr, const char *text);
 
-static int largest(const struct km_buddy_zone *z)
+static bool have_types(const struct km_vctx *c)
 {
-    for (int k = z->norders - 1; k >= 0; k--)
-        if (z->free[k] > 0)
-            return k;
-    return -1;
+    return c->s->src[KM_SRC_PAGETYPEINFO].status == KM_ST_OK;
 }
+
+static int sel_order(const struct km_vctx *c)
+{
+    return c->order >= 0 ? c->order : KM_FRAG_DEFAULT_ORDER;
+}
+
+/* The free counts and order count of any row kind. */
+static const int64_t *counts(const struct km_row *r, int *norders)
+{
+    if (r->kind == K_TYPE) {
+        *norders = PF(r)->norders;
+        return PF(r)->free;
+    }
+    *norders = BZ(r)->norders;
+    return BZ(r)->free;
+}
+
+/* "4K", "2M", "512M", "1G": block sizes are powers of two. */
+static void block_size(char *o, size_t n, int64_t bytes)
+{
+    static const char units[] = "KMGTPE";
+    int u = -1;
+    while (bytes >= 1024 && bytes % 1024 == 0 && u < 5) {
+        bytes /= 1024;
+        u++;
+    }
+    if (u < 0)
+        snprintf(o, n, "%lld", (long long)bytes);
+    else
+        snprintf(o, n, "%lld%c", (long long)bytes, units[u]);
+}
+
+/* Pageblocks of a type (type row) or of all types (zone row); KM_NA when not read. */
+static int64_t pageblocks(const struct km_vctx *c, const struct km_row *r)
+{
+    const struct km_pagetypeinfo *p = &c->s->pti;
+    if (!have_types(c) || r->kind == K_UNUSABLE || r->kind == K_RATE)
+        return KM_NA;
+    const char *zone = r->kind == K_TYPE ? PF(r)->zone : BZ(r)->zone;
+    int node = r->kind == K_TYPE ? PF(r)->node : BZ(r)->node;
+    for (size_t i = 0; i < p->nblocks; i++) {
+        const struct km_pti_blocks *b = &p->blocks[i];
+        if (b->node != node || strcmp(b->zone, zone) != 0)
+            continue;
+        int64_t sum = 0;
+        for (int t = 0; t < p->ntypes; t++) {
+            bool mine = r->kind == K_ZONE || strcmp(p->types[t], PF(r)->type) == 0;
+            if (mine && !KM_IS_NA(b->count[t]))
+                sum += b->count[t];
+        }
+        return sum;
+    }
+    return KM_NA;
+}
+
+/* ---- columns ----------------------------------------------------------- */
 
 static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    snprintf(o, n, "%d/%s", BZ(r)->node, BZ(r)->zone);
+    switch (r->kind) {
+    case K_ZONE:
+        snprintf(o, n, "%d/%s", BZ(r)->node, BZ(r)->zone);
+        break;
+    case K_UNUSABLE:
+        snprintf(o, n, "unusable");
+        break;
+    case K_RATE:
+        snprintf(o, n, "change/s");
+        break;
+    default:
+        snprintf(o, n, "%s", PF(r)->type);
+    }
 }
 static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
@@ -33,19 +111,37 @@ static int c_name(const struct km_vctx *c, const struct km_row *a, const struct 
         return BZ(a)->node - BZ(b)->node;
     return (a > b) - (a < b);
 }
+
+static int64_t free_pages(const struct km_row *r)
+{
+    int no;
+    const int64_t *f = counts(r, &no);
+    return r->kind == K_ZONE || r->kind == K_TYPE ? km_frag_free_pages(f, no) : KM_NA;
+}
 static void f_free(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    int64_t b = km_buddy_free_pages(BZ(r)) * c->s->page_size;
-    c->raw ? km_fmt_int(o, n, b) : km_fmt_size(o, n, b);
+    int64_t p = free_pages(r);
+    bool lower = r->kind == K_TYPE && PF(r)->capped; /* a capped count: at least this */
+    int64_t b = KM_IS_NA(p) ? KM_NA : p * c->s->page_size;
+    char v[32];
+    c->raw ? km_fmt_int(v, sizeof(v), b) : km_fmt_size(v, sizeof(v), b);
+    snprintf(o, n, "%s%s", lower ? ">" : "", v);
 }
 static int c_free(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    int64_t x = km_buddy_free_pages(BZ(a)), y = km_buddy_free_pages(BZ(b));
+    int64_t x = free_pages(a), y = free_pages(b);
     return (x > y) - (x < y);
+}
+
+static int largest(const struct km_row *r)
+{
+    int no;
+    const int64_t *f = counts(r, &no);
+    return km_frag_largest_order(f, no);
 }
 static void f_largest(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    int l = largest(BZ(r));
+    int l = r->kind == K_ZONE || r->kind == K_TYPE ? largest(r) : -1;
     if (l < 0)
         snprintf(o, n, "-");
     else
@@ -53,22 +149,93 @@ static void f_largest(const struct km_vctx *c, const struct km_row *r, char *o, 
 }
 static int c_largest(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return largest(BZ(a)) - largest(BZ(b));
+    return largest(a) - largest(b);
+}
+
+static void f_blocks(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    km_fmt_int(o, n, pageblocks(c, r));
+}
+static int c_blocks(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    int64_t x = pageblocks(c, a), y = pageblocks(c, b);
+    return (x > y) - (x < y);
+}
+
+static void fmt_milli(char *o, size_t n, int m)
+{
+    if (m < 0)
+        snprintf(o, n, "-");
+    else
+        snprintf(o, n, "%d.%03d", m / 1000, m % 1000); /* as the kernel prints it */
+}
+static int unusable_sel(const struct km_vctx *c, const struct km_row *r)
+{
+    return km_frag_unusable_milli(BZ(r)->free, BZ(r)->norders, sel_order(c));
+}
+static void f_unus(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    fmt_milli(o, n, r->kind == K_ZONE ? unusable_sel(c, r) : -1);
+}
+static int c_unus(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    int x = unusable_sel(c, a), y = unusable_sel(c, b);
+    return (x > y) - (x < y);
+}
+static int alloc_sel(const struct km_vctx *c, const struct km_row *r)
+{
+    return km_frag_can_alloc(BZ(r)->free, BZ(r)->norders, sel_order(c));
+}
+static void f_alloc(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    int a = r->kind == K_ZONE ? alloc_sel(c, r) : -1;
+    snprintf(o, n, "%s", a < 0 ? "-" : a ? "yes" : "no");
+}
+static int c_alloc(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    return alloc_sel(c, a) - alloc_sel(c, b);
+}
+
+static void order_cell(const struct km_vctx *c, const struct km_row *r, int k, char *o, size_t n)
+{
+    int no;
+    const int64_t *f = counts(r, &no);
+    if (k >= no) {
+        snprintf(o, n, "-");
+        return;
+    }
+    switch (r->kind) {
+    case K_UNUSABLE:
+        fmt_milli(o, n, km_frag_unusable_milli(f, no, k));
+        break;
+    case K_RATE:
+        km_fmt_rate(o, n, BZ(r)->rate[k]);
+        break;
+    case K_TYPE:
+        if (PF(r)->capped & (1u << k)) {
+            snprintf(o, n, ">%lld", (long long)f[k]);
+            break;
+        }
+        /* fall through */
+    default:
+        km_fmt_int(o, n, f[k]);
+    }
+}
+static int order_cmp(const struct km_row *a, const struct km_row *b, int k)
+{
+    int64_t x = k < BZ(a)->norders ? BZ(a)->free[k] : -1;
+    int64_t y = k < BZ(b)->norders ? BZ(b)->free[k] : -1;
+    return (x > y) - (x < y);
 }
 
 #define ORDER_FNS(k)                                                                               \
     static void f_o##k(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)         \
     {                                                                                              \
-        if (k < BZ(r)->norders)                                                                    \
-            km_fmt_int(o, n, BZ(r)->free[k]);                                                      \
-        else                                                                                       \
-            snprintf(o, n, "-");                                                                   \
+        order_cell(c, r, k, o, n);                                                                 \
     }                                                                                              \
     static int c_o##k(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)     \
     {                                                                                              \
-        int64_t x = k < BZ(a)->norders ? BZ(a)->free[k] : -1;                                      \
-        int64_t y = k < BZ(b)->norders ? BZ(b)->free[k] : -1;                                      \
-        return (x > y) - (x < y);                                                                  \
+        return order_cmp(a, b, k);                                                                 \
     }
 ORDER_FNS(0)
 ORDER_FNS(1)
@@ -93,15 +260,26 @@ ORDER_FNS(19)
 
 #define ORDER_COL(k)                                                                               \
     {.title = "o" #k, .key = "o" #k, .width = 6, .align = KM_AL_RIGHT, .fmt = f_o##k,              \
-     .cmp = c_o##k, .desc = true, .help = "free blocks of order " #k}
+     .cmp = c_o##k, .desc = true,                                                                  \
+     .help = "free blocks of order " #k " (titled by block size); under a zone: unusable "        \
+             "index, change per second, per migrate type"}
 
 static const struct km_col cols[] = {
     {.title = "NODE/ZONE", .key = "zone", .width = 12, .align = KM_AL_LEFT, .fmt = f_name,
-     .cmp = c_name, .help = "node and zone"},
+     .cmp = c_name, .help = "node/zone; under it the unusable index, changes and migrate types"},
     {.title = "FREE", .key = "free", .width = 7, .align = KM_AL_RIGHT, .fmt = f_free,
-     .cmp = c_free, .desc = true, .help = "free memory on the buddy lists"},
+     .cmp = c_free, .desc = true,
+     .help = "free memory on the buddy lists (\">\": a lower bound, the kernel capped a count)"},
     {.title = "MAXORD", .key = "largest", .width = 6, .align = KM_AL_RIGHT, .fmt = f_largest,
      .cmp = c_largest, .desc = true, .help = "largest order with a free block"},
+    {.title = "BLOCKS", .key = "pageblocks", .width = 6, .align = KM_AL_RIGHT, .fmt = f_blocks,
+     .cmp = c_blocks, .desc = true, .help = "pageblocks of the zone / of the migrate type"},
+    {.title = "UNUS@o3", .key = "unusable", .width = 7, .align = KM_AL_RIGHT, .fmt = f_unus,
+     .cmp = c_unus, .desc = true,
+     .help = "unusable free space index for the selected order: share of free memory in "
+             "blocks too small for it (0 none .. 1 all)"},
+    {.title = "ALLOC@o3", .key = "alloc", .width = 8, .align = KM_AL_RIGHT, .fmt = f_alloc,
+     .cmp = c_alloc, .help = "whether a free block of the selected order or larger exists now"},
     ORDER_COL(0), ORDER_COL(1), ORDER_COL(2), ORDER_COL(3), ORDER_COL(4),
     ORDER_COL(5), ORDER_COL(6), ORDER_COL(7), ORDER_COL(8), ORDER_COL(9),
     ORDER_COL(10), ORDER_COL(11), ORDER_COL(12), ORDER_COL(13), ORDER_COL(14),
@@ -110,30 +288,132 @@ static const struct km_col cols[] = {
 
 static bool col_shown(const struct km_vctx *c, int col)
 {
+    if (col == C_BLOCKS)
+        return have_types(c);
     return col < C_ORDER0 || col - C_ORDER0 < c->s->bi.norders;
 }
 
 static void col_title(const struct km_vctx *c, int col, char *o, size_t n)
 {
-    if (col < C_ORDER0)
-        return;
-    int k = col - C_ORDER0;
-    km_fmt_size(o, n, (int64_t)c->s->page_size << k);
+    if (col == C_UNUS || col == C_ALLOC)
+        snprintf(o, n, "%s@o%d", col == C_UNUS ? "UNUS" : "ALLOC", sel_order(c));
+    else if (col >= C_ORDER0)
+        block_size(o, n, (int64_t)c->s->page_size << (col - C_ORDER0));
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+static bool any_rate(const struct km_buddy_zone *z)
+{
+    for (int k = 0; k < z->norders; k++)
+        if (!isnan(z->rate[k]))
+            return true;
+    return false;
 }
 
 static void rows(struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_buddyinfo *bi = &c->s->bi;
-    for (size_t i = 0; i < bi->n; i++)
-        km_vm_add(vm, &bi->zones[i], 0, 0, 0, bi->zones[i].zone, "node%d/%s", bi->zones[i].node,
-                  bi->zones[i].zone);
+    const struct km_pagetypeinfo *p = &c->s->pti;
+    for (size_t i = 0; i < bi->n; i++) {
+        const struct km_buddy_zone *z = &bi->zones[i];
+        size_t top = km_vm_add(vm, z, K_ZONE, 0, 0, z->zone, "node%d/%s", z->node, z->zone);
+        km_vm_add(vm, z, K_UNUSABLE, 1, top, "unusable", "node%d/%s/unusable", z->node, z->zone);
+        if (any_rate(z))
+            km_vm_add(vm, z, K_RATE, 1, top, "change/s", "node%d/%s/rate", z->node, z->zone);
+        for (size_t t = 0; have_types(c) && t < p->nfree; t++) {
+            const struct km_pti_free *f = &p->free[t];
+            if (f->node == z->node && strcmp(f->zone, z->zone) == 0)
+                km_vm_add(vm, f, K_TYPE, 1, top, f->type, "node%d/%s/%s", z->node, z->zone,
+                          f->type);
+        }
+    }
+}
+
+/* ---- notes ----------------------------------------------------------------- */
+
+static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line, void *arg)
+{
+    const struct km_source *so = &c->s->src[KM_SRC_PAGETYPEINFO];
+    const struct km_pagetypeinfo *p = &c->s->pti;
+    char buf[400], sz[16], bsz[16] = "";
+    int order = sel_order(c);
+    if (c->s->src[KM_SRC_BUDDYINFO].status != KM_ST_OK)
+        return; /* the frame says why there is no table */
+    block_size(sz, sizeof(sz), (int64_t)c->s->page_size << order);
+    if (so->status == KM_ST_OK && p->pageblock_order >= 0)
+        block_size(bsz, sizeof(bsz), (int64_t)c->s->page_size << p->pageblock_order);
+    int len = snprintf(buf, sizeof(buf), "Selected order %d (%s blocks)", order, sz);
+    if (bsz[0])
+        snprintf(buf + len, sizeof(buf) - (size_t)len, "; pageblock order %d (%s)",
+                 p->pageblock_order, bsz);
+    line(arg, KM_ATTR_NORMAL, buf);
+    switch (so->status) {
+    case KM_ST_OK:
+        return;
+    case KM_ST_DENIED:
+        line(arg, KM_ATTR_DIM, "Migrate types need root (/proc/pagetypeinfo is readable by root only)");
+        return;
+    case KM_ST_SKIPPED:
+        line(arg, KM_ATTR_DIM, "Migrate types not read (/proc/pagetypeinfo holds the zone lock; "
+                               "--no-migrate-types)");
+        return;
+    case KM_ST_MISSING:
+        if (c->s->root[0]) { /* a capture leaves out what it could not read */
+            line(arg, KM_ATTR_DIM, "Migrate types need root: /proc/pagetypeinfo is not in the "
+                                   "captured tree (unreadable there, or a kernel before 2.6.24)");
+            return;
+        }
+        /* fall through */
+    default:
+        snprintf(buf, sizeof(buf), "Migrate types: %s", so->reason);
+        line(arg, KM_ATTR_DIM, buf);
+    }
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void json_types(const struct km_vctx *c, const struct km_buddy_zone *z, struct km_json *j)
+{
+    const struct km_pagetypeinfo *p = &c->s->pti;
+    bool capped = false;
+    km_json_obj(j, "types");
+    for (size_t t = 0; t < p->nfree; t++) {
+        const struct km_pti_free *f = &p->free[t];
+        if (f->node != z->node || strcmp(f->zone, z->zone) != 0)
+            continue;
+        capped = capped || f->capped;
+        km_json_arr(j, f->type);
+        for (int k = 0; k < f->norders; k++)
+            km_json_int_opt(j, NULL, f->free[k]);
+        km_json_arr_end(j);
+    }
+    km_json_obj_end(j);
+    if (!capped)
+        return;
+    /* the orders whose count the kernel printed as ">N" (the value is then N) */
+    km_json_obj(j, "capped");
+    for (size_t t = 0; t < p->nfree; t++) {
+        const struct km_pti_free *f = &p->free[t];
+        if (f->node != z->node || strcmp(f->zone, z->zone) != 0 || !f->capped)
+            continue;
+        km_json_arr(j, f->type);
+        for (int k = 0; k < f->norders; k++)
+            if (f->capped & (1u << k))
+                km_json_int(j, NULL, k);
+        km_json_arr_end(j);
+    }
+    km_json_obj_end(j);
 }
 
 static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
 {
     km_json_arr(j, "rows");
     for (size_t v = 0; v < vm->nvis; v++) {
-        const struct km_buddy_zone *z = BZ(km_vm_row(vm, v));
+        const struct km_row *r = km_vm_row(vm, v);
+        if (r->kind != K_ZONE)
+            continue;
+        const struct km_buddy_zone *z = BZ(r);
         km_json_obj(j, NULL);
         km_json_int(j, "node", z->node);
         km_json_str(j, "zone", z->zone);
@@ -141,8 +421,14 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
         for (int k = 0; k < z->norders; k++)
             km_json_int(j, NULL, z->free[k]);
         km_json_arr_end(j);
-        km_json_int(j, "free_pages", km_buddy_free_pages(z));
-        km_json_int(j, "largest_order", largest(z));
+        km_json_int(j, "free_pages", km_frag_free_pages(z->free, z->norders));
+        km_json_int(j, "largest_order", km_frag_largest_order(z->free, z->norders));
+        km_json_arr(j, "unusable_index");
+        for (int k = 0; k < z->norders; k++)
+            km_json_dbl(j, NULL, km_frag_unusable(z->free, z->norders, k));
+        km_json_arr_end(j);
+        if (have_types(c))
+            json_types(c, z, j);
         km_json_obj_end(j);
     }
     km_json_arr_end(j);
@@ -156,6 +442,7 @@ const struct km_view_def km_view_buddy = {
     .ncols = (int)KM_ARRAY_LEN(cols),
     .default_sort = 0,
     .rows = rows,
+    .notes = notes,
     .json = json,
     .main_src = KM_SRC_BUDDYINFO,
     .col_shown = col_shown,

@@ -1,13 +1,21 @@
 /*
- * view_nodes.c - NUMA nodes and, under each, its zones.
- * Node rows come from node sysfs (or, without it, from the nodes that
- * zoneinfo names); zone rows from /proc/zoneinfo. Sizes in bytes.
+ * view_nodes.c - NUMA nodes and, indented under each, its zones.
+ *
+ * Node rows come from node sysfs (meminfo, numastat, cpulist, distance) or,
+ * without it, from the nodes zoneinfo/buddyinfo name; zone rows from
+ * /proc/zoneinfo. Node ids are the kernel's (sparse ids stay as they are);
+ * memory-less and CPU-less nodes are labelled. The table shows when either
+ * source is readable. Sizes in bytes on screen (human units), pages in
+ * JSON; derived figures are defined in doc/formulas.md.
  */
 #include "fmt.h"
 #include "json.h"
 #include "views.h"
 
+#include "kmemtop/frag.h"
+
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,10 +24,19 @@ enum { K_NODE, K_ZONE };
 #define NODE(r) ((const struct km_node *)(r)->rec)
 #define ZONE(r) ((const struct km_zone *)(r)->rec)
 
+typedef void (*line_fn)(void *arg, int attr, const char *text);
+
 static int cmp_i64(int64_t a, int64_t b)
 {
     if (KM_IS_NA(a) != KM_IS_NA(b))
         return KM_IS_NA(a) ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+static int cmp_dbl(double a, double b)
+{
+    if (isnan(a) != isnan(b))
+        return isnan(a) ? -1 : 1;
     return (a > b) - (a < b);
 }
 
@@ -33,6 +50,89 @@ static void size_cell(const struct km_vctx *c, int64_t bytes, char *o, size_t n)
     c->raw ? km_fmt_int(o, n, bytes) : km_fmt_size(o, n, bytes);
 }
 
+/* ---- what a node is, from whichever source knows ------------------------ */
+
+/* Sum of a zone field over the node's zoneinfo zones (pages), KM_NA if none. */
+static int64_t zone_sum(const struct km_vctx *c, int node, size_t off)
+{
+    const struct km_zoneinfo *zi = &c->s->zi;
+    int64_t t = KM_NA;
+    for (size_t i = 0; i < zi->nzones; i++) {
+        int64_t v = *(const int64_t *)((const char *)&zi->zones[i] + off);
+        if (zi->zones[i].node == node && !KM_IS_NA(v))
+            t = (KM_IS_NA(t) ? 0 : t) + v;
+    }
+    return t;
+}
+
+/*
+ * 1, 0 or -1 (unknown). The sysfs masks decide when they were read (a node
+ * whose flag disagrees with the mask got the "unknown" default), else the
+ * cpulist / the node's memory.
+ */
+static int has_cpu(const struct km_vctx *c, const struct km_node *nd)
+{
+    const struct km_nodes *ns = &c->s->nodes;
+    if (nd->sysfs && nd->has_cpu == km_mask_test(ns->has_cpu, nd->node))
+        return nd->has_cpu;
+    return nd->ncpus >= 0 ? nd->ncpus > 0 : -1;
+}
+
+static int has_memory(const struct km_vctx *c, const struct km_node *nd)
+{
+    const struct km_nodes *ns = &c->s->nodes;
+    if (nd->sysfs && nd->has_memory == km_mask_test(ns->has_memory, nd->node))
+        return nd->has_memory;
+    if (!KM_IS_NA(nd->mem_total))
+        return nd->mem_total > 0;
+    int64_t present = zone_sum(c, nd->node, offsetof(struct km_zone, present));
+    if (!KM_IS_NA(present))
+        return present > 0;
+    for (size_t i = 0; i < c->s->bi.n; i++)
+        if (c->s->bi.zones[i].node == nd->node)
+            return 1;
+    return -1;
+}
+
+static int64_t node_total(const struct km_vctx *c, const struct km_node *nd)
+{
+    if (!KM_IS_NA(nd->mem_total))
+        return nd->mem_total;
+    return pages(c, zone_sum(c, nd->node, offsetof(struct km_zone, managed)));
+}
+
+static int64_t node_free(const struct km_vctx *c, const struct km_node *nd)
+{
+    if (!KM_IS_NA(nd->mem_free))
+        return nd->mem_free;
+    return pages(c, zone_sum(c, nd->node, offsetof(struct km_zone, free)));
+}
+
+/* The node's worst zone state (doc/formulas.md). */
+static enum km_wm_state node_state(const struct km_vctx *c, int node)
+{
+    enum km_wm_state st = KM_WM_UNKNOWN;
+    for (size_t i = 0; i < c->s->zi.nzones; i++)
+        if (c->s->zi.zones[i].node == node)
+            st = km_wm_worse(st, km_zone_wm_state(&c->s->zi.zones[i]));
+    return st;
+}
+
+static enum km_wm_state row_state(const struct km_vctx *c, const struct km_row *r)
+{
+    return r->kind == K_ZONE ? km_zone_wm_state(ZONE(r)) : node_state(c, NODE(r)->node);
+}
+
+/* Interval share when there is a previous frame, since boot otherwise. */
+static double local_share(const struct km_node *nd)
+{
+    if (!isnan(nd->rate_local_node) && !isnan(nd->rate_other_node))
+        return km_local_share(nd->rate_local_node, nd->rate_other_node);
+    return km_local_share_i64(nd->local_node, nd->other_node);
+}
+
+/* ---- columns ----------------------------------------------------------- */
+
 static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     if (r->kind == K_ZONE) {
@@ -40,8 +140,8 @@ static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, siz
         return;
     }
     const struct km_node *nd = NODE(r);
-    snprintf(o, n, "node%d%s%s", nd->node, nd->has_memory ? "" : " (no memory)",
-             nd->has_cpu ? "" : " (no CPUs)");
+    snprintf(o, n, "node%d%s%s", nd->node, has_memory(c, nd) == 0 ? " (no memory)" : "",
+             has_cpu(c, nd) == 0 ? " (no CPUs)" : "");
 }
 static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
@@ -53,27 +153,11 @@ static void f_cpus(const struct km_vctx *c, const struct km_row *r, char *o, siz
 }
 static int64_t total(const struct km_vctx *c, const struct km_row *r)
 {
-    return r->kind == K_NODE ? NODE(r)->mem_total : pages(c, ZONE(r)->managed);
+    return r->kind == K_NODE ? node_total(c, NODE(r)) : pages(c, ZONE(r)->managed);
 }
 static int64_t freeb(const struct km_vctx *c, const struct km_row *r)
 {
-    return r->kind == K_NODE ? NODE(r)->mem_free : pages(c, ZONE(r)->free);
-}
-static void f_total(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    size_cell(c, total(c, r), o, n);
-}
-static int c_total(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return cmp_i64(total(c, a), total(c, b));
-}
-static void f_free(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    size_cell(c, freeb(c, r), o, n);
-}
-static int c_free(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return cmp_i64(freeb(c, a), freeb(c, b));
+    return r->kind == K_NODE ? node_free(c, NODE(r)) : pages(c, ZONE(r)->free);
 }
 static double used_pct(const struct km_vctx *c, const struct km_row *r)
 {
@@ -82,63 +166,154 @@ static double used_pct(const struct km_vctx *c, const struct km_row *r)
         return NAN;
     return 100.0 * (double)(t - f) / (double)t;
 }
+
+#define SIZE_FNS(nm, expr)                                                                         \
+    static int64_t v_##nm(const struct km_vctx *c, const struct km_row *r)                        \
+    {                                                                                              \
+        return (expr);                                                                             \
+    }                                                                                              \
+    static void f_##nm(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)         \
+    {                                                                                              \
+        size_cell(c, v_##nm(c, r), o, n);                                                          \
+    }                                                                                              \
+    static int c_##nm(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)     \
+    {                                                                                              \
+        return cmp_i64(v_##nm(c, a), v_##nm(c, b));                                                \
+    }
+SIZE_FNS(total, total(c, r))
+SIZE_FNS(free, freeb(c, r))
+SIZE_FNS(file, r->kind == K_NODE ? NODE(r)->file_pages : KM_NA)
+SIZE_FNS(slab, r->kind == K_NODE ? NODE(r)->slab : KM_NA)
+SIZE_FNS(min, r->kind == K_ZONE ? pages(c, ZONE(r)->min) : KM_NA)
+SIZE_FNS(low, r->kind == K_ZONE ? pages(c, ZONE(r)->low) : KM_NA)
+SIZE_FNS(high, r->kind == K_ZONE ? pages(c, ZONE(r)->high) : KM_NA)
+SIZE_FNS(promo, r->kind == K_ZONE ? pages(c, ZONE(r)->promo) : KM_NA)
+SIZE_FNS(spanned, r->kind == K_ZONE ? pages(c, ZONE(r)->spanned) : KM_NA)
+SIZE_FNS(present, r->kind == K_ZONE ? pages(c, ZONE(r)->present) : KM_NA)
+
 static void f_used(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     km_fmt_pct(o, n, used_pct(c, r));
 }
-static void f_wmark(const struct km_vctx *c, const struct km_row *r, char *o, size_t n, int which)
+static int c_used(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    if (r->kind != K_ZONE) {
-        snprintf(o, n, "-");
-        return;
+    return cmp_dbl(used_pct(c, a), used_pct(c, b));
+}
+static void f_state(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    const char *s = km_wm_state_name(row_state(c, r));
+    snprintf(o, n, "%s", s ? s : "-");
+}
+static int c_state(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    enum km_wm_state x = row_state(c, a), y = row_state(c, b);
+    /* pressure first when sorted largest first; empty ranks with unknown */
+    int sx = x == KM_WM_EMPTY ? 0 : (int)x, sy = y == KM_WM_EMPTY ? 0 : (int)y;
+    return (sx > sy) - (sx < sy);
+}
+static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    const struct km_zone *z = r->kind == K_ZONE ? ZONE(r) : NULL;
+    snprintf(o, n, "-");
+    for (int i = 0; z && i < z->nprotection; i++) {
+        char v[32];
+        size_t len = i ? strlen(o) : 0;
+        size_cell(c, pages(c, z->protection[i]), v, sizeof(v));
+        snprintf(o + len, n - len, "%s%s", i ? "," : "", v);
     }
-    const struct km_zone *z = ZONE(r);
-    int64_t v = which == 0 ? z->min : which == 1 ? z->low : z->high;
-    size_cell(c, pages(c, v), o, n);
 }
-static void f_min(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+
+#define RATE_FNS(fld)                                                                              \
+    static double v_##fld(const struct km_row *r)                                                  \
+    {                                                                                              \
+        return r->kind == K_NODE ? NODE(r)->rate_##fld : NAN;                                      \
+    }                                                                                              \
+    static void f_##fld(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)        \
+    {                                                                                              \
+        km_fmt_rate(o, n, v_##fld(r));                                                             \
+    }                                                                                              \
+    static int c_##fld(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)    \
+    {                                                                                              \
+        return cmp_dbl(v_##fld(a), v_##fld(b));                                                    \
+    }
+RATE_FNS(numa_hit)
+RATE_FNS(numa_miss)
+RATE_FNS(numa_foreign)
+RATE_FNS(interleave_hit)
+RATE_FNS(local_node)
+RATE_FNS(other_node)
+
+static double share_of(const struct km_row *r)
 {
-    f_wmark(c, r, o, n, 0);
+    return r->kind == K_NODE ? local_share(NODE(r)) : NAN;
 }
-static void f_low(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static void f_local(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    f_wmark(c, r, o, n, 1);
+    km_fmt_pct(o, n, 100.0 * share_of(r));
 }
-static void f_high(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static int c_local(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    f_wmark(c, r, o, n, 2);
+    return cmp_dbl(share_of(a), share_of(b));
 }
-static void f_hit(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    km_fmt_rate(o, n, r->kind == K_NODE ? NODE(r)->rate_numa_hit : NAN);
-}
-static void f_miss(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    km_fmt_rate(o, n, r->kind == K_NODE ? NODE(r)->rate_numa_miss : NAN);
-}
+
+#define SIZE_COL(t, k, fn, h)                                                                      \
+    {.title = t, .key = k, .width = 7, .align = KM_AL_RIGHT, .fmt = f_##fn, .cmp = c_##fn,         \
+     .desc = true, .help = h}
+#define RATE_COL(t, k, fn, h)                                                                      \
+    {.title = t, .key = k, .width = 8, .align = KM_AL_RIGHT, .fmt = f_##fn, .cmp = c_##fn,         \
+     .desc = true, .help = h}
+
+enum { C_PROMO = 9 };
 
 static const struct km_col cols[] = {
     {.title = "NODE/ZONE", .key = "node", .width = 12, .align = KM_AL_LEFT, .fmt = f_name,
-     .cmp = c_name, .help = "NUMA node and, indented, its zones"},
+     .cmp = c_name, .help = "NUMA node (labelled when it has no memory or no CPUs) and its zones"},
     {.title = "CPUS", .key = "cpus", .width = 8, .align = KM_AL_LEFT, .fmt = f_cpus,
      .help = "the node's CPUs (cpulist)"},
-    {.title = "TOTAL", .key = "total", .width = 7, .align = KM_AL_RIGHT, .fmt = f_total,
-     .cmp = c_total, .desc = true, .help = "node MemTotal; zone managed pages"},
-    {.title = "FREE", .key = "free", .width = 7, .align = KM_AL_RIGHT, .fmt = f_free,
-     .cmp = c_free, .desc = true, .help = "node MemFree; zone free pages"},
+    SIZE_COL("TOTAL", "total", total, "node MemTotal; zone managed pages"),
+    SIZE_COL("FREE", "free", free, "node MemFree; zone free pages"),
     {.title = "USED%", .key = "used", .width = 6, .align = KM_AL_RIGHT, .fmt = f_used,
-     .help = "share of total not free"},
-    {.title = "MIN", .key = "min", .width = 7, .align = KM_AL_RIGHT, .fmt = f_min,
-     .help = "zone min watermark"},
-    {.title = "LOW", .key = "low", .width = 7, .align = KM_AL_RIGHT, .fmt = f_low,
-     .help = "zone low watermark"},
-    {.title = "HIGH", .key = "high", .width = 7, .align = KM_AL_RIGHT, .fmt = f_high,
-     .help = "zone high watermark"},
-    {.title = "HIT/s", .key = "hit", .width = 8, .align = KM_AL_RIGHT, .fmt = f_hit,
-     .help = "numa_hit per second"},
-    {.title = "MISS/s", .key = "miss", .width = 8, .align = KM_AL_RIGHT, .fmt = f_miss,
-     .help = "numa_miss per second"},
+     .cmp = c_used, .desc = true, .help = "share of total not free"},
+    {.title = "STATE", .key = "state", .width = 10, .align = KM_AL_LEFT, .fmt = f_state,
+     .cmp = c_state, .desc = true,
+     .help = "free against the watermarks: ok, below_high, below_low, below_min, empty; "
+             "a node shows its worst zone"},
+    SIZE_COL("MIN", "min", min, "zone min watermark: below it allocations reclaim directly"),
+    SIZE_COL("LOW", "low", low, "zone low watermark: below it kswapd is woken"),
+    SIZE_COL("HIGH", "high", high, "zone high watermark: kswapd reclaims up to it"),
+    SIZE_COL("PROMO", "promo", promo, "zone promotion watermark (memory tiering, 6.12+)"),
+    SIZE_COL("FILE", "file", file, "node FilePages (page cache)"),
+    SIZE_COL("SLAB", "slab", slab, "node Slab"),
+    RATE_COL("HIT/s", "hit", numa_hit, "numa_hit per second: allocated on this node as intended"),
+    RATE_COL("MISS/s", "miss", numa_miss,
+             "numa_miss per second: allocated here though another node was preferred"),
+    RATE_COL("FOREIGN/s", "foreign", numa_foreign,
+             "numa_foreign per second: meant for this node, allocated elsewhere"),
+    RATE_COL("INTLV/s", "interleave", interleave_hit, "interleave_hit per second"),
+    RATE_COL("LOCAL/s", "local", local_node,
+             "local_node per second: allocated here by this node's CPUs"),
+    RATE_COL("OTHER/s", "other", other_node,
+             "other_node per second: allocated here by other nodes' CPUs"),
+    {.title = "LOCAL%", .key = "localshare", .width = 6, .align = KM_AL_RIGHT, .fmt = f_local,
+     .cmp = c_local, .desc = true,
+     .help = "local_node / (local_node + other_node): over the last interval, since boot on "
+             "the first frame"},
+    SIZE_COL("SPANNED", "spanned", spanned, "zone PFN range, holes included"),
+    SIZE_COL("PRESENT", "present", present, "zone physical pages present"),
+    {.title = "PROTECTION", .key = "protection", .width = 10, .align = KM_AL_LEFT, .fmt = f_prot,
+     .help = "zone lowmem_reserve[]: kept back from allocations that could use each zone"},
 };
+
+/* PROMO only for kernels that print it. */
+static bool col_shown(const struct km_vctx *c, int col)
+{
+    if (col != C_PROMO)
+        return true;
+    for (size_t i = 0; i < c->s->zi.nzones; i++)
+        if (!KM_IS_NA(c->s->zi.zones[i].promo))
+            return true;
+    return false;
+}
 
 static void rows(struct km_vm *vm, const struct km_vctx *c)
 {
@@ -146,15 +321,134 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
     const struct km_zoneinfo *zi = &c->s->zi;
     for (size_t i = 0; i < ns->n; i++) {
         const struct km_node *nd = &ns->nodes[i];
-        char *nm = NULL;
-        size_t p = km_vm_add(vm, nd, K_NODE, 0, 0, nm, "node%d", nd->node);
-        snprintf(vm->rows[p].id, sizeof(vm->rows[p].id), "node%d", nd->node);
+        size_t p = km_vm_add(vm, nd, K_NODE, 0, 0, NULL, "node%d", nd->node);
         vm->rows[p].name = vm->rows[p].id;
         for (size_t z = 0; z < zi->nzones; z++)
             if (zi->zones[z].node == nd->node)
                 km_vm_add(vm, &zi->zones[z], K_ZONE, 1, p, zi->zones[z].zone, "node%d/%s",
                           nd->node, zi->zones[z].zone);
     }
+}
+
+/* ---- notes: distances and what is missing ------------------------------- */
+
+/* The node id of the i-th online node (distance columns), or -1. */
+static int online_id(const struct km_nodes *ns, int i)
+{
+    bool mask = false;
+    for (int w = 0; w < KM_NODE_WORDS; w++)
+        mask = mask || ns->online[w];
+    if (!mask)
+        return (size_t)i < ns->n ? ns->nodes[i].node : -1;
+    for (int id = 0; id < KM_MAX_NODES; id++)
+        if (km_mask_test(ns->online, id) && i-- == 0)
+            return id;
+    return -1;
+}
+
+static void notes_distance(const struct km_vctx *c, line_fn line, void *arg)
+{
+    const struct km_nodes *ns = &c->s->nodes;
+    char buf[1024];
+    size_t len = (size_t)snprintf(buf, sizeof(buf), "Distances (to node");
+    int ncol = 0;
+    for (size_t i = 0; i < ns->n; i++)
+        if (ns->nodes[i].ndistance > ncol)
+            ncol = ns->nodes[i].ndistance;
+    if (ncol == 0)
+        return;
+    for (int k = 0; k < ncol && len < sizeof(buf); k++)
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %d", online_id(ns, k));
+    if (len < sizeof(buf))
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "):");
+    for (size_t i = 0; i < ns->n && len < sizeof(buf); i++) {
+        const struct km_node *nd = &ns->nodes[i];
+        if (nd->ndistance == 0)
+            continue;
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %snode%d", i ? "| " : "",
+                                nd->node);
+        for (int k = 0; k < nd->ndistance && len < sizeof(buf); k++)
+            len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %d", nd->distance[k]);
+    }
+    line(arg, KM_ATTR_NORMAL, buf);
+}
+
+static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line, void *arg)
+{
+    const struct km_source *zs = &c->s->src[KM_SRC_ZONEINFO];
+    const struct km_source *ns = &c->s->src[KM_SRC_NODES];
+    char buf[400];
+    notes_distance(c, line, arg);
+    bool zok = zs->status == KM_ST_OK, nok = ns->status == KM_ST_OK;
+    if (zok == nok)
+        return; /* both shown, or neither (the frame says why) */
+    if (!zok)
+        snprintf(buf, sizeof(buf), "Zones: %s", zs->reason);
+    else
+        snprintf(buf, sizeof(buf), "Node CPUs, meminfo and numastat: %s", ns->reason);
+    line(arg, KM_ATTR_DIM, buf);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void json_bool3(struct km_json *j, const char *key, int v)
+{
+    if (v < 0)
+        km_json_null(j, key);
+    else
+        km_json_bool(j, key, v);
+}
+
+static void json_zone(struct km_json *j, const struct km_zone *z)
+{
+    km_json_obj(j, NULL);
+    km_json_str(j, "zone", z->zone);
+    km_json_int_opt(j, "free", z->free);
+    km_json_int_opt(j, "min", z->min);
+    km_json_int_opt(j, "low", z->low);
+    km_json_int_opt(j, "high", z->high);
+    km_json_int_omit(j, "promo", z->promo);
+    km_json_int_opt(j, "spanned", z->spanned);
+    km_json_int_opt(j, "present", z->present);
+    km_json_int_opt(j, "managed", z->managed);
+    km_json_arr(j, "protection");
+    for (int i = 0; i < z->nprotection; i++)
+        km_json_int_opt(j, NULL, z->protection[i]);
+    km_json_arr_end(j);
+    const char *st = km_wm_state_name(km_zone_wm_state(z));
+    if (st)
+        km_json_str(j, "state", st);
+    else
+        km_json_null(j, "state");
+    km_json_obj_end(j);
+}
+
+static void json_node(struct km_json *j, const struct km_vctx *c, const struct km_node *nd)
+{
+    km_json_int(j, "node", nd->node);
+    km_json_str(j, "cpus", nd->cpulist);
+    km_json_int_opt(j, "mem_total", nd->mem_total);
+    km_json_int_opt(j, "mem_free", nd->mem_free);
+    km_json_int_opt(j, "numa_hit", nd->numa_hit);
+    km_json_int_opt(j, "numa_miss", nd->numa_miss);
+    km_json_int_opt(j, "numa_foreign", nd->numa_foreign);
+    km_json_int_opt(j, "interleave_hit", nd->interleave_hit);
+    km_json_int_opt(j, "local_node", nd->local_node);
+    km_json_int_opt(j, "other_node", nd->other_node);
+    km_json_obj(j, "rates");
+    km_json_dbl(j, "numa_hit", nd->rate_numa_hit);
+    km_json_dbl(j, "numa_miss", nd->rate_numa_miss);
+    km_json_dbl(j, "numa_foreign", nd->rate_numa_foreign);
+    km_json_dbl(j, "interleave_hit", nd->rate_interleave_hit);
+    km_json_dbl(j, "local_node", nd->rate_local_node);
+    km_json_dbl(j, "other_node", nd->rate_other_node);
+    km_json_obj_end(j);
+    km_json_arr(j, "distance");
+    for (int k = 0; k < nd->ndistance; k++)
+        km_json_int(j, NULL, nd->distance[k]);
+    km_json_arr_end(j);
+    json_bool3(j, "has_cpu", has_cpu(c, nd));
+    json_bool3(j, "has_memory", has_memory(c, nd));
 }
 
 static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
@@ -164,28 +458,11 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
         const struct km_row *r = km_vm_row(vm, v);
         if (r->kind != K_NODE)
             continue;
-        const struct km_node *nd = NODE(r);
         km_json_obj(j, NULL);
-        km_json_int(j, "node", nd->node);
-        km_json_str(j, "cpus", nd->cpulist);
-        km_json_int_opt(j, "mem_total", nd->mem_total);
-        km_json_int_opt(j, "mem_free", nd->mem_free);
-        km_json_int_opt(j, "numa_hit", nd->numa_hit);
-        km_json_int_opt(j, "numa_miss", nd->numa_miss);
+        json_node(j, c, NODE(r));
         km_json_arr(j, "zones");
-        for (size_t w = v + 1; w < vm->nvis && km_vm_row(vm, w)->kind == K_ZONE; w++) {
-            const struct km_zone *z = ZONE(km_vm_row(vm, w));
-            km_json_obj(j, NULL);
-            km_json_str(j, "zone", z->zone);
-            km_json_int_opt(j, "free", z->free);
-            km_json_int_opt(j, "min", z->min);
-            km_json_int_opt(j, "low", z->low);
-            km_json_int_opt(j, "high", z->high);
-            km_json_int_opt(j, "spanned", z->spanned);
-            km_json_int_opt(j, "present", z->present);
-            km_json_int_opt(j, "managed", z->managed);
-            km_json_obj_end(j);
-        }
+        for (size_t w = v + 1; w < vm->nvis && km_vm_row(vm, w)->kind == K_ZONE; w++)
+            json_zone(j, ZONE(km_vm_row(vm, w)));
         km_json_arr_end(j);
         km_json_obj_end(j);
     }
@@ -200,6 +477,9 @@ const struct km_view_def km_view_nodes = {
     .ncols = (int)KM_ARRAY_LEN(cols),
     .default_sort = 0,
     .rows = rows,
+    .notes = notes,
     .json = json,
     .main_src = KM_SRC_ZONEINFO,
+    .main_any = KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_NODES),
+    .col_shown = col_shown,
 };
