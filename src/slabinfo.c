@@ -160,6 +160,9 @@ static void free_aliases(struct km_slab *s)
             free(*a);
     free(s->aliases);
     s->aliases = NULL;
+    free(s->nodes);
+    s->nodes = NULL;
+    s->nnodes = 0;
 }
 
 void km_slabs_free(struct km_slabs *s)
@@ -220,6 +223,46 @@ static bool safe_name(const char *s)
     return s[0] && strcmp(s, ".") && strcmp(s, "..") && !strchr(s, '/');
 }
 
+int km_parse_slab_nodes(const char *buf, int64_t *total, struct km_slab_node *out, int max)
+{
+    struct km_tok t;
+    const char *tok;
+    size_t len;
+    int n = 0;
+    km_tok_init(&t, buf, strlen(buf));
+    if (!km_tok_next(&t, &tok, &len) || km_parse_i64(tok, len, total) != 0)
+        return -EINVAL;
+    while (km_tok_next(&t, &tok, &len)) {
+        const char *eq = memchr(tok, '=', len);
+        int64_t node, v;
+        if (len < 4 || tok[0] != 'N' || !eq || eq == tok + 1 ||
+            km_parse_i64(tok + 1, (size_t)(eq - tok - 1), &node) != 0 ||
+            km_parse_i64(eq + 1, len - (size_t)(eq + 1 - tok), &v) != 0 || node < 0 ||
+            node > INT32_MAX)
+            return -EINVAL;
+        if (n < max)
+            out[n++] = (struct km_slab_node){.node = (int)node, .slabs = v};
+    }
+    return n;
+}
+
+/* Slabs per node from the `slabs` file (root; SLUB_DEBUG; the tail needs NUMA). */
+static void read_nodes(struct km_slab *s)
+{
+    char path[512], line[4096];
+    struct km_slab_node v[256];
+    int64_t total;
+    snprintf(path, sizeof(path), "/sys/kernel/slab/%s/slabs", s->name);
+    if (km_read_line(path, line, sizeof(line)) != 0)
+        return;
+    int n = km_parse_slab_nodes(line, &total, v, (int)KM_ARRAY_LEN(v));
+    if (n <= 0)
+        return;
+    s->nodes = xmalloc((size_t)n * sizeof(*s->nodes));
+    memcpy(s->nodes, v, (size_t)n * sizeof(*v));
+    s->nnodes = n;
+}
+
 static void read_cache(struct km_slab *s, const struct slabdir *d)
 {
     char path[512];
@@ -234,6 +277,7 @@ static void read_cache(struct km_slab *s, const struct slabdir *d)
     snprintf(path, sizeof(path), "/sys/kernel/slab/%s/aliases", s->name);
     if (km_read_i64(path, &v) == 0 && v >= 0 && v <= INT32_MAX)
         s->naliases = (int)v;
+    read_nodes(s);
     /* the links are listable without root; naliases stays the kernel's count */
     int k = find_entry(d, s->name), count = 0;
     if (k >= 0)

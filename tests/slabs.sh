@@ -86,7 +86,10 @@ check "dentry is reclaimable (sysfs)" jq -e '.slabs.rows[]|select(.name=="dentry
 check "summary: footprint, waste and the gap to meminfo" jq -e '.slabs.summary as $s |
     $s.footprint == ([.slabs.rows[].footprint]|add) and $s.waste == ([.slabs.rows[].waste]|add)
     and $s.slab_not_in_caches == $s.slab - $s.footprint and $s.caches == (.slabs.rows|length)' "$TMP/r.json"
+check "dentry per node from sysfs slabs (878 N0, 482 N1 x 4096)" jq -e '.slabs.rows[]|select(.name=="dentry")|
+    .nodes == [{"node":0,"slabs":878,"bytes":3596288},{"node":1,"slabs":482,"bytes":1974272}]' "$TMP/r.json"
 txt=$("$KMEMTOP" --root $R -o --view slabs --raw)
+contains "text: dentry's PER NODE" "$txt" '^dentry .* N0:3596288,N1:1974272$'
 contains "text: dentry's LEFTOVER (4096 - 21 x 192 = 64)" "$txt" '^dentry +29694 +29586 +99% +192 +1414 +21 +1 +5791744 +111232 +64 '
 contains "text: slabtop-like summary" "$txt" '^Active / Total Objects: 162947 / 164678 \(98\.9%\)'
 done_testing

@@ -123,9 +123,33 @@ static int c_aliases(const struct km_vctx *c, const struct km_row *a, const stru
     return SL(a)->naliases - SL(b)->naliases;
 }
 
+/* A cache's bytes on one node: its slabs there x pages per slab x page size. */
+static int64_t node_bytes(const struct km_vctx *c, const struct km_slab *s, int i)
+{
+    int64_t b;
+    if (KM_IS_NA(s->pages_per_slab) || c->s->page_size <= 0 ||
+        __builtin_mul_overflow(s->nodes[i].slabs, s->pages_per_slab * c->s->page_size, &b))
+        return KM_NA;
+    return b;
+}
+static void f_nodes(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    const struct km_slab *s = SL(r);
+    size_t pos = 0;
+    o[0] = '\0';
+    for (int i = 0; i < s->nnodes && pos + 1 < n; i++) {
+        char v[24];
+        size_cell(c, node_bytes(c, s, i), v, sizeof(v));
+        int w = snprintf(o + pos, n - pos, "%sN%d:%s", i ? "," : "", s->nodes[i].node, v);
+        pos += w > 0 ? (size_t)w : 0;
+    }
+    if (!s->nnodes)
+        snprintf(o, n, "-");
+}
+
 enum {
     COL_NAME, COL_OBJS, COL_ACTIVE, COL_USE, COL_OBJSIZE, COL_SLABS, COL_ASLABS, COL_PERSLAB,
-    COL_PAGES, COL_FOOT, COL_WASTE, COL_LEFTOVER, COL_GROWTH, COL_RECL, COL_ALIASES, NCOLS
+    COL_PAGES, COL_FOOT, COL_WASTE, COL_LEFTOVER, COL_GROWTH, COL_RECL, COL_ALIASES, COL_NODES, NCOLS
 };
 
 #define ACTIVE_NOTE                                                                                \
@@ -182,6 +206,10 @@ static const struct km_col cols[NCOLS] = {
     [COL_ALIASES] = {.title = "ALIASES", .key = "aliases", .width = 7, .align = KM_AL_RIGHT,
                      .fmt = f_aliases, .cmp = c_aliases, .desc = true,
                      .help = "caches merged into this one (SLUB), from /sys/kernel/slab"},
+    [COL_NODES] = {.title = "PER NODE", .key = "nodes", .width = 20, .align = KM_AL_LEFT,
+                   .fmt = f_nodes,
+                   .help = "memory per NUMA node: the node's slabs (sysfs `slabs`, root, "
+                           "SLUB_DEBUG) x pages per slab x page size"},
 };
 
 /* Columns that carry nothing on this sample are hidden (their sort still works). */
@@ -191,10 +219,11 @@ static bool col_shown(const struct km_vctx *c, int col)
     for (size_t i = 0; i < s->n; i++) {
         const struct km_slab *k = &s->slabs[i];
         if ((col == COL_ASLABS && k->active_slabs != k->num_slabs) ||
-            (col == COL_RECL && k->reclaimable >= 0) || (col == COL_ALIASES && k->naliases >= 0))
+            (col == COL_RECL && k->reclaimable >= 0) ||
+            (col == COL_ALIASES && k->naliases >= 0) || (col == COL_NODES && k->nnodes > 0))
             return true;
     }
-    return col != COL_ASLABS && col != COL_RECL && col != COL_ALIASES;
+    return col != COL_ASLABS && col != COL_RECL && col != COL_ALIASES && col != COL_NODES;
 }
 
 static void rows(struct km_vm *vm, const struct km_vctx *c)
@@ -405,6 +434,19 @@ static void json_row(const struct km_vctx *c, const struct km_slab *s, struct km
         km_json_arr(j, "aliases");
         for (char **a = s->aliases; a && *a; a++)
             km_json_str(j, NULL, *a);
+        km_json_arr_end(j);
+    }
+    if (!s->nnodes) {
+        km_json_null(j, "nodes");
+    } else {
+        km_json_arr(j, "nodes");
+        for (int i = 0; i < s->nnodes; i++) {
+            km_json_obj(j, NULL);
+            km_json_int(j, "node", s->nodes[i].node);
+            km_json_int(j, "slabs", s->nodes[i].slabs);
+            km_json_int_opt(j, "bytes", node_bytes(c, s, i));
+            km_json_obj_end(j);
+        }
         km_json_arr_end(j);
     }
     km_json_obj_end(j);

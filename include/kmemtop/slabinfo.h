@@ -17,6 +17,11 @@
 
 #define KM_SLAB_NAME 64
 
+struct km_slab_node {
+    int node;
+    int64_t slabs; /* this cache's slabs on the node */
+};
+
 struct km_slab {
     char name[KM_SLAB_NAME];
     int ordinal; /* 0 for the first line with this name, 1 for the next... */
@@ -31,6 +36,8 @@ struct km_slab {
     int naliases;    /* the kernel's "aliases" count (root only), -1 unknown */
     char **aliases;  /* NULL-terminated names whose /sys/kernel/slab link leads to this
                         cache's directory (listable without root); NULL if none */
+    int nnodes;      /* entries in nodes; 0 unknown */
+    struct km_slab_node *nodes; /* slabs per NUMA node (sysfs `slabs`, root), NULL unknown */
 };
 
 struct km_slabs {
@@ -49,5 +56,11 @@ int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
 /* Adds reclaimable/aliases from /sys/kernel/slab; silent where unreadable. */
 void km_slabs_read_sysfs(struct km_slabs *s);
 void km_slabs_free(struct km_slabs *s);
+/*
+ * Pure: a sysfs count with a per-node tail, "1360 N0=878 N1=482" (the tail
+ * is printed with CONFIG_NUMA, for nodes with a non-zero count). Stores
+ * up to max pairs; returns how many, or -EINVAL.
+ */
+int km_parse_slab_nodes(const char *buf, int64_t *total, struct km_slab_node *out, int max);
 
 #endif

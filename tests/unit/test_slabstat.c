@@ -3,6 +3,7 @@
 
 #include "../tap.h"
 
+#include <errno.h>
 #include <math.h>
 
 static struct km_slab cache(const char *name, int64_t active, int64_t objs, int64_t size,
@@ -74,8 +75,26 @@ static void test_summary(void)
     ok(isnan(t.growth), "no caches: growth NAN");
 }
 
+static void test_node_tail(void)
+{
+    struct km_slab_node v[4];
+    int64_t total = 0;
+    is_int(km_parse_slab_nodes("1360 N0=878 N1=482", &total, v, 4), 2, "two nodes");
+    is_int(total, 1360, "total");
+    ok(v[0].node == 0 && v[0].slabs == 878 && v[1].node == 1 && v[1].slabs == 482, "pairs");
+    is_int(km_parse_slab_nodes("7", &total, v, 4), 0, "no tail (no NUMA): no pairs");
+    is_int(km_parse_slab_nodes("9 N250=9", &total, v, 4), 1, "sparse node id");
+    is_int(v[0].node, 250, "node 250");
+    is_int(km_parse_slab_nodes("5 N0=1 N1=1 N2=1", &total, v, 2), 2, "more nodes than room: max");
+    is_int(km_parse_slab_nodes("5 N0=x", &total, v, 4), -EINVAL, "bad count");
+    is_int(km_parse_slab_nodes("5 C0=1", &total, v, 4), -EINVAL, "not a node");
+    is_int(km_parse_slab_nodes("5 N=1", &total, v, 4), -EINVAL, "no node id");
+    is_int(km_parse_slab_nodes("", &total, v, 4), -EINVAL, "empty");
+}
+
 int main(void)
 {
+    test_node_tail();
     test_tcp_leftover();
     test_absent();
     test_summary();
