@@ -46,6 +46,7 @@ const char *km_status_name(enum km_status st)
 
 void km_sample_free(struct km_sample *s)
 {
+    km_modjoin_free(&s->mj);
     km_modules_free(&s->mods);
     km_vmallocinfo_free(&s->vm);
     km_zoneinfo_free(&s->zi);

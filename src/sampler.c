@@ -24,6 +24,8 @@ struct km_sampler {
     struct km_slab_ctx *slab;
     struct km_buf buf;
     long inferred_page_size; /* cached: 0 unknown */
+    struct km_mod_event events[KM_MOD_EVENTS_MAX]; /* module loads/unloads, oldest first */
+    size_t nevents;
 };
 
 struct km_sampler *km_sampler_new(void)
@@ -331,6 +333,25 @@ static void compute_rates(struct km_sample *cur, struct km_sample *prev)
     rates_nodes(&cur->nodes, have ? &prev->nodes : &none_n, dt);
 }
 
+/* Modules joined with vmallocinfo, and loads/unloads since the previous sample. */
+static void join_modules(struct km_sampler *s, struct km_sample *smp, const struct km_sample *prev)
+{
+    if (smp->src[KM_SRC_MODULES].status == KM_ST_OK) {
+        bool vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK;
+        km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &smp->mj);
+    }
+    if (prev && prev->src[KM_SRC_MODULES].status == KM_ST_OK &&
+        smp->src[KM_SRC_MODULES].status == KM_ST_OK) {
+        bool mb = prev->src[KM_SRC_MEMINFO].status == KM_ST_OK;
+        bool ma = smp->src[KM_SRC_MEMINFO].status == KM_ST_OK;
+        struct km_mod_side b = {&prev->mods, &prev->mj, mb ? &prev->mem : NULL};
+        struct km_mod_side a = {&smp->mods, &smp->mj, ma ? &smp->mem : NULL};
+        km_mod_events(&b, &a, smp->wall, smp->seq, s->events, &s->nevents, KM_MOD_EVENTS_MAX);
+    }
+    smp->mod_events = s->events;
+    smp->nmod_events = s->nevents;
+}
+
 /* ---- the tick -------------------------------------------------------------- */
 
 static void read_source(struct km_sampler *s, struct km_sample *smp, enum km_src src)
@@ -420,6 +441,7 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     if (mask & (KM_SRC_BIT(KM_SRC_NODES) | KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_BUDDYINFO)))
         nodes_from_zones(smp);
     compute_rates(smp, prev);
+    join_modules(s, smp, prev);
     s->have_prev = prev != NULL;
     return 0;
 }

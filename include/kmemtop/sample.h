@@ -12,6 +12,7 @@
 
 #include "kmemtop/buddyinfo.h"
 #include "kmemtop/meminfo.h"
+#include "kmemtop/modjoin.h"
 #include "kmemtop/modules.h"
 #include "kmemtop/nodes.h"
 #include "kmemtop/pagetypeinfo.h"
@@ -62,6 +63,11 @@ struct km_sample {
     struct km_pagetypeinfo pti;
     struct km_nodes nodes;
     struct km_slabs slabs;
+    /* modules joined with vmallocinfo (estimates when it was not read) */
+    struct km_modjoin mj;
+    /* recent module loads and unloads, oldest first; owned by the sampler */
+    const struct km_mod_event *mod_events;
+    size_t nmod_events;
 };
 
 const char *km_src_name(enum km_src s);    /* "meminfo", "modules", ... */

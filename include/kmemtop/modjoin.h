@@ -1,0 +1,139 @@
+/*
+ * modjoin.h - where each module's memory really is: /proc/modules joined
+ * with /proc/vmallocinfo.
+ *
+ * A module's image lives in vmalloc'd areas (one per module up to 6.3, up
+ * to four from 6.4, text in shared 2 MiB execmem caches on 6.15+ x86_64);
+ * what its own code vmallocs at run time carries its name after the caller
+ * ("sym+0x1/0x2 [zram]"). km_modjoin picks the module-image areas by caller
+ * (a set of names, kernel-formats.md 5.2) and assigns them to modules by
+ * the best method the data allows:
+ *   address  real addresses on both sides: the area containing the base or
+ *            a (non-init) section address of the module;
+ *   order    hashed but address-ordered vmallocinfo (<= 6.8): modules sorted
+ *            by base aligned with the image areas in file order, a pair
+ *            accepted only when the sizes fit;
+ *   estimate nothing can be matched: PAGE_ALIGN(size) + one guard page;
+ *   shared   the module's text lies in a shared execmem cache area: it is
+ *            charged its text size, the cache area is its own row.
+ * The method is decided from the content (address kind, hashed adjacency),
+ * never from the kernel version. Totals reconcile exactly:
+ *   attributed + unattributed + shared = every module-image area.
+ *
+ * Pure: no I/O, no globals. The result keeps indexes into the inputs, so
+ * both must outlive it. *out owns its memory (km_modjoin_free).
+ */
+#ifndef KMEMTOP_MODJOIN_H
+#define KMEMTOP_MODJOIN_H
+
+#include "kmemtop/meminfo.h"
+#include "kmemtop/modules.h"
+#include "kmemtop/vmallocinfo.h"
+
+enum km_mj_method { KM_MJ_NONE = 0, KM_MJ_ADDRESS, KM_MJ_ORDER, KM_MJ_ESTIMATE, KM_MJ_SHARED };
+
+/* Why the join could not use addresses (KM_MJ_WHY_NONE when it did). */
+enum km_mj_why {
+    KM_MJ_WHY_NONE = 0,
+    KM_MJ_WHY_NO_VMALLOCINFO,    /* not read, missing or denied */
+    KM_MJ_WHY_MODULES_HIDDEN,    /* /proc/modules addresses are zero */
+    KM_MJ_WHY_VM_ZERO,           /* vmallocinfo addresses are zero */
+    KM_MJ_WHY_HASHED_ORDERED,    /* hashed, but the file is address-ordered: order */
+    KM_MJ_WHY_HASHED_UNORDERED,  /* hashed and not address-ordered (6.9+): estimate */
+    KM_MJ_WHY_NO_IMAGE_AREAS,    /* vmallocinfo holds no module-image area at all */
+};
+
+struct km_mj_sum {
+    int64_t areas; /* count */
+    int64_t bytes; /* bytes as vmallocinfo prints them (guard pages included) */
+    int64_t pages; /* pages= */
+};
+
+struct km_modmem {
+    enum km_mj_method method;
+    int64_t static_areas;   /* count; KM_NA for an estimate */
+    int64_t static_bytes;   /* bytes as printed (guard included); estimate: PAGE_ALIGN(size)+page */
+    int64_t static_pages;   /* pages */
+    int64_t text_bytes;     /* shared: bytes of text charged from a shared area, else 0 */
+    int64_t overhead_bytes; /* static_bytes - lsmod size; KM_NA when either is unknown */
+    double overhead_pct;    /* percent of the lsmod size; NAN when unknown */
+    int64_t dynamic_areas;  /* count of "[name]" areas holding pages; KM_NA without vmallocinfo */
+    int64_t dynamic_bytes;  /* bytes as printed */
+    int64_t dynamic_pages;  /* pages */
+    int64_t total_bytes;    /* static + dynamic (static alone without vmallocinfo) */
+    size_t first;           /* this module's areas: list[first .. first+nimage+ndynamic) */
+    size_t nimage, ndynamic;
+};
+
+struct km_modjoin {
+    bool joined;              /* vmallocinfo was given */
+    enum km_mj_method method; /* the method the data allowed (per module: mods[i].method) */
+    enum km_mj_why why;
+    long page_size; /* bytes */
+    size_t n;
+    struct km_modmem *mods; /* parallel to km_modules.mods */
+    size_t *list;           /* indexes into km_vmallocinfo.areas, grouped as below */
+    size_t nlist;
+    size_t unatt_first, nunatt;   /* image areas matched to no module */
+    size_t shared_first, nshared; /* shared execmem cache areas */
+    struct km_mj_sum image;        /* every module-image area (shared included) */
+    struct km_mj_sum attributed;   /* image areas assigned to a module */
+    struct km_mj_sum unattributed; /* image areas assigned to none */
+    struct km_mj_sum shared;       /* shared execmem cache areas */
+    struct km_mj_sum dynamic;      /* "[name]" areas of loaded modules */
+    struct km_mj_sum dynamic_other; /* "[name]" areas naming no loaded module */
+    int64_t lsmod_bytes;  /* sum of lsmod sizes */
+    int64_t static_bytes; /* sum of module static bytes (estimates and text charges included) */
+    int64_t text_bytes;   /* sum of text charged from shared areas */
+    int64_t total_bytes;  /* sum of module totals */
+    size_t nmatched;      /* modules given areas by address, order or shared */
+    size_t nmissing;      /* modules left to an estimate although matching was possible */
+};
+
+/*
+ * Joins m with vm (NULL when vmallocinfo was not read). page_size in bytes.
+ * Returns 0 or -EINVAL (page_size <= 0).
+ */
+int km_modjoin(const struct km_modules *m, const struct km_vmallocinfo *vm, long page_size,
+               struct km_modjoin *out);
+void km_modjoin_free(struct km_modjoin *j);
+/* "address", "order", "estimate", "shared", "-" */
+const char *km_mj_method_name(enum km_mj_method m);
+/* Whether a caller symbol (not NUL-terminated) allocates module images. */
+bool km_mj_image_caller(const char *sym, size_t len);
+/* Whether the file lists areas in address order (judged from hashed adjacency too). */
+bool km_mj_address_ordered(const struct km_vmallocinfo *vm);
+
+/* ---- load and unload events ------------------------------------------------ */
+
+#define KM_MOD_EVENTS_MAX 32
+
+struct km_mod_event {
+    char name[KM_MOD_NAME];
+    bool loaded;            /* true: appeared; false: disappeared */
+    double time;            /* seconds since the epoch of the later sample; 0 unknown */
+    unsigned seq;           /* frame number of the later sample */
+    enum km_mj_method method; /* how static_bytes was found */
+    int64_t size;           /* bytes, lsmod */
+    int64_t static_bytes;   /* bytes (from the sample where the module was present) */
+    int64_t dynamic_bytes;  /* bytes, KM_NA without vmallocinfo */
+    /* later minus earlier sample, bytes; KM_NA when either side lacks it */
+    int64_t d_vmalloc_used, d_slab, d_mem_available, d_mem_free;
+};
+
+/* One side of the comparison: a sample's modules, join and meminfo. */
+struct km_mod_side {
+    const struct km_modules *mods;
+    const struct km_modjoin *mj;
+    const struct km_meminfo *mem; /* NULL when not read */
+};
+
+/*
+ * Appends to ev (holding *n of cap, oldest first; the oldest are dropped
+ * when full) one event per module present on one side only. Returns the
+ * number of events added.
+ */
+size_t km_mod_events(const struct km_mod_side *before, const struct km_mod_side *after,
+                     double time, unsigned seq, struct km_mod_event *ev, size_t *n, size_t cap);
+
+#endif
