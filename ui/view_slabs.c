@@ -148,65 +148,167 @@ static void f_nodes(const struct km_vctx *c, const struct km_row *r, char *o, si
 }
 
 enum {
-    COL_NAME, COL_OBJS, COL_ACTIVE, COL_USE, COL_OBJSIZE, COL_SLABS, COL_ASLABS, COL_PERSLAB,
-    COL_PAGES, COL_FOOT, COL_WASTE, COL_LEFTOVER, COL_GROWTH, COL_RECL, COL_ALIASES, COL_NODES, NCOLS
+    COL_NAME,
+    COL_OBJS,
+    COL_ACTIVE,
+    COL_USE,
+    COL_OBJSIZE,
+    COL_SLABS,
+    COL_ASLABS,
+    COL_PERSLAB,
+    COL_PAGES,
+    COL_FOOT,
+    COL_WASTE,
+    COL_LEFTOVER,
+    COL_GROWTH,
+    COL_RECL,
+    COL_ALIASES,
+    COL_NODES,
+    NCOLS
 };
 
 #define ACTIVE_NOTE                                                                                \
-    " (SLUB counts objects on per-CPU slabs as active; since Linux 6.9/6.10 a node with more "   \
+    " (SLUB counts objects on per-CPU slabs as active; since Linux 6.9/6.10 a node with more "     \
     "than 10000 partial slabs has its free objects estimated, not counted)"
 
 static const struct km_col cols[NCOLS] = {
-    [COL_NAME] = {.title = "NAME", .key = "name", .letter = 'n', .width = 24, .align = KM_AL_LEFT,
-                  .fmt = f_name, .cmp = c_name, .help = "cache name (a name listed twice is two rows)"},
-    [COL_OBJS] = {.title = "OBJS", .key = "objs", .letter = 'o', .width = 8, .align = KM_AL_RIGHT,
-                  .fmt = f_num_objs, .cmp = c_num_objs, .desc = true,
+    [COL_NAME] = {.title = "NAME",
+                  .key = "name",
+                  .letter = 'n',
+                  .width = 24,
+                  .align = KM_AL_LEFT,
+                  .fmt = f_name,
+                  .cmp = c_name,
+                  .help = "cache name (a name listed twice is two rows)"},
+    [COL_OBJS] = {.title = "OBJS",
+                  .key = "objs",
+                  .letter = 'o',
+                  .width = 8,
+                  .align = KM_AL_RIGHT,
+                  .fmt = f_num_objs,
+                  .cmp = c_num_objs,
+                  .desc = true,
                   .help = "objects the cache's slabs hold, in use or free"},
-    [COL_ACTIVE] = {.title = "ACTIVE", .key = "active", .letter = 'a', .width = 8,
-                    .align = KM_AL_RIGHT, .fmt = f_active_objs, .cmp = c_active_objs,
-                    .desc = true, .help = "objects in use" ACTIVE_NOTE},
-    [COL_USE] = {.title = "USE", .key = "use", .letter = 'u', .width = 4, .align = KM_AL_RIGHT,
-                 .fmt = f_use, .cmp = c_use, .desc = true,
+    [COL_ACTIVE] = {.title = "ACTIVE",
+                    .key = "active",
+                    .letter = 'a',
+                    .width = 8,
+                    .align = KM_AL_RIGHT,
+                    .fmt = f_active_objs,
+                    .cmp = c_active_objs,
+                    .desc = true,
+                    .help = "objects in use" ACTIVE_NOTE},
+    [COL_USE] = {.title = "USE",
+                 .key = "use",
+                 .letter = 'u',
+                 .width = 4,
+                 .align = KM_AL_RIGHT,
+                 .fmt = f_use,
+                 .cmp = c_use,
+                 .desc = true,
                  .help = "active / objects, rounded down as slabtop does; - for an empty cache"},
-    [COL_OBJSIZE] = {.title = "OBJ SIZE", .key = "objsize", .letter = 's', .width = 8,
-                     .align = KM_AL_RIGHT, .fmt = f_obj_size, .cmp = c_obj_size, .desc = true,
+    [COL_OBJSIZE] = {.title = "OBJ SIZE",
+                     .key = "objsize",
+                     .letter = 's',
+                     .width = 8,
+                     .align = KM_AL_RIGHT,
+                     .fmt = f_obj_size,
+                     .cmp = c_obj_size,
+                     .desc = true,
                      .help = "bytes per object, metadata and padding included"},
-    [COL_SLABS] = {.title = "SLABS", .key = "slabs", .letter = 'l', .width = 7,
-                   .align = KM_AL_RIGHT, .fmt = f_num_slabs, .cmp = c_num_slabs, .desc = true,
+    [COL_SLABS] = {.title = "SLABS",
+                   .key = "slabs",
+                   .letter = 'l',
+                   .width = 7,
+                   .align = KM_AL_RIGHT,
+                   .fmt = f_num_slabs,
+                   .cmp = c_num_slabs,
+                   .desc = true,
                    .help = "slabs"},
-    [COL_ASLABS] = {.title = "ASLABS", .key = "aslabs", .letter = 'v', .width = 7,
-                    .align = KM_AL_RIGHT, .fmt = f_active_slabs, .cmp = c_active_slabs,
+    [COL_ASLABS] = {.title = "ASLABS",
+                    .key = "aslabs",
+                    .letter = 'v',
+                    .width = 7,
+                    .align = KM_AL_RIGHT,
+                    .fmt = f_active_slabs,
+                    .cmp = c_active_slabs,
                     .desc = true,
                     .help = "active slabs: slabs with an object in use (SLAB allocator; equal "
                             "to SLABS with SLUB, then the column is hidden)"},
-    [COL_PERSLAB] = {.title = "OBJ/SLAB", .key = "objperslab", .letter = 'b', .width = 8,
-                     .align = KM_AL_RIGHT, .fmt = f_objs_per_slab, .cmp = c_objs_per_slab,
-                     .desc = true, .help = "objects per slab"},
-    [COL_PAGES] = {.title = "PAGES/SLAB", .key = "pagesperslab", .letter = 'p', .width = 10,
-                   .align = KM_AL_RIGHT, .fmt = f_pages_per_slab, .cmp = c_pages_per_slab,
-                   .desc = true, .help = "pages per slab (2^order)"},
-    [COL_FOOT] = {.title = "FOOTPRINT", .key = "footprint", .letter = 'c', .width = 9,
-                  .align = KM_AL_RIGHT, .fmt = f_foot, .cmp = c_foot, .desc = true,
+    [COL_PERSLAB] = {.title = "OBJ/SLAB",
+                     .key = "objperslab",
+                     .letter = 'b',
+                     .width = 8,
+                     .align = KM_AL_RIGHT,
+                     .fmt = f_objs_per_slab,
+                     .cmp = c_objs_per_slab,
+                     .desc = true,
+                     .help = "objects per slab"},
+    [COL_PAGES] = {.title = "PAGES/SLAB",
+                   .key = "pagesperslab",
+                   .letter = 'p',
+                   .width = 10,
+                   .align = KM_AL_RIGHT,
+                   .fmt = f_pages_per_slab,
+                   .cmp = c_pages_per_slab,
+                   .desc = true,
+                   .help = "pages per slab (2^order)"},
+    [COL_FOOT] = {.title = "FOOTPRINT",
+                  .key = "footprint",
+                  .letter = 'c',
+                  .width = 9,
+                  .align = KM_AL_RIGHT,
+                  .fmt = f_foot,
+                  .cmp = c_foot,
+                  .desc = true,
                   .help = "memory the cache holds: slabs x pages per slab x page size "
                           "(slabtop's CACHE SIZE)"},
-    [COL_WASTE] = {.title = "WASTE", .key = "waste", .width = 8, .align = KM_AL_RIGHT,
-                   .fmt = f_waste, .cmp = c_waste, .desc = true,
+    [COL_WASTE] = {.title = "WASTE",
+                   .key = "waste",
+                   .width = 8,
+                   .align = KM_AL_RIGHT,
+                   .fmt = f_waste,
+                   .cmp = c_waste,
+                   .desc = true,
                    .help = "footprint - active objects x object size: held but not used by "
                            "live objects"},
-    [COL_LEFTOVER] = {.title = "LEFTOVER", .key = "leftover", .width = 8, .align = KM_AL_RIGHT,
-                      .fmt = f_leftover, .cmp = c_leftover, .desc = true,
+    [COL_LEFTOVER] = {.title = "LEFTOVER",
+                      .key = "leftover",
+                      .width = 8,
+                      .align = KM_AL_RIGHT,
+                      .fmt = f_leftover,
+                      .cmp = c_leftover,
+                      .desc = true,
                       .help = "per slab: pages per slab x page size - objects per slab x "
                               "object size, the bytes no object can use"},
-    [COL_GROWTH] = {.title = "GROWTH", .key = "growth", .width = 9, .align = KM_AL_RIGHT,
-                    .fmt = f_growth, .cmp = c_growth, .desc = true,
+    [COL_GROWTH] = {.title = "GROWTH",
+                    .key = "growth",
+                    .width = 9,
+                    .align = KM_AL_RIGHT,
+                    .fmt = f_growth,
+                    .cmp = c_growth,
+                    .desc = true,
                     .help = "footprint change per second since the previous frame"},
-    [COL_RECL] = {.title = "RECL", .key = "reclaimable", .width = 4, .align = KM_AL_RIGHT,
-                  .fmt = f_recl, .cmp = c_recl, .desc = true,
+    [COL_RECL] = {.title = "RECL",
+                  .key = "reclaimable",
+                  .width = 4,
+                  .align = KM_AL_RIGHT,
+                  .fmt = f_recl,
+                  .cmp = c_recl,
+                  .desc = true,
                   .help = "reclaimable (SLAB_RECLAIM_ACCOUNT), from /sys/kernel/slab (root)"},
-    [COL_ALIASES] = {.title = "ALIASES", .key = "aliases", .width = 7, .align = KM_AL_RIGHT,
-                     .fmt = f_aliases, .cmp = c_aliases, .desc = true,
+    [COL_ALIASES] = {.title = "ALIASES",
+                     .key = "aliases",
+                     .width = 7,
+                     .align = KM_AL_RIGHT,
+                     .fmt = f_aliases,
+                     .cmp = c_aliases,
+                     .desc = true,
                      .help = "caches merged into this one (SLUB), from /sys/kernel/slab"},
-    [COL_NODES] = {.title = "PER NODE", .key = "nodes", .width = 20, .align = KM_AL_LEFT,
+    [COL_NODES] = {.title = "PER NODE",
+                   .key = "nodes",
+                   .width = 20,
+                   .align = KM_AL_LEFT,
                    .fmt = f_nodes,
                    .help = "memory per NUMA node: the node's slabs (sysfs `slabs`, root, "
                            "SLUB_DEBUG) x pages per slab x page size"},
@@ -219,8 +321,8 @@ static bool col_shown(const struct km_vctx *c, int col)
     for (size_t i = 0; i < s->n; i++) {
         const struct km_slab *k = &s->slabs[i];
         if ((col == COL_ASLABS && k->active_slabs != k->num_slabs) ||
-            (col == COL_RECL && k->reclaimable >= 0) ||
-            (col == COL_ALIASES && k->naliases >= 0) || (col == COL_NODES && k->nnodes > 0))
+            (col == COL_RECL && k->reclaimable >= 0) || (col == COL_ALIASES && k->naliases >= 0) ||
+            (col == COL_NODES && k->nnodes > 0))
             return true;
     }
     return col != COL_ASLABS && col != COL_RECL && col != COL_ALIASES && col != COL_NODES;
@@ -295,8 +397,8 @@ static void notes_meminfo(const struct km_vctx *c, bool have_caches, line_fn lin
                                    : km_fmt_size_rate(gr, sizeof(gr), t.growth);
         line(arg, KM_ATTR_NORMAL, buf);
         snprintf(buf, sizeof(buf),
-                 "Footprint: %s (Slab - Footprint: %s in no cache) | Waste: %s | Growth: %s", f,
-                 g, w, gr);
+                 "Footprint: %s (Slab - Footprint: %s in no cache) | Waste: %s | Growth: %s", f, g,
+                 w, gr);
     }
     line(arg, KM_ATTR_NORMAL, buf);
 }
@@ -339,12 +441,14 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line,
     if (ok) {
         notes_totals(c, line, arg);
     } else if (so->status == KM_ST_DENIED) {
-        line(arg, KM_ATTR_WARN, "Slab caches need root: /proc/slabinfo is readable by root only. "
-                                "What every user can read:");
+        line(arg, KM_ATTR_WARN,
+             "Slab caches need root: /proc/slabinfo is readable by root only. "
+             "What every user can read:");
     } else if (so->status == KM_ST_MISSING && c->s->root[0]) {
-        line(arg, KM_ATTR_WARN, "Slab caches: no /proc/slabinfo in this captured tree (readable "
-                                "by root only: a capture by a normal user has none). What every "
-                                "user can read:");
+        line(arg, KM_ATTR_WARN,
+             "Slab caches: no /proc/slabinfo in this captured tree (readable "
+             "by root only: a capture by a normal user has none). What every "
+             "user can read:");
     } else if (so->status != KM_ST_SKIPPED) {
         char buf[400];
         snprintf(buf, sizeof(buf), "No per-cache figures (%s). What meminfo says:", so->reason);
@@ -388,10 +492,9 @@ static void json_summary(const struct km_vctx *c, struct km_json *j, bool ok)
     json_bytes_or_null(j, "sreclaimable", mem ? m->sreclaimable : KM_NA);
     json_bytes_or_null(j, "sunreclaim", mem ? m->sunreclaim : KM_NA);
     if (ok)
-        json_bytes_or_null(j, "slab_not_in_caches",
-                           !mem || KM_IS_NA(m->slab) || KM_IS_NA(t.footprint)
-                               ? KM_NA
-                               : m->slab - t.footprint);
+        json_bytes_or_null(
+            j, "slab_not_in_caches",
+            !mem || KM_IS_NA(m->slab) || KM_IS_NA(t.footprint) ? KM_NA : m->slab - t.footprint);
     km_json_arr(j, "nodes");
     for (size_t i = 0; i < c->s->nodes.n; i++) {
         const struct km_node *nd = &c->s->nodes.nodes[i];

@@ -27,13 +27,13 @@ struct km_slab_summary {
     int64_t caches, active_caches; /* caches; those with objects */
     int64_t objs, active_objs;
     int64_t slabs, active_slabs;
-    int64_t size, active_size;   /* bytes: sum of objects (active objects) x object size */
-    int64_t min_obj_size;        /* bytes, over every cache; KM_NA when there is none */
-    int64_t avg_obj_size;        /* bytes, size / objs rounded down; KM_NA when no objects */
-    int64_t max_obj_size;        /* bytes; KM_NA when there is no cache */
-    int64_t footprint;           /* bytes: sum of the caches' footprints */
-    int64_t waste;               /* bytes: sum of the caches' waste */
-    double growth;               /* bytes/s: sum of the known growths; NAN when none is known */
+    int64_t size, active_size; /* bytes: sum of objects (active objects) x object size */
+    int64_t min_obj_size;      /* bytes, over every cache; KM_NA when there is none */
+    int64_t avg_obj_size;      /* bytes, size / objs rounded down; KM_NA when no objects */
+    int64_t max_obj_size;      /* bytes; KM_NA when there is no cache */
+    int64_t footprint;         /* bytes: sum of the caches' footprints */
+    int64_t waste;             /* bytes: sum of the caches' waste */
+    double growth;             /* bytes/s: sum of the known growths; NAN when none is known */
 };
 
 void km_slabs_summarize(const struct km_slabs *s, struct km_slab_summary *out);

@@ -9,10 +9,16 @@
 static struct km_slab cache(const char *name, int64_t active, int64_t objs, int64_t size,
                             int64_t per_slab, int64_t pages, int64_t slabs, long page_size)
 {
-    struct km_slab s = {.active_objs = active, .num_objs = objs, .obj_size = size,
-                        .objs_per_slab = per_slab, .pages_per_slab = pages,
-                        .active_slabs = slabs, .num_slabs = slabs, .growth = NAN,
-                        .reclaimable = -1, .naliases = -1};
+    struct km_slab s = {.active_objs = active,
+                        .num_objs = objs,
+                        .obj_size = size,
+                        .objs_per_slab = per_slab,
+                        .pages_per_slab = pages,
+                        .active_slabs = slabs,
+                        .num_slabs = slabs,
+                        .growth = NAN,
+                        .reclaimable = -1,
+                        .naliases = -1};
     snprintf(s.name, sizeof(s.name), "%s", name);
     s.footprint = slabs * pages * page_size;
     return s;
