@@ -7,11 +7,11 @@ keys='.kernel and (.page_size|type=="number") and (.summary|type=="object")
         and (if .status=="ok" then true else (.reason|type=="string") end))
  and ([.summary|keys[]]|contains(["status"]))'
 for fx in $(ls -d */ | tr -d /); do
-    out=$("$KMEMTOP" --root "$fx" -o --format json 2>"$TMP/err")
+    frames=1; once=-o; case $fx in series-*) frames=$(ls -d "$fx"/*/ | wc -l); once=-b;; esac
+    out=$("$KMEMTOP" --root "$fx" $once --format json 2>"$TMP/err")
     rc=$?
     [ $rc -eq 0 ] || { nok "$fx: exit $rc" "$(cat "$TMP/err")"; continue; }
     lines=$(printf '%s\n' "$out" | wc -l)
-    frames=1; case $fx in series-*) frames=$(ls -d "$fx"/*/ | wc -l);; esac
     is "$fx: $frames JSON line(s)" "$lines" "$frames"
     if printf '%s\n' "$out" | jq -e "$keys" >/dev/null 2>"$TMP/jq"; then ok "$fx: valid JSON with the documented keys"
     else nok "$fx: JSON check failed" "$(cat "$TMP/jq"; printf '%s\n' "$out" | head -c 600)"; fi
