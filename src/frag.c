@@ -87,8 +87,7 @@ int km_frag_largest_order(const int64_t *free, int norders)
     return -1;
 }
 
-enum km_wm_state km_wm_state(int64_t free, int64_t min, int64_t low, int64_t high,
-                             int64_t managed)
+enum km_wm_state km_wm_state(int64_t free, int64_t min, int64_t low, int64_t high, int64_t managed)
 {
     if (!KM_IS_NA(managed) && managed == 0)
         return KM_WM_EMPTY;

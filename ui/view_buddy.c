@@ -259,31 +259,81 @@ ORDER_FNS(18)
 ORDER_FNS(19)
 
 #define ORDER_COL(k)                                                                               \
-    {.title = "o" #k, .key = "o" #k, .width = 6, .align = KM_AL_RIGHT, .fmt = f_o##k,              \
-     .cmp = c_o##k, .desc = true,                                                                  \
-     .help = "free blocks of order " #k " (titled by block size); under a zone: unusable "        \
-             "index, change per second, per migrate type"}
+    {                                                                                              \
+        .title = "o" #k, .key = "o" #k, .width = 6, .align = KM_AL_RIGHT, .fmt = f_o##k,           \
+        .cmp = c_o##k, .desc = true,                                                               \
+        .help = "free blocks of order " #k " (titled by block size); under a zone: unusable "      \
+                "index, change per second, per migrate type"                                       \
+    }
 
 static const struct km_col cols[] = {
-    {.title = "NODE/ZONE", .key = "zone", .width = 12, .align = KM_AL_LEFT, .fmt = f_name,
-     .cmp = c_name, .help = "node/zone; under it the unusable index, changes and migrate types"},
-    {.title = "FREE", .key = "free", .width = 7, .align = KM_AL_RIGHT, .fmt = f_free,
-     .cmp = c_free, .desc = true,
+    {.title = "NODE/ZONE",
+     .key = "zone",
+     .width = 12,
+     .align = KM_AL_LEFT,
+     .fmt = f_name,
+     .cmp = c_name,
+     .help = "node/zone; under it the unusable index, changes and migrate types"},
+    {.title = "FREE",
+     .key = "free",
+     .width = 7,
+     .align = KM_AL_RIGHT,
+     .fmt = f_free,
+     .cmp = c_free,
+     .desc = true,
      .help = "free memory on the buddy lists (\">\": a lower bound, the kernel capped a count)"},
-    {.title = "MAXORD", .key = "largest", .width = 6, .align = KM_AL_RIGHT, .fmt = f_largest,
-     .cmp = c_largest, .desc = true, .help = "largest order with a free block"},
-    {.title = "BLOCKS", .key = "pageblocks", .width = 6, .align = KM_AL_RIGHT, .fmt = f_blocks,
-     .cmp = c_blocks, .desc = true, .help = "pageblocks of the zone / of the migrate type"},
-    {.title = "UNUS@o3", .key = "unusable", .width = 7, .align = KM_AL_RIGHT, .fmt = f_unus,
-     .cmp = c_unus, .desc = true,
+    {.title = "MAXORD",
+     .key = "largest",
+     .width = 6,
+     .align = KM_AL_RIGHT,
+     .fmt = f_largest,
+     .cmp = c_largest,
+     .desc = true,
+     .help = "largest order with a free block"},
+    {.title = "BLOCKS",
+     .key = "pageblocks",
+     .width = 6,
+     .align = KM_AL_RIGHT,
+     .fmt = f_blocks,
+     .cmp = c_blocks,
+     .desc = true,
+     .help = "pageblocks of the zone / of the migrate type"},
+    {.title = "UNUS@o3",
+     .key = "unusable",
+     .width = 7,
+     .align = KM_AL_RIGHT,
+     .fmt = f_unus,
+     .cmp = c_unus,
+     .desc = true,
      .help = "unusable free space index for the selected order: share of free memory in "
              "blocks too small for it (0 none .. 1 all)"},
-    {.title = "ALLOC@o3", .key = "alloc", .width = 8, .align = KM_AL_RIGHT, .fmt = f_alloc,
-     .cmp = c_alloc, .help = "whether a free block of the selected order or larger exists now"},
-    ORDER_COL(0), ORDER_COL(1), ORDER_COL(2), ORDER_COL(3), ORDER_COL(4),
-    ORDER_COL(5), ORDER_COL(6), ORDER_COL(7), ORDER_COL(8), ORDER_COL(9),
-    ORDER_COL(10), ORDER_COL(11), ORDER_COL(12), ORDER_COL(13), ORDER_COL(14),
-    ORDER_COL(15), ORDER_COL(16), ORDER_COL(17), ORDER_COL(18), ORDER_COL(19),
+    {.title = "ALLOC@o3",
+     .key = "alloc",
+     .width = 8,
+     .align = KM_AL_RIGHT,
+     .fmt = f_alloc,
+     .cmp = c_alloc,
+     .help = "whether a free block of the selected order or larger exists now"},
+    ORDER_COL(0),
+    ORDER_COL(1),
+    ORDER_COL(2),
+    ORDER_COL(3),
+    ORDER_COL(4),
+    ORDER_COL(5),
+    ORDER_COL(6),
+    ORDER_COL(7),
+    ORDER_COL(8),
+    ORDER_COL(9),
+    ORDER_COL(10),
+    ORDER_COL(11),
+    ORDER_COL(12),
+    ORDER_COL(13),
+    ORDER_COL(14),
+    ORDER_COL(15),
+    ORDER_COL(16),
+    ORDER_COL(17),
+    ORDER_COL(18),
+    ORDER_COL(19),
 };
 
 static bool col_shown(const struct km_vctx *c, int col)
@@ -352,16 +402,19 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line,
     case KM_ST_OK:
         return;
     case KM_ST_DENIED:
-        line(arg, KM_ATTR_DIM, "Migrate types need root (/proc/pagetypeinfo is readable by root only)");
+        line(arg, KM_ATTR_DIM,
+             "Migrate types need root (/proc/pagetypeinfo is readable by root only)");
         return;
     case KM_ST_SKIPPED:
-        line(arg, KM_ATTR_DIM, "Migrate types not read (/proc/pagetypeinfo holds the zone lock; "
-                               "--no-migrate-types)");
+        line(arg, KM_ATTR_DIM,
+             "Migrate types not read (/proc/pagetypeinfo holds the zone lock; "
+             "--no-migrate-types)");
         return;
     case KM_ST_MISSING:
         if (c->s->root[0]) { /* a capture leaves out what it could not read */
-            line(arg, KM_ATTR_DIM, "Migrate types need root: /proc/pagetypeinfo is not in the "
-                                   "captured tree (unreadable there, or a kernel before 2.6.24)");
+            line(arg, KM_ATTR_DIM,
+                 "Migrate types need root: /proc/pagetypeinfo is not in the "
+                 "captured tree (unreadable there, or a kernel before 2.6.24)");
             return;
         }
         /* fall through */

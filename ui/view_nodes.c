@@ -168,7 +168,7 @@ static double used_pct(const struct km_vctx *c, const struct km_row *r)
 }
 
 #define SIZE_FNS(nm, expr)                                                                         \
-    static int64_t v_##nm(const struct km_vctx *c, const struct km_row *r)                        \
+    static int64_t v_##nm(const struct km_vctx *c, const struct km_row *r)                         \
     {                                                                                              \
         return (expr);                                                                             \
     }                                                                                              \
@@ -257,25 +257,49 @@ static int c_local(const struct km_vctx *c, const struct km_row *a, const struct
 }
 
 #define SIZE_COL(t, k, fn, h)                                                                      \
-    {.title = t, .key = k, .width = 7, .align = KM_AL_RIGHT, .fmt = f_##fn, .cmp = c_##fn,         \
-     .desc = true, .help = h}
+    {                                                                                              \
+        .title = t, .key = k, .width = 7, .align = KM_AL_RIGHT, .fmt = f_##fn, .cmp = c_##fn,      \
+        .desc = true, .help = h                                                                    \
+    }
 #define RATE_COL(t, k, fn, h)                                                                      \
-    {.title = t, .key = k, .width = 8, .align = KM_AL_RIGHT, .fmt = f_##fn, .cmp = c_##fn,         \
-     .desc = true, .help = h}
+    {                                                                                              \
+        .title = t, .key = k, .width = 8, .align = KM_AL_RIGHT, .fmt = f_##fn, .cmp = c_##fn,      \
+        .desc = true, .help = h                                                                    \
+    }
 
 enum { C_PROMO = 9 };
 
 static const struct km_col cols[] = {
-    {.title = "NODE/ZONE", .key = "node", .width = 12, .align = KM_AL_LEFT, .fmt = f_name,
-     .cmp = c_name, .help = "NUMA node (labelled when it has no memory or no CPUs) and its zones"},
-    {.title = "CPUS", .key = "cpus", .width = 8, .align = KM_AL_LEFT, .fmt = f_cpus,
+    {.title = "NODE/ZONE",
+     .key = "node",
+     .width = 12,
+     .align = KM_AL_LEFT,
+     .fmt = f_name,
+     .cmp = c_name,
+     .help = "NUMA node (labelled when it has no memory or no CPUs) and its zones"},
+    {.title = "CPUS",
+     .key = "cpus",
+     .width = 8,
+     .align = KM_AL_LEFT,
+     .fmt = f_cpus,
      .help = "the node's CPUs (cpulist)"},
     SIZE_COL("TOTAL", "total", total, "node MemTotal; zone managed pages"),
     SIZE_COL("FREE", "free", free, "node MemFree; zone free pages"),
-    {.title = "USED%", .key = "used", .width = 6, .align = KM_AL_RIGHT, .fmt = f_used,
-     .cmp = c_used, .desc = true, .help = "share of total not free"},
-    {.title = "STATE", .key = "state", .width = 10, .align = KM_AL_LEFT, .fmt = f_state,
-     .cmp = c_state, .desc = true,
+    {.title = "USED%",
+     .key = "used",
+     .width = 6,
+     .align = KM_AL_RIGHT,
+     .fmt = f_used,
+     .cmp = c_used,
+     .desc = true,
+     .help = "share of total not free"},
+    {.title = "STATE",
+     .key = "state",
+     .width = 10,
+     .align = KM_AL_LEFT,
+     .fmt = f_state,
+     .cmp = c_state,
+     .desc = true,
      .help = "free against the watermarks: ok, below_high, below_low, below_min, empty; "
              "a node shows its worst zone"},
     SIZE_COL("MIN", "min", min, "zone min watermark: below it allocations reclaim directly"),
@@ -294,13 +318,22 @@ static const struct km_col cols[] = {
              "local_node per second: allocated here by this node's CPUs"),
     RATE_COL("OTHER/s", "other", other_node,
              "other_node per second: allocated here by other nodes' CPUs"),
-    {.title = "LOCAL%", .key = "localshare", .width = 6, .align = KM_AL_RIGHT, .fmt = f_local,
-     .cmp = c_local, .desc = true,
+    {.title = "LOCAL%",
+     .key = "localshare",
+     .width = 6,
+     .align = KM_AL_RIGHT,
+     .fmt = f_local,
+     .cmp = c_local,
+     .desc = true,
      .help = "local_node / (local_node + other_node): over the last interval, since boot on "
              "the first frame"},
     SIZE_COL("SPANNED", "spanned", spanned, "zone PFN range, holes included"),
     SIZE_COL("PRESENT", "present", present, "zone physical pages present"),
-    {.title = "PROTECTION", .key = "protection", .width = 10, .align = KM_AL_LEFT, .fmt = f_prot,
+    {.title = "PROTECTION",
+     .key = "protection",
+     .width = 10,
+     .align = KM_AL_LEFT,
+     .fmt = f_prot,
      .help = "zone lowmem_reserve[]: kept back from allocations that could use each zone"},
 };
 
@@ -325,8 +358,8 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
         vm->rows[p].name = vm->rows[p].id;
         for (size_t z = 0; z < zi->nzones; z++)
             if (zi->zones[z].node == nd->node)
-                km_vm_add(vm, &zi->zones[z], K_ZONE, 1, p, zi->zones[z].zone, "node%d/%s",
-                          nd->node, zi->zones[z].zone);
+                km_vm_add(vm, &zi->zones[z], K_ZONE, 1, p, zi->zones[z].zone, "node%d/%s", nd->node,
+                          zi->zones[z].zone);
     }
 }
 
@@ -365,8 +398,7 @@ static void notes_distance(const struct km_vctx *c, line_fn line, void *arg)
         const struct km_node *nd = &ns->nodes[i];
         if (nd->ndistance == 0)
             continue;
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %snode%d", i ? "| " : "",
-                                nd->node);
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %snode%d", i ? "| " : "", nd->node);
         for (int k = 0; k < nd->ndistance && len < sizeof(buf); k++)
             len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %d", nd->distance[k]);
     }

@@ -61,13 +61,13 @@ enum km_wm_state {
     KM_WM_EMPTY,       /* no managed pages: the zone holds no memory */
 };
 /* All in pages; managed may be KM_NA (then only free and the watermarks decide). */
-enum km_wm_state km_wm_state(int64_t free, int64_t min, int64_t low, int64_t high,
-                             int64_t managed);
+enum km_wm_state km_wm_state(int64_t free, int64_t min, int64_t low, int64_t high, int64_t managed);
 /* The state of a zoneinfo record (managed, else present when managed is absent). */
 enum km_wm_state km_zone_wm_state(const struct km_zone *z);
 /* "ok", "below_high", "below_low", "below_min", "empty"; NULL for KM_WM_UNKNOWN. */
 const char *km_wm_state_name(enum km_wm_state st);
-/* The worse of two states for a node: below_min > below_low > below_high > ok; empty and unknown lose. */
+/* The worse of two states for a node: below_min > below_low > below_high > ok; empty and unknown
+ * lose. */
 enum km_wm_state km_wm_worse(enum km_wm_state a, enum km_wm_state b);
 
 /*

@@ -59,7 +59,8 @@ static void debian61(void)
     is_dbl(km_frag_unusable(dma, 11, 10), 0.186, 1e-12, "debian61 DMA: as a fraction");
     is_int(km_frag_largest_order(dma, 11), 10, "debian61 DMA: largest order 10");
     is_int(km_frag_can_alloc(dma, 11, 10), 1, "debian61 DMA: order 10 can be served");
-    is_int(km_frag_index_milli(dma, 11, 10), -1000, "debian61 DMA: fragmentation index -1 (succeeds)");
+    is_int(km_frag_index_milli(dma, 11, 10), -1000,
+           "debian61 DMA: fragmentation index -1 (succeeds)");
     /* node 1 DMA32: 46 129 157 133 90 69 42 21 6 4 226 = 246028 pages; order 3:
      * unusable = 46 + 258 + 628 = 932 -> 932000 / 246028 = 3.78 -> 3 */
     const int64_t *n1 = bi.zones[2].free;
@@ -103,7 +104,8 @@ static void hygon(void)
      * = 1000 - 10899116/995017 = 1000 - 10 = 990 */
     is_int(km_frag_index_milli(n1, 11, 10), 990, "hygon 1/Normal: fragmentation index o10 0.990");
     /* 6/Normal order 3: 104493 + 756724 + 1420632 = 2281849 / 3644233 = 0.6261 -> 626 */
-    is_int(km_frag_unusable_milli(bi.zones[8].free, 11, 3), 626, "hygon 6/Normal: unusable o3 = 0.626");
+    is_int(km_frag_unusable_milli(bi.zones[8].free, 11, 3), 626,
+           "hygon 6/Normal: unusable o3 = 0.626");
     km_buddyinfo_free(&bi);
 
     size_t len;
@@ -174,7 +176,8 @@ static void states(void)
     is_int(km_wm_state(10, 10, 20, 30, 1000), KM_WM_BELOW_LOW, "free == min: below_low");
     is_int(km_wm_state(9, 10, 20, 30, 1000), KM_WM_BELOW_MIN, "free 9: below_min");
     is_int(km_wm_state(0, 0, 0, 0, 0), KM_WM_EMPTY, "managed 0: empty");
-    is_int(km_wm_state(0, 32, 40, 48, 0), KM_WM_EMPTY, "empty wins over watermarks (6.12 Movable stub)");
+    is_int(km_wm_state(0, 32, 40, 48, 0), KM_WM_EMPTY,
+           "empty wins over watermarks (6.12 Movable stub)");
     is_int(km_wm_state(KM_NA, 10, 20, 30, 1000), KM_WM_UNKNOWN, "free absent: unknown");
     is_int(km_wm_state(50, 10, 20, 30, KM_NA), KM_WM_OK, "managed absent: watermarks decide");
     ok(km_wm_state_name(KM_WM_UNKNOWN) == NULL, "unknown has no name");
