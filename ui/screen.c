@@ -1,10 +1,561 @@
-/* screen.c - STUB: the interactive screen is being written (issue 6). */
-#include "screen.h"
+/*
+ * screen.c - the interactive screen's loop: sampling at the chosen delay,
+ * keys answered at once (getch waits at most until the next tick), prompts
+ * for search, filter and delay, signals, and restoring the terminal on every
+ * way out. Painting is in draw.c; the keys are declared in keys.c.
+ */
+#include "keys.h"
+#include "scr.h"
 
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ESC 27
+#define STATUS_SECS 4.0
+#define MAX_WAIT_MS 250 /* how long a signal may wait for the loop to see it */
+
+/* Handlers only record the signal; the loop acts on it. */
+static volatile sig_atomic_t got_signal;
+static bool curses_on;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* For exit() paths that do not come back through the loop. */
+static void restore_terminal(void)
+{
+    if (curses_on && !isendwin())
+        endwin();
+    curses_on = false;
+}
+
+struct loop {
+    struct scr s;
+    bool quit;
+    bool dirty;        /* the screen needs painting */
+    bool want_tick;    /* sample now (Space) */
+    bool want_resample; /* sample the tree shown again for a new tab */
+};
+
+static void set_status(struct loop *l, int attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_status(struct loop *l, int attr, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->s.status, sizeof(l->s.status), fmt, ap);
+    va_end(ap);
+    l->s.status_attr = attr;
+    l->s.status_until = km_now() + STATUS_SECS;
+    l->dirty = true;
+}
+
+static struct km_vm *vm_of(struct loop *l)
+{
+    return &l->s.a->vms[l->s.view];
+}
+
+/*
+ * Samples the active view's sources. resample: show the tree being shown
+ * again (a series must not advance because a tab changed). Returns 0 or
+ * km_app_tick's error with msg.
+ */
+static int do_tick(struct loop *l, bool resample, char *msg, size_t n)
+{
+    struct scr *s = &l->s;
+    struct km_app *a = s->a;
+    bool vis[KM_NVIEWS] = {false};
+    vis[s->view] = true;
+    bool series = a->roots.n > 1;
+    if (resample && series && a->tree > 0) {
+        a->tree--;
+        s->series_end = false;
+    } else if (s->series_end) {
+        return 0;
+    }
+    int rc = km_app_tick(a, vis, msg, n);
+    if (rc == 1) {
+        rc = 0;
+        s->series_end = true;
+    }
+    if (rc == 0 && series && a->tree >= a->roots.n && !s->series_end) {
+        s->series_end = true;
+        set_status(l, KM_ATTR_WARN, "End of the series: the last of its %zu trees stays shown",
+                   a->roots.n);
+    }
+    l->dirty = true;
+    return rc;
+}
+
+static void switch_view(struct loop *l, int v)
+{
+    if (v == l->s.view)
+        return;
+    l->s.view = v;
+    l->want_resample = true;
+}
+
+static void move_sel(struct loop *l, long delta, bool absolute)
+{
+    struct km_vm *vm = vm_of(l);
+    if (vm->nvis == 0)
+        return;
+    long to = absolute ? delta : (long)vm->sel + delta;
+    if (to < 0)
+        to = 0;
+    km_vm_select(vm, (size_t)to);
+}
+
+/* Moves the sort to the next sortable column shown, to the right (dir 1) or left. */
+static void move_sort(struct loop *l, int dir)
+{
+    struct km_vm *vm = vm_of(l);
+    const struct km_view_def *d = vm->def;
+    for (int k = vm->sort_col + dir; k >= 0 && k < d->ncols; k += dir)
+        if (d->cols[k].cmp && km_col_shown(d, &l->s.a->ctx, k)) {
+            km_vm_set_sort(vm, k, &l->s.a->ctx);
+            return;
+        }
+}
+
+static void sort_letter(struct loop *l, int ch)
+{
+    struct km_vm *vm = vm_of(l);
+    int col = km_vm_find_letter(vm, (char)ch);
+    if (col < 0 || !vm->def->cols[col].cmp) {
+        set_status(l, KM_ATTR_WARN, "No column of this view sorts by '%c'", ch);
+        return;
+    }
+    km_vm_set_sort(vm, col, &l->s.a->ctx);
+}
+
+static void change_order(struct loop *l, int dir)
+{
+    struct km_app *a = l->s.a;
+    int norders = a->ctx.s ? a->ctx.s->bi.norders : 0;
+    int cur = a->ctx.order < 0 ? 3 : a->ctx.order; /* 3: the kernel's costly order */
+    cur += dir;
+    if (cur >= norders)
+        cur = norders - 1;
+    if (cur < 0)
+        cur = 0;
+    a->ctx.order = cur;
+    km_vm_refresh(vm_of(l), &a->ctx);
+    set_status(l, KM_ATTR_NORMAL, "Fragmentation for order %d", cur);
+}
+
+static void search_step(struct loop *l, int dir)
+{
+    struct km_vm *vm = vm_of(l);
+    if (!vm->search[0])
+        set_status(l, KM_ATTR_WARN, "Nothing to search for: press / first");
+    else if (!km_vm_search_next(vm, dir, false))
+        set_status(l, KM_ATTR_WARN, "No match for \"%s\"", vm->search);
+}
+
+static void clear_find(struct loop *l)
+{
+    struct km_vm *vm = vm_of(l);
+    bool had = vm->search[0] || vm->filter[0];
+    vm->search[0] = '\0';
+    vm->filter[0] = '\0';
+    km_vm_refresh(vm, &l->s.a->ctx);
+    if (had)
+        set_status(l, KM_ATTR_NORMAL, "Search and filter cleared");
+}
+
+static void open_prompt(struct loop *l, enum scr_prompt p)
+{
+    struct scr *s = &l->s;
+    s->prompt = p;
+    s->input[0] = '\0';
+    if (p == SP_FILTER)
+        snprintf(s->input, sizeof(s->input), "%s", vm_of(l)->filter);
+    else if (p == SP_DELAY)
+        snprintf(s->input, sizeof(s->input), "%g", s->a->o.delay);
+    s->status[0] = '\0';
+}
+
+static void act_view(struct loop *l, enum km_action act, int ch)
+{
+    switch (act) {
+    case KA_VIEW:
+        switch_view(l, ch - '1');
+        break;
+    case KA_TAB_NEXT:
+        switch_view(l, (l->s.view + 1) % KM_NVIEWS);
+        break;
+    case KA_TAB_PREV:
+        switch_view(l, (l->s.view + KM_NVIEWS - 1) % KM_NVIEWS);
+        break;
+    case KA_UP:
+        move_sel(l, -1, false);
+        break;
+    case KA_DOWN:
+        move_sel(l, 1, false);
+        break;
+    case KA_PGUP:
+        move_sel(l, -l->s.table_rows, false);
+        break;
+    case KA_PGDN:
+        move_sel(l, l->s.table_rows, false);
+        break;
+    case KA_HOME:
+        move_sel(l, 0, true);
+        break;
+    case KA_END:
+        move_sel(l, (long)vm_of(l)->nvis - 1, true);
+        break;
+    default:
+        break;
+    }
+}
+
+static void act_sort(struct loop *l, enum km_action act, int ch)
+{
+    struct km_vm *vm = vm_of(l);
+    switch (act) {
+    case KA_SORT_LEFT:
+        move_sort(l, -1);
+        break;
+    case KA_SORT_RIGHT:
+        move_sort(l, 1);
+        break;
+    case KA_REVERSE:
+        vm->reverse = !vm->reverse;
+        km_vm_refresh(vm, &l->s.a->ctx);
+        break;
+    case KA_SORT_PICK:
+        l->s.mode = SM_PICKER;
+        l->s.pick = vm->sort_col;
+        break;
+    case KA_SORT_LETTER:
+        sort_letter(l, ch);
+        break;
+    default:
+        break;
+    }
+}
+
+static void act_other(struct loop *l, enum km_action act)
+{
+    struct scr *s = &l->s;
+    switch (act) {
+    case KA_SEARCH:
+        open_prompt(l, SP_SEARCH);
+        break;
+    case KA_SEARCH_NEXT:
+    case KA_SEARCH_PREV:
+        search_step(l, act == KA_SEARCH_NEXT ? 1 : -1);
+        break;
+    case KA_FILTER:
+        open_prompt(l, SP_FILTER);
+        break;
+    case KA_CLEAR:
+        clear_find(l);
+        break;
+    case KA_REFRESH:
+        l->want_tick = true;
+        break;
+    case KA_PAUSE:
+        s->paused = !s->paused;
+        s->next_tick = km_now();
+        break;
+    case KA_DELAY:
+        open_prompt(l, SP_DELAY);
+        break;
+    case KA_ORDER_UP:
+    case KA_ORDER_DOWN:
+        change_order(l, act == KA_ORDER_UP ? 1 : -1);
+        break;
+    case KA_DETAILS: {
+        const struct km_row *r = km_vm_row(vm_of(l), vm_of(l)->sel);
+        if (r) {
+            snprintf(s->details_id, sizeof(s->details_id), "%s", r->id);
+            s->mode = SM_DETAILS;
+            s->over_top = 0;
+        }
+        break;
+    }
+    case KA_HELP:
+        s->mode = SM_HELP;
+        s->over_top = 0;
+        break;
+    case KA_REDRAW:
+        clearok(curscr, TRUE);
+        break;
+    case KA_QUIT:
+        l->quit = true;
+        break;
+    default:
+        break;
+    }
+}
+
+static void set_delay(struct loop *l)
+{
+    char *end;
+    double v = strtod(l->s.input, &end);
+    while (*end == ' ')
+        end++;
+    if (end == l->s.input || *end || isnan(v) || v < 0.05 || v > 86400) {
+        set_status(l, KM_ATTR_BAD, "Not a delay: \"%s\" (seconds, 0.05 to 86400); still %gs",
+                   l->s.input, l->s.a->o.delay);
+        return;
+    }
+    l->s.a->o.delay = v;
+    l->s.next_tick = km_now() + v;
+    set_status(l, KM_ATTR_NORMAL, "Delay set to %gs", v);
+}
+
+/* The prompt's text changed: search and filter follow it as it is typed. */
+static void prompt_changed(struct loop *l)
+{
+    struct scr *s = &l->s;
+    struct km_vm *vm = vm_of(l);
+    if (s->prompt == SP_SEARCH) {
+        snprintf(vm->search, sizeof(vm->search), "%s", s->input);
+        if (vm->search[0] && !km_vm_search_next(vm, 1, true))
+            set_status(l, KM_ATTR_WARN, "No match");
+    } else if (s->prompt == SP_FILTER) {
+        snprintf(vm->filter, sizeof(vm->filter), "%s", s->input);
+        km_vm_refresh(vm, &s->a->ctx);
+    }
+}
+
+static void prompt_done(struct loop *l, bool cancel)
+{
+    struct scr *s = &l->s;
+    enum scr_prompt p = s->prompt;
+    s->prompt = SP_NONE;
+    if (cancel && p != SP_DELAY) {
+        s->input[0] = '\0';
+        s->prompt = p;
+        prompt_changed(l);
+        s->prompt = SP_NONE;
+    } else if (!cancel && p == SP_DELAY) {
+        set_delay(l);
+    }
+}
+
+static void prompt_key(struct loop *l, int ch)
+{
+    struct scr *s = &l->s;
+    size_t len = strlen(s->input);
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        prompt_done(l, false);
+        return;
+    }
+    if (ch == ESC) {
+        prompt_done(l, true);
+        return;
+    }
+    if (s->prompt == SP_SEARCH && (ch == KEY_F(3) || ch == KEY_F(15))) {
+        search_step(l, ch == KEY_F(3) ? 1 : -1);
+        return;
+    }
+    if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len > 0)
+        s->input[len - 1] = '\0';
+    else if (ch == ('u' & 0x1f))
+        s->input[0] = '\0';
+    else if (ch >= 32 && ch < 127 && len + 1 < sizeof(s->input)) {
+        s->input[len] = (char)ch;
+        s->input[len + 1] = '\0';
+    } else
+        return;
+    s->status[0] = '\0';
+    prompt_changed(l);
+}
+
+/* Keys of the help and details overlays. */
+static void overlay_key(struct loop *l, int ch)
+{
+    struct scr *s = &l->s;
+    long page = s->over_rows > 1 ? s->over_rows - 1 : 1, top = (long)s->over_top;
+    if (ch == KEY_UP || ch == 'k')
+        top--;
+    else if (ch == KEY_DOWN || ch == 'j' || ch == ' ')
+        top++;
+    else if (ch == KEY_PPAGE)
+        top -= page;
+    else if (ch == KEY_NPAGE)
+        top += page;
+    else if (ch == KEY_HOME)
+        top = 0;
+    else if (ch == KEY_END)
+        top = 1L << 30; /* draw_overlay clamps */
+    else if (ch == KEY_F(10))
+        l->quit = true;
+    else if (ch == ESC || ch == 'q' || ch == 'h' || ch == '?' || ch == KEY_F(1) || ch == '\n' ||
+             ch == '\r' || ch == KEY_ENTER || ch == KEY_LEFT)
+        s->mode = SM_TABLE;
+    s->over_top = top < 0 ? 0 : (size_t)top;
+}
+
+static void picker_key(struct loop *l, int ch)
+{
+    struct scr *s = &l->s;
+    struct km_vm *vm = vm_of(l);
+    int n = vm->def->ncols;
+    if (ch == KEY_UP || ch == 'k')
+        s->pick = s->pick > 0 ? s->pick - 1 : 0;
+    else if (ch == KEY_DOWN || ch == 'j')
+        s->pick = s->pick + 1 < n ? s->pick + 1 : n - 1;
+    else if (ch == KEY_HOME)
+        s->pick = 0;
+    else if (ch == KEY_END)
+        s->pick = n - 1;
+    else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        if (!vm->def->cols[s->pick].cmp) {
+            set_status(l, KM_ATTR_WARN, "%s cannot be sorted", vm->def->cols[s->pick].title);
+            return;
+        }
+        km_vm_set_sort(vm, s->pick, &s->a->ctx);
+        s->mode = SM_TABLE;
+    } else if (ch == ESC || ch == 'q' || ch == KEY_F(6))
+        s->mode = SM_TABLE;
+    else if (ch == KEY_F(10))
+        l->quit = true;
+}
+
+static void on_key(struct loop *l, int ch)
+{
+    struct scr *s = &l->s;
+    l->dirty = true;
+    if (ch == KEY_RESIZE)
+        return;
+    if (s->prompt != SP_NONE) {
+        prompt_key(l, ch);
+        return;
+    }
+    if (s->mode == SM_HELP || s->mode == SM_DETAILS) {
+        overlay_key(l, ch);
+        return;
+    }
+    if (s->mode == SM_PICKER) {
+        picker_key(l, ch);
+        return;
+    }
+    const struct km_key *k = km_key_find(ch, s->view);
+    if (!k) {
+        if (ch >= 32 && ch < 127)
+            set_status(l, KM_ATTR_WARN, "Unknown key '%c': press h for help", ch);
+        return;
+    }
+    if (k->group == KG_VIEWS || k->group == KG_MOVE) {
+        if (k->action == KA_DETAILS)
+            act_other(l, k->action);
+        else
+            act_view(l, k->action, ch);
+    } else if (k->group == KG_SORT)
+        act_sort(l, k->action, ch);
+    else
+        act_other(l, k->action);
+}
+
+static int start_curses(struct scr *s, SCREEN **term)
+{
+    *term = newterm(NULL, stdout, stdin);
+    if (!*term)
+        return -1;
+    curses_on = true;
+    atexit(restore_terminal);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    scr_colors_init(s);
+    return 0;
+}
+
+/* How long getch may wait: until the next tick, capped so signals are seen soon. */
+static int wait_ms(const struct loop *l)
+{
+    if (l->want_tick || l->want_resample)
+        return 0;
+    double ms = l->s.paused || l->s.series_end ? MAX_WAIT_MS
+                                               : (l->s.next_tick - km_now()) * 1000.0;
+    if (ms < 0)
+        ms = 0;
+    return ms > MAX_WAIT_MS ? MAX_WAIT_MS : (int)ms;
+}
+
+/* One pass: sample when due, paint when needed, answer one key. */
+static int step(struct loop *l, char *msg, size_t n)
+{
+    struct scr *s = &l->s;
+    double now = km_now();
+    if (l->want_resample || l->want_tick || (!s->paused && now >= s->next_tick)) {
+        int rc = do_tick(l, l->want_resample, msg, n);
+        l->want_resample = l->want_tick = false;
+        if (rc)
+            return rc;
+        s->next_tick = now + s->a->o.delay;
+    }
+    if (s->status[0] && s->status_until > 0 && now >= s->status_until) {
+        s->status[0] = '\0';
+        l->dirty = true;
+    }
+    if (l->dirty) {
+        scr_draw(s);
+        l->dirty = false;
+    }
+    timeout(wait_ms(l));
+    int ch = getch();
+    if (ch != ERR)
+        on_key(l, ch);
+    return 0;
+}
 
 int km_screen_run(struct km_app *a)
 {
-    fprintf(stderr, "kmemtop: the interactive screen is not built yet; use -b\n");
-    return 1;
+    struct loop l;
+    memset(&l, 0, sizeof(l));
+    l.s.a = a;
+    l.s.view = a->o.view_given ? a->o.first_view : KM_V_MODULES;
+    setlocale(LC_ALL, "");
+    a->ctx.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    install_signals();
+    SCREEN *term;
+    if (start_curses(&l.s, &term) < 0) {
+        fprintf(stderr, "kmemtop: cannot drive this terminal (TERM=%s); -b prints text frames\n",
+                getenv("TERM") ? getenv("TERM") : "");
+        return 1;
+    }
+    char msg[512] = "";
+    int rc = do_tick(&l, false, msg, sizeof(msg));
+    l.s.next_tick = km_now() + a->o.delay;
+    while (rc == 0 && !l.quit && !got_signal)
+        rc = step(&l, msg, sizeof(msg));
+    restore_terminal();
+    delscreen(term);
+    if (rc) {
+        fprintf(stderr, "kmemtop: %s\n", msg);
+        return 1;
+    }
+    if (got_signal == SIGTERM || got_signal == SIGHUP)
+        return 128 + got_signal;
+    return 0;
 }

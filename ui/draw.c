@@ -1,0 +1,507 @@
+/*
+ * draw.c - paints the screen from the state in struct scr: summary, tab bar,
+ * notes, the table (or why it cannot be shown), overlays, status line and
+ * the key hint bar. Reads the view model; changes nothing but vm->top.
+ */
+#include "help.h"
+#include "keys.h"
+#include "layout.h"
+#include "scr.h"
+#include "text.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { P_HDR = 1, P_CYAN, P_WARN, P_BAD, P_GOOD, P_STATUS };
+
+#define CELL 256
+/* curses attributes as int, so that they mix with colour pairs in ?: */
+#define AT_NORMAL ((int)A_NORMAL)
+#define AT_DIM ((int)A_DIM)
+#define AT_BOLD ((int)A_BOLD)
+#define NAME_MIN 12 /* the name column shrinks to this before columns are dropped */
+
+void scr_colors_init(struct scr *s)
+{
+    s->color = false;
+    if (s->a->o.no_color || !has_colors() || start_color() == ERR)
+        return;
+    use_default_colors();
+    init_pair(P_HDR, COLOR_BLACK, COLOR_GREEN);
+    init_pair(P_CYAN, COLOR_BLACK, COLOR_CYAN);
+    init_pair(P_WARN, COLOR_YELLOW, -1);
+    init_pair(P_BAD, COLOR_RED, -1);
+    init_pair(P_GOOD, COLOR_GREEN, -1);
+    init_pair(P_STATUS, COLOR_WHITE, COLOR_BLUE);
+    s->color = true;
+}
+
+int scr_attr(const struct scr *s, int a)
+{
+    bool c = s->color;
+    switch (a) {
+    case KM_ATTR_DIM:
+        return AT_DIM;
+    case KM_ATTR_WARN:
+        return c ? (int)(COLOR_PAIR(P_WARN) | AT_BOLD) : AT_BOLD;
+    case KM_ATTR_BAD:
+        return c ? (int)(COLOR_PAIR(P_BAD) | AT_BOLD) : (int)(AT_BOLD | A_UNDERLINE);
+    case KM_ATTR_GOOD:
+        return c ? (int)COLOR_PAIR(P_GOOD) : AT_NORMAL;
+    case KM_ATTR_BOLD:
+        return AT_BOLD;
+    }
+    return AT_NORMAL;
+}
+
+static int a_hdr(const struct scr *s)
+{
+    return s->color ? (int)COLOR_PAIR(P_HDR) : A_REVERSE;
+}
+static int a_hi(const struct scr *s) /* selection, active tab, sort column, hint labels */
+{
+    return s->color ? (int)COLOR_PAIR(P_CYAN) : (int)(A_REVERSE | AT_BOLD);
+}
+
+void scr_lines_add(void *arg, int attr, const char *text)
+{
+    struct scr_lines *l = arg;
+    xgrow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+    l->v[l->n].attr = attr;
+    l->v[l->n].text = xstrdup(text);
+    l->n++;
+}
+
+void scr_lines_free(struct scr_lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].text);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Writes text at (y, x) cut to w cells (ellipsis when cut); returns cells written. */
+static int put(int y, int x, int attr, const char *text, int w, bool utf8)
+{
+    if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+        return 0;
+    if (x + w > COLS)
+        w = COLS - x;
+    char buf[1024];
+    int n = km_layout_trunc(buf, sizeof(buf), text, w, utf8);
+    attrset(attr);
+    mvaddstr(y, x, buf);
+    attrset(AT_NORMAL);
+    return n;
+}
+
+static void fill(int y, int attr)
+{
+    if (y < 0 || y >= LINES)
+        return;
+    attrset(attr);
+    mvhline(y, 0, ' ', COLS);
+    attrset(AT_NORMAL);
+}
+
+static struct km_vm *cur_vm(const struct scr *s)
+{
+    return &s->a->vms[s->view];
+}
+
+static void draw_tabs(const struct scr *s, int y)
+{
+    int x = 0;
+    for (int v = 0; v < KM_NVIEWS && x < COLS; v++) {
+        char t[32];
+        bool on = v == s->view;
+        snprintf(t, sizeof(t), "%c%d %s%c", on ? '[' : ' ', v + 1, km_views[v]->title,
+                 on ? ']' : ' ');
+        x += put(y, x, on ? a_hi(s) : AT_NORMAL, t, COLS - x, s->a->ctx.utf8);
+    }
+}
+
+/* The column indexes shown for this sample, their wanted widths; returns how many. */
+static int measure(const struct scr *s, int *idx, int *want)
+{
+    const struct km_vm *vm = cur_vm(s);
+    const struct km_view_def *d = vm->def;
+    const struct km_vctx *c = &s->a->ctx;
+    int n = 0;
+    for (int k = 0; k < d->ncols; k++) {
+        if (!km_col_shown(d, c, k))
+            continue;
+        char tb[64];
+        int w = km_layout_width(km_col_title(d, c, k, tb, sizeof(tb))) + 1;
+        if (w < d->cols[k].width)
+            w = d->cols[k].width;
+        /* long text (USED BY) is cut rather than pushing columns off */
+        int cap = k > 0 && d->cols[k].align == KM_AL_LEFT ? 2 * w : 1 << 20;
+        for (size_t v = 0; v < vm->nvis && w < cap; v++) {
+            char cell[CELL];
+            km_text_cell(vm, c, km_vm_row(vm, v), k, cell, sizeof(cell));
+            int cw = km_layout_width(cell);
+            if (cw > w)
+                w = cw < cap ? cw : cap;
+        }
+        idx[n] = k;
+        want[n++] = w;
+    }
+    return n;
+}
+
+static void draw_header(const struct scr *s, int y, const int *idx, const int *w, int n)
+{
+    const struct km_vm *vm = cur_vm(s);
+    const struct km_view_def *d = vm->def;
+    bool utf8 = s->a->ctx.utf8;
+    const char *arrow = km_vm_desc(vm) ? (utf8 ? "\xE2\x96\xBC" : "v") : (utf8 ? "\xE2\x96\xB2" : "^");
+    fill(y, a_hdr(s));
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (w[i] < 0)
+            continue;
+        char tb[64], t[96], cell[CELL];
+        const char *title = km_col_title(d, &s->a->ctx, idx[i], tb, sizeof(tb));
+        bool right = d->cols[idx[i]].align == KM_AL_RIGHT;
+        bool sorted = idx[i] == vm->sort_col;
+        if (sorted)
+            snprintf(t, sizeof(t), right ? "%2$s%1$s" : "%1$s%2$s", title, arrow);
+        else
+            snprintf(t, sizeof(t), "%s", title);
+        km_layout_cell(cell, sizeof(cell), t, w[i], right, utf8);
+        put(y, x, sorted ? a_hi(s) : a_hdr(s), cell, w[i], utf8);
+        x += w[i] + 1;
+    }
+}
+
+/* Colours a value that grows (+) or shrinks (-); "-" alone is an absent value. */
+static int cell_attr(const struct scr *s, const char *cell)
+{
+    while (*cell == ' ')
+        cell++;
+    if ((cell[0] == '+' || cell[0] == '-') && cell[1] >= '1' && cell[1] <= '9')
+        return scr_attr(s, cell[0] == '+' ? KM_ATTR_BAD : KM_ATTR_GOOD);
+    return AT_NORMAL;
+}
+
+static void draw_row(const struct scr *s, int y, const struct km_row *r, bool sel,
+                     const int *idx, const int *w, int n)
+{
+    const struct km_vm *vm = cur_vm(s);
+    bool utf8 = s->a->ctx.utf8;
+    if (sel)
+        fill(y, a_hi(s));
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (w[i] < 0)
+            continue;
+        char raw[CELL], cell[CELL];
+        km_text_cell(vm, &s->a->ctx, r, idx[i], raw, sizeof(raw));
+        bool right = vm->def->cols[idx[i]].align == KM_AL_RIGHT;
+        km_layout_cell(cell, sizeof(cell), raw, w[i], right, utf8);
+        int at = sel ? a_hi(s) : cell_attr(s, raw);
+        if (!sel && r->pinned)
+            at |= AT_BOLD;
+        put(y, x, at, cell, w[i], utf8);
+        x += w[i] + 1;
+    }
+}
+
+static void draw_table(struct scr *s, int y, int h)
+{
+    struct km_vm *vm = cur_vm(s);
+    int nc = vm->def->ncols;
+    int *idx = xcalloc((size_t)nc, sizeof(int)), *want = xcalloc((size_t)nc, sizeof(int));
+    int *w = xcalloc((size_t)nc, sizeof(int));
+    int n = measure(s, idx, want);
+    int keep = -1;
+    for (int i = 0; i < n; i++)
+        if (idx[i] == vm->sort_col)
+            keep = i;
+    km_layout_fit(want, n, NAME_MIN, keep, COLS, 1, w);
+    draw_header(s, y, idx, w, n);
+    s->table_rows = h - 1 > 1 ? h - 1 : 1;
+    if (vm->nvis == 0 && h > 1) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), vm->filter[0] ? "No row matches the filter \"%s\"." : "No rows.",
+                 vm->filter);
+        put(y + 1, 0, AT_DIM, msg, COLS, s->a->ctx.utf8);
+    }
+    vm->top = km_layout_scroll(vm->sel, vm->top, vm->nvis, h - 1);
+    for (int i = 0; i < h - 1 && vm->top + (size_t)i < vm->nvis; i++) {
+        size_t v = vm->top + (size_t)i;
+        draw_row(s, y + 1 + i, km_vm_row(vm, v), v == vm->sel, idx, w, n);
+    }
+    free(idx);
+    free(want);
+    free(w);
+}
+
+/* Word-wraps text from row y; returns the rows used (at most h; the last cut with "…"). */
+static int put_wrapped(const struct scr *s, int y, int h, int attr, const char *text)
+{
+    int used = 0;
+    while (*text && used < h) {
+        if (used == h - 1) {
+            put(y + used++, 0, attr, text, COLS, s->a->ctx.utf8);
+            break;
+        }
+        size_t next, len = km_layout_wrap(text, COLS, &next);
+        char buf[1024];
+        km_copy(buf, sizeof(buf), text, len);
+        put(y + used++, 0, attr, buf, COLS, s->a->ctx.utf8);
+        text += next;
+    }
+    return used;
+}
+
+static void draw_body(struct scr *s, int y, int h)
+{
+    struct km_vm *vm = cur_vm(s);
+    const struct km_vctx *c = &s->a->ctx;
+    struct scr_lines notes = {0};
+    if (vm->def->notes)
+        vm->def->notes(vm, c, scr_lines_add, &notes);
+    char pb[512];
+    const char *problem = km_frame_view_problem(vm->def, c, pb, sizeof(pb));
+    int max_notes = h - 4 < h / 2 ? h - 4 : h / 2;
+    int row = 0;
+    if (problem[0]) { /* the reason first; then the notes, wrapped, say what is left */
+        s->table_rows = 1;
+        row = put_wrapped(s, y, h, scr_attr(s, KM_ATTR_WARN), problem);
+        row += row < h - 1 && notes.n;
+        for (size_t i = 0; i < notes.n && row < h; i++)
+            row += put_wrapped(s, y + row, h - row, scr_attr(s, notes.v[i].attr), notes.v[i].text);
+        scr_lines_free(&notes);
+        return;
+    }
+    for (size_t i = 0; i < notes.n && row < max_notes; i++) /* one line each above a table */
+        row += put_wrapped(s, y + row, 1, scr_attr(s, notes.v[i].attr), notes.v[i].text);
+    scr_lines_free(&notes);
+    if (h - row >= 1)
+        draw_table(s, y + row, h - row);
+}
+
+const struct km_row *scr_details_row(const struct scr *s)
+{
+    const struct km_vm *vm = cur_vm(s);
+    for (size_t i = 0; i < vm->nrows; i++)
+        if (strcmp(vm->rows[i].id, s->details_id) == 0)
+            return &vm->rows[i];
+    return NULL;
+}
+
+/* A scrollable list of lines over rows y .. y+h-1 (help and details). */
+static void draw_overlay(struct scr *s, int y, int h, const struct scr_lines *l)
+{
+    s->over_rows = h;
+    if (l->n <= (size_t)h)
+        s->over_top = 0;
+    else if (s->over_top > l->n - (size_t)h)
+        s->over_top = l->n - (size_t)h;
+    for (int i = 0; i < h && s->over_top + (size_t)i < l->n; i++) {
+        const struct scr_line *ln = &l->v[s->over_top + (size_t)i];
+        put(y + i, 0, scr_attr(s, ln->attr), ln->text, COLS, s->a->ctx.utf8);
+    }
+}
+
+static void draw_details(struct scr *s, int y, int h)
+{
+    struct scr_lines l = {0};
+    const struct km_row *r = scr_details_row(s);
+    if (r)
+        km_screen_details(cur_vm(s), &s->a->ctx, r, scr_lines_add, &l);
+    else
+        scr_lines_add(&l, KM_ATTR_WARN, "This row is no longer in the sample.");
+    draw_overlay(s, y, h, &l);
+    scr_lines_free(&l);
+}
+
+static void draw_picker(struct scr *s, int y, int h)
+{
+    const struct km_vm *vm = cur_vm(s);
+    const struct km_view_def *d = vm->def;
+    put(y, 0, a_hdr(s), "Sort by", 20, false);
+    int first = s->pick >= h - 1 ? s->pick - (h - 2) : 0;
+    for (int k = first, row = 1; k < d->ncols && row < h; k++) {
+        char tb[64], t[128];
+        snprintf(t, sizeof(t), "%s %-12s %s", k == vm->sort_col ? "*" : " ",
+                 km_col_title(d, &s->a->ctx, k, tb, sizeof(tb)), d->cols[k].help);
+        int at = k == s->pick ? a_hi(s) : d->cols[k].cmp ? AT_NORMAL : AT_DIM;
+        if (k == s->pick)
+            fill(y + row, at);
+        put(y + row++, 0, at, t, COLS, s->a->ctx.utf8);
+    }
+}
+
+static void draw_summary(const struct scr *s, int n)
+{
+    struct scr_lines l = {0};
+    km_frame_summary(&s->a->ctx, scr_lines_add, &l);
+    for (int i = 0; i < n && (size_t)i < l.n; i++)
+        put(i, 0, scr_attr(s, l.v[i].attr), l.v[i].text, COLS, s->a->ctx.utf8);
+    scr_lines_free(&l);
+}
+
+static void status_right(const struct scr *s, char *out, size_t n)
+{
+    const struct km_app *a = s->a;
+    size_t pos = 0;
+    out[0] = '\0';
+    if (a->roots.n > 1)
+        pos += (size_t)snprintf(out + pos, n - pos, "%s tree %zu/%zu ",
+                                s->series_end ? "end of series: last" : "",
+                                a->tree < a->roots.n ? a->tree : a->roots.n, a->roots.n);
+    if (pos < n && s->paused)
+        pos += (size_t)snprintf(out + pos, n - pos, "PAUSED ");
+    if (pos < n)
+        snprintf(out + pos, n - pos, "%gs", a->o.delay);
+}
+
+static void status_left(const struct scr *s, char *out, size_t n)
+{
+    const struct km_vm *vm = cur_vm(s);
+    size_t pos = 0;
+    out[0] = '\0';
+    if (vm->filter[0])
+        pos += (size_t)snprintf(out + pos, n - pos, "Filter: %s  ", vm->filter);
+    if (vm->search[0] && pos < n)
+        pos += (size_t)snprintf(out + pos, n - pos, "Search: %s  ", vm->search);
+    if (s->view == KM_V_BUDDY && s->a->ctx.order >= 0 && pos < n)
+        pos += (size_t)snprintf(out + pos, n - pos, "order %d  ", s->a->ctx.order);
+    if (vm->nvis && pos < n)
+        snprintf(out + pos, n - pos, "%zu/%zu", vm->sel + 1, vm->nvis);
+}
+
+static void draw_status(const struct scr *s, int y)
+{
+    static const char *const label[] = {"", "Search: ", "Filter: ", "Delay (seconds): "};
+    char left[400], right[128];
+    bool utf8 = s->a->ctx.utf8;
+    status_right(s, right, sizeof(right));
+    int rw = km_layout_width(right);
+    if (rw > COLS / 2)
+        rw = COLS / 2;
+    put(y, COLS - rw, s->paused || s->series_end ? scr_attr(s, KM_ATTR_WARN) : AT_NORMAL, right, rw,
+        utf8);
+    int at = AT_NORMAL;
+    if (s->prompt != SP_NONE) {
+        snprintf(left, sizeof(left), "%s%s", label[s->prompt], s->input);
+        at = AT_BOLD;
+    } else if (s->status[0]) {
+        snprintf(left, sizeof(left), "%s", s->status);
+        at = scr_attr(s, s->status_attr);
+    } else
+        status_left(s, left, sizeof(left));
+    int lw = put(y, 0, at, left, COLS - rw - 1, utf8);
+    if (s->prompt != SP_NONE) {
+        move(y, lw < COLS - rw - 1 ? lw : COLS - rw - 2);
+        curs_set(1);
+    } else
+        curs_set(0);
+}
+
+static void hint_pairs(const struct scr *s, const char *const **out, int *n)
+{
+    static const char *const search[] = {"Enter", "Done", "Esc", "Clear", "F3", "Next",
+                                         "Shift-F3", "Prev", NULL};
+    static const char *const filter[] = {"Enter", "Done", "Esc", "Clear", NULL};
+    static const char *const edit[] = {"Enter", "Done", "Esc", "Cancel", NULL};
+    static const char *const over[] = {"Esc", "Back", "Up/Down", "Scroll", "F10", "Quit", NULL};
+    static const char *const pick[] = {"Enter", "Sort", "Esc", "Cancel", NULL};
+    const char *const *p = NULL;
+    if (s->prompt == SP_SEARCH)
+        p = search;
+    else if (s->prompt == SP_FILTER)
+        p = filter;
+    else if (s->prompt != SP_NONE)
+        p = edit;
+    else if (s->mode == SM_PICKER)
+        p = pick;
+    else if (s->mode != SM_TABLE)
+        p = over;
+    *out = p;
+    for (*n = 0; p && p[*n]; (*n)++)
+        ;
+}
+
+/* One hint: the key, then its label highlighted with a blank either side. */
+static int hint(const struct scr *s, int y, int x, const char *key, const char *label)
+{
+    char t[64];
+    snprintf(t, sizeof(t), " %s ", label);
+    int w = put(y, x, AT_BOLD, key, COLS - x, false);
+    return w + put(y, x + w, a_hi(s), t, COLS - x - w, false);
+}
+
+/* The key table's hints with the lowest ranks that fit in COLS, in table order. */
+static void draw_key_hints(const struct scr *s, int y)
+{
+    int x = 0, maxrank = 1000;
+    for (;;) {
+        int w = 0;
+        for (size_t i = 0; i < km_nkeys; i++)
+            if (km_keys[i].hint && km_keys[i].hint_rank <= maxrank)
+                w += km_layout_width(km_keys[i].names[0]) + km_layout_width(km_keys[i].hint) + 2;
+        if (w <= COLS || maxrank <= 0)
+            break;
+        int next = 0; /* drop the highest rank still in */
+        for (size_t i = 0; i < km_nkeys; i++)
+            if (km_keys[i].hint && km_keys[i].hint_rank < maxrank && km_keys[i].hint_rank > next)
+                next = km_keys[i].hint_rank;
+        maxrank = next;
+    }
+    for (size_t i = 0; i < km_nkeys; i++) {
+        const struct km_key *k = &km_keys[i];
+        if (!k->hint || k->hint_rank > maxrank)
+            continue;
+        x += hint(s, y, x, k->names[0], k->hint);
+    }
+}
+
+static void draw_hints(const struct scr *s, int y)
+{
+    const char *const *p;
+    int n;
+    hint_pairs(s, &p, &n);
+    if (!p) {
+        draw_key_hints(s, y);
+        return;
+    }
+    int x = 0;
+    for (int i = 0; i + 1 < n; i += 2)
+        x += hint(s, y, x, p[i], p[i + 1]);
+}
+
+void scr_draw(struct scr *s)
+{
+    erase();
+    int H = LINES, nsum = H >= 24 ? 3 : H >= 16 ? 2 : 1;
+    if (H < 5)
+        nsum = 0;
+    int bottom = H - 2; /* the status line; the hint bar is below it */
+    if (s->mode == SM_HELP) {
+        struct scr_lines l = {0};
+        km_help_text(km_views[s->view], scr_lines_add, &l);
+        draw_overlay(s, 0, bottom, &l);
+        scr_lines_free(&l);
+    } else {
+        draw_summary(s, nsum);
+        draw_tabs(s, nsum);
+        int y = nsum + 1, h = bottom - y;
+        if (h > 0) {
+            if (s->mode == SM_DETAILS)
+                draw_details(s, y, h);
+            else if (s->mode == SM_PICKER)
+                draw_picker(s, y, h);
+            else
+                draw_body(s, y, h);
+        }
+    }
+    draw_hints(s, H - 1);
+    draw_status(s, bottom); /* last: it places the cursor */
+    refresh();
+}

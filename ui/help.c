@@ -1,0 +1,65 @@
+/* help.c - the help screen's text. See help.h. */
+#include "help.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void km_help_key_names(const struct km_key *k, char *out, size_t n)
+{
+    size_t pos = 0;
+    out[0] = '\0';
+    for (int j = 0; j < KM_KEY_MAX && k->names[j] && pos < n; j++)
+        pos += (size_t)snprintf(out + pos, n - pos, "%s%s", j ? ", " : "", k->names[j]);
+}
+
+static void keys_section(km_line_fn line, void *arg)
+{
+    char buf[256], names[96];
+    for (int g = 0; g < KG_N; g++) {
+        line(arg, KM_ATTR_BOLD, km_key_group_title[g]);
+        for (size_t i = 0; i < km_nkeys; i++) {
+            const struct km_key *k = &km_keys[i];
+            if (k->group != g)
+                continue;
+            km_help_key_names(k, names, sizeof(names));
+            snprintf(buf, sizeof(buf), "  %-16s %s", names, k->desc);
+            line(arg, KM_ATTR_NORMAL, buf);
+        }
+        line(arg, KM_ATTR_NORMAL, "");
+    }
+}
+
+static void columns_section(const struct km_view_def *d, km_line_fn line, void *arg)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "Columns of the %s view (slabtop letter, title, meaning)", d->title);
+    line(arg, KM_ATTR_BOLD, buf);
+    for (int i = 0; i < d->ncols; i++) {
+        const struct km_col *c = &d->cols[i];
+        char letter[4] = " ";
+        if (c->letter)
+            snprintf(letter, sizeof(letter), "%c", c->letter);
+        snprintf(buf, sizeof(buf), "  %s  %-12s %s%s", letter, c->title, c->help ? c->help : "",
+                 c->cmp ? "" : " (not sortable)");
+        line(arg, KM_ATTR_NORMAL, buf);
+    }
+    line(arg, KM_ATTR_NORMAL, "");
+}
+
+void km_help_text(const struct km_view_def *d, km_line_fn line, void *arg)
+{
+    line(arg, KM_ATTR_BOLD, "kmemtop - the memory the kernel keeps for itself");
+    line(arg, KM_ATTR_DIM, "Esc, q or h closes this help; Up, Down, PgUp, PgDn scroll it.");
+    line(arg, KM_ATTR_NORMAL, "");
+    keys_section(line, arg);
+    if (d)
+        columns_section(d, line, arg);
+    line(arg, KM_ATTR_BOLD, "Colours");
+    line(arg, KM_ATTR_NORMAL, "  sort column: highlighted, with an arrow for its direction");
+    line(arg, KM_ATTR_WARN, "  yellow: a source is missing or needs root; a warning state");
+    line(arg, KM_ATTR_BAD, "  red: an error, a low watermark, a value that grows");
+    line(arg, KM_ATTR_GOOD, "  green: a healthy state, a value that shrinks");
+    line(arg, KM_ATTR_NORMAL, "  -C or NO_COLOR: no colours");
+    line(arg, KM_ATTR_NORMAL, "");
+    line(arg, KM_ATTR_NORMAL, "Absent values show as '-', never as 0. See kmemtop(1).");
+}

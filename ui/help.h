@@ -1,0 +1,17 @@
+/*
+ * help.h - the help screen's text, built from the key table and the view's
+ * column table. Pure: lines go to a callback (attr is an enum km_attr);
+ * no curses, nothing allocated that outlives the call.
+ */
+#ifndef KM_UI_HELP_H
+#define KM_UI_HELP_H
+
+#include "frame.h"
+#include "keys.h"
+
+/* The keys column of a help line: the key's names joined by ", ". */
+void km_help_key_names(const struct km_key *k, char *out, size_t n);
+/* Every line of the help screen for view d (its columns are listed too). */
+void km_help_text(const struct km_view_def *d, km_line_fn line, void *arg);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * keys.h - the screen's keys, declared once. The screen dispatches through
+ * this table, the help screen and the hint bar are drawn from it, and a test
+ * checks that every name in it appears in the help text and the man page.
+ * The table is static data; nothing here allocates.
+ */
+#ifndef KM_UI_KEYS_H
+#define KM_UI_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum km_action {
+    KA_NONE,
+    KA_VIEW,       /* 1..4: the key's digit picks the view */
+    KA_TAB_NEXT,
+    KA_TAB_PREV,
+    KA_UP,
+    KA_DOWN,
+    KA_PGUP,
+    KA_PGDN,
+    KA_HOME,
+    KA_END,
+    KA_SORT_LEFT,
+    KA_SORT_RIGHT,
+    KA_REVERSE,
+    KA_SORT_PICK,
+    KA_SORT_LETTER, /* slab view: the key is slabtop's letter */
+    KA_SEARCH,
+    KA_SEARCH_NEXT,
+    KA_SEARCH_PREV,
+    KA_FILTER,
+    KA_CLEAR,
+    KA_REFRESH,
+    KA_PAUSE,
+    KA_DELAY,
+    KA_ORDER_UP,
+    KA_ORDER_DOWN,
+    KA_DETAILS,
+    KA_HELP,
+    KA_REDRAW,
+    KA_QUIT,
+};
+
+enum km_key_group { KG_VIEWS, KG_MOVE, KG_SORT, KG_FIND, KG_SAMPLING, KG_OTHER, KG_N };
+
+#define KM_KEY_MAX 10
+
+struct km_key {
+    enum km_action action;
+    int group;                       /* enum km_key_group */
+    int view;                        /* -1: every view; else only that view (enum km_view_id) */
+    int codes[KM_KEY_MAX];           /* curses key codes, 0 ends the list */
+    const char *names[KM_KEY_MAX];   /* as help and man page write them; NULL ends */
+    const char *desc;                /* help text */
+    const char *hint;                /* hint bar label, NULL: not in the hint bar */
+    int hint_rank;                   /* hint bar order (lower first, dropped last) */
+};
+
+extern const struct km_key km_keys[];
+extern const size_t km_nkeys;
+extern const char *const km_key_group_title[KG_N];
+
+/* The entry bound to curses key code on view (enum km_view_id), or NULL. */
+const struct km_key *km_key_find(int code, int view);
+
+#endif

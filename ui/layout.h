@@ -1,0 +1,59 @@
+/*
+ * layout.h - the screen's layout arithmetic as pure functions: which columns
+ * fit in a width, cell truncation with an ellipsis, word wrapping, and the
+ * scroll position that keeps the selected row on screen. No curses, no I/O,
+ * no allocation: callers own every buffer; outputs are always NUL-terminated.
+ *
+ * Widths are in terminal cells. Text is UTF-8; each code point counts as one
+ * cell (the names kmemtop shows are ASCII; the only non-ASCII text it writes
+ * itself, "…", "▲" and "▼", is one cell wide).
+ */
+#ifndef KM_UI_LAYOUT_H
+#define KM_UI_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Cells taken by s (code points). */
+int km_layout_width(const char *s);
+
+/*
+ * Chooses the columns that fit in width cells with gap cells between
+ * columns. want[i] is column i's full width; column 0 (the name) may shrink
+ * down to name_min (or its want, if smaller). Columns are dropped from the
+ * right until the rest fits, column keep (the sort column; -1 for none)
+ * only when nothing else is left to drop; then column 0 takes the space
+ * left, up to its want. Writes the widths to w[] (-1 for a dropped column)
+ * and returns how many columns are kept (0 when n is 0 or width < 1;
+ * column 0 alone, cut to width, when nothing else fits).
+ */
+int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int gap, int *w);
+
+/*
+ * Writes s cut to at most width cells into out (n bytes). A cut string ends
+ * with "…" when utf8, else "~". Returns the cells written.
+ */
+int km_layout_trunc(char *out, size_t n, const char *s, int width, bool utf8);
+
+/*
+ * Writes s into exactly width cells: padded with blanks on the right (left
+ * aligned) or left (right aligned), cut with an ellipsis when too long.
+ */
+void km_layout_cell(char *out, size_t n, const char *s, int width, bool right, bool utf8);
+
+/*
+ * Word wrap: the byte length of the first line of s that fits in width
+ * cells, breaking after a blank where possible (words longer than width are
+ * cut). *next gets the offset where the following line starts (blanks at the
+ * break skipped). Returns 0 with *next = 0 for an empty string.
+ */
+size_t km_layout_wrap(const char *s, int width, size_t *next);
+
+/*
+ * The first row to show so that row sel of n stays visible in a window of
+ * rows lines, moving top as little as possible from its current value and
+ * never leaving blank lines at the end while rows are hidden above.
+ */
+size_t km_layout_scroll(size_t sel, size_t top, size_t n, int rows);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * scr.h - state shared by the screen's two halves, screen.c (the loop, keys,
+ * signals, sampling) and draw.c (everything painted). Private to them.
+ * Lines collected from callbacks (struct scr_lines) own their text.
+ */
+#ifndef KM_UI_SCR_H
+#define KM_UI_SCR_H
+
+#include "screen.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum scr_mode { SM_TABLE, SM_HELP, SM_DETAILS, SM_PICKER };
+enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY };
+
+struct scr {
+    struct km_app *a;
+    int view;               /* enum km_view_id: the active tab */
+    enum scr_mode mode;
+    enum scr_prompt prompt;
+    char input[128];        /* text being typed at the prompt */
+    bool paused;
+    bool color;             /* colour pairs are in use */
+    bool series_end;        /* a series of trees has no tree left */
+    double next_tick;       /* km_now() seconds */
+    char status[256];       /* a message on the status line */
+    int status_attr;        /* enum km_attr */
+    double status_until;    /* km_now() seconds; 0 = until replaced */
+    size_t over_top;        /* first line shown of the help or details overlay */
+    int pick;               /* column under the picker's cursor */
+    int table_rows;         /* table rows on screen, for PgUp/PgDn */
+    int over_rows;          /* overlay lines on screen */
+    char details_id[128];   /* the row the details overlay is about */
+};
+
+struct scr_line {
+    int attr;
+    char *text;
+};
+struct scr_lines {
+    struct scr_line *v;
+    size_t n, cap;
+};
+/* A km_line_fn that appends to a struct scr_lines. */
+void scr_lines_add(void *lines, int attr, const char *text);
+void scr_lines_free(struct scr_lines *l);
+
+/* draw.c */
+void scr_colors_init(struct scr *s);
+/* curses attributes for an enum km_attr (colour or monochrome). */
+int scr_attr(const struct scr *s, int km_attr);
+void scr_draw(struct scr *s);
+/* The details overlay's row, or NULL when it has gone from the sample. */
+const struct km_row *scr_details_row(const struct scr *s);
+
+#endif
