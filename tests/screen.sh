@@ -112,7 +112,10 @@ keys F3
 gone "F3: next match" "Search: kmall +$p1/"
 keys S-F3
 see "Shift-F3: previous match" "Search: kmall +$p1/"
+keys Escape / z z q
+see "a search with no match says so" 'Search: zzq  \(no match\)'
 keys Escape
+gone "Esc ends the search" 'Search: zzq'
 
 # --- pause, delay, help, picker, details --------------------------------
 keys Z
@@ -164,8 +167,22 @@ keys C-c
 ended 0 "Ctrl-C"
 start 80 24 --root "$FIX/debian61-root" --view buddy -d 0.2
 see "--view buddy opens the Buddy tab" '\[3 Buddy\]'
+keys +
+see "+ selects the next order on the buddy view" 'Fragmentation for order 4'
+keys - -
+see "- the one below" 'Fragmentation for order 2'
 keys F10
 ended 0 "F10"
+
+# --- keys do not wait for the next sample ---------------------------------
+start 80 24 --root "$FIX/debian61-root" -d 1000
+see "a long delay: running" '\[1 Modules\]'
+keys 4
+see "a long delay: the tab changes at once, with its table" '^NAME.*FOOTPRINT'
+keys Z
+see "a long delay: Z at once" 'PAUSED'
+keys q
+ended 0 "a long delay"
 
 # --- what a normal user sees, a series, an old kernel, colours, ASCII ------
 start 80 24 --root "$FIX/debian61-user" --view slabs -d 0.2
@@ -192,7 +209,7 @@ if T capture-pane -e -p -t "$S" | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m";
 keys q
 ended 0 "-C"
 LCV=LC_ALL=C start 80 24 --root "$FIX/debian61-root" -d 0.2
-see "ASCII locale: an ASCII sort arrow" 'vSIZE'
+see "ASCII locale: an ASCII sort arrow" '^MODULE.* v[A-Z]'
 if pane | LC_ALL=C grep -q '[^ -~]'; then nok "ASCII locale: nothing but ASCII" "$(pane | head -5)"; else ok "ASCII locale: nothing but ASCII"; fi
 keys q
 ended 0 "ASCII"

@@ -389,8 +389,9 @@ static void draw_status(const struct scr *s, int y)
         utf8);
     int at = AT_NORMAL;
     if (s->prompt != SP_NONE) {
-        snprintf(left, sizeof(left), "%s%s", label[s->prompt], s->input);
-        at = AT_BOLD;
+        snprintf(left, sizeof(left), "%s%s%s", label[s->prompt], s->input,
+                 s->nomatch ? "  (no match)" : "");
+        at = s->nomatch ? scr_attr(s, KM_ATTR_BAD) : AT_BOLD;
     } else if (s->status[0]) {
         snprintf(left, sizeof(left), "%s", s->status);
         at = scr_attr(s, s->status_attr);
@@ -398,6 +399,7 @@ static void draw_status(const struct scr *s, int y)
         status_left(s, left, sizeof(left));
     int lw = put(y, 0, at, left, COLS - rw - 1, utf8);
     if (s->prompt != SP_NONE) {
+        lw = km_layout_width(label[s->prompt]) + km_layout_width(s->input);
         move(y, lw < COLS - rw - 1 ? lw : COLS - rw - 2);
         curs_set(1);
     } else

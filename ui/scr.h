@@ -20,6 +20,7 @@ struct scr {
     enum scr_mode mode;
     enum scr_prompt prompt;
     char input[128];        /* text being typed at the prompt */
+    bool nomatch;           /* the search being typed matches no row */
     bool paused;
     bool color;             /* colour pairs are in use */
     bool series_end;        /* a series of trees has no tree left */

@@ -189,6 +189,7 @@ static void open_prompt(struct loop *l, enum scr_prompt p)
     struct scr *s = &l->s;
     s->prompt = p;
     s->input[0] = '\0';
+    s->nomatch = false;
     if (p == SP_FILTER)
         snprintf(s->input, sizeof(s->input), "%s", vm_of(l)->filter);
     else if (p == SP_DELAY)
@@ -335,8 +336,7 @@ static void prompt_changed(struct loop *l)
     struct km_vm *vm = vm_of(l);
     if (s->prompt == SP_SEARCH) {
         snprintf(vm->search, sizeof(vm->search), "%s", s->input);
-        if (vm->search[0] && !km_vm_search_next(vm, 1, true))
-            set_status(l, KM_ATTR_WARN, "No match");
+        s->nomatch = vm->search[0] && !km_vm_search_next(vm, 1, true);
     } else if (s->prompt == SP_FILTER) {
         snprintf(vm->filter, sizeof(vm->filter), "%s", s->input);
         km_vm_refresh(vm, &s->a->ctx);
