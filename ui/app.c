@@ -16,6 +16,7 @@ int km_app_init(struct km_app *a, char *msg, size_t msgsz)
     }
     a->ctx.order = a->o.order;
     a->ctx.raw = a->o.raw;
+    a->ctx.details = a->o.details;
     if (a->o.sort && km_app_apply_sort(a, a->o.sort, msg, msgsz) < 0)
         return -1;
     if (a->o.nroots == 0)

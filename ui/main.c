@@ -5,6 +5,7 @@
 #include "app.h"
 #include "frame.h"
 #include "screen.h"
+#include "text.h"
 
 #include "kmemtop/capture.h"
 #include "kmemtop/read.h"
@@ -78,6 +79,19 @@ static int run_capture(struct km_app *a, char *msg, size_t msgsz)
     return 0;
 }
 
+/* --details NAME: one module's areas after the text frame (JSON: in the modules object). */
+static void details_line(void *arg, int attr, const char *text)
+{
+    (void)attr;
+    km_text_line(arg, text);
+}
+
+static void print_details(struct km_app *a)
+{
+    printf("\n== Details: %s ==\n", a->o.details);
+    km_modules_details_lines(&a->ctx, a->o.details, details_line, stdout);
+}
+
 static int run_batch(struct km_app *a, char *msg, size_t msgsz)
 {
     bool v[KM_NVIEWS];
@@ -102,6 +116,8 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
             if (i > 0)
                 fputc('\n', stdout);
             km_frame_text(stdout, vms, &a->ctx);
+            if (a->o.details)
+                print_details(a);
         }
         if (i + 1 < n && a->roots.n == 0)
             sleep_secs(a->o.delay);

@@ -32,6 +32,7 @@ struct km_vctx {
     int order;                    /* buddy: the order the user selected */
     bool utf8;                    /* Unicode bars allowed */
     bool raw;                     /* exact numbers instead of human units */
+    const char *details;          /* modules: --details NAME, NULL when not asked */
 };
 
 struct km_row {

@@ -1,16 +1,27 @@
 /*
- * view_modules.c - loaded modules: lsmod's figures per module.
- * (The vmalloc areas each module really holds are joined in by the
- * modules issue; this table shows /proc/modules and /sys/module.)
+ * view_modules.c - loaded modules and where their memory really is: the
+ * lsmod figures of /proc/modules and /sys/module next to the vmalloc areas
+ * that hold each module's image (static) and that its code allocated
+ * (dynamic), as joined by km_modjoin. Pinned rows: the totals, the module
+ * image areas matched to no module, and shared execmem cache areas. The
+ * notes say how areas were found and why not by address; recent loads and
+ * unloads follow. The area list of one module (--details, Enter on screen)
+ * is in view_modules_details.c.
  */
 #include "fmt.h"
 #include "json.h"
 #include "views.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+enum row_kind { R_MODULE, R_TOTAL, R_UNATT, R_SHARED };
 
 #define MOD(r) ((const struct km_module *)(r)->rec)
+#define MM(r) ((const struct km_modmem *)(r)->aux)
+#define MJ(c) (&(c)->s->mj)
 
 static int cmp_i64(int64_t a, int64_t b)
 {
@@ -19,41 +30,193 @@ static int cmp_i64(int64_t a, int64_t b)
     return (a > b) - (a < b);
 }
 
+static void bytes(const struct km_vctx *c, char *o, size_t n, int64_t v)
+{
+    c->raw ? km_fmt_int(o, n, v) : km_fmt_size(o, n, v);
+}
+
+/* ---- per-row values: module rows and the pinned rows ------------------------- */
+
+enum field {
+    F_SIZE, F_CORE, F_INIT, F_AREAS, F_STATIC, F_PAGES, F_OVH, F_DAREAS, F_DYN, F_DPAGES, F_TOTAL
+};
+
+static int64_t sum_value(const struct km_mj_sum *s, bool joined, enum field f)
+{
+    if (!joined)
+        return KM_NA;
+    switch (f) {
+    case F_AREAS:
+        return s->areas;
+    case F_STATIC:
+    case F_TOTAL:
+        return s->bytes;
+    case F_PAGES:
+        return s->pages;
+    default:
+        return KM_NA;
+    }
+}
+
+static int64_t total_value(const struct km_modjoin *j, enum field f)
+{
+    int64_t v = 0;
+    switch (f) {
+    case F_SIZE:
+        return j->lsmod_bytes;
+    case F_STATIC:
+        return j->static_bytes;
+    case F_OVH:
+        return j->static_bytes - j->lsmod_bytes;
+    case F_TOTAL:
+        return j->total_bytes;
+    case F_AREAS:
+    case F_PAGES: {
+        bool any = false;
+        for (size_t k = 0; k < j->n; k++) {
+            int64_t x = f == F_AREAS ? j->mods[k].static_areas : j->mods[k].static_pages;
+            v += KM_IS_NA(x) ? 0 : x;
+            any |= !KM_IS_NA(x);
+        }
+        return any ? v : KM_NA;
+    }
+    case F_DAREAS:
+        return j->joined ? j->dynamic.areas : KM_NA;
+    case F_DYN:
+        return j->joined ? j->dynamic.bytes : KM_NA;
+    case F_DPAGES:
+        return j->joined ? j->dynamic.pages : KM_NA;
+    default:
+        return KM_NA;
+    }
+}
+
+static int64_t module_value(const struct km_row *r, enum field f)
+{
+    const struct km_module *m = MOD(r);
+    const struct km_modmem *mm = MM(r);
+    switch (f) {
+    case F_SIZE:
+        return m->size;
+    case F_CORE:
+        return m->coresize;
+    case F_INIT:
+        return m->initsize;
+    default:
+        break;
+    }
+    if (!mm)
+        return KM_NA;
+    const int64_t v[] = {[F_AREAS] = mm->static_areas,   [F_STATIC] = mm->static_bytes,
+                         [F_PAGES] = mm->static_pages,   [F_OVH] = mm->overhead_bytes,
+                         [F_DAREAS] = mm->dynamic_areas, [F_DYN] = mm->dynamic_bytes,
+                         [F_DPAGES] = mm->dynamic_pages, [F_TOTAL] = mm->total_bytes};
+    return v[f];
+}
+
+static int64_t value(const struct km_vctx *c, const struct km_row *r, enum field f)
+{
+    const struct km_modjoin *j = MJ(c);
+    switch (r->kind) {
+    case R_TOTAL:
+        return total_value(j, f);
+    case R_UNATT:
+        return sum_value(&j->unattributed, j->joined, f);
+    case R_SHARED:
+        /* the cache less the text already charged to modules: never counted twice */
+        if (f == F_TOTAL)
+            return j->shared.bytes - j->text_bytes;
+        return sum_value(&j->shared, j->joined, f);
+    default:
+        return module_value(r, f);
+    }
+}
+
+/* ---- formatters and comparators ------------------------------------------------- */
+
+#define BYTES_COL(fn, f)                                                                           \
+    static void fn(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)             \
+    {                                                                                              \
+        bytes(c, o, n, value(c, r, f));                                                            \
+    }
+#define INT_COL(fn, f)                                                                             \
+    static void fn(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)             \
+    {                                                                                              \
+        km_fmt_int(o, n, value(c, r, f));                                                          \
+    }
+#define CMP_COL(fn, f)                                                                             \
+    static int fn(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)         \
+    {                                                                                              \
+        return cmp_i64(value(c, a, f), value(c, b, f));                                            \
+    }
+
+BYTES_COL(f_size, F_SIZE)
+BYTES_COL(f_core, F_CORE)
+BYTES_COL(f_init, F_INIT)
+INT_COL(f_areas, F_AREAS)
+BYTES_COL(f_static, F_STATIC)
+INT_COL(f_pages, F_PAGES)
+BYTES_COL(f_ovh, F_OVH)
+INT_COL(f_dareas, F_DAREAS)
+BYTES_COL(f_dyn, F_DYN)
+INT_COL(f_dpages, F_DPAGES)
+BYTES_COL(f_total, F_TOTAL)
+CMP_COL(c_size, F_SIZE)
+CMP_COL(c_core, F_CORE)
+CMP_COL(c_init, F_INIT)
+CMP_COL(c_areas, F_AREAS)
+CMP_COL(c_static, F_STATIC)
+CMP_COL(c_pages, F_PAGES)
+CMP_COL(c_ovh, F_OVH)
+CMP_COL(c_dareas, F_DAREAS)
+CMP_COL(c_dyn, F_DYN)
+CMP_COL(c_dpages, F_DPAGES)
+CMP_COL(c_total, F_TOTAL)
+
+static double ovh_pct(const struct km_vctx *c, const struct km_row *r)
+{
+    if (r->kind == R_MODULE)
+        return MM(r) ? MM(r)->overhead_pct : NAN;
+    const struct km_modjoin *j = MJ(c);
+    if (r->kind == R_TOTAL && j->lsmod_bytes > 0)
+        return 100.0 * (double)(j->static_bytes - j->lsmod_bytes) / (double)j->lsmod_bytes;
+    return NAN;
+}
+
+static void f_ovhpct(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    km_fmt_pct(o, n, ovh_pct(c, r));
+}
+static int c_ovhpct(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    double x = ovh_pct(c, a), y = ovh_pct(c, b);
+    if (isnan(x) != isnan(y))
+        return isnan(x) ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
 static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    snprintf(o, n, "%s", MOD(r)->name);
+    snprintf(o, n, "%s", r->name);
 }
 static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return strcmp(MOD(a)->name, MOD(b)->name);
+    return strcmp(a->name, b->name);
 }
-static void f_size(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+
+static const char *text_of(const struct km_row *r, int which)
 {
-    c->raw ? km_fmt_int(o, n, MOD(r)->size) : km_fmt_size(o, n, MOD(r)->size);
-}
-static int c_size(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return cmp_i64(MOD(a)->size, MOD(b)->size);
-}
-static void f_core(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    c->raw ? km_fmt_int(o, n, MOD(r)->coresize) : km_fmt_size(o, n, MOD(r)->coresize);
-}
-static int c_core(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return cmp_i64(MOD(a)->coresize, MOD(b)->coresize);
-}
-static void f_init(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    c->raw ? km_fmt_int(o, n, MOD(r)->initsize) : km_fmt_size(o, n, MOD(r)->initsize);
-}
-static int c_init(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return cmp_i64(MOD(a)->initsize, MOD(b)->initsize);
+    if (r->kind != R_MODULE)
+        return "";
+    const struct km_module *m = MOD(r);
+    return which == 0 ? m->state : m->taint[0] ? m->taint : "-";
 }
 static void f_refs(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    km_fmt_int(o, n, MOD(r)->refcnt);
+    if (r->kind == R_MODULE)
+        km_fmt_int(o, n, MOD(r)->refcnt);
+    else
+        o[0] = '\0';
 }
 static int c_refs(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
@@ -61,25 +224,45 @@ static int c_refs(const struct km_vctx *c, const struct km_row *a, const struct 
 }
 static void f_state(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    snprintf(o, n, "%s", MOD(r)->state);
+    snprintf(o, n, "%s", text_of(r, 0));
 }
 static int c_state(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return strcmp(MOD(a)->state, MOD(b)->state);
+    return strcmp(text_of(a, 0), text_of(b, 0));
 }
 static void f_taint(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    snprintf(o, n, "%s", MOD(r)->taint[0] ? MOD(r)->taint : "-");
+    snprintf(o, n, "%s", text_of(r, 1));
 }
 static int c_taint(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return strcmp(MOD(a)->taint, MOD(b)->taint);
+    return strcmp(text_of(a, 1), text_of(b, 1));
 }
+
+static enum km_mj_method method_of(const struct km_vctx *c, const struct km_row *r)
+{
+    if (r->kind == R_MODULE)
+        return MM(r) ? MM(r)->method : KM_MJ_NONE;
+    return r->kind == R_TOTAL ? MJ(c)->method : KM_MJ_NONE;
+}
+static void f_method(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    snprintf(o, n, "%s", r->kind == R_MODULE || r->kind == R_TOTAL
+                             ? km_mj_method_name(method_of(c, r))
+                             : "");
+}
+static int c_method(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    return strcmp(km_mj_method_name(method_of(c, a)), km_mj_method_name(method_of(c, b)));
+}
+
 static void f_usedby(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
+    o[0] = '\0';
+    if (r->kind != R_MODULE)
+        return;
     const struct km_module *m = MOD(r);
     size_t pos = 0;
-    o[0] = '\0';
     for (int i = 0; i < m->ndeps && pos + 1 < n; i++)
         pos += (size_t)snprintf(o + pos, n - pos, "%s%s", i ? "," : "", m->deps[i]);
     if (m->permanent && pos + 1 < n)
@@ -88,78 +271,354 @@ static void f_usedby(const struct km_vctx *c, const struct km_row *r, char *o, s
         snprintf(o, n, "-");
 }
 
+#define RCOL(t, k, w, f, c, h)                                                                     \
+    {.title = t, .key = k, .width = w, .align = KM_AL_RIGHT, .fmt = f, .cmp = c, .desc = true,    \
+     .help = h}
+#define LCOL(t, k, w, f, c, h)                                                                     \
+    {.title = t, .key = k, .width = w, .align = KM_AL_LEFT, .fmt = f, .cmp = c, .help = h}
+
+enum { COL_TOTAL = 15 };
+
 static const struct km_col cols[] = {
-    {.title = "MODULE", .key = "name", .width = 20, .align = KM_AL_LEFT, .fmt = f_name,
-     .cmp = c_name, .help = "module name"},
-    {.title = "SIZE", .key = "size", .width = 7, .align = KM_AL_RIGHT, .fmt = f_size,
-     .cmp = c_size, .desc = true, .help = "size as lsmod and /proc/modules report it"},
-    {.title = "CORE", .key = "core", .width = 7, .align = KM_AL_RIGHT, .fmt = f_core,
-     .cmp = c_core, .desc = true, .help = "/sys/module/<m>/coresize"},
-    {.title = "INIT", .key = "init", .width = 6, .align = KM_AL_RIGHT, .fmt = f_init,
-     .cmp = c_init, .desc = true, .help = "/sys/module/<m>/initsize (0 once loaded)"},
-    {.title = "REFS", .key = "refs", .width = 4, .align = KM_AL_RIGHT, .fmt = f_refs,
-     .cmp = c_refs, .desc = true, .help = "reference count"},
-    {.title = "STATE", .key = "state", .width = 9, .align = KM_AL_LEFT, .fmt = f_state,
-     .cmp = c_state, .help = "Live, Loading or Unloading"},
-    {.title = "TAINT", .key = "taint", .width = 5, .align = KM_AL_LEFT, .fmt = f_taint,
-     .cmp = c_taint, .help = "taint flags (O out-of-tree, E unsigned, P proprietary, ...)"},
-    {.title = "USED BY", .key = "usedby", .width = 20, .align = KM_AL_LEFT, .fmt = f_usedby,
-     .help = "modules that use this one"},
+    LCOL("MODULE", "name", 20, f_name, c_name, "module name"),
+    RCOL("SIZE", "size", 7, f_size, c_size, "size as lsmod and /proc/modules report it"),
+    RCOL("CORE", "core", 7, f_core, c_core, "/sys/module/<m>/coresize"),
+    RCOL("INIT", "init", 6, f_init, c_init, "/sys/module/<m>/initsize (0 once loaded)"),
+    RCOL("REFS", "refs", 4, f_refs, c_refs, "reference count"),
+    LCOL("STATE", "state", 9, f_state, c_state, "Live, Loading or Unloading"),
+    LCOL("TAINT", "taint", 5, f_taint, c_taint,
+         "taint flags (O out-of-tree, E unsigned, P proprietary, ...)"),
+    RCOL("AREAS", "areas", 5, f_areas, c_areas, "vmalloc areas holding the module image"),
+    RCOL("STATIC", "static", 7, f_static, c_static,
+         "bytes of those areas as vmallocinfo prints them (guard pages included)"),
+    RCOL("PAGES", "pages", 6, f_pages, c_pages, "pages of those areas (pages=)"),
+    RCOL("OVERHEAD", "overhead", 8, f_ovh, c_ovh,
+         "static minus lsmod size: page rounding and guard pages"),
+    RCOL("OVH%", "overhead_pct", 6, f_ovhpct, c_ovhpct, "overhead in percent of the lsmod size"),
+    RCOL("DYN#", "dynamic_areas", 4, f_dareas, c_dareas,
+         "vmalloc areas the module's own code allocated (caller [name])"),
+    RCOL("DYNAMIC", "dynamic", 7, f_dyn, c_dyn, "bytes of those areas as printed"),
+    RCOL("DPAGES", "dynamic_pages", 6, f_dpages, c_dpages, "pages of those areas"),
+    RCOL("TOTAL", "total", 7, f_total, c_total, "static + dynamic"),
+    LCOL("METHOD", "method", 8, f_method, c_method,
+         "how the static areas were found: address, order, estimate, shared"),
+    LCOL("USED BY", "usedby", 20, f_usedby, NULL, "modules that use this one"),
 };
+_Static_assert(KM_ARRAY_LEN(cols) == COL_TOTAL + 3, "the TOTAL column index");
+
+/* ---- rows -------------------------------------------------------------------------- */
 
 static void rows(struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_modules *m = &c->s->mods;
-    for (size_t i = 0; i < m->n; i++)
-        km_vm_add(vm, &m->mods[i], 0, 0, 0, m->mods[i].name, "%s", m->mods[i].name);
+    const struct km_modjoin *j = MJ(c);
+    bool joined_ok = j->n == m->n && j->mods;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t r = km_vm_add(vm, &m->mods[i], R_MODULE, 0, 0, m->mods[i].name, "%s",
+                             m->mods[i].name);
+        vm->rows[r].aux = joined_ok ? &j->mods[i] : NULL;
+    }
+    if (!joined_ok || m->n == 0)
+        return;
+    static const struct {
+        int kind;
+        const char *name, *id;
+    } pins[] = {{R_UNATT, "(unattributed)", "_unattributed"},
+                {R_SHARED, "(shared execmem)", "_shared"},
+                {R_TOTAL, "(total)", "_total"}};
+    for (size_t p = 0; p < KM_ARRAY_LEN(pins); p++) {
+        if ((pins[p].kind == R_UNATT && !j->joined) || (pins[p].kind == R_SHARED && !j->nshared))
+            continue;
+        size_t r = km_vm_add(vm, j, pins[p].kind, 0, 0, pins[p].name, "%s", pins[p].id);
+        vm->rows[r].pinned = true;
+    }
 }
 
-static void notes(const struct km_vm *vm, const struct km_vctx *c,
-                  void (*line)(void *, int, const char *), void *arg)
+/* ---- notes above the table ------------------------------------------------------------- */
+
+typedef void (*line_fn)(void *, int, const char *);
+
+/* Module pages in vmalloc areas as a share of VmallocUsed (pages, not guard VA). */
+static double vmalloc_share(const struct km_vctx *c)
 {
-    const struct km_modules *m = &c->s->mods;
-    if (c->s->src[KM_SRC_MODULES].status != KM_ST_OK)
-        return;
-    int64_t total = 0;
-    for (size_t i = 0; i < m->n; i++)
-        if (!KM_IS_NA(m->mods[i].size))
-            total += m->mods[i].size;
-    char t[32], buf[160];
-    km_fmt_size(t, sizeof(t), total);
-    snprintf(buf, sizeof(buf), "%zu modules, %s as lsmod counts them", m->n, t);
+    const struct km_sample *s = c->s;
+    const struct km_modjoin *j = MJ(c);
+    if (s->src[KM_SRC_MEMINFO].status != KM_ST_OK || !s->mem.vmalloc_used_valid ||
+        KM_IS_NA(s->mem.vmalloc_used) || s->mem.vmalloc_used <= 0)
+        return NAN;
+    int64_t pages = total_value(j, F_PAGES);
+    if (j->joined)
+        pages = j->image.pages + j->dynamic.pages + j->dynamic_other.pages;
+    return 100.0 * (double)(pages * s->page_size) / (double)s->mem.vmalloc_used;
+}
+
+static const char *why_text(const struct km_vctx *c)
+{
+    const struct km_modjoin *j = MJ(c);
+    enum km_status vs = c->s->src[KM_SRC_VMALLOCINFO].status;
+    const char *root = c->s->root[0] ? " before capturing" : "";
+    static char buf[320];
+    switch (j->why) {
+    case KM_MJ_WHY_NO_VMALLOCINFO:
+        snprintf(buf, sizeof(buf), "%s: sizes are estimates (PAGE_ALIGN(size) + one guard page)%s",
+                 vs == KM_ST_DENIED    ? "/proc/vmallocinfo needs root"
+                 : vs == KM_ST_MISSING ? "no /proc/vmallocinfo"
+                                       : "/proc/vmallocinfo not read",
+                 vs == KM_ST_DENIED ? "; run as root for exact figures" : "");
+        return buf;
+    case KM_MJ_WHY_MODULES_HIDDEN:
+        snprintf(buf, sizeof(buf),
+                 "/proc/modules hides module addresses from this reader: estimates; for exact "
+                 "figures read as root%s with `sysctl kernel.kptr_restrict=1`",
+                 root);
+        return buf;
+    case KM_MJ_WHY_VM_ZERO:
+        snprintf(buf, sizeof(buf),
+                 "vmallocinfo addresses are zeroed: estimates; `sysctl kernel.kptr_restrict=1` as "
+                 "root%s gives exact figures",
+                 root);
+        return buf;
+    case KM_MJ_WHY_HASHED_ORDERED:
+        snprintf(buf, sizeof(buf),
+                 "vmallocinfo addresses are hashed: areas matched by file order and size; "
+                 "`sysctl kernel.kptr_restrict=1` as root%s matches them by address",
+                 root);
+        return buf;
+    case KM_MJ_WHY_HASHED_UNORDERED:
+        snprintf(buf, sizeof(buf),
+                 "vmallocinfo addresses are hashed and not in address order (6.9+): estimates; "
+                 "`sysctl kernel.kptr_restrict=1` as root%s gives exact figures",
+                 root);
+        return buf;
+    case KM_MJ_WHY_NO_IMAGE_AREAS:
+        return "no module-image area in vmallocinfo (no known allocator caller): estimates";
+    case KM_MJ_WHY_NONE:
+        break;
+    }
+    return "";
+}
+
+static void note_totals(const struct km_vctx *c, line_fn line, void *arg)
+{
+    const struct km_modjoin *j = MJ(c);
+    char a[16], b[16], d[16], p[16], buf[400];
+    km_fmt_size(a, sizeof(a), j->lsmod_bytes);
+    km_fmt_size(b, sizeof(b), j->static_bytes);
+    km_fmt_size(d, sizeof(d), j->joined ? j->dynamic.bytes : KM_NA);
+    km_fmt_pct(p, sizeof(p), vmalloc_share(c));
+    snprintf(buf, sizeof(buf),
+             "%zu modules: %s as lsmod counts them, %s static%s, %s dynamic; %s of VmallocUsed",
+             c->s->mods.n, a, b, j->method == KM_MJ_ESTIMATE ? " (estimated)" : "", d, p);
     line(arg, KM_ATTR_NORMAL, buf);
 }
 
-static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
+static void note_method(const struct km_vctx *c, line_fn line, void *arg)
 {
-    km_json_arr(j, "rows");
-    for (size_t v = 0; v < vm->nvis; v++) {
-        const struct km_module *m = MOD(km_vm_row(vm, v));
+    const struct km_modjoin *j = MJ(c);
+    char buf[480], x[16], u[16], s[16];
+    snprintf(buf, sizeof(buf), "method %s%s%s", km_mj_method_name(j->method),
+             j->why != KM_MJ_WHY_NONE ? ": " : "", why_text(c));
+    line(arg, j->method == KM_MJ_ADDRESS ? KM_ATTR_NORMAL : KM_ATTR_WARN, buf);
+    if (j->method == KM_MJ_ESTIMATE && j->unattributed.areas > 0)
+        line(arg, KM_ATTR_DIM,
+             "the unattributed areas hold the images that the estimates stand for: do not add both");
+    if (j->nmissing) {
+        snprintf(buf, sizeof(buf),
+                 "%zu of %zu modules have no area in vmallocinfo (a line lost in a racy read, or "
+                 "a module still loading): shown as estimates",
+                 j->nmissing, j->n);
+        line(arg, KM_ATTR_WARN, buf);
+    }
+    if (!j->joined)
+        return;
+    km_fmt_size(x, sizeof(x), j->image.bytes);
+    km_fmt_size(u, sizeof(u), j->unattributed.bytes);
+    km_fmt_size(s, sizeof(s), j->shared.bytes);
+    snprintf(buf, sizeof(buf),
+             "module-image areas in vmallocinfo: %lld (%s) = %lld matched + %lld unattributed (%s)"
+             " + %lld shared (%s)",
+             (long long)j->image.areas, x, (long long)j->attributed.areas,
+             (long long)j->unattributed.areas, u, (long long)j->shared.areas, s);
+    line(arg, KM_ATTR_DIM, buf);
+}
+
+#define EVENTS_SHOWN 5
+
+static void event_when(const struct km_mod_event *e, char *o, size_t n)
+{
+    if (e->time > 0) {
+        time_t t = (time_t)e->time;
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(o, n, "%H:%M:%S", &tm);
+    } else {
+        snprintf(o, n, "frame %u", e->seq);
+    }
+}
+
+static void note_events(const struct km_vctx *c, line_fn line, void *arg)
+{
+    const struct km_sample *s = c->s;
+    if (!s->nmod_events)
+        return;
+    line(arg, KM_ATTR_BOLD, "recent loads and unloads (change across the two frames):");
+    size_t from = s->nmod_events > EVENTS_SHOWN ? s->nmod_events - EVENTS_SHOWN : 0;
+    for (size_t i = s->nmod_events; i-- > from;) {
+        const struct km_mod_event *e = &s->mod_events[i];
+        char w[32], st[16], dy[16], v[16], sl[16], av[16], fr[16], buf[400];
+        event_when(e, w, sizeof(w));
+        km_fmt_size(st, sizeof(st), e->static_bytes);
+        km_fmt_size(dy, sizeof(dy), e->dynamic_bytes);
+        km_fmt_size(v, sizeof(v), e->d_vmalloc_used);
+        km_fmt_size(sl, sizeof(sl), e->d_slab);
+        km_fmt_size(av, sizeof(av), e->d_mem_available);
+        km_fmt_size(fr, sizeof(fr), e->d_mem_free);
+        snprintf(buf, sizeof(buf),
+                 "  %s %s %-16s static %s (%s), dynamic %s | VmallocUsed %s%s Slab %s%s "
+                 "MemAvailable %s%s MemFree %s%s",
+                 w, e->loaded ? "load  " : "unload", e->name, st, km_mj_method_name(e->method), dy,
+                 e->d_vmalloc_used > 0 ? "+" : "", v, e->d_slab > 0 ? "+" : "", sl,
+                 e->d_mem_available > 0 ? "+" : "", av, e->d_mem_free > 0 ? "+" : "", fr);
+        line(arg, KM_ATTR_NORMAL, buf);
+    }
+}
+
+static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line, void *arg)
+{
+    if (c->s->src[KM_SRC_MODULES].status != KM_ST_OK || !MJ(c)->mods)
+        return;
+    note_totals(c, line, arg);
+    note_method(c, line, arg);
+    note_events(c, line, arg);
+}
+
+/* ---- JSON ------------------------------------------------------------------------------ */
+
+static void json_sum(struct km_json *j, const char *key, const struct km_mj_sum *s, bool joined)
+{
+    if (!joined) {
+        km_json_null(j, key);
+        return;
+    }
+    km_json_obj(j, key);
+    km_json_int(j, "areas", s->areas);
+    km_json_int(j, "bytes", s->bytes);
+    km_json_int(j, "pages", s->pages);
+    km_json_obj_end(j);
+}
+
+static void json_row(struct km_json *j, const struct km_module *m, const struct km_modmem *mm)
+{
+    km_json_obj(j, NULL);
+    km_json_str(j, "name", m->name);
+    km_json_int_opt(j, "size", m->size);
+    km_json_int_opt(j, "refcount", m->refcnt);
+    km_json_arr(j, "used_by");
+    for (int i = 0; i < m->ndeps; i++)
+        km_json_str(j, NULL, m->deps[i]);
+    km_json_arr_end(j);
+    km_json_bool(j, "permanent", m->permanent);
+    km_json_str(j, "state", m->state);
+    km_json_str(j, "taint", m->taint);
+    km_json_int_opt(j, "core_size", m->coresize);
+    km_json_int_opt(j, "init_size", m->initsize);
+    bool have = mm != NULL;
+    km_json_int_opt(j, "static_areas", have ? mm->static_areas : KM_NA);
+    km_json_int_opt(j, "static_bytes", have ? mm->static_bytes : KM_NA);
+    km_json_int_opt(j, "static_pages", have ? mm->static_pages : KM_NA);
+    km_json_int_opt(j, "overhead_bytes", have ? mm->overhead_bytes : KM_NA);
+    km_json_dbl(j, "overhead_pct", have ? mm->overhead_pct : NAN);
+    km_json_int_opt(j, "text_shared_bytes", have && mm->method == KM_MJ_SHARED ? mm->text_bytes : KM_NA);
+    km_json_int_opt(j, "dynamic_areas", have ? mm->dynamic_areas : KM_NA);
+    km_json_int_opt(j, "dynamic_bytes", have ? mm->dynamic_bytes : KM_NA);
+    km_json_int_opt(j, "dynamic_pages", have ? mm->dynamic_pages : KM_NA);
+    km_json_int_opt(j, "total_bytes", have ? mm->total_bytes : KM_NA);
+    if (have)
+        km_json_str(j, "method", km_mj_method_name(mm->method));
+    else
+        km_json_null(j, "method");
+    km_json_obj_end(j);
+}
+
+static void json_totals(struct km_json *j, const struct km_vctx *c)
+{
+    const struct km_modjoin *mj = MJ(c);
+    km_json_obj(j, "totals");
+    km_json_int(j, "modules", (int64_t)c->s->mods.n);
+    km_json_int(j, "lsmod_bytes", mj->lsmod_bytes);
+    km_json_int(j, "static_bytes", mj->static_bytes);
+    km_json_int(j, "static_pages", total_value(mj, F_PAGES));
+    km_json_int_opt(j, "dynamic_areas", total_value(mj, F_DAREAS));
+    km_json_int_opt(j, "dynamic_bytes", total_value(mj, F_DYN));
+    km_json_int_opt(j, "dynamic_pages", total_value(mj, F_DPAGES));
+    km_json_int(j, "total_bytes", mj->total_bytes);
+    km_json_int(j, "text_shared_bytes", mj->text_bytes);
+    km_json_dbl(j, "vmalloc_used_pct", vmalloc_share(c));
+    json_sum(j, "image", &mj->image, mj->joined);
+    json_sum(j, "attributed", &mj->attributed, mj->joined);
+    json_sum(j, "dynamic_unloaded", &mj->dynamic_other, mj->joined);
+    km_json_int(j, "modules_matched", (int64_t)mj->nmatched);
+    km_json_int(j, "modules_missing", (int64_t)mj->nmissing);
+    km_json_obj_end(j);
+}
+
+static void json_events(struct km_json *j, const struct km_sample *s)
+{
+    km_json_arr(j, "events");
+    for (size_t i = 0; i < s->nmod_events; i++) {
+        const struct km_mod_event *e = &s->mod_events[i];
         km_json_obj(j, NULL);
-        km_json_str(j, "name", m->name);
-        km_json_int(j, "size", m->size);
-        km_json_int_opt(j, "refcount", m->refcnt);
-        km_json_arr(j, "used_by");
-        for (int i = 0; i < m->ndeps; i++)
-            km_json_str(j, NULL, m->deps[i]);
-        km_json_arr_end(j);
-        km_json_bool(j, "permanent", m->permanent);
-        km_json_str(j, "state", m->state);
-        km_json_str(j, "taint", m->taint);
-        km_json_int_opt(j, "core_size", m->coresize);
-        km_json_int_opt(j, "init_size", m->initsize);
+        km_json_str(j, "name", e->name);
+        km_json_str(j, "event", e->loaded ? "load" : "unload");
+        if (e->time > 0)
+            km_json_dbl(j, "time", e->time);
+        else
+            km_json_null(j, "time");
+        km_json_int(j, "frame", e->seq);
+        km_json_int_opt(j, "size", e->size);
+        km_json_int_opt(j, "static_bytes", e->static_bytes);
+        km_json_int_opt(j, "dynamic_bytes", e->dynamic_bytes);
+        km_json_str(j, "method", km_mj_method_name(e->method));
+        km_json_int_opt(j, "vmalloc_used_delta", e->d_vmalloc_used);
+        km_json_int_opt(j, "slab_delta", e->d_slab);
+        km_json_int_opt(j, "mem_available_delta", e->d_mem_available);
+        km_json_int_opt(j, "mem_free_delta", e->d_mem_free);
         km_json_obj_end(j);
     }
     km_json_arr_end(j);
 }
 
+static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
+{
+    const struct km_modjoin *mj = MJ(c);
+    km_json_str(j, "method", km_mj_method_name(mj->method));
+    if (mj->why != KM_MJ_WHY_NONE)
+        km_json_str(j, "method_reason", why_text(c));
+    km_json_arr(j, "rows");
+    for (size_t v = 0; v < vm->nvis; v++) {
+        const struct km_row *r = km_vm_row(vm, v);
+        if (r->kind == R_MODULE)
+            json_row(j, MOD(r), MM(r));
+    }
+    km_json_arr_end(j);
+    if (mj->mods) {
+        json_totals(j, c);
+        json_sum(j, "unattributed", &mj->unattributed, mj->joined);
+        json_sum(j, "shared", &mj->shared, mj->joined);
+    }
+    json_events(j, c->s);
+    if (c->details)
+        km_modules_details_json(c, c->details, j);
+}
+
 const struct km_view_def km_view_modules = {
     .name = "modules",
     .title = "Modules",
-    .sources = KM_SRC_BIT(KM_SRC_MODULES),
+    .sources = KM_SRC_BIT(KM_SRC_MODULES) | KM_SRC_BIT(KM_SRC_VMALLOCINFO),
+    .expensive_sources = KM_SRC_BIT(KM_SRC_VMALLOCINFO),
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
-    .default_sort = 1,
+    .default_sort = COL_TOTAL,
     .rows = rows,
     .notes = notes,
     .json = json,

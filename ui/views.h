@@ -14,4 +14,16 @@ extern const struct km_view_def *const km_views[KM_NVIEWS];
 /* The view named name ("modules", ...), or -1. */
 int km_view_find(const char *name);
 
+struct km_json;
+/*
+ * One module's vmalloc areas (--details, Enter on the screen), one call of
+ * line per line (attr: enum km_attr). name is a module name or the id of a
+ * modules pinned row ("_unattributed", "_shared"): pass the row's id.
+ * Returns 0, or -ENOENT after a line saying that no such module is loaded.
+ */
+int km_modules_details_lines(const struct km_vctx *c, const char *name,
+                             void (*line)(void *arg, int attr, const char *text), void *arg);
+/* The same as a "details" object of the modules JSON. */
+void km_modules_details_json(const struct km_vctx *c, const char *name, struct km_json *j);
+
 #endif

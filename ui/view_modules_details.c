@@ -1,0 +1,178 @@
+/*
+ * view_modules_details.c - one module's vmalloc areas (--details NAME in
+ * batch mode, Enter on the screen): address range as the kernel printed
+ * it, bytes, pages, pages per NUMA node, kind (image or dynamic) and
+ * caller. The pinned rows "_unattributed" and "_shared" list their areas
+ * the same way.
+ */
+#include "fmt.h"
+#include "json.h"
+#include "views.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+struct area_set {
+    const char *title; /* what the areas are */
+    const struct km_modmem *mm; /* NULL for the pinned rows */
+    size_t first, n;
+    int nimage; /* the first nimage areas hold images, the rest are dynamic */
+};
+
+static int find_set(const struct km_vctx *c, const char *name, struct area_set *set)
+{
+    const struct km_modjoin *j = &c->s->mj;
+    memset(set, 0, sizeof(*set));
+    if (!j->mods)
+        return -ENOENT;
+    set->title = name;
+    if (strcmp(name, "_unattributed") == 0 || strcmp(name, "(unattributed)") == 0) {
+        set->title = "unattributed module areas";
+        set->first = j->unatt_first, set->n = j->nunatt, set->nimage = (int)j->nunatt;
+        return 0;
+    }
+    if (strcmp(name, "_shared") == 0 || strcmp(name, "(shared execmem)") == 0) {
+        set->title = "shared execmem cache areas";
+        set->first = j->shared_first, set->n = j->nshared, set->nimage = (int)j->nshared;
+        return 0;
+    }
+    const struct km_module *m = km_modules_find(&c->s->mods, name);
+    if (!m || (size_t)(m - c->s->mods.mods) >= j->n)
+        return -ENOENT;
+    set->mm = &j->mods[m - c->s->mods.mods];
+    set->first = set->mm->first;
+    set->n = set->mm->nimage + set->mm->ndynamic;
+    set->nimage = (int)set->mm->nimage;
+    return 0;
+}
+
+/*
+ * Addresses as the kernel printed them: %p prints 2 * sizeof(void *) hex
+ * digits. Real 64-bit addresses exceed 32 bits; hashes (4.15+) are 32-bit
+ * values printed 16 digits wide on the 64-bit kernels that hash them.
+ */
+static int addr_digits(const struct km_sample *s)
+{
+    if (s->vm.addr_kind == KM_ADDR_HASHED)
+        return 16;
+    for (size_t i = 0; i < s->vm.n; i++)
+        if (s->vm.areas[i].end > 0xffffffffull)
+            return 16;
+    for (size_t i = 0; i < s->mods.n; i++)
+        if (s->mods.mods[i].addr > 0xffffffffull)
+            return 16;
+    return s->vm.addr_kind == KM_ADDR_ZERO ? 16 : 8;
+}
+
+static void numa_text(const struct km_vmarea *a, char *o, size_t n)
+{
+    size_t pos = 0;
+    o[0] = '\0';
+    for (int k = 0; k < a->nnuma && pos + 1 < n; k++)
+        pos += (size_t)snprintf(o + pos, n - pos, "%sN%d=%lld", k ? " " : "", a->numa[k].node,
+                                (long long)a->numa[k].pages);
+    if (!o[0])
+        snprintf(o, n, "-");
+}
+
+static void caller_text(const struct km_vmarea *a, char *o, size_t n)
+{
+    if (!a->caller)
+        snprintf(o, n, "-");
+    else if (a->module)
+        snprintf(o, n, "%s [%s]", a->caller, a->module);
+    else
+        snprintf(o, n, "%s", a->caller);
+}
+
+static void summary_line(const struct km_vctx *c, const struct area_set *set, char *o, size_t n)
+{
+    const struct km_modmem *mm = set->mm;
+    char st[16], dy[16];
+    if (!mm) {
+        snprintf(o, n, "%s: %zu areas", set->title, set->n);
+        return;
+    }
+    km_fmt_size(st, sizeof(st), mm->static_bytes);
+    km_fmt_size(dy, sizeof(dy), mm->dynamic_bytes);
+    int len = snprintf(o, n, "%s: static %s in %zu image areas (method %s), dynamic %s in %zu areas",
+                       set->title, st, mm->nimage, km_mj_method_name(mm->method), dy, mm->ndynamic);
+    if (mm->method == KM_MJ_SHARED && len > 0 && (size_t)len < n) {
+        km_fmt_size(st, sizeof(st), mm->text_bytes);
+        snprintf(o + len, n - (size_t)len, "; text %s inside a shared execmem area", st);
+    } else if (mm->method == KM_MJ_ESTIMATE && len > 0 && (size_t)len < n) {
+        snprintf(o + len, n - (size_t)len, "; no image area matched: static is an estimate");
+    }
+    (void)c;
+}
+
+int km_modules_details_lines(const struct km_vctx *c, const char *name,
+                             void (*line)(void *arg, int attr, const char *text), void *arg)
+{
+    struct area_set set;
+    char buf[1024];
+    if (find_set(c, name, &set) < 0) {
+        snprintf(buf, sizeof(buf), "no module %s in this frame", name);
+        line(arg, KM_ATTR_WARN, buf);
+        return -ENOENT;
+    }
+    summary_line(c, &set, buf, sizeof(buf));
+    line(arg, KM_ATTR_BOLD, buf);
+    if (!c->s->mj.joined) {
+        line(arg, KM_ATTR_WARN, "no vmallocinfo in this frame: its areas cannot be listed");
+        return 0;
+    }
+    int w = addr_digits(c->s);
+    snprintf(buf, sizeof(buf), "%-*s %9s %6s  %-7s  %-12s %s", 2 * w + 5, "ADDRESS RANGE", "BYTES",
+             "PAGES", "KIND", "NUMA", "CALLER");
+    line(arg, KM_ATTR_BOLD, buf);
+    for (size_t k = 0; k < set.n; k++) {
+        const struct km_vmarea *a = &c->s->vm.areas[c->s->mj.list[set.first + k]];
+        char numa[160], caller[600];
+        numa_text(a, numa, sizeof(numa));
+        caller_text(a, caller, sizeof(caller));
+        snprintf(buf, sizeof(buf), "0x%0*llx-0x%0*llx %9lld %6lld  %-7s  %-12s %s", w,
+                 (unsigned long long)a->start, w, (unsigned long long)a->end, (long long)a->size,
+                 (long long)a->pages, (int)k < set.nimage ? "image" : "dynamic", numa, caller);
+        line(arg, KM_ATTR_NORMAL, buf);
+    }
+    return 0;
+}
+
+void km_modules_details_json(const struct km_vctx *c, const char *name, struct km_json *j)
+{
+    struct area_set set;
+    km_json_obj(j, "details");
+    km_json_str(j, "name", name);
+    if (find_set(c, name, &set) < 0 || !c->s->mj.joined) {
+        km_json_null(j, "areas");
+        km_json_obj_end(j);
+        return;
+    }
+    int w = addr_digits(c->s);
+    km_json_arr(j, "areas");
+    for (size_t k = 0; k < set.n; k++) {
+        const struct km_vmarea *a = &c->s->vm.areas[c->s->mj.list[set.first + k]];
+        char range[64], caller[600];
+        snprintf(range, sizeof(range), "0x%0*llx-0x%0*llx", w, (unsigned long long)a->start, w,
+                 (unsigned long long)a->end);
+        caller_text(a, caller, sizeof(caller));
+        km_json_obj(j, NULL);
+        km_json_str(j, "range", range);
+        km_json_int(j, "bytes", a->size);
+        km_json_int_opt(j, "pages", a->pages);
+        km_json_str(j, "kind", (int)k < set.nimage ? "image" : "dynamic");
+        km_json_str(j, "caller", caller);
+        km_json_obj(j, "numa_pages");
+        for (int q = 0; q < a->nnuma; q++) {
+            char key[16];
+            snprintf(key, sizeof(key), "N%d", a->numa[q].node);
+            km_json_int(j, key, a->numa[q].pages);
+        }
+        km_json_obj_end(j);
+        km_json_obj_end(j);
+    }
+    km_json_arr_end(j);
+    km_json_obj_end(j);
+}
