@@ -361,9 +361,10 @@ static const char *why_text(const struct km_vctx *c)
     switch (j->why) {
     case KM_MJ_WHY_NO_VMALLOCINFO:
         snprintf(buf, sizeof(buf), "%s: sizes are estimates (PAGE_ALIGN(size) + one guard page)%s",
-                 vs == KM_ST_DENIED    ? "/proc/vmallocinfo needs root"
-                 : vs == KM_ST_MISSING ? "no /proc/vmallocinfo"
-                                       : "/proc/vmallocinfo not read",
+                 vs == KM_ST_DENIED                     ? "/proc/vmallocinfo needs root"
+                 : vs == KM_ST_MISSING && c->s->root[0] ? "no vmallocinfo in the captured tree"
+                 : vs == KM_ST_MISSING                  ? "no /proc/vmallocinfo"
+                                                        : "/proc/vmallocinfo not read",
                  vs == KM_ST_DENIED ? "; run as root for exact figures" : "");
         return buf;
     case KM_MJ_WHY_MODULES_HIDDEN:

@@ -1,0 +1,65 @@
+#!/bin/sh
+# The modules view end to end: methods, reconciliation, --details, loads and
+# unloads across the debian61 series (root -> root2: vfat and fat loaded,
+# squashfs unloaded). Figures checked by hand against the fixture files.
+. "$(dirname "$0")/lib.sh"
+cd "$FIX"
+j() { "$KMEMTOP" --root "$1" -o --view modules --format json 2>"$TMP/err"; }
+
+# order: hashed 6.1 vmallocinfo, address-ordered
+j debian61-root > "$TMP/r.json"
+is "debian61 root: method order" "$(jq -r .modules.method "$TMP/r.json")" order
+is "debian61 root: zram static, dynamic, total bytes" \
+   "$(jq -c '.modules.rows[]|select(.name=="zram")|[.static_areas,.static_bytes,.static_pages,.overhead_bytes,.dynamic_areas,.dynamic_bytes,.total_bytes,.method]' "$TMP/r.json")" \
+   '[1,45056,10,4096,2,1974272,2019328,"order"]'
+is "debian61 root: sorted by total, largest first (zram 2019328 > xfs 1974272)" \
+   "$(jq -r '.modules.rows[0:2]|map(.name)|join(",")' "$TMP/r.json")" "zram,xfs"
+is "debian61 root: image = attributed + unattributed + shared = 8335360" \
+   "$(jq '.modules|[.totals.image.bytes, .totals.attributed.bytes + .unattributed.bytes + .shared.bytes]|unique' -c "$TMP/r.json")" '[8335360]'
+check "debian61 root: rows keep lsmod fields and gain the join's" jq -e '.modules.rows|all(.[]; has("name") and has("size") and has("refcount") and has("used_by") and has("state") and has("taint") and has("core_size") and has("init_size") and has("static_areas") and has("static_bytes") and has("static_pages") and has("overhead_bytes") and has("dynamic_areas") and has("dynamic_bytes") and has("dynamic_pages") and has("total_bytes") and has("method"))' "$TMP/r.json"
+txt=$("$KMEMTOP" --root debian61-root -o --view modules)
+contains "debian61 root: says why not by address, and how" "$txt" '^method order: vmallocinfo addresses are hashed.*kptr_restrict=1'
+contains "debian61 root: pinned total row" "$txt" '^\(total\) +7\.78M .* 44 +7\.95M +1991 .*order'
+
+# address: real addresses (kptr_restrict=1; 6.12 unhashed by slub_debug)
+is "debian61 kptr1: method address" "$(j debian61-root-kptr1 | jq -r .modules.method)" address
+j debian612-root > "$TMP/r612.json"
+is "debian612 root: ext4 4 areas, 1163264 bytes, 280 pages" \
+   "$(jq -c '.modules.rows[]|select(.name=="ext4")|[.static_areas,.static_bytes,.static_pages,.method]' "$TMP/r612.json")" '[4,1163264,280,"address"]'
+is "debian612 root: no unattributed area" "$(jq -c .modules.unattributed "$TMP/r612.json")" '{"areas":0,"bytes":0,"pages":0}'
+det=$("$KMEMTOP" --root debian612-root -o --view modules --details ext4)
+is "debian612 --details ext4: 4 image areas" "$(printf '%s\n' "$det" | grep -c ' image .*load_module')" 4
+contains "debian612 --details ext4: range as printed, bytes, pages, NUMA" "$det" '^0xffffffffc072b000-0xffffffffc072d000 +8192 +1 +image +N0=1 +load_module\+0x7cf/0x1e00$'
+det=$("$KMEMTOP" --root debian612-root -o --view modules --details zram --format json)
+is "debian612 --details zram (JSON): 3 image + 10 dynamic areas" \
+   "$(printf '%s\n' "$det" | jq -c '.modules.details.areas|group_by(.kind)|map([.[0].kind,length])')" '[["dynamic",10],["image",3]]'
+contains "--details of a module not loaded says so" "$("$KMEMTOP" --root debian612-root -o --view modules --details nosuch)" '^no module nosuch in this frame'
+
+# estimate: no vmallocinfo (user), hidden module addresses (mtk 3.4)
+j debian61-user > "$TMP/u.json"
+is "debian61 user: estimate, areas and dynamic unknown (null), not 0" \
+   "$(jq -c '[.modules.method, (.modules.rows[]|select(.name=="zram")|[.static_bytes,.static_areas,.dynamic_bytes]), .modules.unattributed]' "$TMP/u.json")" \
+   '["estimate",[45056,null,null],null]'
+contains "debian61 user: says why" "$("$KMEMTOP" --root debian61-user -o --view modules)" '^method estimate: no vmallocinfo in the captured tree'
+txt=$("$KMEMTOP" --root mtk-armv7-3.4 -o --view modules)
+contains "mtk 3.4: hidden addresses: estimate, and how to get exact figures" "$txt" '^method estimate: /proc/modules hides module addresses.*kptr_restrict=1'
+contains "mtk 3.4: the 16 image areas are the unattributed row" "$txt" '^\(unattributed\) .* 16 +1\.99M +493 '
+
+# no /proc/modules: one clear line, no table
+txt=$("$KMEMTOP" --root centos9-5.14 -o --view modules)
+contains "no /proc/modules: one clear line" "$txt" '^Modules: '
+if printf '%s\n' "$txt" | grep -q '^MODULE '; then nok "no /proc/modules: no empty table"; else ok "no /proc/modules: no empty table"; fi
+
+# loads and unloads across two frames
+out=$("$KMEMTOP" --root series-debian61 -b --view modules --format json 2>"$TMP/err")
+is "series: two frames" "$(printf '%s\n' "$out" | wc -l)" 2
+is "series: no event in the first frame" "$(printf '%s\n' "$out" | head -1 | jq '.modules.events|length')" 0
+is "series: squashfs unloaded, vfat and fat loaded" \
+   "$(printf '%s\n' "$out" | tail -1 | jq -c '[.modules.events[]|[.event,.name,.static_bytes,.dynamic_bytes]]|sort')" \
+   '[["load","fat",94208,0],["load","vfat",28672,0],["unload","squashfs",77824,0]]'
+is "series: VmallocUsed +24K, Slab +2112K, MemAvailable -95772K, MemFree -96080K" \
+   "$(printf '%s\n' "$out" | tail -1 | jq -c '.modules.events[0]|[.vmalloc_used_delta,.slab_delta,.mem_available_delta,.mem_free_delta]')" \
+   '[24576,2162688,-98070528,-98385920]'
+txt=$("$KMEMTOP" --root series-debian61 -b --view modules)
+contains "series text: the load is listed in the view" "$txt" '^  frame 1 load +fat +static 92\.0K \(order\), dynamic 0 \| VmallocUsed \+24\.0K'
+done_testing
