@@ -162,8 +162,11 @@ static void read_slabs(struct km_sampler *s, struct km_sample *smp)
         rc = km_slabs_read(s->slab, smp->page_size, &smp->slabs, &pe);
     if (rc)
         km_slab_ctx_free(&s->slab);
-    else
-        km_slabs_read_sysfs(&smp->slabs);
+    else {
+        /* per-node slab counts are worth their file reads only with several nodes */
+        bool several = smp->src[KM_SRC_NODES].status != KM_ST_OK || smp->nodes.n > 1;
+        km_slabs_read_sysfs(s->slab, &smp->slabs, several);
+    }
     set_status(smp, KM_SRC_SLABINFO, rc, "/proc/slabinfo", &pe);
 }
 

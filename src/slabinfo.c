@@ -9,12 +9,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What /sys/kernel/slab says of a cache that does not change while it lives. */
+struct static_attrs {
+    char name[KM_SLAB_NAME];
+    int reclaimable, naliases;
+    char **aliases; /* NULL-terminated, may be NULL */
+};
+
 struct km_slab_ctx {
     /* libproc2 fopen()s /proc/slabinfo once and fseek()s back to 0 on each
        reap, so a context keeps reading the file that was there when it was
        made: re-create it when /proc changes (a switch of captured tree). */
     struct slabinfo_info *info;
+    /* sysfs attributes that are fixed for a cache's life, sorted by name;
+       read again only when slabinfo names a cache not in here */
+    struct static_attrs *attrs;
+    size_t nattrs;
+    bool attrs_read;
 };
+
+static void free_strv(char **v)
+{
+    if (v)
+        for (char **a = v; *a; a++)
+            free(*a);
+    free(v);
+}
+
+static void free_attrs(struct km_slab_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->nattrs; i++)
+        free_strv(ctx->attrs[i].aliases);
+    free(ctx->attrs);
+    ctx->attrs = NULL;
+    ctx->nattrs = 0;
+    ctx->attrs_read = false;
+}
 
 static enum slabinfo_item items[] = {
     SLAB_NAME,         SLAB_NUM_OBJS,   SLAB_ACTIVE_OBJS,  SLAB_OBJ_SIZE,
@@ -38,6 +68,7 @@ void km_slab_ctx_free(struct km_slab_ctx **ctx)
         return;
     if ((*ctx)->info)
         procps_slabinfo_unref(&(*ctx)->info);
+    free_attrs(*ctx);
     free(*ctx);
     *ctx = NULL;
 }
@@ -155,10 +186,7 @@ int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
 
 static void free_aliases(struct km_slab *s)
 {
-    if (s->aliases)
-        for (char **a = s->aliases; *a; a++)
-            free(*a);
-    free(s->aliases);
+    free_strv(s->aliases);
     s->aliases = NULL;
     free(s->nodes);
     s->nodes = NULL;
@@ -263,29 +291,43 @@ static void read_nodes(struct km_slab *s)
     s->nnodes = n;
 }
 
-static void read_cache(struct km_slab *s, const struct slabdir *d)
+static void read_static(struct static_attrs *a, const struct slabdir *d)
 {
     char path[512];
     int64_t v;
-    free_aliases(s);
-    s->reclaimable = s->naliases = -1;
-    if (!safe_name(s->name))
+    a->reclaimable = a->naliases = -1;
+    a->aliases = NULL;
+    if (!safe_name(a->name))
         return;
-    snprintf(path, sizeof(path), "/sys/kernel/slab/%s/reclaim_account", s->name);
+    snprintf(path, sizeof(path), "/sys/kernel/slab/%s/reclaim_account", a->name);
     if (km_read_i64(path, &v) == 0 && (v == 0 || v == 1))
-        s->reclaimable = (int)v;
-    snprintf(path, sizeof(path), "/sys/kernel/slab/%s/aliases", s->name);
+        a->reclaimable = (int)v;
+    snprintf(path, sizeof(path), "/sys/kernel/slab/%s/aliases", a->name);
     if (km_read_i64(path, &v) == 0 && v >= 0 && v <= INT32_MAX)
-        s->naliases = (int)v;
-    read_nodes(s);
+        a->naliases = (int)v;
     /* the links are listable without root; naliases stays the kernel's count */
-    int k = find_entry(d, s->name), count = 0;
+    int k = find_entry(d, a->name), count = 0;
     if (k >= 0)
-        s->aliases = alias_names(d, k, &count);
+        a->aliases = alias_names(d, k, &count);
 }
 
-void km_slabs_read_sysfs(struct km_slabs *s)
+static int cmp_attrs(const void *a, const void *b)
 {
+    return strcmp(((const struct static_attrs *)a)->name, ((const struct static_attrs *)b)->name);
+}
+
+static const struct static_attrs *find_attrs(const struct km_slab_ctx *ctx, const char *name)
+{
+    struct static_attrs key;
+    km_copy(key.name, sizeof(key.name), name, strlen(name));
+    return bsearch(&key, ctx->attrs, ctx->nattrs, sizeof(*ctx->attrs), cmp_attrs);
+}
+
+/* Lists /sys/kernel/slab (with link targets) once and reads every cache's fixed attributes. */
+static void read_all_static(struct km_slab_ctx *ctx, const struct km_slabs *s)
+{
+    free_attrs(ctx);
+    ctx->attrs_read = true;
     struct slabdir d = {0};
     d.n = km_read_dir("/sys/kernel/slab", &d.names, &d.targets);
     if (d.n < 0)
@@ -293,9 +335,53 @@ void km_slabs_read_sysfs(struct km_slabs *s)
     d.group = xcalloc((size_t)d.n + 1, sizeof(*d.group));
     for (int j = 0; j < d.n; j++)
         d.group[j] = d.targets[j] ? base_name(d.targets[j]) : d.names[j];
-    for (size_t i = 0; i < s->n; i++)
-        read_cache(&s->slabs[i], &d);
+    ctx->attrs = xcalloc(s->n ? s->n : 1, sizeof(*ctx->attrs));
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->slabs[i].ordinal > 0)
+            continue; /* a duplicate name has the same directory */
+        struct static_attrs *a = &ctx->attrs[ctx->nattrs++];
+        km_copy(a->name, sizeof(a->name), s->slabs[i].name, strlen(s->slabs[i].name));
+        read_static(a, &d);
+    }
+    qsort(ctx->attrs, ctx->nattrs, sizeof(*ctx->attrs), cmp_attrs);
     free(d.group);
     km_strv_free(d.names, (size_t)d.n);
     km_strv_free(d.targets, (size_t)d.n);
+}
+
+static char **dup_strv(char *const *v)
+{
+    if (!v)
+        return NULL;
+    size_t n = 0;
+    while (v[n])
+        n++;
+    char **d = xcalloc(n + 1, sizeof(*d));
+    for (size_t i = 0; i < n; i++)
+        d[i] = xstrdup(v[i]);
+    return d;
+}
+
+void km_slabs_read_sysfs(struct km_slab_ctx *ctx, struct km_slabs *s, bool per_node)
+{
+    bool stale = !ctx->attrs_read;
+    for (size_t i = 0; i < s->n && !stale; i++)
+        stale = !find_attrs(ctx, s->slabs[i].name);
+    if (stale && ctx->attrs_read && ctx->nattrs == 0)
+        stale = false; /* /sys/kernel/slab is not there: do not look again */
+    if (stale)
+        read_all_static(ctx, s);
+    for (size_t i = 0; i < s->n; i++) {
+        struct km_slab *sl = &s->slabs[i];
+        free_aliases(sl);
+        sl->reclaimable = sl->naliases = -1;
+        const struct static_attrs *a = find_attrs(ctx, sl->name);
+        if (!a)
+            continue;
+        sl->reclaimable = a->reclaimable;
+        sl->naliases = a->naliases;
+        sl->aliases = dup_strv(a->aliases);
+        if (per_node && a->reclaimable >= 0)
+            read_nodes(sl);
+    }
 }

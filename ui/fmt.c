@@ -5,24 +5,65 @@
 #include <math.h>
 #include <stdio.h>
 
+/* Decimal digits of v into out (no snprintf: formatting is most of a frame's user time). */
+static size_t put_u64(char *out, size_t n, uint64_t v)
+{
+    char tmp[24];
+    size_t len = 0;
+    do {
+        tmp[len++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (len >= n)
+        len = n ? n - 1 : 0;
+    for (size_t i = 0; i < len; i++)
+        out[i] = tmp[len - 1 - i];
+    if (n)
+        out[len] = '\0';
+    return len;
+}
+
+/* v with `decimals` digits after the point (0-2), rounded half away from zero. */
+static size_t put_fixed(char *out, size_t n, double v, int decimals)
+{
+    static const long long mul[] = {1, 10, 100};
+    size_t pos = 0;
+    if (v < 0 && n > 1) {
+        out[pos++] = '-';
+        v = -v;
+    }
+    long long x = llround(v * (double)mul[decimals]);
+    pos += put_u64(out + pos, n - pos, (uint64_t)(x / mul[decimals]));
+    if (decimals && pos + 1 + (size_t)decimals < n) {
+        out[pos++] = '.';
+        long long f = x % mul[decimals];
+        for (int d = decimals - 1; d >= 0; d--) {
+            out[pos + (size_t)d] = (char)('0' + f % 10);
+            f /= 10;
+        }
+        pos += (size_t)decimals;
+        out[pos] = '\0';
+    }
+    return pos;
+}
+
 static void scaled(char *out, size_t n, double v, const char *suffix)
 {
     static const char units[] = "BKMGTPE";
     double a = fabs(v);
     int u = 0;
-    while (a >= 1024 && u < 6) {
+    while (a >= 1023.5 && u < 6) { /* 1023.6K would print as "1024K" */
         a /= 1024;
         v /= 1024;
         u++;
     }
-    if (u == 0)
-        snprintf(out, n, "%.0f%s", v, suffix);
-    else if (a < 9.995)
-        snprintf(out, n, "%.2f%c%s", v, units[u], suffix);
-    else if (a < 99.95)
-        snprintf(out, n, "%.1f%c%s", v, units[u], suffix);
-    else
-        snprintf(out, n, "%.0f%c%s", v, units[u], suffix);
+    int decimals = u == 0 || a >= 99.95 ? 0 : a < 9.995 ? 2 : 1;
+    size_t pos = put_fixed(out, n, v, decimals);
+    if (u > 0 && pos + 1 < n) {
+        out[pos++] = units[u];
+        out[pos] = '\0';
+    }
+    snprintf(out + pos, n - pos, "%s", suffix);
 }
 
 void km_fmt_size(char *out, size_t n, int64_t bytes)
@@ -37,8 +78,11 @@ void km_fmt_int(char *out, size_t n, int64_t v)
 {
     if (KM_IS_NA(v))
         snprintf(out, n, "-");
-    else
-        snprintf(out, n, "%lld", (long long)v);
+    else if (v < 0 && n > 1) {
+        out[0] = '-';
+        put_u64(out + 1, n - 1, 0 - (uint64_t)v);
+    } else
+        put_u64(out, n, (uint64_t)v);
 }
 
 void km_fmt_size_rate(char *out, size_t n, double r)

@@ -33,6 +33,9 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
     const struct km_view_def *d = vm->def;
     int nc = d->ncols;
     int *w = xcalloc((size_t)nc, sizeof(*w));
+    bool *shown = xcalloc((size_t)nc, sizeof(*shown)); /* decided once: col_shown may scan rows */
+    for (int k = 0; k < nc; k++)
+        shown[k] = km_col_shown(d, c, k);
     char (*title)[64] = xcalloc((size_t)nc, sizeof(*title));
     char *cells = xmalloc((vm->nvis ? vm->nvis : 1) * (size_t)nc * CELL);
     for (int k = 0; k < nc; k++) {
@@ -43,7 +46,7 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
     for (size_t v = 0; v < vm->nvis; v++)
         for (int k = 0; k < nc; k++) {
             char *cell = cells + (v * (size_t)nc + (size_t)k) * CELL;
-            if (!km_col_shown(d, c, k)) {
+            if (!shown[k]) {
                 cell[0] = '\0';
                 continue;
             }
@@ -54,18 +57,33 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
         }
     char *line = xmalloc((size_t)nc * (CELL + 2) + 1);
     for (size_t v = 0; v <= vm->nvis; v++) {
-        size_t pos = 0;
+        char *p = line;
         for (int k = 0; k < nc; k++) {
-            if (!km_col_shown(d, c, k))
+            if (!shown[k])
                 continue;
             const char *t = v == 0 ? title[k] : cells + ((v - 1) * (size_t)nc + (size_t)k) * CELL;
-            bool left = d->cols[k].align == KM_AL_LEFT;
-            pos += (size_t)sprintf(line + pos, "%s%*s", pos ? "  " : "", left ? -w[k] : w[k], t);
+            size_t len = strlen(t), pad = (size_t)w[k] - len;
+            if (p != line) {
+                memcpy(p, "  ", 2);
+                p += 2;
+            }
+            if (d->cols[k].align == KM_AL_RIGHT) {
+                memset(p, ' ', pad);
+                p += pad;
+            }
+            memcpy(p, t, len);
+            p += len;
+            if (d->cols[k].align == KM_AL_LEFT) {
+                memset(p, ' ', pad);
+                p += pad;
+            }
         }
+        *p = '\0';
         km_text_line(f, line);
     }
     free(line);
     free(cells);
     free(title);
+    free(shown);
     free(w);
 }

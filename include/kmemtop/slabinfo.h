@@ -53,8 +53,14 @@ void km_slab_ctx_free(struct km_slab_ctx **ctx);
  * leaves footprint KM_NA. */
 int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
                   struct km_perr *err);
-/* Adds reclaimable/aliases from /sys/kernel/slab; silent where unreadable. */
-void km_slabs_read_sysfs(struct km_slabs *s);
+/*
+ * Adds what /sys/kernel/slab says (root; SLUB): reclaimable and aliases,
+ * which are fixed for a cache's life and so read once per context (again
+ * only when a cache name appears that was not seen), and, with per_node,
+ * each cache's slabs per NUMA node, read every time. Silent where
+ * unreadable.
+ */
+void km_slabs_read_sysfs(struct km_slab_ctx *ctx, struct km_slabs *s, bool per_node);
 void km_slabs_free(struct km_slabs *s);
 /*
  * Pure: a sysfs count with a per-node tail, "1360 N0=878 N1=482" (the tail

@@ -63,7 +63,7 @@ static void test_live(void)
     km_slabs_free(&s);
     is_int(km_slabs_read(ctx, 0, &s, &e), 0, "second read on the same context");
     ok(s.n > 0 && KM_IS_NA(s.slabs[0].footprint), "page size unknown: footprint absent");
-    km_slabs_read_sysfs(&s);
+    km_slabs_read_sysfs(ctx, &s, true);
     k = find(&s, "kmalloc-64", 0);
     ok(k && (k->reclaimable == 0 || k->reclaimable == -1), "kmalloc-64 not reclaimable");
     km_slabs_free(&s);
@@ -105,7 +105,7 @@ static void test_fixtures(void)
     is_int(d->objs_per_slab, 21, "dentry per slab");
     is_int(d->num_slabs, 1414, "dentry slabs");
     is_int(d->footprint, 1414LL * 4096, "dentry footprint");
-    km_slabs_read_sysfs(&s);
+    km_slabs_read_sysfs(ctx, &s, true);
     const struct km_slab *f = find(&s, "fuse_inode", 0);
     ok(f && f->reclaimable == 1 && f->naliases == 0, "fuse_inode: reclaimable, no aliases");
     const struct km_slab *z = find(&s, "zs_handle", 0);
@@ -183,7 +183,7 @@ static void test_made(void)
     ok(s.slabs[1].ordinal == 0 && s.slabs[2].ordinal == 1, "duplicate names: ordinals 0, 1");
     is_int(s.slabs[1].footprint, 6LL * 2 * 16384, "footprint with 16 KiB pages");
     is_int(s.slabs[2].num_objs, 6, "second foo keeps its own numbers");
-    km_slabs_read_sysfs(&s);
+    km_slabs_read_sysfs(ctx, &s, true);
     const struct km_slab *a = &s.slabs[0];
     is_int(a->naliases, 2, "aliases file through the link");
     is_int(a->reclaimable, 0, "reclaim_account through the link");
@@ -192,8 +192,11 @@ static void test_made(void)
         is_str(a->aliases[0], "b", "alias b");
         is_str(a->aliases[1], "c", "alias c");
     }
-    km_slabs_read_sysfs(&s); /* twice: no leak, same answer */
+    /* fixed attributes are read once per context: a change on disk is not re-read */
+    put(dir, "sys/kernel/slab/:0000064/reclaim_account", "1\n");
+    km_slabs_read_sysfs(ctx, &s, true); /* twice: no leak, same answer */
     ok(s.slabs[0].aliases && s.slabs[0].naliases == 2, "re-read sysfs");
+    is_int(s.slabs[0].reclaimable, 0, "reclaim_account cached, not read again");
     km_slabs_free(&s);
     km_slab_ctx_free(&ctx);
 
