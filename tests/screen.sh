@@ -184,6 +184,16 @@ see "a long delay: Z at once" 'PAUSED'
 keys q
 ended 0 "a long delay"
 
+# --- a fatal error: the tree to show next has gone ------------------------
+cp -rL "$FIX/series-debian61" "$TMP/series"
+start 80 24 --root "$TMP/series" -d 1000
+see "fatal error: running" '\[1 Modules\]'
+rm -rf "$TMP/series/2-root2"
+keys Space
+ended 1 "fatal error"
+check "fatal error: the message is printed (after the screen is restored)" grep -q '^kmemtop: --root .*2-root2' "$TMP/stderr"
+: >"$TMP/stderr"
+
 # --- what a normal user sees, a series, an old kernel, colours, ASCII ------
 start 80 24 --root "$FIX/debian61-user" --view slabs -d 0.2
 see "user capture: the reason the slab table is missing" '^Slabs: '

@@ -277,6 +277,8 @@ static void act_other(struct loop *l, enum km_action act)
         break;
     case KA_REFRESH:
         l->want_tick = true;
+        if (s->series_end)
+            set_status(l, KM_ATTR_WARN, "End of the series: no tree left to show");
         break;
     case KA_PAUSE:
         s->paused = !s->paused;
