@@ -318,6 +318,8 @@ static int cmp_attrs(const void *a, const void *b)
 
 static const struct static_attrs *find_attrs(const struct km_slab_ctx *ctx, const char *name)
 {
+    if (ctx->nattrs == 0)
+        return NULL; /* bsearch wants a real array even for 0 elements */
     struct static_attrs key;
     km_copy(key.name, sizeof(key.name), name, strlen(name));
     return bsearch(&key, ctx->attrs, ctx->nattrs, sizeof(*ctx->attrs), cmp_attrs);
