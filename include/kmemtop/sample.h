@@ -12,7 +12,7 @@
 
 #include "kmemtop/buddyinfo.h"
 #include "kmemtop/meminfo.h"
-#include "kmemtop/modjoin.h"
+#include "kmemtop/modevents.h"
 #include "kmemtop/modules.h"
 #include "kmemtop/nodes.h"
 #include "kmemtop/pagetypeinfo.h"

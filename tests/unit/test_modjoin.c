@@ -5,7 +5,7 @@
  */
 #include "../tap.h"
 
-#include "kmemtop/modjoin.h"
+#include "kmemtop/modevents.h"
 
 #include <math.h>
 

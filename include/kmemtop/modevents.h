@@ -1,0 +1,47 @@
+/*
+ * modevents.h - module loads and unloads between two samples.
+ *
+ * The source article measures a module's whole footprint by loading or
+ * unloading it and comparing /proc/meminfo before and after. When a module
+ * appears or disappears between two samples, km_mod_events records it with
+ * the module's static and dynamic bytes (from the sample where it is
+ * present) and the change across the two samples in VmallocUsed, Slab,
+ * MemAvailable and MemFree. Pure; the caller owns the event array.
+ */
+#ifndef KMEMTOP_MODEVENTS_H
+#define KMEMTOP_MODEVENTS_H
+
+#include "kmemtop/meminfo.h"
+#include "kmemtop/modjoin.h"
+
+#define KM_MOD_EVENTS_MAX 32
+
+struct km_mod_event {
+    char name[KM_MOD_NAME];
+    bool loaded;            /* true: appeared; false: disappeared */
+    double time;            /* seconds since the epoch of the later sample; 0 unknown */
+    unsigned seq;           /* frame number of the later sample */
+    enum km_mj_method method; /* how static_bytes was found */
+    int64_t size;           /* bytes, lsmod */
+    int64_t static_bytes;   /* bytes (from the sample where the module was present) */
+    int64_t dynamic_bytes;  /* bytes, KM_NA without vmallocinfo */
+    /* later minus earlier sample, bytes; KM_NA when either side lacks it */
+    int64_t d_vmalloc_used, d_slab, d_mem_available, d_mem_free;
+};
+
+/* One side of the comparison: a sample's modules, join and meminfo. */
+struct km_mod_side {
+    const struct km_modules *mods;
+    const struct km_modjoin *mj;
+    const struct km_meminfo *mem; /* NULL when not read */
+};
+
+/*
+ * Appends to ev (holding *n of cap, oldest first; the oldest are dropped
+ * when full) one event per module present on one side only. Returns the
+ * number of events added.
+ */
+size_t km_mod_events(const struct km_mod_side *before, const struct km_mod_side *after,
+                     double time, unsigned seq, struct km_mod_event *ev, size_t *n, size_t cap);
+
+#endif
