@@ -6,16 +6,16 @@
  * image areas matched to no module, and shared execmem cache areas. The
  * notes say how areas were found and why not by address; recent loads and
  * unloads follow. The area list of one module (--details, Enter on screen)
- * is in view_modules_details.c.
+ * and the list of loads and unloads are in view_modules_details.c.
  */
 #include "fmt.h"
 #include "json.h"
+#include "view_modules.h"
 #include "views.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 enum row_kind { R_MODULE, R_TOTAL, R_UNATT, R_SHARED };
 
@@ -443,54 +443,13 @@ static void note_method(const struct km_vctx *c, line_fn line, void *arg)
     line(arg, KM_ATTR_DIM, buf);
 }
 
-#define EVENTS_SHOWN 5
-
-static void event_when(const struct km_mod_event *e, char *o, size_t n)
-{
-    if (e->time > 0) {
-        time_t t = (time_t)e->time;
-        struct tm tm;
-        localtime_r(&t, &tm);
-        strftime(o, n, "%H:%M:%S", &tm);
-    } else {
-        snprintf(o, n, "frame %u", e->seq);
-    }
-}
-
-static void note_events(const struct km_vctx *c, line_fn line, void *arg)
-{
-    const struct km_sample *s = c->s;
-    if (!s->nmod_events)
-        return;
-    line(arg, KM_ATTR_BOLD, "recent loads and unloads (change across the two frames):");
-    size_t from = s->nmod_events > EVENTS_SHOWN ? s->nmod_events - EVENTS_SHOWN : 0;
-    for (size_t i = s->nmod_events; i-- > from;) {
-        const struct km_mod_event *e = &s->mod_events[i];
-        char w[32], st[16], dy[16], v[16], sl[16], av[16], fr[16], buf[400];
-        event_when(e, w, sizeof(w));
-        km_fmt_size(st, sizeof(st), e->static_bytes);
-        km_fmt_size(dy, sizeof(dy), e->dynamic_bytes);
-        km_fmt_size(v, sizeof(v), e->d_vmalloc_used);
-        km_fmt_size(sl, sizeof(sl), e->d_slab);
-        km_fmt_size(av, sizeof(av), e->d_mem_available);
-        km_fmt_size(fr, sizeof(fr), e->d_mem_free);
-        snprintf(buf, sizeof(buf),
-                 "  %s %s %-16s static %s (%s), dynamic %s | VmallocUsed %s%s Slab %s%s "
-                 "MemAvailable %s%s MemFree %s%s",
-                 w, e->loaded ? "load  " : "unload", e->name, st, km_mj_method_name(e->method), dy,
-                 e->d_vmalloc_used > 0 ? "+" : "", v, e->d_slab > 0 ? "+" : "", sl,
-                 e->d_mem_available > 0 ? "+" : "", av, e->d_mem_free > 0 ? "+" : "", fr);
-        line(arg, KM_ATTR_NORMAL, buf);
-    }
-}
-
 static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line, void *arg)
 {
     if (c->s->src[KM_SRC_MODULES].status != KM_ST_OK || !MJ(c)->mods)
         return;
     note_totals(c, line, arg);
     note_method(c, line, arg);
-    note_events(c, line, arg);
+    km_modules_events_notes(c, line, arg);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */
@@ -563,32 +522,6 @@ static void json_totals(struct km_json *j, const struct km_vctx *c)
     km_json_obj_end(j);
 }
 
-static void json_events(struct km_json *j, const struct km_sample *s)
-{
-    km_json_arr(j, "events");
-    for (size_t i = 0; i < s->nmod_events; i++) {
-        const struct km_mod_event *e = &s->mod_events[i];
-        km_json_obj(j, NULL);
-        km_json_str(j, "name", e->name);
-        km_json_str(j, "event", e->loaded ? "load" : "unload");
-        if (e->time > 0)
-            km_json_dbl(j, "time", e->time);
-        else
-            km_json_null(j, "time");
-        km_json_int(j, "frame", e->seq);
-        km_json_int_opt(j, "size", e->size);
-        km_json_int_opt(j, "static_bytes", e->static_bytes);
-        km_json_int_opt(j, "dynamic_bytes", e->dynamic_bytes);
-        km_json_str(j, "method", km_mj_method_name(e->method));
-        km_json_int_opt(j, "vmalloc_used_delta", e->d_vmalloc_used);
-        km_json_int_opt(j, "slab_delta", e->d_slab);
-        km_json_int_opt(j, "mem_available_delta", e->d_mem_available);
-        km_json_int_opt(j, "mem_free_delta", e->d_mem_free);
-        km_json_obj_end(j);
-    }
-    km_json_arr_end(j);
-}
-
 static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
 {
     const struct km_modjoin *mj = MJ(c);
@@ -607,7 +540,7 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
         json_sum(j, "unattributed", &mj->unattributed, mj->joined);
         json_sum(j, "shared", &mj->shared, mj->joined);
     }
-    json_events(j, c->s);
+    km_modules_events_json(c->s, j);
     if (c->details)
         km_modules_details_json(c, c->details, j);
 }

@@ -3,15 +3,17 @@
  * batch mode, Enter on the screen): address range as the kernel printed
  * it, bytes, pages, pages per NUMA node, kind (image or dynamic) and
  * caller. The pinned rows "_unattributed" and "_shared" list their areas
- * the same way.
+ * the same way. Also the recent loads and unloads, as notes and JSON.
  */
 #include "fmt.h"
 #include "json.h"
+#include "view_modules.h"
 #include "views.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 struct area_set {
     const char *title; /* what the areas are */
@@ -175,4 +177,74 @@ void km_modules_details_json(const struct km_vctx *c, const char *name, struct k
     }
     km_json_arr_end(j);
     km_json_obj_end(j);
+}
+
+/* ---- loads and unloads ---------------------------------------------------------------- */
+
+#define EVENTS_SHOWN 5
+
+static void event_when(const struct km_mod_event *e, char *o, size_t n)
+{
+    if (e->time > 0) {
+        time_t t = (time_t)e->time;
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(o, n, "%H:%M:%S", &tm);
+    } else {
+        snprintf(o, n, "frame %u", e->seq);
+    }
+}
+
+void km_modules_events_notes(const struct km_vctx *c,
+                             void (*line)(void *arg, int attr, const char *text), void *arg)
+{
+    const struct km_sample *s = c->s;
+    if (!s->nmod_events)
+        return;
+    line(arg, KM_ATTR_BOLD, "recent loads and unloads (change across the two frames):");
+    size_t from = s->nmod_events > EVENTS_SHOWN ? s->nmod_events - EVENTS_SHOWN : 0;
+    for (size_t i = s->nmod_events; i-- > from;) {
+        const struct km_mod_event *e = &s->mod_events[i];
+        char w[32], st[16], dy[16], v[16], sl[16], av[16], fr[16], buf[400];
+        event_when(e, w, sizeof(w));
+        km_fmt_size(st, sizeof(st), e->static_bytes);
+        km_fmt_size(dy, sizeof(dy), e->dynamic_bytes);
+        km_fmt_size(v, sizeof(v), e->d_vmalloc_used);
+        km_fmt_size(sl, sizeof(sl), e->d_slab);
+        km_fmt_size(av, sizeof(av), e->d_mem_available);
+        km_fmt_size(fr, sizeof(fr), e->d_mem_free);
+        snprintf(buf, sizeof(buf),
+                 "  %s %s %-16s static %s (%s), dynamic %s | VmallocUsed %s%s Slab %s%s "
+                 "MemAvailable %s%s MemFree %s%s",
+                 w, e->loaded ? "load  " : "unload", e->name, st, km_mj_method_name(e->method), dy,
+                 e->d_vmalloc_used > 0 ? "+" : "", v, e->d_slab > 0 ? "+" : "", sl,
+                 e->d_mem_available > 0 ? "+" : "", av, e->d_mem_free > 0 ? "+" : "", fr);
+        line(arg, KM_ATTR_NORMAL, buf);
+    }
+}
+
+void km_modules_events_json(const struct km_sample *s, struct km_json *j)
+{
+    km_json_arr(j, "events");
+    for (size_t i = 0; i < s->nmod_events; i++) {
+        const struct km_mod_event *e = &s->mod_events[i];
+        km_json_obj(j, NULL);
+        km_json_str(j, "name", e->name);
+        km_json_str(j, "event", e->loaded ? "load" : "unload");
+        if (e->time > 0)
+            km_json_dbl(j, "time", e->time);
+        else
+            km_json_null(j, "time");
+        km_json_int(j, "frame", e->seq);
+        km_json_int_opt(j, "size", e->size);
+        km_json_int_opt(j, "static_bytes", e->static_bytes);
+        km_json_int_opt(j, "dynamic_bytes", e->dynamic_bytes);
+        km_json_str(j, "method", km_mj_method_name(e->method));
+        km_json_int_opt(j, "vmalloc_used_delta", e->d_vmalloc_used);
+        km_json_int_opt(j, "slab_delta", e->d_slab);
+        km_json_int_opt(j, "mem_available_delta", e->d_mem_available);
+        km_json_int_opt(j, "mem_free_delta", e->d_mem_free);
+        km_json_obj_end(j);
+    }
+    km_json_arr_end(j);
 }
