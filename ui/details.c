@@ -5,6 +5,7 @@
  */
 #include "screen.h"
 #include "text.h"
+#include "views.h"
 
 #include <stdio.h>
 
@@ -26,5 +27,10 @@ void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const st
         snprintf(buf, sizeof(buf), "  %-12s %-12s %s", km_col_title(d, c, k, tb, sizeof(tb)), v,
                  d->cols[k].help ? d->cols[k].help : "");
         line(arg, KM_ATTR_NORMAL, buf);
+    }
+    if (d == &km_view_modules) {
+        /* the module's vmalloc areas, as --details NAME prints them */
+        line(arg, KM_ATTR_NORMAL, "");
+        km_modules_details_lines(c, r->id, line, arg);
     }
 }
