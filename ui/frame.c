@@ -47,9 +47,9 @@ int64_t km_frame_module_total(const struct km_sample *s)
     return t;
 }
 
-static void sz(char *o, size_t n, int64_t v)
+static void sz(const struct km_vctx *c, char *o, size_t n, int64_t v)
 {
-    km_fmt_size(o, n, v);
+    c->raw ? km_fmt_int(o, n, v) : km_fmt_size(o, n, v);
 }
 
 static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
@@ -88,28 +88,28 @@ void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg)
         line(arg, KM_ATTR_WARN, buf);
         return;
     }
-    char a[16], b[16], d[16], e[16], f[16];
-    sz(a, sizeof(a), m->mem_total);
-    sz(b, sizeof(b), m->mem_free);
-    sz(d, sizeof(d), m->slab);
-    sz(e, sizeof(e), m->sreclaimable);
-    sz(f, sizeof(f), m->sunreclaim);
+    char a[24], b[24], d[24], e[24], f[24];
+    sz(c, a, sizeof(a), m->mem_total);
+    sz(c, b, sizeof(b), m->mem_free);
+    sz(c, d, sizeof(d), m->slab);
+    sz(c, e, sizeof(e), m->sreclaimable);
+    sz(c, f, sizeof(f), m->sunreclaim);
     snprintf(buf, sizeof(buf), "Mem: %s total, %s free | Slab: %s (%s reclaimable, %s unreclaimable)",
              a, b, d, e, f);
     line(arg, KM_ATTR_NORMAL, buf);
-    char g[16], h[16], i[16], j[16], k[24];
+    char g[24], h[24], i[24], j[24], k[24];
     if (m->vmalloc_used_valid)
-        sz(g, sizeof(g), m->vmalloc_used);
+        sz(c, g, sizeof(g), m->vmalloc_used);
     else
         snprintf(g, sizeof(g), "n/a");
-    sz(h, sizeof(h), m->kernel_stack);
-    sz(i, sizeof(i), m->page_tables);
-    sz(j, sizeof(j), m->percpu);
+    sz(c, h, sizeof(h), m->kernel_stack);
+    sz(c, i, sizeof(i), m->page_tables);
+    sz(c, j, sizeof(j), m->percpu);
     int64_t mt = km_frame_module_total(s);
     if (KM_IS_NA(mt))
         snprintf(k, sizeof(k), "-");
     else
-        sz(k, sizeof(k), mt);
+        sz(c, k, sizeof(k), mt);
     snprintf(buf, sizeof(buf),
              "VmallocUsed: %s | KernelStack: %s | PageTables: %s | Percpu: %s | Modules: %s", g, h,
              i, j, k);
@@ -149,14 +149,14 @@ void km_frame_text(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
             continue;
         char buf[400];
         fprintf(f, "\n== %s ==\n", vm->def->title);
+        /* as on screen: the reason a table cannot be shown first, then the notes */
         const char *problem = km_frame_view_problem(vm->def, c, buf, sizeof(buf));
+        if (problem[0])
+            km_text_line(f, problem);
         if (vm->def->notes)
             vm->def->notes(vm, c, text_line_cb, f);
-        if (problem[0]) {
-            km_text_line(f, problem);
-            continue;
-        }
-        km_text_table(f, vm, c);
+        if (!problem[0])
+            km_text_table(f, vm, c);
     }
     fflush(f);
 }

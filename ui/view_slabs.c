@@ -441,18 +441,14 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line,
     if (ok) {
         notes_totals(c, line, arg);
     } else if (so->status == KM_ST_DENIED) {
-        line(arg, KM_ATTR_WARN,
-             "Slab caches need root: /proc/slabinfo is readable by root only. "
-             "What every user can read:");
+        /* the renderers show the reason (needs root) just above */
+        line(arg, KM_ATTR_NORMAL, "What every user can read:");
     } else if (so->status == KM_ST_MISSING && c->s->root[0]) {
-        line(arg, KM_ATTR_WARN,
-             "Slab caches: no /proc/slabinfo in this captured tree (readable "
-             "by root only: a capture by a normal user has none). What every "
-             "user can read:");
+        line(arg, KM_ATTR_NORMAL,
+             "/proc/slabinfo is readable by root only, so a normal user's capture has none. "
+             "What every user can read:");
     } else if (so->status != KM_ST_SKIPPED) {
-        char buf[400];
-        snprintf(buf, sizeof(buf), "No per-cache figures (%s). What meminfo says:", so->reason);
-        line(arg, KM_ATTR_WARN, buf);
+        line(arg, KM_ATTR_NORMAL, "What meminfo says:");
     }
     notes_meminfo(c, ok, line, arg);
     notes_nodes(c, ok, line, arg);
