@@ -10,7 +10,6 @@
 
 #include <stdio.h>
 
-typedef void (*km_line_fn)(void *arg, int attr, const char *text);
 
 /* The sources to read for these views (plus the header's). */
 unsigned km_frame_sources(const bool visible[KM_NVIEWS], bool migrate_types);

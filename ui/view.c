@@ -1,7 +1,9 @@
 /* view.c - the view model: rows, filter, sort, search, selection. See view.h. */
 #include "view.h"
+#include "fmt.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,4 +237,26 @@ const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, i
 bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col)
 {
     return !d->col_shown || d->col_shown(c, col);
+}
+
+int km_cmp_i64(int64_t a, int64_t b)
+{
+    if (KM_IS_NA(a) != KM_IS_NA(b))
+        return KM_IS_NA(a) ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+int km_cmp_dbl(double a, double b)
+{
+    if (isnan(a) != isnan(b))
+        return isnan(a) ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+void km_size_cell(const struct km_vctx *c, int64_t bytes, char *out, size_t n)
+{
+    if (c->raw)
+        km_fmt_int(out, n, bytes);
+    else
+        km_fmt_size(out, n, bytes);
 }

@@ -98,6 +98,14 @@ const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, i
                          char *buf, size_t n);
 bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col);
 
+/* Comparators for column cmp functions: an absent value (KM_NA, NAN) sorts first. */
+int km_cmp_i64(int64_t a, int64_t b);
+int km_cmp_dbl(double a, double b);
+/* A size cell: exact bytes with --raw, else human units. */
+void km_size_cell(const struct km_vctx *c, int64_t bytes, char *out, size_t n);
+/* The callback notes and details lines go through. */
+typedef void (*km_line_fn)(void *arg, int attr, const char *text);
+
 /* Attributes a notes line may carry; the screen maps them to colours. */
 enum km_attr { KM_ATTR_NORMAL, KM_ATTR_DIM, KM_ATTR_WARN, KM_ATTR_BAD, KM_ATTR_GOOD, KM_ATTR_BOLD };
 

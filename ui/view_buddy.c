@@ -26,7 +26,6 @@ enum { C_NAME, C_FREE, C_LARGEST, C_BLOCKS, C_UNUS, C_ALLOC, C_ORDER0 };
 #define BZ(r) ((const struct km_buddy_zone *)(r)->rec)
 #define PF(r) ((const struct km_pti_free *)(r)->rec)
 
-typedef void (*line_fn)(void *arg, int attr, const char *text);
 
 static bool have_types(const struct km_vctx *c)
 {
@@ -382,7 +381,7 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
 
 /* ---- notes ----------------------------------------------------------------- */
 
-static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line, void *arg)
+static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_source *so = &c->s->src[KM_SRC_PAGETYPEINFO];
     const struct km_pagetypeinfo *p = &c->s->pti;

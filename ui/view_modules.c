@@ -23,13 +23,6 @@ enum row_kind { R_MODULE, R_TOTAL, R_UNATT, R_SHARED };
 #define MM(r) ((const struct km_modmem *)(r)->aux)
 #define MJ(c) (&(c)->s->mj)
 
-static int cmp_i64(int64_t a, int64_t b)
-{
-    if (KM_IS_NA(a) != KM_IS_NA(b))
-        return KM_IS_NA(a) ? -1 : 1;
-    return (a > b) - (a < b);
-}
-
 static void bytes(const struct km_vctx *c, char *o, size_t n, int64_t v)
 {
     c->raw ? km_fmt_int(o, n, v) : km_fmt_size(o, n, v);
@@ -147,7 +140,7 @@ static int64_t value(const struct km_vctx *c, const struct km_row *r, enum field
 #define CMP_COL(fn, f)                                                                             \
     static int fn(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)         \
     {                                                                                              \
-        return cmp_i64(value(c, a, f), value(c, b, f));                                            \
+        return km_cmp_i64(value(c, a, f), value(c, b, f));                                            \
     }
 
 BYTES_COL(f_size, F_SIZE)
@@ -220,7 +213,7 @@ static void f_refs(const struct km_vctx *c, const struct km_row *r, char *o, siz
 }
 static int c_refs(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return cmp_i64(MOD(a)->refcnt, MOD(b)->refcnt);
+    return km_cmp_i64(MOD(a)->refcnt, MOD(b)->refcnt);
 }
 static void f_state(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
@@ -336,7 +329,6 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
 
 /* ---- notes above the table ------------------------------------------------------------- */
 
-typedef void (*line_fn)(void *, int, const char *);
 
 /* Module pages in vmalloc areas as a share of VmallocUsed (pages, not guard VA). */
 static double vmalloc_share(const struct km_vctx *c)
@@ -399,7 +391,7 @@ static const char *why_text(const struct km_vctx *c)
     return "";
 }
 
-static void note_totals(const struct km_vctx *c, line_fn line, void *arg)
+static void note_totals(const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_modjoin *j = MJ(c);
     char a[16], b[16], d[16], p[16], buf[400];
@@ -413,7 +405,7 @@ static void note_totals(const struct km_vctx *c, line_fn line, void *arg)
     line(arg, KM_ATTR_NORMAL, buf);
 }
 
-static void note_method(const struct km_vctx *c, line_fn line, void *arg)
+static void note_method(const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_modjoin *j = MJ(c);
     char buf[480], x[16], u[16], s[16];
@@ -443,7 +435,7 @@ static void note_method(const struct km_vctx *c, line_fn line, void *arg)
     line(arg, KM_ATTR_DIM, buf);
 }
 
-static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line, void *arg)
+static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
 {
     if (c->s->src[KM_SRC_MODULES].status != KM_ST_OK || !MJ(c)->mods)
         return;

@@ -24,30 +24,10 @@ enum { K_NODE, K_ZONE };
 #define NODE(r) ((const struct km_node *)(r)->rec)
 #define ZONE(r) ((const struct km_zone *)(r)->rec)
 
-typedef void (*line_fn)(void *arg, int attr, const char *text);
-
-static int cmp_i64(int64_t a, int64_t b)
-{
-    if (KM_IS_NA(a) != KM_IS_NA(b))
-        return KM_IS_NA(a) ? -1 : 1;
-    return (a > b) - (a < b);
-}
-
-static int cmp_dbl(double a, double b)
-{
-    if (isnan(a) != isnan(b))
-        return isnan(a) ? -1 : 1;
-    return (a > b) - (a < b);
-}
 
 static int64_t pages(const struct km_vctx *c, int64_t p)
 {
     return KM_IS_NA(p) ? KM_NA : p * c->s->page_size;
-}
-
-static void size_cell(const struct km_vctx *c, int64_t bytes, char *o, size_t n)
-{
-    c->raw ? km_fmt_int(o, n, bytes) : km_fmt_size(o, n, bytes);
 }
 
 /* ---- what a node is, from whichever source knows ------------------------ */
@@ -174,11 +154,11 @@ static double used_pct(const struct km_vctx *c, const struct km_row *r)
     }                                                                                              \
     static void f_##nm(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)         \
     {                                                                                              \
-        size_cell(c, v_##nm(c, r), o, n);                                                          \
+        km_size_cell(c, v_##nm(c, r), o, n);                                                          \
     }                                                                                              \
     static int c_##nm(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)     \
     {                                                                                              \
-        return cmp_i64(v_##nm(c, a), v_##nm(c, b));                                                \
+        return km_cmp_i64(v_##nm(c, a), v_##nm(c, b));                                                \
     }
 SIZE_FNS(total, total(c, r))
 SIZE_FNS(free, freeb(c, r))
@@ -197,7 +177,7 @@ static void f_used(const struct km_vctx *c, const struct km_row *r, char *o, siz
 }
 static int c_used(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return cmp_dbl(used_pct(c, a), used_pct(c, b));
+    return km_cmp_dbl(used_pct(c, a), used_pct(c, b));
 }
 static void f_state(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
@@ -218,7 +198,7 @@ static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, siz
     for (int i = 0; z && i < z->nprotection; i++) {
         char v[32];
         size_t len = i ? strlen(o) : 0;
-        size_cell(c, pages(c, z->protection[i]), v, sizeof(v));
+        km_size_cell(c, pages(c, z->protection[i]), v, sizeof(v));
         snprintf(o + len, n - len, "%s%s", i ? "," : "", v);
     }
 }
@@ -234,7 +214,7 @@ static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, siz
     }                                                                                              \
     static int c_##fld(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)    \
     {                                                                                              \
-        return cmp_dbl(v_##fld(a), v_##fld(b));                                                    \
+        return km_cmp_dbl(v_##fld(a), v_##fld(b));                                                    \
     }
 RATE_FNS(numa_hit)
 RATE_FNS(numa_miss)
@@ -253,7 +233,7 @@ static void f_local(const struct km_vctx *c, const struct km_row *r, char *o, si
 }
 static int c_local(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return cmp_dbl(share_of(a), share_of(b));
+    return km_cmp_dbl(share_of(a), share_of(b));
 }
 
 #define SIZE_COL(t, k, fn, h)                                                                      \
@@ -379,7 +359,7 @@ static int online_id(const struct km_nodes *ns, int i)
     return -1;
 }
 
-static void notes_distance(const struct km_vctx *c, line_fn line, void *arg)
+static void notes_distance(const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_nodes *ns = &c->s->nodes;
     char buf[1024];
@@ -405,7 +385,7 @@ static void notes_distance(const struct km_vctx *c, line_fn line, void *arg)
     line(arg, KM_ATTR_NORMAL, buf);
 }
 
-static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line, void *arg)
+static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_source *zs = &c->s->src[KM_SRC_ZONEINFO];
     const struct km_source *ns = &c->s->src[KM_SRC_NODES];

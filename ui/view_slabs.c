@@ -17,25 +17,6 @@
 
 #define SL(r) ((const struct km_slab *)(r)->rec)
 
-static int cmp_i64(int64_t a, int64_t b)
-{
-    if (KM_IS_NA(a) != KM_IS_NA(b))
-        return KM_IS_NA(a) ? -1 : 1;
-    return (a > b) - (a < b);
-}
-
-static int cmp_dbl(double a, double b)
-{
-    if (isnan(a) != isnan(b))
-        return isnan(a) ? -1 : 1;
-    return (a > b) - (a < b);
-}
-
-static void size_cell(const struct km_vctx *c, int64_t bytes, char *o, size_t n)
-{
-    c->raw ? km_fmt_int(o, n, bytes) : km_fmt_size(o, n, bytes);
-}
-
 #define INT_COL_FNS(fld)                                                                           \
     static void f_##fld(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)        \
     {                                                                                              \
@@ -43,7 +24,7 @@ static void size_cell(const struct km_vctx *c, int64_t bytes, char *o, size_t n)
     }                                                                                              \
     static int c_##fld(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)    \
     {                                                                                              \
-        return cmp_i64(SL(a)->fld, SL(b)->fld);                                                    \
+        return km_cmp_i64(SL(a)->fld, SL(b)->fld);                                                    \
     }
 INT_COL_FNS(num_objs)
 INT_COL_FNS(active_objs)
@@ -61,11 +42,11 @@ INT_COL_FNS(obj_size)
     }                                                                                              \
     static void f_##nm(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)         \
     {                                                                                              \
-        size_cell(c, v_##nm(c, SL(r)), o, n);                                                      \
+        km_size_cell(c, v_##nm(c, SL(r)), o, n);                                                      \
     }                                                                                              \
     static int c_##nm(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)     \
     {                                                                                              \
-        return cmp_i64(v_##nm(c, SL(a)), v_##nm(c, SL(b)));                                        \
+        return km_cmp_i64(v_##nm(c, SL(a)), v_##nm(c, SL(b)));                                        \
     }
 SIZE_COL_FNS(foot, s->footprint)
 SIZE_COL_FNS(waste, km_slab_waste(s))
@@ -90,7 +71,7 @@ static void f_use(const struct km_vctx *c, const struct km_row *r, char *o, size
 }
 static int c_use(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return cmp_dbl(km_slab_use_pct(SL(a)), km_slab_use_pct(SL(b)));
+    return km_cmp_dbl(km_slab_use_pct(SL(a)), km_slab_use_pct(SL(b)));
 }
 static void f_growth(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
@@ -102,7 +83,7 @@ static void f_growth(const struct km_vctx *c, const struct km_row *r, char *o, s
 }
 static int c_growth(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    return cmp_dbl(SL(a)->growth, SL(b)->growth);
+    return km_cmp_dbl(SL(a)->growth, SL(b)->growth);
 }
 static void f_recl(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
@@ -139,7 +120,7 @@ static void f_nodes(const struct km_vctx *c, const struct km_row *r, char *o, si
     o[0] = '\0';
     for (int i = 0; i < s->nnodes && pos + 1 < n; i++) {
         char v[24];
-        size_cell(c, node_bytes(c, s, i), v, sizeof(v));
+        km_size_cell(c, node_bytes(c, s, i), v, sizeof(v));
         int w = snprintf(o + pos, n - pos, "%sN%d:%s", i ? "," : "", s->nodes[i].node, v);
         pos += w > 0 ? (size_t)w : 0;
     }
@@ -340,7 +321,6 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
 
 /* ---- the summary above the table ------------------------------------------ */
 
-typedef void (*line_fn)(void *arg, int attr, const char *text);
 
 static double pct(int64_t part, int64_t whole)
 {
@@ -349,7 +329,7 @@ static double pct(int64_t part, int64_t whole)
     return 100.0 * (double)part / (double)whole;
 }
 
-static void notes_totals(const struct km_vctx *c, line_fn line, void *arg)
+static void notes_totals(const struct km_vctx *c, km_line_fn line, void *arg)
 {
     struct km_slab_summary t;
     km_slabs_summarize(&c->s->slabs, &t);
@@ -363,12 +343,12 @@ static void notes_totals(const struct km_vctx *c, line_fn line, void *arg)
              (long long)t.active_objs, (long long)t.objs, p1, (long long)t.active_slabs,
              (long long)t.slabs, p2, (long long)t.active_caches, (long long)t.caches, p3);
     line(arg, KM_ATTR_NORMAL, buf);
-    size_cell(c, t.active_size, a, sizeof(a));
-    size_cell(c, t.size, b, sizeof(b));
+    km_size_cell(c, t.active_size, a, sizeof(a));
+    km_size_cell(c, t.size, b, sizeof(b));
     km_fmt_pct(p4, sizeof(p4), pct(t.active_size, t.size));
-    size_cell(c, t.min_obj_size, mn, sizeof(mn));
-    size_cell(c, t.avg_obj_size, av, sizeof(av));
-    size_cell(c, t.max_obj_size, mx, sizeof(mx));
+    km_size_cell(c, t.min_obj_size, mn, sizeof(mn));
+    km_size_cell(c, t.avg_obj_size, av, sizeof(av));
+    km_size_cell(c, t.max_obj_size, mx, sizeof(mx));
     snprintf(buf, sizeof(buf),
              "Active / Total Size: %s / %s (%s) | Minimum / Average / Maximum Object: %s / %s / %s",
              a, b, p4, mn, av, mx);
@@ -376,23 +356,23 @@ static void notes_totals(const struct km_vctx *c, line_fn line, void *arg)
 }
 
 /* meminfo's Slab counters, and how much of Slab no cache accounts for. */
-static void notes_meminfo(const struct km_vctx *c, bool have_caches, line_fn line, void *arg)
+static void notes_meminfo(const struct km_vctx *c, bool have_caches, km_line_fn line, void *arg)
 {
     const struct km_meminfo *m = &c->s->mem;
     char buf[512], s[24], r[24], u[24], f[24], g[24], w[24], gr[24];
     if (c->s->src[KM_SRC_MEMINFO].status != KM_ST_OK)
         return;
-    size_cell(c, m->slab, s, sizeof(s));
-    size_cell(c, m->sreclaimable, r, sizeof(r));
-    size_cell(c, m->sunreclaim, u, sizeof(u));
+    km_size_cell(c, m->slab, s, sizeof(s));
+    km_size_cell(c, m->sreclaimable, r, sizeof(r));
+    km_size_cell(c, m->sunreclaim, u, sizeof(u));
     snprintf(buf, sizeof(buf), "meminfo Slab: %s (SReclaimable %s, SUnreclaim %s)", s, r, u);
     if (have_caches) {
         struct km_slab_summary t;
         km_slabs_summarize(&c->s->slabs, &t);
         int64_t gap = KM_IS_NA(m->slab) || KM_IS_NA(t.footprint) ? KM_NA : m->slab - t.footprint;
-        size_cell(c, t.footprint, f, sizeof(f));
-        size_cell(c, gap, g, sizeof(g));
-        size_cell(c, t.waste, w, sizeof(w));
+        km_size_cell(c, t.footprint, f, sizeof(f));
+        km_size_cell(c, gap, g, sizeof(g));
+        km_size_cell(c, t.waste, w, sizeof(w));
         c->raw && !isnan(t.growth) ? (void)snprintf(gr, sizeof(gr), "%+.1f", t.growth)
                                    : km_fmt_size_rate(gr, sizeof(gr), t.growth);
         line(arg, KM_ATTR_NORMAL, buf);
@@ -407,7 +387,7 @@ static void notes_meminfo(const struct km_vctx *c, bool have_caches, line_fn lin
  * Node meminfo is readable by everyone. Without slabinfo it is the main
  * content: one line per node; with it, one line for all nodes.
  */
-static void notes_nodes(const struct km_vctx *c, bool compact, line_fn line, void *arg)
+static void notes_nodes(const struct km_vctx *c, bool compact, km_line_fn line, void *arg)
 {
     const struct km_nodes *ns = &c->s->nodes;
     char buf[512], s[24], r[24], u[24];
@@ -417,9 +397,9 @@ static void notes_nodes(const struct km_vctx *c, bool compact, line_fn line, voi
         const struct km_node *nd = &ns->nodes[i];
         if (KM_IS_NA(nd->slab) && KM_IS_NA(nd->sreclaimable) && KM_IS_NA(nd->sunreclaim))
             continue;
-        size_cell(c, nd->slab, s, sizeof(s));
-        size_cell(c, nd->sreclaimable, r, sizeof(r));
-        size_cell(c, nd->sunreclaim, u, sizeof(u));
+        km_size_cell(c, nd->slab, s, sizeof(s));
+        km_size_cell(c, nd->sreclaimable, r, sizeof(r));
+        km_size_cell(c, nd->sunreclaim, u, sizeof(u));
         if (!compact) {
             snprintf(buf, sizeof(buf), "Node %d Slab: %s (SReclaimable %s, SUnreclaim %s)",
                      nd->node, s, r, u);
@@ -434,7 +414,7 @@ static void notes_nodes(const struct km_vctx *c, bool compact, line_fn line, voi
         line(arg, KM_ATTR_NORMAL, buf);
 }
 
-static void notes(const struct km_vm *vm, const struct km_vctx *c, line_fn line, void *arg)
+static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_source *so = &c->s->src[KM_SRC_SLABINFO];
     bool ok = so->status == KM_ST_OK;
