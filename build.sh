@@ -3,8 +3,8 @@
 #
 #   ./build.sh run [kmemtop options]   install what is missing, build, start kmemtop
 #   ./build.sh test                    install what is missing, build, run every test twice
-#                                      (a -Werror build and an ASan+UBSan build); the last
-#                                      line is "N passed, N failed"
+#                                      (a -Werror build and an ASan+UBSan build), then
+#                                      make distcheck; the last line is "N passed, N failed"
 #   ./build.sh deps | build            only the set-up, or only the build
 set -eu
 cd "$(dirname "$0")"
@@ -103,8 +103,12 @@ test)
     run_suite _build-san --enable-werror --enable-sanitizers
     set -- $(count _build-san); p2=$1; f2=$2
     echo "build.sh: sanitizer build: $p2 passed, $f2 failed"
+    # make distcheck: the tarball builds, tests and installs on its own (one test point)
+    if make -C _build distcheck >_build/distcheck.out 2>&1; then p3=1; f3=0; else p3=0; f3=1; tail -30 _build/distcheck.out; fi
+    echo "build.sh: make distcheck: $p3 passed, $f3 failed"
     echo "build.sh: took $(( $(date +%s) - start )) s"
-    total_f=$((f1 + f2))
+    p2=$((p2 + p3))
+    total_f=$((f1 + f2 + f3))
     [ "$p1" -gt 0 ] && [ "$p2" -gt 0 ] || total_f=$((total_f + 1))
     echo "$((p1 + p2)) passed, $total_f failed"
     [ "$total_f" -eq 0 ]
