@@ -166,6 +166,13 @@ int km_parse_i64(const char *s, size_t len, int64_t *out)
     return 0;
 }
 
+/* Hex digit values; 0xff for a byte that is not one. */
+static const unsigned char hex_val[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+}; /* value + 1, so that 0 means "not a digit" */
+
 int km_parse_hex(const char *s, size_t len, uint64_t *out)
 {
     if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -176,19 +183,12 @@ int km_parse_hex(const char *s, size_t len, uint64_t *out)
         return -EINVAL;
     uint64_t v = 0;
     for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        unsigned d;
-        if (c >= '0' && c <= '9')
-            d = (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            d = (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            d = (unsigned)(c - 'A' + 10);
-        else
+        unsigned d = hex_val[(unsigned char)s[i]];
+        if (!d)
             return -EINVAL;
         if (v >> 60)
             return -ERANGE;
-        v = (v << 4) | d;
+        v = (v << 4) | (d - 1);
     }
     *out = v;
     return 0;

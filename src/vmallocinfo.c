@@ -60,19 +60,24 @@ static int parse_range(const char *tok, size_t len, struct km_vmarea *a, bool *p
     return rc;
 }
 
+#define FLAG_WORD(w, f) {w, sizeof(w) - 1, f}
 static const struct {
     const char *word;
+    size_t len;
     uint32_t flag;
 } flag_words[] = {
-    {"ioremap", KM_VM_IOREMAP}, {"sparse", KM_VM_SPARSE},      {"vmalloc", KM_VM_VMALLOC},
-    {"vmap", KM_VM_VMAP},       {"user", KM_VM_USER},          {"dma-coherent", KM_VM_DMA_COHERENT},
-    {"vpages", KM_VM_VPAGES},   {"vm_map_ram", KM_VM_MAP_RAM}, {"unpurged", KM_VM_UNPURGED},
+    FLAG_WORD("ioremap", KM_VM_IOREMAP), FLAG_WORD("sparse", KM_VM_SPARSE),
+    FLAG_WORD("vmalloc", KM_VM_VMALLOC), FLAG_WORD("vmap", KM_VM_VMAP),
+    FLAG_WORD("user", KM_VM_USER),       FLAG_WORD("dma-coherent", KM_VM_DMA_COHERENT),
+    FLAG_WORD("vpages", KM_VM_VPAGES),   FLAG_WORD("vm_map_ram", KM_VM_MAP_RAM),
+    FLAG_WORD("unpurged", KM_VM_UNPURGED),
 };
 
+/* Every token of every line goes through here: compare lengths before bytes. */
 static uint32_t flag_of(const char *tok, size_t len)
 {
     for (size_t i = 0; i < KM_ARRAY_LEN(flag_words); i++)
-        if (km_tok_eq(tok, len, flag_words[i].word))
+        if (flag_words[i].len == len && memcmp(tok, flag_words[i].word, len) == 0)
             return flag_words[i].flag;
     return 0;
 }
