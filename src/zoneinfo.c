@@ -11,7 +11,7 @@ int64_t km_kv_get(const struct km_kvlist *l, const char *key)
 {
     if (!l || !key)
         return KM_NA;
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = l->n; i-- > 0;) /* the last value put under a key wins */
         if (strcmp(l->v[i].key, key) == 0)
             return l->v[i].val;
     return KM_NA;
@@ -19,13 +19,10 @@ int64_t km_kv_get(const struct km_kvlist *l, const char *key)
 
 void km_kv_put(struct km_kvlist *l, const char *key, size_t keylen, int64_t val)
 {
+    /* appended without looking for an earlier copy: keys of a stanza are
+       unique, and km_kv_get takes the last one when they are not */
     char k[KM_KEY_LEN];
     km_copy(k, sizeof(k), key, keylen); /* longer keys are truncated */
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i].key, k) == 0) {
-            l->v[i].val = val;
-            return;
-        }
     xgrow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
     memcpy(l->v[l->n].key, k, sizeof(k));
     l->v[l->n].val = val;

@@ -25,7 +25,7 @@ struct km_kvlist {
     size_t n, cap;
     struct km_kv *v;
 };
-/* Value for key, or KM_NA. */
+/* Value for key (the last one put, if put twice), or KM_NA. */
 int64_t km_kv_get(const struct km_kvlist *l, const char *key);
 void km_kv_put(struct km_kvlist *l, const char *key, size_t keylen, int64_t val);
 void km_kv_free(struct km_kvlist *l);
