@@ -3,6 +3,7 @@
 # KM_REGOLD=1 rewrites the golden files: read the diff before committing them.
 . "$(dirname "$0")/lib.sh"
 cd "$FIX"
+LC_ALL=C; export LC_ALL
 for fx in $(ls -d */ | tr -d / | grep -v '^series-'); do
     for fmt in text json; do
         ext=$fmt; [ $fmt = text ] && ext=txt

@@ -3,6 +3,7 @@
 : "${KM_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${KM_BUILDDIR:=$KM_SRCDIR/_build}"
 : "${KMEMTOP:=$KM_BUILDDIR/kmemtop}"
+TZ=UTC; export TZ  # frame headers print local time: keep outputs comparable
 FIX="$KM_SRCDIR/tests/fixtures"
 GOLD="$KM_SRCDIR/tests/golden"
 _n=0
