@@ -115,7 +115,7 @@ contains "sparse: node0 worst zone below_low" "$out" '^node0 +0-3 .* below_low '
 contains "sparse: distance line names the online ids" "$out" '^Distances \(to node 0 8 250\): node0 10 20 30 \| node8 20 10 30 \| node250 30 30 10$'
 
 # ---- order columns follow the captured kernel -------------------------------------------
-hdr() { txt "$1" buddy | grep '^NODE/ZONE' | sed 's/.*ALLOC@o[0-9]* *//'; }
+hdr() { txt "$1" buddy | grep '^NODE/ZONE' | sed 's/.*BY ORDER *//'; }  # the order columns after the bars
 is "debian61: 11 columns 4K..4M" "$(hdr debian61-root)" "4K     8K    16K    32K    64K   128K   256K   512K     1M     2M     4M"
 contains "zte 4.1 (4K, 11 orders): 4K..4M" "$(hdr zte-armv7-4.1)" '^4K +8K +16K +32K +64K +128K +256K +512K +1M +2M +4M$'
 contains "mtk 3.4 (4K, 11 orders): 4K..4M" "$(hdr mtk-armv7-3.4)" '^4K +8K .* 2M +4M$'

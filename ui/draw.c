@@ -202,7 +202,8 @@ static void draw_row(const struct scr *s, int y, const struct km_row *r, bool se
         km_text_cell(vm, &s->a->ctx, r, idx[i], raw, sizeof(raw));
         bool right = vm->def->cols[idx[i]].align == KM_AL_RIGHT;
         km_layout_cell(cell, sizeof(cell), raw, w[i], right, utf8);
-        int at = sel ? a_hi(s) : cell_attr(s, raw);
+        km_attr_fn fa = vm->def->cols[idx[i]].attr;
+        int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : cell_attr(s, raw);
         if (!sel && r->pinned)
             at |= AT_BOLD;
         put(y, x, at, cell, w[i], utf8);

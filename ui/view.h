@@ -47,6 +47,8 @@ struct km_row {
 };
 
 typedef void (*km_fmt_fn)(const struct km_vctx *, const struct km_row *, char *out, size_t n);
+/* What a cell means, as an enum km_attr (the screen maps it to a colour). */
+typedef int (*km_attr_fn)(const struct km_vctx *, const struct km_row *);
 /* <0, 0, >0 like strcmp, ascending */
 typedef int (*km_cmp_fn)(const struct km_vctx *, const struct km_row *, const struct km_row *);
 
@@ -60,6 +62,7 @@ struct km_col {
     km_cmp_fn cmp; /* NULL: not sortable */
     bool desc;     /* natural sort direction is largest first */
     const char *help;
+    km_attr_fn attr; /* optional: colour by meaning (a watermark state, growth) */
 };
 
 struct km_vm;

@@ -21,7 +21,7 @@
 #include <string.h>
 
 enum { K_ZONE, K_UNUSABLE, K_RATE, K_TYPE };
-enum { C_NAME, C_FREE, C_LARGEST, C_BLOCKS, C_UNUS, C_ALLOC, C_ORDER0 };
+enum { C_NAME, C_FREE, C_LARGEST, C_BLOCKS, C_UNUS, C_ALLOC, C_SPREAD, C_ORDER0 };
 
 #define BZ(r) ((const struct km_buddy_zone *)(r)->rec)
 #define PF(r) ((const struct km_pti_free *)(r)->rec)
@@ -194,6 +194,49 @@ static int c_alloc(const struct km_vctx *c, const struct km_row *a, const struct
 {
     return alloc_sel(c, a) - alloc_sel(c, b);
 }
+/* Most free memory in blocks too small for the selected order is a warning; nearly all, bad. */
+static int a_unus(const struct km_vctx *c, const struct km_row *r)
+{
+    int m = r->kind == K_ZONE ? unusable_sel(c, r) : -1;
+    return m >= 900 ? KM_ATTR_BAD : m >= 500 ? KM_ATTR_WARN : KM_ATTR_NORMAL;
+}
+static int a_alloc(const struct km_vctx *c, const struct km_row *r)
+{
+    int a = r->kind == K_ZONE ? alloc_sel(c, r) : -1;
+    return a < 0 ? KM_ATTR_NORMAL : a ? KM_ATTR_GOOD : KM_ATTR_BAD;
+}
+
+/*
+ * One character per order: how much of the free memory sits in blocks of
+ * that order, in eighths (a blank is none at all). Unicode block elements
+ * where the locale allows, ASCII otherwise and in batch text.
+ */
+static void f_spread(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    static const char *const uni[9] = {" ", "\xE2\x96\x81", "\xE2\x96\x82", "\xE2\x96\x83",
+                                       "\xE2\x96\x84", "\xE2\x96\x85", "\xE2\x96\x86",
+                                       "\xE2\x96\x87", "\xE2\x96\x88"}; /* U+2581..2588 */
+    static const char ascii[] = " .:-=+*#@";
+    int no;
+    const int64_t *f = counts(r, &no);
+    int64_t total = free_pages(r);
+    size_t pos = 0;
+    o[0] = '\0';
+    if (KM_IS_NA(total) || total <= 0) {
+        snprintf(o, n, "-");
+        return;
+    }
+    for (int k = 0; k < no && pos + 4 < n; k++) {
+        double share = KM_IS_NA(f[k]) ? 0 : (double)f[k] * (double)(1LL << k) / (double)total;
+        int level = share <= 0 ? 0 : (int)(share * 8 + 0.999);
+        level = level > 8 ? 8 : level;
+        if (c->utf8)
+            pos += (size_t)snprintf(o + pos, n - pos, "%s", uni[level]);
+        else
+            o[pos++] = ascii[level];
+        o[pos] = '\0';
+    }
+}
 
 static void order_cell(const struct km_vctx *c, const struct km_row *r, int k, char *o, size_t n)
 {
@@ -303,6 +346,7 @@ static const struct km_col cols[] = {
      .align = KM_AL_RIGHT,
      .fmt = f_unus,
      .cmp = c_unus,
+     .attr = a_unus,
      .desc = true,
      .help = "unusable free space index for the selected order: share of free memory in "
              "blocks too small for it (0 none .. 1 all)"},
@@ -312,7 +356,14 @@ static const struct km_col cols[] = {
      .align = KM_AL_RIGHT,
      .fmt = f_alloc,
      .cmp = c_alloc,
+     .attr = a_alloc,
      .help = "whether a free block of the selected order or larger exists now"},
+    {.title = "BY ORDER",
+     .key = "spread",
+     .width = 11,
+     .align = KM_AL_LEFT,
+     .fmt = f_spread,
+     .help = "where the free memory is, one bar per order from 0: its share in eighths"},
     ORDER_COL(0),
     ORDER_COL(1),
     ORDER_COL(2),

@@ -179,6 +179,24 @@ static int c_used(const struct km_vctx *c, const struct km_row *a, const struct 
 {
     return km_cmp_dbl(used_pct(c, a), used_pct(c, b));
 }
+/* ok is good; kswapd at work is a warning; direct reclaim is bad; an empty zone is dim */
+static int a_state(const struct km_vctx *c, const struct km_row *r)
+{
+    switch (row_state(c, r)) {
+    case KM_WM_OK:
+        return KM_ATTR_GOOD;
+    case KM_WM_BELOW_HIGH:
+    case KM_WM_BELOW_LOW:
+        return KM_ATTR_WARN;
+    case KM_WM_BELOW_MIN:
+        return KM_ATTR_BAD;
+    case KM_WM_EMPTY:
+        return KM_ATTR_DIM;
+    default:
+        return KM_ATTR_NORMAL;
+    }
+}
+
 static void f_state(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     const char *s = km_wm_state_name(row_state(c, r));
@@ -279,6 +297,7 @@ static const struct km_col cols[] = {
      .align = KM_AL_LEFT,
      .fmt = f_state,
      .cmp = c_state,
+     .attr = a_state,
      .desc = true,
      .help = "free against the watermarks: ok, below_high, below_low, below_min, empty; "
              "a node shows its worst zone"},
