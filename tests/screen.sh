@@ -211,6 +211,14 @@ ended 0 "2.6 kernel"
 start 80 24 --root "$FIX/debian61-root" -d 0.2
 see "colours: running" '\[1 Modules\]'
 if T capture-pane -e -p -t "$S" | grep -q "$(printf '\033')\[[0-9;]*4[0-7]m"; then ok "colours by default"; else nok "colours by default"; fi
+keys 2
+see "colours: the nodes tab" '\[2 Nodes\]'
+esc=$(printf '\033')
+if T capture-pane -e -p -t "$S" | grep '^  DMA32' | grep -q "${esc}\[[0-9;]*32m *ok"; then ok "a zone's ok state is green"
+else nok "a zone's ok state is green" "$(T capture-pane -e -p -t "$S" | grep '^  DMA32' | cat -v)"; fi
+keys 3
+see "unicode: the buddy tab" '\[3 Buddy\]'
+contains "unicode: per-order bars in block elements" "$(pane)" "^0/DMA32 .*$(printf '\342\226')"
 keys q
 ended 0 "colours"
 start 80 24 --root "$FIX/debian61-root" -d 0.2 -C
@@ -221,6 +229,9 @@ ended 0 "-C"
 LCV=LC_ALL=C start 80 24 --root "$FIX/debian61-root" -d 0.2
 see "ASCII locale: an ASCII sort arrow" '^MODULE.* v[A-Z]'
 if pane | LC_ALL=C grep -q '[^ -~]'; then nok "ASCII locale: nothing but ASCII" "$(pane | head -5)"; else ok "ASCII locale: nothing but ASCII"; fi
+keys 3
+see "ASCII locale: the buddy tab" '\[3 Buddy\]'
+if pane | LC_ALL=C grep -q '[^ -~]'; then nok "ASCII locale: ASCII bars" "$(pane | head -12)"; else ok "ASCII locale: ASCII bars"; fi
 keys q
 ended 0 "ASCII"
 if [ -s "$TMP/stderr" ]; then nok "nothing on stderr" "$(cat "$TMP/stderr")"; else ok "nothing on stderr"; fi
