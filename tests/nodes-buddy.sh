@@ -60,9 +60,12 @@ for fx in $(ls -d */ | tr -d / | grep -v '^series-'); do
                 "$(awk_states "$fx/proc/zoneinfo")"
         fi
     elif [ -n "$nodes" ]; then
-        ok "$fx: no node sysfs or zoneinfo, nodes view says why: $(jq -r .nodes.reason "$J" | cut -c1-40)"
+        contains "$fx: nodes view not ok, and says why" "$(jq -r '.nodes.reason // empty' "$J")" '^/proc/|captured tree'
     fi
-    if [ -f "$fx/proc/buddyinfo" ]; then
+    if [ -f "$fx/proc/buddyinfo" ] && [ "$(jq -r .buddy.status "$J")" != ok ]; then
+        contains "$fx: buddyinfo that does not parse: the reason names the file and line" \
+            "$(jq -r '.buddy.reason // empty' "$J")" '^/proc/buddyinfo line [0-9]+: '
+    elif [ -f "$fx/proc/buddyinfo" ]; then
         is "$fx: each buddy zone once, unusable index per order" \
             "$(jq -r '.buddy.rows[] | "\(.node) \(.zone) \(.unusable_index | map(. * 1000 | round | tostring) | join(" "))"' "$J")" \
             "$(awk_unusable "$fx/proc/buddyinfo")"

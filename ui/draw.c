@@ -282,8 +282,18 @@ static void draw_body(struct scr *s, int y, int h)
     for (size_t i = 0; i < notes.n && row < max_notes; i++) /* one line each above a table */
         row += put_wrapped(s, y + row, 1, scr_attr(s, notes.v[i].attr), notes.v[i].text);
     scr_lines_free(&notes);
-    if (h - row >= 1)
-        draw_table(s, y + row, h - row);
+    /* the footer (recent events) takes at most a third of what is left, under the table */
+    struct scr_lines foot = {0};
+    if (vm->def->footer)
+        vm->def->footer(vm, c, scr_lines_add, &foot);
+    int nfoot = (int)foot.n, room = (h - row) / 3;
+    if (nfoot > room)
+        nfoot = room;
+    if (h - row - nfoot >= 1)
+        draw_table(s, y + row, h - row - nfoot);
+    for (int i = 0; i < nfoot; i++)
+        put(y + h - nfoot + i, 0, scr_attr(s, foot.v[i].attr), foot.v[i].text, COLS, c->utf8);
+    scr_lines_free(&foot);
 }
 
 const struct km_row *scr_details_row(const struct scr *s)

@@ -157,6 +157,8 @@ void km_frame_text(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
             vm->def->notes(vm, c, text_line_cb, f);
         if (!problem[0])
             km_text_table(f, vm, c);
+        if (!problem[0] && vm->def->footer)
+            vm->def->footer(vm, c, text_line_cb, f);
     }
     fflush(f);
 }

@@ -79,6 +79,9 @@ struct km_view_def {
     /* Lines shown above the table (status, summaries, notes); may be NULL. */
     void (*notes)(const struct km_vm *vm, const struct km_vctx *c,
                   void (*line)(void *arg, int attr, const char *text), void *arg);
+    /* Lines shown under the table (recent events); may be NULL. */
+    void (*footer)(const struct km_vm *vm, const struct km_vctx *c,
+                   void (*line)(void *arg, int attr, const char *text), void *arg);
     /* The view's JSON object value; rows in view-model order. */
     void (*json)(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j);
     /* json is called whatever main_src's status (it then writes "rows" itself). */

@@ -441,7 +441,13 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
         return;
     note_totals(c, line, arg);
     note_method(c, line, arg);
-    km_modules_events_notes(c, line, arg);
+}
+
+/* Loads and unloads seen between frames, under the table. */
+static void footer(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
+{
+    if (c->s->src[KM_SRC_MODULES].status == KM_ST_OK)
+        km_modules_events_notes(c, line, arg);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */
@@ -547,6 +553,7 @@ const struct km_view_def km_view_modules = {
     .default_sort = COL_TOTAL,
     .rows = rows,
     .notes = notes,
+    .footer = footer,
     .json = json,
     .main_src = KM_SRC_MODULES,
 };
