@@ -173,41 +173,31 @@ static bool read_section(const char *mod, const char *sec, uint64_t *addr)
     return km_parse_hex(v, len, addr) == 0;
 }
 
+/* The sections the module join places areas by (6.4+: text, data, rodata, ro_after_init). */
+static const char *const join_sections[] = {
+    ".text", ".data", ".rodata", ".bss", ".data..ro_after_init", "__jump_table",
+};
+
 static void read_sections(struct km_module *m)
 {
-    char dir[256];
-    char **names = NULL;
-    snprintf(dir, sizeof(dir), "/sys/module/%s/sections", m->name);
-    int n = km_read_dir(dir, &names, NULL);
-    if (n <= 0) {
-        km_strv_free(names, n > 0 ? (size_t)n : 0);
-        return;
-    }
-    m->sections = xcalloc((size_t)n, sizeof(*m->sections));
-    for (int i = 0; i < n; i++) {
+    m->sections = xcalloc(KM_ARRAY_LEN(join_sections), sizeof(*m->sections));
+    for (size_t i = 0; i < KM_ARRAY_LEN(join_sections); i++) {
         struct km_section *s = &m->sections[m->nsections];
-        if (!safe_name(names[i]) || !read_section(m->name, names[i], &s->addr))
-            continue; /* denied (non-root, 4.15+) or unreadable: left out */
-        km_copy(s->name, sizeof(s->name), names[i], strlen(names[i]));
+        if (!read_section(m->name, join_sections[i], &s->addr))
+            continue; /* absent, or denied (non-root, 4.15+): left out */
+        km_copy(s->name, sizeof(s->name), join_sections[i], strlen(join_sections[i]));
         m->nsections++;
     }
     if (m->nsections == 0) {
         free(m->sections);
         m->sections = NULL;
     }
-    km_strv_free(names, (size_t)n);
 }
 
-static void read_module(struct km_module *m, bool sections)
+/* What is fixed while the module stays loaded. */
+static void read_fixed(struct km_module *m, bool sections)
 {
     char path[256], v[64];
-    m->coresize = m->initsize = KM_NA;
-    m->initstate[0] = '\0';
-    free(m->sections);
-    m->sections = NULL;
-    m->nsections = 0;
-    if (!safe_name(m->name))
-        return;
     snprintf(path, sizeof(path), "/sys/module/%s/coresize", m->name);
     if (km_read_i64(path, &m->coresize))
         m->coresize = KM_NA;
@@ -225,8 +215,147 @@ static void read_module(struct km_module *m, bool sections)
         read_sections(m);
 }
 
-void km_modules_read_sysfs(struct km_modules *m, bool sections)
+/*
+ * refcnt and holders/ say what /proc/modules' third and fourth columns say:
+ * read only when those are "- -" (a kernel without MODULE_UNLOAD: sysfs
+ * usually has nothing either, but a capture or another kernel may).
+ */
+static void read_usage(struct km_module *m)
 {
-    for (size_t i = 0; i < m->n; i++)
-        read_module(&m->mods[i], sections);
+    char path[256];
+    if (!KM_IS_NA(m->refcnt))
+        return; /* "<refcnt> <deps>" was printed: nothing to add */
+    snprintf(path, sizeof(path), "/sys/module/%s/refcnt", m->name);
+    if (km_read_i64(path, &m->refcnt))
+        m->refcnt = KM_NA;
+    if (m->ndeps == 0) {
+        char **names = NULL;
+        snprintf(path, sizeof(path), "/sys/module/%s/holders", m->name);
+        int n = km_read_dir(path, &names, NULL);
+        if (n > 0) {
+            m->deps = names;
+            m->ndeps = n;
+            return;
+        }
+        km_strv_free(names, n > 0 ? (size_t)n : 0);
+    }
+}
+
+struct cached_mod {
+    char name[KM_MOD_NAME];
+    uint64_t addr;
+    int64_t size;
+    bool sections;
+    int64_t coresize, initsize;
+    char initstate[12], taint[16];
+    int nsections;
+    struct km_section *secs;
+};
+
+struct km_mod_cache {
+    size_t n;
+    struct cached_mod *v;
+};
+
+struct km_mod_cache *km_mod_cache_new(void)
+{
+    return xcalloc(1, sizeof(struct km_mod_cache));
+}
+
+static void cache_clear(struct km_mod_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i].secs);
+    free(c->v);
+    c->v = NULL;
+    c->n = 0;
+}
+
+void km_mod_cache_free(struct km_mod_cache **c)
+{
+    if (!c || !*c)
+        return;
+    cache_clear(*c);
+    free(*c);
+    *c = NULL;
+}
+
+static struct km_section *dup_sections(const struct km_section *s, int n)
+{
+    if (n <= 0)
+        return NULL;
+    struct km_section *d = xmalloc((size_t)n * sizeof(*d));
+    memcpy(d, s, (size_t)n * sizeof(*d));
+    return d;
+}
+
+/* The cached entry for a module loaded as m is now, or NULL. */
+static const struct cached_mod *cache_find(const struct km_mod_cache *c, const struct km_module *m,
+                                           size_t hint, bool sections)
+{
+    for (size_t k = 0; c && k < c->n; k++) {
+        const struct cached_mod *e = &c->v[(hint + k) % c->n];
+        if (strcmp(e->name, m->name) == 0)
+            return e->addr == m->addr && e->size == m->size && e->sections == sections
+                       ? e : NULL;
+    }
+    return NULL;
+}
+
+static void from_cache(struct km_module *m, const struct cached_mod *e)
+{
+    m->coresize = e->coresize;
+    m->initsize = e->initsize;
+    memcpy(m->initstate, e->initstate, sizeof(m->initstate));
+    if (m->taint[0] == '\0')
+        memcpy(m->taint, e->taint, sizeof(m->taint));
+    m->sections = dup_sections(e->secs, e->nsections);
+    m->nsections = m->sections ? e->nsections : 0;
+}
+
+static void to_cache(struct cached_mod *e, const struct km_module *m, bool sections)
+{
+    memset(e, 0, sizeof(*e));
+    memcpy(e->name, m->name, sizeof(e->name));
+    e->addr = m->addr;
+    e->size = m->size;
+    e->sections = sections;
+    e->coresize = m->coresize;
+    e->initsize = m->initsize;
+    memcpy(e->initstate, m->initstate, sizeof(e->initstate));
+    memcpy(e->taint, m->taint, sizeof(e->taint));
+    e->secs = dup_sections(m->sections, m->nsections);
+    e->nsections = e->secs ? m->nsections : 0;
+}
+
+void km_modules_read_sysfs(struct km_mod_cache *cache, struct km_modules *m, bool sections)
+{
+    struct cached_mod *next = xcalloc(m->n ? m->n : 1, sizeof(*next));
+    size_t nnext = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        struct km_module *mod = &m->mods[i];
+        mod->coresize = mod->initsize = KM_NA;
+        mod->initstate[0] = '\0';
+        free(mod->sections);
+        mod->sections = NULL;
+        mod->nsections = 0;
+        if (!safe_name(mod->name))
+            continue;
+        const struct cached_mod *e = cache_find(cache, mod, i, sections);
+        if (e)
+            from_cache(mod, e);
+        else
+            read_fixed(mod, sections);
+        read_usage(mod);
+        /* a module still loading (or going) changes: keep only settled ones */
+        if (cache && strcmp(mod->state, "Live") == 0)
+            to_cache(&next[nnext++], mod, sections);
+    }
+    if (!cache) {
+        free(next);
+        return;
+    }
+    cache_clear(cache);
+    cache->v = next;
+    cache->n = nnext;
 }

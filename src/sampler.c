@@ -22,6 +22,7 @@ struct km_sampler {
     bool have_prev;
     struct km_mem_ctx *mem;
     struct km_slab_ctx *slab;
+    struct km_mod_cache *modcache; /* /sys/module attributes of loaded modules */
     struct km_buf buf;
     long inferred_page_size; /* cached: 0 unknown */
     struct km_mod_event events[KM_MOD_EVENTS_MAX]; /* module loads/unloads, oldest first */
@@ -38,6 +39,7 @@ void km_sampler_reset_files(struct km_sampler *s)
 {
     km_mem_ctx_free(&s->mem);
     km_slab_ctx_free(&s->slab);
+    km_mod_cache_free(&s->modcache);
 }
 
 void km_sampler_free(struct km_sampler *s)
@@ -366,8 +368,11 @@ static void read_source(struct km_sampler *s, struct km_sample *smp, enum km_src
         break;
     case KM_SRC_MODULES:
         read_parsed(s, smp, src, parse_modules, &smp->mods);
-        if (smp->src[src].status == KM_ST_OK)
-            km_modules_read_sysfs(&smp->mods, true);
+        if (smp->src[src].status == KM_ST_OK) {
+            if (!s->modcache)
+                s->modcache = km_mod_cache_new();
+            km_modules_read_sysfs(s->modcache, &smp->mods, true);
+        }
         break;
     case KM_SRC_VMALLOCINFO:
         read_parsed(s, smp, src, parse_vmalloc, &smp->vm);

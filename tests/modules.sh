@@ -65,4 +65,10 @@ is "series: VmallocUsed +24K, Slab +2112K, MemAvailable -95772K, MemFree -96080K
    '[24576,2162688,-98070528,-98385920]'
 txt=$("$KMEMTOP" --root series-debian61 -b --view modules)
 contains "series text: the load is listed in the view" "$txt" '^  frame 1 load +fat +static 92\.0K \(order\), dynamic 0 \| VmallocUsed \+24\.0K'
+contains "series text: loads and unloads come under the table" "$(printf '%s\n' "$txt" | sed -n '/^(total)/,$p' | tail -4)" 'recent loads and unloads'
+# "- -" in /proc/modules (no MODULE_UNLOAD): refcount and users come from sysfs refcnt, holders/
+"$KMEMTOP" --root edge-nounload -o --format json --view modules >"$TMP/nu.json"
+is "no MODULE_UNLOAD: refcount and users from /sys/module" \
+   "$(jq -c '[.modules.rows[]|{name,refcount,used_by}]|sort_by(.name)' "$TMP/nu.json")" \
+   '[{"name":"base","refcount":1,"used_by":["user1"]},{"name":"user1","refcount":0,"used_by":[]}]'
 done_testing

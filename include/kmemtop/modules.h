@@ -44,8 +44,24 @@ struct km_modules {
 };
 
 int km_parse_modules(const char *buf, size_t len, struct km_modules *out, struct km_perr *err);
-/* Reads /sys/module/<m>/ for every module; never fails, fills what it can. */
-void km_modules_read_sysfs(struct km_modules *m, bool sections);
+
+/*
+ * What /sys/module/<m>/ says of a loaded module does not change while it
+ * stays loaded (same name, base, size, state Live): a cache keeps it so that
+ * a frame reads sysfs only for modules that are new or still loading.
+ * Recreate it when /proc and /sys change (a switch of captured tree).
+ */
+struct km_mod_cache;
+struct km_mod_cache *km_mod_cache_new(void);
+void km_mod_cache_free(struct km_mod_cache **c);
+/*
+ * Fills every module's sysfs fields: coresize, initsize, initstate, taint,
+ * and with `sections` the section addresses the module join uses (.text,
+ * .data, .rodata, .bss, .data..ro_after_init, __jump_table). refcnt and
+ * holders/ are read only when /proc/modules printed "-" for them. Never
+ * fails: what is absent or denied stays KM_NA/empty. cache may be NULL.
+ */
+void km_modules_read_sysfs(struct km_mod_cache *cache, struct km_modules *m, bool sections);
 void km_modules_free(struct km_modules *m);
 struct km_module *km_modules_find(const struct km_modules *m, const char *name);
 
