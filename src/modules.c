@@ -77,7 +77,7 @@ static int parse_line(const char *line, size_t len, int ln, struct km_module *m,
         return km_perr_set(err, ln, "module name longer than %zu bytes", sizeof(m->name) - 1);
     km_copy(m->name, sizeof(m->name), tok[0], tl[0]);
     uint64_t u;
-    if (km_parse_u64(tok[1], tl[1], &u) || u > INT64_MAX)
+    if (km_parse_u64(tok[1], tl[1], &u) || u > UINT32_MAX) /* the kernel prints it with %u */
         return km_perr_set(err, ln, "bad size '%.*s'", (int)(tl[1] > 30 ? 30 : tl[1]), tok[1]);
     m->size = (int64_t)u;
     if (!km_tok_eq(tok[2], tl[2], "-") && km_parse_i64(tok[2], tl[2], &m->refcnt))

@@ -143,7 +143,7 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
         if (f) {
             a->flags |= f;
         } else if (has_prefix(tok, len, "pages=")) {
-            if (km_parse_i64(tok + 6, len - 6, &a->pages))
+            if (km_parse_i64(tok + 6, len - 6, &a->pages) || a->pages < 0)
                 return km_perr_set(err, lineno, "bad pages= value '%.*s'", (int)len, tok);
         } else if (has_prefix(tok, len, "phys=")) {
             /* %llx without 0x up to 4.10, %pa with 0x after */
@@ -227,6 +227,13 @@ static void fix_strings(struct km_vmallocinfo *out, const struct offs *o, char *
     out->text = text;
 }
 
+/*
+ * Beyond any kernel's vmalloc space (12.5 PiB at most) and any machine's memory: a file
+ * whose areas add up to more is corrupt, and the bounds keep sums over areas from overflowing.
+ */
+#define VM_MAX_BYTES ((int64_t)1 << 60)
+#define VM_MAX_PAGES ((int64_t)1 << 40)
+
 int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
                          struct km_perr *err)
 {
@@ -236,6 +243,7 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
     struct text tx = {0};
     struct offs *o = NULL;
     bool ptrval = false;
+    int64_t bytes = 0, pages = 0; /* totals, bounded so that no sum over the areas overflows */
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &llen)) {
@@ -243,14 +251,22 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
         xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
         int rc =
             parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &ptrval, err);
+        const struct km_vmarea *a = &out->areas[out->n];
+        if (rc == 0 && (a->size > VM_MAX_BYTES - bytes ||
+                        (!KM_IS_NA(a->pages) && a->pages > VM_MAX_PAGES - pages)))
+            rc = km_perr_set(err, it.lineno, "areas add up to more than %s",
+                             a->size > VM_MAX_BYTES - bytes ? "2^60 bytes" : "2^40 pages");
         if (rc < 0) {
             free(o);
             free(tx.data);
             km_vmallocinfo_free(out);
             return rc;
         }
-        if (rc == 0)
+        if (rc == 0) {
+            bytes += a->size;
+            pages += KM_IS_NA(a->pages) ? 0 : a->pages;
             out->n++;
+        }
     }
     out->addr_kind = classify(out->areas, out->n, ptrval);
     fix_strings(out, o, tx.data);

@@ -121,6 +121,13 @@ static void test_edges(void)
     is_int(e.line, 2, "truncated: line 2");
     ok(m.n == 0 && m.mods == NULL, "nothing left after error");
     is_int(parse_str("a 99999999999999999999 0 - Live 0x0\n", &m, &e), -EINVAL, "huge size");
+    /* found by test_fuzz: a size near INT64_MAX overflowed the module join's page rounding
+       (UBSan); the kernel prints the size with %u, so more than 32 bits is corrupt */
+    is_int(parse_str("a 4294967296 0 - Live 0x0\n", &m, &e), -EINVAL, "size over 32 bits rejected");
+    is_int(e.line, 1, "size over 32 bits: line 1");
+    is_int(parse_str("a 4294967295 0 - Live 0x0\n", &m, &e), 0, "32-bit size accepted");
+    is_int(m.mods[0].size, 4294967295LL, "32-bit size kept");
+    km_modules_free(&m);
     is_int(parse_str("a 1 x - Live 0x0\n", &m, &e), -EINVAL, "bad refcnt");
     is_int(parse_str("a 1 0 - Live 0xzz\n", &m, &e), -EINVAL, "bad address");
     char longname[128];

@@ -194,6 +194,26 @@ static void test_edges(void)
     ok(v.n == 0 && v.areas == NULL, "output empty after error");
     is_int(parse_str("0xbf000000-0xbf002000\n", &v, &e), -EINVAL, "missing size rejected");
     is_int(parse_str("0x1-0x2 8192 pages=x vmalloc\n", &v, &e), -EINVAL, "bad pages= rejected");
+    /* found by test_fuzz: absurd sizes and page counts overflowed the sums of the module
+       join (UBSan); a file whose areas add up past 2^60 bytes or 2^40 pages is corrupt */
+    is_int(parse_str("0x1-0x2 8192 pages=-1 vmalloc\n", &v, &e), -EINVAL,
+           "negative pages= rejected");
+    is_int(parse_str("0x1-0x2 576460752303423488 a+0/1 pages=1 vmalloc\n"
+                     "0x2-0x3 576460752303423488 a+0/1 pages=1 vmalloc\n"
+                     "0x3-0x4 1 a+0/1 pages=1 vmalloc\n",
+                     &v, &e),
+           -EINVAL, "sizes adding up past 2^60 rejected");
+    is_int(e.line, 3, "sizes past 2^60: the line that crosses it");
+    ok(strstr(e.msg, "2^60 bytes") != NULL, "sizes past 2^60: said so");
+    is_int(parse_str("0x1-0x2 8192 a+0/1 pages=1099511627775 vmalloc\n"
+                     "0x2-0x3 8192 a+0/1 pages=1 vmalloc\n"
+                     "0x3-0x4 8192 a+0/1 pages=1 vmalloc\n",
+                     &v, &e),
+           -EINVAL, "pages adding up past 2^40 rejected");
+    is_int(e.line, 3, "pages past 2^40: the line that crosses it");
+    is_int(parse_str("0x1-0x2 1152921504606846976 a+0/1 pages=1099511627776 vmalloc\n", &v, &e), 0,
+           "exactly 2^60 bytes and 2^40 pages accepted");
+    km_vmallocinfo_free(&v);
     is_int(parse_str("0x1-0x2 8192 phys=zz ioremap\n", &v, &e), -EINVAL, "bad phys= rejected");
     is_int(parse_str("0x1-0x2 8192 N0=zz\n", &v, &e), -EINVAL, "bad N0= rejected");
     is_int(parse_str("0x11111111111111111-0x2 8192\n", &v, &e), -EINVAL, "65-bit address");
