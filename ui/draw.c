@@ -499,6 +499,10 @@ void scr_draw(struct scr *s)
     if (s->mode == SM_HELP) {
         struct scr_lines l = {0};
         km_help_text(km_views[s->view], scr_lines_add, &l);
+        if (s->a->ctx.s) {
+            scr_lines_add(&l, KM_ATTR_NORMAL, "");
+            km_frame_source_costs(s->a->ctx.s, scr_lines_add, &l);
+        }
         draw_overlay(s, 0, bottom, &l);
         scr_lines_free(&l);
     } else {

@@ -135,6 +135,25 @@ const char *km_frame_view_problem(const struct km_view_def *d, const struct km_v
     return buf;
 }
 
+void km_frame_source_costs(const struct km_sample *s, km_line_fn line, void *arg)
+{
+    char buf[400], sz[24];
+    line(arg, KM_ATTR_BOLD, "Sources read for the last frame (only what the view shown needs)");
+    for (int i = 0; i < KM_SRC_COUNT; i++) {
+        const struct km_source *so = &s->src[i];
+        if (so->status == KM_ST_SKIPPED)
+            continue;
+        if (so->bytes)
+            km_fmt_size(sz, sizeof(sz), (int64_t)so->bytes);
+        else
+            snprintf(sz, sizeof(sz), "-");
+        snprintf(buf, sizeof(buf), "  %-26s %-8s %7s %8.3f ms%s%s", km_src_path((enum km_src)i),
+                 km_status_name(so->status), sz, so->cost * 1e3, so->reason[0] ? "  " : "",
+                 so->reason);
+        line(arg, so->status == KM_ST_ERROR ? KM_ATTR_BAD : KM_ATTR_NORMAL, buf);
+    }
+}
+
 static void text_line_cb(void *arg, int attr, const char *text)
 {
     km_text_line(arg, text);
@@ -168,6 +187,27 @@ static void json_source(struct km_json *j, const struct km_sample *s, enum km_sr
     km_json_str(j, "status", km_status_name(s->src[src].status));
     if (s->src[src].status != KM_ST_OK)
         km_json_str(j, "reason", s->src[src].reason);
+}
+
+/* Every source this frame read: its status, why when not ok, bytes and cost. */
+static void json_sources(struct km_json *j, const struct km_sample *s)
+{
+    km_json_obj(j, "sources");
+    for (int i = 0; i < KM_SRC_COUNT; i++) {
+        const struct km_source *so = &s->src[i];
+        if (so->status == KM_ST_SKIPPED)
+            continue;
+        km_json_obj(j, km_src_name((enum km_src)i));
+        km_json_str(j, "path", km_src_path((enum km_src)i));
+        km_json_str(j, "status", km_status_name(so->status));
+        if (so->status != KM_ST_OK)
+            km_json_str(j, "reason", so->reason);
+        if (so->status == KM_ST_OK && so->bytes > 0)
+            km_json_int(j, "bytes", (int64_t)so->bytes);
+        km_json_dbl(j, "seconds", so->cost);
+        km_json_obj_end(j);
+    }
+    km_json_obj_end(j);
 }
 
 static void json_summary(struct km_json *j, const struct km_sample *s)
@@ -213,6 +253,7 @@ void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
     km_json_dbl(&j, "interval", s->dt > 0 ? s->dt : (double)NAN);
     if (s->root[0])
         km_json_str(&j, "root", s->root);
+    json_sources(&j, s);
     json_summary(&j, s);
     for (int v = 0; v < KM_NVIEWS; v++) {
         struct km_vm *vm = vms[v];

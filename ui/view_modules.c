@@ -356,7 +356,8 @@ static const char *why_text(const struct km_vctx *c)
                  vs == KM_ST_DENIED                     ? "/proc/vmallocinfo needs root"
                  : vs == KM_ST_MISSING && c->s->root[0] ? "no vmallocinfo in the captured tree"
                  : vs == KM_ST_MISSING                  ? "no /proc/vmallocinfo"
-                                                        : "/proc/vmallocinfo not read",
+                 : vs == KM_ST_ERROR ? c->s->src[KM_SRC_VMALLOCINFO].reason /* file and line */
+                                     : "/proc/vmallocinfo not read",
                  vs == KM_ST_DENIED ? "; run as root for exact figures" : "");
         return buf;
     case KM_MJ_WHY_MODULES_HIDDEN:
