@@ -94,17 +94,3 @@ void km_buddyinfo_free(struct km_buddyinfo *bi)
     free(bi->zones);
     memset(bi, 0, sizeof(*bi));
 }
-
-int64_t km_buddy_free_pages(const struct km_buddy_zone *z)
-{
-    int64_t sum = 0;
-    for (int k = 0; k < z->norders && k < KM_MAX_ORDERS; k++) {
-        if (z->free[k] < 0) /* KM_NA */
-            continue;
-        /* saturate rather than overflow on absurd input */
-        if (k >= 63 || z->free[k] > (INT64_MAX >> k) || sum > INT64_MAX - (z->free[k] << k))
-            return INT64_MAX;
-        sum += z->free[k] << k;
-    }
-    return sum;
-}

@@ -29,8 +29,14 @@ int64_t km_frag_suitable_pages(const int64_t *free, int norders, int order)
     if (!counts_ok(free, norders) || order < 0)
         return KM_NA;
     uint64_t pages = 0;
-    for (int k = order; k < norders; k++)
+    for (int k = order; k < norders; k++) {
+        /* saturate: no real zone comes near, and the index's "x 1000" stays in range */
+        if (k >= 53 || (uint64_t)free[k] > ((uint64_t)KM_FRAG_MAX_PAGES >> k))
+            return KM_FRAG_MAX_PAGES;
         pages += (uint64_t)free[k] << k;
+        if (pages >= (uint64_t)KM_FRAG_MAX_PAGES)
+            return KM_FRAG_MAX_PAGES;
+    }
     return (int64_t)pages;
 }
 

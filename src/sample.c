@@ -54,5 +54,6 @@ void km_sample_free(struct km_sample *s)
     km_pagetypeinfo_free(&s->pti);
     km_nodes_free(&s->nodes);
     km_slabs_free(&s->slabs);
+    free(s->mod_events);
     memset(s, 0, sizeof(*s));
 }

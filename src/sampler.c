@@ -24,7 +24,7 @@ struct km_sampler {
     struct km_slab_ctx *slab;
     struct km_mod_cache *modcache; /* /sys/module attributes of loaded modules */
     struct km_buf buf;
-    long inferred_page_size; /* cached: 0 unknown */
+    long inferred_page_size; /* of the tree shown: 0 not tried, -1 could not tell */
     struct km_mod_event events[KM_MOD_EVENTS_MAX]; /* module loads/unloads, oldest first */
     size_t nevents;
 };
@@ -40,6 +40,7 @@ void km_sampler_reset_files(struct km_sampler *s)
     km_mem_ctx_free(&s->mem);
     km_slab_ctx_free(&s->slab);
     km_mod_cache_free(&s->modcache);
+    s->inferred_page_size = 0; /* the next tree may have another */
 }
 
 void km_sampler_free(struct km_sampler *s)
@@ -166,7 +167,7 @@ static void read_slabs(struct km_sampler *s, struct km_sample *smp)
         km_slab_ctx_free(&s->slab);
     else {
         /* per-node slab counts are worth their file reads only with several nodes */
-        bool several = smp->src[KM_SRC_NODES].status != KM_ST_OK || smp->nodes.n > 1;
+        bool several = smp->src[KM_SRC_NODES].status == KM_ST_OK && smp->nodes.n > 1;
         km_slabs_read_sysfs(s->slab, &smp->slabs, several);
     }
     set_status(smp, KM_SRC_SLABINFO, rc, "/proc/slabinfo", &pe);
@@ -216,33 +217,43 @@ static void read_uptime(struct km_sampler *s, struct km_sample *smp)
         smp->uptime = strtod(s->buf.data, NULL);
 }
 
+/* The power of two from 4 KiB to 256 KiB nearest to ratio, within 2^0.25; 0 if none. */
+static long nearest_page_size(double ratio)
+{
+    for (long p = 4096; p <= 262144; p *= 2)
+        if (fabs(log2(ratio) - log2((double)p)) < 0.25)
+            return p;
+    return 0;
+}
+
 /*
- * The page size of a tree without a record: /proc/meminfo's MemTotal against
- * the managed pages of /proc/zoneinfo. MemTotal is totalram_pages, which is
- * the sum of managed pages, so the ratio is the page size (rounded to the
- * nearest power of two to absorb counters read moments apart).
+ * The page size of a tree without a record. /proc/meminfo's MemTotal (bytes)
+ * is totalram_pages, the sum of the zones' managed pages: MemTotal / Σ managed
+ * is the page size. Deferred memory init and hotplug can make MemTotal and
+ * the zones disagree (kernel-formats §8), so present pages check it: they are
+ * at least the managed ones (boot reservations: up to a quarter on a small
+ * machine), so MemTotal / Σ present must fall in (P/2, 1.1 P]. Otherwise,
+ * and before 3.8 (no managed line), MemTotal / Σ present decides alone.
+ * 0: unknown.
  */
 static long infer_page_size(const struct km_sample *smp)
 {
     if (smp->src[KM_SRC_MEMINFO].status != KM_ST_OK || KM_IS_NA(smp->mem.mem_total))
         return 0;
-    int64_t managed = 0;
-    for (size_t i = 0; i < smp->zi.nzones; i++)
+    int64_t managed = 0, present = 0;
+    for (size_t i = 0; i < smp->zi.nzones; i++) {
         if (!KM_IS_NA(smp->zi.zones[i].managed))
             managed += smp->zi.zones[i].managed;
-    if (managed <= 0)
-        return 0;
-    double ratio = (double)smp->mem.mem_total / (double)managed;
-    long best = 0;
-    double bestd = 0;
-    for (long p = 4096; p <= 262144; p *= 2) {
-        double d = fabs(log2(ratio) - log2((double)p));
-        if (!best || d < bestd) {
-            best = p;
-            bestd = d;
-        }
+        if (!KM_IS_NA(smp->zi.zones[i].present))
+            present += smp->zi.zones[i].present;
     }
-    return bestd < 0.25 ? best : 0;
+    if (present <= 0)
+        return 0;
+    double by_present = (double)smp->mem.mem_total / (double)present;
+    long p = managed > 0 ? nearest_page_size((double)smp->mem.mem_total / (double)managed) : 0;
+    if (p && by_present > (double)p / 2 && by_present <= (double)p * 1.1)
+        return p;
+    return nearest_page_size(by_present);
 }
 
 static void choose_page_size(struct km_sampler *s, struct km_sample *smp,
@@ -257,10 +268,12 @@ static void choose_page_size(struct km_sampler *s, struct km_sample *smp,
     smp->page_size_src = KM_PS_HOST;
     if (!smp->root[0])
         return; /* the live kernel's page size is the host's */
-    if (!s->inferred_page_size) {
+    if (s->inferred_page_size == 0) {
         *mask |= KM_SRC_BIT(KM_SRC_MEMINFO) | KM_SRC_BIT(KM_SRC_ZONEINFO);
         return; /* decided after reading */
     }
+    if (s->inferred_page_size < 0)
+        return; /* tried on this tree: the host's, and the frame says so */
     smp->page_size = s->inferred_page_size;
     smp->page_size_src = KM_PS_INFERRED;
 }
@@ -353,8 +366,11 @@ static void join_modules(struct km_sampler *s, struct km_sample *smp, const stru
         struct km_mod_side a = {&smp->mods, &smp->mj, ma ? &smp->mem : NULL};
         km_mod_events(&b, &a, smp->wall, smp->seq, s->events, &s->nevents, KM_MOD_EVENTS_MAX);
     }
-    smp->mod_events = s->events;
+    /* a copy: a sample stays as it was when later ticks record more events */
     smp->nmod_events = s->nevents;
+    smp->mod_events = s->nevents ? xmalloc(s->nevents * sizeof(*s->events)) : NULL;
+    if (s->nevents)
+        memcpy(smp->mod_events, s->events, s->nevents * sizeof(*s->events));
 }
 
 /* ---- the tick -------------------------------------------------------------- */
@@ -398,6 +414,14 @@ static void read_source(struct km_sampler *s, struct km_sample *smp, enum km_src
     smp->src[src].cost = km_now() - t0;
 }
 
+/* Two samples of one running kernel: the same release, and no reboot in between. */
+static bool same_system(const struct km_sample *a, const struct km_sample *b)
+{
+    if (strcmp(a->kernel, b->kernel) != 0)
+        return false;
+    return a->uptime < 0 || b->uptime < 0 || b->uptime >= a->uptime;
+}
+
 /*
  * The clock for rates: a tree's recorded capture time; else the captured
  * kernel's own uptime (two trees of a series are that far apart on the
@@ -428,6 +452,10 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
         snprintf(smp->root, sizeof(smp->root), "%s", o->root);
     read_kernel(s, smp);
     read_uptime(s, smp);
+    if (prev && !same_system(prev, smp)) {
+        prev = NULL; /* trees of other machines or boots: no rates, no loads/unloads */
+        s->nevents = 0;
+    }
     stamp_time(smp, o);
     smp->dt = prev ? smp->mono - prev->mono : 0;
     unsigned mask = srcmask;
@@ -438,8 +466,8 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
             read_source(s, smp, (enum km_src)src);
     if (smp->root[0] && smp->page_size_src == KM_PS_HOST && !(o && o->page_size > 0)) {
         long ps = infer_page_size(smp);
+        s->inferred_page_size = ps ? ps : -1; /* -1: do not force zoneinfo again */
         if (ps) {
-            s->inferred_page_size = ps;
             smp->page_size = ps;
             smp->page_size_src = KM_PS_INFERRED;
         }

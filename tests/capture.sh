@@ -24,6 +24,11 @@ is "same zones as live" "$(jq -c '[.buddy.rows[]|[.node,.zone]]' "$TMP/tree.json
     "$(jq -c '[.buddy.rows[]|[.node,.zone]]' "$TMP/live.json")"
 is "the tree's frame carries the capture time" "$(jq '.time|floor' "$TMP/tree.json")" \
     "$(sed -n 's/^time=\([0-9]*\).*/\1/p' "$TMP/one/kmemtop-capture")"
+# a tree without the record: the page size is inferred (MemTotal against the zones' pages),
+# also on this machine whose MemTotal is 5x the managed pages (memory added after boot)
+cp -R "$FIX/this-vm-6.18" "$TMP/norec" && rm "$TMP/norec/kmemtop-capture"
+"$KMEMTOP" --root "$TMP/norec" -o --format json >"$TMP/norec.json"
+is "no record: page size inferred as 4096" "$(jq -c '[.page_size,.page_size_source]' "$TMP/norec.json")" '[4096,"inferred"]'
 # a series: -n 2 -d 0.3 writes 0001 and 0002; --root reads them in order, rates from their times
 "$KMEMTOP" --capture "$TMP/ser" -n 2 -d 0.3 >/dev/null 2>&1
 is "a series of two trees" "$(ls "$TMP/ser" | tr '\n' ' ')" "0001 0002 "

@@ -66,6 +66,11 @@ is "series: VmallocUsed +24K, Slab +2112K, MemAvailable -95772K, MemFree -96080K
 txt=$("$KMEMTOP" --root series-debian61 -b --view modules)
 contains "series text: the load is listed in the view" "$txt" '^  frame 1 load +fat +static 92\.0K \(order\), dynamic 0 \| VmallocUsed \+24\.0K'
 contains "series text: loads and unloads come under the table" "$(printf '%s\n' "$txt" | sed -n '/^(total)/,$p' | tail -4)" 'recent loads and unloads'
+# two trees of different machines in a row are no load/unload, and give no rates
+"$KMEMTOP" --root debian61-root --root debian612-root -b --format json --view modules,slabs >"$TMP/mix.json"
+is "trees of two kernels: no events, no interval, no growth in the second frame" \
+   "$(jq -sc '.[1] | [(.modules.events|length), .interval, ([.slabs.rows[].growth]|map(select(.!=null))|length)]' "$TMP/mix.json")" \
+   '[0,null,0]'
 # "- -" in /proc/modules (no MODULE_UNLOAD): refcount and users come from sysfs refcnt, holders/
 "$KMEMTOP" --root edge-nounload -o --format json --view modules >"$TMP/nu.json"
 is "no MODULE_UNLOAD: refcount and users from /sys/module" \

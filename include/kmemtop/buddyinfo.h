@@ -32,7 +32,5 @@ struct km_buddyinfo {
 int km_parse_buddyinfo(const char *buf, size_t len, struct km_buddyinfo *out,
                        struct km_perr *err);
 void km_buddyinfo_free(struct km_buddyinfo *bi);
-/* Free pages of a row: sum of free[k] << k. */
-int64_t km_buddy_free_pages(const struct km_buddy_zone *z);
 
 #endif

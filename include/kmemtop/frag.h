@@ -20,6 +20,8 @@
 #define KM_FRAG_DEFAULT_ORDER 3
 
 /* Free pages on the lists: sum of free[k] << k (pages). KM_NA if any count is. */
+/* Sums of pages saturate here (2^53: far beyond any machine), so that no formula overflows. */
+#define KM_FRAG_MAX_PAGES ((int64_t)1 << 53)
 int64_t km_frag_free_pages(const int64_t *free, int norders);
 /* Free pages in blocks of at least `order`: sum over k >= order of free[k] << k (pages). */
 int64_t km_frag_suitable_pages(const int64_t *free, int norders, int order);

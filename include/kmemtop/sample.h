@@ -66,7 +66,7 @@ struct km_sample {
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
     /* recent module loads and unloads, oldest first; owned by the sampler */
-    const struct km_mod_event *mod_events;
+    struct km_mod_event *mod_events; /* the sample's own copy of the recent events */
     size_t nmod_events;
 };
 
