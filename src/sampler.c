@@ -23,15 +23,36 @@ struct km_sampler {
     struct km_mem_ctx *mem;
     struct km_slab_ctx *slab;
     struct km_mod_cache *modcache; /* /sys/module attributes of loaded modules */
+    /*
+     * Rates are taken against the last sample that read the source, not the
+     * previous tick: a tick that did not read slabinfo (another view shown)
+     * must not cost the slab view its growth. Flat copies (no pointers).
+     */
+    struct km_slabs slab_base;
+    struct km_buddyinfo buddy_base;
+    struct km_nodes node_base;
+    double slab_t, buddy_t, node_t; /* mono of each base; < 0: none */
     struct km_buf buf;
     long inferred_page_size; /* of the tree shown: 0 not tried, -1 could not tell */
     struct km_mod_event events[KM_MOD_EVENTS_MAX]; /* module loads/unloads, oldest first */
     size_t nevents;
 };
 
+static void bases_clear(struct km_sampler *s)
+{
+    free(s->slab_base.slabs);
+    free(s->buddy_base.zones);
+    free(s->node_base.nodes);
+    memset(&s->slab_base, 0, sizeof(s->slab_base));
+    memset(&s->buddy_base, 0, sizeof(s->buddy_base));
+    memset(&s->node_base, 0, sizeof(s->node_base));
+    s->slab_t = s->buddy_t = s->node_t = -1;
+}
+
 struct km_sampler *km_sampler_new(void)
 {
     struct km_sampler *s = xcalloc(1, sizeof(*s));
+    s->slab_t = s->buddy_t = s->node_t = -1;
     return s;
 }
 
@@ -50,6 +71,7 @@ void km_sampler_free(struct km_sampler *s)
     km_sample_free(&s->s[0]);
     km_sample_free(&s->s[1]);
     km_sampler_reset_files(s);
+    bases_clear(s);
     km_buf_free(&s->buf);
     free(s);
 }
@@ -337,18 +359,51 @@ static void rates_buddy(struct km_buddyinfo *cur, const struct km_buddyinfo *pre
     }
 }
 
-static void compute_rates(struct km_sample *cur, struct km_sample *prev)
+static void *dup_mem(const void *p, size_t n)
 {
-    bool have = prev != NULL;
-    double dt = have ? cur->dt : 0;
+    void *d = xmalloc(n ? n : 1);
+    if (n)
+        memcpy(d, p, n);
+    return d;
+}
+
+/* Takes cur's figures as the base of the next rates (flat copies). */
+static void bases_update(struct km_sampler *s, const struct km_sample *cur)
+{
+    if (cur->src[KM_SRC_SLABINFO].status == KM_ST_OK) {
+        free(s->slab_base.slabs);
+        s->slab_base.n = cur->slabs.n;
+        s->slab_base.slabs = dup_mem(cur->slabs.slabs, cur->slabs.n * sizeof(*cur->slabs.slabs));
+        for (size_t i = 0; i < s->slab_base.n; i++) { /* not ours to keep */
+            s->slab_base.slabs[i].aliases = NULL;
+            s->slab_base.slabs[i].nodes = NULL;
+            s->slab_base.slabs[i].nnodes = 0;
+        }
+        s->slab_t = cur->mono;
+    }
+    if (cur->src[KM_SRC_BUDDYINFO].status == KM_ST_OK) {
+        free(s->buddy_base.zones);
+        s->buddy_base = cur->bi;
+        s->buddy_base.zones = dup_mem(cur->bi.zones, cur->bi.n * sizeof(*cur->bi.zones));
+        s->buddy_t = cur->mono;
+    }
+    if (cur->src[KM_SRC_NODES].status == KM_ST_OK) {
+        free(s->node_base.nodes);
+        s->node_base = cur->nodes;
+        s->node_base.nodes = dup_mem(cur->nodes.nodes, cur->nodes.n * sizeof(*cur->nodes.nodes));
+        s->node_t = cur->mono;
+    }
+}
+
+static void compute_rates(struct km_sampler *s, struct km_sample *cur)
+{
     struct km_slabs none_s = {0};
     struct km_buddyinfo none_b = {0};
     struct km_nodes none_n = {0};
-    bool ok_s = have && prev->src[KM_SRC_SLABINFO].status == KM_ST_OK;
-    bool ok_b = have && prev->src[KM_SRC_BUDDYINFO].status == KM_ST_OK;
-    rates_slabs(&cur->slabs, ok_s ? &prev->slabs : &none_s, dt);
-    rates_buddy(&cur->bi, ok_b ? &prev->bi : &none_b, dt);
-    rates_nodes(&cur->nodes, have ? &prev->nodes : &none_n, dt);
+    rates_slabs(&cur->slabs, s->slab_t >= 0 ? &s->slab_base : &none_s, cur->mono - s->slab_t);
+    rates_buddy(&cur->bi, s->buddy_t >= 0 ? &s->buddy_base : &none_b, cur->mono - s->buddy_t);
+    rates_nodes(&cur->nodes, s->node_t >= 0 ? &s->node_base : &none_n, cur->mono - s->node_t);
+    bases_update(s, cur);
 }
 
 /* Modules joined with vmallocinfo, and loads/unloads since the previous sample. */
@@ -455,6 +510,7 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     if (prev && !same_system(prev, smp)) {
         prev = NULL; /* trees of other machines or boots: no rates, no loads/unloads */
         s->nevents = 0;
+        bases_clear(s);
     }
     stamp_time(smp, o);
     smp->dt = prev ? smp->mono - prev->mono : 0;
@@ -476,7 +532,7 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
         read_source(s, smp, KM_SRC_SLABINFO);
     if (mask & (KM_SRC_BIT(KM_SRC_NODES) | KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_BUDDYINFO)))
         nodes_from_zones(smp);
-    compute_rates(smp, prev);
+    compute_rates(s, smp);
     join_modules(s, smp, prev);
     s->have_prev = prev != NULL;
     return 0;

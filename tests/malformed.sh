@@ -83,4 +83,16 @@ is "JSON: a status per source, errors naming file and line" \
     "$(jq -c '.sources|to_entries|map(select(.value.status!="ok")|[.key,.value.status,(.value.reason|sub(":.*";""))])' "$J")" \
     '[["vmallocinfo","error","/proc/vmallocinfo line 153"],["pagetypeinfo","error","/proc/pagetypeinfo line 12"],["nodes","error","/sys/devices/system/node/node1/numastat line 4"]]'
 is "JSON: the sources read were timed" "$(jq '[.sources[]|.seconds>=0]|all' "$J")" "true"
+
+# ---- names that are not text: no escape codes in batch text, valid JSON ---------------
+H=edge-hostile-names
+"$KMEMTOP" --root $H -o --view slabs >"$TMP/h.txt" 2>"$TMP/h.err"
+is "hostile names: text exits 0, nothing on stderr" "$?:$(cat "$TMP/h.err")" "0:"
+check "hostile names: no control byte in batch text" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' \"$TMP/h.txt\""
+check "hostile names: batch text is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$TMP/h.txt" -o /dev/null
+count_is "hostile names: the cache shown with ? for what is not text" "$TMP/h.txt" '^evil\?\[31mred\?"q\\\? ' 1
+"$KMEMTOP" --root $H -o --view slabs --format json >"$TMP/h.json"
+check "hostile names: JSON is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$TMP/h.json" -o /dev/null
+is "hostile names: JSON keeps the name, escaped" "$(jq -j '.slabs.rows[]|select(.name|startswith("evil"))|.name' "$TMP/h.json" | od -An -c | tr -s ' ' | head -2 | tr -d '\n')" \
+   " e v i l 033 [ 3 1 m r e d 001 \" q \\ 357 277 275"
 done_testing

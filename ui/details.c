@@ -14,7 +14,7 @@ void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const st
 {
     const struct km_view_def *d = vm->def;
     char buf[512], cell[256], tb[64];
-    snprintf(buf, sizeof(buf), "%s: %s", d->title, r->name);
+    snprintf(buf, sizeof(buf), "%s: %s", d->title, km_row_name(r));
     line(arg, KM_ATTR_BOLD, buf);
     line(arg, KM_ATTR_NORMAL, "");
     for (int k = 0; k < d->ncols; k++) {

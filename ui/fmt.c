@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Decimal digits of v into out (no snprintf: formatting is most of a frame's user time). */
 static size_t put_u64(char *out, size_t n, uint64_t v)
@@ -131,4 +132,46 @@ void km_fmt_uptime(char *out, size_t n, double secs)
         snprintf(out, n, "%02ld:%02ld:%02ld", h, m, s % 60);
     else
         snprintf(out, n, "%02ld:%02ld", m, s % 60);
+}
+
+size_t km_utf8_seq(const unsigned char *p, size_t left)
+{
+    if (left == 0)
+        return 0;
+    unsigned c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    if (n == 0 || n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0) || /* overlong, surrogates */
+        (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))     /* overlong, > U+10FFFF */
+        return 0;
+    return n;
+}
+
+void km_sanitize(char *dst, size_t n, const char *src)
+{
+    const unsigned char *p = (const unsigned char *)src;
+    size_t left = strlen(src), o = 0;
+    while (left > 0 && o + 1 < n) {
+        size_t k = km_utf8_seq(p, left);
+        if (k == 1 && (*p < 0x20 || *p == 0x7f))
+            k = 0;
+        if (k == 0 || o + k >= n) {
+            dst[o++] = '?';
+            p++;
+            left--;
+            continue;
+        }
+        memcpy(dst + o, p, k);
+        o += k;
+        p += k;
+        left -= k;
+    }
+    if (n)
+        dst[o] = '\0';
 }

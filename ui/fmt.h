@@ -21,4 +21,17 @@ void km_fmt_pct(char *out, size_t n, double pct);
 /* Seconds as "3d 04:05", "04:05:06" or "12:34". */
 void km_fmt_uptime(char *out, size_t n, double secs);
 
+/*
+ * Length of the valid UTF-8 sequence at p (1 to 4; at most `left` bytes), or
+ * 0 when the bytes there are not one (overlong, surrogate, cut short).
+ */
+size_t km_utf8_seq(const unsigned char *p, size_t left);
+/*
+ * Copies src into dst (size n, NUL-terminated) so that it is safe for a
+ * terminal or a text file: control bytes (below 0x20, 0x7f) and invalid
+ * UTF-8 become '?'. Kernel files carry names that a machine chose (a slab
+ * cache, a module): they are data, never terminal commands.
+ */
+void km_sanitize(char *dst, size_t n, const char *src);
+
 #endif

@@ -1,8 +1,10 @@
 /* json.c - streaming JSON writer. See json.h. */
 #include "json.h"
+#include "fmt.h"
 #include "kmemtop/util.h"
 
 #include <math.h>
+#include <string.h>
 
 void km_json_init(struct km_json *j, FILE *f)
 {
@@ -11,32 +13,29 @@ void km_json_init(struct km_json *j, FILE *f)
     j->need_comma[0] = false;
 }
 
+/* A JSON string: control bytes escaped, invalid UTF-8 as U+FFFD, so every line parses. */
 static void put_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", f);
-            break;
-        case '\\':
-            fputs("\\\\", f);
-            break;
-        case '\n':
-            fputs("\\n", f);
-            break;
-        case '\t':
-            fputs("\\t", f);
-            break;
-        case '\r':
-            fputs("\\r", f);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
+    while (left > 0) {
+        size_t k = km_utf8_seq(p, left);
+        if (k == 0) {
+            fputs("\\ufffd", f);
+            k = 1;
+        } else if (k > 1) {
+            fwrite(p, 1, k, f);
+        } else if (*p == '"' || *p == '\\') {
+            fputc('\\', f);
+            fputc(*p, f);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fprintf(f, "\\u%04x", *p);
+        } else {
+            fputc(*p, f);
         }
+        p += k;
+        left -= k;
     }
     fputc('"', f);
 }

@@ -1,11 +1,14 @@
 /* text.c - batch text tables. See text.h. */
 #include "text.h"
+#include "fmt.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void km_text_line(FILE *f, const char *s)
+void km_text_line(FILE *f, const char *raw)
 {
+    char s[4096];
+    km_sanitize(s, sizeof(s), raw); /* no escape codes or broken UTF-8 in batch text */
     size_t n = strlen(s);
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;

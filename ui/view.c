@@ -36,7 +36,8 @@ size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t 
     r->kind = kind;
     r->depth = depth;
     r->parent = parent;
-    r->name = name ? name : "";
+    /* never a pointer into rows[]: the array moves as it grows */
+    r->name = name;
     va_list ap;
     va_start(ap, idfmt);
     vsnprintf(r->id, sizeof(r->id), idfmt, ap);
@@ -108,7 +109,7 @@ static void apply_filter(struct km_vm *vm, bool *show)
 {
     for (size_t i = 0; i < vm->nrows; i++) { /* parents come before children */
         const struct km_row *r = &vm->rows[i];
-        show[i] = r->pinned || km_filter_match(vm->filter, r->name) ||
+        show[i] = r->pinned || km_filter_match(vm->filter, km_row_name(r)) ||
                   (r->depth > 0 && r->parent < i && show[r->parent]);
     }
     for (size_t i = vm->nrows; i-- > 0;)
@@ -145,14 +146,22 @@ void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
             vm->vis[vm->nvis++] = i;
     free(tops);
     free(show);
-    /* restore the selection by identity */
-    vm->sel = 0;
-    for (size_t v = 0; v < vm->nvis; v++)
-        if (vm->sel_id[0] && strcmp(vm->rows[vm->vis[v]].id, vm->sel_id) == 0) {
+    /*
+     * Restore the selection by identity. When that row is not shown (filtered
+     * out, or gone for now) keep the cursor where it was, but remember the
+     * row: it is selected again as soon as it comes back (the filter cleared).
+     * Only the user's moves (km_vm_select) change the remembered row.
+     */
+    bool found = false;
+    for (size_t v = 0; v < vm->nvis && vm->sel_id[0]; v++)
+        if (strcmp(vm->rows[vm->vis[v]].id, vm->sel_id) == 0) {
             vm->sel = v;
+            found = true;
             break;
         }
-    if (vm->nvis)
+    if (!found)
+        vm->sel = vm->nvis == 0 ? 0 : vm->sel < vm->nvis ? vm->sel : vm->nvis - 1;
+    if (!vm->sel_id[0] && vm->nvis)
         snprintf(vm->sel_id, sizeof(vm->sel_id), "%s", vm->rows[vm->vis[vm->sel]].id);
 }
 
@@ -209,12 +218,17 @@ bool km_vm_search_next(struct km_vm *vm, int dir, bool include_current)
     for (size_t k = include_current ? 0 : 1; k <= n; k++) {
         size_t v = dir >= 0 ? (vm->sel + k) % n : (vm->sel + n - (k % n)) % n;
         const struct km_row *r = &vm->rows[vm->vis[v]];
-        if (km_filter_match(vm->search, r->name) && !r->pinned) {
+        if (km_filter_match(vm->search, km_row_name(r)) && !r->pinned) {
             km_vm_select(vm, v);
             return true;
         }
     }
     return false;
+}
+
+const char *km_row_name(const struct km_row *r)
+{
+    return r->name ? r->name : r->id;
 }
 
 const struct km_row *km_vm_row(const struct km_vm *vm, size_t visidx)

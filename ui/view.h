@@ -42,7 +42,7 @@ struct km_row {
     int depth;       /* 0 top level, 1 child, 2 grandchild */
     size_t parent;   /* index of the parent row when depth > 0 */
     char id[128];    /* stable identity: survives refreshes and re-sorting */
-    const char *name; /* what filter and search match */
+    const char *name; /* what filter and search match; NULL: the id (use km_row_name) */
     bool pinned;      /* totals rows: kept last, never filtered or sorted */
 };
 
@@ -154,5 +154,7 @@ bool km_vm_search_next(struct km_vm *vm, int dir, bool include_current);
 /* Case-insensitive; several terms separated by '|'; empty matches all. */
 bool km_filter_match(const char *filter, const char *name);
 const struct km_row *km_vm_row(const struct km_vm *vm, size_t visidx);
+/* What filter and search match: the row's name, else its id. */
+const char *km_row_name(const struct km_row *r);
 
 #endif

@@ -417,7 +417,8 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
     const struct km_pagetypeinfo *p = &c->s->pti;
     for (size_t i = 0; i < bi->n; i++) {
         const struct km_buddy_zone *z = &bi->zones[i];
-        size_t top = km_vm_add(vm, z, K_ZONE, 0, 0, z->zone, "node%d/%s", z->node, z->zone);
+        /* filter and search match the id: "node1/DMA32" (also "1/DMA32", "DMA32") */
+        size_t top = km_vm_add(vm, z, K_ZONE, 0, 0, NULL, "node%d/%s", z->node, z->zone);
         km_vm_add(vm, z, K_UNUSABLE, 1, top, "unusable", "node%d/%s/unusable", z->node, z->zone);
         if (any_rate(z))
             km_vm_add(vm, z, K_RATE, 1, top, "change/s", "node%d/%s/rate", z->node, z->zone);

@@ -353,11 +353,11 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
     const struct km_zoneinfo *zi = &c->s->zi;
     for (size_t i = 0; i < ns->n; i++) {
         const struct km_node *nd = &ns->nodes[i];
+        /* filter and search match the ids ("node1", "node1/DMA32") */
         size_t p = km_vm_add(vm, nd, K_NODE, 0, 0, NULL, "node%d", nd->node);
-        vm->rows[p].name = vm->rows[p].id;
         for (size_t z = 0; z < zi->nzones; z++)
             if (zi->zones[z].node == nd->node)
-                km_vm_add(vm, &zi->zones[z], K_ZONE, 1, p, zi->zones[z].zone, "node%d/%s", nd->node,
+                km_vm_add(vm, &zi->zones[z], K_ZONE, 1, p, NULL, "node%d/%s", nd->node,
                           zi->zones[z].zone);
     }
 }
