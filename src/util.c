@@ -8,8 +8,19 @@
 #include <string.h>
 #include <time.h>
 
+static void (*fatal_hook)(void);
+
+void km_set_fatal_hook(void (*fn)(void))
+{
+    fatal_hook = fn;
+}
+
 static void oom(size_t n)
 {
+    void (*fn)(void) = fatal_hook;
+    fatal_hook = NULL; /* once: the hook itself may run out of memory */
+    if (fn)
+        fn();
     fprintf(stderr, "kmemtop: out of memory (%zu bytes)\n", n);
     abort();
 }

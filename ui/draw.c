@@ -16,7 +16,7 @@
 
 enum { P_HDR = 1, P_CYAN, P_WARN, P_BAD, P_GOOD, P_STATUS };
 
-#define CELL 256
+#define CELL 1024 /* bytes: a replacement character takes 3 bytes for one cell */
 /* curses attributes as int, so that they mix with colour pairs in ?: */
 #define AT_NORMAL ((int)A_NORMAL)
 #define AT_DIM ((int)A_DIM)
@@ -177,16 +177,6 @@ static void draw_header(const struct scr *s, int y, const int *idx, const int *w
     }
 }
 
-/* Colours a value that grows (+) or shrinks (-); "-" alone is an absent value. */
-static int cell_attr(const struct scr *s, const char *cell)
-{
-    while (*cell == ' ')
-        cell++;
-    if ((cell[0] == '+' || cell[0] == '-') && cell[1] >= '1' && cell[1] <= '9')
-        return scr_attr(s, cell[0] == '+' ? KM_ATTR_BAD : KM_ATTR_GOOD);
-    return AT_NORMAL;
-}
-
 static void draw_row(const struct scr *s, int y, const struct km_row *r, bool sel,
                      const int *idx, const int *w, int n)
 {
@@ -203,7 +193,7 @@ static void draw_row(const struct scr *s, int y, const struct km_row *r, bool se
         bool right = vm->def->cols[idx[i]].align == KM_AL_RIGHT;
         km_layout_cell(cell, sizeof(cell), raw, w[i], right, utf8);
         km_attr_fn fa = vm->def->cols[idx[i]].attr;
-        int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : cell_attr(s, raw);
+        int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : AT_NORMAL;
         if (!sel && r->pinned)
             at |= AT_BOLD;
         put(y, x, at, cell, w[i], utf8);

@@ -57,8 +57,8 @@ void km_help_text(const struct km_view_def *d, km_line_fn line, void *arg)
     line(arg, KM_ATTR_BOLD, "Colours");
     line(arg, KM_ATTR_NORMAL, "  sort column: highlighted, with an arrow for its direction");
     line(arg, KM_ATTR_WARN, "  yellow: a source is missing or needs root; a warning state");
-    line(arg, KM_ATTR_BAD, "  red: an error, a low watermark, a value that grows");
-    line(arg, KM_ATTR_GOOD, "  green: a healthy state, a value that shrinks");
+    line(arg, KM_ATTR_BAD, "  red: an error, a low watermark, a slab cache that grows");
+    line(arg, KM_ATTR_GOOD, "  green: a healthy state, a slab cache that shrinks");
     line(arg, KM_ATTR_NORMAL, "  -C or NO_COLOR: no colours");
     line(arg, KM_ATTR_NORMAL, "");
     line(arg, KM_ATTR_NORMAL, "Absent values show as '-', never as 0. See kmemtop(1).");

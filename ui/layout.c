@@ -1,35 +1,63 @@
 /* layout.c - pure layout arithmetic for the screen. See layout.h. */
 #include "layout.h"
 
+#include <limits.h>
 #include <string.h>
+#include <wchar.h>
 
-/* A UTF-8 continuation byte does not start a cell. */
-static bool starts_cell(unsigned char b)
+/*
+ * One thing the terminal shows: a printable character of len bytes taking
+ * width cells, or (bad) a byte that cannot be shown as it is - a control
+ * byte, a byte of an invalid or cut sequence, a non-printable character -
+ * shown as one replacement cell.
+ */
+struct unit {
+    size_t len;
+    int width;
+    bool bad;
+};
+
+static struct unit next_unit(const char *s, mbstate_t *st)
 {
-    return (b & 0xC0) != 0x80;
+    unsigned char b = (unsigned char)*s;
+    if (b < 0x80)
+        return (struct unit){1, 1, b < 0x20 || b == 0x7f};
+    wchar_t wc;
+    size_t n = mbrtowc(&wc, s, strnlen(s, MB_LEN_MAX), st);
+    if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+        memset(st, 0, sizeof(*st));
+        return (struct unit){1, 1, true};
+    }
+    int w = wcwidth(wc);
+    return w < 0 ? (struct unit){n, 1, true} : (struct unit){n, w, false};
 }
 
 int km_layout_width(const char *s)
 {
+    mbstate_t st;
+    memset(&st, 0, sizeof(st));
     int w = 0;
-    for (; *s; s++)
-        if (starts_cell((unsigned char)*s))
-            w++;
+    while (*s) {
+        struct unit u = next_unit(s, &st);
+        w += u.width;
+        s += u.len;
+    }
     return w;
 }
 
-/* Byte offset just past the first cells cells of s (or its end). */
+/* Byte offset just past the whole characters of s that fit in cells cells (or its end). */
 static size_t bytes_for(const char *s, int cells)
 {
+    mbstate_t st;
+    memset(&st, 0, sizeof(st));
     size_t i = 0;
     int w = 0;
     while (s[i]) {
-        if (starts_cell((unsigned char)s[i])) {
-            if (w == cells)
-                break;
-            w++;
-        }
-        i++;
+        struct unit u = next_unit(s + i, &st);
+        if (w + u.width > cells)
+            break;
+        w += u.width;
+        i += u.len;
     }
     return i;
 }
@@ -60,35 +88,50 @@ int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int
     return kept;
 }
 
+/*
+ * Copies the characters of s that fit in cells cells to out (room bytes
+ * left for them), bad ones replaced by rep; returns the cells written.
+ */
+static int copy_units(char *out, size_t room, const char *s, int cells, const char *rep)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof(st));
+    size_t pos = 0, rlen = strlen(rep);
+    int w = 0;
+    while (*s) {
+        struct unit u = next_unit(s, &st);
+        size_t ob = u.bad ? rlen : u.len;
+        if (w + u.width > cells || pos + ob > room)
+            break;
+        memcpy(out + pos, u.bad ? rep : s, ob);
+        pos += ob;
+        w += u.width;
+        s += u.len;
+    }
+    out[pos] = '\0';
+    return w;
+}
+
 int km_layout_trunc(char *out, size_t n, const char *s, int width, bool utf8)
 {
     if (n == 0)
         return 0;
     if (width < 0)
         width = 0;
-    int sw = km_layout_width(s);
     const char *ell = utf8 ? "\xE2\x80\xA6" : "~";
-    size_t b;
-    int cells;
-    bool cut = sw > width;
-    if (!cut) {
-        b = strlen(s);
-        cells = sw;
-    } else {
-        cells = width > 0 ? width - 1 : 0;
-        b = bytes_for(s, cells);
+    const char *rep = utf8 ? "\xEF\xBF\xBD" : "?";
+    if (km_layout_width(s) <= width)
+        return copy_units(out, n - 1, s, width, rep);
+    if (width == 0) {
+        out[0] = '\0';
+        return 0;
     }
-    if (b >= n)
-        b = n - 1;
-    while (b > 0 && !starts_cell((unsigned char)s[b]))
-        b--; /* never split a code point when out is short */
-    memcpy(out, s, b);
-    out[b] = '\0';
-    if (cut && width > 0 && b + strlen(ell) < n) {
-        strcat(out, ell);
-        cells++;
-    }
-    return cells;
+    size_t elen = strlen(ell);
+    if (n - 1 < elen)
+        return copy_units(out, n - 1, s, width - 1, rep);
+    int cells = copy_units(out, n - 1 - elen, s, width - 1, rep);
+    strcat(out, ell);
+    return cells + 1;
 }
 
 void km_layout_cell(char *out, size_t n, const char *s, int width, bool right, bool utf8)
@@ -96,14 +139,13 @@ void km_layout_cell(char *out, size_t n, const char *s, int width, bool right, b
     if (n == 0)
         return;
     char tmp[1024];
-    int cells = km_layout_trunc(tmp, sizeof(tmp), s, width, utf8);
+    /* cut to what out can hold, so that padding never splits a character */
+    int cells = km_layout_trunc(tmp, n < sizeof(tmp) ? n : sizeof(tmp), s, width, utf8);
     int pad = width > cells ? width - cells : 0;
     size_t len = strlen(tmp), pos = 0;
     if (right)
-        for (; pad > 0 && pos + 1 < n; pad--)
+        for (; pad > 0 && pos + len + 1 < n; pad--)
             out[pos++] = ' ';
-    if (pos + len >= n)
-        len = n - 1 - pos;
     memcpy(out + pos, tmp, len);
     pos += len;
     for (; pad > 0 && pos + 1 < n; pad--)
@@ -116,6 +158,11 @@ size_t km_layout_wrap(const char *s, int width, size_t *next)
     if (width < 1)
         width = 1;
     size_t fit = bytes_for(s, width);
+    if (fit == 0 && s[0]) { /* a character wider than the line: take it alone */
+        mbstate_t st;
+        memset(&st, 0, sizeof(st));
+        fit = next_unit(s, &st).len;
+    }
     if (!s[fit]) { /* the rest fits */
         *next = fit;
         return fit;

@@ -4,9 +4,13 @@
  * scroll position that keeps the selected row on screen. No curses, no I/O,
  * no allocation: callers own every buffer; outputs are always NUL-terminated.
  *
- * Widths are in terminal cells. Text is UTF-8; each code point counts as one
- * cell (the names kmemtop shows are ASCII; the only non-ASCII text it writes
- * itself, "…", "▲" and "▼", is one cell wide).
+ * Widths are in terminal cells, as mbrtowc and wcwidth give them in the
+ * current LC_CTYPE locale (a double-width character takes 2). Text comes
+ * from captures and may hold anything: a control byte (< 0x20, 0x7f), a
+ * byte that is not part of a valid character of the locale, or a
+ * non-printable character counts as one cell, and the functions that write
+ * text replace it with U+FFFD (utf8) or '?', so that no escape code reaches
+ * the terminal and columns stay aligned. A cut never splits a character.
  */
 #ifndef KM_UI_LAYOUT_H
 #define KM_UI_LAYOUT_H
@@ -14,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Cells taken by s (code points). */
+/* Cells taken by s. */
 int km_layout_width(const char *s);
 
 /*
@@ -30,8 +34,9 @@ int km_layout_width(const char *s);
 int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int gap, int *w);
 
 /*
- * Writes s cut to at most width cells into out (n bytes). A cut string ends
- * with "…" when utf8, else "~". Returns the cells written.
+ * Writes s cut to at most width cells into out (n bytes), characters that
+ * cannot be shown replaced. A cut string ends with "…" when utf8, else "~".
+ * Returns the cells written.
  */
 int km_layout_trunc(char *out, size_t n, const char *s, int width, bool utf8);
 

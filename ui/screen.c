@@ -482,6 +482,7 @@ static int start_curses(struct scr *s, SCREEN **term)
         return -1;
     curses_on = true;
     atexit(restore_terminal);
+    km_set_fatal_hook(restore_terminal);
     cbreak();
     noecho();
     nonl();
@@ -538,6 +539,7 @@ int km_screen_run(struct km_app *a)
     l.s.a = a;
     l.s.view = a->o.view_given ? a->o.first_view : KM_V_MODULES;
     setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C"); /* the delay prompt and %.1f cells always use a dot */
     a->ctx.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     install_signals();
     SCREEN *term;
@@ -552,6 +554,7 @@ int km_screen_run(struct km_app *a)
     while (rc == 0 && !l.quit && !got_signal)
         rc = step(&l, msg, sizeof(msg));
     restore_terminal();
+    km_set_fatal_hook(NULL);
     delscreen(term);
     if (rc) {
         fprintf(stderr, "kmemtop: %s\n", msg);

@@ -85,6 +85,12 @@ static int c_growth(const struct km_vctx *c, const struct km_row *a, const struc
 {
     return km_cmp_dbl(SL(a)->growth, SL(b)->growth);
 }
+/* A cache that grows is what slabtop users hunt for; one that shrinks gives memory back. */
+static int a_growth(const struct km_vctx *c, const struct km_row *r)
+{
+    double g = SL(r)->growth;
+    return g > 0 ? KM_ATTR_BAD : g < 0 ? KM_ATTR_GOOD : KM_ATTR_NORMAL;
+}
 static void f_recl(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     int v = SL(r)->reclaimable;
@@ -268,6 +274,7 @@ static const struct km_col cols[NCOLS] = {
                     .align = KM_AL_RIGHT,
                     .fmt = f_growth,
                     .cmp = c_growth,
+                    .attr = a_growth,
                     .desc = true,
                     .help = "footprint change per second since the previous frame"},
     [COL_RECL] = {.title = "RECL",

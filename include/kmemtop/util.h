@@ -2,8 +2,8 @@
  * util.h - allocation, growable buffers, line scanning and parse errors.
  *
  * Shared by every core module. The x* allocators never return NULL: on
- * failure they print one message to stderr and abort (DESIGN.md: allocation
- * failure aborts through one xmalloc family). Everything else returns 0 or a
+ * failure they call the fatal hook, print one message to stderr and abort
+ * (DESIGN.md: allocation failure aborts through one xmalloc family). Everything else returns 0 or a
  * negative errno. Absent numeric fields are KM_NA, never 0.
  */
 #ifndef KMEMTOP_UTIL_H
@@ -26,6 +26,11 @@ void *xrealloc(void *p, size_t n);
 void xgrow(void **p, size_t *cap, size_t need, size_t sz);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/*
+ * fn runs once before a fatal error (out of memory) prints its message and
+ * aborts: the front end restores the terminal there. NULL removes it.
+ */
+void km_set_fatal_hook(void (*fn)(void));
 
 /* A growable byte buffer; data is always NUL-terminated after len bytes. */
 struct km_buf {

@@ -2,6 +2,100 @@
 #include "../../ui/layout.h"
 #include "../tap.h"
 
+#include <locale.h>
+
+/* Whether out holds no control byte (nothing that could start an escape code). */
+static bool no_controls(const char *out)
+{
+    for (const unsigned char *p = (const unsigned char *)out; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+#define FFFD "\xEF\xBF\xBD"
+#define ZH "\xE4\xB8\xAD" /* a double-width CJK character */
+
+static void test_controls(void)
+{
+    char out[64];
+    const char *esc = "a\x1b[31mb";
+    is_int(km_layout_width(esc), 7, "control byte: one cell");
+    km_layout_trunc(out, sizeof(out), esc, 20, false);
+    is_str(out, "a?[31mb", "ESC replaced by ? (ASCII)");
+    km_layout_trunc(out, sizeof(out), esc, 20, true);
+    is_str(out, "a" FFFD "[31mb", "ESC replaced by U+FFFD (UTF-8)");
+    km_layout_cell(out, sizeof(out), "x\ty\x7f\rz\n", 8, false, false);
+    is_str(out, "x?y??z? ", "tab, DEL, CR, LF replaced; padding right");
+    ok(no_controls(out), "no control byte left in a cell");
+    km_layout_trunc(out, sizeof(out), "\x1b\x1b\x1b\x1b\x1b\x1b", 4, false);
+    is_str(out, "???~", "a cut run of control bytes");
+}
+
+static void test_invalid(void)
+{
+    char out[64];
+    is_int(km_layout_width("ab\xff"), 3, "invalid byte: one cell");
+    km_layout_trunc(out, sizeof(out), "ab\xff" "cd", 10, false);
+    is_str(out, "ab?cd", "0xff replaced by ?");
+    km_layout_trunc(out, sizeof(out), "ab\xff" "cd", 10, true);
+    is_str(out, "ab" FFFD "cd", "0xff replaced by U+FFFD");
+    km_layout_trunc(out, sizeof(out), "x\xE2\x82", 10, false);
+    is_str(out, "x??", "a sequence cut short by the end: each byte replaced");
+    km_layout_trunc(out, sizeof(out), "\xE2\x82x", 10, false);
+    is_str(out, "??x", "a sequence broken by an ASCII byte");
+    km_layout_trunc(out, sizeof(out), "a\xC2\x9B" "1m", 10, false);
+    is_str(out, "a?1m", "a C1 control (CSI) in valid UTF-8 replaced");
+    is_int(km_layout_width("\xC0\xAF"), 2, "an overlong encoding: two bad bytes");
+    is_int(km_layout_width("\xC3\xA9t\xC3\xA9"), 3, "valid accented letters: one cell each");
+}
+
+static void test_wide(void)
+{
+    char out[64];
+    is_int(km_layout_width(ZH ZH), 4, "double-width characters count 2");
+    is_int(km_layout_trunc(out, sizeof(out), ZH ZH, 4, true), 4, "two of them fit in 4");
+    is_str(out, ZH ZH, "fits: unchanged");
+    is_int(km_layout_trunc(out, sizeof(out), "a" ZH ZH, 4, true), 4, "cut: 4 cells");
+    is_str(out, "a" ZH "\xE2\x80\xA6", "cut after a whole wide character");
+    is_int(km_layout_trunc(out, sizeof(out), "a" ZH ZH, 3, true), 2, "no room for half of one");
+    is_str(out, "a\xE2\x80\xA6", "the wide character goes whole");
+    km_layout_cell(out, sizeof(out), "a" ZH ZH, 3, false, true);
+    is_str(out, "a\xE2\x80\xA6 ", "cell: padded to its width");
+    is_int(km_layout_width(out), 3, "cell: exact width");
+    km_layout_cell(out, sizeof(out), ZH, 5, true, false);
+    is_str(out, "   " ZH, "right aligned by cells, not bytes");
+    size_t next, len = km_layout_wrap(ZH ZH ZH, 5, &next);
+    is_int(len, 6, "wrap: two wide characters in 5 cells");
+    is_int(next, 6, "wrap: the third on the next line");
+    len = km_layout_wrap(ZH "a", 1, &next);
+    is_int(len, 3, "wrap: a character wider than the line goes alone");
+}
+
+static void test_cut_multibyte(void)
+{
+    char tiny[5];
+    km_layout_trunc(tiny, sizeof(tiny), "ab" ZH, 10, true);
+    is_str(tiny, "ab", "short buffer: a 3-byte character is not split");
+    km_layout_trunc(tiny, sizeof(tiny), "ab\xff", 10, true);
+    is_str(tiny, "ab", "short buffer: a replacement is not split");
+    km_layout_cell(tiny, sizeof(tiny), "ab" ZH, 6, true, true);
+    is_str(tiny, "  ab", "short cell: padding gives way, no character split");
+    char out[64];
+    km_layout_trunc(out, sizeof(out), "\xC3\xA9\xC3\xA9\xC3\xA9", 2, true);
+    is_str(out, "\xC3\xA9\xE2\x80\xA6", "a cut at a cell never lands inside a character");
+}
+
+/* In the C locale every byte >= 0x80 is one that cannot be shown. */
+static void test_c_locale(void)
+{
+    char out[64];
+    setlocale(LC_CTYPE, "C");
+    is_int(km_layout_width("\xC3\xA9"), 2, "C locale: a UTF-8 letter is two bad bytes");
+    km_layout_trunc(out, sizeof(out), "caf\xC3\xA9", 10, false);
+    is_str(out, "caf??", "C locale: replaced by ?");
+}
+
 static void test_width(void)
 {
     is_int(km_layout_width(""), 0, "width of empty");
@@ -122,11 +216,21 @@ static void test_scroll(void)
 
 int main(void)
 {
+    if (!setlocale(LC_CTYPE, "C.UTF-8") && !setlocale(LC_CTYPE, "C.utf8") &&
+        !setlocale(LC_CTYPE, "en_US.UTF-8")) {
+        printf("1..0 # SKIP no UTF-8 locale\n");
+        return 0;
+    }
     test_width();
     test_trunc();
     test_cell();
     test_fit();
     test_wrap();
     test_scroll();
+    test_controls();
+    test_invalid();
+    test_wide();
+    test_cut_multibyte();
+    test_c_locale();
     return tap_done();
 }
