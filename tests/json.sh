@@ -13,7 +13,9 @@ for fx in $(ls -d */ | tr -d /); do
     [ $rc -eq 0 ] || { nok "$fx: exit $rc" "$(cat "$TMP/err")"; continue; }
     lines=$(printf '%s\n' "$out" | wc -l)
     is "$fx: $frames JSON line(s)" "$lines" "$frames"
-    if printf '%s\n' "$out" | jq -e "$keys" >/dev/null 2>"$TMP/jq"; then ok "$fx: valid JSON with the documented keys"
+    # every frame (jq -e alone would judge by the last), and strictly valid UTF-8
+    if printf '%s\n' "$out" | jq -s -e "all(.[]; $keys)" >/dev/null 2>"$TMP/jq" &&
+       printf '%s\n' "$out" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>>"$TMP/jq"; then ok "$fx: valid JSON with the documented keys"
     else nok "$fx: JSON check failed" "$(cat "$TMP/jq"; printf '%s\n' "$out" | head -c 600)"; fi
 done
 # rows carry the documented fields where the source is ok

@@ -47,10 +47,6 @@ int64_t km_frame_module_total(const struct km_sample *s)
     return t;
 }
 
-static void sz(const struct km_vctx *c, char *o, size_t n, int64_t v)
-{
-    c->raw ? km_fmt_int(o, n, v) : km_fmt_size(o, n, v);
-}
 
 static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
 {
@@ -89,27 +85,27 @@ void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg)
         return;
     }
     char a[24], b[24], d[24], e[24], f[24];
-    sz(c, a, sizeof(a), m->mem_total);
-    sz(c, b, sizeof(b), m->mem_free);
-    sz(c, d, sizeof(d), m->slab);
-    sz(c, e, sizeof(e), m->sreclaimable);
-    sz(c, f, sizeof(f), m->sunreclaim);
+    km_size_cell(c, m->mem_total, a, sizeof(a));
+    km_size_cell(c, m->mem_free, b, sizeof(b));
+    km_size_cell(c, m->slab, d, sizeof(d));
+    km_size_cell(c, m->sreclaimable, e, sizeof(e));
+    km_size_cell(c, m->sunreclaim, f, sizeof(f));
     snprintf(buf, sizeof(buf), "Mem: %s total, %s free | Slab: %s (%s reclaimable, %s unreclaimable)",
              a, b, d, e, f);
     line(arg, KM_ATTR_NORMAL, buf);
     char g[24], h[24], i[24], j[24], k[24];
     if (m->vmalloc_used_valid)
-        sz(c, g, sizeof(g), m->vmalloc_used);
+        km_size_cell(c, m->vmalloc_used, g, sizeof(g));
     else
         snprintf(g, sizeof(g), "n/a");
-    sz(c, h, sizeof(h), m->kernel_stack);
-    sz(c, i, sizeof(i), m->page_tables);
-    sz(c, j, sizeof(j), m->percpu);
+    km_size_cell(c, m->kernel_stack, h, sizeof(h));
+    km_size_cell(c, m->page_tables, i, sizeof(i));
+    km_size_cell(c, m->percpu, j, sizeof(j));
     int64_t mt = km_frame_module_total(s);
     if (KM_IS_NA(mt))
         snprintf(k, sizeof(k), "-");
     else
-        sz(c, k, sizeof(k), mt);
+        km_size_cell(c, mt, k, sizeof(k));
     snprintf(buf, sizeof(buf),
              "VmallocUsed: %s | KernelStack: %s | PageTables: %s | Percpu: %s | Modules: %s", g, h,
              i, j, k);

@@ -149,7 +149,7 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
         o->filter = arg;
         return 0;
     case OPT_ROOT:
-        o->roots = realloc(o->roots, (o->nroots + 1) * sizeof(*o->roots));
+        o->roots = xrealloc(o->roots, (o->nroots + 1) * sizeof(*o->roots));
         o->roots[o->nroots++] = (char *)arg;
         return 0;
     case OPT_CAPTURE:

@@ -23,11 +23,6 @@ enum row_kind { R_MODULE, R_TOTAL, R_UNATT, R_SHARED };
 #define MM(r) ((const struct km_modmem *)(r)->aux)
 #define MJ(c) (&(c)->s->mj)
 
-static void bytes(const struct km_vctx *c, char *o, size_t n, int64_t v)
-{
-    c->raw ? km_fmt_int(o, n, v) : km_fmt_size(o, n, v);
-}
-
 /* ---- per-row values: module rows and the pinned rows ------------------------- */
 
 enum field {
@@ -130,7 +125,7 @@ static int64_t value(const struct km_vctx *c, const struct km_row *r, enum field
 #define BYTES_COL(fn, f)                                                                           \
     static void fn(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)             \
     {                                                                                              \
-        bytes(c, o, n, value(c, r, f));                                                            \
+        km_size_cell(c, value(c, r, f), o, n);                                                      \
     }
 #define INT_COL(fn, f)                                                                             \
     static void fn(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)             \
@@ -182,10 +177,7 @@ static void f_ovhpct(const struct km_vctx *c, const struct km_row *r, char *o, s
 }
 static int c_ovhpct(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    double x = ovh_pct(c, a), y = ovh_pct(c, b);
-    if (isnan(x) != isnan(y))
-        return isnan(x) ? -1 : 1;
-    return (x > y) - (x < y);
+    return km_cmp_dbl(ovh_pct(c, a), ovh_pct(c, b));
 }
 
 static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
