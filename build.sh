@@ -12,9 +12,10 @@ top=$(pwd)
 
 # Debian packages: build tools, the two libraries, and what the tests drive
 # (tmux for screen tests, procps for slabtop, jq to check JSON, util-linux for
-# setpriv/unshare, busybox to test the capture script as a board would run it).
+# setpriv/unshare, busybox to test the capture script as a board would run it,
+# strace to check which files a frame opens, groff to check the man page).
 PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev procps"
-TEST_PKGS="tmux jq util-linux busybox"
+TEST_PKGS="tmux jq util-linux busybox strace groff-base"
 
 missing_pkgs() {
     out=""

@@ -32,6 +32,8 @@ struct km_sampler {
     struct km_buddyinfo buddy_base;
     struct km_nodes node_base;
     double slab_t, buddy_t, node_t; /* mono of each base; < 0: none */
+    struct km_pagetypeinfo pti_last; /* the last good read of the live system's */
+    double pti_t;                    /* its mono; < 0: none */
     struct km_buf buf;
     long inferred_page_size; /* of the tree shown: 0 not tried, -1 could not tell */
     struct km_mod_event events[KM_MOD_EVENTS_MAX]; /* module loads/unloads, oldest first */
@@ -47,12 +49,14 @@ static void bases_clear(struct km_sampler *s)
     memset(&s->buddy_base, 0, sizeof(s->buddy_base));
     memset(&s->node_base, 0, sizeof(s->node_base));
     s->slab_t = s->buddy_t = s->node_t = -1;
+    km_pagetypeinfo_free(&s->pti_last);
+    s->pti_t = -1;
 }
 
 struct km_sampler *km_sampler_new(void)
 {
     struct km_sampler *s = xcalloc(1, sizeof(*s));
-    s->slab_t = s->buddy_t = s->node_t = -1;
+    s->slab_t = s->buddy_t = s->node_t = s->pti_t = -1;
     return s;
 }
 
@@ -84,6 +88,21 @@ const struct km_sample *km_sampler_cur(const struct km_sampler *s)
 const struct km_sample *km_sampler_prev(const struct km_sampler *s)
 {
     return s->have_prev ? &s->s[!s->cur] : NULL;
+}
+
+static void *dup_mem(const void *p, size_t n)
+{
+    void *d = xmalloc(n ? n : 1);
+    if (n)
+        memcpy(d, p, n);
+    return d;
+}
+
+static void pti_copy(struct km_pagetypeinfo *dst, const struct km_pagetypeinfo *src)
+{
+    *dst = *src;
+    dst->free = dup_mem(src->free, src->nfree * sizeof(*src->free));
+    dst->blocks = dup_mem(src->blocks, src->nblocks * sizeof(*src->blocks));
 }
 
 /* ---- status helpers -------------------------------------------------- */
@@ -167,6 +186,27 @@ static int parse_buddyinfo(const char *b, size_t n, void *o, struct km_perr *e)
 static int parse_pagetypeinfo(const char *b, size_t n, void *o, struct km_perr *e)
 {
     return km_parse_pagetypeinfo(b, n, o, e);
+}
+
+/*
+ * The live system's pagetypeinfo at most every KM_PTI_MIN_INTERVAL seconds
+ * (it holds each zone's lock with IRQs off); a captured tree's every time.
+ */
+static void read_pagetypeinfo(struct km_sampler *s, struct km_sample *smp)
+{
+    double age = smp->mono - s->pti_t;
+    if (!smp->root[0] && s->pti_t >= 0 && age >= 0 && age < KM_PTI_MIN_INTERVAL) {
+        pti_copy(&smp->pti, &s->pti_last);
+        smp->pti_age = age;
+        smp->src[KM_SRC_PAGETYPEINFO].status = KM_ST_OK;
+        return;
+    }
+    read_parsed(s, smp, KM_SRC_PAGETYPEINFO, parse_pagetypeinfo, &smp->pti);
+    if (smp->root[0] || smp->src[KM_SRC_PAGETYPEINFO].status != KM_ST_OK)
+        return;
+    km_pagetypeinfo_free(&s->pti_last);
+    pti_copy(&s->pti_last, &smp->pti);
+    s->pti_t = smp->mono;
 }
 
 static void read_meminfo(struct km_sampler *s, struct km_sample *smp)
@@ -359,13 +399,6 @@ static void rates_buddy(struct km_buddyinfo *cur, const struct km_buddyinfo *pre
     }
 }
 
-static void *dup_mem(const void *p, size_t n)
-{
-    void *d = xmalloc(n ? n : 1);
-    if (n)
-        memcpy(d, p, n);
-    return d;
-}
 
 /* Takes cur's figures as the base of the next rates (flat copies). */
 static void bases_update(struct km_sampler *s, const struct km_sample *cur)
@@ -455,7 +488,7 @@ static void read_source(struct km_sampler *s, struct km_sample *smp, enum km_src
         read_parsed(s, smp, src, parse_buddyinfo, &smp->bi);
         break;
     case KM_SRC_PAGETYPEINFO:
-        read_parsed(s, smp, src, parse_pagetypeinfo, &smp->pti);
+        read_pagetypeinfo(s, smp);
         break;
     case KM_SRC_NODES:
         read_nodes(smp);

@@ -153,6 +153,12 @@ if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
     is "strace: --view modules,slabs never opens it" "$(opens --view modules,slabs)" 0
     is "strace: --view buddy --no-migrate-types never opens it" "$(opens --view buddy --no-migrate-types)" 0
     is "strace: --view buddy opens it once" "$(opens --view buddy)" 1
+    if [ -r /proc/pagetypeinfo ]; then # the live system: at most every 10 s
+        strace -f -e trace=open,openat -o "$TMP/strace" "$KMEMTOP" -b -n 3 -d 0.2 --view buddy >"$TMP/live3" 2>&1
+        is "strace: live, 3 frames 0.2 s apart read pagetypeinfo once" "$(grep -c pagetypeinfo "$TMP/strace")" 1
+        contains "live: the later frames say how old the migrate types are" "$(cat "$TMP/live3")" \
+            '^Migrate types as read [0-9]+ s ago: '
+    fi
 else
     ok "# SKIP strace not usable here"
 fi

@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "views.h"
+#include "kmemtop/sampler.h"
 
 #include "kmemtop/frag.h"
 
@@ -451,6 +452,13 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     line(arg, KM_ATTR_NORMAL, buf);
     switch (so->status) {
     case KM_ST_OK:
+        if (c->s->pti_age > 0) {
+            snprintf(buf, sizeof(buf),
+                     "Migrate types as read %.0f s ago: /proc/pagetypeinfo holds the zone locks, "
+                     "so it is read at most every %.0f s",
+                     c->s->pti_age, KM_PTI_MIN_INTERVAL);
+            line(arg, KM_ATTR_DIM, buf);
+        }
         return;
     case KM_ST_DENIED:
         line(arg, KM_ATTR_DIM,

@@ -54,6 +54,7 @@ struct km_sample {
     long page_size; /* bytes, the sampled kernel's */
     enum km_pagesize_src page_size_src;
     double uptime; /* seconds, -1 unknown */
+    double pti_age; /* seconds since pagetypeinfo was read (it is reused in between), 0 fresh */
     struct km_source src[KM_SRC_COUNT];
     struct km_meminfo mem;
     struct km_modules mods;

@@ -15,6 +15,13 @@
 
 struct km_sampler;
 
+/*
+ * /proc/pagetypeinfo walks every pageblock under the zone lock with IRQs
+ * off: on the live system it is read at most this often (seconds) and the
+ * last read is reused in between (km_sample.pti_age says how old it is).
+ */
+#define KM_PTI_MIN_INTERVAL 10.0
+
 struct km_sampler_opts {
     long page_size;  /* > 0: the tree's recorded page size */
     double wall;     /* > 0: the tree's capture time (seconds since epoch) */
