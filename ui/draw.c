@@ -123,33 +123,76 @@ static void draw_tabs(const struct scr *s, int y)
     }
 }
 
-/* The column indexes shown for this sample, their wanted widths; returns how many. */
-static int measure(const struct scr *s, int *idx, int *want)
+/* Column k's wanted width: its title, its preferred width, its longest cell. */
+static int col_want(const struct km_vm *vm, const struct km_vctx *c, int k)
+{
+    const struct km_view_def *d = vm->def;
+    char tb[64];
+    int w = km_layout_width(km_col_title(d, c, k, tb, sizeof(tb))) + 1;
+    if (w < d->cols[k].width)
+        w = d->cols[k].width;
+    /* long text (USED BY) is cut rather than pushing columns off */
+    int cap = k > 0 && d->cols[k].align == KM_AL_LEFT ? 2 * w : 1 << 20;
+    for (size_t v = 0; v < vm->nvis && w < cap; v++) {
+        char cell[CELL];
+        km_text_cell(vm, c, km_vm_row(vm, v), k, cell, sizeof(cell));
+        int cw = km_layout_width(cell);
+        if (cw > w)
+            w = cw < cap ? cw : cap;
+    }
+    return w;
+}
+
+static bool widths_fresh(const struct scr_widths *m, const struct km_vm *vm,
+                         const struct km_vctx *c)
+{
+    return m->valid && m->vm == vm && m->sample == c->s && (!c->s || m->seq == c->s->seq) &&
+           m->nvis == vm->nvis && m->order == c->order && m->utf8 == c->utf8 &&
+           strcmp(m->filter, vm->filter) == 0;
+}
+
+/*
+ * The columns shown for this sample and their wanted widths (owned by s).
+ * Formatting every cell is the costly part of a paint: it is done again only
+ * when the rows may have changed, not for a key or a status timeout.
+ */
+static const struct scr_widths *measure(struct scr *s)
 {
     const struct km_vm *vm = cur_vm(s);
-    const struct km_view_def *d = vm->def;
     const struct km_vctx *c = &s->a->ctx;
-    int n = 0;
-    for (int k = 0; k < d->ncols; k++) {
-        if (!km_col_shown(d, c, k))
-            continue;
-        char tb[64];
-        int w = km_layout_width(km_col_title(d, c, k, tb, sizeof(tb))) + 1;
-        if (w < d->cols[k].width)
-            w = d->cols[k].width;
-        /* long text (USED BY) is cut rather than pushing columns off */
-        int cap = k > 0 && d->cols[k].align == KM_AL_LEFT ? 2 * w : 1 << 20;
-        for (size_t v = 0; v < vm->nvis && w < cap; v++) {
-            char cell[CELL];
-            km_text_cell(vm, c, km_vm_row(vm, v), k, cell, sizeof(cell));
-            int cw = km_layout_width(cell);
-            if (cw > w)
-                w = cw < cap ? cw : cap;
-        }
-        idx[n] = k;
-        want[n++] = w;
+    struct scr_widths *m = &s->widths[s->view];
+    if (widths_fresh(m, vm, c))
+        return m;
+    size_t nc = (size_t)vm->def->ncols;
+    if (nc > m->cap) {
+        m->idx = xrealloc(m->idx, nc * sizeof(int));
+        m->want = xrealloc(m->want, nc * sizeof(int));
+        m->cap = nc;
     }
-    return n;
+    m->n = 0;
+    for (int k = 0; k < vm->def->ncols; k++)
+        if (km_col_shown(vm->def, c, k)) {
+            m->idx[m->n] = k;
+            m->want[m->n++] = col_want(vm, c, k);
+        }
+    m->vm = vm;
+    m->sample = c->s;
+    m->seq = c->s ? c->s->seq : 0;
+    m->nvis = vm->nvis;
+    m->order = c->order;
+    m->utf8 = c->utf8;
+    snprintf(m->filter, sizeof(m->filter), "%s", vm->filter);
+    m->valid = true;
+    return m;
+}
+
+void scr_draw_free(struct scr *s)
+{
+    for (int v = 0; v < KM_NVIEWS; v++) {
+        free(s->widths[v].idx);
+        free(s->widths[v].want);
+        memset(&s->widths[v], 0, sizeof(s->widths[v]));
+    }
 }
 
 static void draw_header(const struct scr *s, int y, const int *idx, const int *w, int n)
@@ -204,15 +247,14 @@ static void draw_row(const struct scr *s, int y, const struct km_row *r, bool se
 static void draw_table(struct scr *s, int y, int h)
 {
     struct km_vm *vm = cur_vm(s);
-    int nc = vm->def->ncols;
-    int *idx = xcalloc((size_t)nc, sizeof(int)), *want = xcalloc((size_t)nc, sizeof(int));
-    int *w = xcalloc((size_t)nc, sizeof(int));
-    int n = measure(s, idx, want);
-    int keep = -1;
+    const struct scr_widths *m = measure(s);
+    const int *idx = m->idx;
+    int n = m->n, keep = -1;
+    int *w = xcalloc((size_t)vm->def->ncols, sizeof(int));
     for (int i = 0; i < n; i++)
         if (idx[i] == vm->sort_col)
             keep = i;
-    km_layout_fit(want, n, NAME_MIN, keep, COLS, 1, w);
+    km_layout_fit(m->want, n, NAME_MIN, keep, COLS, 1, w);
     draw_header(s, y, idx, w, n);
     s->table_rows = h - 1 > 1 ? h - 1 : 1;
     if (vm->nvis == 0 && h > 1) {
@@ -226,8 +268,6 @@ static void draw_table(struct scr *s, int y, int h)
         size_t v = vm->top + (size_t)i;
         draw_row(s, y + 1 + i, km_vm_row(vm, v), v == vm->sel, idx, w, n);
     }
-    free(idx);
-    free(want);
     free(w);
 }
 

@@ -1,8 +1,9 @@
-/* keys.c - the key table. See keys.h. */
+/* keys.c - the key table and the reading of keys. See keys.h. */
 #include "keys.h"
 #include "views.h"
 
 #include <curses.h>
+#include <string.h>
 
 #define CTRL(c) ((c) & 0x1f)
 #define ESC 27
@@ -77,4 +78,52 @@ const struct km_key *km_key_find(int code, int view)
                 return k;
     }
     return NULL;
+}
+
+/* Sequences terminfo may lack for the terminal in use (tmux, rxvt, xterm modes). */
+static const struct {
+    const char *seq;
+    int code;
+} escapes[] = {
+    {"[1~", KEY_HOME}, {"[7~", KEY_HOME}, {"[H", KEY_HOME}, {"OH", KEY_HOME},
+    {"[4~", KEY_END},  {"[8~", KEY_END},  {"[F", KEY_END},  {"OF", KEY_END},
+};
+
+int km_key_escape(const char *seq)
+{
+    for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++)
+        if (strcmp(seq, escapes[i].seq) == 0)
+            return escapes[i].code;
+    return 0;
+}
+
+int km_key_read(void)
+{
+    int ch = getch();
+    if (ch != ESC)
+        return ch;
+    timeout(0); /* what follows at once is part of a sequence */
+    int c = getch();
+    if (c == ERR)
+        return ESC;
+    if (c != '[' && c != 'O') {
+        ungetch(c);
+        return ESC;
+    }
+    char seq[32];
+    size_t n = 0;
+    seq[n++] = (char)c;
+    /* parameter and intermediate bytes up to the final byte (0x40-0x7e) */
+    while ((c = getch()) != ERR) {
+        if (c < 0x20 || c > 0x7e) {
+            ungetch(c);
+            break;
+        }
+        if (n + 1 < sizeof(seq))
+            seq[n++] = (char)c;
+        if (c >= 0x40)
+            break;
+    }
+    seq[n] = '\0';
+    return km_key_escape(seq);
 }

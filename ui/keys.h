@@ -2,7 +2,9 @@
  * keys.h - the screen's keys, declared once. The screen dispatches through
  * this table, the help screen and the hint bar are drawn from it, and a test
  * checks that every name in it appears in the help text and the man page.
- * The table is static data; nothing here allocates.
+ * The table is static data; nothing here allocates. km_key_read reads keys
+ * from curses so that an escape sequence terminfo does not know never acts
+ * as several keys.
  */
 #ifndef KM_UI_KEYS_H
 #define KM_UI_KEYS_H
@@ -63,5 +65,20 @@ extern const char *const km_key_group_title[KG_N];
 
 /* The entry bound to curses key code on view (enum km_view_id), or NULL. */
 const struct km_key *km_key_find(int code, int view);
+
+/*
+ * The curses key code for the escape sequence seq (the bytes after ESC,
+ * e.g. "[1~" or "OH") that terminfo may not know: Home or End; 0 for any
+ * other sequence.
+ */
+int km_key_escape(const char *seq);
+
+/*
+ * The next key from curses (getch under the caller's timeout): a curses key
+ * code, ERR when none came, ESC for a lone Esc, or 0 for an unknown escape
+ * sequence, read whole (ESC '[' or 'O', then up to its final byte) and
+ * swallowed. Leaves the timeout at 0 when it read past an ESC.
+ */
+int km_key_read(void);
 
 #endif

@@ -14,6 +14,25 @@
 enum scr_mode { SM_TABLE, SM_HELP, SM_DETAILS, SM_PICKER };
 enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY };
 
+/*
+ * The table's measured columns, kept while what they depend on stays: the
+ * view model, the sample (and its sequence number), the visible rows, the
+ * buddy order, the locale's UTF-8 and the filter. Owns idx and want.
+ */
+struct scr_widths {
+    bool valid;
+    const struct km_vm *vm;
+    const struct km_sample *sample;
+    unsigned seq;
+    size_t nvis;
+    int order;
+    bool utf8;
+    char filter[128];
+    int n;           /* columns shown */
+    int *idx, *want; /* column indexes shown, their wanted widths in cells */
+    size_t cap;
+};
+
 struct scr {
     struct km_app *a;
     int view;               /* enum km_view_id: the active tab */
@@ -33,6 +52,7 @@ struct scr {
     int table_rows;         /* table rows on screen, for PgUp/PgDn */
     int over_rows;          /* overlay lines on screen */
     char details_id[128];   /* the row the details overlay is about */
+    struct scr_widths widths[KM_NVIEWS]; /* per view */
 };
 
 struct scr_line {
@@ -52,6 +72,8 @@ void scr_colors_init(struct scr *s);
 /* curses attributes for an enum km_attr (colour or monochrome). */
 int scr_attr(const struct scr *s, int km_attr);
 void scr_draw(struct scr *s);
+/* Frees what scr_draw keeps between paints. */
+void scr_draw_free(struct scr *s);
 /* The details overlay's row, or NULL when it has gone from the sample. */
 const struct km_row *scr_details_row(const struct scr *s);
 

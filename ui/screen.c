@@ -1,6 +1,7 @@
 /*
  * screen.c - the interactive screen's loop: sampling at the chosen delay,
- * keys answered at once (getch waits at most until the next tick), prompts
+ * keys answered at once (getch waits at most until the next tick; keys typed
+ * meanwhile are all answered before one paint), prompts
  * for search, filter and delay, signals, and restoring the terminal on every
  * way out. Painting is in draw.c; the keys are declared in keys.c.
  */
@@ -505,7 +506,7 @@ static int wait_ms(const struct loop *l)
     return ms > MAX_WAIT_MS ? MAX_WAIT_MS : (int)ms;
 }
 
-/* One pass: sample when due, paint when needed, answer one key. */
+/* One pass: sample when due, paint when needed, answer the keys typed. */
 static int step(struct loop *l, char *msg, size_t n)
 {
     struct scr *s = &l->s;
@@ -526,9 +527,14 @@ static int step(struct loop *l, char *msg, size_t n)
         l->dirty = false;
     }
     timeout(wait_ms(l));
-    int ch = getch();
-    if (ch != ERR)
-        on_key(l, ch);
+    /* every key already typed before the next paint; a tab change samples first */
+    for (int ch = km_key_read(); ch != ERR; ch = km_key_read()) {
+        if (ch)
+            on_key(l, ch);
+        if (l->quit || l->want_resample || l->want_tick || got_signal)
+            break;
+        timeout(0);
+    }
     return 0;
 }
 
@@ -555,6 +561,7 @@ int km_screen_run(struct km_app *a)
         rc = step(&l, msg, sizeof(msg));
     restore_terminal();
     km_set_fatal_hook(NULL);
+    scr_draw_free(&l.s);
     delscreen(term);
     if (rc) {
         fprintf(stderr, "kmemtop: %s\n", msg);
