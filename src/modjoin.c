@@ -8,6 +8,8 @@
 
 #define HUGE_AREA ((int64_t)2 * 1024 * 1024) /* bytes: PMD size of an execmem cache area */
 #define ORDER_MAX_CELLS ((size_t)32 * 1024 * 1024)
+#define ORDER_MIN_ADJACENT 8 /* hashed adjacencies needed to judge the order at all */
+#define ORDER_MIN_PERCENT 95 /* of them on consecutive lines: address order */
 
 enum area_class { C_NONE, C_IMAGE, C_SHARED, C_DYN };
 
@@ -86,6 +88,7 @@ static void classify(struct ctx *x)
                 x->cls[i] = C_SHARED;
             else if (km_mj_image_caller(a->caller, (size_t)a->caller_symlen))
                 x->cls[i] = C_IMAGE;
+            x->out->image.areas += x->cls[i] != C_NONE; /* for choose_method */
         }
     }
 }
@@ -103,46 +106,67 @@ static int cmp_startidx(const void *a, const void *b)
     return (p->start > q->start) - (p->start < q->start);
 }
 
+/* first k with s[k].start >= key (strict: > key) */
+static size_t first_from(const struct startidx *s, size_t n, uint64_t key, bool strict)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s[mid].start < key || (strict && s[mid].start == key))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /*
- * Real addresses: starts never decrease. Hashed: identical pointers hash
- * identically, so an area ending where another starts is adjacent to it;
- * in an address-ordered file every such pair is printed on consecutive
- * lines, while 6.9+ per-node runs split many of them. Unpurged lines (which
- * 5.4+ appends at the end) are left out.
+ * Hashed: identical pointers hash identically, so an area ending where
+ * another starts is adjacent to it. In an address-ordered file such pairs
+ * are printed on consecutive lines, while 6.9+ per-node runs split many of
+ * them. Hashes are 32 bits, so on 100k+ areas a few ends equal some unrelated
+ * start by chance: decide by proportion, over starts that occur once.
+ */
+static bool hashed_ordered(const struct startidx *sorted, const uint64_t *ends, size_t n)
+{
+    size_t adjacent = 0, consecutive = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t h = first_from(sorted, n, ends[k], false);
+        if (h == n || sorted[h].start != ends[k] || sorted[h].i == k)
+            continue;
+        if (h + 1 < n && sorted[h + 1].start == ends[k])
+            continue; /* a start printed twice: a collision, no evidence */
+        adjacent++;
+        consecutive += sorted[h].i == k + 1;
+    }
+    return adjacent >= ORDER_MIN_ADJACENT && consecutive * 100 >= adjacent * ORDER_MIN_PERCENT;
+}
+
+/*
+ * Real addresses: starts never decrease. Hashed: see hashed_ordered.
+ * Unpurged lines (which 5.4+ appends at the end) are left out.
  */
 bool km_mj_address_ordered(const struct km_vmallocinfo *vm)
 {
     if (vm->addr_kind == KM_ADDR_ZERO || vm->n == 0)
         return false;
     struct startidx *s = xcalloc(vm->n, sizeof(*s));
+    uint64_t *ends = xcalloc(vm->n, sizeof(*ends));
     size_t n = 0;
     for (size_t i = 0; i < vm->n; i++)
         if (!(vm->areas[i].flags & KM_VM_UNPURGED))
-            s[n].start = vm->areas[i].start, s[n].i = n, n++;
+            s[n].start = vm->areas[i].start, s[n].i = n, ends[n++] = vm->areas[i].end;
     bool ordered = true;
-    size_t adjacent = 0;
     if (vm->addr_kind == KM_ADDR_REAL) {
         for (size_t k = 1; k < n && ordered; k++)
             ordered = s[k].start >= s[k - 1].start;
-        free(s);
-        return ordered;
-    }
-    uint64_t *ends = xcalloc(n ? n : 1, sizeof(*ends));
-    for (size_t i = 0, k = 0; i < vm->n; i++)
-        if (!(vm->areas[i].flags & KM_VM_UNPURGED))
-            ends[k++] = vm->areas[i].end;
-    qsort(s, n, sizeof(*s), cmp_startidx);
-    for (size_t k = 0; k < n && ordered; k++) {
-        struct startidx key = {.start = ends[k]};
-        const struct startidx *hit = bsearch(&key, s, n, sizeof(*s), cmp_startidx);
-        if (!hit || hit->i == k)
-            continue;
-        adjacent++;
-        ordered = hit->i == k + 1;
+    } else {
+        qsort(s, n, sizeof(*s), cmp_startidx);
+        ordered = hashed_ordered(s, ends, n);
     }
     free(ends);
     free(s);
-    return ordered && adjacent > 0;
+    return ordered;
 }
 
 /* ---- address: containment of base and section addresses ---------------------- */
@@ -161,19 +185,12 @@ static bool init_section(const char *name)
 
 static long containing(const struct ctx *x, const struct startidx *s, size_t n, uint64_t addr)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) { /* first start > addr */
-        size_t mid = lo + (hi - lo) / 2;
-        if (s[mid].start <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
+    size_t k = first_from(s, n, addr, true);
+    if (k == 0)
         return -1;
-    const struct km_vmarea *a = &x->vm->areas[s[lo - 1].i];
+    const struct km_vmarea *a = &x->vm->areas[s[k - 1].i];
     int64_t body = a->size > x->ps ? a->size - x->ps : a->size;
-    return addr - a->start < (uint64_t)body ? (long)s[lo - 1].i : -1;
+    return addr - a->start < (uint64_t)body ? (long)s[k - 1].i : -1;
 }
 
 static void claim(struct ctx *x, const struct startidx *s, size_t n, size_t mod, uint64_t addr)
@@ -187,27 +204,58 @@ static void claim(struct ctx *x, const struct startidx *s, size_t n, size_t mod,
         x->owner[a] = (long)mod;
 }
 
-static int64_t owned_pages(const struct ctx *x, size_t mod)
+/* ---- address: completion by size, neighbours found by start == end ------------- */
+
+struct idxv {
+    size_t *v;
+    size_t n, cap;
+};
+
+struct adj {
+    const struct startidx *by_start; /* image and shared areas by start */
+    struct startidx *by_end;         /* the same areas by start + size */
+    size_t n;
+    int64_t *have;     /* per module: pages of its image areas */
+    struct idxv *cand; /* per module: areas next to its own, not yet tried */
+};
+
+static uint64_t area_end(const struct km_vmarea *a)
 {
-    int64_t p = 0;
-    for (size_t i = 0; i < x->vm->n; i++)
-        if (x->cls[i] == C_IMAGE && x->owner[i] == (long)mod)
-            p += x->vm->areas[i].pages;
-    return p;
+    return a->start + (uint64_t)a->size;
 }
 
-/* Whether c starts where one of the module's areas ends (after) or ends where one starts. */
-static bool adjacent_to_owned(const struct ctx *x, size_t mod, const struct km_vmarea *c, bool after)
+/* Queues for mod the areas that start where area i ends (after) or end where it starts. */
+static void push_neighbours(const struct ctx *x, struct adj *d, size_t mod, size_t i, bool after)
 {
-    for (size_t i = 0; i < x->vm->n; i++) {
-        const struct km_vmarea *a = &x->vm->areas[i];
-        if (x->cls[i] != C_IMAGE || x->owner[i] != (long)mod)
-            continue;
-        if (after ? a->start + (uint64_t)a->size == c->start
-                  : c->start + (uint64_t)c->size == a->start)
-            return true;
+    const struct km_vmarea *a = &x->vm->areas[i];
+    const struct startidx *s = after ? d->by_start : d->by_end;
+    uint64_t key = after ? area_end(a) : a->start;
+    struct idxv *c = &d->cand[mod];
+    for (size_t k = first_from(s, d->n, key, false); k < d->n && s[k].start == key; k++) {
+        xgrow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v));
+        c->v[c->n++] = s[k].i;
     }
-    return false;
+}
+
+/*
+ * The first in file order of mod's candidates that fit `room` pages. One
+ * that does not fit now never will (a module only gains pages and areas
+ * only gain owners), so it leaves the queue for good.
+ */
+static long pick(const struct ctx *x, struct idxv *c, int64_t room)
+{
+    long best = -1;
+    for (size_t t = 0; t < c->n;) {
+        size_t i = c->v[t];
+        if (x->cls[i] != C_IMAGE || x->owner[i] >= 0 || x->vm->areas[i].pages > room) {
+            c->v[t] = c->v[--c->n];
+            continue;
+        }
+        if (best < 0 || i < (size_t)best)
+            best = (long)i;
+        t++;
+    }
+    return best;
 }
 
 /*
@@ -215,28 +263,55 @@ static bool adjacent_to_owned(const struct ctx *x, size_t mod, const struct km_v
  * the module unclaimed, e.g. __jump_table's ro_after_init area. The page
  * counts of a module's areas add up to its lsmod size, so an unclaimed
  * image area adjacent to the module's own that fills the missing pages is
- * its own. The areas are allocated text, data, rodata, ro_after_init in
- * turn, so an area right after the module's own is tried for every module
- * before one right before it.
+ * its own; among several, the first in the file.
  */
-static bool complete_by_size(struct ctx *x, size_t mod, bool after)
+static void complete_by_size(struct ctx *x, struct adj *d, size_t mod, bool after)
 {
     const struct km_module *m = &x->m->mods[mod];
     if (KM_IS_NA(m->size) || m->size <= 0 || x->text_shared[mod])
-        return false;
-    int64_t want = page_align(m->size, x->ps) / x->ps, have = owned_pages(x, mod);
-    bool any = false;
-    for (size_t i = 0; i < x->vm->n && have > 0 && have < want; i++) {
-        const struct km_vmarea *a = &x->vm->areas[i];
-        if (x->cls[i] != C_IMAGE || x->owner[i] >= 0 || a->pages > want - have ||
-            !adjacent_to_owned(x, mod, a, after))
-            continue;
+        return;
+    int64_t want = page_align(m->size, x->ps) / x->ps;
+    long i;
+    while (d->have[mod] > 0 && d->have[mod] < want &&
+           (i = pick(x, &d->cand[mod], want - d->have[mod])) >= 0) {
         x->owner[i] = (long)mod;
-        have += a->pages;
-        any = true;
-        i = (size_t)-1; /* a new area may make another adjacent: rescan */
+        d->have[mod] += x->vm->areas[i].pages;
+        push_neighbours(x, d, mod, (size_t)i, after);
     }
-    return any;
+}
+
+/*
+ * The areas are allocated text, data, rodata, ro_after_init in turn, so an
+ * area right after a module's own is tried for every module before one right
+ * before it. One pass per direction is enough: a module that has found no
+ * more fitting neighbour cannot gain one from another module's claims.
+ */
+static void complete_all(struct ctx *x, const struct startidx *s, size_t n)
+{
+    struct adj d = {.by_start = s, .n = n};
+    d.by_end = xcalloc(n ? n : 1, sizeof(*d.by_end));
+    for (size_t k = 0; k < n; k++)
+        d.by_end[k].start = area_end(&x->vm->areas[s[k].i]), d.by_end[k].i = s[k].i;
+    qsort(d.by_end, n, sizeof(*d.by_end), cmp_startidx);
+    d.have = xcalloc(x->m->n + 1, sizeof(*d.have));
+    d.cand = xcalloc(x->m->n + 1, sizeof(*d.cand));
+    for (size_t i = 0; i < x->vm->n; i++)
+        if (x->cls[i] == C_IMAGE && x->owner[i] >= 0)
+            d.have[x->owner[i]] += x->vm->areas[i].pages;
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < x->vm->n; i++)
+            if (x->cls[i] == C_IMAGE && x->owner[i] >= 0)
+                push_neighbours(x, &d, (size_t)x->owner[i], i, round == 0);
+        for (size_t k = 0; k < x->m->n; k++) {
+            complete_by_size(x, &d, k, round == 0);
+            d.cand[k].n = 0;
+        }
+    }
+    for (size_t k = 0; k < x->m->n; k++)
+        free(d.cand[k].v);
+    free(d.cand);
+    free(d.have);
+    free(d.by_end);
 }
 
 static void match_address(struct ctx *x)
@@ -256,14 +331,7 @@ static void match_address(struct ctx *x)
             if (!init_section(m->sections[j].name))
                 claim(x, s, n, k, m->sections[j].addr);
     }
-    for (int round = 0; round < 2; round++) {
-        bool more = true;
-        while (more) {
-            more = false;
-            for (size_t k = 0; k < x->m->n; k++)
-                more |= complete_by_size(x, k, round == 0);
-        }
-    }
+    complete_all(x, s, n);
     free(s);
 }
 
@@ -392,30 +460,38 @@ static void sum_areas(struct ctx *x)
     }
 }
 
-/* Module areas first (image, then dynamic), then unattributed, then shared. */
+/*
+ * Module areas first (image, then dynamic, each in file order), then
+ * unattributed, then shared: one pass, with the counts sum_areas made.
+ */
 static void build_list(struct ctx *x)
 {
     struct km_modjoin *j = x->out;
+    size_t *img = xcalloc(j->n + 1, sizeof(*img)), *dyn = xcalloc(j->n + 1, sizeof(*dyn));
     size_t pos = 0;
-    j->list = xcalloc(x->vm->n + 1, sizeof(*j->list));
     for (size_t k = 0; k < j->n; k++) {
-        j->mods[k].first = pos;
-        for (int pass = C_IMAGE; pass <= C_DYN; pass += C_DYN - C_IMAGE)
-            for (size_t i = 0; i < x->vm->n; i++)
-                if (x->cls[i] == pass && x->owner[i] == (long)k)
-                    j->list[pos++] = i;
+        j->mods[k].first = img[k] = pos;
+        dyn[k] = pos + j->mods[k].nimage;
+        pos = dyn[k] + j->mods[k].ndynamic;
     }
     j->unatt_first = pos;
-    for (size_t i = 0; i < x->vm->n; i++)
-        if (x->cls[i] == C_IMAGE && x->owner[i] < 0)
-            j->list[pos++] = i;
-    j->nunatt = pos - j->unatt_first;
-    j->shared_first = pos;
-    for (size_t i = 0; i < x->vm->n; i++)
-        if (x->cls[i] == C_SHARED)
-            j->list[pos++] = i;
-    j->nshared = pos - j->shared_first;
-    j->nlist = pos;
+    j->nunatt = (size_t)j->unattributed.areas;
+    j->shared_first = j->unatt_first + j->nunatt;
+    j->nshared = (size_t)j->shared.areas;
+    j->nlist = j->shared_first + j->nshared;
+    j->list = xcalloc(j->nlist + 1, sizeof(*j->list));
+    size_t un = j->unatt_first, sh = j->shared_first;
+    for (size_t i = 0; i < x->vm->n; i++) {
+        long o = x->owner[i];
+        if (x->cls[i] == C_IMAGE)
+            j->list[o >= 0 ? img[o]++ : un++] = i;
+        else if (x->cls[i] == C_DYN && o >= 0)
+            j->list[dyn[o]++] = i;
+        else if (x->cls[i] == C_SHARED)
+            j->list[sh++] = i;
+    }
+    free(img);
+    free(dyn);
 }
 
 static void estimate(struct km_modmem *mm, const struct km_module *m, long ps)
@@ -486,13 +562,6 @@ static void choose_method(struct ctx *x)
     }
 }
 
-static void count_image(struct ctx *x)
-{
-    for (size_t i = 0; i < x->vm->n; i++)
-        if (x->cls[i] == C_IMAGE || x->cls[i] == C_SHARED)
-            x->out->image.areas++;
-}
-
 int km_modjoin(const struct km_modules *m, const struct km_vmallocinfo *vm, long page_size,
                struct km_modjoin *out)
 {
@@ -509,7 +578,6 @@ int km_modjoin(const struct km_modules *m, const struct km_vmallocinfo *vm, long
         x.owner = xcalloc(vm->n + 1, sizeof(*x.owner));
         x.text_shared = xcalloc(m->n + 1, sizeof(*x.text_shared));
         classify(&x);
-        count_image(&x);
     }
     choose_method(&x);
     out->image.areas = 0; /* counted again with bytes by sum_areas */
@@ -547,17 +615,9 @@ void km_modjoin_free(struct km_modjoin *j)
 
 const char *km_mj_method_name(enum km_mj_method m)
 {
-    switch (m) {
-    case KM_MJ_ADDRESS:
-        return "address";
-    case KM_MJ_ORDER:
-        return "order";
-    case KM_MJ_ESTIMATE:
-        return "estimate";
-    case KM_MJ_SHARED:
-        return "shared";
-    case KM_MJ_NONE:
-        break;
-    }
-    return "-";
+    static const char *const names[] = {[KM_MJ_ADDRESS] = "address",
+                                        [KM_MJ_ORDER] = "order",
+                                        [KM_MJ_ESTIMATE] = "estimate",
+                                        [KM_MJ_SHARED] = "shared"};
+    return (size_t)m < KM_ARRAY_LEN(names) && names[m] ? names[m] : "-";
 }

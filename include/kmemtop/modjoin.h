@@ -100,7 +100,12 @@ void km_modjoin_free(struct km_modjoin *j);
 const char *km_mj_method_name(enum km_mj_method m);
 /* Whether a caller symbol (not NUL-terminated) allocates module images. */
 bool km_mj_image_caller(const char *sym, size_t len);
-/* Whether the file lists areas in address order (judged from hashed adjacency too). */
+/*
+ * Whether the file lists areas in address order. Real addresses: starts never
+ * decrease. Hashed: of the areas whose end is another's start (a start printed
+ * once), at least 8 and 95% are on consecutive lines; a proportion, because
+ * 32-bit hashes make a few such pairs by chance on large files.
+ */
 bool km_mj_address_ordered(const struct km_vmallocinfo *vm);
 
 #endif

@@ -307,8 +307,17 @@ static const char order_mods[] = "m4 16384 0 - Live 0xffffffffc0009000\n"
                                  "m3 4096 0 - Live 0xffffffffc0007000\n"
                                  "m2 12288 0 - Live 0xffffffffc0003000\n"
                                  "m1 8192 0 - Live 0xffffffffc0000000\n";
-/* hashed, adjacency chained line by line; a 6-page transient area; m4's line lost */
+/*
+ * hashed, adjacency chained line by line (9 adjacencies: the order is judged
+ * from 8 on); a 6-page transient area; m4's line lost
+ */
 static const char order_vm[] =
+    "0x00000000a1a1a1a1-0x00000000b2b2b2b2    8192 kernel_clone+0x94/0x3e0 pages=1 vmalloc\n"
+    "0x00000000b2b2b2b2-0x00000000c3c3c3c3    8192 kernel_clone+0x94/0x3e0 pages=1 vmalloc\n"
+    "0x00000000c3c3c3c3-0x00000000d4d4d4d4    8192 kernel_clone+0x94/0x3e0 pages=1 vmalloc\n"
+    "0x00000000d4d4d4d4-0x00000000e5e5e5e5    8192 kernel_clone+0x94/0x3e0 pages=1 vmalloc\n"
+    "0x00000000e5e5e5e5-0x00000000f6f6f6f6    8192 kernel_clone+0x94/0x3e0 pages=1 vmalloc\n"
+    "0x00000000f6f6f6f6-0x0000000011111111    8192 kernel_clone+0x94/0x3e0 pages=1 vmalloc\n"
     "0x0000000011111111-0x0000000022222222   12288 load_module+0xbb7/0x21a0 pages=2 vmalloc\n"
     "0x0000000022222222-0x0000000033333333   16384 load_module+0xbb7/0x21a0 pages=3 vmalloc\n"
     "0x0000000033333333-0x0000000044444444   28672 load_module+0xbb7/0x21a0 pages=6 vmalloc\n"
