@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define KM_READ_MIN (64 * 1024)
+#define KM_READ_MAX ((size_t)1 << 31)
 
 bool km_err_missing(int err)
 {
@@ -24,45 +25,66 @@ bool km_err_denied(int err)
     return err == -EACCES || err == -EPERM;
 }
 
+static int resize(struct km_buf *b, size_t cap)
+{
+    if (cap > KM_READ_MAX)
+        return -EFBIG;
+    b->data = xrealloc(b->data, cap);
+    b->cap = cap;
+    return 0;
+}
+
 /*
- * Read from offset 0 until EOF. When a read fills the buffer the file may
- * be larger than it: grow and start again from 0, so that the text comes
- * from as few kernel passes as possible (vmallocinfo drops lines between
- * two reads on 6.1).
+ * Reads from offset `from` on until EOF or a full buffer (*full). Returns the
+ * length read so far (from included) or a negative errno.
+ */
+static ssize_t fill(int fd, struct km_buf *b, size_t from, bool *full)
+{
+    size_t len = from;
+    *full = false;
+    while (len < b->cap - 1) {
+        ssize_t r = pread(fd, b->data + len, b->cap - 1 - len, (off_t)len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -errno;
+        if (r == 0)
+            return (ssize_t)len;
+        len += (size_t)r;
+    }
+    *full = true;
+    return (ssize_t)len;
+}
+
+/*
+ * Read from offset 0 until EOF. When a read fills the buffer the file is
+ * larger than it: read on to EOF in a growing buffer to learn the length,
+ * then read once more from 0 into a buffer a quarter larger than that, so
+ * that the text comes from one clean pass (vmallocinfo drops lines between
+ * two reads on 6.1) and a large file is generated twice, not once per
+ * doubling. Should it have grown by more than the margin, learn again.
  */
 static int read_fd(int fd, struct km_buf *b)
 {
-    if (b->cap < KM_READ_MIN) {
-        b->data = xrealloc(b->data, KM_READ_MIN);
-        b->cap = KM_READ_MIN;
-    }
+    if (b->cap < KM_READ_MIN)
+        resize(b, KM_READ_MIN);
     for (;;) {
-        size_t len = 0;
-        bool full = false;
-        for (;;) {
-            ssize_t r = pread(fd, b->data + len, b->cap - 1 - len, (off_t)len);
-            if (r < 0) {
-                if (errno == EINTR)
-                    continue;
-                return -errno;
-            }
-            if (r == 0)
-                break;
-            len += (size_t)r;
-            if (len == b->cap - 1) {
-                full = true;
-                break;
-            }
-        }
-        if (!full) {
-            b->len = len;
+        bool full;
+        ssize_t len = fill(fd, b, 0, &full);
+        if (len >= 0 && !full) {
+            b->len = (size_t)len;
             b->data[len] = '\0';
             return 0;
         }
-        if (b->cap >= ((size_t)1 << 31))
-            return -EFBIG;
-        b->cap *= 2;
-        b->data = xrealloc(b->data, b->cap);
+        int rc = 0;
+        while (len >= 0 && full && (rc = resize(b, b->cap * 2)) == 0)
+            len = fill(fd, b, (size_t)len, &full); /* on to EOF: the length */
+        if (len < 0)
+            return (int)len;
+        if (rc == 0)
+            rc = resize(b, (size_t)len + (size_t)len / 4 + 2);
+        if (rc)
+            return rc;
     }
 }
 

@@ -3,8 +3,11 @@
  *
  * /proc files are regenerated on every read() and lists can change between
  * two reads, so km_read_file reads with a buffer larger than the file in as
- * few read() calls as possible (growing and re-reading from offset 0 when a
- * read fills the buffer). st_size is never trusted.
+ * few read() calls as possible: one consistent pass from offset 0 where the
+ * buffer is large enough. When it is not, it reads on to EOF to learn the
+ * length, then once more from offset 0 into a buffer about 1.25 times that
+ * length: two passes over a large file, not one per doubling. st_size is
+ * never trusted.
  *
  * Returns 0, or -ENOENT (missing), -EACCES/-EPERM (denied), or another
  * negative errno. The buffer is owned by the caller, reused across calls

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <unistd.h>
 
 static void numbers(void)
 {
@@ -91,11 +92,100 @@ static void reader(void)
     km_buf_free(&b);
 }
 
+/* The whole file by stdio, independently of the reader. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, r;
+    char *p = malloc(cap);
+    while ((r = fread(p + n, 1, cap - n, f)) > 0)
+        if ((n += r) == cap)
+            p = realloc(p, cap *= 2);
+    fclose(f);
+    *len = n;
+    return p;
+}
+
+static bool write_file(const char *path, const char *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    bool good = f && fwrite(data, 1, n, f) == n;
+    return f && fclose(f) == 0 && good;
+}
+
+/* A 1 MiB file: the first read fills 64 KiB, learns the length, and reads once more. */
+static void reader_large(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/kmemtop-test-util-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        ok(1, "# SKIP no temporary file");
+        return;
+    }
+    close(fd);
+    size_t n = (1 << 20) + 4321;
+    char *want = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        want[i] = i % 80 == 79 ? '\n' : (char)('a' + (i * 7 + i / 4096) % 26);
+    ok(write_file(path, want, n), "a 1 MiB temporary file written");
+    struct km_buf b = {0};
+    is_int(km_read_file(path, &b), 0, "reads a 1 MiB file");
+    ok(b.len == n && memcmp(b.data, want, n) == 0, "1 MiB: every byte, in order");
+    ok(b.data[b.len] == '\0', "1 MiB: NUL-terminated");
+    ok(b.cap > b.len + b.len / 8 && b.cap < b.len * 3 / 2,
+       "1 MiB: buffer about 1.25 times the length (sized for the clean pass)");
+    size_t cap = b.cap;
+    ok(km_read_file(path, &b) == 0 && b.len == n && b.cap == cap && memcmp(b.data, want, n) == 0,
+       "1 MiB again: the buffer keeps its capacity");
+    ok(write_file(path, "small\n", 6) && km_read_file(path, &b) == 0 && b.len == 6 &&
+           strcmp(b.data, "small\n") == 0,
+       "a small file into the large buffer: its own length, NUL-terminated");
+    unlink(path);
+    free(want);
+    km_buf_free(&b);
+}
+
+/* A /proc file past 64 KiB (kallsyms: seq_file, several MiB) equals what stdio reads. */
+static void reader_proc(void)
+{
+    struct km_buf b = {0};
+    is_int(km_read_file("/proc/self/status", &b), 0, "reads /proc/self/status");
+    ok(b.len > 0 && b.data[b.len] == '\0' && strlen(b.data) == b.len &&
+           strncmp(b.data, "Name:", 5) == 0,
+       "/proc/self/status: whole, NUL-terminated");
+    size_t n = 0;
+    char *want = slurp("/proc/kallsyms", &n);
+    if (!want || n < 100000) {
+        ok(1, "# SKIP /proc/kallsyms unreadable or small");
+        free(want);
+        km_buf_free(&b);
+        return;
+    }
+    bool same = false;
+    for (int tries = 0; tries < 3 && !same; tries++) { /* BPF programs come and go */
+        same = km_read_file("/proc/kallsyms", &b) == 0 && b.len == n &&
+               memcmp(b.data, want, n) == 0 && b.data[b.len] == '\0';
+        if (!same) {
+            free(want);
+            want = slurp("/proc/kallsyms", &n);
+        }
+    }
+    ok(same, "/proc/kallsyms (MiBs, past the first buffer): equal to a stdio read, NUL-terminated");
+    free(want);
+    km_buf_free(&b);
+}
+
 int main(void)
 {
     numbers();
     lines_and_tokens();
     idlists();
     reader();
+    reader_large();
+    reader_proc();
     return tap_done();
 }
