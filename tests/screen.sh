@@ -40,6 +40,8 @@ keys() { T send-keys -t "$S" "$@"; }
 normal_mode() { [ "$(T display -p -t "$S" '#{alternate_on}')" = 0 ]; }
 
 # start W H ARGS...: kmemtop in a new session; EXITED rc=N is printed when it ends.
+# $XENV: more VAR=value words for its environment (TERM=..., NO_COLOR=1).
+# The pane's tty modes (stty -g) are saved before kmemtop starts and after it ends.
 start() {
     w=$1 h=$2
     shift 2
@@ -50,19 +52,31 @@ start() {
 echo \$\$ >"$TMP/pid"
 trap : INT # Ctrl-C is for kmemtop; this shell stays to say how it ended
 set -- \$(cat "$TMP/args")
+stty -g >"$TMP/stty.before"
 $KMEMTOP "\$@" 2>>"$TMP/stderr"
-echo "EXITED rc=\$?"
+rc=\$?
+stty -g >"$TMP/stty.after"
+echo "EXITED rc=\$rc"
 sleep 60
 EOF
-    rm -f "$TMP/pid"
-    T new-session -d -s "$S" -x "$w" -y "$h" "env ${LCV:-LC_ALL=${UTF8:-C}} sh $TMP/run.sh"
+    rm -f "$TMP/pid" "$TMP/stty.before" "$TMP/stty.after"
+    T new-session -d -s "$S" -x "$w" -y "$h" "env ${LCV:-LC_ALL=${UTF8:-C}} $XENV sh $TMP/run.sh"
 }
-kmpid() { pgrep -P "$(cat "$TMP/pid")" 2>/dev/null | head -1; }
+kmpid() { pgrep -P "$(cat "$TMP/pid" 2>/dev/null)" 2>/dev/null | head -1; }
+running() { test -n "$(kmpid)"; }
+same_stty() { [ -s "$TMP/stty.before" ] && [ -s "$TMP/stty.after" ] && cmp -s "$TMP/stty.before" "$TMP/stty.after"; }
 ended() {
     rc=$1 what=$2
     see "$what: kmemtop ends with status $rc" "^EXITED rc=$rc"
     if poll normal_mode; then ok "$what: terminal back in normal mode"; else nok "$what: still in the alternate screen"; fi
+    if poll same_stty; then ok "$what: tty modes restored"
+    else nok "$what: tty modes restored" "before: $(cat "$TMP/stty.before" 2>/dev/null)
+after:  $(cat "$TMP/stty.after" 2>/dev/null)"; fi
 }
+# status: the status line (the line above the hint bar).
+status() { pane | tail -2 | head -1; }
+# table_names HEADER: the first word of each table row under the header starting with HEADER.
+table_names() { pane | awk -v h="^$1" '$0 ~ h { f = 1; next } f && /Filter:|Search:/ { exit } f && NF { printf "%s ", $1 }'; }
 
 # --- tabs, sorting, the slab letters -------------------------------------
 start 120 40 --root "$FIX/debian61-root" -d 0.2
@@ -144,8 +158,12 @@ T resize-window -t "$S" -x 40 -y 10
 see "40x10: the tab bar fits" '^ 1 Modules  2 Nodes  3 Buddy \[4 Slabs\]$'
 see "40x10: the sort column stays" '^NAME.*FOOTPRINT'
 see "40x10: the hint bar" '^/ Search'
-lines=$(pane | wc -l)
-is "40x10: ten lines" "$lines" 10
+# -J joins a line the terminal wrapped: a line kmemtop wrote too long shows as one
+widest=$(T capture-pane -p -J -t "$S" | LC_ALL=${UTF8:-C} wc -L)
+check "40x10: no line wider than 40 columns ($widest)" test "$widest" -le 40
+is "40x10: ten lines, none wrapped" "$(T capture-pane -p -J -t "$S" | wc -l)" 10
+contains "40x10: the status line is line 9" "$(pane | sed -n 9p)" ' 0\.5s$'
+contains "40x10: the hint bar is line 10" "$(pane | sed -n 10p)" '^/ Search'
 is "40x10: the summary on the first line" "$(pane | head -1 | cut -c1-7)" kmemtop
 T resize-window -t "$S" -x 250 -y 60
 see "250x60: every column" 'NAME.*OBJS.*ACTIVE.*USE.*OBJ SIZE.*SLABS.*OBJ/SLAB.*PAGES/SLAB.*FOOTPRINT'
@@ -153,11 +171,147 @@ see "250x60: the whole summary" '^VmallocUsed'
 keys q
 ended 0 "q"
 
+# --- more keys: F4, ?, F1, I, j/k, PgUp/PgDn, Esc after a search, d then Esc
+start 120 30 --root "$FIX/debian61-root" --view slabs -d 0.2
+see "more keys: running" '\[4 Slabs\]'
+keys F4
+see "F4 opens the filter prompt" '^Filter: +0\.2s$'
+keys Escape '?'
+see "? opens the help" 'Search and filter'
+keys Escape
+see "Esc closes it" '^NAME'
+keys F1
+see "F1 opens the help" 'Search and filter'
+keys Escape I
+see "I reverses the sort, as R does" '▲FOOTPRINT|\^FOOTPRINT'
+keys I
+see "I again: back" '▼FOOTPRINT|vFOOTPRINT'
+keys j j
+see "j moves the selection down" '^3/[0-9]+ +0\.2s$'
+keys k
+see "k moves it up" '^2/[0-9]+ +0\.2s$'
+keys Home NPage
+gone "PgDn: one page down" '^1/[0-9]+ +0\.2s$'
+p1=$(status | sed -n 's/^\([0-9]*\)\/.*/\1/p')
+keys NPage
+see "PgDn again: as far again" "^$((2 * p1 - 1))/[0-9]+ +0\.2s$"
+keys PPage
+see "PgUp: one page up" "^$p1/[0-9]+ +0\.2s$"
+keys / d e n t r y Enter
+see "a search" 'Search: dentry'
+keys Escape
+see "Esc after a search says it cleared it" 'Search and filter cleared'
+gone "Esc clears the search" 'Search: dentry'
+keys d 5 Escape
+gone "d then Esc: the prompt goes" 'Delay \(seconds\)'
+sleep 0.3
+if pane | grep -q 'Delay set\|0\.25s'; then nok "d then Esc keeps the delay" "$(status)"; else ok "d then Esc keeps the delay"; fi
+see "d then Esc: still 0.2s" ' 0\.2s$'
+keys q
+ended 0 "more keys"
+
+# --- Home and End when terminfo lacks their sequences (tmux sends ESC[1~ ESC[4~)
+XENV=TERM=xterm-256color start 100 30 --root "$FIX/debian61-root" --view slabs -d 0.2
+see "TERM=xterm-256color: running" '\[4 Slabs\]'
+keys '\' k m a l l o c Enter
+see "a filter to keep" 'Filter: kmalloc +1/'
+keys End
+see "End: the last row" 'Filter: kmalloc +([0-9]+)/\1 '
+keys Home
+see "Home: the first row" 'Filter: kmalloc +1/[0-9]+ '
+see "Home did not switch tabs" '\[4 Slabs\]'
+if pane | grep -q 'Unknown key\|cleared'; then nok "Home and End are one key each" "$(status)"; else ok "Home and End are one key each"; fi
+keys Escape
+see "a lone Esc still clears" 'Search and filter cleared'
+keys q
+ended 0 "TERM=xterm-256color"
+
+# --- filter and search on the Nodes and Buddy views ----------------------
+start 160 40 --root "$FIX/debian61-root" -d 0.2
+see "nodes: running" '\[1 Modules\]'
+keys 2 '\' n o d e 1 Enter
+see "nodes: the filter is shown" 'Filter: node1'
+is "nodes: only node1 and its zones" "$(table_names NODE/ZONE)" "node1 DMA DMA32 Normal Movable Device "
+keys Escape / D M A 3 2 Enter
+see "nodes: / finds node0's DMA32" 'Search: DMA32 +3/12 '
+keys F3
+see "nodes: F3 finds node1's DMA32" 'Search: DMA32 +9/12 '
+keys Escape 3 '\' 1 / d m a 3 2 Enter
+see "buddy: the filter is shown" 'Filter: 1/dma32'
+is "buddy: only 1/DMA32 and its migrate types" "$(table_names NODE/ZONE)" \
+    "1/DMA32 unusable Unmovable Movable Reclaimable HighAtomic Isolate "
+keys Escape / R e c l a i m Enter
+see "buddy: / finds a migrate type" 'Search: Reclaim +5/21 '
+keys F3
+see "buddy: F3 the next zone's" 'Search: Reclaim +12/21 '
+keys Escape Z Space
+see "the Nodes and Buddy views survive filtering and searching" '\[3 Buddy\]'
+keys q
+ended 0 "nodes and buddy"
+
+# --- a module's vmalloc areas -------------------------------------------
+start 160 40 --root "$FIX/debian61-root" -d 0.2
+see "details: running" '\[1 Modules\]'
+keys '\' z r a m Enter Home Enter
+see "Enter on zram: its image area, allocated by load_module" 'load_module\+'
+see "Enter on zram: the areas its disksize_store allocated" 'disksize_store'
+keys Escape
+see "Esc goes back to the modules" '^MODULE'
+keys q
+ended 0 "details"
+
+# --- Z holds a series still; Space samples the next tree at once ----------
+mkdir "$TMP/long"
+for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+    ln -s "$FIX/debian61-root" "$TMP/long/$i-root"
+done
+start 100 30 --root "$TMP/long" -d 0.2
+see "series: running" 'tree [0-9]+/30'
+keys Z
+see "series: Z pauses" 'PAUSED'
+t1=$(pane | sed -n 's/.*tree \([0-9]*\)\/30.*/\1/p')
+sleep 1
+t2=$(pane | sed -n 's/.*tree \([0-9]*\)\/30.*/\1/p')
+is "series: the tree counter stands still while paused" "$t2" "$t1"
+keys Space
+see "series: Space samples the next tree" "tree $((t1 + 1))/30"
+keys Z
+gone "series: Z resumes" "tree $((t1 + 1))/30"
+keys q
+ended 0 "series paused"
+
+# --- colours mean something: growth is red, a healthy rate is not ----------
+esc=$(printf '\033')
+start 160 30 --root "$FIX/series-slab-growth" --view slabs -d 0.2
+see "growth: the series has ended" 'end of series'
+line=$(T capture-pane -e -p -t "$S" | grep "shmem_inode_cache")
+if printf '%s' "$line" | grep -q "${esc}\[[0-9;]*31m *+324K/s"; then ok "a growing slab cache's GROWTH is red"
+else nok "a growing slab cache's GROWTH is red" "$(printf '%s' "$line" | cat -v)"; fi
+keys q
+ended 0 "growth"
+start 200 30 --root "$FIX/series-debian61" --view nodes -d 0.2
+see "rates: the series has ended" 'end of series'
+see "rates: node1 has rates" '^node1 .*\+[0-9.]+/s'
+line=$(T capture-pane -e -p -t "$S" | grep "^node1 ")
+if printf '%s' "$line" | grep -q "${esc}\[[0-9;]*3[12]m *+[0-9]"; then nok "a node's HIT/s and LOCAL/s are not coloured" "$(printf '%s' "$line" | cat -v)"
+else ok "a node's HIT/s and LOCAL/s are not coloured"; fi
+keys q
+ended 0 "rates"
+
+# --- NO_COLOR -------------------------------------------------------------
+XENV=NO_COLOR=1 start 80 24 --root "$FIX/debian61-root" -d 0.2
+see "NO_COLOR: running" '\[1 Modules\]'
+keys 2
+see "NO_COLOR: the nodes tab" '\[2 Nodes\]'
+if T capture-pane -e -p -t "$S" | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then nok "NO_COLOR=1: no colours" "$(T capture-pane -e -p -t "$S" | cat -v | head -5)"; else ok "NO_COLOR=1: no colours"; fi
+keys q
+ended 0 "NO_COLOR"
+
 # --- signals, Ctrl-C, F10 ------------------------------------------------
 for sig in TERM HUP; do
     start 80 24 --root "$FIX/debian61-root" -d 0.2
     see "SIG$sig: running" '\[1 Modules\]'
-    poll test -n "$(kmpid)"
+    poll running
     kill -$sig "$(kmpid)"
     [ $sig = TERM ] && ended 143 "SIGTERM" || ended 129 "SIGHUP"
 done
