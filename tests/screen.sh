@@ -298,6 +298,19 @@ else ok "a node's HIT/s and LOCAL/s are not coloured"; fi
 keys q
 ended 0 "rates"
 
+# --- a name with an escape sequence, a control byte and a byte not UTF-8 ----
+for loc in ${UTF8:+$UTF8} C; do
+    LCV=LC_ALL=$loc start 120 20 --root "$FIX/edge-hostile-names" --view slabs -d 0.2
+    see "hostile name ($loc): shown with replacements" '^evil.\[31mred."q\\. '
+    evil=$(T capture-pane -e -p -t "$S" | grep '^evil')
+    if printf '%s' "$evil" | grep -q "$esc"; then nok "hostile name ($loc): no escape code reaches the terminal" "$(printf '%s' "$evil" | cat -v)"
+    else ok "hostile name ($loc): no escape code reaches the terminal"; fi
+    is "hostile name ($loc): its columns line up with dentry's" \
+        "$(pane | grep '^evil' | LC_ALL=$loc wc -L)" "$(pane | grep '^dentry' | LC_ALL=$loc wc -L)"
+    keys q
+    ended 0 "hostile name ($loc)"
+done
+
 # --- NO_COLOR -------------------------------------------------------------
 XENV=NO_COLOR=1 start 80 24 --root "$FIX/debian61-root" -d 0.2
 see "NO_COLOR: running" '\[1 Modules\]'
