@@ -2,7 +2,8 @@
  * capture.c - tee of every read into a tree that --root can show.
  *
  * The capture directory is process state: set by km_capture_begin, used by
- * the reader on every successful read, cleared by km_capture_end.
+ * the reader on every successful read, cleared by km_capture_end. So is the
+ * first error writing the tree, kept until the next km_capture_begin.
  */
 #include "kmemtop/capture.h"
 #include "kmemtop/read.h"
@@ -17,6 +18,58 @@
 #include <unistd.h>
 
 static char *cap_dir;
+static int cap_err;             /* the first error writing the tree, a negative errno */
+static char cap_err_path[4096]; /* and what could not be written */
+
+static void failed(int err, const char *path)
+{
+    if (cap_err)
+        return;
+    cap_err = err ? err : -EIO;
+    snprintf(cap_err_path, sizeof(cap_err_path), "%s", path);
+}
+
+int km_capture_error(char *path, size_t pathsz)
+{
+    if (path && pathsz)
+        snprintf(path, pathsz, "%s", cap_err ? cap_err_path : "");
+    return cap_err;
+}
+
+static int mkdirs(char *path);
+
+/*
+ * A directory the tree already holds as a captured symlink whose target was
+ * not captured yet: /sys/kernel/slab/<alias> -> :0000312 is listed before
+ * the alias's files are read, and the target is never read under its own
+ * name. Create the target (relative links only: an absolute one would point
+ * out of the tree).
+ */
+static int make_link_target(const char *link)
+{
+    char t[4096], full[4096];
+    ssize_t n = readlink(link, t, sizeof(t) - 1);
+    if (n <= 0 || t[0] == '/')
+        return -ENOTDIR;
+    t[n] = '\0';
+    const char *slash = strrchr(link, '/');
+    int m = snprintf(full, sizeof(full), "%.*s/%s", (int)(slash ? slash - link : 0), link, t);
+    if (m < 0 || (size_t)m >= sizeof(full))
+        return -ENAMETOOLONG;
+    return mkdirs(full);
+}
+
+static int mkdir_one(char *path)
+{
+    struct stat st;
+    if (mkdir(path, 0755) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return -errno;
+    if (stat(path, &st) < 0 && errno == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return make_link_target(path);
+    return 0;
+}
 
 static int mkdirs(char *path)
 {
@@ -24,14 +77,12 @@ static int mkdirs(char *path)
         if (*p != '/')
             continue;
         *p = '\0';
-        int rc = mkdir(path, 0755);
+        int rc = mkdir_one(path);
         *p = '/';
-        if (rc < 0 && errno != EEXIST)
-            return -errno;
+        if (rc < 0)
+            return rc;
     }
-    if (mkdir(path, 0755) < 0 && errno != EEXIST)
-        return -errno;
-    return 0;
+    return mkdir_one(path);
 }
 
 int km_capture_begin(const char *dir)
@@ -44,6 +95,8 @@ int km_capture_begin(const char *dir)
     }
     free(cap_dir);
     cap_dir = d;
+    cap_err = 0;
+    cap_err_path[0] = '\0';
     return 0;
 }
 
@@ -53,19 +106,23 @@ void km_capture_end(void)
     cap_dir = NULL;
 }
 
-/* DIR + path, with the parent directories created. */
+/* DIR + path, with the parent directories created (failures kept). */
 static bool target_path(const char *path, char *out, size_t outsz)
 {
     int n = snprintf(out, outsz, "%s%s%s", cap_dir, path[0] == '/' ? "" : "/", path);
-    if (n < 0 || (size_t)n >= outsz)
+    if (n < 0 || (size_t)n >= outsz) {
+        failed(-ENAMETOOLONG, path);
         return false;
+    }
     char *slash = strrchr(out, '/');
     if (!slash || slash == out)
         return false;
     *slash = '\0';
-    bool ok = mkdirs(out) == 0;
+    int rc = mkdirs(out);
     *slash = '/';
-    return ok;
+    if (rc)
+        failed(rc, out);
+    return rc == 0;
 }
 
 void km_capture_put(const char *path, const char *data, size_t len)
@@ -74,18 +131,23 @@ void km_capture_put(const char *path, const char *data, size_t len)
     if (!cap_dir || !target_path(path, t, sizeof(t)))
         return;
     int fd = open(t, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (fd < 0) {
+        failed(-errno, t);
         return;
+    }
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(fd, data + off, len - off);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
+        if (w <= 0) {
+            failed(w < 0 ? -errno : -ENOSPC, t);
             break;
+        }
         off += (size_t)w;
     }
-    close(fd);
+    if (close(fd) < 0)
+        failed(-errno, t);
 }
 
 void km_capture_symlink(const char *path, const char *target)
@@ -94,9 +156,8 @@ void km_capture_symlink(const char *path, const char *target)
     if (!cap_dir || !target_path(path, t, sizeof(t)))
         return;
     unlink(t);
-    if (symlink(target, t) < 0) {
-        /* nothing to do: the listing is still captured by the files read */
-    }
+    if (symlink(target, t) < 0)
+        failed(-errno, t);
 }
 
 void km_capture_copy(const char *path)

@@ -40,6 +40,23 @@ check "the interval is the recorded one (0.3 s apart, give or take)" \
 "$KMEMTOP" --capture /proc/kmemtop-no >/dev/null 2>"$TMP/err"; rc=$?
 is "--capture into /proc fails" "$rc" "1"
 contains "and says why, naming the directory" "$(cat "$TMP/err")" "^kmemtop: --capture /proc/kmemtop-no: "
+# errors inside the tree are reported, not swallowed: a file where a directory must go
+mkdir "$TMP/bad" && : >"$TMP/bad/proc"
+"$KMEMTOP" --capture "$TMP/bad" >/dev/null 2>"$TMP/err"; rc=$?
+is "--capture with a file in the way exits 1" "$rc" "1"
+contains "and names what it could not write, and why" "$(cat "$TMP/err")" \
+    "^kmemtop: --capture $TMP/bad: could not write $TMP/bad/proc/[^:]+: Not a directory\$"
+# a full disk: a 64 KiB tmpfs in a private mount namespace (root only)
+if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" && unshare -m --propagation private \
+    sh -c "mount -t tmpfs -o size=64k tmpfs '$TMP/full' && '$KMEMTOP' --capture '$TMP/full/t'" \
+    >/dev/null 2>"$TMP/err"; then
+    nok "--capture on a full disk fails" "$(cat "$TMP/err")"
+elif grep -q 'mount:\|unshare:' "$TMP/err" 2>/dev/null || [ "$(id -u)" != 0 ]; then
+    ok "# SKIP --capture on a full disk: no private mount namespace here"
+else
+    contains "--capture on a full disk fails, naming the file" "$(cat "$TMP/err")" \
+        "^kmemtop: --capture $TMP/full/t: could not write $TMP/full/t/[^:]+: No space left on device\$"
+fi
 # as a normal user: unreadable files are left out, and the tree says so when shown
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     mkdir "$TMP/nobody" && chown 65534:65534 "$TMP/nobody"

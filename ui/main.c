@@ -46,6 +46,12 @@ static int capture_one(struct km_app *a, const char *dir, char *msg, size_t msgs
     km_capture_copy("/proc/version");
     km_capture_copy("/proc/sys/kernel/kptr_restrict");
     km_capture_end();
+    char path[4096];
+    int crc = km_capture_error(path, sizeof(path));
+    if (!rc && crc) {
+        snprintf(msg, msgsz, "--capture %s: could not write %s: %s", dir, path, strerror(-crc));
+        return crc;
+    }
     const struct km_sample *s = a->ctx.s;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

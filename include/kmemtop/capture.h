@@ -6,15 +6,24 @@
  * bytes it read to DIR/<path>, and directory listings made through
  * km_read_dir recreate their entries (symlinks as symlinks). km_capture_meta
  * writes DIR/kmemtop-capture with the capture time and page size.
- * Functions return 0 or a negative errno.
+ * Functions return 0 or a negative errno. The tee itself cannot fail the
+ * read it copies: it keeps its first error (and the path it could not
+ * write) for km_capture_error, so that a full disk never leaves a silently
+ * incomplete tree.
  */
 #ifndef KMEMTOP_CAPTURE_H
 #define KMEMTOP_CAPTURE_H
 
 #include <stddef.h>
 
+/* Starts a capture into dir (created) and clears the kept error. */
 int km_capture_begin(const char *dir);
 void km_capture_end(void);
+/*
+ * The first error writing the tree since km_capture_begin (also after
+ * km_capture_end): a negative errno with the path in path[pathsz], or 0.
+ */
+int km_capture_error(char *path, size_t pathsz);
 /* Copies path (as read by the caller) into the capture tree; no-op when none. */
 void km_capture_put(const char *path, const char *data, size_t len);
 void km_capture_symlink(const char *path, const char *target);
