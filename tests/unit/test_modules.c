@@ -143,16 +143,29 @@ static void test_edges(void)
     free(cut);
 }
 
+static void fixture_sys(const char *tree, char *path, size_t n)
+{
+    const char *src = getenv("KM_SRCDIR");
+    snprintf(path, n, "%s/tests/fixtures/%s/sys", src ? src : ".", tree);
+}
+
 /* Shows the 6.12 capture's /sys at /sys in a private mount namespace (root only). */
 static bool enter_tree(const char *tree)
 {
     char path[4096];
-    const char *src = getenv("KM_SRCDIR");
-    snprintf(path, sizeof(path), "%s/tests/fixtures/%s/sys", src ? src : ".", tree);
+    fixture_sys(tree, path, sizeof(path));
     if (unshare(CLONE_NEWNS) != 0)
         return false;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         return false;
+    return mount(path, "/sys", NULL, MS_BIND | MS_REC, NULL) == 0;
+}
+
+/* In that namespace, another capture's /sys over the first. */
+static bool swap_tree(const char *tree)
+{
+    char path[4096];
+    fixture_sys(tree, path, sizeof(path));
     return mount(path, "/sys", NULL, MS_BIND | MS_REC, NULL) == 0;
 }
 
@@ -194,15 +207,22 @@ static void test_sysfs(void)
     struct km_mod_cache *cache = km_mod_cache_new();
     km_modules_read_sysfs(cache, &m, true);
     z = km_modules_find(&m, "zram");
-    ok(z && z->nsections == 4 && z->coresize == 49152, "first frame: read and cached");
+    struct km_module *x = km_modules_find(&m, "ext4");
+    ok(z && z->nsections == 4 && z->coresize == 49152 && x && x->coresize == 1146880,
+       "first frame: read and cached");
+    /* sep4020's /sys has neither module: a re-read gives KM_NA, the cache the values */
+    ok(swap_tree("sep4020-2.6"), "another tree's /sys over /sys, without zram and ext4");
     if (z)
         z->coresize = 1; /* what a fresh read would overwrite */
     km_modules_read_sysfs(cache, &m, true);
-    ok(z && z->coresize == 49152 && z->nsections == 4, "second frame: from the cache, same values");
+    ok(z && z->coresize == 49152 && z->nsections == 4 && x && x->coresize == 1146880,
+       "second frame: from the cache, although /sys no longer has them");
     if (z)
         z->size += 4096; /* reloaded with another size: not the cached module */
     km_modules_read_sysfs(cache, &m, true);
-    ok(z && z->coresize == 49152, "a changed module is read again");
+    ok(z && KM_IS_NA(z->coresize) && z->nsections == 0,
+       "a changed module is read again (from the new /sys: nothing)");
+    ok(x && x->coresize == 1146880, "an unchanged module keeps its cached values");
     km_mod_cache_free(&cache);
     ok(cache == NULL, "cache freed");
     km_modules_free(&m);

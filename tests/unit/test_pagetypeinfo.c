@@ -129,6 +129,7 @@ static void fixture_hygon(void)
         is_int(f->capped, 0x1e, "hygon: orders 1-4 capped");
     }
     f = find_free(&p, 3, "Normal", "Movable");
+    ok(f != NULL, "hygon: node 3 Normal Movable");
     if (f) {
         is_int(f->capped, 0xc, "hygon: node 3 orders 2-3 capped");
         is_int(f->free[4], 99802, "hygon: node 3 order 4");

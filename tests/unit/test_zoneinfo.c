@@ -67,6 +67,7 @@ static void fixture_310(void)
     is_int(zi.nzones, 4, "3.10: 4 zones");
     is_int(zi.nnodes, 2, "3.10: 2 nodes");
     const struct km_zone *z = zone(&zi, 0, "DMA");
+    ok(z != NULL, "3.10: node 0 DMA");
     if (z) {
         is_int(z->free, 3830, "3.10: DMA free");
         is_int(z->managed, 3974, "3.10: DMA managed");
@@ -111,6 +112,7 @@ static void fixture_61(void)
     is_int(km_zoneinfo_node_stat(&zi, 0, "no_such_key"), KM_NA, "6.1: unknown key KM_NA");
     is_int(km_zoneinfo_node_stat(&zi, 7, "nr_kernel_stack"), KM_NA, "6.1: unknown node KM_NA");
     const struct km_zone *z = zone(&zi, 1, "DMA32");
+    ok(z != NULL, "6.1: node 1 DMA32");
     if (z) {
         is_int(z->start_pfn, 262144, "6.1: node 1 DMA32 start_pfn");
         is_int(z->pcp_count, 679, "6.1: node 1 DMA32 pcp");
@@ -119,6 +121,7 @@ static void fixture_61(void)
         is_int(km_kv_get(&z->stats, "nr_kernel_stack"), KM_NA, "6.1: node items not in zone");
     }
     z = zone(&zi, 1, "DMA");
+    ok(z != NULL, "6.1: node 1 DMA");
     if (z) {
         is_int(z->present, 0, "6.1: stub present 0");
         is_int(z->ncpus, 0, "6.1: stub no pagesets");
@@ -147,6 +150,7 @@ static void fixture_612(void)
         is_int(km_kv_get(&z->stats, "nr_zspages"), 1427, "6.12: zone item");
     }
     z = zone(&zi, 0, "Movable");
+    ok(z != NULL, "6.12: node 0 Movable");
     if (z)
         is_int(z->min, 32, "6.12: Movable stub min");
     is_int(km_zoneinfo_node_stat(&zi, 0, "nr_kernel_stack"), 1048, "6.12: node stack");
@@ -155,6 +159,7 @@ static void fixture_612(void)
 
     is_int(parse_fixture("centos9-5.14/proc/zoneinfo", &zi), 0, "centos9 5.14: parses");
     z = zone(&zi, 0, "DMA32");
+    ok(z != NULL, "centos9: node 0 DMA32");
     if (z) {
         is_int(z->boost, 0, "centos9: backported boost");
         is_int(z->pcp_count, 2862, "centos9: pcp");
@@ -180,6 +185,7 @@ static void fixture_arm(void)
 
     is_int(parse_fixture("zte-armv7-4.1/proc/zoneinfo", &zi), 0, "zte 4.1: parses");
     z = zone(&zi, 0, "Normal");
+    ok(z != NULL, "zte: node 0 Normal");
     if (z) {
         is_int(z->managed, 23603, "zte: managed");
         is_int(z->ncpus, 2, "zte: 2 CPUs");
@@ -189,6 +195,7 @@ static void fixture_arm(void)
 
     is_int(parse_fixture("pcp-laptop-a/proc/zoneinfo", &zi), 0, "laptop 4.4: parses");
     z = zone(&zi, 0, "Normal");
+    ok(z != NULL, "laptop: node 0 Normal");
     if (z) {
         is_int(z->free, 1087382, "laptop: Normal free");
         is_int(z->ncpus, 8, "laptop: 8 CPUs");
