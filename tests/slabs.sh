@@ -92,4 +92,11 @@ txt=$("$KMEMTOP" --root $R -o --view slabs --raw)
 contains "text: dentry's PER NODE" "$txt" '^dentry .* N0:3596288,N1:1974272$'
 contains "text: dentry's LEFTOVER (4096 - 21 x 192 = 64)" "$txt" '^dentry +29694 +29586 +99% +192 +1414 +21 +1 +5791744 +111232 +64 '
 contains "text: slabtop-like summary" "$txt" '^Active / Total Objects: 162947 / 164678 \(98\.9%\)'
+# merged caches: the names in aliases[] are the links of /sys/kernel/slab that lead where this
+# cache's link leads (this machine's capture keeps the links)
+SL=this-vm-6.18/sys/kernel/slab
+t=$(readlink "$SL/lsm_inode_cache")
+want=$(for l in "$SL"/*; do [ -L "$l" ] && [ "$(readlink "$l")" = "$t" ] && [ "${l##*/}" != lsm_inode_cache ] && echo "${l##*/}"; done | sort | tr '\n' ' ')
+got=$("$KMEMTOP" --root this-vm-6.18 -o --view slabs --format json | jq -r '.slabs.rows[]|select(.name=="lsm_inode_cache")|.aliases|sort|join(" ")')
+is "aliases of a merged cache are the links that share its directory ($t)" "$got " "$want"
 done_testing
