@@ -69,13 +69,7 @@ int km_parse_buddyinfo(const char *buf, size_t len, struct km_buddyinfo *out, st
 
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
-    while (km_lines_next(&it, &line, &ll)) {
-        struct km_tok t;
-        const char *tok;
-        size_t tl;
-        km_tok_init(&t, line, ll);
-        if (!km_tok_next(&t, &tok, &tl))
-            continue; /* blank line */
+    while (km_lines_next_nonblank(&it, &line, &ll)) {
         xgrow((void **)&out->zones, &cap, out->n + 1, sizeof(*out->zones));
         int rc = parse_row(line, ll, it.lineno, &out->zones[out->n], err);
         if (rc) {

@@ -153,13 +153,7 @@ int km_parse_node_meminfo(const char *buf, size_t len, struct km_node *n, struct
     const char *line;
     size_t ll;
     km_lines_init(&it, buf, len);
-    while (km_lines_next(&it, &line, &ll)) {
-        struct km_tok t;
-        const char *tok;
-        size_t tl;
-        km_tok_init(&t, line, ll);
-        if (!km_tok_next(&t, &tok, &tl))
-            continue;
+    while (km_lines_next_nonblank(&it, &line, &ll)) {
         int rc = meminfo_line(&tmp, line, ll, it.lineno, err);
         if (rc)
             return rc;

@@ -275,13 +275,7 @@ int km_parse_pagetypeinfo(const char *buf, size_t len, struct km_pagetypeinfo *o
     out->pageblock_order = -1;
     out->pages_per_block = KM_NA;
     km_lines_init(&it, buf, len);
-    while (km_lines_next(&it, &line, &ll)) {
-        struct km_tok t;
-        const char *tok;
-        size_t tl;
-        km_tok_init(&t, line, ll);
-        if (!km_tok_next(&t, &tok, &tl))
-            continue; /* blank: sections are told apart by their headers */
+    while (km_lines_next_nonblank(&it, &line, &ll)) {
         s.lineno = it.lineno;
         int rc = parse_line(&s, line, ll);
         if (rc) {

@@ -123,6 +123,16 @@ static inline bool is_space(char c)
     return space_tab[(unsigned char)c];
 }
 
+bool km_lines_next_nonblank(struct km_lines *it, const char **line, size_t *len)
+{
+    while (km_lines_next(it, line, len)) {
+        for (size_t i = 0; i < *len; i++)
+            if (!is_space((*line)[i]))
+                return true;
+    }
+    return false;
+}
+
 void km_tok_init(struct km_tok *t, const char *line, size_t len)
 {
     t->p = line;

@@ -321,13 +321,7 @@ int km_parse_zoneinfo(const char *buf, size_t len, struct km_zoneinfo *out, stru
 
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
-    while (km_lines_next(&it, &line, &ll)) {
-        struct km_tok t;
-        const char *tok;
-        size_t tl;
-        km_tok_init(&t, line, ll);
-        if (!km_tok_next(&t, &tok, &tl))
-            continue;
+    while (km_lines_next_nonblank(&it, &line, &ll)) {
         s.lineno = it.lineno;
         int rc = parse_line(&s, line, ll);
         if (rc) {

@@ -63,6 +63,8 @@ struct km_lines {
 };
 void km_lines_init(struct km_lines *it, const char *buf, size_t len);
 bool km_lines_next(struct km_lines *it, const char **line, size_t *len);
+/* The same, skipping lines that hold only blanks (lineno still counts them). */
+bool km_lines_next_nonblank(struct km_lines *it, const char **line, size_t *len);
 
 /*
  * Whitespace tokenizer over one line (not NUL-terminated). Returns false

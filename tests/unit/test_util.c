@@ -54,6 +54,13 @@ static void lines_and_tokens(void)
     is_int(it.lineno, 3, "line numbers count from 1");
     km_lines_init(&it, "", 0);
     ok(!km_lines_next(&it, &l, &n), "empty buffer has no lines");
+    const char *gaps = "\n  \t\nx y\n\n \nz";
+    km_lines_init(&it, gaps, strlen(gaps));
+    ok(km_lines_next_nonblank(&it, &l, &n) && n == 3 && l[0] == 'x' && it.lineno == 3,
+       "nonblank: skips blank lines, keeps the line number");
+    ok(km_lines_next_nonblank(&it, &l, &n) && n == 1 && l[0] == 'z' && it.lineno == 6,
+       "nonblank: the last line without a newline");
+    ok(!km_lines_next_nonblank(&it, &l, &n), "nonblank: then nothing");
 }
 
 static void idlists(void)
