@@ -528,7 +528,7 @@ void scr_draw(struct scr *s)
     int bottom = H - 2; /* the status line; the hint bar is below it */
     if (s->mode == SM_HELP) {
         struct scr_lines l = {0};
-        km_help_text(km_views[s->view], scr_lines_add, &l);
+        km_help_text(km_views[s->view], &s->a->ctx, scr_lines_add, &l);
         if (s->a->ctx.s) {
             scr_lines_add(&l, KM_ATTR_NORMAL, "");
             km_frame_source_costs(s->a->ctx.s, scr_lines_add, &l);

@@ -29,31 +29,35 @@ static void keys_section(km_line_fn line, void *arg)
     }
 }
 
-static void columns_section(const struct km_view_def *d, km_line_fn line, void *arg)
+static void columns_section(const struct km_view_def *d, const struct km_vctx *ctx,
+                            km_line_fn line, void *arg)
 {
-    char buf[256];
+    char buf[256], tb[64];
     snprintf(buf, sizeof(buf), "Columns of the %s view (slabtop letter, title, meaning)", d->title);
     line(arg, KM_ATTR_BOLD, buf);
     for (int i = 0; i < d->ncols; i++) {
         const struct km_col *c = &d->cols[i];
+        if (ctx && ctx->s && !km_col_shown(d, ctx, i))
+            continue; /* e.g. order columns this kernel does not have */
+        const char *title = ctx && ctx->s ? km_col_title(d, ctx, i, tb, sizeof(tb)) : c->title;
         char letter[4] = " ";
         if (c->letter)
             snprintf(letter, sizeof(letter), "%c", c->letter);
-        snprintf(buf, sizeof(buf), "  %s  %-12s %s%s", letter, c->title, c->help ? c->help : "",
+        snprintf(buf, sizeof(buf), "  %s  %-12s %s%s", letter, title, c->help ? c->help : "",
                  c->cmp ? "" : " (not sortable)");
         line(arg, KM_ATTR_NORMAL, buf);
     }
     line(arg, KM_ATTR_NORMAL, "");
 }
 
-void km_help_text(const struct km_view_def *d, km_line_fn line, void *arg)
+void km_help_text(const struct km_view_def *d, const struct km_vctx *c, km_line_fn line, void *arg)
 {
     line(arg, KM_ATTR_BOLD, "kmemtop - the memory the kernel keeps for itself");
     line(arg, KM_ATTR_DIM, "Esc, q or h closes this help; Up, Down, PgUp, PgDn scroll it.");
     line(arg, KM_ATTR_NORMAL, "");
     keys_section(line, arg);
     if (d)
-        columns_section(d, line, arg);
+        columns_section(d, c, line, arg);
     line(arg, KM_ATTR_BOLD, "Colours");
     line(arg, KM_ATTR_NORMAL, "  sort column: highlighted, with an arrow for its direction");
     line(arg, KM_ATTR_WARN, "  yellow: a source is missing or needs root; a warning state");

@@ -12,6 +12,7 @@
 /* The keys column of a help line: the key's names joined by ", ". */
 void km_help_key_names(const struct km_key *k, char *out, size_t n);
 /* Every line of the help screen for view d (its columns are listed too). */
-void km_help_text(const struct km_view_def *d, km_line_fn line, void *arg);
+/* c may be NULL; with a sample, only the columns that apply to it are listed (titled as shown). */
+void km_help_text(const struct km_view_def *d, const struct km_vctx *c, km_line_fn line, void *arg);
 
 #endif

@@ -176,7 +176,7 @@ static void no_double_binding(void)
 int main(void)
 {
     struct text help = {0};
-    km_help_text(km_views[KM_V_SLABS], add_line, &help);
+    km_help_text(km_views[KM_V_SLABS], NULL, add_line, &help);
     for (size_t i = 0; i < km_nkeys; i++)
         help_has_key(help.s, &km_keys[i]);
     ok(strstr(help.s, "FOOTPRINT") != NULL, "help lists the view's columns");
