@@ -71,7 +71,6 @@ struct km_view_def {
     const char *name;  /* "modules": --view and JSON key */
     const char *title; /* "Modules": tab title */
     unsigned sources;  /* KM_SRC_BIT mask the view needs */
-    unsigned expensive_sources; /* of those, read only while visible */
     const struct km_col *cols;
     int ncols;
     int default_sort; /* column index */

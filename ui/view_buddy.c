@@ -129,8 +129,7 @@ static void f_free(const struct km_vctx *c, const struct km_row *r, char *o, siz
 }
 static int c_free(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    int64_t x = free_pages(a), y = free_pages(b);
-    return (x > y) - (x < y);
+    return km_cmp_i64(free_pages(a), free_pages(b));
 }
 
 static int largest(const struct km_row *r)
@@ -158,8 +157,7 @@ static void f_blocks(const struct km_vctx *c, const struct km_row *r, char *o, s
 }
 static int c_blocks(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
-    int64_t x = pageblocks(c, a), y = pageblocks(c, b);
-    return (x > y) - (x < y);
+    return km_cmp_i64(pageblocks(c, a), pageblocks(c, b));
 }
 
 static void fmt_milli(char *o, size_t n, int m)

@@ -540,7 +540,6 @@ const struct km_view_def km_view_modules = {
     .name = "modules",
     .title = "Modules",
     .sources = KM_SRC_BIT(KM_SRC_MODULES) | KM_SRC_BIT(KM_SRC_VMALLOCINFO),
-    .expensive_sources = KM_SRC_BIT(KM_SRC_VMALLOCINFO),
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
     .default_sort = COL_TOTAL,

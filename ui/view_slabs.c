@@ -443,11 +443,6 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-static void json_bytes_or_null(struct km_json *j, const char *key, int64_t v)
-{
-    km_json_int_opt(j, key, v);
-}
-
 static void json_summary(const struct km_vctx *c, struct km_json *j, bool ok)
 {
     const struct km_meminfo *m = &c->s->mem;
@@ -462,20 +457,20 @@ static void json_summary(const struct km_vctx *c, struct km_json *j, bool ok)
         km_json_int_opt(j, "active_objs", t.active_objs);
         km_json_int_opt(j, "num_slabs", t.slabs);
         km_json_int_opt(j, "active_slabs", t.active_slabs);
-        json_bytes_or_null(j, "total_size", t.size);
-        json_bytes_or_null(j, "active_size", t.active_size);
-        json_bytes_or_null(j, "min_obj_size", t.min_obj_size);
-        json_bytes_or_null(j, "avg_obj_size", t.avg_obj_size);
-        json_bytes_or_null(j, "max_obj_size", t.max_obj_size);
-        json_bytes_or_null(j, "footprint", t.footprint);
-        json_bytes_or_null(j, "waste", t.waste);
+        km_json_int_opt(j, "total_size", t.size);
+        km_json_int_opt(j, "active_size", t.active_size);
+        km_json_int_opt(j, "min_obj_size", t.min_obj_size);
+        km_json_int_opt(j, "avg_obj_size", t.avg_obj_size);
+        km_json_int_opt(j, "max_obj_size", t.max_obj_size);
+        km_json_int_opt(j, "footprint", t.footprint);
+        km_json_int_opt(j, "waste", t.waste);
         km_json_dbl(j, "growth", t.growth);
     }
-    json_bytes_or_null(j, "slab", mem ? m->slab : KM_NA);
-    json_bytes_or_null(j, "sreclaimable", mem ? m->sreclaimable : KM_NA);
-    json_bytes_or_null(j, "sunreclaim", mem ? m->sunreclaim : KM_NA);
+    km_json_int_opt(j, "slab", mem ? m->slab : KM_NA);
+    km_json_int_opt(j, "sreclaimable", mem ? m->sreclaimable : KM_NA);
+    km_json_int_opt(j, "sunreclaim", mem ? m->sunreclaim : KM_NA);
     if (ok)
-        json_bytes_or_null(
+        km_json_int_opt(
             j, "slab_not_in_caches",
             !mem || KM_IS_NA(m->slab) || KM_IS_NA(t.footprint) ? KM_NA : m->slab - t.footprint);
     km_json_arr(j, "nodes");
@@ -483,9 +478,9 @@ static void json_summary(const struct km_vctx *c, struct km_json *j, bool ok)
         const struct km_node *nd = &c->s->nodes.nodes[i];
         km_json_obj(j, NULL);
         km_json_int(j, "node", nd->node);
-        json_bytes_or_null(j, "slab", nd->slab);
-        json_bytes_or_null(j, "sreclaimable", nd->sreclaimable);
-        json_bytes_or_null(j, "sunreclaim", nd->sunreclaim);
+        km_json_int_opt(j, "slab", nd->slab);
+        km_json_int_opt(j, "sreclaimable", nd->sreclaimable);
+        km_json_int_opt(j, "sunreclaim", nd->sunreclaim);
         km_json_obj_end(j);
     }
     km_json_arr_end(j);
