@@ -125,12 +125,13 @@ static bool target_path(const char *path, char *out, size_t outsz)
     return rc == 0;
 }
 
-void km_capture_put(const char *path, const char *data, size_t len)
+void km_capture_put(const char *path, const char *data, size_t len, mode_t mode)
 {
     char t[4096];
     if (!cap_dir || !target_path(path, t, sizeof(t)))
         return;
     int fd = open(t, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    (void)mode; /* TODO(issue 9): kept by the safe capture */
     if (fd < 0) {
         failed(-errno, t);
         return;

@@ -93,10 +93,11 @@ int km_read_file(const char *path, struct km_buf *b)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    int rc = read_fd(fd, b);
+    struct stat st;
+    int rc = fstat(fd, &st) < 0 ? -errno : read_fd(fd, b);
     close(fd);
     if (rc == 0)
-        km_capture_put(path, b->data, b->len);
+        km_capture_put(path, b->data, b->len, st.st_mode & 07777);
     return rc;
 }
 
@@ -118,15 +119,17 @@ int km_read_line(const char *path, char *dst, size_t dstsz)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    ssize_t r;
-    do
-        r = read(fd, tmp, sizeof(tmp) - 1);
-    while (r < 0 && errno == EINTR);
+    struct stat st;
+    ssize_t r = fstat(fd, &st);
+    if (r == 0)
+        do
+            r = read(fd, tmp, sizeof(tmp) - 1);
+        while (r < 0 && errno == EINTR);
     int err = r < 0 ? -errno : 0;
     close(fd);
     if (err)
         return err;
-    km_capture_put(path, tmp, (size_t)r);
+    km_capture_put(path, tmp, (size_t)r, st.st_mode & 07777);
     size_t n = (size_t)r;
     while (n > 0 && (tmp[n - 1] == '\n' || tmp[n - 1] == '\0'))
         n--;

@@ -15,6 +15,7 @@
 #define KMEMTOP_CAPTURE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Starts a capture into dir (created) and clears the kept error. */
 int km_capture_begin(const char *dir);
@@ -24,8 +25,12 @@ void km_capture_end(void);
  * km_capture_end): a negative errno with the path in path[pathsz], or 0.
  */
 int km_capture_error(char *path, size_t pathsz);
-/* Copies path (as read by the caller) into the capture tree; no-op when none. */
-void km_capture_put(const char *path, const char *data, size_t len);
+/*
+ * Copies path (as read by the caller) into the capture tree; no-op when none.
+ * mode is the source file's permission bits (st_mode & 07777): the copy keeps
+ * them, so a root-only kernel file stays root-only in the tree.
+ */
+void km_capture_put(const char *path, const char *data, size_t len, mode_t mode);
 void km_capture_symlink(const char *path, const char *target);
 int km_capture_meta(const char *dir, double wall, long page_size, const char *kernel);
 /* Copies a whole file, for sources read by libproc2 (meminfo, slabinfo). */
