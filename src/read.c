@@ -5,15 +5,22 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
 
 #define KM_READ_MIN (64 * 1024)
-#define KM_READ_MAX ((size_t)1 << 31)
+#define KM_MAX_LINKS 40 /* as the kernel's own limit */
+#define KM_MAX_DEPTH 64
 
 bool km_err_missing(int err)
 {
@@ -25,35 +32,265 @@ bool km_err_denied(int err)
     return err == -EACCES || err == -EPERM;
 }
 
-static int resize(struct km_buf *b, size_t cap)
+const char *km_read_strerror(int err)
 {
-    if (cap > KM_READ_MAX)
-        return -EFBIG;
+    switch (err) {
+    case KM_ENOTREG:
+        return "not a regular file (a FIFO, device or directory is never read)";
+    case KM_ELEAVES:
+        return "a symbolic link or mount that leads out of the tree (not followed)";
+    case KM_ETOOBIG:
+        return "larger than any kernel writes this file (not read)";
+    case KM_ESLOW:
+        return "took longer than 10 s to read (abandoned)";
+    case KM_ETOOMANY:
+        return "more directory entries than any kernel makes (not read)";
+    default:
+        return strerror(err < 0 ? -err : err);
+    }
+}
+
+/* ---- where a path leads: the live system, or beneath a tree --------------- */
+
+static int tree_proc = -1, tree_sys = -1;
+static bool in_tree, force_walk;
+
+void km_read_set_tree(int proc_fd, int sys_fd)
+{
+    if (tree_proc >= 0)
+        close(tree_proc);
+    if (tree_sys >= 0)
+        close(tree_sys);
+    tree_proc = proc_fd;
+    tree_sys = sys_fd;
+    in_tree = proc_fd >= 0 || sys_fd >= 0;
+}
+
+bool km_read_in_tree(void)
+{
+    return in_tree;
+}
+
+void km_read_force_walk(bool on)
+{
+    force_walk = on;
+}
+
+/* The directory a kernel path lives in while a tree is set, and the rest of it. */
+static int route(const char *path, const char **rel)
+{
+    static const struct {
+        const char *prefix;
+        int *fd;
+    } roots[] = {{"/proc", &tree_proc}, {"/sys", &tree_sys}};
+    for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+        size_t n = strlen(roots[i].prefix);
+        if (strncmp(path, roots[i].prefix, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+            continue;
+        while (path[n] == '/')
+            n++;
+        *rel = path[n] ? path + n : ".";
+        return *roots[i].fd >= 0 ? *roots[i].fd : -ENOENT;
+    }
+    return KM_ELEAVES;
+}
+
+static void close_stack(int *stack, int depth)
+{
+    for (int i = 1; i <= depth; i++)
+        close(stack[i]);
+}
+
+/* The next component of *p (slashes skipped) into comp; false at the end. */
+static bool next_comp(const char **p, char *comp, size_t compsz)
+{
+    while (**p == '/')
+        (*p)++;
+    if (!**p)
+        return false;
+    size_t n = strcspn(*p, "/");
+    if (n >= compsz)
+        n = compsz - 1; /* a name longer than NAME_MAX fails in openat */
+    memcpy(comp, *p, n);
+    comp[n] = '\0';
+    *p += strcspn(*p, "/");
+    while (**p == '/')
+        (*p)++;
+    return true;
+}
+
+/*
+ * rel opened beneath root one component at a time: symlinks are read and
+ * resolved here (relative ones only, never above root), every component
+ * must be on root's filesystem, and the last is opened with O_NOFOLLOW.
+ */
+static int walk_open(int root, const char *rel, int flags)
+{
+    char path[2 * PATH_MAX], comp[NAME_MAX + 1];
+    int stack[KM_MAX_DEPTH + 1] = {root}, depth = 0, links = 0, rc;
+    struct stat rst, st;
+    if (fstat(root, &rst) < 0)
+        return -errno;
+    snprintf(path, sizeof(path), "%s", rel);
+    const char *p = path;
+    for (;;) {
+        if (!next_comp(&p, comp, sizeof(comp)))
+            snprintf(comp, sizeof(comp), ".");
+        bool last = *p == '\0';
+        if (strcmp(comp, ".") == 0 && !last)
+            continue;
+        if (strcmp(comp, "..") == 0) {
+            if (depth == 0) {
+                rc = KM_ELEAVES;
+                break;
+            }
+            close(stack[depth--]);
+            if (!last)
+                continue;
+            snprintf(comp, sizeof(comp), ".");
+        }
+        int fd = openat(stack[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            rc = -errno;
+            break;
+        }
+        if (fstat(fd, &st) < 0 || st.st_dev != rst.st_dev) {
+            rc = KM_ELEAVES; /* a mount inside the tree, or an O_PATH fstat refused (< 3.6) */
+            close(fd);
+            break;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            char t[PATH_MAX], rest[PATH_MAX];
+            ssize_t n = readlinkat(stack[depth], comp, t, sizeof(t) - 1);
+            close(fd);
+            if (++links > KM_MAX_LINKS || n <= 0) {
+                rc = n <= 0 ? -EIO : -ELOOP;
+                break;
+            }
+            t[n] = '\0';
+            if (t[0] == '/') {
+                rc = KM_ELEAVES;
+                break;
+            }
+            snprintf(rest, sizeof(rest), "%s", p);
+            if ((size_t)snprintf(path, sizeof(path), "%s/%s", t, rest) >= sizeof(path)) {
+                rc = -ENAMETOOLONG;
+                break;
+            }
+            p = path;
+            continue;
+        }
+        if (last) {
+            close(fd);
+            rc = openat(stack[depth], comp, flags | O_NOFOLLOW | O_CLOEXEC);
+            if (rc < 0)
+                rc = errno == ELOOP ? KM_ELEAVES : -errno;
+            break;
+        }
+        if (!S_ISDIR(st.st_mode) || depth == KM_MAX_DEPTH) {
+            close(fd);
+            rc = S_ISDIR(st.st_mode) ? -ENAMETOOLONG : -ENOTDIR;
+            break;
+        }
+        stack[++depth] = fd;
+    }
+    close_stack(stack, depth);
+    return rc;
+}
+
+static int beneath_open(int root, const char *rel, int flags)
+{
+#ifdef SYS_openat2
+    static bool no_openat2;
+    if (!force_walk && !no_openat2) {
+        struct open_how how = {
+            .flags = (unsigned)(flags | O_CLOEXEC),
+            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+        };
+        long fd = syscall(SYS_openat2, root, rel, &how, sizeof(how));
+        if (fd >= 0)
+            return (int)fd;
+        if (errno == EXDEV)
+            return KM_ELEAVES;
+        if (errno != ENOSYS && errno != EPERM)
+            return -errno;
+        no_openat2 = true; /* before 5.6, or a seccomp filter that does not know it */
+    }
+#endif
+    return walk_open(root, rel, flags);
+}
+
+/* Opens a kernel path (live or beneath the tree), non-blocking, with its type checked. */
+static int open_kernel(const char *path, int flags, mode_t type, struct stat *st)
+{
+    int fd;
+    flags |= O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    if (in_tree) {
+        const char *rel;
+        int root = route(path, &rel);
+        if (root < 0)
+            return root;
+        fd = beneath_open(root, rel, flags);
+    } else {
+        fd = open(path, flags);
+        fd = fd < 0 ? -errno : fd;
+    }
+    if (fd < 0)
+        return fd;
+    if (fstat(fd, st) < 0 || (st->st_mode & S_IFMT) != type) {
+        int err = (st->st_mode & S_IFMT) != type ? KM_ENOTREG : -errno;
+        close(fd);
+        return err;
+    }
+    return fd;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void resize(struct km_buf *b, size_t cap)
+{
     b->data = xrealloc(b->data, cap);
     b->cap = cap;
-    return 0;
 }
 
 /*
  * Reads from offset `from` on until EOF or a full buffer (*full). Returns the
  * length read so far (from included) or a negative errno.
  */
-static ssize_t fill(int fd, struct km_buf *b, size_t from, bool *full)
+static ssize_t fill(int fd, struct km_buf *b, size_t from, bool *full, double deadline)
 {
     size_t len = from;
     *full = false;
     while (len < b->cap - 1) {
         ssize_t r = pread(fd, b->data + len, b->cap - 1 - len, (off_t)len);
+        if (mono_now() > deadline)
+            return KM_ESLOW;
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return -errno;
+            return errno == EAGAIN ? KM_ENOTREG : -errno;
         if (r == 0)
             return (ssize_t)len;
         len += (size_t)r;
     }
     *full = true;
     return (ssize_t)len;
+}
+
+/* Doubles the buffer up to max + 1 bytes; KM_ETOOBIG when it is there already. */
+static int grow(struct km_buf *b, size_t max)
+{
+    if (b->cap >= max + 1)
+        return KM_ETOOBIG;
+    resize(b, b->cap * 2 < max + 1 ? b->cap * 2 : max + 1);
+    return 0;
 }
 
 /*
@@ -64,41 +301,78 @@ static ssize_t fill(int fd, struct km_buf *b, size_t from, bool *full)
  * two reads on 6.1) and a large file is generated twice, not once per
  * doubling. Should it have grown by more than the margin, learn again.
  */
-static int read_fd(int fd, struct km_buf *b)
+static int read_fd(int fd, struct km_buf *b, size_t max)
 {
+    double deadline = mono_now() + KM_READ_TIMEOUT;
     if (b->cap < KM_READ_MIN)
         resize(b, KM_READ_MIN);
     for (;;) {
         bool full;
-        ssize_t len = fill(fd, b, 0, &full);
+        ssize_t len = fill(fd, b, 0, &full, deadline);
         if (len >= 0 && !full) {
             b->len = (size_t)len;
             b->data[len] = '\0';
             return 0;
         }
         int rc = 0;
-        while (len >= 0 && full && (rc = resize(b, b->cap * 2)) == 0)
-            len = fill(fd, b, (size_t)len, &full); /* on to EOF: the length */
+        while (len >= 0 && full && (rc = grow(b, max)) == 0)
+            len = fill(fd, b, (size_t)len, &full, deadline); /* on to EOF: the length */
         if (len < 0)
             return (int)len;
-        if (rc == 0)
-            rc = resize(b, (size_t)len + (size_t)len / 4 + 2);
         if (rc)
             return rc;
+        size_t want = (size_t)len + (size_t)len / 4 + 2;
+        resize(b, want < max + 1 ? want : max + 1);
     }
+}
+
+/* A buffer left far larger than what it holds gives the memory back. */
+static void trim(struct km_buf *b, int rc)
+{
+    size_t keep = rc == 0 ? b->len + b->len / 4 + 2 : 0;
+    if (keep < KM_READ_MIN)
+        keep = KM_READ_MIN;
+    if (b->cap > ((size_t)1 << 20) && b->cap > 2 * keep) {
+        resize(b, keep);
+        if (rc == 0)
+            b->data[b->len] = '\0';
+    }
+    if (rc) {
+        b->len = 0;
+        if (b->data)
+            b->data[0] = '\0';
+    }
+}
+
+static int read_path(const char *path, struct km_buf *b, size_t max, bool tee)
+{
+    struct stat st;
+    if (max > KM_READ_CAP_BIG)
+        max = KM_READ_CAP_BIG;
+    int fd = open_kernel(path, 0, S_IFREG, &st);
+    if (fd < 0)
+        return fd;
+    int rc = read_fd(fd, b, max);
+    close(fd);
+    trim(b, rc);
+    if (rc == 0 && tee)
+        km_capture_put(path, b->data, b->len, st.st_mode & 07777);
+    return rc;
 }
 
 int km_read_file(const char *path, struct km_buf *b)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    struct stat st;
-    int rc = fstat(fd, &st) < 0 ? -errno : read_fd(fd, b);
-    close(fd);
-    if (rc == 0)
-        km_capture_put(path, b->data, b->len, st.st_mode & 07777);
-    return rc;
+    return read_path(path, b, KM_READ_CAP, true);
+}
+
+int km_read_file_max(const char *path, struct km_buf *b, size_t max)
+{
+    return read_path(path, b, max, true);
+}
+
+int km_read_file_quiet(const char *path, struct km_buf *b)
+{
+    return read_path(path, b, KM_READ_CAP, false);
 }
 
 int km_read_filef(struct km_buf *b, const char *fmt, ...)
@@ -113,25 +387,30 @@ int km_read_filef(struct km_buf *b, const char *fmt, ...)
     return km_read_file(path, b);
 }
 
+/* What ends a sysfs value: its newline, a CR from a tree written on Windows, NULs, blanks. */
+static bool is_trailer(char c)
+{
+    return c == '\n' || c == '\r' || c == '\0' || c == ' ' || c == '\t';
+}
+
 int km_read_line(const char *path, char *dst, size_t dstsz)
 {
     char tmp[4096];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
     struct stat st;
-    ssize_t r = fstat(fd, &st);
-    if (r == 0)
-        do
-            r = read(fd, tmp, sizeof(tmp) - 1);
-        while (r < 0 && errno == EINTR);
-    int err = r < 0 ? -errno : 0;
+    int fd = open_kernel(path, 0, S_IFREG, &st);
+    if (fd < 0)
+        return fd;
+    ssize_t r;
+    do
+        r = read(fd, tmp, sizeof(tmp) - 1);
+    while (r < 0 && errno == EINTR);
+    int err = r < 0 ? (errno == EAGAIN ? KM_ENOTREG : -errno) : 0;
     close(fd);
     if (err)
         return err;
     km_capture_put(path, tmp, (size_t)r, st.st_mode & 07777);
     size_t n = (size_t)r;
-    while (n > 0 && (tmp[n - 1] == '\n' || tmp[n - 1] == '\0'))
+    while (n > 0 && is_trailer(tmp[n - 1]))
         n--;
     km_copy(dst, dstsz, tmp, n);
     return 0;
@@ -143,10 +422,7 @@ int km_read_i64(const char *path, int64_t *out)
     int rc = km_read_line(path, v, sizeof(v));
     if (rc)
         return rc;
-    size_t n = strlen(v);
-    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-        n--;
-    return km_parse_i64(v, n, out);
+    return km_parse_i64(v, strlen(v), out);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -154,37 +430,54 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Each entry's link target (NULL when it is not a link), captured as a link. */
+static char **link_targets(int dfd, const char *path, char *const *v, size_t n)
+{
+    char **t = xcalloc(n ? n : 1, sizeof(*t));
+    for (size_t i = 0; i < n; i++) {
+        char p[4096], buf[4096];
+        ssize_t r = readlinkat(dfd, v[i], buf, sizeof(buf) - 1);
+        if (r < 0)
+            continue;
+        buf[r] = '\0';
+        t[i] = xstrdup(buf);
+        snprintf(p, sizeof(p), "%s/%s", path, v[i]);
+        km_capture_symlink(p, t[i]);
+    }
+    return t;
+}
+
 int km_read_dir(const char *path, char ***names, char ***targets)
 {
-    DIR *d = opendir(path);
-    if (!d)
-        return -errno;
+    struct stat st;
+    int fd = open_kernel(path, O_DIRECTORY, S_IFDIR, &st);
+    if (fd < 0)
+        return fd == KM_ENOTREG ? -ENOTDIR : fd;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int err = -errno;
+        close(fd);
+        return err;
+    }
     size_t n = 0, cap = 0;
     char **v = NULL;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
+        if (n == KM_READ_DIR_MAX) {
+            closedir(d);
+            km_strv_free(v, n);
+            return KM_ETOOMANY;
+        }
         xgrow((void **)&v, &cap, n + 1, sizeof(*v));
         v[n++] = xstrdup(e->d_name);
     }
-    closedir(d);
     if (n > 1)
         qsort(v, n, sizeof(*v), cmp_str);
-    if (targets) {
-        char **t = xcalloc(n ? n : 1, sizeof(*t));
-        for (size_t i = 0; i < n; i++) {
-            char p[4096], buf[4096];
-            snprintf(p, sizeof(p), "%s/%s", path, v[i]);
-            ssize_t r = readlink(p, buf, sizeof(buf) - 1);
-            if (r >= 0) {
-                buf[r] = '\0';
-                t[i] = xstrdup(buf);
-                km_capture_symlink(p, t[i]);
-            }
-        }
-        *targets = t;
-    }
+    if (targets)
+        *targets = link_targets(dirfd(d), path, v, n);
+    closedir(d);
     *names = v;
     return (int)n;
 }
@@ -196,4 +489,38 @@ void km_strv_free(char **v, size_t n)
     for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);
+}
+
+/* ---- files staged for libproc2 ---------------------------------------------- */
+
+static struct {
+    char path[32];
+    int err;
+} staged[4];
+
+void km_read_set_staged_error(const char *path, int err)
+{
+    size_t free_slot = sizeof(staged) / sizeof(staged[0]);
+    for (size_t i = 0; i < sizeof(staged) / sizeof(staged[0]); i++) {
+        if (strcmp(staged[i].path, path) == 0) {
+            staged[i].err = err;
+            return;
+        }
+        if (!staged[i].path[0] && free_slot == sizeof(staged) / sizeof(staged[0]))
+            free_slot = i;
+    }
+    if (free_slot < sizeof(staged) / sizeof(staged[0])) {
+        snprintf(staged[free_slot].path, sizeof(staged[0].path), "%s", path);
+        staged[free_slot].err = err;
+    }
+}
+
+int km_read_staged_error(const char *path)
+{
+    if (!in_tree)
+        return 0;
+    for (size_t i = 0; i < sizeof(staged) / sizeof(staged[0]); i++)
+        if (strcmp(staged[i].path, path) == 0)
+            return staged[i].err;
+    return 0;
 }

@@ -19,10 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kmemtop/read.h"
 #include "kmemtop/util.h"
 
 /* What the last km_root_switch() mounted, so the next one can undo it. */
-static bool mounted_proc, mounted_sys;
+static bool mounted_proc;
 
 #if defined(__SANITIZE_ADDRESS__)
 #define KM_ASAN 1
@@ -77,37 +78,67 @@ static bool parse_epoch(const char *s, double *out)
     return digits;
 }
 
-static bool parse_long(const char *s, long *out)
+/* A page size some kernel uses: a power of two from 4 KiB to 256 KiB. */
+static bool parse_page_size(const char *s, long *out)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || v <= 0 || (*end && *end != '\n' && *end != '\r'))
+    if (errno || end == s || (*end && *end != '\n' && *end != '\r'))
+        return false;
+    if (v < 4096 || v > 262144 || (v & (v - 1)) != 0)
         return false;
     *out = v;
     return true;
 }
 
-/* Reads DIR/kmemtop-capture; absent file or keys leave 0 (unknown). */
+/* A capture time: after the epoch and before 2^40 s (year 36812), finite. */
+static bool sane_time(double t)
+{
+    return t > 0 && t < 1099511627776.0;
+}
+
+/*
+ * The record's text, at most 4 KiB of it: not followed if it is a link, not
+ * read if it is not a regular file (a FIFO would block), so a stranger's
+ * tree cannot make it read anything else.
+ */
+static ssize_t read_record(const char *dir, char *buf, size_t bufsz)
+{
+    int d = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0)
+        return -1;
+    int fd = openat(d, KM_CAPTURE_META, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    close(d);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        n = read(fd, buf, bufsz - 1);
+    close(fd);
+    if (n >= 0)
+        buf[n] = '\0';
+    return n;
+}
+
+/* Reads DIR/kmemtop-capture; absent file or keys, or values no capture writes, leave 0 (unknown). */
 static void read_meta(struct km_tree *t)
 {
-    char path[PATH_MAX];
-    int n = snprintf(path, sizeof(path), "%s/%s", t->dir, KM_CAPTURE_META);
-    if (n < 0 || (size_t)n >= sizeof(path))
+    char text[4096];
+    if (read_record(t->dir, text, sizeof(text)) < 0)
         return;
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return;
-    char line[256];
-    while (fgets(line, sizeof(line), f)) {
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
         double wall;
         long ps;
-        if (strncmp(line, "time=", 5) == 0 && parse_epoch(line + 5, &wall))
+        if (strncmp(line, "time=", 5) == 0 && parse_epoch(line + 5, &wall) && sane_time(wall))
             t->wall = wall;
-        else if (strncmp(line, "page_size=", 10) == 0 && parse_long(line + 10, &ps))
+        else if (strncmp(line, "page_size=", 10) == 0 && parse_page_size(line + 10, &ps))
             t->page_size = ps;
     }
-    fclose(f);
 }
 
 static void add_tree(struct km_roots *r, size_t *cap, char *dir)
@@ -289,31 +320,27 @@ int km_root_enter(char *msg, size_t msgsz)
                  how_to_allow);
         return -err;
     }
-    mounted_proc = mounted_sys = false;
+    mounted_proc = false;
     return 0;
 }
 
 /* ---- showing one tree ------------------------------------------------------ */
 
-/* Puts TREE/sub over /sub, or an empty read-only tmpfs when TREE lacks it. */
-static int cover(const char *src, const char *target, bool *mounted, char *msg, size_t msgsz)
+/*
+ * A private /proc that holds only what libproc2 reads by path: a small
+ * tmpfs (no devices, no set-uid, no exec), filled by stage() and then made
+ * read-only.
+ */
+static int cover_proc(char *msg, size_t msgsz)
 {
-    int rc;
-    if (src)
-        rc = mount(src, target, NULL, MS_BIND | MS_REC, NULL);
-    else
-        rc = mount("kmemtop-empty", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                   "mode=0555,size=4k");
-    if (rc < 0) {
+    if (mount("kmemtop-tree", "/proc", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "mode=0755,size=64m") < 0) {
         int err = errno;
-        snprintf(msg, msgsz, "--root: cannot mount %s over %s: %s%s%s", src ? src : "an empty tmpfs",
-                 target, strerror(err), err == EPERM ? "; " : "", err == EPERM ? how_to_allow : "");
+        snprintf(msg, msgsz, "--root: cannot mount a private /proc: %s%s%s", strerror(err),
+                 err == EPERM ? "; " : "", err == EPERM ? how_to_allow : "");
         return -err;
     }
-    *mounted = true;
-    /* Read-only is a safety net only: nothing writes there. */
-    if (src)
-        (void)mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL);
+    mounted_proc = true;
     return 0;
 }
 
@@ -331,15 +358,57 @@ static int uncover(const char *target, bool *mounted, char *msg, size_t msgsz)
     return 0;
 }
 
-/* Resolves TREE/sub to an absolute path in out, or "" when TREE has no such directory. */
-static int sub_path(const char *abs, const char *sub, char *out, size_t outsz)
+/* Writes a new file of the private /proc (a tmpfs of our own: nothing else is in it). */
+static int write_new(const char *path, const struct km_buf *b)
 {
-    int n = snprintf(out, outsz, "%s/%s", abs, sub);
-    if (n < 0 || (size_t)n >= outsz)
-        return -ENAMETOOLONG;
-    if (!is_dir(out))
-        out[0] = '\0';
-    return 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+    if (fd < 0)
+        return -errno;
+    size_t off = 0;
+    int err = 0;
+    while (off < b->len && !err) {
+        ssize_t w = write(fd, b->data + off, b->len - off);
+        if (w > 0)
+            off += (size_t)w;
+        else if (w < 0 && errno != EINTR)
+            err = -errno;
+    }
+    if (close(fd) < 0 && !err)
+        err = -errno;
+    return err;
+}
+
+/*
+ * Copies the tree's file through the safe reader into the private /proc;
+ * what went wrong is kept for the source to report (libproc2 would only see
+ * a missing file).
+ */
+static void stage(const char *path)
+{
+    struct km_buf b = {0};
+    int rc = km_read_file_quiet(path, &b);
+    if (rc == 0)
+        rc = write_new(path, &b);
+    km_read_set_staged_error(path, rc);
+    km_buf_free(&b);
+}
+
+/*
+ * TREE/sub as a directory descriptor, -1 when the tree has none. A sub that
+ * is a symbolic link is refused: it would lead out of the tree.
+ */
+static int open_sub(int dir, const char *sub, const char *tree, char *msg, size_t msgsz)
+{
+    struct stat st;
+    if (fstatat(dir, sub, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? -1 : -errno;
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(msg, msgsz, "--root %s: %s/ is %s, not a directory; not followed", tree, sub,
+                 S_ISLNK(st.st_mode) ? "a symbolic link" : "a file");
+        return KM_ELEAVES;
+    }
+    int fd = openat(dir, sub, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
 }
 
 #ifdef KM_ASAN
@@ -364,29 +433,51 @@ static void arrange_uncover_at_exit(void)
 static void arrange_uncover_at_exit(void) {}
 #endif
 
-int km_root_switch(const struct km_tree *t, char *msg, size_t msgsz)
+/* The tree's proc/ and sys/ as descriptors (-1 for one it lacks). */
+static int open_tree_dirs(const char *tdir, int *proc, int *sys, char *msg, size_t msgsz)
 {
-    char abs[PATH_MAX], proc[PATH_MAX], sys[PATH_MAX];
-    if (msgsz)
-        msg[0] = '\0';
-    /* Resolve first: once /proc is covered, nothing that needs /proc/self works. */
-    if (!realpath(t->dir, abs)) {
+    *proc = *sys = -1;
+    int dir = open(tdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
         int err = errno;
-        snprintf(msg, msgsz, "--root %s: %s", t->dir, strerror(err));
+        snprintf(msg, msgsz, "--root %s: %s", tdir, strerror(err));
         return -err;
     }
-    int err = sub_path(abs, "proc", proc, sizeof(proc));
-    if (err == 0)
-        err = sub_path(abs, "sys", sys, sizeof(sys));
+    *proc = open_sub(dir, "proc", tdir, msg, msgsz);
+    *sys = *proc < -1 ? -1 : open_sub(dir, "sys", tdir, msg, msgsz);
+    close(dir);
+    int err = *proc < -1 ? *proc : *sys < -1 ? *sys : 0;
     if (err < 0) {
-        snprintf(msg, msgsz, "--root %s: %s", t->dir, strerror(-err));
+        if (*proc >= 0)
+            close(*proc);
+        if (!msg[0])
+            snprintf(msg, msgsz, "--root %s: %s", tdir, km_read_strerror(err));
+    }
+    return err;
+}
+
+int km_root_switch(const struct km_tree *t, char *msg, size_t msgsz)
+{
+    int proc = -1, sys = -1;
+    if (msgsz)
+        msg[0] = '\0';
+    int err = open_tree_dirs(t->dir, &proc, &sys, msg, msgsz);
+    if (err < 0)
+        return err;
+    km_read_set_tree(-1, -1);
+    if ((err = uncover("/proc", &mounted_proc, msg, msgsz)) < 0 ||
+        (arrange_uncover_at_exit(), err = cover_proc(msg, msgsz)) < 0) {
+        if (proc >= 0)
+            close(proc);
+        if (sys >= 0)
+            close(sys);
         return err;
     }
-    if ((err = uncover("/proc", &mounted_proc, msg, msgsz)) < 0 ||
-        (err = uncover("/sys", &mounted_sys, msg, msgsz)) < 0)
-        return err;
-    arrange_uncover_at_exit();
-    if ((err = cover(proc[0] ? proc : NULL, "/proc", &mounted_proc, msg, msgsz)) < 0)
-        return err;
-    return cover(sys[0] ? sys : NULL, "/sys", &mounted_sys, msg, msgsz);
+    km_read_set_tree(proc, sys);
+    stage("/proc/meminfo");
+    stage("/proc/slabinfo");
+    /* Read-only is a safety net only: nothing writes there. */
+    (void)mount(NULL, "/proc", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                NULL);
+    return 0;
 }

@@ -146,7 +146,7 @@ static void set_status(struct km_sample *smp, enum km_src src, int rc, const cha
         snprintf(so->reason, sizeof(so->reason), "%s line %d: %s", path, pe->line, pe->msg);
     } else {
         so->status = KM_ST_ERROR;
-        snprintf(so->reason, sizeof(so->reason), "%s: %s", path, strerror(-rc));
+        snprintf(so->reason, sizeof(so->reason), "%s: %s", path, km_read_strerror(rc));
     }
 }
 
@@ -159,7 +159,9 @@ static void read_parsed(struct km_sampler *s, struct km_sample *smp, enum km_src
 {
     struct km_perr pe = {0};
     const char *path = km_src_path(src);
-    int rc = km_read_file(path, &s->buf);
+    /* per CPU per zone (zoneinfo) or per area (vmallocinfo): the two that grow with the machine */
+    bool big = src == KM_SRC_ZONEINFO || src == KM_SRC_VMALLOCINFO;
+    int rc = km_read_file_max(path, &s->buf, big ? KM_READ_CAP_BIG : KM_READ_CAP);
     if (rc == 0) {
         smp->src[src].bytes = s->buf.len;
         rc = parse(s->buf.data, s->buf.len, out, &pe);

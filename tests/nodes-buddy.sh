@@ -146,7 +146,7 @@ is "--no-migrate-types: no types in JSON" \
 
 # pagetypeinfo holds the zone lock: opened only by the buddy view with migrate types
 # (tests/unit/test_frame_sources checks km_frame_sources; this checks the process).
-opens() { strace -f -e trace=open,openat -o "$TMP/strace" "$KMEMTOP" --root debian61-root -o "$@" >/dev/null 2>&1
+opens() { strace -f -e trace=open,openat,openat2 -o "$TMP/strace" "$KMEMTOP" --root debian61-root -o "$@" >/dev/null 2>&1
           grep -c 'pagetypeinfo' "$TMP/strace"; }
 if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
     is "strace: --view nodes never opens pagetypeinfo" "$(opens --view nodes)" 0
@@ -154,7 +154,7 @@ if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
     is "strace: --view buddy --no-migrate-types never opens it" "$(opens --view buddy --no-migrate-types)" 0
     is "strace: --view buddy opens it once" "$(opens --view buddy)" 1
     if [ -r /proc/pagetypeinfo ]; then # the live system: at most every 10 s
-        strace -f -e trace=open,openat -o "$TMP/strace" "$KMEMTOP" -b -n 3 -d 0.2 --view buddy >"$TMP/live3" 2>&1
+        strace -f -e trace=open,openat,openat2 -o "$TMP/strace" "$KMEMTOP" -b -n 3 -d 0.2 --view buddy >"$TMP/live3" 2>&1
         is "strace: live, 3 frames 0.2 s apart read pagetypeinfo once" "$(grep -c pagetypeinfo "$TMP/strace")" 1
         contains "live: the later frames say how old the migrate types are" "$(cat "$TMP/live3")" \
             '^Migrate types as read [0-9]+ s ago: '

@@ -9,19 +9,57 @@
  * length: two passes over a large file, not one per doubling. st_size is
  * never trusted.
  *
- * Returns 0, or -ENOENT (missing), -EACCES/-EPERM (denied), or another
- * negative errno. The buffer is owned by the caller, reused across calls
- * (keeps its capacity) and always NUL-terminated.
+ * Safe on any tree. Every open is non-blocking and must give a regular file
+ * (a FIFO, a device or a directory is refused: KM_ENOTREG), no file may be
+ * larger than its cap (KM_ETOOBIG: KM_READ_CAP, or the caller's for the
+ * big files), a read slower than KM_READ_TIMEOUT seconds is abandoned
+ * (KM_ESLOW), and a buffer left much larger than its file is shrunk.
+ *
+ * Paths are always the kernel's (/proc/..., /sys/...). km_read_set_tree()
+ * points them into a captured tree instead: /proc/X then opens TREE/proc/X
+ * and /sys/X opens TREE/sys/X, resolved beneath that directory (openat2's
+ * RESOLVE_BENEATH, or a walk of one component at a time on kernels before
+ * 5.6): a symlink that leads out of the tree (absolute, or through "..")
+ * is never followed (KM_ELEAVES), nor one into another mount. Other paths
+ * are refused while a tree is set.
+ *
+ * Returns 0, or -ENOENT (missing), -EACCES/-EPERM (denied), one of the
+ * KM_E* codes below, or another negative errno; km_read_strerror says it
+ * in words. The buffer is owned by the caller, reused across calls (keeps
+ * its capacity) and always NUL-terminated.
  */
 #ifndef KMEMTOP_READ_H
 #define KMEMTOP_READ_H
 
 #include "kmemtop/util.h"
 
+/* Errors of our own, beyond errno's range. */
+#define KM_ENOTREG (-4201) /* not a regular file (FIFO, device, directory) */
+#define KM_ELEAVES (-4202) /* a symlink leads out of the tree */
+#define KM_ETOOBIG (-4203) /* larger than any kernel writes this file */
+#define KM_ESLOW (-4204)   /* the file took too long to read */
+#define KM_ETOOMANY (-4205) /* a directory with more entries than any kernel makes */
+
+/*
+ * The largest file read by default (a sysfs or small /proc file, far above
+ * any real one), and the largest of all: vmallocinfo, and zoneinfo, which
+ * prints a block per CPU per zone (tens of MiB on a 64-node server).
+ */
+#define KM_READ_CAP ((size_t)4 << 20)
+#define KM_READ_CAP_BIG ((size_t)256 << 20)
+/* Seconds one file may take to read. */
+#define KM_READ_TIMEOUT 10.0
+/* Entries one directory listing may hold. */
+#define KM_READ_DIR_MAX 262144
+
 int km_read_file(const char *path, struct km_buf *b);
+/* The same with a cap of max bytes (at most KM_READ_CAP_BIG). */
+int km_read_file_max(const char *path, struct km_buf *b, size_t max);
+/* The same without copying into a capture (for staging, not a sample). */
+int km_read_file_quiet(const char *path, struct km_buf *b);
 /* printf-style path; same contract. */
 int km_read_filef(struct km_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Reads a small sysfs value and strips the trailing newline. */
+/* Reads a small sysfs value and strips the trailing newline (and \r, NULs, blanks). */
 int km_read_line(const char *path, char *dst, size_t dstsz);
 /* Reads a decimal integer file (e.g. coresize). */
 int km_read_i64(const char *path, int64_t *out);
@@ -36,5 +74,28 @@ void km_strv_free(char **v, size_t n);
 bool km_err_missing(int err);
 /* True when the errno means "no permission". */
 bool km_err_denied(int err);
+/* A negative errno or KM_E* code in words. */
+const char *km_read_strerror(int err);
+
+/*
+ * Reads /proc from proc_fd and /sys from sys_fd (directories, O_PATH is
+ * enough; -1 where the tree has none: its files are then missing). The
+ * reader owns the descriptors from here on and closes them on the next
+ * call; km_read_set_tree(-1, -1) returns to the live system.
+ */
+void km_read_set_tree(int proc_fd, int sys_fd);
+/* True while a tree is set. */
+bool km_read_in_tree(void);
+/* Tests: resolve by the component walk even where openat2 exists. */
+void km_read_force_walk(bool on);
+
+/*
+ * Files that libproc2 reads by path (it cannot be handed a descriptor):
+ * on a tree, --root copies them through this reader into a private /proc
+ * and keeps the error of a copy that failed, which the source reports
+ * instead of libproc2's. 0 when the copy was made or on the live system.
+ */
+void km_read_set_staged_error(const char *path, int err);
+int km_read_staged_error(const char *path);
 
 #endif

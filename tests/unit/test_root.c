@@ -231,14 +231,22 @@ static void child_run(const struct step *steps, size_t nsteps)
             check_file(steps[i].tag, &steps[i].wants[j]);
     }
     const char *last = steps[nsteps - 1].tag;
-    rc = count_entries("/sys");
-    report(rc == 0 ? '1' : '0', "%s: /sys is an empty tmpfs (%d entries)", last, rc);
-    rc = access("/sys/devices/system/node", F_OK) < 0 && errno == ENOENT;
-    report(rc ? '1' : '0', "%s: /sys/devices/system/node absent", last);
+    char **names = NULL;
+    rc = km_read_dir("/sys/devices/system/node", &names, NULL);
+    report(rc == -ENOENT ? '1' : '0', "%s: a tree without sys/ has no /sys/devices/system/node (rc %d)",
+           last, rc);
+    struct km_buf b = {0};
+    rc = km_read_file("/etc/hostname", &b);
+    report(rc == KM_ELEAVES ? '1' : '0', "%s: a path outside /proc and /sys is refused (rc %d)", last,
+           rc);
+    km_buf_free(&b);
     rc = access("/proc/self", F_OK) < 0 && errno == ENOENT;
     report(rc ? '1' : '0', "%s: nothing of the host's /proc leaks in (/proc/self absent)", last);
-    rc = open("/sys/kmemtop-probe", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    report(rc < 0 && errno == EROFS ? '1' : '0', "%s: the empty /sys is read-only", last);
+    rc = count_entries("/proc");
+    report(rc >= 0 && rc <= 2 ? '1' : '0', "%s: the private /proc holds only the staged files (%d)",
+           last, rc);
+    rc = open("/proc/kmemtop-probe", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    report(rc < 0 && errno == EROFS ? '1' : '0', "%s: the private /proc is read-only", last);
 }
 
 /* Drops to nobody; 0 when done, else a reason to skip. */

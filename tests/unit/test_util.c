@@ -174,7 +174,7 @@ static void reader_proc(void)
     }
     bool same = false;
     for (int tries = 0; tries < 3 && !same; tries++) { /* BPF programs come and go */
-        same = km_read_file("/proc/kallsyms", &b) == 0 && b.len == n &&
+        same = km_read_file_max("/proc/kallsyms", &b, KM_READ_CAP_BIG) == 0 && b.len == n &&
                memcmp(b.data, want, n) == 0 && b.data[b.len] == '\0';
         if (!same) {
             free(want);
