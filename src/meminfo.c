@@ -196,7 +196,9 @@ int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out)
 {
     memset(out, 0, sizeof(*out));
     if (!ctx->info) {
-        int rc = procps_meminfo_new(&ctx->info);
+        int rc = km_read_staged_error("/proc/meminfo"); /* a tree's copy that could not be made */
+        if (rc == 0)
+            rc = procps_meminfo_new(&ctx->info);
         if (rc < 0) {
             ctx->info = NULL;
             return rc;

@@ -93,7 +93,7 @@ static int map_err(int e, struct km_perr *err)
                            "libproc2 could not parse /proc/slabinfo "
                            "(not version 2.x, or a short cache line)");
     } else {
-        msg = strerror(e);
+        msg = km_read_strerror(-e);
     }
     if (err) {
         err->line = 0;
@@ -161,7 +161,9 @@ int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
 {
     memset(out, 0, sizeof(*out));
     if (!ctx->info) {
-        int rc = procps_slabinfo_new(&ctx->info);
+        int rc = km_read_staged_error("/proc/slabinfo"); /* a tree's copy that could not be made */
+        if (rc == 0)
+            rc = procps_slabinfo_new(&ctx->info);
         if (rc < 0) {
             ctx->info = NULL;
             return map_err(-rc, err);
@@ -211,6 +213,8 @@ struct slabdir {
     char **names;       /* sorted entries of /sys/kernel/slab */
     const char **group; /* the directory each entry stands for (itself or its link's) */
     char **targets;
+    int *links; /* the entries that are links, by group then name */
+    int nlinks;
 };
 
 static const char *base_name(const char *p)
@@ -230,13 +234,54 @@ static int find_entry(const struct slabdir *d, const char *name)
     return hit ? (int)(hit - d->names) : -1;
 }
 
-/* The other names whose link leads to the same directory as entry k. */
+static const struct slabdir *sort_dir; /* qsort has no context argument in C11 */
+
+static int cmp_link(const void *a, const void *b)
+{
+    int i = *(const int *)a, j = *(const int *)b;
+    int c = strcmp(sort_dir->group[i], sort_dir->group[j]);
+    return c ? c : i - j; /* names are sorted already: index order is name order */
+}
+
+/* Orders the link entries by the directory they lead to: each group is one run. */
+static void index_links(struct slabdir *d)
+{
+    d->links = xcalloc((size_t)d->n + 1, sizeof(*d->links));
+    d->nlinks = 0;
+    for (int j = 0; j < d->n; j++)
+        if (d->targets[j])
+            d->links[d->nlinks++] = j;
+    sort_dir = d;
+    qsort(d->links, (size_t)d->nlinks, sizeof(*d->links), cmp_link);
+    sort_dir = NULL;
+}
+
+/* The first link of group g (binary search over the sorted links). */
+static int first_link(const struct slabdir *d, const char *g)
+{
+    int lo = 0, hi = d->nlinks;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(d->group[d->links[mid]], g) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The other names whose link leads to the same directory as entry k (at most KM_SLAB_ALIASES_MAX).
+ */
 static char **alias_names(const struct slabdir *d, int k, int *count)
 {
     char **v = NULL;
     size_t cap = 0, n = 0;
-    for (int j = 0; j < d->n; j++) {
-        if (j == k || !d->targets[j] || strcmp(d->group[j], d->group[k]) != 0)
+    const char *g = d->group[k];
+    for (int i = first_link(d, g); i < d->nlinks && n < KM_SLAB_ALIASES_MAX; i++) {
+        int j = d->links[i];
+        if (strcmp(d->group[j], g) != 0)
+            break;
+        if (j == k)
             continue;
         xgrow((void **)&v, &cap, n + 2, sizeof(*v));
         v[n++] = xstrdup(d->names[j]);
@@ -337,6 +382,7 @@ static void read_all_static(struct km_slab_ctx *ctx, const struct km_slabs *s)
     d.group = xcalloc((size_t)d.n + 1, sizeof(*d.group));
     for (int j = 0; j < d.n; j++)
         d.group[j] = d.targets[j] ? base_name(d.targets[j]) : d.names[j];
+    index_links(&d);
     ctx->attrs = xcalloc(s->n ? s->n : 1, sizeof(*ctx->attrs));
     for (size_t i = 0; i < s->n; i++) {
         if (s->slabs[i].ordinal > 0)
@@ -347,6 +393,7 @@ static void read_all_static(struct km_slab_ctx *ctx, const struct km_slabs *s)
     }
     qsort(ctx->attrs, ctx->nattrs, sizeof(*ctx->attrs), cmp_attrs);
     free(d.group);
+    free(d.links);
     km_strv_free(d.names, (size_t)d.n);
     km_strv_free(d.targets, (size_t)d.n);
 }

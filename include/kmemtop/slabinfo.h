@@ -22,6 +22,13 @@ struct km_slab_node {
     int64_t slabs; /* this cache's slabs on the node */
 };
 
+/*
+ * Names kept per cache: a real kernel merges a few dozen caches at most
+ * (naliases has the kernel's full count); a tree of 8000 links into one
+ * directory must not cost 8000 names per cache.
+ */
+#define KM_SLAB_ALIASES_MAX 64
+
 struct km_slab {
     char name[KM_SLAB_NAME];
     int ordinal; /* 0 for the first line with this name, 1 for the next... */
@@ -35,7 +42,8 @@ struct km_slab {
     int reclaimable; /* 1/0, -1 unknown */
     int naliases;    /* the kernel's "aliases" count (root only), -1 unknown */
     char **aliases;  /* NULL-terminated names whose /sys/kernel/slab link leads to this
-                        cache's directory (listable without root); NULL if none */
+                        cache's directory (listable without root), the first
+                        KM_SLAB_ALIASES_MAX of them by name; NULL if none */
     int nnodes;      /* entries in nodes; 0 unknown */
     struct km_slab_node *nodes; /* slabs per NUMA node (sysfs `slabs`, root), NULL unknown */
 };
