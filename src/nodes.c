@@ -298,7 +298,8 @@ static void read_node_file(struct rd *r, struct km_node *n, const char *file, no
 static int parse_cpulist(const char *buf, size_t len, struct km_node *n, struct km_perr *err)
 {
     uint64_t mask[KM_CPU_BITS / 64] = {0};
-    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\0' || buf[len - 1] == ' '))
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == '\0' ||
+                       buf[len - 1] == ' '))
         len--;
     int rc = km_parse_idlist(buf, len, mask, KM_CPU_BITS);
     if (rc < 0)

@@ -122,7 +122,8 @@ static ssize_t read_record(const char *dir, char *buf, size_t bufsz)
     return n;
 }
 
-/* Reads DIR/kmemtop-capture; absent file or keys, or values no capture writes, leave 0 (unknown). */
+/* Reads DIR/kmemtop-capture; absent file or keys, or values no capture writes, leave 0 (unknown).
+ */
 static void read_meta(struct km_tree *t)
 {
     char text[4096];
@@ -271,15 +272,20 @@ static int enter_userns(char *msg, size_t msgsz)
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
         int err = errno;
         if (err == EINVAL)
-            snprintf(msg, msgsz, "--root: cannot create a user namespace in a "
-                                 "multithreaded process (call km_root_enter before threads start)");
+            snprintf(msg, msgsz,
+                     "--root: cannot create a user namespace in a "
+                     "multithreaded process (call km_root_enter before threads start)");
         else if (err == ENOSPC)
-            snprintf(msg, msgsz, "--root needs a private mount namespace: as a normal user that "
+            snprintf(msg, msgsz,
+                     "--root needs a private mount namespace: as a normal user that "
                      "takes a user namespace, and the limit user.max_user_namespaces is 0 or "
-                     "reached: %s", how_to_allow);
+                     "reached: %s",
+                     how_to_allow);
         else
-            snprintf(msg, msgsz, "--root needs a private mount namespace, and this system does "
-                     "not let a normal user create one (%s): %s", strerror(err), how_to_allow);
+            snprintf(msg, msgsz,
+                     "--root needs a private mount namespace, and this system does "
+                     "not let a normal user create one (%s): %s",
+                     strerror(err), how_to_allow);
         return -err;
     }
     char map[64];

@@ -43,10 +43,10 @@
 /*
  * The largest file read by default (a sysfs or small /proc file, far above
  * any real one), and the largest of all: vmallocinfo, and zoneinfo, which
- * prints a block per CPU per zone (tens of MiB on a 64-node server).
+ * prints a block per CPU per zone (tens of MiB on a 64-node, 1024-CPU server).
  */
 #define KM_READ_CAP ((size_t)4 << 20)
-#define KM_READ_CAP_BIG ((size_t)256 << 20)
+#define KM_READ_CAP_BIG ((size_t)64 << 20)
 /* Seconds one file may take to read. */
 #define KM_READ_TIMEOUT 10.0
 /* Entries one directory listing may hold. */

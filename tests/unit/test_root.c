@@ -189,8 +189,8 @@ static void check_file(const char *tag, const struct want *w)
         report(rc == -ENOENT ? '1' : '0', "%s: %s absent (rc %d)", tag, w->path, rc);
     else
         report(rc == 0 && b.len == w->len && memcmp(b.data, w->data, w->len) == 0 ? '1' : '0',
-               "%s: %s has the capture's bytes (rc %d, %zu of %zu bytes)", tag, w->path, rc,
-               b.len, w->len);
+               "%s: %s has the capture's bytes (rc %d, %zu of %zu bytes)", tag, w->path, rc, b.len,
+               w->len);
     km_buf_free(&b);
 }
 
@@ -233,12 +233,12 @@ static void child_run(const struct step *steps, size_t nsteps)
     const char *last = steps[nsteps - 1].tag;
     char **names = NULL;
     rc = km_read_dir("/sys/devices/system/node", &names, NULL);
-    report(rc == -ENOENT ? '1' : '0', "%s: a tree without sys/ has no /sys/devices/system/node (rc %d)",
-           last, rc);
+    report(rc == -ENOENT ? '1' : '0',
+           "%s: a tree without sys/ has no /sys/devices/system/node (rc %d)", last, rc);
     struct km_buf b = {0};
     rc = km_read_file("/etc/hostname", &b);
-    report(rc == KM_ELEAVES ? '1' : '0', "%s: a path outside /proc and /sys is refused (rc %d)", last,
-           rc);
+    report(rc == KM_ELEAVES ? '1' : '0', "%s: a path outside /proc and /sys is refused (rc %d)",
+           last, rc);
     km_buf_free(&b);
     rc = access("/proc/self", F_OK) < 0 && errno == ENOENT;
     report(rc ? '1' : '0', "%s: nothing of the host's /proc leaks in (/proc/self absent)", last);

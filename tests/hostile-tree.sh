@@ -1,0 +1,108 @@
+#!/bin/sh
+# A stranger's tree shown by root: a second user (made here) plants FIFOs, links out of the
+# tree (absolute, relative, to devices), a 2 GiB file and 8000 slab alias links in a copy of
+# a capture; root runs kmemtop --root on it. Nothing may block, nothing outside the tree may
+# be read (a root-only secret must never appear), memory stays bounded, and each refused
+# file is named in its source's reason. Then the same as nobody.
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "1..0 # SKIP needs root: a second user plants the tree and root views it"
+    exit 0
+fi
+ATK=kmtestatk
+if ! id "$ATK" >/dev/null 2>&1; then
+    useradd -M -r -s /bin/false "$ATK" 2>"$TMP/useradd" || { echo "Bail out! useradd: $(cat "$TMP/useradd")"; exit 1; }
+    trap 'userdel "$ATK" 2>/dev/null; rm -rf "$TMP"' EXIT
+fi
+as_atk() { setpriv --reuid="$ATK" --regid="$ATK" --clear-groups -- "$@"; }
+
+# the victim: a root-only secret outside the tree
+SECRET="$TMP/secret"
+echo "KMSECRET-$$-do-not-show" >"$SECRET"
+chmod 600 "$SECRET"
+
+# the attacker's tree: a copy of a real capture, owned by the attacker
+E="$TMP/evil"
+mkdir "$E"; chown "$ATK" "$E"
+as_atk cp -R "$FIX/debian61-root/proc" "$FIX/debian61-root/sys" "$E/" 2>/dev/null
+as_atk sh -e -c '
+    cd "$1/proc"
+    rm -f zoneinfo buddyinfo vmallocinfo version meminfo sys/kernel/osrelease modules
+    mkfifo zoneinfo                                   # blocks open() forever, as root too
+    ln -s /dev/kmsg buddyinfo                          # blocks read()
+    ln -s /dev/zero vmallocinfo                        # 2 GiB per read, kept forever
+    ln -s "$2" sys/kernel/osrelease                    # the secret in the header
+    ln -s ../../../../../../../../../../../"$2" version  # the same, climbing out
+    ln -s "$2" meminfo                                  # read by libproc2
+    truncate -s 2G modules                              # a regular file no kernel writes
+' sh "$E" "$SECRET" || { echo "Bail out! could not plant the tree"; exit 1; }
+
+# run NAME ARGS: kmemtop -o on the tree within 30 s; output in $TMP/out, $TMP/err
+run() {
+    _name=$1; shift
+    start=$(date +%s)
+    timeout 30 "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    took=$(( $(date +%s) - start ))
+    if [ $rc -ne 124 ] && [ $took -lt 20 ]; then ok "$_name: ends by itself (exit $rc, $took s)"
+    else nok "$_name: still running after ${took}s (exit $rc)" "$(tail -5 "$TMP/err")"; fi
+}
+no_secret() {
+    if grep -q KMSECRET "$TMP/out" "$TMP/err"; then nok "$1: the secret outside the tree is not shown" "$(grep KMSECRET "$TMP/out" "$TMP/err" | head -3)"
+    else ok "$1: the secret outside the tree is not shown"; fi
+}
+reason() { jq -r ".sources.$1 | .status + \" | \" + (.reason // \"\")" "$TMP/out"; }
+
+for who in root nobody; do
+    if [ $who = root ]; then pre=""; else pre="setpriv --reuid=nobody --regid=nogroup --clear-groups --"; chmod 755 "$TMP"; fi
+    run "$who, all views as JSON" $pre "$KMEMTOP" --root "$E" -o --format json
+    no_secret "$who, JSON"
+    contains "$who: a FIFO (zoneinfo) is refused, not waited on" "$(reason zoneinfo)" \
+        '^error \| /proc/zoneinfo: not a regular file'
+    contains "$who: a link to /dev/kmsg (buddyinfo) is not followed" "$(reason buddyinfo)" \
+        '^error \| /proc/buddyinfo: a symbolic link .* leads out of the tree'
+    contains "$who: a link to /dev/zero (vmallocinfo) is not followed" "$(reason vmallocinfo)" \
+        '^error \| /proc/vmallocinfo: a symbolic link .* leads out of the tree'
+    contains "$who: a 2 GiB modules file is refused as larger than any kernel writes" "$(reason modules)" \
+        '^error \| /proc/modules: larger than any kernel writes'
+    contains "$who: libproc2's meminfo behind a link out is refused before libproc2 opens it" \
+        "$(reason meminfo)" '^error \| /proc/meminfo: a symbolic link .* leads out of the tree'
+    is "$who: the kernel release (behind a link to the secret) is unknown" "$(jq -r .kernel "$TMP/out")" unknown
+    run "$who, all views as text" $pre "$KMEMTOP" --root "$E" -o
+    no_secret "$who, text"
+    contains "$who: text names the refused zoneinfo" "$(cat "$TMP/out")" '/proc/zoneinfo: not a regular file'
+done
+
+# memory: the 2 GiB file and /dev/zero cost at most the cap, not their size
+if busybox time -v true >/dev/null 2>&1; then
+    busybox time -v "$KMEMTOP" --root "$E" -o --view modules >/dev/null 2>"$TMP/time"
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$TMP/time")
+    if [ -n "$rss" ] && [ "$rss" -lt 300000 ]; then ok "peak RSS with a 2 GiB file in the tree: ${rss} KiB (< 300 MB)"
+    else nok "peak RSS with a 2 GiB file in the tree: ${rss:-?} KiB" "$(tail -5 "$TMP/time")"; fi
+else
+    nok "busybox time -v is needed to measure peak RSS (apt-get install busybox)"
+fi
+
+# 8000 slab alias links into one cache directory: linear memory and time, names bounded
+A="$TMP/aliases"
+mkdir -p "$A/sys/kernel/slab"; chown -R "$ATK" "$A"
+as_atk cp -R "$FIX/debian61-root/proc" "$A/"
+as_atk sh -c '
+    cd "$1/sys/kernel/slab" && mkdir :0000064 && echo 0 >:0000064/reclaim_account && echo 8000 >:0000064/aliases
+    i=0; while [ $i -lt 8000 ]; do ln -s :0000064 "alias-$i"; i=$((i + 1)); done
+    # slabinfo lists every alias as a cache of its own: each would get 7999 names
+    cd "$1/proc" && { head -2 slabinfo; i=0; while [ $i -lt 8000 ]; do
+        echo "alias-$i 64 64 64 64 1 : tunables 0 0 0 : slabdata 1 1 0"; i=$((i + 1)); done; } >s && mv s slabinfo
+' sh "$A"
+start=$(date +%s)
+busybox time -v "$KMEMTOP" --root "$A" -o --view slabs --format json >"$TMP/out" 2>"$TMP/time"
+took=$(( $(date +%s) - start ))
+rss=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$TMP/time")
+is "8000 aliases: the slab view reads" "$(jq -r .sources.slabinfo.status "$TMP/out")" ok
+is "8000 aliases: every cache is listed" "$(jq '.slabs.rows | length' "$TMP/out")" 8000
+is "8000 aliases: each cache keeps at most 64 alias names" "$(jq '[.slabs.rows[].aliases | length] | max' "$TMP/out")" 64
+if [ -n "$rss" ] && [ "$rss" -lt 400000 ] && [ $took -lt 20 ]; then ok "8000 aliases: ${rss} KiB peak, ${took} s"
+else nok "8000 aliases: ${rss:-?} KiB peak, ${took} s (want < 400 MB, < 20 s)" "$(tail -5 "$TMP/time")"; fi
+
+done_testing
