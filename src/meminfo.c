@@ -1,6 +1,8 @@
 /* meminfo.c - /proc/meminfo through libproc2. See include/kmemtop/meminfo.h. */
 #include "kmemtop/meminfo.h"
+#include "kmemtop/proctext.h"
 #include "kmemtop/read.h"
+#include "kmemtop/root.h"
 
 #include <errno.h>
 #include <libproc2/meminfo.h>
@@ -192,9 +194,19 @@ static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool ha
         out->shadow_call_stack = KM_NA;
 }
 
+/* A tree shown without a mount namespace: our own read and parser (libproc2 reads only /proc). */
+static int read_own(struct km_mem_ctx *ctx, struct km_meminfo *out)
+{
+    struct km_perr err = {0};
+    int skipped, rc = km_read_file("/proc/meminfo", &ctx->text);
+    return rc ? rc : km_parse_meminfo(ctx->text.data, ctx->text.len, out, &skipped, &err);
+}
+
 int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out)
 {
     memset(out, 0, sizeof(*out));
+    if (km_root_own_parsers())
+        return read_own(ctx, out);
     if (!ctx->info) {
         int rc = km_read_staged_error("/proc/meminfo"); /* a tree's copy that could not be made */
         if (rc == 0)

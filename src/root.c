@@ -306,10 +306,22 @@ static int enter_userns(char *msg, size_t msgsz)
     return err;
 }
 
-int km_root_enter(char *msg, size_t msgsz)
+/* No private mount namespace: meminfo and slabinfo by our own parsers, and why. */
+static bool own_parsers;
+static char own_reason[512];
+
+bool km_root_own_parsers(void)
 {
-    if (msgsz)
-        msg[0] = '\0';
+    return own_parsers && km_read_in_tree();
+}
+
+const char *km_root_own_reason(void)
+{
+    return own_parsers ? own_reason : "";
+}
+
+static int enter_namespace(char *msg, size_t msgsz)
+{
     if (unshare(CLONE_NEWNS) < 0) {
         if (errno != EPERM) {
             int err = errno;
@@ -327,6 +339,17 @@ int km_root_enter(char *msg, size_t msgsz)
         return -err;
     }
     mounted_proc = false;
+    return 0;
+}
+
+int km_root_enter(bool use_namespace, char *msg, size_t msgsz)
+{
+    if (msgsz)
+        msg[0] = '\0';
+    own_parsers = !use_namespace;
+    snprintf(own_reason, sizeof(own_reason), "%s", "--no-namespace");
+    if (use_namespace && enter_namespace(own_reason, sizeof(own_reason)) < 0)
+        own_parsers = true; /* a chroot, a container, user namespaces denied: trees still open */
     return 0;
 }
 
@@ -471,6 +494,10 @@ int km_root_switch(const struct km_tree *t, char *msg, size_t msgsz)
     if (err < 0)
         return err;
     km_read_set_tree(-1, -1);
+    if (own_parsers) {
+        km_read_set_tree(proc, sys); /* no mount at all: libproc2 is not used */
+        return 0;
+    }
     if ((err = uncover("/proc", &mounted_proc, msg, msgsz)) < 0 ||
         (arrange_uncover_at_exit(), err = cover_proc(msg, msgsz)) < 0) {
         if (proc >= 0)

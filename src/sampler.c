@@ -6,6 +6,7 @@
  */
 #include "kmemtop/sampler.h"
 #include "kmemtop/read.h"
+#include "kmemtop/root.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,7 +18,7 @@
 
 struct km_sampler {
     struct km_sample s[2];
-    int cur;     /* index of the current sample in s[] */
+    int cur; /* index of the current sample in s[] */
     unsigned seq;
     bool have_prev;
     struct km_mem_ctx *mem;
@@ -31,7 +32,7 @@ struct km_sampler {
     struct km_slabs slab_base;
     struct km_buddyinfo buddy_base;
     struct km_nodes node_base;
-    double slab_t, buddy_t, node_t; /* mono of each base; < 0: none */
+    double slab_t, buddy_t, node_t;  /* mono of each base; < 0: none */
     struct km_pagetypeinfo pti_last; /* the last good read of the live system's */
     double pti_t;                    /* its mono; < 0: none */
     struct km_buf buf;
@@ -139,8 +140,7 @@ static void set_status(struct km_sample *smp, enum km_src src, int rc, const cha
         snprintf(so->reason, sizeof(so->reason), "%s", missing_reason(src, smp->root[0]));
     } else if (km_err_denied(rc)) {
         so->status = KM_ST_DENIED;
-        snprintf(so->reason, sizeof(so->reason), "needs root: %s is readable by root only",
-                 path);
+        snprintf(so->reason, sizeof(so->reason), "needs root: %s is readable by root only", path);
     } else if (rc == -EINVAL && pe) {
         so->status = KM_ST_ERROR;
         snprintf(so->reason, sizeof(so->reason), "%s line %d: %s", path, pe->line, pe->msg);
@@ -219,6 +219,7 @@ static void read_meminfo(struct km_sampler *s, struct km_sample *smp)
     if (rc)
         km_mem_ctx_free(&s->mem); /* try afresh next tick */
     set_status(smp, KM_SRC_MEMINFO, rc, "/proc/meminfo", NULL);
+    smp->src[KM_SRC_MEMINFO].parser = km_root_own_parsers() ? "kmemtop" : "libproc2";
 }
 
 static void read_slabs(struct km_sampler *s, struct km_sample *smp)
@@ -235,6 +236,7 @@ static void read_slabs(struct km_sampler *s, struct km_sample *smp)
         km_slabs_read_sysfs(s->slab, &smp->slabs, several);
     }
     set_status(smp, KM_SRC_SLABINFO, rc, "/proc/slabinfo", &pe);
+    smp->src[KM_SRC_SLABINFO].parser = km_root_own_parsers() ? "kmemtop" : "libproc2";
 }
 
 static void read_nodes(struct km_sample *smp)
@@ -401,7 +403,6 @@ static void rates_buddy(struct km_buddyinfo *cur, const struct km_buddyinfo *pre
     }
 }
 
-
 /* Takes cur's figures as the base of the next rates (flat copies). */
 static void bases_update(struct km_sampler *s, const struct km_sample *cur)
 {
@@ -540,6 +541,7 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     smp->seq = s->seq++;
     if (o && o->root)
         snprintf(smp->root, sizeof(smp->root), "%s", o->root);
+    smp->own_parsers = km_root_own_parsers() ? km_root_own_reason() : NULL;
     read_kernel(s, smp);
     read_uptime(s, smp);
     if (prev && !same_system(prev, smp)) {
@@ -565,7 +567,8 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     }
     if (mask & KM_SRC_BIT(KM_SRC_SLABINFO))
         read_source(s, smp, KM_SRC_SLABINFO);
-    if (mask & (KM_SRC_BIT(KM_SRC_NODES) | KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_BUDDYINFO)))
+    if (mask &
+        (KM_SRC_BIT(KM_SRC_NODES) | KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_BUDDYINFO)))
         nodes_from_zones(smp);
     compute_rates(s, smp);
     join_modules(s, smp, prev);

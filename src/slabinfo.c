@@ -1,6 +1,8 @@
 /* slabinfo.c - slab caches via libproc2, plus /sys/kernel/slab. See kmemtop/slabinfo.h. */
 #include "kmemtop/slabinfo.h"
+#include "kmemtop/proctext.h"
 #include "kmemtop/read.h"
+#include "kmemtop/root.h"
 
 #include <errno.h>
 #include <libproc2/slabinfo.h>
@@ -21,6 +23,7 @@ struct km_slab_ctx {
        reap, so a context keeps reading the file that was there when it was
        made: re-create it when /proc changes (a switch of captured tree). */
     struct slabinfo_info *info;
+    struct km_buf text; /* our own read, on a tree without a mount namespace */
     /* sysfs attributes that are fixed for a cache's life, sorted by name;
        read again only when slabinfo names a cache not in here */
     struct static_attrs *attrs;
@@ -69,6 +72,7 @@ void km_slab_ctx_free(struct km_slab_ctx **ctx)
     if ((*ctx)->info)
         procps_slabinfo_unref(&(*ctx)->info);
     free_attrs(*ctx);
+    km_buf_free(&(*ctx)->text);
     free(*ctx);
     *ctx = NULL;
 }
@@ -140,7 +144,7 @@ static int cmp_ord(const void *a, const void *b, void *base)
 }
 
 /* ordinal = how many earlier lines carry the same name. */
-static void number_duplicates(struct km_slabs *s)
+void km_slabs_number_duplicates(struct km_slabs *s)
 {
     if (s->n < 2)
         return;
@@ -156,10 +160,22 @@ static void number_duplicates(struct km_slabs *s)
     free(idx);
 }
 
+/* A tree shown without a mount namespace: our own read and parser (libproc2 reads only /proc). */
+static int read_own(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
+                    struct km_perr *err)
+{
+    int rc = km_read_file("/proc/slabinfo", &ctx->text), skipped;
+    if (rc)
+        return map_err(-rc, err);
+    return km_parse_slabinfo(ctx->text.data, ctx->text.len, page_size, out, &skipped, err);
+}
+
 int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
                   struct km_perr *err)
 {
     memset(out, 0, sizeof(*out));
+    if (km_root_own_parsers())
+        return read_own(ctx, page_size, out, err);
     if (!ctx->info) {
         int rc = km_read_staged_error("/proc/slabinfo"); /* a tree's copy that could not be made */
         if (rc == 0)
@@ -182,7 +198,7 @@ int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
     for (size_t i = 0; i < n; i++)
         fill_slab(&out->slabs[i], r->stacks[i], page_size);
     out->n = n;
-    number_duplicates(out);
+    km_slabs_number_duplicates(out);
     return 0;
 }
 

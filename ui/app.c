@@ -23,7 +23,7 @@ int km_app_init(struct km_app *a, char *msg, size_t msgsz)
         return 0;
     int rc = km_roots_expand(a->o.roots, a->o.nroots, &a->roots, msg, msgsz);
     if (rc == 0)
-        rc = km_root_enter(msg, msgsz);
+        rc = km_root_enter(!a->o.no_namespace, msg, msgsz);
     return rc;
 }
 

@@ -28,6 +28,7 @@ struct km_opts {
     int order;                  /* --order N for the buddy view; -1 default */
     bool no_color;
     bool raw;                   /* exact numbers instead of human units */
+    bool no_namespace;          /* --root without a mount namespace: own parsers */
     bool migrate_types;         /* read pagetypeinfo for the buddy view */
     const char *details;        /* --details NAME (modules) */
 };

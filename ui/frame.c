@@ -65,7 +65,8 @@ static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
     if (s->uptime >= 0)
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - up %s", up);
     if (s->root[0])
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - captured tree %s", s->root);
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - captured tree %s%s", s->root,
+                      s->own_parsers ? " (meminfo, slabinfo: own parsers)" : "");
     snprintf(buf + n, sizeof(buf) - (size_t)n, " - page %ldK%s", s->page_size / 1024,
              s->page_size_src == KM_PS_INFERRED ? " (inferred)"
              : s->page_size_src == KM_PS_HOST && s->root[0] ? " (host's: not recorded in the tree)"
@@ -200,6 +201,8 @@ static void json_sources(struct km_json *j, const struct km_sample *s)
             km_json_str(j, "reason", so->reason);
         if (so->status == KM_ST_OK && so->bytes > 0)
             km_json_int(j, "bytes", (int64_t)so->bytes);
+        if (so->parser)
+            km_json_str(j, "parser", so->parser);
         km_json_dbl(j, "seconds", so->cost);
         km_json_obj_end(j);
     }
@@ -249,6 +252,8 @@ void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
     km_json_dbl(&j, "interval", s->dt > 0 ? s->dt : (double)NAN);
     if (s->root[0])
         km_json_str(&j, "root", s->root);
+    if (s->own_parsers)
+        km_json_str(&j, "own_parsers", s->own_parsers);
     json_sources(&j, s);
     json_summary(&j, s);
     for (int v = 0; v < KM_NVIEWS; v++) {

@@ -19,6 +19,7 @@ enum {
     OPT_RAW,
     OPT_DETAILS,
     OPT_NO_MT,
+    OPT_NO_NS,
 };
 
 static const struct option longopts[] = {
@@ -36,6 +37,7 @@ static const struct option longopts[] = {
     {"raw", no_argument, NULL, OPT_RAW},
     {"details", required_argument, NULL, OPT_DETAILS},
     {"no-migrate-types", no_argument, NULL, OPT_NO_MT},
+    {"no-namespace", no_argument, NULL, OPT_NO_NS},
     {"no-color", no_argument, NULL, 'C'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -61,6 +63,7 @@ void km_usage(FILE *f)
           "      --details NAME     modules view: one module's vmalloc areas\n"
           "      --raw              exact byte counts instead of K/M/G\n"
           "      --root DIR         show a captured tree (repeatable; a DIR of trees is a series)\n"
+          "      --no-namespace     --root without a mount namespace: meminfo, slabinfo by own parsers\n"
           "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
           "  -C, --no-color         no colours (NO_COLOR is honoured too)\n"
           "  -h, --help             this help\n"
@@ -168,6 +171,9 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
         return 0;
     case OPT_NO_MT:
         o->migrate_types = false;
+        return 0;
+    case OPT_NO_NS:
+        o->no_namespace = true;
         return 0;
     case 'C':
         o->no_color = true;

@@ -1,11 +1,14 @@
 /*
  * root.h - show a captured tree through the same code path as /proc.
  *
- * km_root_enter() unshares a private mount namespace (with a user namespace
- * when not root). km_root_switch() then bind-mounts TREE/proc over /proc
- * and TREE/sys over /sys (an empty read-only tmpfs where the tree lacks
- * one, so nothing of the host leaks in); called again, it moves to another
- * tree of a series.
+ * km_root_switch() points the reader (read.h) at TREE/proc and TREE/sys:
+ * every file is opened beneath them, links that leave them are not
+ * followed. libproc2 cannot be given a tree (it opens /proc/meminfo and
+ * /proc/slabinfo by name), so km_root_enter() makes a private mount
+ * namespace (with a user namespace when not root) where km_root_switch()
+ * mounts a small tmpfs over /proc holding safe copies of those two files;
+ * without one, kmemtop's own parsers read them (km_root_own_parsers()).
+ * Called again, km_root_switch() moves to another tree of a series.
  * km_roots_expand() turns --root arguments into a list of trees: a DIR
  * without proc/ whose subdirectories hold trees is a series in name order.
  * Errors return a negative errno with a sentence for the user in msg.
@@ -24,14 +27,15 @@
  * namespace cannot be created by a multithreaded process) and before
  * anything opens files under /proc or /sys that it keeps. When not
  * privileged, it maps the caller's effective uid and gid to themselves, so
- * file permissions are those of the caller. km_root_switch() resolves the
- * tree path first; after it, /proc/self and the rest of the host's /proc
- * are gone for this process (no /proc/self/exe, no /proc/self/fd).
- * Switching again lazily unmounts what the previous switch mounted.
+ * file permissions are those of the caller. After km_root_switch() in a
+ * namespace, /proc/self and the rest of the host's /proc are gone for this
+ * process (no /proc/self/exe, no /proc/self/fd). Switching again lazily
+ * unmounts what the previous switch mounted.
  */
 #ifndef KMEMTOP_ROOT_H
 #define KMEMTOP_ROOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct km_tree {
@@ -50,7 +54,17 @@ struct km_roots {
 
 int km_roots_expand(char *const *args, size_t nargs, struct km_roots *out, char *msg, size_t msgsz);
 void km_roots_free(struct km_roots *r);
-int km_root_enter(char *msg, size_t msgsz);
+/*
+ * With use_namespace, tries the private mount namespace (and user namespace)
+ * that lets libproc2 read a tree's meminfo and slabinfo. Where it cannot be
+ * made (a chroot whose root is not a mount point, a container that refuses
+ * unshare, user namespaces denied), or without use_namespace, trees still
+ * open: km_root_own_parsers() is then true and those two files are read by
+ * kmemtop's own parsers; km_root_own_reason() says why. Returns 0.
+ */
+int km_root_enter(bool use_namespace, char *msg, size_t msgsz);
+bool km_root_own_parsers(void);
+const char *km_root_own_reason(void);
 int km_root_switch(const struct km_tree *t, char *msg, size_t msgsz);
 
 #endif

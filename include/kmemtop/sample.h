@@ -40,6 +40,7 @@ struct km_source {
     char reason[256]; /* why, in words a user understands; "" when ok */
     double cost;      /* seconds spent reading and parsing */
     size_t bytes;     /* bytes read */
+    const char *parser; /* meminfo, slabinfo: "libproc2", or "kmemtop" (own parsers); else NULL */
 };
 
 enum km_pagesize_src { KM_PS_HOST, KM_PS_RECORDED, KM_PS_INFERRED };
@@ -55,6 +56,8 @@ struct km_sample {
     enum km_pagesize_src page_size_src;
     double uptime; /* seconds, -1 unknown */
     double pti_age; /* seconds since pagetypeinfo was read (it is reused in between), 0 fresh */
+    const char *own_parsers; /* a tree without a mount namespace: why (meminfo and slabinfo
+                                then by kmemtop's own parsers); NULL otherwise */
     struct km_source src[KM_SRC_COUNT];
     struct km_meminfo mem;
     struct km_modules mods;

@@ -55,6 +55,9 @@ struct km_slabs {
 
 struct km_slab_ctx; /* a libproc2 slabinfo context */
 
+/* Sets each cache's ordinal (the count of earlier lines with its name). */
+void km_slabs_number_duplicates(struct km_slabs *s);
+
 int km_slab_ctx_new(struct km_slab_ctx **ctx);
 void km_slab_ctx_free(struct km_slab_ctx **ctx);
 /* page_size scales footprint (the captured kernel's, not the host's); <= 0

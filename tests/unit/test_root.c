@@ -218,7 +218,7 @@ struct step {
 static void child_run(const struct step *steps, size_t nsteps)
 {
     char msg[1024];
-    int rc = km_root_enter(msg, sizeof(msg));
+    int rc = km_root_enter(true, msg, sizeof(msg));
     report(rc == 0 ? '1' : '0', "km_root_enter as uid %u (rc %d) %s", (unsigned)getuid(), rc, msg);
     if (rc < 0)
         _exit(2);

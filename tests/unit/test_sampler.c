@@ -115,7 +115,7 @@ int main(void)
     pid_t pid = fork();
     if (pid == 0) {
         char msg[512];
-        if (km_root_enter(msg, sizeof(msg)) != 0) {
+        if (km_root_enter(true, msg, sizeof(msg)) != 0) {
             printf("Bail out! %s\n", msg);
             _exit(1);
         }
