@@ -1,5 +1,6 @@
 /* buddyinfo.c - parser for /proc/buddyinfo. See include/kmemtop/buddyinfo.h. */
 #include "kmemtop/buddyinfo.h"
+#include "kmemtop/sat.h"
 
 #include <errno.h>
 #include <math.h>
@@ -48,7 +49,7 @@ static int parse_row(const char *line, size_t len, int lineno, struct km_buddy_z
         if (z->norders == KM_MAX_ORDERS)
             return km_perr_set(err, lineno, "more than %d order columns", KM_MAX_ORDERS);
         int rc = km_parse_u64(tok, tl, &v);
-        if (rc == 0 && v > (uint64_t)INT64_MAX)
+        if (rc == 0 && !km_blocks_ok(v, z->norders)) /* its bytes do not fit 64 bits */
             rc = -ERANGE;
         if (rc)
             return km_perr_set(err, lineno, "order %d: %s count \"%.*s\"", z->norders,

@@ -1,5 +1,6 @@
 /* modjoin.c - modules joined with their vmalloc areas. See modjoin.h. */
 #include "kmemtop/modjoin.h"
+#include "kmemtop/sat.h"
 
 #include <errno.h>
 #include <math.h>
@@ -171,9 +172,10 @@ bool km_mj_address_ordered(const struct km_vmallocinfo *vm)
 
 /* ---- address: containment of base and section addresses ---------------------- */
 
-static int64_t page_align(int64_t bytes, long ps)
+/* Pages that hold `bytes` (>= 0) at any page size > 0: never overflows. */
+static int64_t pages_for(int64_t bytes, long ps)
 {
-    return (bytes + ps - 1) / ps * ps;
+    return bytes <= 0 ? 0 : (bytes - 1) / ps + 1;
 }
 
 /* .init.* sections (and the init-time symbol tables) point at freed memory that later modules reuse. */
@@ -270,12 +272,12 @@ static void complete_by_size(struct ctx *x, struct adj *d, size_t mod, bool afte
     const struct km_module *m = &x->m->mods[mod];
     if (KM_IS_NA(m->size) || m->size <= 0 || x->text_shared[mod])
         return;
-    int64_t want = page_align(m->size, x->ps) / x->ps;
+    int64_t want = pages_for(m->size, x->ps);
     long i;
     while (d->have[mod] > 0 && d->have[mod] < want &&
            (i = pick(x, &d->cand[mod], want - d->have[mod])) >= 0) {
         x->owner[i] = (long)mod;
-        d->have[mod] += x->vm->areas[i].pages;
+        km_sat_acc(&d->have[mod], x->vm->areas[i].pages);
         push_neighbours(x, d, mod, (size_t)i, after);
     }
 }
@@ -297,7 +299,7 @@ static void complete_all(struct ctx *x, const struct startidx *s, size_t n)
     d.cand = xcalloc(x->m->n + 1, sizeof(*d.cand));
     for (size_t i = 0; i < x->vm->n; i++)
         if (x->cls[i] == C_IMAGE && x->owner[i] >= 0)
-            d.have[x->owner[i]] += x->vm->areas[i].pages;
+            km_sat_acc(&d.have[x->owner[i]], x->vm->areas[i].pages);
     for (int round = 0; round < 2; round++) {
         for (size_t i = 0; i < x->vm->n; i++)
             if (x->cls[i] == C_IMAGE && x->owner[i] >= 0)
@@ -353,7 +355,7 @@ static bool fits(const struct ctx *x, const struct order *o, size_t i, size_t j,
         return false;
     int64_t pages = 0;
     for (size_t t = j - (size_t)k; t < j; t++)
-        pages += x->vm->areas[o->areas[t]].pages;
+        km_sat_acc(&pages, x->vm->areas[o->areas[t]].pages);
     return pages == o->want[i - 1];
 }
 
@@ -407,7 +409,7 @@ static void match_order(struct ctx *x)
     qsort(o.mods, o.nm, sizeof(*o.mods), cmp_startidx);
     o.want = xcalloc(o.nm + 1, sizeof(*o.want));
     for (size_t k = 0; k < o.nm; k++)
-        o.want[k] = page_align(x->m->mods[o.mods[k].i].size, x->ps) / x->ps;
+        o.want[k] = pages_for(x->m->mods[o.mods[k].i].size, x->ps);
     o.kmax = o.na > o.nm ? 4 : 1;
     if ((o.nm + 1) * (o.na + 1) <= ORDER_MAX_CELLS) {
         o.dp = xcalloc((o.nm + 1) * (o.na + 1), sizeof(*o.dp));
@@ -425,8 +427,8 @@ static void match_order(struct ctx *x)
 static void add_sum(struct km_mj_sum *s, const struct km_vmarea *a)
 {
     s->areas++;
-    s->bytes += a->size;
-    s->pages += a->pages;
+    km_sat_acc(&s->bytes, a->size);
+    km_sat_acc(&s->pages, a->pages);
 }
 
 static void sum_areas(struct ctx *x)
@@ -440,9 +442,11 @@ static void sum_areas(struct ctx *x)
         case C_IMAGE:
             add_sum(&j->image, a);
             add_sum(o >= 0 ? &j->attributed : &j->unattributed, a);
-            if (mm)
-                mm->nimage++, mm->static_areas++, mm->static_bytes += a->size,
-                    mm->static_pages += a->pages;
+            if (mm) {
+                mm->nimage++, mm->static_areas++;
+                km_sat_acc(&mm->static_bytes, a->size);
+                km_sat_acc(&mm->static_pages, a->pages);
+            }
             break;
         case C_SHARED:
             add_sum(&j->image, a);
@@ -450,9 +454,11 @@ static void sum_areas(struct ctx *x)
             break;
         case C_DYN:
             add_sum(o >= 0 ? &j->dynamic : &j->dynamic_other, a);
-            if (mm)
-                mm->ndynamic++, mm->dynamic_areas++, mm->dynamic_bytes += a->size,
-                    mm->dynamic_pages += a->pages;
+            if (mm) {
+                mm->ndynamic++, mm->dynamic_areas++;
+                km_sat_acc(&mm->dynamic_bytes, a->size);
+                km_sat_acc(&mm->dynamic_pages, a->pages);
+            }
             break;
         default:
             break;
@@ -502,8 +508,8 @@ static void estimate(struct km_modmem *mm, const struct km_module *m, long ps)
         mm->static_bytes = mm->static_pages = KM_NA;
         return;
     }
-    mm->static_pages = page_align(m->size, ps) / ps;
-    mm->static_bytes = mm->static_pages * ps + ps;
+    mm->static_pages = pages_for(m->size, ps);
+    mm->static_bytes = km_sat_add(km_sat_mul(mm->static_pages, ps), ps); /* + the guard page */
 }
 
 static void finish_module(struct ctx *x, size_t k)
@@ -513,10 +519,12 @@ static void finish_module(struct ctx *x, size_t k)
     const struct km_module *m = &x->m->mods[k];
     bool shared = x->text_shared && x->text_shared[k];
     if (shared && !KM_IS_NA(m->size)) {
-        int64_t text = page_align(m->size, x->ps) - mm->static_pages * x->ps;
+        /* both >= 0: the difference cannot overflow */
+        int64_t text =
+            km_sat_mul(pages_for(m->size, x->ps), x->ps) - km_sat_mul(mm->static_pages, x->ps);
         mm->text_bytes = text > 0 ? text : 0;
-        mm->static_bytes += mm->text_bytes;
-        mm->static_pages += mm->text_bytes / x->ps;
+        mm->static_bytes = km_sat_add(mm->static_bytes, mm->text_bytes);
+        mm->static_pages = km_sat_add(mm->static_pages, mm->text_bytes / x->ps);
         mm->method = KM_MJ_SHARED;
     } else if (mm->nimage > 0) {
         mm->method = j->method;
@@ -536,7 +544,7 @@ static void finish_module(struct ctx *x, size_t k)
         mm->dynamic_areas = mm->dynamic_bytes = mm->dynamic_pages = KM_NA;
     mm->total_bytes = mm->static_bytes;
     if (!KM_IS_NA(mm->total_bytes) && !KM_IS_NA(mm->dynamic_bytes))
-        mm->total_bytes += mm->dynamic_bytes;
+        mm->total_bytes = km_sat_add(mm->total_bytes, mm->dynamic_bytes);
 }
 
 static void choose_method(struct ctx *x)
@@ -592,13 +600,10 @@ int km_modjoin(const struct km_modules *m, const struct km_vmallocinfo *vm, long
     for (size_t k = 0; k < m->n; k++) {
         finish_module(&x, k);
         const struct km_modmem *mm = &out->mods[k];
-        if (!KM_IS_NA(m->mods[k].size))
-            out->lsmod_bytes += m->mods[k].size;
-        if (!KM_IS_NA(mm->static_bytes))
-            out->static_bytes += mm->static_bytes;
-        if (!KM_IS_NA(mm->total_bytes))
-            out->total_bytes += mm->total_bytes;
-        out->text_bytes += mm->text_bytes;
+        km_sat_acc(&out->lsmod_bytes, m->mods[k].size);
+        km_sat_acc(&out->static_bytes, mm->static_bytes);
+        km_sat_acc(&out->total_bytes, mm->total_bytes);
+        km_sat_acc(&out->text_bytes, mm->text_bytes);
     }
     free(x.cls);
     free(x.owner);

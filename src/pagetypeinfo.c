@@ -1,5 +1,6 @@
 /* pagetypeinfo.c - parser for /proc/pagetypeinfo. See include/kmemtop/pagetypeinfo.h. */
 #include "kmemtop/pagetypeinfo.h"
+#include "kmemtop/sat.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -156,9 +157,13 @@ static int free_row(struct pstate *s, struct km_tok *t)
         bool capped;
         if (r.norders == KM_MAX_ORDERS)
             return km_perr_set(s->err, s->lineno, "more than %d order columns", KM_MAX_ORDERS);
-        if (parse_count(tok, tl, &r.free[r.norders], &capped))
-            return km_perr_set(s->err, s->lineno, "order %d: bad count \"%.*s\"", r.norders,
-                               (int)(tl > 32 ? 32 : tl), tok);
+        rc = parse_count(tok, tl, &r.free[r.norders], &capped);
+        if (rc == 0 && !km_blocks_ok((uint64_t)r.free[r.norders], r.norders))
+            rc = -ERANGE; /* its bytes do not fit 64 bits */
+        if (rc)
+            return km_perr_set(s->err, s->lineno, "order %d: %s count \"%.*s\"", r.norders,
+                               rc == -ERANGE ? "out-of-range" : "bad", (int)(tl > 32 ? 32 : tl),
+                               tok);
         if (capped)
             r.capped |= 1u << r.norders;
         r.norders++;
@@ -210,8 +215,11 @@ static int header_value(struct pstate *s, struct km_tok *t, int64_t max, int64_t
     const char *tok;
     size_t tl;
     int64_t v;
-    if (!km_tok_next(t, &tok, &tl) || km_parse_i64(tok, tl, &v) || v < 0 || v > max)
+    if (!km_tok_next(t, &tok, &tl) || km_parse_i64(tok, tl, &v))
         return km_perr_set(s->err, s->lineno, "bad value");
+    if (v < 0 || v > max)
+        return km_perr_set(s->err, s->lineno, "value %lld out of range (0 to %lld)", (long long)v,
+                           (long long)max);
     if (km_tok_next(t, &tok, &tl))
         return km_perr_set(s->err, s->lineno, "extra text after the value");
     *out = v;
@@ -233,12 +241,12 @@ static int parse_line(struct pstate *s, const char *line, size_t len)
 
     km_tok_init(&t, line, len);
     if (starts_with(&t, &r, w_order)) {
-        if ((rc = header_value(s, &r, 63, &v)) == 0)
+        if ((rc = header_value(s, &r, KM_ORDER_LIMIT - 1, &v)) == 0)
             s->out->pageblock_order = (int)v;
         return rc;
     }
     if (starts_with(&t, &r, w_ppb))
-        return header_value(s, &r, INT64_MAX, &s->out->pages_per_block);
+        return header_value(s, &r, (int64_t)1 << (KM_ORDER_LIMIT - 1), &s->out->pages_per_block);
     if (starts_with(&t, &r, w_free))
         return free_header(s, &r);
     if (starts_with(&t, &r, w_blocks))

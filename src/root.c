@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "kmemtop/read.h"
+#include "kmemtop/sat.h"
 #include "kmemtop/util.h"
 
 /* What the last km_root_switch() mounted, so the next one can undo it. */
@@ -78,24 +79,16 @@ static bool parse_epoch(const char *s, double *out)
     return digits;
 }
 
-/* A page size some kernel uses: a power of two from 4 KiB to 256 KiB. */
+/* A page size some kernel uses (km_page_size_ok: a power of two from 4 KiB to 256 KiB). */
 static bool parse_page_size(const char *s, long *out)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || (*end && *end != '\n' && *end != '\r'))
-        return false;
-    if (v < 4096 || v > 262144 || (v & (v - 1)) != 0)
+    if (errno || end == s || (*end && *end != '\n' && *end != '\r') || !km_page_size_ok(v))
         return false;
     *out = v;
     return true;
-}
-
-/* A capture time: after the epoch and before 2^40 s (year 36812), finite. */
-static bool sane_time(double t)
-{
-    return t > 0 && t < 1099511627776.0;
 }
 
 /*
@@ -135,7 +128,7 @@ static void read_meta(struct km_tree *t)
             *next++ = '\0';
         double wall;
         long ps;
-        if (strncmp(line, "time=", 5) == 0 && parse_epoch(line + 5, &wall) && sane_time(wall))
+        if (strncmp(line, "time=", 5) == 0 && parse_epoch(line + 5, &wall) && km_epoch_ok(wall))
             t->wall = wall;
         else if (strncmp(line, "page_size=", 10) == 0 && parse_page_size(line + 10, &ps))
             t->page_size = ps;

@@ -7,6 +7,7 @@
 #include "kmemtop/sampler.h"
 #include "kmemtop/read.h"
 #include "kmemtop/root.h"
+#include "kmemtop/sat.h"
 
 #include <errno.h>
 #include <math.h>
@@ -279,8 +280,11 @@ static void read_kernel(struct km_sampler *s, struct km_sample *smp)
 static void read_uptime(struct km_sampler *s, struct km_sample *smp)
 {
     smp->uptime = -1;
-    if (km_read_file("/proc/uptime", &s->buf) == 0)
-        smp->uptime = strtod(s->buf.data, NULL);
+    if (km_read_file("/proc/uptime", &s->buf) != 0)
+        return;
+    double up = strtod(s->buf.data, NULL);
+    if (km_seconds_ok(up)) /* inf, nan, 1e19 or -5 in a tree: unknown */
+        smp->uptime = up;
 }
 
 /* The power of two from 4 KiB to 256 KiB nearest to ratio, within 2^0.25; 0 if none. */
@@ -308,10 +312,8 @@ static long infer_page_size(const struct km_sample *smp)
         return 0;
     int64_t managed = 0, present = 0;
     for (size_t i = 0; i < smp->zi.nzones; i++) {
-        if (!KM_IS_NA(smp->zi.zones[i].managed))
-            managed += smp->zi.zones[i].managed;
-        if (!KM_IS_NA(smp->zi.zones[i].present))
-            present += smp->zi.zones[i].present;
+        km_sat_acc(&managed, smp->zi.zones[i].managed);
+        km_sat_acc(&present, smp->zi.zones[i].present);
     }
     if (present <= 0)
         return 0;

@@ -1,5 +1,6 @@
 /* zoneinfo.c - parser for /proc/zoneinfo, 2.6 to 6.18. See include/kmemtop/zoneinfo.h. */
 #include "kmemtop/zoneinfo.h"
+#include "kmemtop/sat.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -191,6 +192,9 @@ static int parse_protection(struct zparse *s, struct km_tok *t)
             km_tok_next(&t2, &tok, &tl))
             return km_perr_set(s->err, s->lineno, "protection: bad entry %d",
                                s->z->nprotection + 1);
+        if (v < 0 || v > KM_PAGES_MAX) /* pages: their bytes must fit 64 bits */
+            return km_perr_set(s->err, s->lineno, "protection: out-of-range entry %d",
+                               s->z->nprotection + 1);
         s->z->protection[s->z->nprotection++] = v;
         p = c ? c + 1 : e;
     }
@@ -221,6 +225,12 @@ static int64_t *zone_field(struct km_zone *z, const char *key)
         if (strcmp(map[i].key, key) == 0)
             return (int64_t *)(void *)((char *)z + map[i].off);
     return NULL;
+}
+
+/* Whether a typed field counts pages (a count no kernel prints above KM_PAGES_MAX). */
+static bool is_pages(const struct km_zone *z, const int64_t *f)
+{
+    return f != &z->start_pfn && f != &z->node_unreclaimable;
 }
 
 /* Pageset lines; false when the key is not one of them. */
@@ -276,6 +286,8 @@ static int kv_line(struct zparse *s, const char *line, size_t len)
         return 0;
     s->st = s->st == ZS_NODE ? ZS_ZONE : s->st;
     int64_t *f = zone_field(s->z, kv.key);
+    if (f && is_pages(s->z, f) && (v < 0 || v > KM_PAGES_MAX))
+        return km_perr_set(s->err, s->lineno, "out-of-range value for \"%s\"", kv.key);
     if (f)
         *f = v;
     else

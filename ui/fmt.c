@@ -1,5 +1,6 @@
 /* fmt.c - number formatting. See fmt.h. */
 #include "fmt.h"
+#include "kmemtop/sat.h"
 #include "kmemtop/util.h"
 
 #include <math.h>
@@ -121,7 +122,7 @@ void km_fmt_pct(char *out, size_t n, double pct)
 
 void km_fmt_uptime(char *out, size_t n, double secs)
 {
-    if (secs < 0) {
+    if (!km_seconds_ok(secs)) { /* negative (unknown), nan, inf, or no kernel's */
         snprintf(out, n, "-");
         return;
     }

@@ -3,6 +3,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "text.h"
+#include "kmemtop/sat.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -42,27 +43,33 @@ int64_t km_frame_module_total(const struct km_sample *s)
         return KM_NA;
     int64_t t = 0;
     for (size_t i = 0; i < s->mods.n; i++)
-        if (!KM_IS_NA(s->mods.mods[i].size))
-            t += s->mods.mods[i].size;
+        km_sat_acc(&t, s->mods.mods[i].size);
     return t;
 }
 
 
+/* The local time of wall, "" when no clock gives such a time or the C library cannot say. */
+static void fmt_when(char *o, size_t n, double wall)
+{
+    o[0] = '\0';
+    if (!km_epoch_ok(wall) || (sizeof(time_t) < 8 && wall > 2147483647.0))
+        return;
+    time_t t = (time_t)wall;
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || strftime(o, n, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+        o[0] = '\0';
+}
+
 static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_sample *s = c->s;
-    char buf[512], when[64] = "", up[32];
-    if (s->wall > 0) {
-        time_t t = (time_t)s->wall;
-        struct tm tm;
-        localtime_r(&t, &tm);
-        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-    }
+    char buf[512], when[64], up[32];
+    fmt_when(when, sizeof(when), s->wall);
     km_fmt_uptime(up, sizeof(up), s->uptime);
     int n = snprintf(buf, sizeof(buf), "kmemtop - %s", s->kernel);
     if (when[0])
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - %s", when);
-    if (s->uptime >= 0)
+    if (km_seconds_ok(s->uptime))
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - up %s", up);
     if (s->root[0])
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - captured tree %s%s", s->root,
@@ -244,7 +251,7 @@ void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
     km_json_str(&j, "page_size_source", s->page_size_src == KM_PS_RECORDED ? "recorded"
                                         : s->page_size_src == KM_PS_INFERRED ? "inferred"
                                                                              : "host");
-    if (s->wall > 0)
+    if (km_epoch_ok(s->wall))
         km_json_dbl(&j, "time", s->wall);
     else
         km_json_null(&j, "time");

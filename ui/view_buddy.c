@@ -16,6 +16,7 @@
 #include "kmemtop/sampler.h"
 
 #include "kmemtop/frag.h"
+#include "kmemtop/sat.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -49,11 +50,18 @@ static const int64_t *counts(const struct km_row *r, int *norders)
     return BZ(r)->free;
 }
 
-/* "4K", "2M", "512M", "1G": block sizes are powers of two. */
+/*
+ * "4K", "2M", "512M", "1G": block sizes are powers of two. Any other size
+ * (a tree's impossible page size, a saturated shift) in human units.
+ */
 static void block_size(char *o, size_t n, int64_t bytes)
 {
     static const char units[] = "KMGTPE";
     int u = -1;
+    if (bytes <= 0 || (bytes & (bytes - 1)) != 0) {
+        km_fmt_size(o, n, bytes);
+        return;
+    }
     while (bytes >= 1024 && bytes % 1024 == 0 && u < 5) {
         bytes /= 1024;
         u++;
@@ -79,8 +87,8 @@ static int64_t pageblocks(const struct km_vctx *c, const struct km_row *r)
         int64_t sum = 0;
         for (int t = 0; t < p->ntypes; t++) {
             bool mine = r->kind == K_ZONE || strcmp(p->types[t], PF(r)->type) == 0;
-            if (mine && !KM_IS_NA(b->count[t]))
-                sum += b->count[t];
+            if (mine)
+                km_sat_acc(&sum, b->count[t]);
         }
         return sum;
     }
@@ -122,7 +130,7 @@ static void f_free(const struct km_vctx *c, const struct km_row *r, char *o, siz
 {
     int64_t p = free_pages(r);
     bool lower = r->kind == K_TYPE && PF(r)->capped; /* a capped count: at least this */
-    int64_t b = KM_IS_NA(p) ? KM_NA : p * c->s->page_size;
+    int64_t b = km_sat_mul(p, c->s->page_size);
     char v[32];
     c->raw ? km_fmt_int(v, sizeof(v), b) : km_fmt_size(v, sizeof(v), b);
     snprintf(o, n, "%s%s", lower ? ">" : "", v);
@@ -397,7 +405,7 @@ static void col_title(const struct km_vctx *c, int col, char *o, size_t n)
     if (col == C_UNUS || col == C_ALLOC)
         snprintf(o, n, "%s@o%d", col == C_UNUS ? "UNUS" : "ALLOC", sel_order(c));
     else if (col >= C_ORDER0)
-        block_size(o, n, (int64_t)c->s->page_size << (col - C_ORDER0));
+        block_size(o, n, km_sat_shl(c->s->page_size, col - C_ORDER0));
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -440,9 +448,9 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     int order = sel_order(c);
     if (c->s->src[KM_SRC_BUDDYINFO].status != KM_ST_OK)
         return; /* the frame says why there is no table */
-    block_size(sz, sizeof(sz), (int64_t)c->s->page_size << order);
+    block_size(sz, sizeof(sz), km_sat_shl(c->s->page_size, order));
     if (so->status == KM_ST_OK && p->pageblock_order >= 0)
-        block_size(bsz, sizeof(bsz), (int64_t)c->s->page_size << p->pageblock_order);
+        block_size(bsz, sizeof(bsz), km_sat_shl(c->s->page_size, p->pageblock_order));
     int len = snprintf(buf, sizeof(buf), "Selected order %d (%s blocks)", order, sz);
     if (bsz[0])
         snprintf(buf + len, sizeof(buf) - (size_t)len, "; pageblock order %d (%s)",

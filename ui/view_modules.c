@@ -12,6 +12,7 @@
 #include "json.h"
 #include "view_modules.h"
 #include "views.h"
+#include "kmemtop/sat.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -63,7 +64,7 @@ static int64_t total_value(const struct km_modjoin *j, enum field f)
         bool any = false;
         for (size_t k = 0; k < j->n; k++) {
             int64_t x = f == F_AREAS ? j->mods[k].static_areas : j->mods[k].static_pages;
-            v += KM_IS_NA(x) ? 0 : x;
+            km_sat_acc(&v, x);
             any |= !KM_IS_NA(x);
         }
         return any ? v : KM_NA;
@@ -332,8 +333,10 @@ static double vmalloc_share(const struct km_vctx *c)
         return NAN;
     int64_t pages = total_value(j, F_PAGES);
     if (j->joined)
-        pages = j->image.pages + j->dynamic.pages + j->dynamic_other.pages;
-    return 100.0 * (double)(pages * s->page_size) / (double)s->mem.vmalloc_used;
+        pages = km_sat_add(km_sat_add(j->image.pages, j->dynamic.pages), j->dynamic_other.pages);
+    if (KM_IS_NA(pages))
+        return NAN;
+    return 100.0 * ((double)pages * (double)s->page_size) / (double)s->mem.vmalloc_used;
 }
 
 static const char *why_text(const struct km_vctx *c)

@@ -13,6 +13,7 @@
 #include "views.h"
 
 #include "kmemtop/frag.h"
+#include "kmemtop/sat.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -24,10 +25,10 @@ enum { K_NODE, K_ZONE };
 #define NODE(r) ((const struct km_node *)(r)->rec)
 #define ZONE(r) ((const struct km_zone *)(r)->rec)
 
-
+/* Pages to bytes, saturating: a tree may hold any count and any page size. */
 static int64_t pages(const struct km_vctx *c, int64_t p)
 {
-    return KM_IS_NA(p) ? KM_NA : p * c->s->page_size;
+    return km_sat_mul(p, c->s->page_size);
 }
 
 /* ---- what a node is, from whichever source knows ------------------------ */
@@ -39,8 +40,8 @@ static int64_t zone_sum(const struct km_vctx *c, int node, size_t off)
     int64_t t = KM_NA;
     for (size_t i = 0; i < zi->nzones; i++) {
         int64_t v = *(const int64_t *)((const char *)&zi->zones[i] + off);
-        if (zi->zones[i].node == node && !KM_IS_NA(v))
-            t = (KM_IS_NA(t) ? 0 : t) + v;
+        if (zi->zones[i].node == node)
+            km_sat_acc(&t, v);
     }
     return t;
 }
@@ -144,7 +145,7 @@ static double used_pct(const struct km_vctx *c, const struct km_row *r)
     int64_t t = total(c, r), f = freeb(c, r);
     if (KM_IS_NA(t) || KM_IS_NA(f) || t <= 0)
         return NAN;
-    return 100.0 * (double)(t - f) / (double)t;
+    return 100.0 * ((double)t - (double)f) / (double)t; /* no int64 difference to overflow */
 }
 
 #define SIZE_FNS(nm, expr)                                                                         \

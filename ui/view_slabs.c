@@ -113,9 +113,10 @@ static int c_aliases(const struct km_vctx *c, const struct km_row *a, const stru
 /* A cache's bytes on one node: its slabs there x pages per slab x page size. */
 static int64_t node_bytes(const struct km_vctx *c, const struct km_slab *s, int i)
 {
-    int64_t b;
+    int64_t b, per;
     if (KM_IS_NA(s->pages_per_slab) || c->s->page_size <= 0 ||
-        __builtin_mul_overflow(s->nodes[i].slabs, s->pages_per_slab * c->s->page_size, &b))
+        __builtin_mul_overflow(s->pages_per_slab, (int64_t)c->s->page_size, &per) ||
+        __builtin_mul_overflow(s->nodes[i].slabs, per, &b))
         return KM_NA;
     return b;
 }
