@@ -74,6 +74,34 @@ for who in root nobody; do
     contains "$who: text names the refused zoneinfo" "$(cat "$TMP/out")" '/proc/zoneinfo: not a regular file'
 done
 
+# the screen on the same tree: it draws, names the FIFO, and q ends it (a FIFO used to hang
+# open() before the first frame, with q unread)
+if command -v tmux >/dev/null 2>&1; then
+    SOCK="kmh$$"
+    tmux -L "$SOCK" new-session -d -s h -x 120 -y 30 "sh -c '\"$KMEMTOP\" --root \"$E\" -d 0.5; echo EXITED rc=\$?; sleep 30'"
+    seen=0; i=0
+    while [ $i -lt 50 ]; do
+        tmux -L "$SOCK" capture-pane -p -t h >"$TMP/pane" 2>/dev/null
+        grep -q 'Modules' "$TMP/pane" && { seen=1; break; }
+        sleep 0.1; i=$((i + 1))
+    done
+    is "screen: the first frame is drawn on the hostile tree" $seen 1
+    tmux -L "$SOCK" send-keys -t h 2
+    sleep 0.5
+    tmux -L "$SOCK" capture-pane -p -t h >"$TMP/pane" 2>/dev/null
+    contains "screen: the Nodes tab names the refused FIFO" "$(cat "$TMP/pane")" 'zoneinfo: not a regular file'
+    tmux -L "$SOCK" send-keys -t h q
+    ended=0; i=0
+    while [ $i -lt 30 ]; do
+        tmux -L "$SOCK" capture-pane -p -t h 2>/dev/null | grep -q 'EXITED rc=0' && { ended=1; break; }
+        sleep 0.1; i=$((i + 1))
+    done
+    is "screen: q ends it" $ended 1
+    tmux -L "$SOCK" kill-server 2>/dev/null
+else
+    nok "tmux is needed for the screen check (apt-get install tmux)"
+fi
+
 # memory: the 2 GiB file and /dev/zero cost at most the cap, not their size
 if busybox time -v true >/dev/null 2>&1; then
     busybox time -v "$KMEMTOP" --root "$E" -o --view modules >/dev/null 2>"$TMP/time"
