@@ -143,11 +143,18 @@ static bool need_text(const struct km_mem_ctx *ctx)
     return !ctx->scanned;
 }
 
-static void scan_text(struct km_mem_ctx *ctx)
+/*
+ * The optional keys; and MemTotal, which every meminfo prints first: without
+ * it the file is something else (libproc2 would give zeros for every key).
+ */
+static int scan_text(struct km_mem_ctx *ctx, struct km_perr *err)
 {
+    if (!km_meminfo_has_key(ctx->text.data, ctx->text.len, "MemTotal"))
+        return km_perr_set(err, 0, "no MemTotal line: not a meminfo file");
     for (int k = 0; k < OPT_N; k++)
         ctx->present[k] = km_meminfo_has_key(ctx->text.data, ctx->text.len, opt_names[k]);
     ctx->scanned = true;
+    return 0;
 }
 
 static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool have_text,
@@ -192,7 +199,7 @@ static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool ha
         out->shadow_call_stack = KM_NA;
 }
 
-int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out)
+int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out, struct km_perr *err)
 {
     memset(out, 0, sizeof(*out));
     if (!ctx->info) {
@@ -214,8 +221,9 @@ int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out)
     bool have_text = false;
     if (need_text(ctx) && km_read_file("/proc/meminfo", &ctx->text) == 0) {
         have_text = true;
-        if (!ctx->scanned)
-            scan_text(ctx);
+        int rc = ctx->scanned ? 0 : scan_text(ctx, err);
+        if (rc)
+            return rc;
     }
     fill(ctx, st, have_text, out);
     return 0;

@@ -153,9 +153,12 @@ static void set_status(struct km_sample *smp, enum km_src src, int rc, const cha
         so->status = KM_ST_DENIED;
         snprintf(so->reason, sizeof(so->reason), "needs root: %s is readable by root only",
                  path);
-    } else if (rc == -EINVAL && pe) {
+    } else if (rc == -EINVAL && pe && pe->line > 0) {
         so->status = KM_ST_ERROR;
         snprintf(so->reason, sizeof(so->reason), "%s line %d: %s", path, pe->line, pe->msg);
+    } else if (rc == -EINVAL && pe && pe->msg[0]) { /* line 0: no line to name */
+        so->status = KM_ST_ERROR;
+        snprintf(so->reason, sizeof(so->reason), "%s: %s", path, pe->msg);
     } else {
         so->status = KM_ST_ERROR;
         snprintf(so->reason, sizeof(so->reason), "%s: %s", path, strerror(-rc));
@@ -225,12 +228,13 @@ static void read_pagetypeinfo(struct km_sampler *s, struct km_sample *smp)
 
 static void read_meminfo(struct km_sampler *s, struct km_sample *smp)
 {
+    struct km_perr pe = {0};
     int rc = s->mem ? 0 : km_mem_ctx_new(&s->mem);
     if (rc == 0)
-        rc = km_meminfo_read(s->mem, &smp->mem);
+        rc = km_meminfo_read(s->mem, &smp->mem, &pe);
     if (rc)
         km_mem_ctx_free(&s->mem); /* try afresh next tick */
-    set_status(smp, KM_SRC_MEMINFO, rc, "/proc/meminfo", NULL);
+    set_status(smp, KM_SRC_MEMINFO, rc, "/proc/meminfo", &pe);
 }
 
 static void read_slabs(struct km_sampler *s, struct km_sample *smp)

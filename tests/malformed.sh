@@ -66,16 +66,22 @@ count_is "text: no other line speaks of line numbers" "$X" 'line [0-9]+:' 7
 count_is "text: every view shows its table" "$X" '^(MODULE|NODE/ZONE|NAME) ' 4
 count_is "text: the summary header" "$X" '^Mem: 1\.92G total, 1\.76G free \| Slab: 45\.2M ' 1
 
-# ---- nothing usable: an error naming the file and its first line ----------------------
+# ---- nothing usable, or not the file it should be: errors naming file and line ----------
 T=$TMP/tree
 cp -R "$FX" "$T"
 printf 'garbage\nmore garbage\n' >"$T/proc/buddyinfo"
+printf 'hello world\n' >"$T/proc/meminfo"
 run "unusable files, JSON" --format json
 J=$TMP/bad.json
 cp "$TMP/out" "$J"
 is "JSON: a buddyinfo with no usable line is an error naming its first line" \
     "$(jq -r '[.buddy.status, .buddy.reason]|join(" | ")' "$J")" \
     'error | /proc/buddyinfo line 1: expected "Node N, zone NAME counts..."; nothing in the file could be used'
+is "JSON: a meminfo without MemTotal is an error, not zeros" \
+    "$(jq -r '[.summary.status, .summary.reason, (.summary|has("mem_total"))]|map(tostring)|join(" | ")' "$J")" \
+    'error | /proc/meminfo: no MemTotal line: not a meminfo file | false'
+run "unusable files, text"
+count_is "text: the meminfo error in the header" "$TMP/out" '^Memory: /proc/meminfo: no MemTotal line: not a meminfo file$' 1
 
 # ---- names that are not text: no escape codes in batch text, valid JSON ---------------
 H=edge-hostile-names
