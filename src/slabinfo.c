@@ -76,7 +76,8 @@ void km_slab_ctx_free(struct km_slab_ctx **ctx)
 /*
  * libproc2 fails the whole read with ERANGE when the version line is not
  * "slabinfo - version: 2.x" or a cache line has fewer than the 8 numbers
- * it scans; it does not say which line.
+ * it scans; it does not say which line, so the message names none (line 0:
+ * the sampler then prints no line number).
  */
 static int map_err(int e, struct km_perr *err)
 {
@@ -90,7 +91,7 @@ static int map_err(int e, struct km_perr *err)
         msg = "/proc/slabinfo is readable by root only";
     } else if (e == ERANGE) {
         return km_perr_set(err, 0,
-                           "libproc2 could not parse /proc/slabinfo "
+                           "libproc2 could not parse the file, without saying which line "
                            "(not version 2.x, or a short cache line)");
     } else {
         msg = strerror(e);

@@ -71,6 +71,7 @@ T=$TMP/tree
 cp -R "$FX" "$T"
 printf 'garbage\nmore garbage\n' >"$T/proc/buddyinfo"
 printf 'hello world\n' >"$T/proc/meminfo"
+sed '1s/version: 2.1/version: 3.0/' "$FX/proc/slabinfo" >"$T/proc/slabinfo"
 run "unusable files, JSON" --format json
 J=$TMP/bad.json
 cp "$TMP/out" "$J"
@@ -80,8 +81,11 @@ is "JSON: a buddyinfo with no usable line is an error naming its first line" \
 is "JSON: a meminfo without MemTotal is an error, not zeros" \
     "$(jq -r '[.summary.status, .summary.reason, (.summary|has("mem_total"))]|map(tostring)|join(" | ")' "$J")" \
     'error | /proc/meminfo: no MemTotal line: not a meminfo file | false'
+is "JSON: libproc2 refusing slabinfo names no line" "$(jq -r '.slabs.reason' "$J")" \
+    '/proc/slabinfo: libproc2 could not parse the file, without saying which line (not version 2.x, or a short cache line)'
 run "unusable files, text"
 count_is "text: the meminfo error in the header" "$TMP/out" '^Memory: /proc/meminfo: no MemTotal line: not a meminfo file$' 1
+count_is "text: no \"line 0\" anywhere" "$TMP/out" 'line 0' 0
 
 # ---- names that are not text: no escape codes in batch text, valid JSON ---------------
 H=edge-hostile-names
