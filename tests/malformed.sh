@@ -87,6 +87,27 @@ run "unusable files, text"
 count_is "text: the meminfo error in the header" "$TMP/out" '^Memory: /proc/meminfo: no MemTotal line: not a meminfo file$' 1
 count_is "text: no \"line 0\" anywhere" "$TMP/out" 'line 0' 0
 
+# ---- a 4.18-era zoneinfo (RHEL 8): a value without a name among the per-node stats -----
+T=edge-rhel8-4.18
+run "4.18 nameless value, JSON" --format json --view nodes,buddy
+J=$TMP/r8.json
+cp "$TMP/out" "$J"
+is "4.18: zoneinfo ok, one line left out, the warning names the file and line 31" \
+    "$(jq -r '.sources.zoneinfo | [.status, .skipped, .warning] | map(tostring) | join(" | ")' "$J")" \
+    'ok | 1 | /proc/zoneinfo: 1 line not understood, first at line 31: a value without a name'
+is "4.18: the Nodes view shows every zone of node 0" \
+    "$(jq -c '[.nodes.status, [.nodes.rows[] | .node, [.zones[] | .zone]]]' "$J")" \
+    '["ok",[0,["DMA","DMA32","Normal","Movable","Device"]]]'
+is "4.18: the zones keep their figures (free, min, managed; DMA32's NUMA hits)" \
+    "$(jq -c '[.nodes.rows[0].zones[] | select(.managed > 0) | [.zone, .free, .min, .managed, .state]]' "$J")" \
+    '[["DMA",3808,190,3840,"ok"],["DMA32",59214,8446,193648,"ok"]]'
+is "4.18: the Buddy view has its zones, and the page size is inferred" \
+    "$(jq -c '[.buddy.status, (.buddy.rows|length), .page_size, .page_size_source]' "$J")" '["ok",2,4096,"inferred"]'
+run "4.18 nameless value, text" --view nodes
+count_is "4.18 text: the warning, once" "$TMP/out" \
+    '^/proc/zoneinfo: 1 line not understood, first at line 31: a value without a name$' 1
+count_is "4.18 text: every zone row" "$TMP/out" '^  (DMA|DMA32|Normal|Movable|Device) ' 5
+
 # ---- names that are not text: no escape codes in batch text, valid JSON ---------------
 H=edge-hostile-names
 "$KMEMTOP" --root $H -o --view slabs >"$TMP/h.txt" 2>"$TMP/h.err"
