@@ -199,8 +199,8 @@ static int numastat_line(struct km_node *n, const char *line, size_t ll, int lin
         return km_perr_set(err, lineno, "expected \"name count\"");
     int rc = parse_count(tok, tl, &v);
     if (rc)
-        return km_perr_set(err, lineno, "%s count for %.*s",
-                           rc == -ERANGE ? "out-of-range" : "bad", (int)namelen, name);
+        return km_perr_set(err, lineno, "%s count for %.*s", rc == -ERANGE ? "out-of-range" : "bad",
+                           (int)namelen, name);
     for (size_t i = 0; i < KM_ARRAY_LEN(map); i++)
         if (km_tok_eq(name, namelen, map[i].name))
             *(int64_t *)(void *)((char *)n + map[i].off) = v;

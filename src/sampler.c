@@ -134,8 +134,9 @@ static void set_warning(struct km_source *so, const char *path, const struct km_
     so->skipped = pe ? pe->skipped : 0;
     so->warning[0] = '\0';
     if (so->skipped > 0)
-        snprintf(so->warning, sizeof(so->warning), "%s: %d line%s not understood, first at line %d: %s",
-                 path, so->skipped, so->skipped == 1 ? "" : "s", pe->skip_line, pe->skip_msg);
+        snprintf(so->warning, sizeof(so->warning),
+                 "%s: %d line%s not understood, first at line %d: %s", path, so->skipped,
+                 so->skipped == 1 ? "" : "s", pe->skip_line, pe->skip_msg);
 }
 
 static void set_status(struct km_sample *smp, enum km_src src, int rc, const char *path,

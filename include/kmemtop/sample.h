@@ -45,8 +45,8 @@ struct km_source {
      */
     int skipped;
     char warning[256];
-    double cost;      /* seconds spent reading and parsing */
-    size_t bytes;     /* bytes read */
+    double cost;  /* seconds spent reading and parsing */
+    size_t bytes; /* bytes read */
 };
 
 enum km_pagesize_src { KM_PS_HOST, KM_PS_RECORDED, KM_PS_INFERRED };

@@ -312,7 +312,8 @@ static inline void check_perr(struct result *r, int rc, const struct km_perr *pe
             bad(r, "%d lines left out of a %d-line input", pe->skipped, nl);
         else if (pe->skipped > 0 && (pe->skip_line < 1 || pe->skip_line > nl + 1))
             bad(r, "first line left out %d of a %d-line input", pe->skip_line, nl);
-        else if (pe->skipped > 0 && (!pe->skip_msg[0] || !memchr(pe->skip_msg, '\0', sizeof(pe->skip_msg))))
+        else if (pe->skipped > 0 &&
+                 (!pe->skip_msg[0] || !memchr(pe->skip_msg, '\0', sizeof(pe->skip_msg))))
             bad(r, "line %d left out without a message", pe->skip_line);
         else if (pe->skipped == 0 && pe->skip_line != 0)
             bad(r, "no line left out, but a first one (%d)", pe->skip_line);
