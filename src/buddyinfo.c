@@ -62,24 +62,31 @@ static int parse_row(const char *line, size_t len, int lineno, struct km_buddy_z
     return 0;
 }
 
+/* A row that cannot be read is left out and counted (err->skipped); none readable: -EINVAL. */
 int km_parse_buddyinfo(const char *buf, size_t len, struct km_buddyinfo *out, struct km_perr *err)
 {
     struct km_lines it;
     const char *line;
     size_t ll, cap = 0;
+    int bad = 0;
 
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
     while (km_lines_next_nonblank(&it, &line, &ll)) {
+        struct km_perr why = {0};
         xgrow((void **)&out->zones, &cap, out->n + 1, sizeof(*out->zones));
-        int rc = parse_row(line, ll, it.lineno, &out->zones[out->n], err);
-        if (rc) {
-            km_buddyinfo_free(out);
-            return rc;
+        if (parse_row(line, ll, it.lineno, &out->zones[out->n], &why)) {
+            km_perr_skip(err, &why);
+            bad++;
+            continue;
         }
         if (out->zones[out->n].norders > out->norders)
             out->norders = out->zones[out->n].norders;
         out->n++;
+    }
+    if (out->n == 0 && bad) {
+        km_buddyinfo_free(out);
+        return km_perr_unusable(err);
     }
     return 0;
 }

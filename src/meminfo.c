@@ -145,11 +145,18 @@ static bool need_text(const struct km_mem_ctx *ctx)
     return !ctx->scanned;
 }
 
-static void scan_text(struct km_mem_ctx *ctx)
+/*
+ * The optional keys; and MemTotal, which every meminfo prints first: without
+ * it the file is something else (libproc2 would give zeros for every key).
+ */
+static int scan_text(struct km_mem_ctx *ctx, struct km_perr *err)
 {
+    if (!km_meminfo_has_key(ctx->text.data, ctx->text.len, "MemTotal"))
+        return km_perr_set(err, 0, "no MemTotal line: not a meminfo file");
     for (int k = 0; k < OPT_N; k++)
         ctx->present[k] = km_meminfo_has_key(ctx->text.data, ctx->text.len, opt_names[k]);
     ctx->scanned = true;
+    return 0;
 }
 
 static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool have_text,
@@ -195,18 +202,18 @@ static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool ha
 }
 
 /* A tree shown without a mount namespace: our own read and parser (libproc2 reads only /proc). */
-static int read_own(struct km_mem_ctx *ctx, struct km_meminfo *out)
+static int read_own(struct km_mem_ctx *ctx, struct km_meminfo *out, struct km_perr *err)
 {
-    struct km_perr err = {0};
-    int skipped, rc = km_read_file("/proc/meminfo", &ctx->text);
-    return rc ? rc : km_parse_meminfo(ctx->text.data, ctx->text.len, out, &skipped, &err);
+    struct km_perr tmp = {0};
+    int rc = km_read_file("/proc/meminfo", &ctx->text);
+    return rc ? rc : km_parse_meminfo(ctx->text.data, ctx->text.len, out, err ? err : &tmp);
 }
 
-int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out)
+int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out, struct km_perr *err)
 {
     memset(out, 0, sizeof(*out));
     if (km_root_own_parsers())
-        return read_own(ctx, out);
+        return read_own(ctx, out, err);
     if (!ctx->info) {
         int rc = km_read_staged_error("/proc/meminfo"); /* a tree's copy that could not be made */
         if (rc == 0)
@@ -228,8 +235,9 @@ int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out)
     bool have_text = false;
     if (need_text(ctx) && km_read_file("/proc/meminfo", &ctx->text) == 0) {
         have_text = true;
-        if (!ctx->scanned)
-            scan_text(ctx);
+        int rc = ctx->scanned ? 0 : scan_text(ctx, err);
+        if (rc)
+            return rc;
     }
     fill(ctx, st, have_text, out);
     return 0;

@@ -105,25 +105,32 @@ static void module_free(struct km_module *m)
     m->ndeps = m->nsections = 0;
 }
 
+/* A line that cannot be read is left out and counted (err->skipped); none readable: -EINVAL. */
 int km_parse_modules(const char *buf, size_t len, struct km_modules *out, struct km_perr *err)
 {
     struct km_lines it;
     const char *line;
     size_t llen, cap = 0;
+    int bad = 0;
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &llen)) {
+        struct km_perr why = {0};
         xgrow((void **)&out->mods, &cap, out->n + 1, sizeof(*out->mods));
         struct km_module *m = &out->mods[out->n];
         module_init(m);
-        int rc = parse_line(line, llen, it.lineno, m, err);
+        int rc = parse_line(line, llen, it.lineno, m, &why);
         if (rc < 0) {
             module_free(m);
-            km_modules_free(out);
-            return rc;
-        }
-        if (rc == 0)
+            km_perr_skip(err, &why);
+            bad++;
+        } else if (rc == 0) {
             out->n++;
+        }
+    }
+    if (bad && out->n == 0) {
+        km_modules_free(out);
+        return km_perr_unusable(err);
     }
     return 0;
 }

@@ -146,23 +146,36 @@ static int meminfo_line(struct km_node *n, const char *line, size_t len, int lin
     return 0;
 }
 
+/* Counts a line left out; *bad counts for the parser itself (err may be NULL). */
+static void skip(struct km_perr *err, const struct km_perr *why, int *bad)
+{
+    km_perr_skip(err, why);
+    (*bad)++;
+}
+
 int km_parse_node_meminfo(const char *buf, size_t len, struct km_node *n, struct km_perr *err)
 {
     struct km_node tmp = *n; /* *n is left alone on error */
     struct km_lines it;
     const char *line;
     size_t ll;
+    int bad = 0, good = 0;
     km_lines_init(&it, buf, len);
     while (km_lines_next_nonblank(&it, &line, &ll)) {
-        int rc = meminfo_line(&tmp, line, ll, it.lineno, err);
-        if (rc)
-            return rc;
+        struct km_perr why = {0};
+        if (meminfo_line(&tmp, line, ll, it.lineno, &why))
+            skip(err, &why, &bad);
+        else
+            good++;
     }
+    if (bad && !good)
+        return km_perr_unusable(err);
     *n = tmp;
     return 0;
 }
 
-int km_parse_numastat(const char *buf, size_t len, struct km_node *n, struct km_perr *err)
+static int numastat_line(struct km_node *n, const char *line, size_t ll, int lineno,
+                         struct km_perr *err)
 {
     static const struct {
         const char *name;
@@ -175,29 +188,43 @@ int km_parse_numastat(const char *buf, size_t len, struct km_node *n, struct km_
         {"local_node", offsetof(struct km_node, local_node)},
         {"other_node", offsetof(struct km_node, other_node)},
     };
+    struct km_tok t;
+    const char *name, *tok, *extra;
+    size_t namelen, tl, el;
+    int64_t v;
+    km_tok_init(&t, line, ll);
+    if (!km_tok_next(&t, &name, &namelen))
+        return 1; /* blank */
+    if (!km_tok_next(&t, &tok, &tl) || km_tok_next(&t, &extra, &el))
+        return km_perr_set(err, lineno, "expected \"name count\"");
+    int rc = parse_count(tok, tl, &v);
+    if (rc)
+        return km_perr_set(err, lineno, "%s count for %.*s", rc == -ERANGE ? "out-of-range" : "bad",
+                           (int)namelen, name);
+    for (size_t i = 0; i < KM_ARRAY_LEN(map); i++)
+        if (km_tok_eq(name, namelen, map[i].name))
+            *(int64_t *)(void *)((char *)n + map[i].off) = v;
+    return 0;
+}
+
+int km_parse_numastat(const char *buf, size_t len, struct km_node *n, struct km_perr *err)
+{
     struct km_node tmp = *n;
     struct km_lines it;
-    const char *line, *name, *tok;
-    size_t ll, namelen, tl;
+    const char *line;
+    size_t ll;
+    int bad = 0, good = 0;
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &ll)) {
-        struct km_tok t;
-        int64_t v;
-        km_tok_init(&t, line, ll);
-        if (!km_tok_next(&t, &name, &namelen))
-            continue;
-        const char *extra;
-        size_t el;
-        if (!km_tok_next(&t, &tok, &tl) || km_tok_next(&t, &extra, &el))
-            return km_perr_set(err, it.lineno, "expected \"name count\"");
-        int rc = parse_count(tok, tl, &v);
-        if (rc)
-            return km_perr_set(err, it.lineno, "%s count for %.*s",
-                               rc == -ERANGE ? "out-of-range" : "bad", (int)namelen, name);
-        for (size_t i = 0; i < KM_ARRAY_LEN(map); i++)
-            if (km_tok_eq(name, namelen, map[i].name))
-                *(int64_t *)(void *)((char *)&tmp + map[i].off) = v;
+        struct km_perr why = {0};
+        int rc = numastat_line(&tmp, line, ll, it.lineno, &why);
+        if (rc < 0)
+            skip(err, &why, &bad);
+        else if (rc == 0)
+            good++;
     }
+    if (bad && !good)
+        return km_perr_unusable(err);
     *n = tmp;
     return 0;
 }
@@ -211,25 +238,39 @@ int km_parse_distance(const char *buf, size_t len, struct km_node *n, struct km_
     struct km_lines it;
     const char *line, *tok;
     size_t ll, tl;
-    int nd = 0, dist[KM_ARRAY_LEN(n->distance)];
+    int nd = 0, dist[KM_ARRAY_LEN(n->distance)], bad = 0;
     bool seen = false;
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &ll)) {
         struct km_tok t;
+        struct km_perr why = {0};
         km_tok_init(&t, line, ll);
         if (!km_tok_next(&t, &tok, &tl))
             continue;
-        if (seen)
-            return km_perr_set(err, it.lineno, "more than one line of distances");
-        seen = true;
+        if (seen) {
+            km_perr_set(&why, it.lineno, "more than one line of distances");
+            skip(err, &why, &bad);
+            continue;
+        }
+        int k = 0;
         do {
             int64_t v;
-            if (km_parse_i64(tok, tl, &v) || v < 0 || v > INT_MAX)
-                return km_perr_set(err, it.lineno, "bad distance in column %d", nd + 1);
-            if ((size_t)nd < KM_ARRAY_LEN(dist))
-                dist[nd++] = (int)v;
+            if (km_parse_i64(tok, tl, &v) || v < 0 || v > INT_MAX) {
+                km_perr_set(&why, it.lineno, "bad distance in column %d", k + 1);
+                break;
+            }
+            if ((size_t)k < KM_ARRAY_LEN(dist))
+                dist[k++] = (int)v;
         } while (km_tok_next(&t, &tok, &tl));
+        if (why.line) {
+            skip(err, &why, &bad);
+            continue;
+        }
+        seen = true;
+        nd = k;
     }
+    if (bad && !seen)
+        return km_perr_unusable(err);
     n->ndistance = nd;
     memcpy(n->distance, dist, (size_t)nd * sizeof(dist[0]));
     return 0;
@@ -244,7 +285,36 @@ struct rd {
     struct km_perr *err;
     char *errpath;
     size_t errpathsz;
+    struct km_perr skips; /* lines left out, over all files; the first one's... */
+    char skippath[4096];  /* ...file */
 };
+
+/* A file that parsed with lines left out: counted, the first one kept with its path. */
+static void note_skips(struct rd *r, const char *path, const struct km_perr *pe)
+{
+    if (pe->skipped == 0)
+        return;
+    if (r->skips.skipped == 0) {
+        r->skips.skip_line = pe->skip_line;
+        memcpy(r->skips.skip_msg, pe->skip_msg, sizeof(r->skips.skip_msg));
+        snprintf(r->skippath, sizeof(r->skippath), "%s", path);
+    }
+    r->skips.skipped += pe->skipped;
+}
+
+/* No error: the lines left out go to the caller, errpath naming the first one's file. */
+static void report_skips(struct rd *r)
+{
+    if (r->rc || r->skips.skipped == 0)
+        return;
+    if (r->err) {
+        r->err->skipped = r->skips.skipped;
+        r->err->skip_line = r->skips.skip_line;
+        memcpy(r->err->skip_msg, r->skips.skip_msg, sizeof(r->err->skip_msg));
+    }
+    if (r->errpath && r->errpathsz)
+        snprintf(r->errpath, r->errpathsz, "%s", r->skippath);
+}
 
 static void note(struct rd *r, int rc, const char *path, const struct km_perr *pe)
 {
@@ -292,6 +362,8 @@ static void read_node_file(struct rd *r, struct km_node *n, const char *file, no
         return;
     if (rc == 0)
         rc = parse(r->buf.data, r->buf.len, n, &pe);
+    if (rc == 0)
+        note_skips(r, path, &pe);
     note(r, rc, path, &pe);
 }
 
@@ -360,6 +432,7 @@ int km_nodes_read_dir(const char *dir, struct km_nodes *out, struct km_perr *err
         if (km_mask_test(ids, id))
             read_node(&r, out, id, cpu_known, mem_known);
     km_buf_free(&r.buf);
+    report_skips(&r);
     return r.rc;
 }
 

@@ -3,10 +3,12 @@
 #include "kmemtop/sat.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum section { SEC_NONE, SEC_FREE, SEC_BLOCKS, SEC_MIXED };
+/* SEC_BAD: under a header that could not be read, whose rows are left out with it */
+enum section { SEC_NONE, SEC_FREE, SEC_BLOCKS, SEC_MIXED, SEC_BAD };
 
 struct pstate {
     struct km_pagetypeinfo *out;
@@ -226,6 +228,17 @@ static int header_value(struct pstate *s, struct km_tok *t, int64_t max, int64_t
     return 0;
 }
 
+/* The rows under a header that could not be read go with it: one line counted, and said. */
+static int bad_header(struct pstate *s)
+{
+    s->sec = SEC_BAD;
+    if (s->err) {
+        size_t n = strlen(s->err->msg);
+        snprintf(s->err->msg + n, sizeof(s->err->msg) - n, " (its rows skipped with it)");
+    }
+    return -EINVAL;
+}
+
 static int parse_line(struct pstate *s, const char *line, size_t len)
 {
     static const char *const w_order[] = {"Page", "block", "order:", NULL};
@@ -248,9 +261,9 @@ static int parse_line(struct pstate *s, const char *line, size_t len)
     if (starts_with(&t, &r, w_ppb))
         return header_value(s, &r, (int64_t)1 << (KM_ORDER_LIMIT - 1), &s->out->pages_per_block);
     if (starts_with(&t, &r, w_free))
-        return free_header(s, &r);
+        return free_header(s, &r) ? bad_header(s) : 0;
     if (starts_with(&t, &r, w_blocks))
-        return blocks_header(s, &r);
+        return blocks_header(s, &r) ? bad_header(s) : 0;
     if (starts_with(&t, &r, w_mixed)) {
         s->sec = SEC_MIXED; /* page_owner detail: not kept */
         return 0;
@@ -262,6 +275,7 @@ static int parse_line(struct pstate *s, const char *line, size_t len)
         case SEC_BLOCKS:
             return blocks_row(s, &r);
         case SEC_MIXED:
+        case SEC_BAD:
             return 0;
         case SEC_NONE:
             break;
@@ -271,25 +285,40 @@ static int parse_line(struct pstate *s, const char *line, size_t len)
     return km_perr_set(s->err, s->lineno, "unexpected line");
 }
 
+static bool pti_empty(const struct km_pagetypeinfo *p)
+{
+    return p->nfree == 0 && p->nblocks == 0 && p->pageblock_order < 0 &&
+           KM_IS_NA(p->pages_per_block);
+}
+
+/* A line that cannot be read is left out and counted (err->skipped); none readable: -EINVAL. */
 int km_parse_pagetypeinfo(const char *buf, size_t len, struct km_pagetypeinfo *out,
                           struct km_perr *err)
 {
-    struct pstate s = {.out = out, .sec = SEC_NONE, .err = err};
+    struct km_perr why;
+    struct pstate s = {.out = out, .sec = SEC_NONE, .err = &why};
     struct km_lines it;
     const char *line;
     size_t ll;
+    int bad = 0;
 
     memset(out, 0, sizeof(*out));
     out->pageblock_order = -1;
     out->pages_per_block = KM_NA;
     km_lines_init(&it, buf, len);
     while (km_lines_next_nonblank(&it, &line, &ll)) {
+        int ntypes = out->ntypes; /* a line left out adds no migrate type */
+        memset(&why, 0, sizeof(why));
         s.lineno = it.lineno;
-        int rc = parse_line(&s, line, ll);
-        if (rc) {
-            km_pagetypeinfo_free(out);
-            return rc;
+        if (parse_line(&s, line, ll)) {
+            out->ntypes = ntypes;
+            km_perr_skip(err, &why);
+            bad++;
         }
+    }
+    if (bad && pti_empty(out)) {
+        km_pagetypeinfo_free(out);
+        return km_perr_unusable(err);
     }
     return 0;
 }

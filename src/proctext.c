@@ -65,14 +65,13 @@ static bool mem_line(const char *line, size_t len, size_t *key, int64_t *kib)
     return !km_tok_next(&t, &tok, &tlen);
 }
 
-int km_parse_meminfo(const char *buf, size_t len, struct km_meminfo *out, int *skipped,
-                     struct km_perr *err)
+int km_parse_meminfo(const char *buf, size_t len, struct km_meminfo *out, struct km_perr *err)
 {
     bool seen[NKEYS] = {0};
     struct km_lines it;
     const char *line;
     size_t llen;
-    int lineno = 0, bad = 0;
+    int lineno = 0;
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &llen)) {
@@ -82,8 +81,9 @@ int km_parse_meminfo(const char *buf, size_t len, struct km_meminfo *out, int *s
         if (llen == 0 || (llen == 1 && line[0] == '\r'))
             continue;
         if (!mem_line(line, llen, &k, &kib) || (k < NKEYS && kib > INT64_MAX / 1024)) {
-            if (bad++ == 0)
-                km_perr_set(err, lineno, "not a \"Key: value kB\" line");
+            struct km_perr why;
+            km_perr_set(&why, lineno, "not a \"Key: value kB\" line");
+            km_perr_skip(err, &why);
             continue;
         }
         if (k < NKEYS && !seen[k]) {
@@ -91,14 +91,13 @@ int km_parse_meminfo(const char *buf, size_t len, struct km_meminfo *out, int *s
             *mem_field(out, k) = kib * 1024;
         }
     }
-    *skipped = bad;
     for (size_t k = 0; k < NKEYS; k++)
         if (!seen[k] && mem_keys[k].optional)
             *mem_field(out, k) = KM_NA;
     out->sec_page_tables = KM_NA;
     out->vmalloc_used_valid = seen[10] && out->vmalloc_used != 0;
     if (!seen[0])
-        return km_perr_set(err, lineno ? lineno : 1, "no MemTotal line");
+        return km_perr_set(err, lineno ? lineno : 1, "no MemTotal line: not a meminfo file");
     return 0;
 }
 
@@ -160,14 +159,13 @@ static void slab_finish(struct km_slab *s, long page_size)
 }
 
 int km_parse_slabinfo(const char *buf, size_t len, long page_size, struct km_slabs *out,
-                      int *skipped, struct km_perr *err)
+                      struct km_perr *err)
 {
     struct km_lines it;
     const char *line;
     size_t llen, cap = 0;
-    int lineno = 0, bad = 0;
+    int lineno = 0;
     memset(out, 0, sizeof(*out));
-    *skipped = 0;
     km_lines_init(&it, buf, len);
     if (!km_lines_next(&it, &line, &llen) || !slab_header(line, llen))
         return km_perr_set(err, 1, "not \"slabinfo - version: 2.x\"");
@@ -178,15 +176,17 @@ int km_parse_slabinfo(const char *buf, size_t len, long page_size, struct km_sla
             continue;
         struct km_slab s;
         if (!slab_line(line, llen, &s)) {
-            if (bad++ == 0)
-                km_perr_set(err, lineno, "not a cache line of 8 numbers and 2 labels");
+            struct km_perr why;
+            km_perr_set(&why, lineno, "not a cache line of 8 numbers and 2 labels");
+            km_perr_skip(err, &why);
             continue;
         }
         slab_finish(&s, page_size);
         xgrow((void **)&out->slabs, &cap, out->n + 1, sizeof(*out->slabs));
         out->slabs[out->n++] = s;
     }
-    *skipped = bad;
+    if (!out->slabs && err && err->skipped)
+        return km_perr_unusable(err);
     if (!out->slabs)
         out->slabs = xcalloc(1, sizeof(*out->slabs));
     km_slabs_number_duplicates(out);

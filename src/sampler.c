@@ -36,6 +36,7 @@ struct km_sampler {
     double slab_t, buddy_t, node_t;  /* mono of each base; < 0: none */
     struct km_pagetypeinfo pti_last; /* the last good read of the live system's */
     double pti_t;                    /* its mono; < 0: none */
+    struct km_source pti_src;        /* its status (ok) and warning */
     struct km_buf buf;
     long inferred_page_size; /* of the tree shown: 0 not tried, -1 could not tell */
     struct km_mod_event events[KM_MOD_EVENTS_MAX]; /* module loads/unloads, oldest first */
@@ -129,10 +130,22 @@ static const char *missing_reason(enum km_src src, bool tree)
     }
 }
 
+/* An ok source whose parser left lines out says how many and which first. */
+static void set_warning(struct km_source *so, const char *path, const struct km_perr *pe)
+{
+    so->skipped = pe ? pe->skipped : 0;
+    so->warning[0] = '\0';
+    if (so->skipped > 0)
+        snprintf(so->warning, sizeof(so->warning),
+                 "%s: %d line%s not understood, first at line %d: %s", path, so->skipped,
+                 so->skipped == 1 ? "" : "s", pe->skip_line, pe->skip_msg);
+}
+
 static void set_status(struct km_sample *smp, enum km_src src, int rc, const char *path,
                        const struct km_perr *pe)
 {
     struct km_source *so = &smp->src[src];
+    set_warning(so, path, rc == 0 ? pe : NULL);
     if (rc == 0) {
         so->status = KM_ST_OK;
         so->reason[0] = '\0';
@@ -142,9 +155,12 @@ static void set_status(struct km_sample *smp, enum km_src src, int rc, const cha
     } else if (km_err_denied(rc)) {
         so->status = KM_ST_DENIED;
         snprintf(so->reason, sizeof(so->reason), "needs root: %s is readable by root only", path);
-    } else if (rc == -EINVAL && pe) {
+    } else if (rc == -EINVAL && pe && pe->line > 0) {
         so->status = KM_ST_ERROR;
         snprintf(so->reason, sizeof(so->reason), "%s line %d: %s", path, pe->line, pe->msg);
+    } else if (rc == -EINVAL && pe && pe->msg[0]) { /* line 0: no line to name */
+        so->status = KM_ST_ERROR;
+        snprintf(so->reason, sizeof(so->reason), "%s: %s", path, pe->msg);
     } else {
         so->status = KM_ST_ERROR;
         snprintf(so->reason, sizeof(so->reason), "%s: %s", path, km_read_strerror(rc));
@@ -201,7 +217,8 @@ static void read_pagetypeinfo(struct km_sampler *s, struct km_sample *smp)
     if (!smp->root[0] && s->pti_t >= 0 && age >= 0 && age < KM_PTI_MIN_INTERVAL) {
         pti_copy(&smp->pti, &s->pti_last);
         smp->pti_age = age;
-        smp->src[KM_SRC_PAGETYPEINFO].status = KM_ST_OK;
+        smp->src[KM_SRC_PAGETYPEINFO] = s->pti_src; /* ok, and its warning if any */
+        smp->src[KM_SRC_PAGETYPEINFO].bytes = 0;    /* nothing read this time */
         return;
     }
     read_parsed(s, smp, KM_SRC_PAGETYPEINFO, parse_pagetypeinfo, &smp->pti);
@@ -209,17 +226,19 @@ static void read_pagetypeinfo(struct km_sampler *s, struct km_sample *smp)
         return;
     km_pagetypeinfo_free(&s->pti_last);
     pti_copy(&s->pti_last, &smp->pti);
+    s->pti_src = smp->src[KM_SRC_PAGETYPEINFO];
     s->pti_t = smp->mono;
 }
 
 static void read_meminfo(struct km_sampler *s, struct km_sample *smp)
 {
+    struct km_perr pe = {0};
     int rc = s->mem ? 0 : km_mem_ctx_new(&s->mem);
     if (rc == 0)
-        rc = km_meminfo_read(s->mem, &smp->mem);
+        rc = km_meminfo_read(s->mem, &smp->mem, &pe);
     if (rc)
         km_mem_ctx_free(&s->mem); /* try afresh next tick */
-    set_status(smp, KM_SRC_MEMINFO, rc, "/proc/meminfo", NULL);
+    set_status(smp, KM_SRC_MEMINFO, rc, "/proc/meminfo", &pe);
     smp->src[KM_SRC_MEMINFO].parser = km_root_own_parsers() ? "kmemtop" : "libproc2";
 }
 

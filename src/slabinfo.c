@@ -80,7 +80,8 @@ void km_slab_ctx_free(struct km_slab_ctx **ctx)
 /*
  * libproc2 fails the whole read with ERANGE when the version line is not
  * "slabinfo - version: 2.x" or a cache line has fewer than the 8 numbers
- * it scans; it does not say which line.
+ * it scans; it does not say which line, so the message names none (line 0:
+ * the sampler then prints no line number).
  */
 static int map_err(int e, struct km_perr *err)
 {
@@ -94,7 +95,7 @@ static int map_err(int e, struct km_perr *err)
         msg = "/proc/slabinfo is readable by root only";
     } else if (e == ERANGE) {
         return km_perr_set(err, 0,
-                           "libproc2 could not parse /proc/slabinfo "
+                           "libproc2 could not parse the file, without saying which line "
                            "(not version 2.x, or a short cache line)");
     } else {
         msg = km_read_strerror(-e);
@@ -164,10 +165,10 @@ void km_slabs_number_duplicates(struct km_slabs *s)
 static int read_own(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,
                     struct km_perr *err)
 {
-    int rc = km_read_file("/proc/slabinfo", &ctx->text), skipped;
+    int rc = km_read_file("/proc/slabinfo", &ctx->text);
     if (rc)
         return map_err(-rc, err);
-    return km_parse_slabinfo(ctx->text.data, ctx->text.len, page_size, out, &skipped, err);
+    return km_parse_slabinfo(ctx->text.data, ctx->text.len, page_size, out, err);
 }
 
 int km_slabs_read(struct km_slab_ctx *ctx, long page_size, struct km_slabs *out,

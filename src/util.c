@@ -92,6 +92,24 @@ int km_perr_set(struct km_perr *err, int line, const char *fmt, ...)
     return -EINVAL;
 }
 
+void km_perr_skip(struct km_perr *err, const struct km_perr *why)
+{
+    if (!err)
+        return;
+    if (err->skipped++ == 0 && why) {
+        err->skip_line = why->line;
+        snprintf(err->skip_msg, sizeof(err->skip_msg), "%s", why->msg);
+    }
+}
+
+int km_perr_unusable(struct km_perr *err)
+{
+    if (err && err->skipped)
+        km_perr_set(err, err->skip_line, "%.110s; nothing in the file could be used",
+                    err->skip_msg);
+    return -EINVAL;
+}
+
 void km_lines_init(struct km_lines *it, const char *buf, size_t len)
 {
     it->p = buf;

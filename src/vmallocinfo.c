@@ -234,6 +234,7 @@ static void fix_strings(struct km_vmallocinfo *out, const struct offs *o, char *
 #define VM_MAX_BYTES ((int64_t)1 << 60)
 #define VM_MAX_PAGES ((int64_t)1 << 40)
 
+/* A line that cannot be read is left out and counted (err->skipped); none readable: -EINVAL. */
 int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
                          struct km_perr *err)
 {
@@ -244,29 +245,35 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
     struct offs *o = NULL;
     bool ptrval = false;
     int64_t bytes = 0, pages = 0; /* totals, bounded so that no sum over the areas overflows */
+    int bad = 0;
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &llen)) {
+        struct km_perr why = {0};
+        bool lp = false; /* this line's "(____ptrval____)": counts only if the line is kept */
         xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
         xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
-        int rc =
-            parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &ptrval, err);
+        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &lp, &why);
         const struct km_vmarea *a = &out->areas[out->n];
         if (rc == 0 && (a->size > VM_MAX_BYTES - bytes ||
                         (!KM_IS_NA(a->pages) && a->pages > VM_MAX_PAGES - pages)))
-            rc = km_perr_set(err, it.lineno, "areas add up to more than %s",
+            rc = km_perr_set(&why, it.lineno, "areas add up to more than %s",
                              a->size > VM_MAX_BYTES - bytes ? "2^60 bytes" : "2^40 pages");
-        if (rc < 0) {
-            free(o);
-            free(tx.data);
-            km_vmallocinfo_free(out);
-            return rc;
-        }
-        if (rc == 0) {
+        if (rc < 0) { /* left out and counted; its strings stay unused in tx */
+            km_perr_skip(err, &why);
+            bad++;
+        } else if (rc == 0) {
+            ptrval = ptrval || lp;
             bytes += a->size;
             pages += KM_IS_NA(a->pages) ? 0 : a->pages;
             out->n++;
         }
+    }
+    if (bad && out->n == 0) {
+        free(o);
+        free(tx.data);
+        km_vmallocinfo_free(out);
+        return km_perr_unusable(err);
     }
     out->addr_kind = classify(out->areas, out->n, ptrval);
     fix_strings(out, o, tx.data);

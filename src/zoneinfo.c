@@ -3,6 +3,7 @@
 #include "kmemtop/sat.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +52,8 @@ enum zstate {
     ZS_NONE, /* before the first "Node N, zone X" */
     ZS_NODE, /* inside "per-node stats" */
     ZS_ZONE, /* zone items */
-    ZS_PCP   /* after "pagesets" */
+    ZS_PCP,  /* after "pagesets" */
+    ZS_SKIP  /* in the block of a zone header that could not be read */
 };
 
 struct zparse {
@@ -165,10 +167,12 @@ static int zone_header(struct zparse *s, const char *line, size_t len)
     return 0;
 }
 
-/* "(0, 3019, 3659)" after "protection:" */
+/* "(0, 3019, 3659)" after "protection:"; the zone's entries change only when all are read. */
 static int parse_protection(struct zparse *s, struct km_tok *t)
 {
     const char *p = t->p, *e = t->end;
+    int64_t prot[KM_MAX_ZONES_PROT];
+    int n = 0;
     while (p < e && (*p == ' ' || *p == '\t'))
         p++;
     while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
@@ -177,27 +181,25 @@ static int parse_protection(struct zparse *s, struct km_tok *t)
         return km_perr_set(s->err, s->lineno, "protection: expected \"(n, n, ...)\"");
     p++;
     e--;
-    s->z->nprotection = 0;
     while (p < e) {
         const char *c = memchr(p, ',', (size_t)(e - p));
         struct km_tok t2;
         const char *tok;
         size_t tl;
-        int64_t v;
         km_tok_init(&t2, p, (size_t)((c ? c : e) - p));
-        if (s->z->nprotection == KM_MAX_ZONES_PROT)
+        if (n == KM_MAX_ZONES_PROT)
             return km_perr_set(s->err, s->lineno, "more than %d protection entries",
                                KM_MAX_ZONES_PROT);
-        if (!km_tok_next(&t2, &tok, &tl) || km_parse_i64(tok, tl, &v) ||
+        if (!km_tok_next(&t2, &tok, &tl) || km_parse_i64(tok, tl, &prot[n]) ||
             km_tok_next(&t2, &tok, &tl))
-            return km_perr_set(s->err, s->lineno, "protection: bad entry %d",
-                               s->z->nprotection + 1);
-        if (v < 0 || v > KM_PAGES_MAX) /* pages: their bytes must fit 64 bits */
-            return km_perr_set(s->err, s->lineno, "protection: out-of-range entry %d",
-                               s->z->nprotection + 1);
-        s->z->protection[s->z->nprotection++] = v;
+            return km_perr_set(s->err, s->lineno, "protection: bad entry %d", n + 1);
+        if (prot[n] < 0 || prot[n] > KM_PAGES_MAX) /* pages: their bytes must fit 64 bits */
+            return km_perr_set(s->err, s->lineno, "protection: out-of-range entry %d", n + 1);
+        n++;
         p = c ? c + 1 : e;
     }
+    s->z->nprotection = n;
+    memcpy(s->z->protection, prot, (size_t)n * sizeof(prot[0]));
     return 0;
 }
 
@@ -265,7 +267,10 @@ static int kv_line(struct zparse *s, const char *line, size_t len)
     if (s->st == ZS_NONE)
         return km_perr_set(s->err, s->lineno, "expected a \"Node N, zone NAME\" line");
     if (kv.keylen == 0)
-        return km_perr_set(s->err, s->lineno, "value without a key");
+        return km_perr_set(s->err, s->lineno, "a value without a name");
+    if (s->st == ZS_NODE && strncmp(kv.key, "pages free", 10) == 0 &&
+        (kv.key[10] == '\0' || kv.key[10] == ' '))
+        s->st = ZS_ZONE; /* the zone's own items start here, even if this value is bad */
     if (s->st != ZS_NODE && strcmp(kv.key, "protection") == 0)
         return parse_protection(s, &kv.val);
     if (!km_tok_next(&kv.val, &tok, &tl))
@@ -278,13 +283,12 @@ static int kv_line(struct zparse *s, const char *line, size_t len)
     if (km_tok_next(&kv.val, &tok, &tl) && tok[0] != '(' && strcmp(kv.key, "cpu") != 0)
         return km_perr_set(s->err, s->lineno, "extra text after the value of \"%s\"", kv.key);
 
-    if (s->st == ZS_NODE && strcmp(kv.key, "pages free") != 0) {
+    if (s->st == ZS_NODE) {
         km_kv_put(&s->node->stats, kv.key, kv.keylen, v);
         return 0;
     }
     if (s->st == ZS_PCP && pcp_item(s, &kv, v))
         return 0;
-    s->st = s->st == ZS_NODE ? ZS_ZONE : s->st;
     int64_t *f = zone_field(s->z, kv.key);
     if (f && is_pages(s->z, f) && (v < 0 || v > KM_PAGES_MAX))
         return km_perr_set(s->err, s->lineno, "out-of-range value for \"%s\"", kv.key);
@@ -306,8 +310,16 @@ static int parse_line(struct zparse *s, const char *line, size_t len)
     bool two = km_tok_next(&t, &tok2, &tl2);
     bool per_node = km_tok_eq(tok, tl, "per-node") && two && km_tok_eq(tok2, tl2, "stats") &&
                     !km_tok_next(&t, &tok2, &tl2);
-    if (km_tok_eq(tok, tl, "Node"))
-        return zone_header(s, line, len);
+    if (km_tok_eq(tok, tl, "Node")) {
+        if (zone_header(s, line, len) == 0)
+            return 0;
+        s->st = ZS_SKIP; /* what follows belongs to a zone that cannot be named */
+        size_t n = strlen(s->err->msg);
+        snprintf(s->err->msg + n, sizeof(s->err->msg) - n, " (its block skipped with it)");
+        return -EINVAL;
+    }
+    if (s->st == ZS_SKIP)
+        return 0;
     if (km_tok_eq(tok, tl, "pagesets") && !two) {
         if (s->st == ZS_NONE)
             return km_perr_set(s->err, s->lineno, "pagesets outside a zone");
@@ -324,22 +336,32 @@ static int parse_line(struct zparse *s, const char *line, size_t len)
     return kv_line(s, line, len);
 }
 
+/*
+ * A line that cannot be read is left out and counted (err->skipped), a zone
+ * header with the block under it; none readable: -EINVAL.
+ */
 int km_parse_zoneinfo(const char *buf, size_t len, struct km_zoneinfo *out, struct km_perr *err)
 {
-    struct zparse s = {.out = out, .st = ZS_NONE, .err = err};
+    struct km_perr why;
+    struct zparse s = {.out = out, .st = ZS_NONE, .err = &why};
     struct km_lines it;
     const char *line;
     size_t ll;
+    int bad = 0;
 
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
     while (km_lines_next_nonblank(&it, &line, &ll)) {
+        memset(&why, 0, sizeof(why));
         s.lineno = it.lineno;
-        int rc = parse_line(&s, line, ll);
-        if (rc) {
-            km_zoneinfo_free(out);
-            return rc;
+        if (parse_line(&s, line, ll)) {
+            km_perr_skip(err, &why);
+            bad++;
         }
+    }
+    if (bad && out->nzones == 0) {
+        km_zoneinfo_free(out);
+        return km_perr_unusable(err);
     }
     return 0;
 }

@@ -79,4 +79,27 @@ static inline char *tap_slurp(const char *rel, size_t *len)
     return b;
 }
 
+/*
+ * A copy of buf with the line text (and a newline) inserted after line
+ * `after` (0: first): a good file with one line a parser cannot read.
+ */
+static inline char *tap_insert_line(const char *buf, size_t len, int after, const char *text,
+                                    size_t *newlen)
+{
+    size_t at = 0, tl = strlen(text);
+    for (int l = 0; l < after && at < len; at++)
+        if (buf[at] == '\n')
+            l++;
+    char *out = malloc(len + tl + 2);
+    if (!out)
+        abort();
+    memcpy(out, buf, at);
+    memcpy(out + at, text, tl);
+    out[at + tl] = '\n';
+    memcpy(out + at + tl + 1, buf + at, len - at);
+    *newlen = len + tl + 1;
+    out[*newlen] = '\0';
+    return out;
+}
+
 #endif

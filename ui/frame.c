@@ -139,6 +139,15 @@ const char *km_frame_view_problem(const struct km_view_def *d, const struct km_v
     return buf;
 }
 
+void km_frame_warnings(const struct km_vctx *c, unsigned srcmask, km_line_fn line, void *arg)
+{
+    for (int i = 0; i < KM_SRC_COUNT; i++) {
+        const struct km_source *so = &c->s->src[i];
+        if ((srcmask & KM_SRC_BIT(i)) && so->status == KM_ST_OK && so->warning[0])
+            line(arg, KM_ATTR_WARN, so->warning);
+    }
+}
+
 void km_frame_source_costs(const struct km_sample *s, km_line_fn line, void *arg)
 {
     char buf[400], sz[24];
@@ -152,8 +161,9 @@ void km_frame_source_costs(const struct km_sample *s, km_line_fn line, void *arg
         else
             snprintf(sz, sizeof(sz), "-");
         snprintf(buf, sizeof(buf), "  %-26s %-8s %7s %8.3f ms%s%s", km_src_path((enum km_src)i),
-                 km_status_name(so->status), sz, so->cost * 1e3, so->reason[0] ? "  " : "",
-                 so->reason);
+                 km_status_name(so->status), sz, so->cost * 1e3,
+                 so->reason[0] || so->warning[0] ? "  " : "",
+                 so->reason[0] ? so->reason : so->warning);
         line(arg, so->status == KM_ST_ERROR ? KM_ATTR_BAD : KM_ATTR_NORMAL, buf);
     }
 }
@@ -206,6 +216,10 @@ static void json_sources(struct km_json *j, const struct km_sample *s)
         km_json_str(j, "status", km_status_name(so->status));
         if (so->status != KM_ST_OK)
             km_json_str(j, "reason", so->reason);
+        if (so->status == KM_ST_OK && so->skipped > 0) {
+            km_json_int(j, "skipped", so->skipped);
+            km_json_str(j, "warning", so->warning);
+        }
         if (so->status == KM_ST_OK && so->bytes > 0)
             km_json_int(j, "bytes", (int64_t)so->bytes);
         if (so->parser)

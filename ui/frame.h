@@ -20,6 +20,8 @@ const char *km_frame_view_problem(const struct km_view_def *d, const struct km_v
                                   char *buf, size_t n);
 /* Sum of module sizes in bytes, KM_NA when /proc/modules was not read. */
 int64_t km_frame_module_total(const struct km_sample *s);
+/* The warning of each ok source in srcmask that left lines out, one line each (view notes). */
+void km_frame_warnings(const struct km_vctx *c, unsigned srcmask, km_line_fn line, void *arg);
 /* What each source read for the last frame cost, one line each (the help screen). */
 void km_frame_source_costs(const struct km_sample *s, km_line_fn line, void *arg);
 /* One batch frame: summary and each view whose vms[i] is not NULL. */

@@ -11,6 +11,7 @@
  * its page size. Formulas: doc/formulas.md.
  */
 #include "fmt.h"
+#include "frame.h"
 #include "json.h"
 #include "views.h"
 #include "kmemtop/sampler.h"
@@ -446,6 +447,7 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     const struct km_pagetypeinfo *p = &c->s->pti;
     char buf[400], sz[16], bsz[16] = "";
     int order = sel_order(c);
+    km_frame_warnings(c, vm->def->sources | KM_SRC_BIT(KM_SRC_PAGETYPEINFO), line, arg);
     if (c->s->src[KM_SRC_BUDDYINFO].status != KM_ST_OK)
         return; /* the frame says why there is no table */
     block_size(sz, sizeof(sz), km_sat_shl(c->s->page_size, order));

@@ -9,6 +9,7 @@
  * and the list of loads and unloads are in view_modules_details.c.
  */
 #include "fmt.h"
+#include "frame.h"
 #include "json.h"
 #include "view_modules.h"
 #include "views.h"
@@ -433,6 +434,7 @@ static void note_method(const struct km_vctx *c, km_line_fn line, void *arg)
 
 static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
 {
+    km_frame_warnings(c, vm->def->sources, line, arg);
     if (c->s->src[KM_SRC_MODULES].status != KM_ST_OK || !MJ(c)->mods)
         return;
     note_totals(c, line, arg);

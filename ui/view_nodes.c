@@ -9,6 +9,7 @@
  * JSON; derived figures are defined in doc/formulas.md.
  */
 #include "fmt.h"
+#include "frame.h"
 #include "json.h"
 #include "views.h"
 
@@ -410,6 +411,7 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     const struct km_source *zs = &c->s->src[KM_SRC_ZONEINFO];
     const struct km_source *ns = &c->s->src[KM_SRC_NODES];
     char buf[400];
+    km_frame_warnings(c, vm->def->sources, line, arg);
     notes_distance(c, line, arg);
     bool zok = zs->status == KM_ST_OK, nok = ns->status == KM_ST_OK;
     if (zok == nok)

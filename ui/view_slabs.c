@@ -6,6 +6,7 @@
  * 0400) only those counters are shown, with the reason.
  */
 #include "fmt.h"
+#include "frame.h"
 #include "json.h"
 #include "views.h"
 
@@ -426,6 +427,7 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
 {
     const struct km_source *so = &c->s->src[KM_SRC_SLABINFO];
     bool ok = so->status == KM_ST_OK;
+    km_frame_warnings(c, vm->def->sources, line, arg);
     if (ok) {
         notes_totals(c, line, arg);
     } else if (so->status == KM_ST_DENIED) {

@@ -5,7 +5,9 @@
  * number of orders is whatever the line carries (11 on x86, 14 on arm64
  * with 64K pages, 9 on ppc64/64K), up to KM_MAX_ORDERS.
  * km_parse_buddyinfo is pure; *out owns its memory (km_buddyinfo_free).
- * Returns 0 or -EINVAL with err set to the failing line.
+ * A row it cannot read is left out and counted in err (km_perr: skipped,
+ * skip_line, skip_msg); returns 0, or -EINVAL with err set when no row at
+ * all could be read.
  */
 #ifndef KMEMTOP_BUDDYINFO_H
 #define KMEMTOP_BUDDYINFO_H

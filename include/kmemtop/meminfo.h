@@ -5,7 +5,9 @@
  * (Percpu before 4.16, KReclaimable before 4.20, ...). VmallocUsed is 0 on
  * 4.4-5.2 kernels, which means "not counted": `vmalloc_used_valid` says
  * whether the number can be believed.
- * km_meminfo_read returns 0 or a negative errno (-ENOENT: no meminfo).
+ * km_meminfo_read returns 0 or a negative errno (-ENOENT: no meminfo;
+ * -EINVAL with err set (line 0: the message names no line) when the file
+ * has no MemTotal line, i.e. is not a meminfo; err may be NULL).
  * libproc2 keeps /proc/meminfo open from the first read on: free and
  * re-create the context whenever /proc is switched to another tree.
  */
@@ -27,7 +29,7 @@ struct km_mem_ctx;
 
 int km_mem_ctx_new(struct km_mem_ctx **ctx);
 void km_mem_ctx_free(struct km_mem_ctx **ctx);
-int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out);
+int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out, struct km_perr *err);
 /* Pure: does the meminfo text print this key? (libproc2 cannot tell 0 from absent) */
 bool km_meminfo_has_key(const char *buf, size_t len, const char *key);
 

@@ -43,6 +43,10 @@ struct km_modules {
     struct km_module *mods; /* in /proc/modules order */
 };
 
+/*
+ * Pure. A line it cannot read is left out and counted in err (skipped,
+ * skip_line, skip_msg); -EINVAL only when no line could be read.
+ */
 int km_parse_modules(const char *buf, size_t len, struct km_modules *out, struct km_perr *err);
 
 /*

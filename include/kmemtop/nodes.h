@@ -4,7 +4,8 @@
  * Pure parsers for each file's text (node meminfo, numastat, distance) and
  * the node record the sampler fills from them. Node ids can be sparse
  * (0, 8, 250); KM_MAX_NODES bounds the id. Absent values are KM_NA.
- * Returns 0 or -EINVAL with err set.
+ * A line a parser cannot read is left out and counted in err (skipped,
+ * skip_line, skip_msg); -EINVAL with err set only when no line was usable.
  */
 #ifndef KMEMTOP_NODES_H
 #define KMEMTOP_NODES_H
@@ -67,6 +68,8 @@ struct km_node *km_nodes_get(struct km_nodes *ns, int id);
  * read and the first error is returned (*out holds what was read). A
  * missing per-node file (old kernels have no cpulist/distance) only leaves
  * its fields absent. On error the pure parsers leave *n unchanged.
+ * Lines left out are summed over all files into err (skipped, skip_line,
+ * skip_msg) when there is no error, errpath then naming the first one's file.
  */
 int km_nodes_read(struct km_nodes *out, struct km_perr *err, char *errpath, size_t errpathsz);
 /* km_nodes_read over another directory laid out like /sys/devices/system/node (tests). */

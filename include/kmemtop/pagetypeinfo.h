@@ -7,6 +7,9 @@
  * CMA before HighAtomic). Counts the kernel capped (">100000") keep the cap
  * as value and set their bit in `capped`. The header block may repeat for
  * every node. Pure; *out owns its memory (km_pagetypeinfo_free).
+ * A line it cannot read is left out and counted in err (skipped, skip_line,
+ * skip_msg); a header it cannot read takes the rows under it along (one
+ * line counted, the message says so). -EINVAL only when nothing was usable.
  */
 #ifndef KMEMTOP_PAGETYPEINFO_H
 #define KMEMTOP_PAGETYPEINFO_H

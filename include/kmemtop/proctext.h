@@ -9,8 +9,8 @@
  * meminfo in bytes, KM_NA for the optional keys a kernel does not print
  * (MemAvailable, Percpu, KReclaimable, ShadowCallStack), 0 for another
  * absent key; slabinfo caches in file order, duplicate names numbered.
- * A line that cannot be read is skipped and counted (*skipped, with the
- * first one in err); a file with no usable data is -EINVAL with err set.
+ * A line that cannot be read is left out and counted in err (km_perr_skip:
+ * zero err first); a file with no usable data is -EINVAL with err set.
  */
 #ifndef KMEMTOP_PROCTEXT_H
 #define KMEMTOP_PROCTEXT_H
@@ -18,10 +18,9 @@
 #include "kmemtop/meminfo.h"
 #include "kmemtop/slabinfo.h"
 
-int km_parse_meminfo(const char *buf, size_t len, struct km_meminfo *out, int *skipped,
-                     struct km_perr *err);
+int km_parse_meminfo(const char *buf, size_t len, struct km_meminfo *out, struct km_perr *err);
 /* page_size scales footprint (<= 0: footprint unknown). */
 int km_parse_slabinfo(const char *buf, size_t len, long page_size, struct km_slabs *out,
-                      int *skipped, struct km_perr *err);
+                      struct km_perr *err);
 
 #endif

@@ -5,7 +5,8 @@
  * Every source carries a status: skipped (not asked for this tick), ok,
  * missing (file absent: kernel built without the feature), denied (needs
  * root) or error (file, line and what was wrong in `reason`). A failed
- * source leaves its records empty; the others are unaffected.
+ * source leaves its records empty; the others are unaffected. An ok source
+ * may carry a warning: lines its parser could not read and left out.
  */
 #ifndef KMEMTOP_SAMPLE_H
 #define KMEMTOP_SAMPLE_H
@@ -38,8 +39,14 @@ enum km_status { KM_ST_SKIPPED = 0, KM_ST_OK, KM_ST_MISSING, KM_ST_DENIED, KM_ST
 struct km_source {
     enum km_status status;
     char reason[256]; /* why, in words a user understands; "" when ok */
-    double cost;      /* seconds spent reading and parsing */
-    size_t bytes;     /* bytes read */
+    /*
+     * ok, but lines were left out that the parser could not read: how many,
+     * and a sentence naming the file and the first one ("" when none)
+     */
+    int skipped;
+    char warning[256];
+    double cost;  /* seconds spent reading and parsing */
+    size_t bytes; /* bytes read */
     const char *parser; /* meminfo, slabinfo: "libproc2", or "kmemtop" (own parsers); else NULL */
 };
 

@@ -42,15 +42,32 @@ void km_buf_free(struct km_buf *b);
 
 /*
  * Where a parser failed: 1-based line number in its input and what was
- * wrong. The caller (who knows the path) adds the file name.
+ * wrong (line 0: no line can be named, msg then names the file). The
+ * caller (who knows the path) adds the file name.
+ *
+ * Parsers are lenient: a line they cannot read is left out and counted in
+ * `skipped`, the first such line kept in skip_line/skip_msg, and the parse
+ * succeeds. Only a file with nothing usable at all fails (-EINVAL, line and
+ * msg those of its first unreadable line).
  */
 struct km_perr {
     int line;
     char msg[160];
+    int skipped;   /* lines left out because they could not be read */
+    int skip_line; /* the first of them, 0 if none */
+    char skip_msg[160];
 };
 /* Fills err (may be NULL) and returns -EINVAL. */
 int km_perr_set(struct km_perr *err, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * Counts a line left out; why holds what km_perr_set wrote for it (its line
+ * and message), kept when it is the first. err and why may be NULL. The
+ * counts add up: callers zero err before a parse.
+ */
+void km_perr_skip(struct km_perr *err, const struct km_perr *why);
+/* Nothing in the file was usable: the first line left out becomes the error. -EINVAL. */
+int km_perr_unusable(struct km_perr *err);
 
 /*
  * Line iteration over a buffer that need not end with '\n' or NUL.

@@ -7,7 +7,10 @@
  * looks like. `size` includes the guard page. `pages` is KM_NA for lines
  * without "pages=" (vm_map_ram, unpurged, ioremap, percpu areas), which
  * hold no vmalloc'd memory. Strings point into `text`, owned by the
- * record set. Pure; *out owns its memory (km_vmallocinfo_free).
+ * record set. Pure; *out owns its memory (km_vmallocinfo_free). A line it
+ * cannot read (or that would take the totals past 2^60 bytes or 2^40 pages)
+ * is left out and counted in err (skipped, skip_line, skip_msg); -EINVAL
+ * only when no line could be read.
  */
 #ifndef KMEMTOP_VMALLOCINFO_H
 #define KMEMTOP_VMALLOCINFO_H

@@ -7,6 +7,11 @@
  * (zone items) or in the node's `node_stats` (the "per-node stats" block,
  * 4.8+, attached to the node's first populated zone). Keys are matched by
  * name, never by position. Pure; *out owns its memory.
+ * A line it cannot read is left out and counted in err (skipped, skip_line,
+ * skip_msg): 4.18-era kernels print a value without a name among the
+ * per-node stats. A "Node N, zone NAME" header it cannot read takes its
+ * block along (one line counted, the message says so). -EINVAL only when no
+ * zone could be read.
  */
 #ifndef KMEMTOP_ZONEINFO_H
 #define KMEMTOP_ZONEINFO_H

@@ -306,10 +306,20 @@ static inline void bad(struct result *r, const char *fmt, ...)
 static inline void check_perr(struct result *r, int rc, const struct km_perr *pe, const char *p,
                               size_t len)
 {
-    if (rc == 0)
-        return;
-    r->errors++;
     int nl = count_lines(p, len);
+    if (rc == 0) { /* lines left out: counted, the first one inside the input, with a message */
+        if (pe->skipped < 0 || pe->skipped > nl + 1)
+            bad(r, "%d lines left out of a %d-line input", pe->skipped, nl);
+        else if (pe->skipped > 0 && (pe->skip_line < 1 || pe->skip_line > nl + 1))
+            bad(r, "first line left out %d of a %d-line input", pe->skip_line, nl);
+        else if (pe->skipped > 0 &&
+                 (!pe->skip_msg[0] || !memchr(pe->skip_msg, '\0', sizeof(pe->skip_msg))))
+            bad(r, "line %d left out without a message", pe->skip_line);
+        else if (pe->skipped == 0 && pe->skip_line != 0)
+            bad(r, "no line left out, but a first one (%d)", pe->skip_line);
+        return;
+    }
+    r->errors++;
     if (rc > 0 || rc < -4095)
         bad(r, "returned %d", rc);
     else if (pe->line < 0 || pe->line > nl + 1)

@@ -128,8 +128,16 @@ static void edges(void)
     is_int(parse_str("Node 0, zone DMA 1\nNode 0, zone Normal 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
                      "0 0 0 0\n",
                      &bi, &pe),
-           -EINVAL, "21 orders: error");
-    is_int(pe.line, 2, "21 orders: names line 2");
+           0, "21 orders: the row is left out, the file kept");
+    is_int(bi.n, 1, "21 orders: the other row kept");
+    is_int(pe.skipped, 1, "21 orders: one line left out");
+    is_int(pe.skip_line, 2, "21 orders: names line 2");
+    km_buddyinfo_free(&bi);
+    is_int(parse_str("Node 0, zone Normal 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", &bi, &pe),
+           -EINVAL, "21 orders, the only row: error");
+    is_int(pe.line, 1, "the only row: names line 1");
+    ok(strstr(pe.msg, "more than 20 order columns") && strstr(pe.msg, "nothing in the file"),
+       "the only row: says why and that nothing was usable");
     is_int(bi.n, 0, "error leaves no rows");
 
     is_int(parse_str("Node 0, zone Normal 1 2 18446744073709551616\n", &bi, &pe), -EINVAL,
@@ -143,8 +151,10 @@ static void edges(void)
     is_int(parse_str("Node 0, zone Normal 1 -2\n", &bi, &pe), -EINVAL, "negative: error");
     is_int(parse_str("Node 0, zone\n", &bi, &pe), -EINVAL, "truncated before zone: error");
     is_int(parse_str("Node 0, zone Normal\n", &bi, &pe), -EINVAL, "no counts: error");
-    is_int(parse_str("Node 0, zone DMA 1\nNode", &bi, &pe), -EINVAL, "truncated last line: error");
-    is_int(pe.line, 2, "truncated last line: line 2");
+    is_int(parse_str("Node 0, zone DMA 1\nNode", &bi, &pe), 0, "truncated last line: left out");
+    is_int(pe.skip_line, 2, "truncated last line: line 2");
+    is_int(bi.n, 1, "truncated last line: the first row kept");
+    km_buddyinfo_free(&bi);
     is_int(parse_str("Node x, zone DMA 1\n", &bi, &pe), -EINVAL, "bad node: error");
     is_int(parse_str("garbage\n", &bi, &pe), -EINVAL, "garbage line: error");
     is_int(pe.line, 1, "garbage: line 1");
@@ -166,8 +176,38 @@ static void edges(void)
     is_int(km_frag_unusable_milli(h.free, h.norders, 10), 0, "saturated: order 10 is all usable");
 }
 
+/* A good file with one line the parser cannot read in the middle: every other row kept. */
+static void lenient(void)
+{
+    size_t len, n2;
+    char *good = tap_slurp("debian61-root/proc/buddyinfo", &len);
+    char *buf = tap_insert_line(good, len, 1, "Node 0, zone Normal 1 2 junk 4", &n2);
+    struct km_buddyinfo bi;
+    struct km_perr pe = {0};
+    is_int(km_parse_buddyinfo(buf, n2, &bi, &pe), 0, "garbage line inside: the file parses");
+    is_int(bi.n, 3, "garbage line inside: all 3 zones kept");
+    is_int(pe.skipped, 1, "garbage line inside: 1 line left out");
+    is_int(pe.skip_line, 2, "garbage line inside: it is line 2");
+    ok(strstr(pe.skip_msg, "junk") != NULL, "garbage line inside: the message quotes it");
+    if (bi.n == 3) {
+        is_str(bi.zones[1].zone, "DMA32", "garbage line inside: node0 DMA32 follows DMA");
+        is_int(km_frag_free_pages(bi.zones[2].free, bi.zones[2].norders), 246028,
+               "garbage line inside: node1 DMA32 free pages as without it");
+    }
+    km_buddyinfo_free(&bi);
+    free(buf);
+    buf = tap_insert_line(good, len, 3, "hello world", &n2);
+    memset(&pe, 0, sizeof(pe));
+    is_int(km_parse_buddyinfo(buf, n2, &bi, NULL), 0, "garbage last line, NULL err: ok");
+    is_int(bi.n, 3, "garbage last line: 3 zones");
+    km_buddyinfo_free(&bi);
+    free(buf);
+    free(good);
+}
+
 int main(void)
 {
+    lenient();
     fixture_debian61();
     fixture_hygon();
     fixture_small();

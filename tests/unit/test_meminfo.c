@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define KIB 1024LL
 
@@ -44,12 +46,12 @@ static void test_live(void)
     struct km_mem_ctx *ctx = NULL;
     struct km_meminfo m;
     is_int(km_mem_ctx_new(&ctx), 0, "context");
-    is_int(km_meminfo_read(ctx, &m), 0, "live /proc/meminfo");
+    is_int(km_meminfo_read(ctx, &m, NULL), 0, "live /proc/meminfo");
     ok(m.mem_total > 16 * 1024 * KIB, "MemTotal plausible");
     ok(m.mem_free > 0 && m.mem_free <= m.mem_total, "MemFree <= MemTotal");
     ok(m.slab > 0 && m.slab == m.sreclaimable + m.sunreclaim, "Slab = SReclaimable + SUnreclaim");
     ok(m.kernel_stack > 0 && m.kernel_stack % KIB == 0, "KernelStack in bytes");
-    is_int(km_meminfo_read(ctx, &m), 0, "second read");
+    is_int(km_meminfo_read(ctx, &m, NULL), 0, "second read");
     ok(m.mem_total > 0, "second read has values");
     km_mem_ctx_free(&ctx);
     ok(ctx == NULL, "free clears the pointer");
@@ -70,6 +72,25 @@ static bool show_tree(const char *tree)
     return true;
 }
 
+/* A proc/ of one meminfo holding text, in a temporary directory, over /proc. */
+static bool show_text(char *dir, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/proc", dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof(path), "%s/proc/meminfo", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    fputs(text, f);
+    fclose(f);
+    snprintf(path, sizeof(path), "%s/proc", dir);
+    if (mount(path, "/proc", NULL, MS_BIND, NULL) != 0)
+        return false;
+    stacked++;
+    return true;
+}
+
 static void hide_trees(void)
 {
     for (; stacked > 0; stacked--)
@@ -83,7 +104,7 @@ static void test_trees(void)
     km_mem_ctx_new(&ctx);
 
     ok(show_tree("debian61-root"), "debian61 over /proc");
-    is_int(km_meminfo_read(ctx, &m), 0, "6.1 reads");
+    is_int(km_meminfo_read(ctx, &m, NULL), 0, "6.1 reads");
     is_int(m.mem_total, 2016528 * KIB, "6.1 MemTotal in bytes");
     is_int(m.mem_available, 1749572 * KIB, "6.1 MemAvailable");
     is_int(m.kreclaimable, 20280 * KIB, "6.1 KReclaimable");
@@ -96,11 +117,11 @@ static void test_trees(void)
     ctx = NULL;
 
     ok(show_tree("mtk-armv7-3.4"), "mtk over /proc");
-    is_int(km_meminfo_read(old, &m), 0, "the old context still reads");
+    is_int(km_meminfo_read(old, &m, NULL), 0, "the old context still reads");
     is_int(m.mem_total, 2016528 * KIB, "libproc2 keeps the old file open");
     km_mem_ctx_free(&old);
     km_mem_ctx_new(&ctx);
-    is_int(km_meminfo_read(ctx, &m), 0, "3.4 reads in a new context");
+    is_int(km_meminfo_read(ctx, &m, NULL), 0, "3.4 reads in a new context");
     is_int(m.mem_total, 990732 * KIB, "3.4 MemTotal");
     ok(KM_IS_NA(m.mem_available), "3.4: MemAvailable absent, not MemFree");
     ok(KM_IS_NA(m.percpu) && KM_IS_NA(m.kreclaimable), "3.4: Percpu, KReclaimable absent");
@@ -111,7 +132,7 @@ static void test_trees(void)
 
     ok(show_tree("pcp-laptop-a"), "4.4 over /proc");
     km_mem_ctx_new(&ctx);
-    is_int(km_meminfo_read(ctx, &m), 0, "4.4 reads");
+    is_int(km_meminfo_read(ctx, &m, NULL), 0, "4.4 reads");
     ok(!m.vmalloc_used_valid, "4.4: VmallocUsed 0 means not counted");
     is_int(m.mem_available, 12881060 * KIB, "4.4 MemAvailable");
     ok(KM_IS_NA(m.percpu) && KM_IS_NA(m.kreclaimable), "4.4: Percpu, KReclaimable absent");
@@ -119,9 +140,35 @@ static void test_trees(void)
 
     ok(show_tree("sep4020-2.6"), "2.6 over /proc");
     km_mem_ctx_new(&ctx);
-    is_int(km_meminfo_read(ctx, &m), -ENOENT, "no meminfo: -ENOENT");
-    is_int(km_meminfo_read(ctx, &m), -ENOENT, "still -ENOENT on retry");
+    is_int(km_meminfo_read(ctx, &m, NULL), -ENOENT, "no meminfo: -ENOENT");
+    is_int(km_meminfo_read(ctx, &m, NULL), -ENOENT, "still -ENOENT on retry");
     km_mem_ctx_free(&ctx);
+
+    /* files that are not a meminfo: an error, never zeros */
+    static const char *const not_meminfo[] = {
+        "hello world\n",
+        "root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n", /* /etc/shadow's shape */
+    }; /* (an empty file: libproc2 itself fails, -EIO) */
+    char dir[] = "/tmp/km-test-meminfo-XXXXXX";
+    ok(mkdtemp(dir) != NULL, "a temporary tree");
+    for (size_t i = 0; i < sizeof(not_meminfo) / sizeof(not_meminfo[0]); i++) {
+        struct km_perr pe = {0};
+        char name[128];
+        ok(show_text(dir, not_meminfo[i]), "a file that is not a meminfo over /proc");
+        km_mem_ctx_new(&ctx);
+        snprintf(name, sizeof(name), "not a meminfo (%zu): -EINVAL", i);
+        is_int(km_meminfo_read(ctx, &m, &pe), -EINVAL, name);
+        is_str(pe.msg, "no MemTotal line: not a meminfo file", "says there is no MemTotal line");
+        is_int(pe.line, 0, "names no line");
+        km_mem_ctx_free(&ctx);
+        hide_trees();
+    }
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/proc/meminfo", dir);
+    remove(path);
+    snprintf(path, sizeof(path), "%s/proc", dir);
+    rmdir(path);
+    rmdir(dir);
 
     hide_trees();
 }

@@ -10,6 +10,8 @@
 
 static int parse_str(const char *s, struct km_modules *m, struct km_perr *e)
 {
+    if (e)
+        memset(e, 0, sizeof(*e));
     return km_parse_modules(s, strlen(s), m, e);
 }
 
@@ -117,8 +119,11 @@ static void test_edges(void)
     is_int(m.mods[0].addr, 0, "address absent: 0");
     km_modules_free(&m);
 
-    is_int(parse_str("a 1 0 - Live 0x1\nb 2 0\n", &m, &e), -EINVAL, "truncated line");
-    is_int(e.line, 2, "truncated: line 2");
+    is_int(parse_str("a 1 0 - Live 0x1\nb 2 0\n", &m, &e), 0, "truncated line left out");
+    ok(m.n == 1 && e.skipped == 1 && e.skip_line == 2, "truncated: line 2 counted, a kept");
+    km_modules_free(&m);
+    is_int(parse_str("b 2 0\n", &m, &e), -EINVAL, "truncated, the only line: error");
+    is_int(e.line, 1, "truncated, the only line: line 1");
     ok(m.n == 0 && m.mods == NULL, "nothing left after error");
     is_int(parse_str("a 99999999999999999999 0 - Live 0x0\n", &m, &e), -EINVAL, "huge size");
     /* found by test_fuzz: a size near INT64_MAX overflowed the module join's page rounding
@@ -228,8 +233,28 @@ static void test_sysfs(void)
     km_modules_free(&m);
 }
 
+/* A good file with one line the parser cannot read in the middle: every other module kept. */
+static void test_lenient(void)
+{
+    size_t len, n2;
+    struct km_modules m;
+    struct km_perr e = {0};
+    char *good = tap_slurp("debian61-root/proc/modules", &len);
+    char *buf = tap_insert_line(good, len, 20, "evil 12x 0 a,b, Live 0x0", &n2);
+    free(good);
+    is_int(km_parse_modules(buf, n2, &m, &e), 0, "bad size inside: the file parses");
+    free(buf);
+    is_int(m.n, 44, "bad size inside: all 44 modules kept");
+    ok(e.skipped == 1 && e.skip_line == 21, "bad size inside: line 21 alone left out");
+    ok(km_modules_find(&m, "evil") == NULL, "bad size inside: no record for it");
+    ok(m.n == 44 && strcmp(m.mods[0].name, "fuse") == 0 && m.mods[43].name[0],
+       "bad size inside: first and last modules as without it");
+    km_modules_free(&m);
+}
+
 int main(void)
 {
+    test_lenient();
     test_debian61();
     test_old_kernels();
     test_edges();

@@ -99,10 +99,14 @@ static void parsers_edges(void)
                        &n, &pe),
            0, "no space after colon, HugePages without kB, no newline: ok");
     is_int(n.slab, 4096, "Slab after ShadowCallStack");
-    is_int(meminfo_str("Node 0 MemTotal: 1 kB\nNode 0 MemFree: 1 MB\n", &n, &pe), -EINVAL,
-           "wrong unit: error");
-    is_int(pe.line, 2, "wrong unit: line 2");
-    is_int(n.mem_total, KM_NA, "error leaves the record unchanged");
+    is_int(meminfo_str("Node 0 MemTotal: 1 kB\nNode 0 MemFree: 1 MB\n", &n, &pe), 0,
+           "wrong unit: the line left out");
+    ok(pe.skipped == 1 && pe.skip_line == 2, "wrong unit: line 2 counted");
+    ok(n.mem_total == 1024 && KM_IS_NA(n.mem_free), "wrong unit: MemTotal kept, MemFree absent");
+    n = node(0);
+    is_int(meminfo_str("Node 0 MemFree: 1 MB\n", &n, &pe), -EINVAL, "wrong unit, only line: error");
+    is_int(pe.line, 1, "wrong unit, only line: line 1");
+    is_int(n.mem_free, KM_NA, "error leaves the record unchanged");
     is_int(meminfo_str("Node 0 MemTotal: 1 kB extra\n", &n, &pe), -EINVAL, "extra column: error");
     is_int(meminfo_str("Node 0 MemTotal: 18446744073709551616 kB\n", &n, &pe), -EINVAL,
            "> 2^64: error");
@@ -133,10 +137,54 @@ static void parsers_edges(void)
     is_int(km_parse_distance(d, strlen(d), &n, &pe), -EINVAL, "distance garbage: error");
     is_int(n.ndistance, 2, "distance error keeps the record");
     d = "10\n20\n";
-    is_int(km_parse_distance(d, strlen(d), &n, &pe), -EINVAL, "distance two lines: error");
-    is_int(pe.line, 2, "distance two lines: line 2");
+    memset(&pe, 0, sizeof(pe));
+    is_int(km_parse_distance(d, strlen(d), &n, &pe), 0, "distance two lines: the second left out");
+    ok(pe.skipped == 1 && pe.skip_line == 2, "distance two lines: line 2 counted");
+    ok(n.ndistance == 1 && n.distance[0] == 10, "distance two lines: the first kept");
+    d = "10 x\n10 20\n";
+    memset(&pe, 0, sizeof(pe));
+    is_int(km_parse_distance(d, strlen(d), &n, &pe), 0, "bad distance line, then a good one: ok");
+    ok(pe.skip_line == 1 && n.ndistance == 2 && n.distance[1] == 20,
+       "bad distance line: left out, the good line kept");
     is_int(km_parse_distance("\n", 1, &n, &pe), 0, "distance bare newline");
     is_int(n.ndistance, 0, "no distances");
+}
+
+/* Good files with one line the parser cannot read in the middle: every other value kept. */
+static void lenient(void)
+{
+    const char *base = "debian61-root/sys/devices/system/node/node1/";
+    char rel[256];
+    size_t len, n2;
+    struct km_perr pe = {0};
+    struct km_node ref = node(1), n = node(1);
+
+    snprintf(rel, sizeof(rel), "%smeminfo", base);
+    char *good = tap_slurp(rel, &len);
+    char *buf = tap_insert_line(good, len, 3, "Node 1 Active(anon) 12 kB", &n2);
+    km_parse_node_meminfo(good, len, &ref, NULL);
+    is_int(km_parse_node_meminfo(buf, n2, &n, &pe), 0, "node meminfo, line without colon: ok");
+    ok(pe.skipped == 1 && pe.skip_line == 4, "node meminfo: line 4 alone left out");
+    ok(n.mem_total == ref.mem_total && n.slab == ref.slab && n.page_tables == ref.page_tables &&
+           !KM_IS_NA(n.mem_total) && !KM_IS_NA(n.page_tables),
+       "node meminfo: every other field as without it");
+    free(buf);
+    free(good);
+
+    snprintf(rel, sizeof(rel), "%snumastat", base);
+    good = tap_slurp(rel, &len);
+    buf = tap_insert_line(good, len, 2, "numa_foreign", &n2);
+    ref = node(1);
+    n = node(1);
+    memset(&pe, 0, sizeof(pe));
+    km_parse_numastat(good, len, &ref, NULL);
+    is_int(km_parse_numastat(buf, n2, &n, &pe), 0, "numastat, truncated line inside: ok");
+    ok(pe.skipped == 1 && pe.skip_line == 3, "numastat: line 3 alone left out");
+    ok(n.numa_hit == ref.numa_hit && n.numa_foreign == ref.numa_foreign &&
+           n.other_node == ref.other_node && !KM_IS_NA(n.other_node),
+       "numastat: every counter as without it");
+    free(buf);
+    free(good);
 }
 
 static void read_fixtures(void)
@@ -261,7 +309,20 @@ static void read_temp_tree(void)
     }
     km_nodes_free(&ns);
 
+    /* a line left out in one file: no error; the count and the file come back */
+    PUT(dir, "node8/meminfo", "Node 8 MemTotal: 2 kB\nNode 8 MemFree: lots kB\n");
+    PUT(dir, "node8/numastat", "numa_hit 7\nnuma_miss\nnuma_foreign 2 3\n");
+    memset(&pe, 0, sizeof(pe));
+    is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), 0, "temp: lines left out, ok");
+    ok(pe.skipped == 3 && pe.skip_line == 2, "temp: 3 lines left out, the first on line 2");
+    snprintf(sub, sizeof(sub), "%s/node8/meminfo", dir);
+    is_str(path, sub, "temp: errpath names the first one's file");
+    n = km_nodes_find(&ns, 8);
+    ok(n && n->mem_total == 2048 && n->numa_hit == 7, "temp: node 8 keeps what it could read");
+    km_nodes_free(&ns);
+
     PUT(dir, "node8/meminfo", "Node 8 MemTotal: 2 kB\n");
+    PUT(dir, "node8/numastat", "numa_hit 7\n");
     PUT(dir, "online", "zero\n");
     is_int(km_nodes_read_dir(dir, &ns, &pe, path, sizeof(path)), -EINVAL, "temp: bad online list");
     snprintf(sub, sizeof(sub), "%s/online", dir);
@@ -285,6 +346,7 @@ int main(void)
     init_and_table();
     parsers_fixture();
     parsers_edges();
+    lenient();
     read_fixtures();
     read_temp_tree();
     return tap_done();

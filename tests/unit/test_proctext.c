@@ -39,12 +39,12 @@ static void test_meminfo_cases(void)
         const struct mem_case *c = &cases[i];
         struct km_meminfo m;
         struct km_perr err = {0};
-        int skipped = -1;
-        int rc = km_parse_meminfo(c->in, strlen(c->in), &m, &skipped, &err);
+        int rc = km_parse_meminfo(c->in, strlen(c->in), &m, &err);
+        int skipped = err.skipped, line = rc ? err.line : err.skip_line;
         char name[256];
-        snprintf(name, sizeof(name), "meminfo, %s: rc %d skipped %d line %d (%s)", c->name, rc,
-                 skipped, err.line, err.msg);
-        ok(rc == c->rc && skipped == c->skipped && (c->line == 0 || err.line == c->line) &&
+        snprintf(name, sizeof(name), "meminfo, %s: rc %d skipped %d line %d (%s%s)", c->name, rc,
+                 skipped, line, err.msg, err.skip_msg);
+        ok(rc == c->rc && skipped == c->skipped && (c->line == 0 || line == c->line) &&
                (rc || m.mem_total == c->total),
            name);
     }
@@ -56,9 +56,8 @@ static void test_meminfo_file(void)
     char *buf = tap_slurp("debian61-root/proc/meminfo", &len);
     struct km_meminfo m;
     struct km_perr err = {0};
-    int skipped;
-    is_int(km_parse_meminfo(buf, len, &m, &skipped, &err), 0, "6.1 meminfo parses");
-    is_int(skipped, 0, "  ... every line understood");
+    is_int(km_parse_meminfo(buf, len, &m, &err), 0, "6.1 meminfo parses");
+    is_int(err.skipped, 0, "  ... every line understood");
     is_int(m.mem_total, 2016528 * KIB, "  MemTotal");
     is_int(m.mem_available, 1749572 * KIB, "  MemAvailable");
     is_int(m.slab, 46236 * KIB, "  Slab");
@@ -67,7 +66,7 @@ static void test_meminfo_file(void)
     ok(m.vmalloc_used_valid, "  VmallocUsed counted");
     free(buf);
     buf = tap_slurp("mtk-armv7-3.4/proc/meminfo", &len);
-    is_int(km_parse_meminfo(buf, len, &m, &skipped, &err), 0, "3.4 meminfo parses");
+    is_int(km_parse_meminfo(buf, len, &m, &err), 0, "3.4 meminfo parses");
     ok(KM_IS_NA(m.mem_available) && KM_IS_NA(m.percpu) && KM_IS_NA(m.kreclaimable),
        "  3.4: MemAvailable, Percpu, KReclaimable absent");
     free(buf);
@@ -110,13 +109,13 @@ static void test_slabinfo_cases(void)
         const struct slab_case *c = &cases[i];
         struct km_slabs s;
         struct km_perr err = {0};
-        int skipped = -1;
-        int rc = km_parse_slabinfo(c->in, strlen(c->in), 4096, &s, &skipped, &err);
+        int rc = km_parse_slabinfo(c->in, strlen(c->in), 4096, &s, &err);
+        int skipped = err.skipped, line = rc ? err.line : err.skip_line;
         char name[256];
-        snprintf(name, sizeof(name), "slabinfo, %s: rc %d skipped %d line %d n %zu (%s)", c->name,
-                 rc, skipped, err.line, rc ? 0 : s.n, err.msg);
+        snprintf(name, sizeof(name), "slabinfo, %s: rc %d skipped %d line %d n %zu (%s%s)", c->name,
+                 rc, skipped, line, rc ? 0 : s.n, err.msg, err.skip_msg);
         ok(rc == c->rc && (rc || (skipped == c->skipped && s.n == c->n)) &&
-               (c->line == 0 || err.line == c->line),
+               (c->line == 0 || line == c->line),
            name);
         if (rc == 0)
             km_slabs_free(&s);
@@ -128,8 +127,7 @@ static void test_slabinfo_values(void)
     const char *in = HDR LINE("a") LINE("b") LINE("a");
     struct km_slabs s;
     struct km_perr err = {0};
-    int skipped;
-    is_int(km_parse_slabinfo(in, strlen(in), 4096, &s, &skipped, &err), 0, "three caches parse");
+    is_int(km_parse_slabinfo(in, strlen(in), 4096, &s, &err), 0, "three caches parse");
     is_int((long)s.n, 3, "  in file order");
     if (s.n == 3) {
         is_str(s.slabs[2].name, "a", "  the third is a");
@@ -147,16 +145,16 @@ static void test_slabinfo_values(void)
                           "slabdata 4294967295 4294967295 0\n"
                           "over 1 1 64 64 4294967295 : tunables 0 0 0 : "
                           "slabdata 4294967295 4294967295 0\n";
-    is_int(km_parse_slabinfo(big, strlen(big), 262144, &s, &skipped, &err), 0,
-           "the largest counts");
+    is_int(km_parse_slabinfo(big, strlen(big), 262144, &s, &err), 0, "the largest counts");
     ok(s.n == 2 && s.slabs[0].footprint == 4294967295LL * 8 * 262144,
        "  a large footprint is exact");
     ok(s.n == 2 && KM_IS_NA(s.slabs[1].footprint), "  one past int64 is unknown, not wrapped");
     km_slabs_free(&s);
     size_t len;
     char *buf = tap_slurp("debian61-root/proc/slabinfo", &len);
-    is_int(km_parse_slabinfo(buf, len, 4096, &s, &skipped, &err), 0, "6.1 slabinfo parses");
-    is_int(skipped, 0, "  every line understood");
+    memset(&err, 0, sizeof(err));
+    is_int(km_parse_slabinfo(buf, len, 4096, &s, &err), 0, "6.1 slabinfo parses");
+    is_int(err.skipped, 0, "  every line understood");
     is_int((long)s.n, 186, "  186 caches, as slabtop counts them");
     km_slabs_free(&s);
     free(buf);

@@ -7,6 +7,8 @@
 
 static int parse_str(const char *s, struct km_vmallocinfo *v, struct km_perr *e)
 {
+    if (e)
+        memset(e, 0, sizeof(*e));
     return km_parse_vmallocinfo(s, strlen(s), v, e);
 }
 
@@ -188,9 +190,11 @@ static void test_edges(void)
     is_int(parse_str("0xbf000000-0xbf002000 99999999999999999999 x+0x1/0x2\n", &v, &e), -EINVAL,
            "huge size rejected");
     is_int(e.line, 1, "huge size: line 1");
-    is_int(parse_str("0xbf000000-0xbf002000 8192 a+0/1\n0xbf00", &v, &e), -EINVAL,
-           "truncated line rejected");
-    is_int(e.line, 2, "truncated: line 2");
+    is_int(parse_str("0xbf000000-0xbf002000 8192 a+0/1\n0xbf00", &v, &e), 0,
+           "truncated line left out");
+    ok(v.n == 1 && e.skipped == 1 && e.skip_line == 2, "truncated: line 2 counted, line 1 kept");
+    km_vmallocinfo_free(&v);
+    is_int(parse_str("0xbf00\n", &v, &e), -EINVAL, "truncated, the only line: rejected");
     ok(v.n == 0 && v.areas == NULL, "output empty after error");
     is_int(parse_str("0xbf000000-0xbf002000\n", &v, &e), -EINVAL, "missing size rejected");
     is_int(parse_str("0x1-0x2 8192 pages=x vmalloc\n", &v, &e), -EINVAL, "bad pages= rejected");
@@ -202,15 +206,19 @@ static void test_edges(void)
                      "0x2-0x3 576460752303423488 a+0/1 pages=1 vmalloc\n"
                      "0x3-0x4 1 a+0/1 pages=1 vmalloc\n",
                      &v, &e),
-           -EINVAL, "sizes adding up past 2^60 rejected");
-    is_int(e.line, 3, "sizes past 2^60: the line that crosses it");
-    ok(strstr(e.msg, "2^60 bytes") != NULL, "sizes past 2^60: said so");
+           0, "sizes adding up past 2^60: the line left out");
+    ok(v.n == 2 && e.skipped == 1, "sizes past 2^60: the other 2 kept");
+    is_int(e.skip_line, 3, "sizes past 2^60: the line that crosses it");
+    ok(strstr(e.skip_msg, "2^60 bytes") != NULL, "sizes past 2^60: said so");
+    km_vmallocinfo_free(&v);
     is_int(parse_str("0x1-0x2 8192 a+0/1 pages=1099511627775 vmalloc\n"
                      "0x2-0x3 8192 a+0/1 pages=1 vmalloc\n"
                      "0x3-0x4 8192 a+0/1 pages=1 vmalloc\n",
                      &v, &e),
-           -EINVAL, "pages adding up past 2^40 rejected");
-    is_int(e.line, 3, "pages past 2^40: the line that crosses it");
+           0, "pages adding up past 2^40: the line left out");
+    is_int(e.skip_line, 3, "pages past 2^40: the line that crosses it");
+    is_int(km_vmallocinfo_vmalloc_pages(&v), 1099511627776, "pages past 2^40: sum stops at 2^40");
+    km_vmallocinfo_free(&v);
     is_int(parse_str("0x1-0x2 1152921504606846976 a+0/1 pages=1099511627776 vmalloc\n", &v, &e), 0,
            "exactly 2^60 bytes and 2^40 pages accepted");
     km_vmallocinfo_free(&v);
@@ -229,8 +237,29 @@ static void test_edges(void)
     free(exact);
 }
 
+/* A good file with one line the parser cannot read in the middle: every other area kept. */
+static void test_lenient(void)
+{
+    size_t len, n2;
+    struct km_vmallocinfo v;
+    struct km_perr e = {0};
+    char *good = tap_slurp("debian61-root/proc/vmallocinfo", &len);
+    char *buf = tap_insert_line(good, len, 100, "0x1-0x2 8192 a+0/1 pages=x vmalloc", &n2);
+    free(good);
+    is_int(km_parse_vmallocinfo(buf, n2, &v, &e), 0, "bad pages= inside: the file parses");
+    free(buf);
+    is_int(v.n, 2385, "bad pages= inside: all 2385 areas kept");
+    ok(e.skipped == 1 && e.skip_line == 101, "bad pages= inside: line 101 alone left out");
+    ok(strstr(e.skip_msg, "pages=x") != NULL, "bad pages= inside: quoted");
+    is_int(v.addr_kind, KM_ADDR_HASHED, "bad pages= inside: still hashed");
+    ok(v.n > 100 && v.areas[100].lineno == 102, "the area after it keeps its own line number");
+    is_int(km_vmallocinfo_vmalloc_pages(&v), 5820, "bad pages= inside: the same vmalloc pages");
+    km_vmallocinfo_free(&v);
+}
+
 int main(void)
 {
+    test_lenient();
     test_debian61_hashed();
     test_debian61_real();
     test_debian612();
