@@ -50,6 +50,7 @@ start() {
     cat >"$TMP/run.sh" <<EOF
 #!/bin/sh
 echo \$\$ >"$TMP/pid"
+ulimit -c 0 # the fatal signals below would leave core files
 trap : INT # Ctrl-C is for kmemtop; this shell stays to say how it ended
 set -- \$(cat "$TMP/args")
 stty -g >"$TMP/stty.before"
@@ -307,6 +308,20 @@ for loc in ${UTF8:+$UTF8} C; do
     else ok "hostile name ($loc): no escape code reaches the terminal"; fi
     is "hostile name ($loc): its columns line up with dentry's" \
         "$(pane | grep '^evil' | LC_ALL=$loc wc -L)" "$(pane | grep '^dentry' | LC_ALL=$loc wc -L)"
+    # C1 controls (CSI U+009B, NEL U+0085), bidirectional overrides, isolates and marks
+    R="(\\?|$(printf '\357\277\275'))"
+    see "C1 controls ($loc): each shown as one replacement" "^c1csi${R}31mred${R}x "
+    see "bidi controls ($loc): each shown as one replacement" "^bidi${R}live${R}${R}iso${R} "
+    see "bidi marks, a line separator ($loc): replaced" "^marks${R}${R}${R}${R}x "
+    [ "$loc" = C ] || see "a no-break space and an accent ($loc): shown as they are" "^kept$(printf '\302\240')caf$(printf '\303\251') "
+    hostile=$(T capture-pane -e -p -t "$S" | grep -E '^(c1csi|bidi|marks)')
+    if printf '%s' "$hostile" | LC_ALL=C grep -Eq "$(printf '\302[\200-\237]|\342\200[\216\217\250-\256]|\342\201[\246-\251]|\330\234')"; then
+        nok "C1 and bidi controls ($loc): none reaches the terminal" "$(printf '%s' "$hostile" | od -c | head -20)"
+    else ok "C1 and bidi controls ($loc): none reaches the terminal"; fi
+    for n in c1csi bidi marks kept; do
+        is "hostile name $n ($loc): its columns line up with dentry's" \
+            "$(pane | grep "^$n" | LC_ALL=$loc wc -L)" "$(pane | grep '^dentry' | LC_ALL=$loc wc -L)"
+    done
     keys q
     ended 0 "hostile name ($loc)"
 done
@@ -327,6 +342,16 @@ for sig in TERM HUP; do
     poll running
     kill -$sig "$(kmpid)"
     [ $sig = TERM ] && ended 143 "SIGTERM" || ended 129 "SIGHUP"
+done
+# every signal whose default ends the process: the terminal restored from its handler,
+# then the signal ends kmemtop as it would have (status 128+N, no core file here)
+for sig in QUIT:3 SEGV:11 ABRT:6 BUS:7 FPE:8 ILL:4 USR1:10; do
+    name=${sig%:*}
+    start 80 24 --root "$FIX/debian61-root" -d 0.2
+    see "SIG$name: running" '\[1 Modules\]'
+    poll running
+    kill -"$name" "$(kmpid)"
+    ended "$((128 + ${sig#*:}))" "SIG$name"
 done
 start 80 24 --root "$FIX/debian61-root" -d 0.2
 see "Ctrl-C: running" '\[1 Modules\]'
