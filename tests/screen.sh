@@ -15,6 +15,9 @@ SOCK="km$$"
 S=km
 T() { tmux -L "$SOCK" "$@"; }
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+# a session that outlives each test's: killing the last session ends the server, and a
+# new-session racing with its exit could fail (a blank pane for the next test)
+T new-session -d -s keep -x 80 -y 24 'sleep 3600'
 UTF8=C.UTF-8
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || UTF8=
 
@@ -344,14 +347,19 @@ for sig in TERM HUP; do
     [ $sig = TERM ] && ended 143 "SIGTERM" || ended 129 "SIGHUP"
 done
 # every signal whose default ends the process: the terminal restored from its handler,
-# then the signal ends kmemtop as it would have (status 128+N, no core file here)
+# then the signal ends kmemtop as it would have (status 128+N; no core file: ulimit -c 0)
 for sig in QUIT:3 SEGV:11 ABRT:6 BUS:7 FPE:8 ILL:4 USR1:10; do
     name=${sig%:*}
     start 80 24 --root "$FIX/debian61-root" -d 0.2
     see "SIG$name: running" '\[1 Modules\]'
     poll running
     kill -"$name" "$(kmpid)"
-    ended "$((128 + ${sig#*:}))" "SIG$name"
+    want=$((128 + ${sig#*:}))
+    # a sanitizer build: its SEGV/BUS/FPE handler runs after the terminal is put back,
+    # reports and exits 1
+    poll has '^EXITED rc='
+    if grep -q 'Sanitizer' "$TMP/stderr"; then want=1; : >"$TMP/stderr"; fi
+    ended "$want" "SIG$name"
 done
 start 80 24 --root "$FIX/debian61-root" -d 0.2
 see "Ctrl-C: running" '\[1 Modules\]'

@@ -10,12 +10,19 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* Signals whose default action ends the process (the loop handles INT, TERM, HUP). */
+/*
+ * Signals whose default action ends the process (the loop handles INT, TERM,
+ * HUP). The first ones are faults and the like: caught even when a handler
+ * is installed (a sanitizer's), which then runs after the terminal is put
+ * back. The others are caught only while they would end the process: a
+ * handler someone installed for them (a timer's SIGALRM) stays theirs.
+ */
 static const int fatal_signals[] = {
-    SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS,  SIGFPE,  SIGSEGV,   SIGSYS,
+    SIGQUIT, SIGILL,  SIGTRAP, SIGABRT, SIGBUS,  SIGFPE,  SIGSEGV,   SIGSYS,
     SIGXCPU, SIGXFSZ, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGPROF,
 };
 #define NFATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
+#define NFAULTS 8 /* the first eight: QUIT to SYS */
 
 static struct sigaction previous[NFATAL];
 static bool caught[NFATAL];
@@ -83,6 +90,9 @@ void km_tty_arm(void)
         if (sigaction(fatal_signals[i], NULL, &previous[i]) < 0 ||
             previous[i].sa_handler == SIG_IGN)
             continue; /* an ignored signal stays ignored */
+        bool dfl = !(previous[i].sa_flags & SA_SIGINFO) && previous[i].sa_handler == SIG_DFL;
+        if (i >= NFAULTS && !dfl)
+            continue;
         caught[i] = sigaction(fatal_signals[i], &sa, NULL) == 0;
     }
     armed = 1;

@@ -15,11 +15,13 @@ void km_tty_save(int fd);
 /*
  * Once curses is on: prepares the bytes that leave its modes (attributes
  * off, cursor shown, keypad off, the normal screen; from terminfo) and
- * catches every signal whose default ends the process and that is not
- * ignored, except the ones the screen's loop handles (INT, TERM, HUP).
- * The handler writes those bytes, sets the saved modes, then lets the
- * signal take its previous course (the default: the process ends as it
- * would have).
+ * catches every signal that would end the process, except the ones the
+ * screen's loop handles (INT, TERM, HUP): the faults (SEGV, BUS, FPE, ILL,
+ * ABRT, QUIT, TRAP, SYS) unless ignored, the others (ALRM, USR1, PIPE, ...)
+ * while their action is the default. The handler writes those bytes, sets
+ * the saved modes, then lets the signal take its previous course (the
+ * default: the process ends as it would have; a sanitizer's handler: its
+ * report).
  */
 void km_tty_arm(void);
 /* The terminal has been restored the ordinary way: the handlers go. */
