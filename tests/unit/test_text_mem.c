@@ -38,7 +38,12 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
 }
 
 static const struct km_view_def def = {
-    .name = "big", .title = "Big", .cols = cols, .ncols = 4, .default_sort = 0, .rows = rows,
+    .name = "big",
+    .title = "Big",
+    .cols = cols,
+    .ncols = 4,
+    .default_sort = 0,
+    .rows = rows,
 };
 
 /* The process's peak resident size so far, in KiB (from /proc/self/status). */
@@ -87,8 +92,8 @@ int main(void)
     long after = hwm_kib();
     is_int(s.lines, NROWS + 1, "a header and a line per row");
     long grew = after - before, text_kib = s.bytes / 1024;
-    printf("# table: %ld KiB of text; peak resident size grew by %ld KiB (%ld -> %ld)\n",
-           text_kib, grew, before, after);
+    printf("# table: %ld KiB of text; peak resident size grew by %ld KiB (%ld -> %ld)\n", text_kib,
+           grew, before, after);
     ok(grew < 3 * text_kib, "peak memory grew by less than 3 times the text printed");
     km_vm_free(&vm);
     return tap_done();
