@@ -4,7 +4,8 @@
 # terminal) on a pty; the pty's master is closed, as when a tmux pane is
 # killed. Reads then return end of input or EIO at once and forever: kmemtop
 # must end (status 1, saying why) within seconds, not spin. Also: input that
-# is not a terminal at all (</dev/null with the screen on a terminal).
+# is not a terminal at all (</dev/null with the screen on a terminal), and the
+# case as it happens: kmemtop setsid in a tmux pane that is killed.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v python3 >/dev/null 2>&1; then
@@ -71,4 +72,37 @@ contains "master closed: it says why on stderr" "$(cat "$TMP/stderr")" \
 r=$(run_on_pty devnull)
 contains "stdin /dev/null: kmemtop ends at once ($r)" "$r" '^exited 1 '
 contains "stdin /dev/null: it says why" "$(cat "$TMP/stderr")" '^kmemtop: the terminal has gone \(end of input\)$'
+
+# the same as it happens: kmemtop started with setsid in a tmux pane, the pane killed
+if command -v tmux >/dev/null 2>&1 && command -v setsid >/dev/null 2>&1; then
+    SOCK="kmg$$"
+    trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+    tmux -L "$SOCK" new-session -d -s keep 'sleep 600'
+    # no job control in sh -c: the & child is no group leader, so setsid execs kmemtop itself;
+    # its stdin would be /dev/null (an & list's) but for the explicit <&3
+    tmux -L "$SOCK" new-session -d -s gone -x 80 -y 24 \
+        "exec 3<&0; setsid $KMEMTOP --root $FIX/debian61-root -d 0.2 <&3 3<&- 2>$TMP/stderr & echo \$! >$TMP/pid; wait"
+    i=0
+    while [ $i -lt 50 ] && ! tmux -L "$SOCK" capture-pane -p -t gone 2>/dev/null | grep -q 'Modules'; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    pid=$(cat "$TMP/pid")
+    check "tmux: kmemtop is up in its own session" test "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid"
+    tmux -L "$SOCK" kill-pane -t gone
+    i=0
+    while [ $i -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        nok "tmux: kill-pane ends kmemtop within 5 s" "$(ps -o pid,stat,time,args -p "$pid")"
+        kill -9 "$pid"
+    else
+        ok "tmux: kill-pane ends kmemtop within 5 s"
+    fi
+    contains "tmux: it says why" "$(cat "$TMP/stderr")" '^kmemtop: the terminal has gone'
+else
+    ok "# SKIP tmux or setsid is not installed"
+fi
 done_testing
