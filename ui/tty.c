@@ -126,7 +126,11 @@ bool km_tty_gone(int fd, int *byte, char *why, size_t n)
     }
     if (got < 0 && (errno == EAGAIN || errno == EINTR))
         return false;
-    if (got == 0)
+    bool tty = isatty(fd) || errno != ENOTTY; /* a hung-up terminal fails with EIO */
+    if (got == 0 && !tty)
+        snprintf(why, n, "the screen reads keys, and standard input (not a terminal) has ended; "
+                         "-b prints text frames");
+    else if (got == 0)
         snprintf(why, n, "the terminal has gone (end of input)");
     else
         snprintf(why, n, "the terminal has gone (reading it: %s)", strerror(errno));
