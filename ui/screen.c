@@ -481,7 +481,7 @@ static void on_key(struct loop *l, int ch)
 
 static int start_curses(struct scr *s, SCREEN **term)
 {
-    km_tty_save(fileno(stdout)); /* the modes curses will set, on the terminal it drives */
+    km_tty_save(fileno(stdout)); /* the modes from before curses, for a fatal signal */
     *term = newterm(NULL, stdout, stdin);
     if (!*term)
         return -1;
