@@ -4,6 +4,7 @@
  * the key hint bar. Reads the view model; changes nothing but vm->top.
  */
 #include "help.h"
+#include "fmt.h"
 #include "keys.h"
 #include "layout.h"
 #include "scr.h"
@@ -82,6 +83,16 @@ void scr_lines_free(struct scr_lines *l)
     memset(l, 0, sizeof(*l));
 }
 
+/*
+ * text with everything a terminal would act on replaced: control bytes,
+ * invalid UTF-8, C1 and bidirectional controls (km_sanitize_rep). The layout
+ * then measures what is shown.
+ */
+static void defuse(char *out, size_t n, const char *text, bool utf8)
+{
+    km_sanitize_rep(out, n, text, utf8 ? "\xEF\xBF\xBD" : "?");
+}
+
 /* Writes text at (y, x) cut to w cells (ellipsis when cut); returns cells written. */
 static int put(int y, int x, int attr, const char *text, int w, bool utf8)
 {
@@ -89,8 +100,9 @@ static int put(int y, int x, int attr, const char *text, int w, bool utf8)
         return 0;
     if (x + w > COLS)
         w = COLS - x;
-    char buf[1024];
-    int n = km_layout_trunc(buf, sizeof(buf), text, w, utf8);
+    char safe[4 * CELL], buf[CELL];
+    defuse(safe, sizeof(safe), text, utf8);
+    int n = km_layout_trunc(buf, sizeof(buf), safe, w, utf8);
     attrset(attr);
     mvaddstr(y, x, buf);
     attrset(AT_NORMAL);
@@ -134,8 +146,9 @@ static int col_want(const struct km_vm *vm, const struct km_vctx *c, int k)
     /* long text (USED BY) is cut rather than pushing columns off */
     int cap = k > 0 && d->cols[k].align == KM_AL_LEFT ? 2 * w : 1 << 20;
     for (size_t v = 0; v < vm->nvis && w < cap; v++) {
-        char cell[CELL];
-        km_text_cell(vm, c, km_vm_row(vm, v), k, cell, sizeof(cell));
+        char raw[CELL], cell[CELL];
+        km_text_cell(vm, c, km_vm_row(vm, v), k, raw, sizeof(raw));
+        defuse(cell, sizeof(cell), raw, c->utf8);
         int cw = km_layout_width(cell);
         if (cw > w)
             w = cw < cap ? cw : cap;
@@ -231,10 +244,11 @@ static void draw_row(const struct scr *s, int y, const struct km_row *r, bool se
     for (int i = 0; i < n; i++) {
         if (w[i] < 0)
             continue;
-        char raw[CELL], cell[CELL];
+        char raw[CELL], safe[CELL], cell[CELL];
         km_text_cell(vm, &s->a->ctx, r, idx[i], raw, sizeof(raw));
+        defuse(safe, sizeof(safe), raw, utf8);
         bool right = vm->def->cols[idx[i]].align == KM_AL_RIGHT;
-        km_layout_cell(cell, sizeof(cell), raw, w[i], right, utf8);
+        km_layout_cell(cell, sizeof(cell), safe, w[i], right, utf8);
         km_attr_fn fa = vm->def->cols[idx[i]].attr;
         int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : AT_NORMAL;
         if (!sel && r->pinned)
@@ -272,8 +286,11 @@ static void draw_table(struct scr *s, int y, int h)
 }
 
 /* Word-wraps text from row y; returns the rows used (at most h; the last cut with "…"). */
-static int put_wrapped(const struct scr *s, int y, int h, int attr, const char *text)
+static int put_wrapped(const struct scr *s, int y, int h, int attr, const char *raw)
 {
+    size_t n = strlen(raw) * 3 + 1; /* a replacement takes up to 3 bytes for one */
+    char *safe = xmalloc(n), *text = safe;
+    defuse(safe, n, raw, s->a->ctx.utf8); /* wrapped as it is shown */
     int used = 0;
     while (*text && used < h) {
         if (used == h - 1) {
@@ -286,6 +303,7 @@ static int put_wrapped(const struct scr *s, int y, int h, int attr, const char *
         put(y + used++, 0, attr, buf, COLS, s->a->ctx.utf8);
         text += next;
     }
+    free(safe);
     return used;
 }
 

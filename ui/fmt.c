@@ -154,18 +154,42 @@ size_t km_utf8_seq(const unsigned char *p, size_t left)
     return n;
 }
 
-void km_sanitize(char *dst, size_t n, const char *src)
+bool km_utf8_unsafe(const unsigned char *p, size_t k)
+{
+    if (k == 2) /* C1 controls U+0080-U+009F; U+061C ARABIC LETTER MARK */
+        return (p[0] == 0xC2 && p[1] < 0xA0) || (p[0] == 0xD8 && p[1] == 0x9C);
+    if (k == 3 && p[0] == 0xE2 && p[1] == 0x80) /* U+200E, U+200F; U+2028-U+202E */
+        return p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xA8 && p[2] <= 0xAE);
+    if (k == 3 && p[0] == 0xE2 && p[1] == 0x81) /* U+2066-U+2069: the isolates */
+        return p[2] >= 0xA6 && p[2] <= 0xA9;
+    return false;
+}
+
+/* Length of the character at p if it may be shown as it is, else 0. */
+static size_t safe_seq(const unsigned char *p, size_t left)
+{
+    size_t k = km_utf8_seq(p, left);
+    if (k == 1 && (*p < 0x20 || *p == 0x7f))
+        return 0;
+    return k > 1 && km_utf8_unsafe(p, k) ? 0 : k;
+}
+
+void km_sanitize_rep(char *dst, size_t n, const char *src, const char *rep)
 {
     const unsigned char *p = (const unsigned char *)src;
-    size_t left = strlen(src), o = 0;
+    size_t left = strlen(src), o = 0, rlen = strlen(rep);
     while (left > 0 && o + 1 < n) {
-        size_t k = km_utf8_seq(p, left);
-        if (k == 1 && (*p < 0x20 || *p == 0x7f))
-            k = 0;
+        size_t k = safe_seq(p, left);
         if (k == 0 || o + k >= n) {
-            dst[o++] = '?';
-            p++;
-            left--;
+            size_t skip = km_utf8_seq(p, left); /* a whole character, or one bad byte */
+            if (skip == 0)
+                skip = 1;
+            if (o + rlen >= n)
+                break;
+            memcpy(dst + o, rep, rlen);
+            o += rlen;
+            p += skip;
+            left -= skip;
             continue;
         }
         memcpy(dst + o, p, k);
@@ -175,4 +199,9 @@ void km_sanitize(char *dst, size_t n, const char *src)
     }
     if (n)
         dst[o] = '\0';
+}
+
+void km_sanitize(char *dst, size_t n, const char *src)
+{
+    km_sanitize_rep(dst, n, src, "?");
 }

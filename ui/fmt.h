@@ -5,6 +5,7 @@
 #ifndef KM_UI_FMT_H
 #define KM_UI_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,11 +28,22 @@ void km_fmt_uptime(char *out, size_t n, double secs);
  */
 size_t km_utf8_seq(const unsigned char *p, size_t left);
 /*
+ * Whether the valid UTF-8 sequence p (k bytes) is a character that terminals
+ * and text viewers act on rather than show: a C1 control (U+0080-U+009F, e.g.
+ * CSI U+009B), a bidirectional mark, embedding, override or isolate (U+061C,
+ * U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) or a line or paragraph
+ * separator (U+2028, U+2029).
+ */
+bool km_utf8_unsafe(const unsigned char *p, size_t k);
+/*
  * Copies src into dst (size n, NUL-terminated) so that it is safe for a
- * terminal or a text file: control bytes (below 0x20, 0x7f) and invalid
- * UTF-8 become '?'. Kernel files carry names that a machine chose (a slab
- * cache, a module): they are data, never terminal commands.
+ * terminal or a text file: control bytes (below 0x20, 0x7f), invalid UTF-8
+ * (each byte) and the characters km_utf8_unsafe names (each character)
+ * become '?'. Kernel files carry names that a machine chose (a slab cache, a
+ * module): they are data, never terminal commands.
  */
 void km_sanitize(char *dst, size_t n, const char *src);
+/* km_sanitize with another replacement (the screen's U+FFFD); stops where rep no longer fits. */
+void km_sanitize_rep(char *dst, size_t n, const char *src, const char *rep);
 
 #endif

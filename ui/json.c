@@ -13,7 +13,20 @@ void km_json_init(struct km_json *j, FILE *f)
     j->need_comma[0] = false;
 }
 
-/* A JSON string: control bytes escaped, invalid UTF-8 as U+FFFD, so every line parses. */
+/* The code point of a valid 2- or 3-byte UTF-8 sequence. */
+static unsigned code_point(const unsigned char *p, size_t k)
+{
+    if (k == 2)
+        return (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
+    return (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+}
+
+/*
+ * A JSON string: control bytes escaped, invalid UTF-8 as U+FFFD, so every line
+ * parses. C1 controls and bidirectional controls (km_utf8_unsafe) are written
+ * as \u escapes: the decoded value is the kernel's name, exactly, but the bytes
+ * of the JSON text never act on a terminal that shows them.
+ */
 static void put_string(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -24,6 +37,8 @@ static void put_string(FILE *f, const char *s)
         if (k == 0) {
             fputs("\\ufffd", f);
             k = 1;
+        } else if (k > 1 && km_utf8_unsafe(p, k)) {
+            fprintf(f, "\\u%04x", code_point(p, k));
         } else if (k > 1) {
             fwrite(p, 1, k, f);
         } else if (*p == '"' || *p == '\\') {

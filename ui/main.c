@@ -11,6 +11,8 @@
 #include "kmemtop/read.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,93 @@ static void sleep_secs(double s)
     struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9)};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
+}
+
+/*
+ * Waits s seconds between batch frames, or less: until the output has an
+ * error (the reader of a pipe has gone), so that the next write finds it
+ * at once rather than a delay later.
+ */
+static void wait_frame(double s)
+{
+    double end = km_now() + s;
+    for (double left = s; left > 0; left = end - km_now()) {
+        struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
+        int ms = left > 1000 ? 1000000 : (int)(left * 1000 + 0.5);
+        int r = poll(&p, 1, ms);
+        if (r > 0 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)))
+            return;
+        if (r < 0 && errno != EINTR)
+            return;
+    }
+}
+
+/*
+ * The reader of the output has gone (EPIPE): end quietly, as a write with
+ * SIGPIPE's default action would have (also when it was ignored).
+ */
+static void reader_gone(void)
+{
+    signal(SIGPIPE, SIG_DFL);
+    raise(SIGPIPE);
+    _exit(128 + SIGPIPE);
+}
+
+/*
+ * Batch frames go to a stream over standard output that keeps the first
+ * write error's errno (stdio keeps only a flag, and may even drop the
+ * unwritten bytes, so that a later fflush succeeds).
+ */
+struct output {
+    FILE *f;
+    int err;
+};
+
+static ssize_t output_write(void *cookie, const char *buf, size_t n)
+{
+    struct output *o = cookie;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(STDOUT_FILENO, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            if (!o->err)
+                o->err = errno;
+            if (errno == EPIPE)
+                reader_gone();
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+static int output_open(struct output *o, char *msg, size_t msgsz)
+{
+    cookie_io_functions_t fn = {.write = output_write};
+    o->err = 0;
+    o->f = fopencookie(o, "w", fn);
+    if (!o->f) {
+        snprintf(msg, msgsz, "standard output: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Sends what was written so far (close: and ends the stream); -1 with msg when refused. */
+static int output_flush(struct output *o, bool close, char *msg, size_t msgsz)
+{
+    bool bad = fflush(o->f) != 0 || ferror(o->f) || o->err;
+    if (close) {
+        bad |= fclose(o->f) != 0;
+        o->f = NULL;
+        bad |= fclose(stdout) != 0; /* nothing should be there, but say if it was refused */
+    }
+    if (!bad)
+        return 0;
+    snprintf(msg, msgsz, "writing output: %s", strerror(o->err ? o->err : EIO));
+    return -1;
 }
 
 static void all_views(bool v[KM_NVIEWS])
@@ -92,10 +181,23 @@ static void details_line(void *arg, int attr, const char *text)
     km_text_line(arg, text);
 }
 
-static void print_details(struct km_app *a)
+static void print_details(struct km_app *a, FILE *f)
 {
-    printf("\n== Details: %s ==\n", a->o.details);
-    km_modules_details_lines(&a->ctx, a->o.details, details_line, stdout);
+    fprintf(f, "\n== Details: %s ==\n", a->o.details);
+    km_modules_details_lines(&a->ctx, a->o.details, details_line, f);
+}
+
+static void write_frame(struct km_app *a, struct km_vm *const vms[KM_NVIEWS], long i, FILE *f)
+{
+    if (a->o.format == KM_FMT_JSON) {
+        km_frame_json(f, vms, &a->ctx);
+        return;
+    }
+    if (i > 0)
+        fputc('\n', f);
+    km_frame_text(f, vms, &a->ctx);
+    if (a->o.details)
+        print_details(a, f);
 }
 
 static int run_batch(struct km_app *a, char *msg, size_t msgsz)
@@ -110,25 +212,28 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
     long n = a->o.iterations;
     if (n < 0)
         n = a->roots.n > 1 ? (long)a->roots.n : 1;
-    for (long i = 0; i < n; i++) {
-        int rc = km_app_tick(a, v, msg, msgsz);
-        if (rc == 1)
+    struct output out;
+    if (output_open(&out, msg, msgsz) < 0)
+        return -1;
+    int rc = 0;
+    for (long i = 0; i < n && rc == 0; i++) {
+        rc = km_app_tick(a, v, msg, msgsz);
+        if (rc == 1) {
+            rc = 0;
             break; /* the series has no tree left */
-        if (rc)
-            return rc;
-        if (a->o.format == KM_FMT_JSON)
-            km_frame_json(stdout, vms, &a->ctx);
-        else {
-            if (i > 0)
-                fputc('\n', stdout);
-            km_frame_text(stdout, vms, &a->ctx);
-            if (a->o.details)
-                print_details(a);
         }
-        if (i + 1 < n && a->roots.n == 0)
-            sleep_secs(a->o.delay);
+        if (rc)
+            break;
+        write_frame(a, vms, i, out.f);
+        rc = output_flush(&out, false, msg, msgsz);
+        if (rc == 0 && i + 1 < n && a->roots.n == 0)
+            wait_frame(a->o.delay);
     }
-    return 0;
+    if (rc == 0)
+        rc = output_flush(&out, true, msg, msgsz);
+    else
+        fclose(out.f);
+    return rc;
 }
 
 int main(int argc, char **argv)

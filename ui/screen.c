@@ -7,6 +7,7 @@
  */
 #include "keys.h"
 #include "scr.h"
+#include "tty.h"
 
 #include <curses.h>
 #include <langinfo.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ESC 27
 #define STATUS_SECS 4.0
@@ -48,6 +50,7 @@ static void restore_terminal(void)
     if (curses_on && !isendwin())
         endwin();
     curses_on = false;
+    km_tty_disarm();
 }
 
 struct loop {
@@ -478,6 +481,7 @@ static void on_key(struct loop *l, int ch)
 
 static int start_curses(struct scr *s, SCREEN **term)
 {
+    km_tty_save(fileno(stdout)); /* the modes from before curses, for a fatal signal */
     *term = newterm(NULL, stdout, stdin);
     if (!*term)
         return -1;
@@ -491,6 +495,7 @@ static int start_curses(struct scr *s, SCREEN **term)
     set_escdelay(25);
     curs_set(0);
     scr_colors_init(s);
+    km_tty_arm();
     return 0;
 }
 
@@ -504,6 +509,21 @@ static int wait_ms(const struct loop *l)
     if (ms < 0)
         ms = 0;
     return ms > MAX_WAIT_MS ? MAX_WAIT_MS : (int)ms;
+}
+
+/*
+ * No key came: whether that is because the terminal has gone (a setsid child
+ * of a closed pane gets no SIGHUP, only end of input or EIO, at once and
+ * forever). A byte that was in fact waiting goes back to curses.
+ */
+static bool input_gone(char *msg, size_t n)
+{
+    int byte;
+    if (km_tty_gone(STDIN_FILENO, &byte, msg, n))
+        return true;
+    if (byte >= 0)
+        ungetch(byte);
+    return false;
 }
 
 /* One pass: sample when due, paint when needed, answer the keys typed. */
@@ -528,7 +548,11 @@ static int step(struct loop *l, char *msg, size_t n)
     }
     timeout(wait_ms(l));
     /* every key already typed before the next paint; a tab change samples first */
-    for (int ch = km_key_read(); ch != ERR; ch = km_key_read()) {
+    for (int ch = km_key_read();; ch = km_key_read()) {
+        if (ch == ERR && input_gone(msg, n))
+            return -1;
+        if (ch == ERR)
+            break;
         if (ch)
             on_key(l, ch);
         if (l->quit || l->want_resample || l->want_tick || got_signal)

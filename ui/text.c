@@ -31,62 +31,117 @@ void km_text_cell(const struct km_vm *vm, const struct km_vctx *c, const struct 
 
 #define CELL 256
 
+/*
+ * Every cell of a table, sanitized, one after another with their NULs, in
+ * the order they are printed: memory in proportion to the text, not to the
+ * rows times the widest cell could be.
+ */
+struct cells {
+    char *p;
+    size_t len, cap;
+};
+
+static void cells_add(struct cells *b, const char *s, size_t n)
+{
+    xgrow((void **)&b->p, &b->cap, b->len + n + 1, 1);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len++] = '\0';
+}
+
+/* Columns a cell takes: one per character (names are ASCII but for what a tree chose). */
+static int text_width(const char *s)
+{
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
+    return w;
+}
+
+/* Appends t padded to width w as column k wants it, after a gap unless first. */
+static char *put_cell(char *p, bool first, const struct km_col *cd, const char *t, int w)
+{
+    size_t len = strlen(t), pad = (size_t)(w - text_width(t));
+    if (!first) {
+        memcpy(p, "  ", 2);
+        p += 2;
+    }
+    if (cd->align == KM_AL_RIGHT) {
+        memset(p, ' ', pad);
+        p += pad;
+    }
+    memcpy(p, t, len);
+    p += len;
+    if (cd->align == KM_AL_LEFT) {
+        memset(p, ' ', pad);
+        p += pad;
+    }
+    return p;
+}
+
+/* Formats and stores the shown cells of every visible row; widens w to fit them. */
+static void collect(const struct km_vm *vm, const struct km_vctx *c, const bool *shown, int *w,
+                    struct cells *b, size_t *maxlen)
+{
+    int nc = vm->def->ncols;
+    for (size_t v = 0; v < vm->nvis; v++)
+        for (int k = 0; k < nc; k++) {
+            if (!shown[k])
+                continue;
+            char raw[CELL], cell[CELL];
+            km_text_cell(vm, c, km_vm_row(vm, v), k, raw, sizeof(raw));
+            km_sanitize(cell, sizeof(cell), raw);
+            size_t len = strlen(cell);
+            int cw = text_width(cell);
+            if (cw > w[k])
+                w[k] = cw;
+            if (len > maxlen[k])
+                maxlen[k] = len;
+            cells_add(b, cell, len);
+        }
+}
+
 void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_view_def *d = vm->def;
     int nc = d->ncols;
     int *w = xcalloc((size_t)nc, sizeof(*w));
+    size_t *maxlen = xcalloc((size_t)nc, sizeof(*maxlen));
     bool *shown = xcalloc((size_t)nc, sizeof(*shown)); /* decided once: col_shown may scan rows */
-    for (int k = 0; k < nc; k++)
-        shown[k] = km_col_shown(d, c, k);
     char (*title)[64] = xcalloc((size_t)nc, sizeof(*title));
-    char *cells = xmalloc((vm->nvis ? vm->nvis : 1) * (size_t)nc * CELL);
     for (int k = 0; k < nc; k++) {
         char tb[64];
+        shown[k] = km_col_shown(d, c, k);
         snprintf(title[k], sizeof(title[k]), "%s", km_col_title(d, c, k, tb, sizeof(tb)));
-        w[k] = (int)strlen(title[k]);
+        w[k] = text_width(title[k]);
+        maxlen[k] = strlen(title[k]);
     }
-    for (size_t v = 0; v < vm->nvis; v++)
-        for (int k = 0; k < nc; k++) {
-            char *cell = cells + (v * (size_t)nc + (size_t)k) * CELL;
-            if (!shown[k]) {
-                cell[0] = '\0';
-                continue;
-            }
-            km_text_cell(vm, c, km_vm_row(vm, v), k, cell, CELL);
-            int len = (int)strlen(cell);
-            if (len > w[k])
-                w[k] = len;
-        }
-    char *line = xmalloc((size_t)nc * (CELL + 2) + 1);
+    struct cells b = {0};
+    collect(vm, c, shown, w, &b, maxlen);
+    size_t linesz = 1;
+    for (int k = 0; k < nc; k++)
+        linesz += maxlen[k] + (size_t)w[k] + 2; /* the text, its padding, the gap */
+    char *line = xmalloc(linesz);
+    const char *next = b.p;
     for (size_t v = 0; v <= vm->nvis; v++) {
         char *p = line;
         for (int k = 0; k < nc; k++) {
             if (!shown[k])
                 continue;
-            const char *t = v == 0 ? title[k] : cells + ((v - 1) * (size_t)nc + (size_t)k) * CELL;
-            size_t len = strlen(t), pad = (size_t)w[k] - len;
-            if (p != line) {
-                memcpy(p, "  ", 2);
-                p += 2;
+            const char *t = title[k];
+            if (v > 0) {
+                t = next;
+                next += strlen(next) + 1;
             }
-            if (d->cols[k].align == KM_AL_RIGHT) {
-                memset(p, ' ', pad);
-                p += pad;
-            }
-            memcpy(p, t, len);
-            p += len;
-            if (d->cols[k].align == KM_AL_LEFT) {
-                memset(p, ' ', pad);
-                p += pad;
-            }
+            p = put_cell(p, p == line, &d->cols[k], t, w[k]);
         }
         *p = '\0';
         km_text_line(f, line);
     }
     free(line);
-    free(cells);
+    free(b.p);
     free(title);
     free(shown);
+    free(maxlen);
     free(w);
 }

@@ -1,0 +1,100 @@
+/*
+ * test_sanitize.c - what kernel names may carry into batch text, JSON and the
+ * screen (ui/fmt.c, ui/json.c): C0 and C1 controls and bidirectional
+ * controls are replaced in text, escaped in JSON; their neighbours are kept.
+ */
+#include "../../ui/fmt.h"
+#include "../../ui/json.h"
+#include "../tap.h"
+
+#include <stdbool.h>
+
+/* Whether the one character in s is one km_utf8_unsafe names. */
+static bool unsafe(const char *s)
+{
+    size_t k = km_utf8_seq((const unsigned char *)s, strlen(s));
+    return k == strlen(s) && km_utf8_unsafe((const unsigned char *)s, k);
+}
+
+static void test_ranges(void)
+{
+    /* C1: U+0080 and U+009F replaced; U+007F is C0's DEL; U+00A0 is text */
+    ok(unsafe("\xC2\x80") && unsafe("\xC2\x9B") && unsafe("\xC2\x9F"), "C1 U+0080, U+009B, U+009F");
+    ok(!unsafe("\xC2\xA0") && !unsafe("\xC3\xA9"), "U+00A0 and U+00E9 are text");
+    ok(unsafe("\xD8\x9C") && !unsafe("\xD8\x9B") && !unsafe("\xD8\x9D"),
+       "U+061C, not U+061B or U+061D");
+    ok(unsafe("\xE2\x80\x8E") && unsafe("\xE2\x80\x8F"), "U+200E, U+200F (LRM, RLM)");
+    ok(!unsafe("\xE2\x80\x8D") && !unsafe("\xE2\x80\x90"), "U+200D and U+2010 are kept");
+    bool all = true;
+    for (unsigned c = 0xA8; c <= 0xAE; c++) { /* U+2028-U+202E */
+        char s[4] = {'\xE2', '\x80', (char)c, 0};
+        all &= unsafe(s);
+    }
+    ok(all, "U+2028-U+202E (separators, embeddings, overrides)");
+    ok(!unsafe("\xE2\x80\xA7") && !unsafe("\xE2\x80\xAF"), "U+2027 and U+202F are kept");
+    all = true;
+    for (unsigned c = 0xA6; c <= 0xA9; c++) { /* U+2066-U+2069 */
+        char s[4] = {'\xE2', '\x81', (char)c, 0};
+        all &= unsafe(s);
+    }
+    ok(all, "U+2066-U+2069 (isolates)");
+    ok(!unsafe("\xE2\x81\xA5") && !unsafe("\xE2\x81\xAA"), "U+2065 and U+206A are kept");
+    ok(!unsafe("\xE4\xB8\xAD") && !unsafe("\xF0\x9F\x98\x80"), "CJK and emoji are kept");
+}
+
+static void test_sanitize(void)
+{
+    char out[64];
+    km_sanitize(out, sizeof(out),
+                "a\xC2\x9B"
+                "31mb\xC2\x85z");
+    is_str(out, "a?31mb?z", "CSI and NEL as UTF-8: one ? each");
+    km_sanitize(out, sizeof(out), "x\xE2\x80\xAEy\xE2\x81\xA6z\xE2\x81\xA9");
+    is_str(out, "x?y?z?", "RLO, LRI, PDI: one ? each");
+    km_sanitize(out, sizeof(out), "caf\xC3\xA9\xC2\xA0ok");
+    is_str(out, "caf\xC3\xA9\xC2\xA0ok", "valid text unchanged");
+    km_sanitize(out, sizeof(out), "e\x1b[1m\x9b\xff");
+    is_str(out, "e?[1m??", "C0, a lone C1 byte, a byte not UTF-8: ? each (as before)");
+    km_sanitize_rep(out, sizeof(out),
+                    "a\xC2\x9B"
+                    "b\x01",
+                    "\xEF\xBF\xBD");
+    is_str(out,
+           "a\xEF\xBF\xBD"
+           "b\xEF\xBF\xBD",
+           "the screen's replacement");
+    km_sanitize_rep(out, 5,
+                    "a\xC2\x9B"
+                    "bcd",
+                    "\xEF\xBF\xBD");
+    is_str(out, "a\xEF\xBF\xBD", "a replacement is never cut");
+    km_sanitize(out, 4, "ab\xC3\xA9");
+    is_str(out, "ab?", "a character that does not fit: ?, never half of it");
+}
+
+static void test_json(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct km_json j;
+    km_json_init(&j, f);
+    km_json_arr(&j, NULL);
+    km_json_str(&j, NULL,
+                "c\xC2\x9B"
+                "1m\xE2\x80\xAEx\xE2\x81\xA9\xD8\x9C\xE2\x80\xA8");
+    km_json_str(&j, NULL, "caf\xC3\xA9\xC2\xA0");
+    km_json_arr_end(&j);
+    fclose(f);
+    is_str(buf, "[\"c\\u009b1m\\u202ex\\u2069\\u061c\\u2028\",\"caf\xC3\xA9\xC2\xA0\"]",
+           "JSON: C1 and bidi controls as \\u escapes, text as it is");
+    free(buf);
+}
+
+int main(void)
+{
+    test_ranges();
+    test_sanitize();
+    test_json();
+    return tap_done();
+}
