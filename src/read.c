@@ -264,13 +264,16 @@ static void resize(struct km_buf *b, size_t cap)
  * Reads from offset `from` on until EOF or a full buffer (*full). Returns the
  * length read so far (from included) or a negative errno.
  */
-static ssize_t fill(int fd, struct km_buf *b, size_t from, bool *full, double deadline)
+static ssize_t fill(int fd, struct km_buf *b, size_t from, bool *full, double *deadline)
 {
     size_t len = from;
     *full = false;
     while (len < b->cap - 1) {
         ssize_t r = pread(fd, b->data + len, b->cap - 1 - len, (off_t)len);
-        if (mono_now() > deadline)
+        /* the clock from the second read on: most files take two (the data, then EOF) */
+        if (*deadline == 0)
+            *deadline = mono_now() + KM_READ_TIMEOUT;
+        else if (mono_now() > *deadline)
             return KM_ESLOW;
         if (r < 0 && errno == EINTR)
             continue;
@@ -303,12 +306,12 @@ static int grow(struct km_buf *b, size_t max)
  */
 static int read_fd(int fd, struct km_buf *b, size_t max)
 {
-    double deadline = mono_now() + KM_READ_TIMEOUT;
+    double deadline = 0;
     if (b->cap < KM_READ_MIN)
         resize(b, KM_READ_MIN);
     for (;;) {
         bool full;
-        ssize_t len = fill(fd, b, 0, &full, deadline);
+        ssize_t len = fill(fd, b, 0, &full, &deadline);
         if (len >= 0 && !full) {
             b->len = (size_t)len;
             b->data[len] = '\0';
@@ -316,7 +319,7 @@ static int read_fd(int fd, struct km_buf *b, size_t max)
         }
         int rc = 0;
         while (len >= 0 && full && (rc = grow(b, max)) == 0)
-            len = fill(fd, b, (size_t)len, &full, deadline); /* on to EOF: the length */
+            len = fill(fd, b, (size_t)len, &full, &deadline); /* on to EOF: the length */
         if (len < 0)
             return (int)len;
         if (rc)
