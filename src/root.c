@@ -88,6 +88,15 @@ static bool parse_long(const char *s, long *out)
     return true;
 }
 
+/* A record's free text, one line, control bytes replaced (the tree is anyone's). */
+static void meta_text(char *dst, size_t dstsz, const char *src)
+{
+    size_t n = 0;
+    for (; *src && *src != '\n' && *src != '\r' && n + 1 < dstsz; src++)
+        dst[n++] = (unsigned char)*src < 0x20 || *src == 0x7f ? '?' : *src;
+    dst[n] = '\0';
+}
+
 /* Reads DIR/kmemtop-capture; absent file or keys leave 0 (unknown). */
 static void read_meta(struct km_tree *t)
 {
@@ -98,7 +107,7 @@ static void read_meta(struct km_tree *t)
     FILE *f = fopen(path, "re");
     if (!f)
         return;
-    char line[256];
+    char line[256], why[128] = "", where[128] = "";
     while (fgets(line, sizeof(line), f)) {
         double wall;
         long ps;
@@ -106,8 +115,17 @@ static void read_meta(struct km_tree *t)
             t->wall = wall;
         else if (strncmp(line, "page_size=", 10) == 0 && parse_long(line + 10, &ps))
             t->page_size = ps;
+        else if (strncmp(line, "complete=", 9) == 0 && (line[9] == '0' || line[9] == '1'))
+            t->complete = line[9] == '1' ? 1 : -1;
+        else if (strncmp(line, "error=", 6) == 0)
+            meta_text(why, sizeof(why), line + 6);
+        else if (strncmp(line, "error_path=", 11) == 0)
+            meta_text(where, sizeof(where), line + 11);
     }
     fclose(f);
+    if (t->complete < 0)
+        snprintf(t->error, sizeof(t->error), "%s%s%s%s", where[0] ? "could not write " : "", where,
+                 where[0] && why[0] ? ": " : "", why[0] || where[0] ? why : "reason not recorded");
 }
 
 static void add_tree(struct km_roots *r, size_t *cap, char *dir)
