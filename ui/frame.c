@@ -73,7 +73,7 @@ static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
                                                             : "");
     line(arg, KM_ATTR_BOLD, buf);
     if (s->root[0] && c->tree && c->tree->complete < 0) {
-        snprintf(buf, sizeof(buf), "INCOMPLETE capture: %s; what is missing is not the kernel's",
+        snprintf(buf, sizeof(buf), "INCOMPLETE capture: %s; files may be missing",
                  c->tree->error);
         line(arg, KM_ATTR_WARN, buf);
     }
