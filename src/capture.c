@@ -52,7 +52,7 @@ enum dir_kind { DIR_EMPTY, DIR_CAPTURE, DIR_OTHER };
 
 /*
  * Empty; a previous capture (a record, or only trees with a record and the
- * session's own leftovers .kmemtop-*); or anything else.
+ * leftovers .kmemtop-* of an interrupted capture); or anything else.
  */
 static int classify(int fd)
 {
@@ -64,7 +64,7 @@ static int classify(int fd)
         return -errno;
     }
     rewinddir(d); /* the dup shares dfd's offset */
-    size_t n = 0, trees = 0, other = 0;
+    size_t n = 0, other = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -72,15 +72,13 @@ static int classify(int fd)
         n++;
         if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0)
             continue;
-        if (is_tree_dir(fd, e->d_name))
-            trees++;
-        else
+        if (!is_tree_dir(fd, e->d_name))
             other++;
     }
     closedir(d);
     if (n == 0)
         return DIR_EMPTY;
-    return has_record(fd) || (trees > 0 && other == 0) ? DIR_CAPTURE : DIR_OTHER;
+    return has_record(fd) || other == 0 ? DIR_CAPTURE : DIR_OTHER;
 }
 
 /* Makes DIR/.kmemtop-<what>.XXXXXX, mode 0700, ours; its fd, name in name[64]. */
@@ -220,12 +218,14 @@ static int record_text(char *buf, size_t sz, double wall, long ps, const char *k
 /* The first record: incomplete (until the last replaces it), padded to reserve the room. */
 static int reserve_record(void)
 {
-    int fd = openat(km_cap.rfd, KM_CAPTURE_META, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    0600);
+    int fd = openat(km_cap.rfd, KM_CAPTURE_META,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -errno;
     char buf[META_RESERVE];
-    int n = snprintf(buf, sizeof(buf), "# kmemtop capture in progress\ncomplete=0\nerror=the capture did not finish\n#");
+    int n =
+        snprintf(buf, sizeof(buf),
+                 "# kmemtop capture in progress\ncomplete=0\nerror=the capture did not finish\n#");
     memset(buf + n, '#', sizeof(buf) - (size_t)n - 1);
     buf[sizeof(buf) - 1] = '\n';
     ssize_t w = write(fd, buf, sizeof(buf));

@@ -10,22 +10,22 @@
 #include <sys/types.h>
 
 struct km_cap {
-    char dir[4096];   /* DIR as given (for messages) */
-    int dfd;          /* DIR, -1 when no session */
-    int tfd;          /* DIR/<tname>, the private temporary directory */
+    char dir[4096]; /* DIR as given (for messages) */
+    int dfd;        /* DIR, -1 when no session */
+    int tfd;        /* DIR/<tname>, the private temporary directory */
     char tname[64];
-    int ofd;          /* DIR/<oname>: a replaced capture, moved aside (force) */
+    int ofd; /* DIR/<oname>: a replaced capture, moved aside (force) */
     char oname[64];
-    bool replace;     /* force over a previous capture: move it aside before placing */
+    bool replace; /* force over a previous capture: move it aside before placing */
     mode_t dir_mode;
-    char tree[16];    /* the tree being written: "" (tfd itself) or "0001" */
-    int rfd;          /* its root: tfd or tfd/<tree> */
-    int meta_fd;      /* its record, written first as incomplete, last as the result */
-    bool tee;         /* between km_capture_begin and km_capture_end */
-    int err;          /* the first error writing the tree, a negative errno */
+    char tree[16];       /* the tree being written: "" (tfd itself) or "0001" */
+    int rfd;             /* its root: tfd or tfd/<tree> */
+    int meta_fd;         /* its record, written first as incomplete, last as the result */
+    bool tee;            /* between km_capture_begin and km_capture_end */
+    int err;             /* the first error writing the tree, a negative errno */
     char err_path[4096]; /* relative to the tree */
     unsigned links_skipped;
-    char pdir[4096];  /* the last parent directory opened, relative to the tree */
+    char pdir[4096]; /* the last parent directory opened, relative to the tree */
     int pfd;
 };
 

@@ -181,6 +181,12 @@ keep"
     is "$who: and the series is gone" "$(ls -A "$s" | tr '\n' ' ')" "kmemtop-capture proc sys "
 done
 
+# an interrupted capture leaves its private directory: --force takes it for a capture
+mkdir -p "$TMP/killed/.kmemtop-new.abcdef/proc" && : >"$TMP/killed/.kmemtop-new.abcdef/proc/meminfo"
+"$KMEMTOP" --capture "$TMP/killed" --force >/dev/null 2>"$TMP/err"
+is "--force over an interrupted capture's leftovers: exits 0" "$?" 0
+is "and only the new tree is left" "$(ls -A "$TMP/killed" | tr '\n' ' ')" "kmemtop-capture proc sys "
+
 # --- a record that says incomplete, shown by --root ------------------------------------------
 cp -R "$FIX/this-vm-6.18" "$TMP/inc"
 printf 'complete=0\nerror=No space left on device\nerror_path=proc/zoneinfo\n' >>"$TMP/inc/kmemtop-capture"

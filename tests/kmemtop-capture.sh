@@ -75,19 +75,14 @@ entries() {
 # record_at PATH: a regular file (not a link) named kmemtop-capture
 record_at() { [ -f "$1/kmemtop-capture" ] && [ ! -L "$1/kmemtop-capture" ]; }
 
-# is_capture DIR: a previous capture: a record, or only trees with one (and our leftovers)
+# is_capture DIR: a previous capture: a record, or only trees with one (and the
+# leftovers of an interrupted capture, .kmemtop-*)
 is_capture() {
     record_at "$1" && return 0
-    trees=0
     for e in $(entries "$1"); do
         case ${e##*/} in .kmemtop-*) continue ;; esac
-        if [ -d "$e" ] && [ ! -L "$e" ] && record_at "$e"; then
-            trees=$((trees + 1))
-        else
-            return 1
-        fi
+        [ -d "$e" ] && [ ! -L "$e" ] && record_at "$e" || return 1
     done
-    [ "$trees" -gt 0 ]
 }
 
 [ -L "$dest" ] && fail "$dest: is a symbolic link; name the directory itself"

@@ -35,7 +35,8 @@ static void all_views(bool v[KM_NVIEWS])
 static void say_captured(const char *dir, mode_t dir_mode)
 {
     if ((dir_mode & 077) == 0)
-        printf("captured %s (files keep their kernel modes; the tree is readable by you only)\n", dir);
+        printf("captured %s (files keep their kernel modes; the tree is readable by you only)\n",
+               dir);
     else
         printf("captured %s (files keep their kernel modes; directories are mode %03o)\n", dir,
                (unsigned)(dir_mode & 07777));
