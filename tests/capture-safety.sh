@@ -196,6 +196,22 @@ contains "--root text: the header says the tree is incomplete" \
 is "--root JSON: capture_complete false with the error" \
     "$("$KMEMTOP" --root "$TMP/inc" -o --format json | jq -c '[.capture_complete,.capture_error]')" \
     '[false,"could not write proc/zoneinfo: No space left on device"]'
+if command -v tmux >/dev/null; then
+    sock=km-capsafe-$$
+    tmux -L "$sock" new-session -d -x 120 -y 30 "'$KMEMTOP' --root '$TMP/inc'"
+    i=0 scr=
+    while [ $i -lt 50 ]; do
+        scr=$(tmux -L "$sock" capture-pane -p 2>/dev/null)
+        printf '%s\n' "$scr" | grep -q '^INCOMPLETE' && break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    tmux -L "$sock" kill-server 2>/dev/null
+    contains "--root screen: the header says the tree is incomplete" "$scr" \
+        "^INCOMPLETE capture: could not write proc/zoneinfo: No space left on device"
+else
+    ok "# SKIP --root screen: no tmux"
+fi
 is "--root JSON: a tree without the key says nothing" \
     "$("$KMEMTOP" --root "$FIX/this-vm-6.18" -o --format json | jq -c 'has("capture_complete")')" false
 
