@@ -62,6 +62,8 @@ while :; do # "link/" would follow the link
 done
 case $dest in /*) ;; *) dest=$(pwd)/$dest ;; esac # the script works inside DIR
 
+nl='
+'
 have_readlink=no
 command -v readlink >/dev/null 2>&1 && have_readlink=yes
 
@@ -79,10 +81,12 @@ record_at() { [ -f "$1/kmemtop-capture" ] && [ ! -L "$1/kmemtop-capture" ]; }
 # leftovers of an interrupted capture, .kmemtop-*)
 is_capture() {
     record_at "$1" && return 0
+    IFS=$nl
     for e in $(entries "$1"); do
         case ${e##*/} in .kmemtop-*) continue ;; esac
-        [ -d "$e" ] && [ ! -L "$e" ] && record_at "$e" || return 1
+        [ -d "$e" ] && [ ! -L "$e" ] && record_at "$e" || { unset IFS; return 1; }
     done
+    unset IFS
 }
 
 [ -L "$dest" ] && fail "$dest: is a symbolic link; name the directory itself"
@@ -330,10 +334,12 @@ move_old_aside() {
     [ "$replace" = yes ] || return 0
     replace=no
     old=$(private old) || fail "$dest: cannot make a private directory in it"
+    IFS=$nl
     for e in $(entries "$dest"); do
         case $e in "$work" | "$old") continue ;; esac
         mv "$e" "$old/" || fail "$dest: cannot move ${e##*/} aside"
     done
+    unset IFS
 }
 
 # place_tree TREE: a series' tree whole; a lone tree's entries, the record last
@@ -343,7 +349,7 @@ place_tree() {
         place "$1"
         return
     fi
-    for e in $(entries .); do
+    for e in $(entries .); do # proc, sys: no spaces
         e=${e#./}
         [ "$e" = kmemtop-capture ] || place "$e" || return 1
     done
