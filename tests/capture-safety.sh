@@ -7,7 +7,7 @@
 # replacing a series whole, and a full disk giving an incomplete tree that --root shows.
 . "$(dirname "$0")/lib.sh"
 SCRIPT=$KM_SRCDIR/tests/kmemtop-capture.sh
-ATK=kmtestatk
+ATK=kmcap$$ # per run: other tests (and a parallel make check) create their own attackers
 made_user=no
 cleanup() {
     [ "$made_user" = yes ] && userdel "$ATK" 2>/dev/null
