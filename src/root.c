@@ -115,11 +115,19 @@ static ssize_t read_record(const char *dir, char *buf, size_t bufsz)
     return n;
 }
 
-/* Reads DIR/kmemtop-capture; absent file or keys, or values no capture writes, leave 0 (unknown).
- */
+/* A record's free text, one line, control bytes replaced (the tree is anyone's). */
+static void meta_text(char *dst, size_t dstsz, const char *src)
+{
+    size_t n = 0;
+    for (; *src && *src != '\n' && *src != '\r' && n + 1 < dstsz; src++)
+        dst[n++] = (unsigned char)*src < 0x20 || *src == 0x7f ? '?' : *src;
+    dst[n] = '\0';
+}
+
+/* Reads DIR/kmemtop-capture; absent file or keys, or values no capture writes, leave 0 (unknown). */
 static void read_meta(struct km_tree *t)
 {
-    char text[4096];
+    char text[4096], why[128] = "", where[128] = "";
     if (read_record(t->dir, text, sizeof(text)) < 0)
         return;
     for (char *line = text, *next; line && *line; line = next) {
@@ -132,7 +140,16 @@ static void read_meta(struct km_tree *t)
             t->wall = wall;
         else if (strncmp(line, "page_size=", 10) == 0 && parse_page_size(line + 10, &ps))
             t->page_size = ps;
+        else if (strncmp(line, "complete=", 9) == 0 && (line[9] == '0' || line[9] == '1'))
+            t->complete = line[9] == '1' ? 1 : -1;
+        else if (strncmp(line, "error=", 6) == 0)
+            meta_text(why, sizeof(why), line + 6);
+        else if (strncmp(line, "error_path=", 11) == 0)
+            meta_text(where, sizeof(where), line + 11);
     }
+    if (t->complete < 0)
+        snprintf(t->error, sizeof(t->error), "%s%s%s%s", where[0] ? "could not write " : "", where,
+                 where[0] && why[0] ? ": " : "", why[0] || where[0] ? why : "reason not recorded");
 }
 
 static void add_tree(struct km_roots *r, size_t *cap, char *dir)

@@ -70,6 +70,19 @@ else
     skip "record has page_size= from getconf" "no getconf"
 fi
 check "record has kernel= from osrelease" grep -qx "kernel=$(cat /proc/sys/kernel/osrelease)" "$meta"
+check "record says complete=1" grep -qx "complete=1" "$meta"
+check "DIR holds the tree only (the private directory is gone)" \
+    [ "$(ls -A "$one" | tr '\n' ' ')" = "kmemtop-capture proc sys " ]
+check "directories are 0700" [ "$(find "$one" -type d -perm /077 | wc -l)" -eq 0 ]
+if [ -r /proc/vmallocinfo ]; then
+    check "proc/vmallocinfo stays readable by its owner only" \
+        [ "$(ls -ln "$one/proc/vmallocinfo" | cut -c1-10)" = "-r--------" ]
+else
+    skip "proc/vmallocinfo stays readable by its owner only" "not root"
+fi
+run "$one" >/dev/null 2>"$tmp/err3"
+check "a second capture into the same DIR is refused (exit 1)" [ $? -eq 1 ]
+check "saying DIR is not empty" grep -q "exists and is not empty" "$tmp/err3"
 
 alias=
 for c in /sys/kernel/slab/*; do

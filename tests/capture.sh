@@ -4,7 +4,10 @@
 . "$(dirname "$0")/lib.sh"
 "$KMEMTOP" --capture "$TMP/one" >"$TMP/out" 2>&1; rc=$?
 is "--capture exits 0" "$rc" "0"
-contains "--capture says where" "$(cat "$TMP/out")" "^captured $TMP/one\$"
+contains "--capture says where, and who may read it" "$(cat "$TMP/out")" \
+    "^captured $TMP/one \\(files keep their kernel modes; the tree is readable by you only\\)\$"
+contains "the record says the capture is complete" "$(cat "$TMP/one/kmemtop-capture")" '^complete=1$'
+is "no temporary directory is left" "$(ls -A "$TMP/one" | tr '\n' ' ')" "kmemtop-capture proc sys "
 meta=$(cat "$TMP/one/kmemtop-capture" 2>/dev/null)
 contains "the record has the capture time" "$meta" '^time=[0-9]+\.[0-9]+$'
 contains "the record has this kernel's page size" "$meta" "^page_size=$(getconf PAGESIZE)\$"
@@ -40,12 +43,14 @@ check "the interval is the recorded one (0.3 s apart, give or take)" \
 "$KMEMTOP" --capture /proc/kmemtop-no >/dev/null 2>"$TMP/err"; rc=$?
 is "--capture into /proc fails" "$rc" "1"
 contains "and says why, naming the directory" "$(cat "$TMP/err")" "^kmemtop: --capture /proc/kmemtop-no: "
-# errors inside the tree are reported, not swallowed: a file where a directory must go
+# a DIR holding something else is refused, not written into (the tree is never mixed)
 mkdir "$TMP/bad" && : >"$TMP/bad/proc"
 "$KMEMTOP" --capture "$TMP/bad" >/dev/null 2>"$TMP/err"; rc=$?
 is "--capture with a file in the way exits 1" "$rc" "1"
-contains "and names what it could not write, and why" "$(cat "$TMP/err")" \
-    "^kmemtop: --capture $TMP/bad: could not write $TMP/bad/proc/[^:]+: Not a directory\$"
+contains "and says DIR is not empty" "$(cat "$TMP/err")" \
+    "^kmemtop: --capture $TMP/bad: exists and is not empty; use --force to replace a previous capture\$"
+"$KMEMTOP" --force -o >/dev/null 2>"$TMP/err"; rc=$?
+is "--force without --capture is a usage error" "$rc" "2"
 # a full disk: a 64 KiB tmpfs in a private mount namespace (root only)
 if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" && unshare -m --propagation private \
     sh -c "mount -t tmpfs -o size=64k tmpfs '$TMP/full' && '$KMEMTOP' --capture '$TMP/full/t'" \

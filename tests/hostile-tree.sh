@@ -10,11 +10,9 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "1..0 # SKIP needs root: a second user plants the tree and root views it"
     exit 0
 fi
-ATK=kmtestatk
-if ! id "$ATK" >/dev/null 2>&1; then
-    useradd -M -r -s /bin/false "$ATK" 2>"$TMP/useradd" || { echo "Bail out! useradd: $(cat "$TMP/useradd")"; exit 1; }
-    trap 'userdel "$ATK" 2>/dev/null; rm -rf "$TMP"' EXIT
-fi
+ATK=kmhost$$ # one per run: parallel runs never share (or delete) each other's user
+useradd -M -r -s /bin/false "$ATK" 2>"$TMP/useradd" || { echo "Bail out! useradd: $(cat "$TMP/useradd")"; exit 1; }
+trap 'userdel "$ATK" 2>/dev/null; rm -rf "$TMP"' EXIT
 as_atk() { setpriv --reuid="$ATK" --regid="$ATK" --clear-groups -- "$@"; }
 
 # the victim: a root-only secret outside the tree

@@ -2,32 +2,50 @@
 # kmemtop-capture.sh - capture what kmemtop reads, on a board that cannot
 # run kmemtop, into a tree that `kmemtop --root DIR` shows later.
 #
-# usage: kmemtop-capture.sh [-n COUNT] [-d SECONDS] DIR
+# usage: kmemtop-capture.sh [-f] [-n COUNT] [-d SECONDS] DIR
 #
 #   DIR            with one capture: DIR/proc, DIR/sys, DIR/kmemtop-capture;
 #                  with -n COUNT > 1: DIR/0001, DIR/0002, ... one tree each
-#                  (a series: `kmemtop --root DIR` steps through them)
+#                  (a series: `kmemtop --root DIR` steps through them).
+#                  DIR is created, or must be empty; never a symlink.
+#   -f             DIR may hold a previous capture (its kmemtop-capture
+#                  record, or trees with one): it is replaced whole
 #   -n COUNT       number of captures (default 1)
 #   -d SECONDS     wait between captures (default 1; fractions where the
 #                  board's sleep takes them, else rounded up)
 #
-# Plain POSIX sh for busybox: uses cat, cp, ln, rm, mkdir, date, sleep, and
-# readlink and getconf when present. /proc files are read with cat (one
-# stream to EOF; their st_size is 0). Absent files are left out, as the
-# kernel left them out; unreadable ones (not root) are skipped and counted.
-# Each tree gets a kmemtop-capture record: time=, page_size=, kernel=.
+# Plain POSIX sh for busybox: uses cat, ls, chmod, ln, mv, rm, mkdir, date,
+# sleep, and mktemp, readlink and getconf when present. /proc files are read
+# with cat (one stream to EOF; their st_size is 0). Absent files are left
+# out, as the kernel left them out; unreadable ones (not root) are skipped
+# and counted. Each tree gets a kmemtop-capture record: time=, page_size=,
+# kernel=, and complete=1, or complete=0 with error= and error_path=.
+#
+# Safety (it runs as root, DIR may be anyone's): the trees are written in a
+# fresh private directory made inside DIR (mktemp -d, mode 0700) that the
+# script works in (cd), then moved into DIR without replacing anything; a
+# planted link is never written through. Files keep their source's read
+# and write bits (chmod), directories are 0700 (umask 077). A failed write
+# is an error: the tree is marked incomplete and the script exits 1.
 
 prog=kmemtop-capture.sh
 
 usage() {
-    echo "usage: $prog [-n COUNT] [-d SECONDS] DIR" >&2
+    echo "usage: $prog [-f] [-n COUNT] [-d SECONDS] DIR" >&2
     exit 2
+}
+
+fail() {
+    printf '%s: %s\n' "$prog" "$*" >&2
+    exit 1
 }
 
 count=1
 delay=1
-while getopts n:d:h opt; do
+force=no
+while getopts fn:d:h opt; do
     case $opt in
+    f) force=yes ;;
     n) count=$OPTARG ;;
     d) delay=$OPTARG ;;
     *) usage ;;
@@ -39,32 +57,152 @@ dest=$1
 case $count in '' | *[!0-9]*) usage ;; esac
 case $delay in '' | .* | *[!0-9.]* | *.*.*) usage ;; esac
 [ "$count" -ge 1 ] || usage
+while :; do # "link/" would follow the link
+    case $dest in */) [ "$dest" = / ] && break; dest=${dest%/} ;; *) break ;; esac
+done
+case $dest in /*) ;; *) dest=$(pwd)/$dest ;; esac # the script works inside DIR
 
+nl='
+'
 have_readlink=no
 command -v readlink >/dev/null 2>&1 && have_readlink=yes
 
-# Per-tree counters.
+# entries DIR: every entry's path, dot files included, one a line (names have no newline here)
+entries() {
+    for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+        if [ -e "$e" ] || [ -L "$e" ]; then printf '%s\n' "$e"; fi
+    done
+}
+
+# record_at PATH: a regular file (not a link) named kmemtop-capture
+record_at() { [ -f "$1/kmemtop-capture" ] && [ ! -L "$1/kmemtop-capture" ]; }
+
+# is_capture DIR: a previous capture: a record, or only trees with one (and the
+# leftovers of an interrupted capture, .kmemtop-*)
+is_capture() {
+    record_at "$1" && return 0
+    IFS=$nl
+    for e in $(entries "$1"); do
+        case ${e##*/} in .kmemtop-*) continue ;; esac
+        [ -d "$e" ] && [ ! -L "$e" ] && record_at "$e" || { unset IFS; return 1; }
+    done
+    unset IFS
+}
+
+[ -L "$dest" ] && fail "$dest: is a symbolic link; name the directory itself"
+replace=no
+if [ -e "$dest" ]; then
+    [ -d "$dest" ] || fail "$dest: not a directory"
+    if [ -n "$(entries "$dest")" ]; then
+        [ "$force" = yes ] ||
+            fail "$dest: exists and is not empty; use -f to replace a previous capture"
+        is_capture "$dest" ||
+            fail "$dest: -f: it holds no kmemtop capture (no kmemtop-capture record), not replaced"
+        replace=yes
+    fi
+else
+    parent=${dest%/*}
+    [ -n "$parent" ] && { mkdir -p "$parent" 2>/dev/null || fail "$dest: cannot create $parent"; }
+fi
+umask 077
+[ -d "$dest" ] || mkdir "$dest" 2>/dev/null || fail "$dest: cannot create it"
+
+# private DIR/.kmemtop-WHAT.XXXXXX (0700, ours): prints its path
+private() {
+    if command -v mktemp >/dev/null 2>&1; then
+        mktemp -d "$dest/.kmemtop-$1.XXXXXX" 2>/dev/null
+    else
+        mkdir "$dest/.kmemtop-$1.$$" 2>/dev/null && echo "$dest/.kmemtop-$1.$$"
+    fi
+}
+work=$(private new) || fail "$dest: cannot make a private directory in it"
+old=
+cleanup() {
+    cd / 2>/dev/null
+    [ -n "$work" ] && rm -rf "$work" # rm does not follow links
+    [ -n "$old" ] && rm -rf "$old"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+cd "$work" || fail "$work: cannot enter it"
+
+# mv -T -n: onto a name, never into a directory or over a link; where mv lacks
+# them the name was checked free just before
+mkdir .probe && mv -T -n .probe .probe2 2>/dev/null && mvT="-T -n"
+rm -rf .probe .probe2
+
+# Per-tree counters and the tree's first write error.
 files=0
 skipped=0
+links_skipped=0
+werr=
+wpath=
 
-# copy SRC DST: one file; absent is fine, unreadable is counted.
+# note PATH WHY: keeps the first failed write
+note() { [ -n "$wpath" ] || { wpath=${1#./}; werr=${2:-write error}; }; }
+
+# mode_of FILE: its read and write bits in $m, in octal (from ls -l; no stat on every board)
+mode_of() {
+    p=$(ls -ldn "$1" 2>/dev/null) || return 1
+    p=${p%% *}
+    p=${p#?}
+    m=
+    for w in u g o; do
+        d=0
+        case $p in r*) d=$((d + 4)) ;; esac
+        p=${p#?}
+        case $p in w*) d=$((d + 2)) ;; esac
+        p=${p#??}
+        m=$m$d
+    done
+}
+
+# copy SRC DST: one file; absent is fine, unreadable is counted, a failed write noted.
 copy() {
     [ -e "$1" ] || return 0
-    if [ -r "$1" ] && cat "$1" >"$2" 2>/dev/null; then
+    if [ ! -r "$1" ]; then
+        skipped=$((skipped + 1))
+        return 0
+    fi
+    if cat "$1" >"$2" 2>/dev/null; then
+        mode_of "$1" && chmod "$m" "$2" 2>/dev/null || note "$2" "cannot set its mode"
         files=$((files + 1))
+        return 0
+    fi
+    if cat "$1" >/dev/null 2>&1; then # the read works: the write failed; why
+        why=$(cat "$1" 2>&1 >"$2")
+        rm -f "$2"
+        note "$2" "${why##*: }"
     else
         rm -f "$2"
         skipped=$((skipped + 1))
     fi
 }
 
-# link SRC DST: recreate symlink SRC at DST, pointing where it points.
-link() {
+# target_of LINK: where it points
+target_of() {
     if [ "$have_readlink" = yes ]; then
-        target=$(readlink "$1") && ln -s "$target" "$2" 2>/dev/null
+        readlink "$1"
     else
-        cp -RP "$1" "$2" 2>/dev/null
-    fi && files=$((files + 1)) || skipped=$((skipped + 1))
+        l=$(ls -ld "$1") && printf '%s\n' "${l#* -> }"
+    fi
+}
+
+# link SRC DST [inside]: recreate symlink SRC at DST; with "inside", only a
+# target that stays in the directory (relative, no ..) is recreated
+link() {
+    target=$(target_of "$1") || { skipped=$((skipped + 1)); return 0; }
+    if [ "$3" = inside ]; then
+        case $target in '' | /* | .. | ../* | */.. | */../*)
+            links_skipped=$((links_skipped + 1))
+            return 0 ;;
+        esac
+    fi
+    if why=$(ln -s "$target" "$2" 2>&1); then
+        files=$((files + 1))
+    else
+        note "$2" "${why##*: }"
+    fi
 }
 
 # copy_in SRCDIR DSTDIR NAME...: several files of one directory.
@@ -77,9 +215,12 @@ copy_in() {
     done
 }
 
+# mkdirs DIR: or note the failure
+mkdirs() { why=$(mkdir -p "$1" 2>&1) || { note "$1" "${why##*: }"; return 1; }; }
+
 capture_proc() {
     t=$1
-    mkdir -p "$t/proc/sys/kernel" || return 1
+    mkdirs "$t/proc/sys/kernel" || return 0
     for f in meminfo modules vmallocinfo zoneinfo buddyinfo pagetypeinfo slabinfo \
         version uptime; do
         copy "/proc/$f" "$t/proc/$f"
@@ -91,12 +232,12 @@ capture_proc() {
 capture_nodes() {
     t=$1/sys/devices/system/node
     [ -d /sys/devices/system/node ] || return 0
-    mkdir -p "$t" || return 1
+    mkdirs "$t" || return 0
     copy_in /sys/devices/system/node "$t" online possible has_cpu has_memory \
         has_normal_memory
     for n in /sys/devices/system/node/node[0-9]*; do
         [ -d "$n" ] || continue
-        mkdir -p "$t/${n##*/}" || return 1
+        mkdirs "$t/${n##*/}" || continue
         copy_in "$n" "$t/${n##*/}" meminfo numastat cpulist distance
     done
 }
@@ -120,7 +261,7 @@ capture_modules() {
     for m in /sys/module/*; do
         [ -e "$m/initstate" ] || continue # built in: no memory of its own
         d=$t/${m##*/}
-        mkdir -p "$d/sections" "$d/holders" || return 1
+        mkdirs "$d/sections" && mkdirs "$d/holders" || continue
         copy_in "$m" "$d" coresize initsize refcnt taint initstate
         [ -d "$m/sections" ] && copy_entries "$m/sections" "$d/sections"
         [ -d "$m/holders" ] && copy_entries "$m/holders" "$d/holders"
@@ -131,12 +272,12 @@ capture_modules() {
 capture_slabs() {
     t=$1/sys/kernel/slab
     [ -d /sys/kernel/slab ] || return 0
-    mkdir -p "$t" || return 1
+    mkdirs "$t" || return 0
     for c in /sys/kernel/slab/*; do
         if [ -L "$c" ]; then
-            link "$c" "$t/${c##*/}"
+            link "$c" "$t/${c##*/}" inside
         elif [ -d "$c" ]; then
-            mkdir -p "$t/${c##*/}" || return 1
+            mkdirs "$t/${c##*/}" || continue
             copy_in "$c" "$t/${c##*/}" aliases reclaim_account objects slabs total_objects \
                 object_size slab_size objs_per_slab order
         fi
@@ -154,8 +295,8 @@ now() {
     echo "$s"
 }
 
+# write_meta TREE STAMP: the record, complete or not (written last)
 write_meta() {
-    t=$1
     {
         echo "# kmemtop capture, written by $prog"
         [ -n "$2" ] && printf 'time=%s\n' "$2"
@@ -166,23 +307,82 @@ write_meta() {
         if [ -r /proc/sys/kernel/osrelease ]; then
             read -r kernel </proc/sys/kernel/osrelease && printf 'kernel=%s\n' "$kernel"
         fi
-    } >"$t/kmemtop-capture"
+        if [ -z "$wpath" ]; then
+            echo "complete=1"
+        else
+            printf 'complete=0\nerror=%s\nerror_path=%s\n' "$werr" "${wpath#"$1"/}"
+        fi
+    } >"$1/kmemtop-capture"
 }
 
-# capture TREE: one tree, /proc first (it changes fastest).
+# place NAME: move ./NAME into DIR, never over anything there
+place() {
+    if [ -e "$dest/$1" ] || [ -L "$dest/$1" ]; then
+        printf '%s: %s: %s is in the way\n' "$prog" "$dest" "$1" >&2
+        return 1
+    fi
+    # shellcheck disable=SC2086 # $mvT is options or nothing
+    mv $mvT "$1" "$dest/$1" 2>/dev/null
+    if [ -e "$1" ] || [ -L "$1" ]; then
+        printf '%s: %s: cannot move %s into place\n' "$prog" "$dest" "$1" >&2
+        return 1
+    fi
+}
+
+# With -f: the previous capture goes aside whole before the first new tree lands.
+move_old_aside() {
+    [ "$replace" = yes ] || return 0
+    replace=no
+    old=$(private old) || fail "$dest: cannot make a private directory in it"
+    IFS=$nl
+    for e in $(entries "$dest"); do
+        case $e in "$work" | "$old") continue ;; esac
+        mv "$e" "$old/" || fail "$dest: cannot move ${e##*/} aside"
+    done
+    unset IFS
+}
+
+# place_tree TREE: a series' tree whole; a lone tree's entries, the record last
+place_tree() {
+    move_old_aside
+    if [ "$1" != . ]; then
+        place "$1"
+        return
+    fi
+    for e in $(entries .); do # proc, sys: no spaces
+        e=${e#./}
+        [ "$e" = kmemtop-capture ] || place "$e" || return 1
+    done
+    place kmemtop-capture
+}
+
+# capture TREE NAME: one tree, /proc first (it changes fastest); NAME is how it is shown
 capture() {
     files=0
     skipped=0
-    mkdir -p "$1" || return 1
+    werr=
+    wpath=
+    [ "$1" = . ] || mkdirs "$1" || return 1
+    printf '# kmemtop capture in progress\ncomplete=0\nerror=the capture did not finish\n' \
+        >"$1/kmemtop-capture" 2>/dev/null || note "$1/kmemtop-capture" "cannot write the record"
     stamp=$(now)
-    capture_proc "$1" && capture_nodes "$1" && capture_modules "$1" &&
-        capture_slabs "$1" && write_meta "$1" "$stamp" || return 1
+    capture_proc "$1"
+    capture_nodes "$1"
+    capture_modules "$1"
+    capture_slabs "$1"
+    write_meta "$1" "$stamp" 2>/dev/null || note "$1/kmemtop-capture" "cannot write the record"
+    place_tree "$1" || return 1
+    note=" (files keep their kernel modes; the tree is readable by you only)"
     if [ "$skipped" -gt 0 ]; then
-        printf '%s: %d files, %d unreadable skipped\n' "$1" "$files" "$skipped"
+        printf '%s: %d files, %d unreadable skipped%s\n' "$2" "$files" "$skipped" "$note"
     else
-        printf '%s: %d files\n' "$1" "$files"
+        printf '%s: %d files%s\n' "$2" "$files" "$note"
     fi
     total_skipped=$((total_skipped + skipped))
+    if [ -n "$wpath" ]; then
+        printf '%s: %s: could not write %s: %s\n' "$prog" "$dest" "$2/${wpath#"$1"/}" "$werr" >&2
+        exit 1
+    fi
 }
 
 pause() {
@@ -193,15 +393,18 @@ pause() {
 
 total_skipped=0
 if [ "$count" -eq 1 ]; then
-    capture "$dest" || { printf '%s: cannot write %s\n' "$prog" "$dest" >&2; exit 1; }
+    capture . "$dest" || exit 1
 else
     i=1
     while [ "$i" -le "$count" ]; do
-        tree=$(printf '%s/%04d' "$dest" "$i")
-        capture "$tree" || { printf '%s: cannot write %s\n' "$prog" "$tree" >&2; exit 1; }
+        tree=$(printf '%04d' "$i")
+        capture "$tree" "$dest/$tree" || exit 1
         [ "$i" -lt "$count" ] && pause
         i=$((i + 1))
     done
+fi
+if [ "$links_skipped" -gt 0 ]; then
+    printf '%s: %d slab links pointing out of the tree not recreated\n' "$prog" "$links_skipped"
 fi
 if [ "$total_skipped" -gt 0 ]; then
     printf '%s: %d unreadable files skipped in all; run as root to capture them\n' \

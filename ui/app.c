@@ -83,6 +83,7 @@ int km_app_tick(struct km_app *a, const bool visible[KM_NVIEWS], char *msg, size
         so.root = a->roots.trees[i].dir;
         so.wall = a->roots.trees[i].wall;
         so.page_size = a->roots.trees[i].page_size;
+        a->ctx.tree = &a->roots.trees[i];
         a->tree++;
     }
     unsigned mask = km_frame_sources(visible, a->o.migrate_types);

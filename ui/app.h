@@ -25,6 +25,8 @@ struct km_opts {
     char **roots;               /* --root, repeatable */
     size_t nroots;
     const char *capture;        /* --capture DIR */
+    bool force;                 /* --force: replace a previous capture in DIR */
+    unsigned dir_mode;          /* --dir-mode: the capture's directories, 0 = 0700 */
     int order;                  /* --order N for the buddy view; -1 default */
     bool no_color;
     bool raw;                   /* exact numbers instead of human units */

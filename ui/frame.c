@@ -2,6 +2,7 @@
 #include "frame.h"
 #include "fmt.h"
 #include "json.h"
+#include "kmemtop/root.h"
 #include "text.h"
 #include "kmemtop/sat.h"
 
@@ -79,6 +80,11 @@ static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
              : s->page_size_src == KM_PS_HOST && s->root[0] ? " (host's: not recorded in the tree)"
                                                             : "");
     line(arg, KM_ATTR_BOLD, buf);
+    if (s->root[0] && c->tree && c->tree->complete < 0) {
+        snprintf(buf, sizeof(buf), "INCOMPLETE capture: %s; files may be missing",
+                 c->tree->error);
+        line(arg, KM_ATTR_WARN, buf);
+    }
 }
 
 void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg)
@@ -275,6 +281,11 @@ void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
         km_json_str(&j, "root", s->root);
     if (s->own_parsers)
         km_json_str(&j, "own_parsers", s->own_parsers);
+    if (s->root[0] && c->tree && c->tree->complete) {
+        km_json_bool(&j, "capture_complete", c->tree->complete > 0);
+        if (c->tree->complete < 0)
+            km_json_str(&j, "capture_error", c->tree->error);
+    }
     json_sources(&j, s);
     json_summary(&j, s);
     for (int v = 0; v < KM_NVIEWS; v++) {

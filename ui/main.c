@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void sleep_secs(double s)
@@ -119,17 +120,32 @@ static void all_views(bool v[KM_NVIEWS])
         v[i] = true;
 }
 
-static int capture_one(struct km_app *a, const char *dir, char *msg, size_t msgsz)
+/* Where the capture's files may be read: said when it is written. */
+static void say_captured(const char *dir, mode_t dir_mode)
 {
-    int rc = km_capture_begin(dir);
-    if (rc) {
-        snprintf(msg, msgsz, "--capture %s: %s", dir, strerror(-rc));
+    if ((dir_mode & 077) == 0)
+        printf("captured %s (files keep their kernel modes; the tree is readable by you only)\n",
+               dir);
+    else
+        printf("captured %s (files keep their kernel modes; directories are mode %03o)\n", dir,
+               (unsigned)(dir_mode & 07777));
+    unsigned skipped = km_capture_links_skipped();
+    if (skipped)
+        printf("  %u symlinks pointing out of the tree were not recreated\n", skipped);
+}
+
+/* One tree ("" for DIR itself): a tick of every view with the tee on, then the record. */
+static int capture_one(struct km_app *a, const char *tree, char *msg, size_t msgsz)
+{
+    int rc = km_capture_begin(tree, msg, msgsz);
+    if (rc)
         return rc;
-    }
     bool v[KM_NVIEWS];
     all_views(v);
     km_sampler_reset_files(a->sampler);
     rc = km_app_tick(a, v, msg, msgsz);
+    if (rc)
+        km_capture_fail(-EIO, "(sampling failed)");
     km_capture_copy("/proc/meminfo");
     km_capture_copy("/proc/slabinfo");
     km_capture_copy("/proc/version");
@@ -137,41 +153,48 @@ static int capture_one(struct km_app *a, const char *dir, char *msg, size_t msgs
     km_capture_end();
     char path[4096];
     int crc = km_capture_error(path, sizeof(path));
-    if (!rc && crc) {
-        snprintf(msg, msgsz, "--capture %s: could not write %s: %s", dir, path, strerror(-crc));
-        return crc;
-    }
     const struct km_sample *s = a->ctx.s;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     double wall = s->wall > 0 ? s->wall : (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-    int mrc = km_capture_meta(dir, wall, s->page_size, s->kernel);
-    if (!rc && mrc) {
-        snprintf(msg, msgsz, "--capture %s: cannot write %s: %s", dir, KM_CAPTURE_META,
-                 strerror(-mrc));
-        return mrc;
+    char fmsg[512];
+    int frc = km_capture_finish(wall, s->page_size, s->kernel, fmsg, sizeof(fmsg));
+    if (rc)
+        return rc;
+    if (frc) {
+        snprintf(msg, msgsz, "%s", fmsg);
+        return frc;
     }
-    if (!rc)
-        printf("captured %s\n", dir);
-    return rc;
+    if (crc) {
+        snprintf(msg, msgsz, "--capture %s: could not write %s: %s", a->o.capture, path,
+                 strerror(-crc));
+        return crc;
+    }
+    return 0;
 }
 
 static int run_capture(struct km_app *a, char *msg, size_t msgsz)
 {
+    struct km_capture_opts co = {.dir_mode = a->o.dir_mode ? a->o.dir_mode : 0700,
+                                 .force = a->o.force};
+    int rc = km_capture_open(a->o.capture, &co, msg, msgsz);
+    if (rc)
+        return rc;
     long n = a->o.iterations > 0 ? a->o.iterations : 1;
-    for (long i = 0; i < n; i++) {
-        char dir[4096];
-        if (n == 1)
-            snprintf(dir, sizeof(dir), "%s", a->o.capture);
-        else
-            snprintf(dir, sizeof(dir), "%s/%04ld", a->o.capture, i + 1);
-        int rc = capture_one(a, dir, msg, msgsz);
-        if (rc)
-            return rc;
-        if (i + 1 < n)
+    for (long i = 0; i < n && rc == 0; i++) {
+        char tree[16] = "";
+        if (n > 1)
+            snprintf(tree, sizeof(tree), "%04ld", i + 1);
+        rc = capture_one(a, tree, msg, msgsz);
+        if (rc == 0 && n > 1)
+            printf("captured %s/%s\n", a->o.capture, tree);
+        if (rc == 0 && i + 1 < n)
             sleep_secs(a->o.delay);
     }
-    return 0;
+    km_capture_close();
+    if (rc == 0)
+        say_captured(a->o.capture, co.dir_mode);
+    return rc;
 }
 
 /* --details NAME: one module's areas after the text frame (JSON: in the modules object). */

@@ -20,6 +20,8 @@ enum {
     OPT_DETAILS,
     OPT_NO_MT,
     OPT_NO_NS,
+    OPT_FORCE,
+    OPT_DIR_MODE,
 };
 
 static const struct option longopts[] = {
@@ -33,6 +35,8 @@ static const struct option longopts[] = {
     {"filter", required_argument, NULL, OPT_FILTER},
     {"root", required_argument, NULL, OPT_ROOT},
     {"capture", required_argument, NULL, OPT_CAPTURE},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"dir-mode", required_argument, NULL, OPT_DIR_MODE},
     {"order", required_argument, NULL, OPT_ORDER},
     {"raw", no_argument, NULL, OPT_RAW},
     {"details", required_argument, NULL, OPT_DETAILS},
@@ -65,6 +69,8 @@ void km_usage(FILE *f)
           "      --root DIR         show a captured tree (repeatable; a DIR of trees is a series)\n"
           "      --no-namespace     --root without a mount namespace: meminfo, slabinfo by own parsers\n"
           "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
+          "      --force            --capture: replace the previous capture DIR holds\n"
+          "      --dir-mode MODE    --capture: octal mode of the tree's directories (default 700)\n"
           "  -C, --no-color         no colours (NO_COLOR is honoured too)\n"
           "  -h, --help             this help\n"
           "  -V, --version          version\n",
@@ -114,6 +120,18 @@ static int parse_num(const char *arg, double lo, double hi, double *out)
     return 0;
 }
 
+/* An octal mode as mkdir -m takes it; the owner must keep rwx to write the tree. */
+static int parse_mode(struct km_opts *o, const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long m = strtoul(arg, &end, 8);
+    if (errno || end == arg || *end || *arg == '-' || m > 0777 || (m & 0700) != 0700)
+        return bad("--dir-mode wants an octal mode from 700 to 777 (the owner keeps rwx)", arg);
+    o->dir_mode = (unsigned)m;
+    return 0;
+}
+
 static int one_opt(struct km_opts *o, int c, const char *arg)
 {
     double v;
@@ -158,6 +176,11 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
     case OPT_CAPTURE:
         o->capture = arg;
         return 0;
+    case OPT_FORCE:
+        o->force = true;
+        return 0;
+    case OPT_DIR_MODE:
+        return parse_mode(o, arg);
     case OPT_ORDER:
         if (parse_num(arg, 0, KM_MAX_ORDERS - 1, &v) || v != (int)v)
             return bad("--order wants an order from 0 to 19", arg);
@@ -209,6 +232,8 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
     }
     if (optind < argc)
         return bad("unexpected argument", argv[optind]);
+    if ((o->force || o->dir_mode) && !o->capture)
+        return bad("only with --capture DIR", o->force ? "--force" : "--dir-mode");
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
         o->no_color = true;
     return 0;

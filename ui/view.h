@@ -18,6 +18,8 @@
 
 #include "kmemtop/sample.h"
 
+struct km_tree; /* kmemtop/root.h */
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -33,6 +35,7 @@ struct km_vctx {
     bool utf8;                    /* Unicode bars allowed */
     bool raw;                     /* exact numbers instead of human units */
     const char *details;          /* modules: --details NAME, NULL when not asked */
+    const struct km_tree *tree;   /* --root: the tree shown (its record), NULL live */
 };
 
 struct km_row {

@@ -19,7 +19,8 @@
  * as 0001 sort the same either way). Hidden entries and entries that are
  * not trees are skipped; a DIR with no tree at all is -ENOENT. Each tree's
  * KM_CAPTURE_META file gives wall and page_size (lines "time=<epoch
- * seconds[.fraction]>", "page_size=<bytes>", "kernel=<release>", "#"
+ * seconds[.fraction]>", "page_size=<bytes>", "kernel=<release>",
+ * "complete=0|1", "error=<why>", "error_path=<file in the tree>", "#"
  * comments; unknown or malformed lines are ignored). km_roots_free frees
  * what km_roots_expand allocated (the list and each dir).
  *
@@ -42,6 +43,8 @@ struct km_tree {
     char *dir;
     double wall;    /* capture time from the tree's record, 0 unknown */
     long page_size; /* from the tree's record, 0 unknown */
+    int complete;   /* the record's complete=: 1 yes, -1 no (incomplete), 0 not recorded */
+    char error[256]; /* when incomplete: "could not write <path>: <why>" (or what is known) */
 };
 
 struct km_roots {
