@@ -56,14 +56,9 @@ enum dir_kind { DIR_EMPTY, DIR_CAPTURE, DIR_OTHER };
  */
 static int classify(int fd)
 {
-    int d2 = dup(fd);
-    DIR *d = d2 < 0 ? NULL : fdopendir(d2);
-    if (!d) {
-        if (d2 >= 0)
-            close(d2);
+    DIR *d = km_cap_opendir(fd);
+    if (!d)
         return -errno;
-    }
-    rewinddir(d); /* the dup shares dfd's offset */
     size_t n = 0, other = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
@@ -324,14 +319,9 @@ static int move_old_aside(char *failed, size_t failedsz)
     km_cap.ofd = make_private(km_cap.dfd, "old", km_cap.oname);
     if (km_cap.ofd < 0)
         return km_cap.ofd;
-    int d2 = dup(km_cap.dfd);
-    DIR *d = d2 < 0 ? NULL : fdopendir(d2);
-    if (!d) {
-        if (d2 >= 0)
-            close(d2);
+    DIR *d = km_cap_opendir(km_cap.dfd);
+    if (!d)
         return -errno;
-    }
-    rewinddir(d); /* the dup shares the fd's offset */
     int rc = 0;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d)) != NULL) {
@@ -361,14 +351,9 @@ static int place(char *failed, size_t failedsz)
         snprintf(failed, failedsz, "%s", km_cap.tree);
         return move_in(km_cap.tfd, km_cap.tree);
     }
-    int d2 = dup(km_cap.tfd);
-    DIR *d = d2 < 0 ? NULL : fdopendir(d2);
-    if (!d) {
-        if (d2 >= 0)
-            close(d2);
+    DIR *d = km_cap_opendir(km_cap.tfd);
+    if (!d)
         return -errno;
-    }
-    rewinddir(d); /* the dup shares the fd's offset */
     int rc = 0;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d)) != NULL) {

@@ -6,6 +6,7 @@
 #ifndef KMEMTOP_CAPTURE_INT_H
 #define KMEMTOP_CAPTURE_INT_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -33,6 +34,8 @@ extern struct km_cap km_cap;
 
 /* Removes everything under the directory fd (never following a link); closes nothing. */
 int km_cap_empty_dir(int fd, int depth);
+/* A directory stream over a duplicate of fd, from its start (fd stays open); NULL and errno. */
+DIR *km_cap_opendir(int fd);
 /* Forgets the cached parent directory fd. */
 void km_cap_forget_parent(void);
 

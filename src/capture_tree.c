@@ -191,6 +191,21 @@ static bool skipped(int rc)
     return true;
 }
 
+DIR *km_cap_opendir(int fd)
+{
+    int d2 = dup(fd);
+    DIR *d = d2 < 0 ? NULL : fdopendir(d2);
+    if (!d) {
+        int err = errno;
+        if (d2 >= 0)
+            close(d2);
+        errno = err;
+        return NULL;
+    }
+    rewinddir(d); /* the dup shares fd's offset */
+    return d;
+}
+
 bool km_capture_active(void)
 {
     return km_cap.tee;
@@ -285,14 +300,9 @@ int km_cap_empty_dir(int fd, int depth)
         return -ELOOP;
     int rc = 0;
     for (int pass = 0; pass < 2; pass++) {
-        int d2 = dup(fd);
-        DIR *d = d2 < 0 ? NULL : fdopendir(d2);
-        if (!d) {
-            if (d2 >= 0)
-                close(d2);
+        DIR *d = km_cap_opendir(fd);
+        if (!d)
             return -errno;
-        }
-        rewinddir(d);
         bool any = false;
         struct dirent *e;
         while ((e = readdir(d)) != NULL) {
