@@ -154,10 +154,13 @@ struct tap_case {
 
 /*
  * Runs each case into out, two checks per case (its rc under its name, then
- * its line), and calls release(out) after each (NULL: nothing to free).
+ * its line); then check(case, rc, out) when not NULL, for what a case must
+ * have kept; then release(out) (NULL: nothing to free).
  */
-static inline void tap_cases(tap_parse_fn parse, void (*release)(void *), void *out,
-                             const struct tap_case *cases, size_t n)
+static inline void tap_cases_check(tap_parse_fn parse, void (*check)(const struct tap_case *, int,
+                                                                     void *),
+                                   void (*release)(void *), void *out,
+                                   const struct tap_case *cases, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const struct tap_case *c = &cases[i];
@@ -180,9 +183,17 @@ static inline void tap_cases(tap_parse_fn parse, void (*release)(void *), void *
                 printf("#   got %d left out, the first line %d: %s\n", pe.skipped, pe.skip_line,
                        pe.skip_msg);
         }
+        if (check)
+            check(c, rc, out);
         if (release)
             release(out);
     }
+}
+
+static inline void tap_cases(tap_parse_fn parse, void (*release)(void *), void *out,
+                             const struct tap_case *cases, size_t n)
+{
+    tap_cases_check(parse, NULL, release, out, cases, n);
 }
 
 #endif
