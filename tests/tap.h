@@ -157,10 +157,10 @@ struct tap_case {
  * its line); then check(case, rc, out) when not NULL, for what a case must
  * have kept; then release(out) (NULL: nothing to free).
  */
-static inline void tap_cases_check(tap_parse_fn parse, void (*check)(const struct tap_case *, int,
-                                                                     void *),
-                                   void (*release)(void *), void *out,
-                                   const struct tap_case *cases, size_t n)
+static inline void tap_cases_check(tap_parse_fn parse,
+                                   void (*check)(const struct tap_case *, int, void *),
+                                   void (*release)(void *), void *out, const struct tap_case *cases,
+                                   size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const struct tap_case *c = &cases[i];

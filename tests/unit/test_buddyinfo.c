@@ -25,7 +25,8 @@ static int parse_str(const char *s, struct km_buddyinfo *bi, struct km_perr *pe)
 static void fixture_debian61(void)
 {
     struct km_buddyinfo bi;
-    is_int(tap_parse_fixture(parse, "debian61-root/proc/buddyinfo", &bi, NULL), 0, "debian61: parses");
+    is_int(tap_parse_fixture(parse, "debian61-root/proc/buddyinfo", &bi, NULL), 0,
+           "debian61: parses");
     is_int(bi.n, 3, "debian61: 3 zones");
     is_int(bi.norders, 11, "debian61: 11 orders");
     if (bi.n == 3) {
@@ -36,9 +37,12 @@ static void fixture_debian61(void)
         is_str(bi.zones[2].zone, "DMA32", "debian61: row 2 zone DMA32");
         is_int(bi.zones[2].free[0], 46, "debian61: node1 DMA32 order 0 = 46");
         is_int(bi.zones[2].free[10], 226, "debian61: node1 DMA32 order 10 = 226");
-        is_int(km_frag_free_pages(bi.zones[0].free, bi.zones[0].norders), 3776, "debian61: DMA free pages");
-        is_int(km_frag_free_pages(bi.zones[1].free, bi.zones[1].norders), 210333, "debian61: node0 DMA32 free pages");
-        is_int(km_frag_free_pages(bi.zones[2].free, bi.zones[2].norders), 246028, "debian61: node1 DMA32 free pages");
+        is_int(km_frag_free_pages(bi.zones[0].free, bi.zones[0].norders), 3776,
+               "debian61: DMA free pages");
+        is_int(km_frag_free_pages(bi.zones[1].free, bi.zones[1].norders), 210333,
+               "debian61: node0 DMA32 free pages");
+        is_int(km_frag_free_pages(bi.zones[2].free, bi.zones[2].norders), 246028,
+               "debian61: node1 DMA32 free pages");
         ok(isnan(bi.zones[2].rate[3]), "debian61: rate starts as NAN");
         is_int(bi.zones[2].free[11], KM_NA, "debian61: order 11 absent is KM_NA");
     }
@@ -57,8 +61,10 @@ static void fixture_hygon(void)
         is_str(bi.zones[8].zone, "Normal", "hygon: node 6 Normal");
         is_int(bi.zones[8].free[0], 104493, "hygon: node 6 order 0 = 104493");
         is_int(bi.zones[8].free[1], 378362, "hygon: node 6 order 1 = 378362");
-        is_int(km_frag_free_pages(bi.zones[2].free, bi.zones[2].norders), 12410411, "hygon: node0 Normal free pages");
-        is_int(km_frag_free_pages(bi.zones[9].free, bi.zones[9].norders), 9368269, "hygon: node7 Normal free pages");
+        is_int(km_frag_free_pages(bi.zones[2].free, bi.zones[2].norders), 12410411,
+               "hygon: node0 Normal free pages");
+        is_int(km_frag_free_pages(bi.zones[9].free, bi.zones[9].norders), 9368269,
+               "hygon: node7 Normal free pages");
     }
     km_buddyinfo_free(&bi);
 }
@@ -70,7 +76,8 @@ static void fixture_small(void)
     is_int(bi.n, 2, "mtk: 2 zones");
     if (bi.n == 2) {
         is_str(bi.zones[1].zone, "HighMem", "mtk: HighMem zone");
-        is_int(km_frag_free_pages(bi.zones[1].free, bi.zones[1].norders), 15468, "mtk: HighMem free pages");
+        is_int(km_frag_free_pages(bi.zones[1].free, bi.zones[1].norders), 15468,
+               "mtk: HighMem free pages");
     }
     km_buddyinfo_free(&bi);
 
@@ -78,7 +85,8 @@ static void fixture_small(void)
            "sep4020 2.6: parses");
     is_int(bi.n, 1, "sep4020: one zone");
     if (bi.n == 1)
-        is_int(km_frag_free_pages(bi.zones[0].free, bi.zones[0].norders), 5410, "sep4020: free pages = zoneinfo free");
+        is_int(km_frag_free_pages(bi.zones[0].free, bi.zones[0].norders), 5410,
+               "sep4020: free pages = zoneinfo free");
     km_buddyinfo_free(&bi);
 }
 
@@ -117,7 +125,8 @@ static void edges(void)
     is_int(parse_str("Node 0, zone   Normal   1 2 3 ", &bi, &pe), 0, "3 orders: ok");
     is_int(bi.n, 1, "3 orders: one row");
     is_int(bi.norders, 3, "3 orders: norders 3");
-    is_int(km_frag_free_pages(bi.zones[0].free, bi.zones[0].norders), 1 + 4 + 12, "3 orders: free pages");
+    is_int(km_frag_free_pages(bi.zones[0].free, bi.zones[0].norders), 1 + 4 + 12,
+           "3 orders: free pages");
     km_buddyinfo_free(&bi);
 
     is_int(parse_str("Node 250,\tzone Movable 7", &bi, &pe), 0, "tabs, no newline: ok");
@@ -165,7 +174,8 @@ static void edges(void)
     struct km_buddy_zone z = {.norders = 2, .free = {KM_NA, 3}};
     ok(KM_IS_NA(km_frag_free_pages(z.free, z.norders)), "free pages: an absent count, no sum");
     struct km_buddy_zone h = {.norders = 11, .free = {[10] = (int64_t)1 << 55}};
-    is_int(km_frag_free_pages(h.free, h.norders), KM_FRAG_MAX_PAGES, "free pages saturate, never wrap");
+    is_int(km_frag_free_pages(h.free, h.norders), KM_FRAG_MAX_PAGES,
+           "free pages saturate, never wrap");
     is_int(km_frag_unusable_milli(h.free, h.norders, 10), 0, "saturated: order 10 is all usable");
 }
 

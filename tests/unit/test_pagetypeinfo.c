@@ -164,14 +164,16 @@ static const char android[] =
 
 /* Rows and headers no pagetypeinfo has, each the file's only row: an error naming its line. */
 static const struct tap_case bad_rows[] = {
-    {"extra order column: error", FREE_HDR "Node 0, zone Normal, type Movable 1 2 3 4\n", -EINVAL, 2},
+    {"extra order column: error", FREE_HDR "Node 0, zone Normal, type Movable 1 2 3 4\n", -EINVAL,
+     2},
     {"missing order column: error", FREE_HDR "Node 0, zone Normal, type Movable 1 2\n", -EINVAL, 2},
     {"> 2^64: error", FREE_HDR "Node 0, zone Normal, type Movable 1 2 18446744073709551616\n",
      -EINVAL, 2},
     {"bare '>': error", FREE_HDR "Node 0, zone Normal, type Movable 1 2 >\n", -EINVAL, 2},
     {"truncated row: error", FREE_HDR "Node 0, zone Normal, type\n", -EINVAL, 2},
     {"no 'type' word: error", FREE_HDR "Node 0, zone Normal, kind Movable 1 2 3\n", -EINVAL, 2},
-    {"non-consecutive orders: error", "Free pages count per migrate type at order 0 2\n", -EINVAL, 1},
+    {"non-consecutive orders: error", "Free pages count per migrate type at order 0 2\n", -EINVAL,
+     1},
     {"extra block column: error", BLOCK_HDR "Node 0, zone Normal 1 2 3\n", -EINVAL, 2},
     {"missing block column: error", BLOCK_HDR "Node 0, zone Normal 1\n", -EINVAL, 2},
     {"duplicate type: error", "Number of blocks type A A\n", -EINVAL, 1},

@@ -53,15 +53,33 @@ static void f_note(const struct km_vctx *c, const struct km_row *r, char *o, siz
 }
 
 static const struct km_col cols[] = {
-    {.title = "NAME", .key = "name", .letter = 'n', .width = 12, .align = KM_AL_LEFT,
-     .fmt = f_name, .cmp = c_name, .help = "name"},
-    {.title = "SIZE", .key = "size", .letter = 's', .width = 8, .align = KM_AL_RIGHT,
-     .fmt = f_size, .cmp = c_size, .desc = true, .help = "bytes"},
-    {.title = "NOTE", .key = "note", .width = 6, .align = KM_AL_LEFT, .fmt = f_note,
+    {.title = "NAME",
+     .key = "name",
+     .letter = 'n',
+     .width = 12,
+     .align = KM_AL_LEFT,
+     .fmt = f_name,
+     .cmp = c_name,
+     .help = "name"},
+    {.title = "SIZE",
+     .key = "size",
+     .letter = 's',
+     .width = 8,
+     .align = KM_AL_RIGHT,
+     .fmt = f_size,
+     .cmp = c_size,
+     .desc = true,
+     .help = "bytes"},
+    {.title = "NOTE",
+     .key = "note",
+     .width = 6,
+     .align = KM_AL_LEFT,
+     .fmt = f_note,
      .help = "not sortable"},
 };
 
-/* Each top-level item, its children right after it (as the view model wants them), the total last. */
+/* Each top-level item, its children right after it (as the view model wants them), the total last.
+ */
 static void rows(struct km_vm *vm, const struct km_vctx *c)
 {
     for (size_t i = 0; i < nitems; i++) {
@@ -89,14 +107,14 @@ static const struct km_view_def test_view = {
 
 /* gamma has two children (g1 "x-ray", g2 "yankee"); beta and delta tie; zeta's size is absent */
 static const struct item set_a[] = {
-    {"alpha", NULL, 30, -1},     {"beta", NULL, 10, -1},      {"gamma", NULL, 50, -1},
-    {"g1", "x-ray", 5, 2},       {"g2", "yankee", 7, 2},      {"delta", NULL, 10, -1},
-    {"epsilon", NULL, 20, -1},   {"zeta", NULL, KM_NA, -1},
+    {"alpha", NULL, 30, -1},   {"beta", NULL, 10, -1},    {"gamma", NULL, 50, -1},
+    {"g1", "x-ray", 5, 2},     {"g2", "yankee", 7, 2},    {"delta", NULL, 10, -1},
+    {"epsilon", NULL, 20, -1}, {"zeta", NULL, KM_NA, -1},
 };
 /* the next frame: alpha has shrunk to the smallest */
 static const struct item set_b[] = {
-    {"alpha", NULL, 1, -1},    {"beta", NULL, 10, -1},     {"gamma", NULL, 50, -1},
-    {"g1", "x-ray", 5, 2},     {"g2", "yankee", 7, 2},     {"delta", NULL, 10, -1},
+    {"alpha", NULL, 1, -1},    {"beta", NULL, 10, -1},    {"gamma", NULL, 50, -1},
+    {"g1", "x-ray", 5, 2},     {"g2", "yankee", 7, 2},    {"delta", NULL, 10, -1},
     {"epsilon", NULL, 20, -1}, {"zeta", NULL, KM_NA, -1},
 };
 /* and then alpha has gone */
@@ -306,14 +324,16 @@ static void test_selection(void)
     set_filter(&vm, &c, "eps");
     ok(vm.sel < vm.nvis && strcmp(vm.sel_id, "alpha") == 0,
        "filtered out: the cursor in range, the row remembered");
-    ok(vm.sel == vm.nvis - 1 && before > vm.sel, "filtered out: the cursor clamped to the last row");
+    ok(vm.sel == vm.nvis - 1 && before > vm.sel,
+       "filtered out: the cursor clamped to the last row");
     km_vm_build(&vm, &c);
     is_str(vm.sel_id, "alpha", "filtered out across a rebuild: still remembered");
     set_filter(&vm, &c, "");
     is_str(selected(&vm), "alpha", "filter cleared: selected again");
     use(set_c, KM_ARRAY_LEN(set_c), false);
     km_vm_build(&vm, &c);
-    ok(vm.sel < vm.nvis && strcmp(vm.sel_id, "alpha") == 0, "row gone: remembered, cursor in range");
+    ok(vm.sel < vm.nvis && strcmp(vm.sel_id, "alpha") == 0,
+       "row gone: remembered, cursor in range");
     use(set_a, KM_ARRAY_LEN(set_a), true);
     km_vm_build(&vm, &c);
     is_str(selected(&vm), "alpha", "row back: selected again");
