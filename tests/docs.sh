@@ -23,4 +23,26 @@ for k in $( (jq -r '(keys[]), (.summary|keys[]), (.modules,.nodes,.buddy,.slabs|
     if grep -q "\`$k\`" "$KM_SRCDIR/doc/json-schema.md"; then ok "json-schema.md documents \`$k\`"
     else nok "json-schema.md documents \`$k\`"; fi
 done
+# doc/ARCHITECTURE.md names only paths (src/, ui/, include/, tests/, doc/) and km_/KM_ names
+# that exist, so that it cannot go stale silently; a name with <...> in it (or ending in _)
+# is one to add.
+arch_missing() {
+    for p in $(grep -oE '(src|ui|include|tests|doc)/[A-Za-z0-9_./+-]*<?' "$1" | grep -v '<$' |
+               sed 's/\.*$//' | sort -u); do
+        [ -e "$KM_SRCDIR/$p" ] || printf '%s\n' "$p"
+    done
+    for n in $(grep -oE '(km|KM)_[A-Za-z0-9_]*<?' "$1" | grep -v '[<_]$' | sort -u); do
+        grep -rqw --exclude-dir=fixtures --exclude-dir=golden --exclude=docs.sh -- "$n" "$KM_SRCDIR/src" \
+            "$KM_SRCDIR/ui" "$KM_SRCDIR/include" "$KM_SRCDIR/tests" || printf '%s\n' "$n"
+    done
+}
+ARCH="$KM_SRCDIR/doc/ARCHITECTURE.md"
+npaths=$(grep -oE '(src|ui|include|tests)/[A-Za-z0-9_./+-]*' "$ARCH" | sort -u | wc -l)
+[ "$npaths" -ge 30 ] && ok "ARCHITECTURE.md names the files ($npaths paths)" ||
+    nok "ARCHITECTURE.md names the files" "only $npaths paths found"
+is "every path and km_ name in ARCHITECTURE.md exists" "$(arch_missing "$ARCH")" ""
+# and the check can fail: a planted path and name are found, a placeholder is not
+printf 'see `src/nosuch.c`, `ui/view.h`, `km_no_such_fn`, `km_vm_build`, `src/<name>.c`, `km_<name>_free`.\n' >"$TMP/a.md"
+is "the ARCHITECTURE.md check catches a path and a name that do not exist" \
+    "$(arch_missing "$TMP/a.md" | tr '\n' ' ')" "src/nosuch.c km_no_such_fn "
 done_testing

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kmemtop/util.h" /* struct km_perr */
+
 static int tap_n, tap_failed;
 
 static inline int tap_ok(int cond, const char *name, const char *file, int line)
@@ -100,6 +102,98 @@ static inline char *tap_insert_line(const char *buf, size_t len, int after, cons
     *newlen = len + tl + 1;
     out[*newlen] = '\0';
     return out;
+}
+
+/*
+ * Parsers. Every km_parse_* has the shape int f(buf, len, out, err): a test
+ * wraps its parser once in a tap_parse_fn (out as void *), then loads
+ * fixtures and runs tables of edge cases through the helpers below.
+ */
+typedef int (*tap_parse_fn)(const char *buf, size_t len, void *out, struct km_perr *err);
+
+/*
+ * Parses a fixture (a path under tests/fixtures) with err zeroed first (err
+ * may be NULL); a failure prints the line and message as a diagnostic. The
+ * buffer is freed before returning: nothing in out may point into it.
+ */
+static inline int tap_parse_fixture(tap_parse_fn parse, const char *rel, void *out,
+                                    struct km_perr *err)
+{
+    struct km_perr local;
+    struct km_perr *pe = err ? err : &local;
+    size_t len;
+    char *buf = tap_slurp(rel, &len);
+    memset(pe, 0, sizeof(*pe));
+    int rc = parse(buf, len, out, pe);
+    if (rc)
+        printf("# %s line %d: %s\n", rel, pe->line, pe->msg);
+    free(buf);
+    return rc;
+}
+
+/* Parses the string s, err (may be NULL) zeroed first. */
+static inline int tap_parse_str(tap_parse_fn parse, const char *s, void *out, struct km_perr *err)
+{
+    if (err)
+        memset(err, 0, sizeof(*err));
+    return parse(s, strlen(s), out, err);
+}
+
+/*
+ * One edge case: the parser's return code for input, and the line:
+ * rc < 0, the line the error names (err->line, with a message); rc == 0,
+ * the one line the parser left out (err->skipped 1, err->skip_line, with a
+ * message), 0 when none was.
+ */
+struct tap_case {
+    const char *name;
+    const char *input;
+    int rc;
+    int line;
+};
+
+/*
+ * Runs each case into out, two checks per case (its rc under its name, then
+ * its line); then check(case, rc, out) when not NULL, for what a case must
+ * have kept; then release(out) (NULL: nothing to free).
+ */
+static inline void tap_cases_check(tap_parse_fn parse,
+                                   void (*check)(const struct tap_case *, int, void *),
+                                   void (*release)(void *), void *out, const struct tap_case *cases,
+                                   size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct tap_case *c = &cases[i];
+        struct km_perr pe;
+        char name[256];
+        int rc = tap_parse_str(parse, c->input, out, &pe);
+        is_int(rc, c->rc, c->name);
+        if (c->rc < 0) {
+            snprintf(name, sizeof(name), "%s: names line %d, says why", c->name, c->line);
+            if (!tap_ok(pe.line == c->line && pe.msg[0], name, __FILE__, __LINE__))
+                printf("#   got line %d: %s\n", pe.line, pe.msg);
+        } else if (c->line > 0) {
+            snprintf(name, sizeof(name), "%s: line %d alone left out, says why", c->name, c->line);
+            if (!tap_ok(pe.skipped == 1 && pe.skip_line == c->line && pe.skip_msg[0], name,
+                        __FILE__, __LINE__))
+                printf("#   got %d left out, the first line %d\n", pe.skipped, pe.skip_line);
+        } else {
+            snprintf(name, sizeof(name), "%s: no line left out", c->name);
+            if (!tap_ok(pe.skipped == 0, name, __FILE__, __LINE__))
+                printf("#   got %d left out, the first line %d: %s\n", pe.skipped, pe.skip_line,
+                       pe.skip_msg);
+        }
+        if (check)
+            check(c, rc, out);
+        if (release)
+            release(out);
+    }
+}
+
+static inline void tap_cases(tap_parse_fn parse, void (*release)(void *), void *out,
+                             const struct tap_case *cases, size_t n)
+{
+    tap_cases_check(parse, NULL, release, out, cases, n);
 }
 
 #endif

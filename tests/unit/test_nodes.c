@@ -17,11 +17,56 @@ static struct km_node node(int id)
     return n;
 }
 
+static int parse_meminfo(const char *b, size_t len, void *n, struct km_perr *pe)
+{
+    return km_parse_node_meminfo(b, len, n, pe);
+}
+
+static int parse_numastat(const char *b, size_t len, void *n, struct km_perr *pe)
+{
+    return km_parse_numastat(b, len, n, pe);
+}
+
+static int parse_distance(const char *b, size_t len, void *n, struct km_perr *pe)
+{
+    return km_parse_distance(b, len, n, pe);
+}
+
+/* For the case tables: each case parses into a fresh record of node 0. */
+static int parse_meminfo0(const char *b, size_t len, void *n, struct km_perr *pe)
+{
+    km_node_init(n, 0);
+    return km_parse_node_meminfo(b, len, n, pe);
+}
+
+static int parse_numastat0(const char *b, size_t len, void *n, struct km_perr *pe)
+{
+    km_node_init(n, 0);
+    return km_parse_numastat(b, len, n, pe);
+}
+
 static int meminfo_str(const char *s, struct km_node *n, struct km_perr *pe)
 {
-    memset(pe, 0, sizeof(*pe));
-    return km_parse_node_meminfo(s, strlen(s), n, pe);
+    return tap_parse_str(parse_meminfo, s, n, pe);
 }
+
+/* Lines node0/meminfo does not have, each the only line: an error naming line 1. */
+static const struct tap_case meminfo_cases[] = {
+    {"extra column: error", "Node 0 MemTotal: 1 kB extra\n", -EINVAL, 1},
+    {"> 2^64: error", "Node 0 MemTotal: 18446744073709551616 kB\n", -EINVAL, 1},
+    {"kB to bytes overflow: error", "Node 0 MemTotal: 9007199254740993 kB\n", -EINVAL, 1},
+    {"truncated: error", "Node 0 MemTotal:\n", -EINVAL, 1},
+    {"kept field without kB: error", "Node 0 MemTotal: 5\n", -EINVAL, 1},
+    {"other node's line: error", "Node 1 MemTotal: 5 kB\n", -EINVAL, 1},
+    {"garbage: error", "garbage\n", -EINVAL, 1},
+    {"unknown field: ignored", "Node 0 Frobs: 5 kB\n", 0, 0},
+};
+
+static const struct tap_case numastat_cases[] = {
+    {"numastat extra column: error", "numa_hit 1 2\n", -EINVAL, 1},
+    {"numastat truncated: error", "numa_hit\n", -EINVAL, 1},
+    {"numastat huge: error", "numa_hit 99999999999999999999\n", -EINVAL, 1},
+};
 
 static void init_and_table(void)
 {
@@ -54,11 +99,9 @@ static void init_and_table(void)
 
 static void parsers_fixture(void)
 {
-    size_t len;
-    struct km_perr pe = {0};
     struct km_node n = node(0);
-    char *buf = tap_slurp(KUNPENG "/node0/meminfo", &len);
-    is_int(km_parse_node_meminfo(buf, len, &n, &pe), 0, "kunpeng meminfo: parses");
+    is_int(tap_parse_fixture(parse_meminfo, KUNPENG "/node0/meminfo", &n, NULL), 0,
+           "kunpeng meminfo: parses");
     is_int(n.mem_total, 131732940LL * 1024, "kunpeng: MemTotal bytes");
     is_int(n.mem_free, 130167340LL * 1024, "kunpeng: MemFree bytes");
     is_int(n.mem_used, 1565600LL * 1024, "kunpeng: MemUsed bytes");
@@ -68,23 +111,20 @@ static void parsers_fixture(void)
     is_int(n.sunreclaim, 105544LL * 1024, "kunpeng: SUnreclaim");
     is_int(n.kernel_stack, 9168LL * 1024, "kunpeng: KernelStack");
     is_int(n.page_tables, 3636LL * 1024, "kunpeng: PageTables");
-    free(buf);
 
-    buf = tap_slurp(KUNPENG "/node0/numastat", &len);
-    is_int(km_parse_numastat(buf, len, &n, &pe), 0, "kunpeng numastat: parses");
+    is_int(tap_parse_fixture(parse_numastat, KUNPENG "/node0/numastat", &n, NULL), 0,
+           "kunpeng numastat: parses");
     is_int(n.numa_hit, 2969674, "numa_hit");
     is_int(n.numa_miss, 0, "numa_miss 0 (present)");
     is_int(n.interleave_hit, 595, "interleave_hit");
     is_int(n.local_node, 2968452, "local_node");
     is_int(n.other_node, 1222, "other_node");
-    free(buf);
 
-    buf = tap_slurp(KUNPENG "/node2/distance", &len);
-    is_int(km_parse_distance(buf, len, &n, &pe), 0, "kunpeng distance: parses");
+    is_int(tap_parse_fixture(parse_distance, KUNPENG "/node2/distance", &n, NULL), 0,
+           "kunpeng distance: parses");
     is_int(n.ndistance, 4, "4 distances");
     is_int(n.distance[0], 32, "distance[0]");
     is_int(n.distance[3], 16, "distance[3]");
-    free(buf);
 }
 
 static void parsers_edges(void)
@@ -107,27 +147,14 @@ static void parsers_edges(void)
     is_int(meminfo_str("Node 0 MemFree: 1 MB\n", &n, &pe), -EINVAL, "wrong unit, only line: error");
     is_int(pe.line, 1, "wrong unit, only line: line 1");
     is_int(n.mem_free, KM_NA, "error leaves the record unchanged");
-    is_int(meminfo_str("Node 0 MemTotal: 1 kB extra\n", &n, &pe), -EINVAL, "extra column: error");
-    is_int(meminfo_str("Node 0 MemTotal: 18446744073709551616 kB\n", &n, &pe), -EINVAL,
-           "> 2^64: error");
-    is_int(meminfo_str("Node 0 MemTotal: 9007199254740993 kB\n", &n, &pe), -EINVAL,
-           "kB to bytes overflow: error");
-    is_int(meminfo_str("Node 0 MemTotal:\n", &n, &pe), -EINVAL, "truncated: error");
-    is_int(meminfo_str("Node 0 MemTotal: 5\n", &n, &pe), -EINVAL, "kept field without kB: error");
-    is_int(meminfo_str("Node 1 MemTotal: 5 kB\n", &n, &pe), -EINVAL, "other node's line: error");
-    is_int(meminfo_str("garbage\n", &n, &pe), -EINVAL, "garbage: error");
-    is_int(meminfo_str("Node 0 Frobs: 5 kB\n", &n, &pe), 0, "unknown field: ignored");
+    tap_cases(parse_meminfo0, NULL, &n, meminfo_cases, KM_ARRAY_LEN(meminfo_cases));
+    n = node(0);
 
     const char *ns = "numa_hit 1\nnuma_miss 2\nnew_counter 3\nother_node 4";
     is_int(km_parse_numastat(ns, strlen(ns), &n, &pe), 0, "numastat unknown key, no newline");
     is_int(n.other_node, 4, "numastat last line");
     is_int(n.numa_foreign, KM_NA, "numastat absent stays KM_NA");
-    ns = "numa_hit 1 2\n";
-    is_int(km_parse_numastat(ns, strlen(ns), &n, &pe), -EINVAL, "numastat extra column: error");
-    ns = "numa_hit\n";
-    is_int(km_parse_numastat(ns, strlen(ns), &n, &pe), -EINVAL, "numastat truncated: error");
-    ns = "numa_hit 99999999999999999999\n";
-    is_int(km_parse_numastat(ns, strlen(ns), &n, &pe), -EINVAL, "numastat huge: error");
+    tap_cases(parse_numastat0, NULL, &n, numastat_cases, KM_ARRAY_LEN(numastat_cases));
 
     const char *d = " 10 20\n"; /* node 0 offline: leading blank */
     is_int(km_parse_distance(d, strlen(d), &n, &pe), 0, "distance with leading blank");

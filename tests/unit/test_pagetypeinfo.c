@@ -5,22 +5,24 @@
 
 #include "../tap.h"
 
+static int parse(const char *b, size_t n, void *out, struct km_perr *pe)
+{
+    return km_parse_pagetypeinfo(b, n, out, pe);
+}
+
+static void release(void *out)
+{
+    km_pagetypeinfo_free(out);
+}
+
 static int parse_str(const char *s, struct km_pagetypeinfo *p, struct km_perr *pe)
 {
-    memset(pe, 0, sizeof(*pe));
-    return km_parse_pagetypeinfo(s, strlen(s), p, pe);
+    return tap_parse_str(parse, s, p, pe);
 }
 
 static int parse_fixture(const char *rel, struct km_pagetypeinfo *p)
 {
-    size_t len;
-    char *buf = tap_slurp(rel, &len);
-    struct km_perr pe = {0};
-    int rc = km_parse_pagetypeinfo(buf, len, p, &pe);
-    if (rc)
-        printf("# %s line %d: %s\n", rel, pe.line, pe.msg);
-    free(buf);
-    return rc;
+    return tap_parse_fixture(parse, rel, p, NULL);
 }
 
 static const struct km_pti_free *find_free(const struct km_pagetypeinfo *p, int node,
@@ -157,6 +159,28 @@ static const char android[] =
     "Number of mixed blocks    Unmovable      Movable  Reclaimable          CMA   HighAtomic \n"
     "Node 0, zone   Normal            1            2            3            4            5 ";
 
+#define FREE_HDR "Free pages count per migrate type at order 0 1 2\n"
+#define BLOCK_HDR "Number of blocks type Unmovable Movable\n"
+
+/* Rows and headers no pagetypeinfo has, each the file's only row: an error naming its line. */
+static const struct tap_case bad_rows[] = {
+    {"extra order column: error", FREE_HDR "Node 0, zone Normal, type Movable 1 2 3 4\n", -EINVAL,
+     2},
+    {"missing order column: error", FREE_HDR "Node 0, zone Normal, type Movable 1 2\n", -EINVAL, 2},
+    {"> 2^64: error", FREE_HDR "Node 0, zone Normal, type Movable 1 2 18446744073709551616\n",
+     -EINVAL, 2},
+    {"bare '>': error", FREE_HDR "Node 0, zone Normal, type Movable 1 2 >\n", -EINVAL, 2},
+    {"truncated row: error", FREE_HDR "Node 0, zone Normal, type\n", -EINVAL, 2},
+    {"no 'type' word: error", FREE_HDR "Node 0, zone Normal, kind Movable 1 2 3\n", -EINVAL, 2},
+    {"non-consecutive orders: error", "Free pages count per migrate type at order 0 2\n", -EINVAL,
+     1},
+    {"extra block column: error", BLOCK_HDR "Node 0, zone Normal 1 2 3\n", -EINVAL, 2},
+    {"missing block column: error", BLOCK_HDR "Node 0, zone Normal 1\n", -EINVAL, 2},
+    {"duplicate type: error", "Number of blocks type A A\n", -EINVAL, 1},
+    {"row before header: error", "Node 0, zone Normal 1 2\n", -EINVAL, 1},
+    {"bad pageblock order: error", "Page block order: x\n", -EINVAL, 1},
+};
+
 static void edges(void)
 {
     struct km_pagetypeinfo p;
@@ -177,39 +201,13 @@ static void edges(void)
     is_int(p.norders, 3, "android: 3 orders");
     km_pagetypeinfo_free(&p);
 
-    const char *hdr = "Free pages count per migrate type at order 0 1 2\n";
-    char b[512];
-    snprintf(b, sizeof(b), "%sNode 0, zone Normal, type Movable 1 2 3 4\n", hdr);
-    is_int(parse_str(b, &p, &pe), -EINVAL, "extra order column: error");
-    is_int(pe.line, 2, "extra column: line 2");
-    snprintf(b, sizeof(b), "%sNode 0, zone Normal, type Movable 1 2\n", hdr);
-    is_int(parse_str(b, &p, &pe), -EINVAL, "missing order column: error");
-    snprintf(b, sizeof(b), "%sNode 0, zone Normal, type Movable 1 2 18446744073709551616\n", hdr);
-    is_int(parse_str(b, &p, &pe), -EINVAL, "> 2^64: error");
-    snprintf(b, sizeof(b), "%sNode 0, zone Normal, type Movable 1 2 >\n", hdr);
-    is_int(parse_str(b, &p, &pe), -EINVAL, "bare '>': error");
-    snprintf(b, sizeof(b), "%sNode 0, zone Normal, type\n", hdr);
-    is_int(parse_str(b, &p, &pe), -EINVAL, "truncated row: error");
-    snprintf(b, sizeof(b), "%sNode 0, zone Normal, kind Movable 1 2 3\n", hdr);
-    is_int(parse_str(b, &p, &pe), -EINVAL, "no 'type' word: error");
-    is_int(parse_str("Free pages count per migrate type at order 0 2\n", &p, &pe), -EINVAL,
-           "non-consecutive orders: error");
-
-    const char *bh = "Number of blocks type Unmovable Movable\n";
-    snprintf(b, sizeof(b), "%sNode 0, zone Normal 1 2 3\n", bh);
-    is_int(parse_str(b, &p, &pe), -EINVAL, "extra block column: error");
-    is_int(pe.line, 2, "extra block column: line 2");
-    snprintf(b, sizeof(b), "%sNode 0, zone Normal 1\n", bh);
-    is_int(parse_str(b, &p, &pe), -EINVAL, "missing block column: error");
-    is_int(parse_str("Number of blocks type A A\n", &p, &pe), -EINVAL, "duplicate type: error");
-    is_int(parse_str("Node 0, zone Normal 1 2\n", &p, &pe), -EINVAL, "row before header: error");
+    tap_cases(parse, release, &p, bad_rows, KM_ARRAY_LEN(bad_rows));
     is_int(parse_str("Page block order: 9\nPages per blok: 512\n", &p, &pe), 0,
            "garbage after a header: the header kept");
     is_int(p.pageblock_order, 9, "garbage: pageblock order 9");
     is_int(pe.skipped, 1, "garbage: 1 line left out");
     is_int(pe.skip_line, 2, "garbage: line 2");
     km_pagetypeinfo_free(&p);
-    is_int(parse_str("Page block order: x\n", &p, &pe), -EINVAL, "bad pageblock order: error");
     is_int(parse_str("Page block order: 9", &p, &pe), 0, "header only, no newline: ok");
     is_int(p.pageblock_order, 9, "header only: order 9");
     km_pagetypeinfo_free(&p);

@@ -5,39 +5,54 @@
 
 #include "../tap.h"
 
-static int parse_str(const char *s, struct km_zoneinfo *zi, struct km_perr *pe)
+static int parse(const char *b, size_t n, void *out, struct km_perr *pe)
 {
-    memset(pe, 0, sizeof(*pe));
-    return km_parse_zoneinfo(s, strlen(s), zi, pe);
+    return km_parse_zoneinfo(b, n, out, pe);
 }
 
-/* s parses, its line `line` alone left out; the result is freed. */
-static void skipped_at(const char *s, int line, const char *what)
+static void release(void *out)
 {
-    struct km_zoneinfo zi;
-    struct km_perr pe;
-    char name[160];
-    int rc = parse_str(s, &zi, &pe);
-    snprintf(name, sizeof(name), "%s: the line left out, the zone kept", what);
-    ok(rc == 0 && zi.nzones == 1 && pe.skipped == 1 && pe.skip_line == line && pe.skip_msg[0],
-       name);
-    if (rc == 0 && zi.nzones == 1)
-        is_int(zi.zones[0].nprotection, 0, "no protection entries from a line left out");
-    if (rc == 0)
-        km_zoneinfo_free(&zi);
+    km_zoneinfo_free(out);
+}
+
+static int parse_str(const char *s, struct km_zoneinfo *zi, struct km_perr *pe)
+{
+    return tap_parse_str(parse, s, zi, pe);
 }
 
 static int parse_fixture(const char *rel, struct km_zoneinfo *zi)
 {
-    size_t len;
-    char *buf = tap_slurp(rel, &len);
-    struct km_perr pe = {0};
-    int rc = km_parse_zoneinfo(buf, len, zi, &pe);
-    if (rc)
-        printf("# %s line %d: %s\n", rel, pe.line, pe.msg);
-    free(buf);
-    return rc;
+    return tap_parse_fixture(parse, rel, zi, NULL);
 }
+
+/* A line it cannot read is left out and counted; the zone stays. */
+static const struct tap_case skipped_lines[] = {
+    {"> 2^64", "Node 0, zone DMA\n  pages free 1\n    nr_x 18446744073709551616\n", 0, 3},
+    {"extra column", "Node 0, zone DMA\n  pages free 1 2\n", 0, 2},
+    {"truncated value", "Node 0, zone DMA\n  pages free\n", 0, 2},
+    {"garbage value", "Node 0, zone DMA\n  pages free x\n", 0, 2},
+    {"value without a name", "Node 0, zone DMA\n 12\n", 0, 2},
+    {"bad protection", "Node 0, zone DMA\n protection: (0, x)\n", 0, 2},
+    {"unclosed protection", "Node 0, zone DMA\n protection: (0, 1\n", 0, 2},
+    {"9 protection entries", "Node 0, zone DMA\n protection: (0,0,0,0,0,0,0,0,0)\n", 0, 2},
+    {"key before any zone", "  pages free 1\nNode 0, zone DMA\n", 0, 1},
+};
+
+static void zone_kept(const struct tap_case *c, int rc, void *out)
+{
+    const struct km_zoneinfo *zi = out;
+    char name[160];
+    snprintf(name, sizeof(name), "%s: the zone kept", c->name);
+    ok(rc == 0 && zi->nzones == 1, name);
+    snprintf(name, sizeof(name), "%s: no protection entries from the line left out", c->name);
+    ok(rc == 0 && zi->nzones == 1 && zi->zones[0].nprotection == 0, name);
+}
+
+/* Nothing usable: an error naming the first line. */
+static const struct tap_case bad_files[] = {
+    {"only a key, no zone: error", "  pages free 1\n", -EINVAL, 1},
+    {"node without comma: error", "Node 0 zone DMA\n", -EINVAL, 1},
+};
 
 static const struct km_zone *zone(const struct km_zoneinfo *zi, int node, const char *name)
 {
@@ -289,20 +304,8 @@ static void edges(void)
     }
     km_zoneinfo_free(&zi);
 
-    /* a line it cannot read is left out and counted; the zone stays */
-    skipped_at("Node 0, zone DMA\n  pages free 1\n    nr_x 18446744073709551616\n", 3, "> 2^64");
-    skipped_at("Node 0, zone DMA\n  pages free 1 2\n", 2, "extra column");
-    skipped_at("Node 0, zone DMA\n  pages free\n", 2, "truncated value");
-    skipped_at("Node 0, zone DMA\n  pages free x\n", 2, "garbage value");
-    skipped_at("Node 0, zone DMA\n 12\n", 2, "value without a name");
-    skipped_at("Node 0, zone DMA\n protection: (0, x)\n", 2, "bad protection");
-    skipped_at("Node 0, zone DMA\n protection: (0, 1\n", 2, "unclosed protection");
-    skipped_at("Node 0, zone DMA\n protection: (0,0,0,0,0,0,0,0,0)\n", 2, "9 protection entries");
-    skipped_at("  pages free 1\nNode 0, zone DMA\n", 1, "key before any zone");
-    /* nothing usable: an error naming the first line */
-    is_int(parse_str("  pages free 1\n", &zi, &pe), -EINVAL, "only a key, no zone: error");
-    is_int(pe.line, 1, "key before zone: line 1");
-    is_int(parse_str("Node 0 zone DMA\n", &zi, &pe), -EINVAL, "node without comma: error");
+    tap_cases_check(parse, zone_kept, release, &zi, skipped_lines, KM_ARRAY_LEN(skipped_lines));
+    tap_cases(parse, release, &zi, bad_files, KM_ARRAY_LEN(bad_files));
     is_int(parse_str("Node 0, zone\n", &zi, &pe), -EINVAL, "truncated header: error");
     ok(strstr(pe.msg, "nothing in the file could be used") != NULL, "truncated header: said so");
     is_int(parse_str("Node 0, zone DMA\n  frobs: 7\n  new thing 9\n", &zi, &pe), 0,

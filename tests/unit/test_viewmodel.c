@@ -1,0 +1,501 @@
+/*
+ * test_viewmodel.c - the view model of ui/view.c on a small view of its own
+ * (three columns: a name, a size that sorts largest first, a note that does
+ * not sort; a parent with two children; a pinned total row) and on the
+ * modules view of a real capture (debian61-root): build, sort and reverse,
+ * the pinned rows, filters with '|' terms, search forwards and backwards
+ * with wrap-around, and the selection kept by id across rebuilds, re-sorts
+ * and while its row is filtered out or gone.
+ */
+#include "../../ui/views.h"
+#include "kmemtop/modjoin.h"
+
+#include <math.h>
+
+#include "../tap.h"
+
+/* ---- a view of its own ------------------------------------------------------------------ */
+
+struct item {
+    const char *id;
+    const char *name; /* NULL: the id is what filter and search match */
+    int64_t size;     /* KM_NA: absent */
+    int parent;       /* index of the parent item, -1 for a top-level one */
+};
+
+/* What the rows callback builds from: the data of the current "sample". */
+static const struct item *items;
+static size_t nitems;
+static bool with_total;
+static const struct item total_item = {"_total", "(total)", 0, -1};
+
+#define IT(r) ((const struct item *)(r)->rec)
+
+static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    snprintf(o, n, "%s", km_row_name(r));
+}
+static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    return strcmp(km_row_name(a), km_row_name(b));
+}
+static void f_size(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    km_size_cell(c, IT(r)->size, o, n);
+}
+static int c_size(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    return km_cmp_i64(IT(a)->size, IT(b)->size);
+}
+static void f_note(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    snprintf(o, n, "%s", r->depth ? "child" : "");
+}
+
+static const struct km_col cols[] = {
+    {.title = "NAME",
+     .key = "name",
+     .letter = 'n',
+     .width = 12,
+     .align = KM_AL_LEFT,
+     .fmt = f_name,
+     .cmp = c_name,
+     .help = "name"},
+    {.title = "SIZE",
+     .key = "size",
+     .letter = 's',
+     .width = 8,
+     .align = KM_AL_RIGHT,
+     .fmt = f_size,
+     .cmp = c_size,
+     .desc = true,
+     .help = "bytes"},
+    {.title = "NOTE",
+     .key = "note",
+     .width = 6,
+     .align = KM_AL_LEFT,
+     .fmt = f_note,
+     .help = "not sortable"},
+};
+
+/* Each top-level item, its children right after it (as the view model wants them), the total last.
+ */
+static void rows(struct km_vm *vm, const struct km_vctx *c)
+{
+    for (size_t i = 0; i < nitems; i++) {
+        if (items[i].parent >= 0)
+            continue;
+        size_t top = km_vm_add(vm, &items[i], 0, 0, 0, items[i].name, "%s", items[i].id);
+        for (size_t k = 0; k < nitems; k++)
+            if (items[k].parent == (int)i)
+                km_vm_add(vm, &items[k], 1, 1, top, items[k].name, "%s", items[k].id);
+    }
+    if (with_total) {
+        size_t r = km_vm_add(vm, &total_item, 2, 0, 0, total_item.name, "%s", total_item.id);
+        vm->rows[r].pinned = true;
+    }
+}
+
+static const struct km_view_def test_view = {
+    .name = "test",
+    .title = "Test",
+    .cols = cols,
+    .ncols = (int)KM_ARRAY_LEN(cols),
+    .default_sort = 1,
+    .rows = rows,
+};
+
+/* gamma has two children (g1 "x-ray", g2 "yankee"); beta and delta tie; zeta's size is absent */
+static const struct item set_a[] = {
+    {"alpha", NULL, 30, -1},   {"beta", NULL, 10, -1},    {"gamma", NULL, 50, -1},
+    {"g1", "x-ray", 5, 2},     {"g2", "yankee", 7, 2},    {"delta", NULL, 10, -1},
+    {"epsilon", NULL, 20, -1}, {"zeta", NULL, KM_NA, -1},
+};
+/* the next frame: alpha has shrunk to the smallest */
+static const struct item set_b[] = {
+    {"alpha", NULL, 1, -1},    {"beta", NULL, 10, -1},    {"gamma", NULL, 50, -1},
+    {"g1", "x-ray", 5, 2},     {"g2", "yankee", 7, 2},    {"delta", NULL, 10, -1},
+    {"epsilon", NULL, 20, -1}, {"zeta", NULL, KM_NA, -1},
+};
+/* and then alpha has gone */
+static const struct item set_c[] = {
+    {"beta", NULL, 10, -1}, {"gamma", NULL, 50, -1}, {"g1", "x-ray", 5, 1},
+    {"g2", "yankee", 7, 1}, {"delta", NULL, 10, -1},
+};
+
+static void use(const struct item *set, size_t n, bool total)
+{
+    items = set;
+    nitems = n;
+    with_total = total;
+}
+
+/* The visible rows' ids, blank-separated. */
+static const char *order(const struct km_vm *vm)
+{
+    static char buf[1024];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t v = 0; v < vm->nvis && len < sizeof(buf); v++)
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", v ? " " : "",
+                                km_vm_row(vm, v)->id);
+    return buf;
+}
+
+static const char *selected(const struct km_vm *vm)
+{
+    const struct km_row *r = km_vm_row(vm, vm->sel);
+    return r ? r->id : "(none)";
+}
+
+/* The visible index of the row with this id, or nvis. */
+static size_t vis_of(const struct km_vm *vm, const char *id)
+{
+    size_t v = 0;
+    while (v < vm->nvis && strcmp(km_vm_row(vm, v)->id, id) != 0)
+        v++;
+    return v;
+}
+
+static void set_filter(struct km_vm *vm, const struct km_vctx *c, const char *f)
+{
+    snprintf(vm->filter, sizeof(vm->filter), "%s", f);
+    km_vm_refresh(vm, c);
+}
+
+static void test_build_and_sort(void)
+{
+    struct km_vctx c = {0};
+    struct km_vm vm;
+    km_vm_init(&vm, &test_view);
+    is_int(vm.sort_col, 1, "init: the view's default sort column");
+    ok(!vm.reverse && vm.nrows == 0 && vm.nvis == 0, "init: no rows, not reversed");
+    use(set_a, KM_ARRAY_LEN(set_a), true);
+    km_vm_build(&vm, &c);
+    is_int(vm.nrows, 9, "build: 8 items and the total");
+    is_int(vm.nvis, 9, "build: every row visible");
+    ok(km_vm_desc(&vm), "size sorts largest first");
+    /* children stay under their parent in build order; ties in build order; absent first
+       ascending, so last when largest first; the pinned total last */
+    is_str(order(&vm), "gamma g1 g2 alpha epsilon beta delta zeta _total",
+           "default sort: size, largest first");
+    vm.reverse = true;
+    km_vm_refresh(&vm, &c);
+    ok(!km_vm_desc(&vm), "reversed: smallest first");
+    is_str(order(&vm), "zeta beta delta epsilon alpha gamma g1 g2 _total",
+           "reversed: absent first, ties still in build order, the total still last");
+    km_vm_set_sort(&vm, 0, &c);
+    ok(vm.sort_col == 0 && !vm.reverse && !km_vm_desc(&vm), "set_sort: name, reverse cleared");
+    is_str(order(&vm), "alpha beta delta epsilon gamma g1 g2 zeta _total", "by name, ascending");
+    vm.reverse = true;
+    km_vm_refresh(&vm, &c);
+    is_str(order(&vm), "zeta gamma g1 g2 epsilon delta beta alpha _total",
+           "by name reversed: children still under gamma in their order");
+    km_vm_set_sort(&vm, 2, &c);
+    ok(vm.sort_col == 0 && vm.reverse, "set_sort on a column without a comparator: nothing");
+    km_vm_set_sort(&vm, -1, &c);
+    km_vm_set_sort(&vm, 3, &c);
+    is_int(vm.sort_col, 0, "set_sort out of range: nothing");
+    km_vm_set_sort(&vm, 1, &c);
+    ok(vm.sort_col == 1 && !vm.reverse, "set_sort back to size: reverse cleared");
+
+    is_int(km_vm_find_col(&vm, "SIZE"), 1, "find_col by title");
+    is_int(km_vm_find_col(&vm, "Name"), 0, "find_col by key, any case");
+    is_int(km_vm_find_col(&vm, "nope"), -1, "find_col: none");
+    is_int(km_vm_find_letter(&vm, 's'), 1, "find_letter s");
+    is_int(km_vm_find_letter(&vm, 'x'), -1, "find_letter: none");
+    ok(km_vm_row(&vm, vm.nvis) == NULL, "km_vm_row past the end: NULL");
+    const struct km_row *g2 = km_vm_row(&vm, vis_of(&vm, "g2"));
+    ok(g2 && g2->depth == 1 && strcmp(km_vm_row(&vm, 0)->id, "gamma") == 0 &&
+           g2->parent < vm.nrows && strcmp(vm.rows[g2->parent].id, "gamma") == 0,
+       "a child's parent is the row it was added under");
+    ok(g2 && strcmp(km_row_name(g2), "yankee") == 0, "row name: the name given");
+    ok(strcmp(km_row_name(km_vm_row(&vm, 0)), "gamma") == 0, "row name: the id when none given");
+
+    /* the next build starts afresh: no row of the last one is left */
+    use(set_c, KM_ARRAY_LEN(set_c), false);
+    km_vm_build(&vm, &c);
+    is_str(order(&vm), "gamma g1 g2 beta delta", "rebuild: only the new rows");
+    km_vm_free(&vm);
+    ok(vm.rows == NULL && vm.vis == NULL && vm.nrows == 0 && vm.nvis == 0, "free: nothing left");
+}
+
+static void test_filter(void)
+{
+    ok(km_filter_match(NULL, "x") && km_filter_match("", "x"), "filter: none or empty matches all");
+    ok(km_filter_match("GAM", "gamma") && !km_filter_match("gam", "alpha"),
+       "filter: a substring, any case");
+    ok(km_filter_match("zzz|alp", "alpha") && km_filter_match("alp|zzz", "alpha") &&
+           !km_filter_match("zzz|yyy", "alpha"),
+       "filter: '|' terms, any one matches");
+    ok(km_filter_match("  alp  |zzz", "alpha") && !km_filter_match("a l", "alpha"),
+       "filter: blanks around a term do not count, inside it they do");
+    ok(!km_filter_match("zzz| |", "alpha"), "filter: empty terms match nothing");
+
+    struct km_vctx c = {0};
+    struct km_vm vm;
+    km_vm_init(&vm, &test_view);
+    use(set_a, KM_ARRAY_LEN(set_a), true);
+    km_vm_build(&vm, &c);
+    set_filter(&vm, &c, "ALP|del");
+    is_str(order(&vm), "alpha delta _total", "filter a|b: both rows, sorted, the total kept");
+    set_filter(&vm, &c, "gam");
+    is_str(order(&vm), "gamma g1 g2 _total", "a parent that matches shows its children");
+    set_filter(&vm, &c, "yank");
+    is_str(order(&vm), "gamma g2 _total", "a child that matches shows its parent, not its sibling");
+    set_filter(&vm, &c, " beta | ");
+    is_str(order(&vm), "beta _total", "blanks and an empty term ignored");
+    set_filter(&vm, &c, "zzz");
+    is_str(order(&vm), "_total", "nothing matches: the pinned total alone");
+    set_filter(&vm, &c, "");
+    is_int(vm.nvis, 9, "filter cleared: every row again");
+    /* the filter stays across builds */
+    set_filter(&vm, &c, "eps");
+    km_vm_build(&vm, &c);
+    is_str(order(&vm), "epsilon _total", "the filter applies to the next build");
+    km_vm_free(&vm);
+}
+
+static void test_search(void)
+{
+    struct km_vctx c = {0};
+    struct km_vm vm;
+    km_vm_init(&vm, &test_view);
+    use(set_a, KM_ARRAY_LEN(set_a), true);
+    km_vm_build(&vm, &c);
+    /* gamma g1 g2 alpha epsilon beta delta zeta _total; "ta" is in beta, delta, zeta and _total */
+    ok(!km_vm_search_next(&vm, 1, false), "no search text: nothing found");
+    snprintf(vm.search, sizeof(vm.search), "TA");
+    is_int(vm.sel, 0, "the selection starts on the first row");
+    ok(km_vm_search_next(&vm, 1, false), "next: found");
+    is_str(selected(&vm), "beta", "next: the first match below");
+    km_vm_search_next(&vm, 1, false);
+    is_str(selected(&vm), "delta", "next again: the following match");
+    km_vm_search_next(&vm, 1, false);
+    is_str(selected(&vm), "zeta", "next again: the last match");
+    km_vm_search_next(&vm, 1, false);
+    is_str(selected(&vm), "beta", "next past the last: wraps to the first, skipping the total");
+    km_vm_search_next(&vm, -1, false);
+    is_str(selected(&vm), "zeta", "previous from the first: wraps to the last");
+    km_vm_search_next(&vm, -1, false);
+    is_str(selected(&vm), "delta", "previous again");
+    is_str(vm.sel_id, "delta", "a search move sets the remembered row");
+    ok(km_vm_search_next(&vm, 1, true) && strcmp(selected(&vm), "delta") == 0,
+       "including the current row: it stays when it matches");
+    km_vm_select(&vm, 0);
+    ok(km_vm_search_next(&vm, -1, true) && strcmp(selected(&vm), "zeta") == 0,
+       "including the current row that does not match: the previous match (wrapped)");
+    snprintf(vm.search, sizeof(vm.search), "total");
+    ok(!km_vm_search_next(&vm, 1, false), "the pinned total is never a search match");
+    is_str(selected(&vm), "zeta", "nothing found: the selection stays");
+    snprintf(vm.search, sizeof(vm.search), "zzz|yank");
+    ok(km_vm_search_next(&vm, 1, false) && strcmp(selected(&vm), "g2") == 0,
+       "search terms with '|', and children found too");
+    /* the only match is the current row: a full turn finds it again */
+    set_filter(&vm, &c, "del");
+    snprintf(vm.search, sizeof(vm.search), "del");
+    ok(km_vm_search_next(&vm, 1, false) && strcmp(selected(&vm), "delta") == 0,
+       "filtered: the only match found");
+    ok(km_vm_search_next(&vm, 1, false) && strcmp(selected(&vm), "delta") == 0,
+       "the only match: found again after a full turn");
+    km_vm_free(&vm);
+}
+
+static void test_selection(void)
+{
+    struct km_vctx c = {0};
+    struct km_vm vm;
+    km_vm_init(&vm, &test_view);
+    use(set_a, KM_ARRAY_LEN(set_a), true);
+    km_vm_build(&vm, &c);
+    is_str(vm.sel_id, "gamma", "the first build remembers the first row");
+    km_vm_select(&vm, vis_of(&vm, "alpha"));
+    is_str(vm.sel_id, "alpha", "select: remembers the row's id");
+    km_vm_set_sort(&vm, 0, &c);
+    ok(vm.sel == 0 && strcmp(selected(&vm), "alpha") == 0, "re-sorted: the same row, moved");
+    vm.reverse = true;
+    km_vm_refresh(&vm, &c);
+    is_str(selected(&vm), "alpha", "reversed: the same row");
+    km_vm_set_sort(&vm, 1, &c);
+    use(set_b, KM_ARRAY_LEN(set_b), true);
+    km_vm_build(&vm, &c);
+    ok(vm.sel == vis_of(&vm, "alpha") && vm.sel == 6, "rebuilt, alpha now smallest: followed");
+    size_t before = vm.sel;
+    set_filter(&vm, &c, "eps");
+    ok(vm.sel < vm.nvis && strcmp(vm.sel_id, "alpha") == 0,
+       "filtered out: the cursor in range, the row remembered");
+    ok(vm.sel == vm.nvis - 1 && before > vm.sel,
+       "filtered out: the cursor clamped to the last row");
+    km_vm_build(&vm, &c);
+    is_str(vm.sel_id, "alpha", "filtered out across a rebuild: still remembered");
+    set_filter(&vm, &c, "");
+    is_str(selected(&vm), "alpha", "filter cleared: selected again");
+    use(set_c, KM_ARRAY_LEN(set_c), false);
+    km_vm_build(&vm, &c);
+    ok(vm.sel < vm.nvis && strcmp(vm.sel_id, "alpha") == 0,
+       "row gone: remembered, cursor in range");
+    use(set_a, KM_ARRAY_LEN(set_a), true);
+    km_vm_build(&vm, &c);
+    is_str(selected(&vm), "alpha", "row back: selected again");
+    km_vm_select(&vm, 999);
+    ok(vm.sel == vm.nvis - 1 && strcmp(vm.sel_id, "_total") == 0,
+       "select past the end: the last row");
+
+    use(NULL, 0, false);
+    km_vm_build(&vm, &c);
+    ok(vm.nvis == 0 && vm.sel == 0 && km_vm_row(&vm, 0) == NULL, "no rows: nothing selected");
+    km_vm_select(&vm, 3);
+    ok(vm.sel == 0 && strcmp(vm.sel_id, "_total") == 0, "no rows: select does nothing");
+    snprintf(vm.search, sizeof(vm.search), "a");
+    ok(!km_vm_search_next(&vm, 1, true), "no rows: search finds nothing");
+    km_vm_free(&vm);
+}
+
+static bool odd_shown(const struct km_vctx *c, int col)
+{
+    return col != 2;
+}
+static void size_title(const struct km_vctx *c, int col, char *out, size_t n)
+{
+    if (col == 1)
+        snprintf(out, n, "BYTES");
+}
+
+static void test_columns_and_cmp(void)
+{
+    struct km_view_def d = test_view;
+    char buf[32];
+    is_str(km_col_title(&d, NULL, 1, buf, sizeof(buf)), "SIZE", "col_title: the column's");
+    ok(km_col_shown(&d, NULL, 2), "col_shown: every column without a callback");
+    d.col_shown = odd_shown;
+    d.col_title = size_title;
+    is_str(km_col_title(&d, NULL, 1, buf, sizeof(buf)), "BYTES", "col_title: the view's");
+    is_str(km_col_title(&d, NULL, 0, buf, sizeof(buf)), "NAME", "col_title: '' falls back");
+    ok(km_col_shown(&d, NULL, 1) && !km_col_shown(&d, NULL, 2), "col_shown: the view's");
+
+    ok(km_cmp_i64(KM_NA, INT64_MIN + 1) < 0 && km_cmp_i64(5, KM_NA) > 0 &&
+           km_cmp_i64(KM_NA, KM_NA) == 0,
+       "cmp_i64: absent first");
+    ok(km_cmp_i64(-1, 1) < 0 && km_cmp_i64(INT64_MAX, 0) > 0 && km_cmp_i64(7, 7) == 0,
+       "cmp_i64: by value, no overflow");
+    ok(km_cmp_dbl(NAN, -INFINITY) < 0 && km_cmp_dbl(0.5, NAN) > 0 && km_cmp_dbl(NAN, NAN) == 0,
+       "cmp_dbl: NAN first");
+    ok(km_cmp_dbl(-0.5, 0.25) < 0 && km_cmp_dbl(2, 1) > 0, "cmp_dbl: by value");
+}
+
+/* ---- the modules view on debian61-root -------------------------------------------------- */
+
+static int parse_mods(const char *b, size_t n, void *o, struct km_perr *e)
+{
+    return km_parse_modules(b, n, o, e);
+}
+static int parse_vm(const char *b, size_t n, void *o, struct km_perr *e)
+{
+    return km_parse_vmallocinfo(b, n, o, e);
+}
+
+/* Whether the visible rows are in the order of the sort column, pinned rows last. */
+static bool in_order(const struct km_vm *vm, const struct km_vctx *c, bool *pinned_last)
+{
+    const struct km_col *col = &vm->def->cols[vm->sort_col];
+    bool sorted = true, seen_pin = false;
+    *pinned_last = true;
+    const struct km_row *prev = NULL;
+    for (size_t v = 0; v < vm->nvis; v++) {
+        const struct km_row *r = km_vm_row(vm, v);
+        if (r->pinned) {
+            seen_pin = true;
+            continue;
+        }
+        if (seen_pin)
+            *pinned_last = false;
+        if (prev && r->depth == 0) {
+            int d = col->cmp(c, prev, r);
+            if (km_vm_desc(vm) ? d < 0 : d > 0)
+                sorted = false;
+        }
+        if (r->depth == 0)
+            prev = r;
+    }
+    return sorted;
+}
+
+static void test_modules_fixture(void)
+{
+    struct km_sample s = {0};
+    s.page_size = 4096;
+    s.uptime = -1;
+    if (tap_parse_fixture(parse_mods, "debian61-root/proc/modules", &s.mods, NULL) != 0 ||
+        tap_parse_fixture(parse_vm, "debian61-root/proc/vmallocinfo", &s.vm, NULL) != 0 ||
+        km_modjoin(&s.mods, &s.vm, s.page_size, &s.mj) != 0) {
+        printf("Bail out! debian61-root's modules do not load\n");
+        exit(1);
+    }
+    for (int i = 0; i < KM_SRC_COUNT; i++)
+        s.src[i].status = KM_ST_OK;
+    struct km_vctx c = {.s = &s};
+    struct km_vm vm;
+    km_vm_init(&vm, &km_view_modules);
+    km_vm_build(&vm, &c);
+    size_t npin = 0;
+    for (size_t i = 0; i < vm.nrows; i++)
+        npin += vm.rows[i].pinned;
+    ok(npin >= 2 && vm.nrows == s.mods.n + npin, "modules: a row per module and the pinned rows");
+    is_str(km_vm_row(&vm, vm.nvis - 1)->id, "_total", "modules: (total) is the last row");
+    int sortable = 0;
+    bool all_sorted = true, all_pinned = true;
+    for (int col = 0; col < vm.def->ncols; col++) {
+        if (!vm.def->cols[col].cmp)
+            continue;
+        sortable++;
+        km_vm_set_sort(&vm, col, &c);
+        for (int rev = 0; rev < 2; rev++) {
+            vm.reverse = rev;
+            km_vm_refresh(&vm, &c);
+            bool pins, sorted = in_order(&vm, &c, &pins);
+            char name[128];
+            snprintf(name, sizeof(name), "modules by %s%s: in order, pinned rows last",
+                     vm.def->cols[col].key, rev ? " reversed" : "");
+            ok(sorted && pins && vm.nvis == vm.nrows, name);
+            all_sorted &= sorted;
+            all_pinned &= pins;
+        }
+    }
+    ok(sortable >= 15 && all_sorted && all_pinned, "modules: every sortable column checked");
+
+    km_vm_set_sort(&vm, km_vm_find_col(&vm, "total"), &c);
+    km_vm_select(&vm, vis_of(&vm, "ext4"));
+    is_str(selected(&vm), "ext4", "modules: ext4 selected");
+    km_vm_set_sort(&vm, km_vm_find_col(&vm, "name"), &c);
+    is_str(selected(&vm), "ext4", "modules: by name, ext4 still selected");
+    km_vm_build(&vm, &c);
+    is_str(selected(&vm), "ext4", "modules: rebuilt, ext4 still selected");
+    set_filter(&vm, &c, "ext4|jbd");
+    bool match = true;
+    size_t shown = 0;
+    for (size_t v = 0; v < vm.nvis; v++) {
+        const struct km_row *r = km_vm_row(&vm, v);
+        if (!r->pinned) {
+            shown++;
+            match &= km_filter_match("ext4|jbd", km_row_name(r));
+        }
+    }
+    ok(shown == 2 && match && vm.nvis == 2 + npin, "modules: filter ext4|jbd, both and the pinned");
+    is_str(selected(&vm), "ext4", "modules: filtered, ext4 still selected");
+    snprintf(vm.search, sizeof(vm.search), "jbd");
+    ok(km_vm_search_next(&vm, 1, false) && strcmp(selected(&vm), "jbd2") == 0,
+       "modules: search finds jbd2");
+    km_vm_free(&vm);
+    km_sample_free(&s);
+}
+
+int main(void)
+{
+    test_build_and_sort();
+    test_filter();
+    test_search();
+    test_selection();
+    test_columns_and_cmp();
+    test_modules_fixture();
+    return tap_done();
+}
