@@ -7,8 +7,9 @@
 # the node and slab sysfs files, ...) into DIR, one file per distinct content
 # (named by its checksum), plus the hand-written seeds in
 # tests/fuzz/seeds/TARGET/. A file longer than MAXLEN is cut at line ends
-# into pieces of at most MAXLEN bytes, so that every part of a large real
-# file reaches the fuzzer (libFuzzer would only see its first MAXLEN bytes).
+# into pieces of at most MAXLEN bytes (zoneinfo: at zone headers), so that
+# every part of a large real file reaches the fuzzer (libFuzzer would only
+# see its first MAXLEN bytes).
 # modjoin's seeds are one fixture's /proc/modules, the separator line
 # "==vmallocinfo==" and that fixture's module-related vmallocinfo lines.
 # The fixtures are only read.
@@ -19,15 +20,24 @@ mkdir -p "$dir"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# add FILE: copy it (in pieces if too long) under its checksum
+# add FILE: copy it under its checksum; one longer than maxlen in pieces of
+# whole records (a record starts at a line matching $record: a line, or a
+# zone's "Node N, zone X" block of zoneinfo), as many as fit in maxlen
+record=.
 add() {
     if [ "$(wc -c <"$1")" -le "$maxlen" ]; then
         cp "$1" "$dir/seed-$(cksum <"$1" | tr ' ' -)"
         return
     fi
     rm -f "$tmp"/piece.*
-    split -C "$maxlen" "$1" "$tmp/piece."
+    awk -v re="$record" -v max="$maxlen" -v out="$tmp/piece." '
+        function flush() { if (buf != "") { printf "%s", buf > (out n); close(out n); n++ } buf = "" }
+        function put() { if (length(buf) + length(rec) > max) flush(); buf = buf rec; rec = "" }
+        $0 ~ re && rec != "" { put() }
+        { rec = rec $0 "\n" }
+        END { put(); flush() }' "$1"
     for p in "$tmp"/piece.*; do
+        [ "$(wc -c <"$p")" -le "$maxlen" ] || continue # one record longer than maxlen
         cp "$p" "$dir/seed-$(cksum <"$p" | tr ' ' -)"
     done
 }
@@ -41,7 +51,8 @@ files() {
 
 node=sys/devices/system/node
 case $target in
-buddyinfo | pagetypeinfo | zoneinfo | vmallocinfo | modules) list=$(files "proc/$target") ;;
+buddyinfo | pagetypeinfo | vmallocinfo | modules) list=$(files "proc/$target") ;;
+zoneinfo) list=$(files proc/zoneinfo) record='^Node ' ;;
 meminfo_keys) list=$(files proc/meminfo "$node/node*/meminfo") ;;
 node_meminfo) list=$(files "$node/node*/meminfo") ;;
 numastat | distance) list=$(files "$node/node*/$target") ;;
