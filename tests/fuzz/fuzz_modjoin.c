@@ -6,7 +6,8 @@
  * must then use only the parsed records; the join must keep its indexes
  * inside the inputs and reconcile its totals (attributed + unattributed +
  * shared = every module-image area); module events between the join without
- * and with vmallocinfo stay within their array.
+ * and with vmallocinfo stay within their array. The page size is 4, 16 or
+ * 64 KiB, picked by the input's length.
  */
 #include "kmemtop/modevents.h"
 #include "kmemtop/modjoin.h"
@@ -67,10 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (have_vm)
             (void)km_mj_address_ordered(&vm);
     }
+    long page = 4096L << (2 * (size % 3));
     struct km_modjoin without, with;
-    FZ_CHECK(km_modjoin(&m, NULL, 4096, &without) == 0, "join without vmallocinfo failed");
+    FZ_CHECK(km_modjoin(&m, NULL, page, &without) == 0, "join without vmallocinfo failed");
     check_join(&m, NULL, &without);
-    FZ_CHECK(km_modjoin(&m, have_vm ? &vm : NULL, 4096, &with) == 0, "join failed");
+    FZ_CHECK(km_modjoin(&m, have_vm ? &vm : NULL, page, &with) == 0, "join failed");
     check_join(&m, have_vm ? &vm : NULL, &with);
 
     struct km_mod_event ev[4];
