@@ -30,8 +30,9 @@ fi
 ok "$FUZZ_CC links -fsanitize=fuzzer,address,undefined"
 
 # ---- build (incremental: once per build directory) --------------------------------
-# A make of its own, outside make check's jobserver.
-if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${MAKE:-make} -s -C "$KM_BUILDDIR" fuzz-build \
+# A make of its own, outside make check's jobserver; niced (as are the runs) so that the
+# timing-sensitive screen tests running beside it keep the CPU.
+if nice -n 10 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${MAKE:-make} -s -C "$KM_BUILDDIR" fuzz-build \
     >"$TMP/build.out" 2>&1; then
     ok "the fuzz targets build"
 else
@@ -55,7 +56,7 @@ for t in $targets; do
     why=
     if [ -d "$FZ/regress/$t" ] && [ -n "$(ls "$FZ/regress/$t")" ]; then
         nreg=$(ls "$FZ/regress/$t" | wc -l)
-        "$bin" -timeout=20 "$FZ/regress/$t"/* >"$TMP/regress.$t" 2>&1 ||
+        nice -n 10 "$bin" -timeout=20 "$FZ/regress/$t"/* >"$TMP/regress.$t" 2>&1 ||
             why="a regression input crashes it:
 $(grep -E 'ERROR|SUMMARY|fuzz check|runtime error|Running:' "$TMP/regress.$t" | tail -8)"
     fi
@@ -65,7 +66,7 @@ $(grep -E 'ERROR|SUMMARY|fuzz check|runtime error|Running:' "$TMP/regress.$t" | 
         why="no seeds: $(cat "$TMP/seed.$t")"
     fi
     nseeds=$(ls "$corpus" 2>/dev/null | wc -l)
-    if [ -z "$why" ] && ! "$bin" -runs="$RUNS" -seed=1 -max_len="$len" -timeout=20 \
+    if [ -z "$why" ] && ! nice -n 10 "$bin" -runs="$RUNS" -seed=1 -max_len="$len" -timeout=20 \
         -print_final_stats=1 -artifact_prefix="$TMP/crash-$t-" "$corpus" >"$TMP/run.$t" 2>&1; then
         why="crashed (the input: rerun with $bin -runs=$RUNS -seed=1 -max_len=$len, seeds by seed.sh):
 $(grep -E 'ERROR|SUMMARY|fuzz check|runtime error' "$TMP/run.$t" | head -6)"
