@@ -1,4 +1,4 @@
-/* fuzz_distance.c - libFuzzer target: km_parse_distance (/sys/devices/system/node/nodeN/distance). */
+/* fuzz_distance.c - libFuzzer target: km_parse_distance (sysfs nodeN/distance). */
 #include "fz_node.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -30,8 +30,7 @@ static void check_sum(const struct km_modjoin *j)
 {
     const struct km_mj_sum *i = &j->image, *a = &j->attributed, *u = &j->unattributed,
                            *s = &j->shared;
-    FZ_CHECK(i->areas == a->areas + u->areas + s->areas, "image areas %lld",
-             (long long)i->areas);
+    FZ_CHECK(i->areas == a->areas + u->areas + s->areas, "image areas %lld", (long long)i->areas);
     FZ_CHECK(i->bytes == a->bytes + u->bytes + s->bytes, "image bytes %lld", (long long)i->bytes);
     FZ_CHECK(i->pages == a->pages + u->pages + s->pages, "image pages %lld", (long long)i->pages);
 }

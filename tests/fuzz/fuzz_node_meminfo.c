@@ -1,4 +1,4 @@
-/* fuzz_node_meminfo.c - libFuzzer target: km_parse_node_meminfo (/sys/devices/system/node/nodeN/meminfo). */
+/* fuzz_node_meminfo.c - libFuzzer target: km_parse_node_meminfo (sysfs nodeN/meminfo). */
 #include "fz_node.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,4 +1,4 @@
-/* fuzz_numastat.c - libFuzzer target: km_parse_numastat (/sys/devices/system/node/nodeN/numastat). */
+/* fuzz_numastat.c - libFuzzer target: km_parse_numastat (sysfs nodeN/numastat). */
 #include "fz_node.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -29,8 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (size_t i = 0; i < zi.nnodes; i++)
         for (size_t k = 0; k < zi.nodes[i].stats.n; k++)
-            FZ_CHECK(fz_cstr_ok(zi.nodes[i].stats.v[k].key, KM_KEY_LEN), "node %zu stat %zu", i,
-                     k);
+            FZ_CHECK(fz_cstr_ok(zi.nodes[i].stats.v[k].key, KM_KEY_LEN), "node %zu stat %zu", i, k);
     km_zoneinfo_free(&zi);
     return 0;
 }

@@ -18,14 +18,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FZ_CHECK(cond, ...)                                                                   \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            fprintf(stderr, "fuzz check failed at %s:%d: %s: ", __FILE__, __LINE__, #cond);   \
-            fprintf(stderr, __VA_ARGS__);                                                     \
-            fputc('\n', stderr);                                                              \
-            abort();                                                                          \
-        }                                                                                     \
+#define FZ_CHECK(cond, ...)                                                                        \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz check failed at %s:%d: %s: ", __FILE__, __LINE__, #cond);        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static inline int fz_count_lines(const char *p, size_t len)
@@ -36,7 +36,7 @@ static inline int fz_count_lines(const char *p, size_t len)
     return n + (len > 0 && p[len - 1] != '\n');
 }
 
-/* A line-numbering parser's rc: 0, or a negative errno naming a line of the input with a message. */
+/* A line-numbering parser's rc: 0, or a negative errno naming an input line, with a message. */
 static inline void fz_check_perr(int rc, const struct km_perr *pe, const char *p, size_t len)
 {
     if (rc == 0)

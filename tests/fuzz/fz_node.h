@@ -38,8 +38,8 @@ static inline void fz_node(const uint8_t *data, size_t size, fz_node_parser f)
     if (rc)
         FZ_CHECK(memcmp(&n, &before, sizeof(n)) == 0, "the node record changed on error");
     else
-        FZ_CHECK(n.ndistance >= 0 && n.ndistance <= (int)KM_ARRAY_LEN(n.distance),
-                 "ndistance %d", n.ndistance);
+        FZ_CHECK(n.ndistance >= 0 && n.ndistance <= (int)KM_ARRAY_LEN(n.distance), "ndistance %d",
+                 n.ndistance);
 }
 
 #endif
