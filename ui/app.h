@@ -12,7 +12,7 @@
 #include "frame.h"
 #include "views.h"
 
-enum km_format { KM_FMT_TEXT, KM_FMT_JSON };
+enum km_format { KM_FMT_TEXT, KM_FMT_JSON, KM_FMT_CSV };
 
 struct km_opts {
     bool batch;
