@@ -14,9 +14,10 @@ top=$(pwd)
 # Debian packages: build tools, the two libraries, and what the tests drive
 # (tmux for screen tests, procps for slabtop, jq to check JSON, util-linux for
 # setpriv/unshare, busybox to test the capture script as a board would run it,
-# strace to check which files a frame opens, groff to check the man page).
+# strace to check which files a frame opens, groff to check the man page, python3 to
+# read the CSV output with a strict RFC 4180 reader).
 PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev procps"
-TEST_PKGS="tmux jq util-linux busybox strace groff-base"
+TEST_PKGS="tmux jq util-linux busybox strace groff-base python3"
 
 missing_pkgs() {
     out=""
