@@ -14,12 +14,12 @@ top=$(pwd)
 # Debian packages: build tools, the two libraries, and what the tests drive
 # (tmux for screen tests, procps for slabtop, jq to check JSON, util-linux for
 # setpriv/unshare, busybox to test the capture script as a board would run it,
-# strace to check which files a frame opens, groff to check the man page,
-# clang and its compiler-rt runtime for the libFuzzer targets of make fuzz and
-# tests/fuzz-smoke.sh: on Debian 12 clang-14 and libclang-rt-14-dev, which
-# -fsanitize=fuzzer needs to link and clang only recommends).
+# strace to check which files a frame opens, groff to check the man page, python3 to
+# read the CSV output with a strict RFC 4180 reader, clang and its compiler-rt runtime
+# for the libFuzzer targets of make fuzz and tests/fuzz-smoke.sh: on Debian 12 clang-14
+# and libclang-rt-14-dev, which -fsanitize=fuzzer needs to link and clang only recommends).
 PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev procps"
-TEST_PKGS="tmux jq util-linux busybox strace groff-base clang libclang-rt-dev"
+TEST_PKGS="tmux jq util-linux busybox strace groff-base python3 clang libclang-rt-dev"
 
 missing_pkgs() {
     out=""

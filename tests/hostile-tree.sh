@@ -24,6 +24,7 @@ chmod 600 "$SECRET"
 E="$TMP/evil"
 mkdir "$E"; chown "$ATK" "$E"
 as_atk cp -R "$FIX/debian61-root/proc" "$FIX/debian61-root/sys" "$E/" 2>/dev/null
+as_atk chmod -R u+w "$E" # a read-only source tree (make distcheck) gives read-only copies
 as_atk sh -e -c '
     cd "$1/proc"
     rm -f zoneinfo buddyinfo vmallocinfo version meminfo sys/kernel/osrelease modules
@@ -114,6 +115,7 @@ fi
 A="$TMP/aliases"
 mkdir -p "$A/sys/kernel/slab"; chown -R "$ATK" "$A"
 as_atk cp -R "$FIX/debian61-root/proc" "$A/"
+as_atk chmod -R u+w "$A"
 as_atk sh -c '
     cd "$1/sys/kernel/slab" && mkdir :0000064 && echo 0 >:0000064/reclaim_account && echo 8000 >:0000064/aliases
     i=0; while [ $i -lt 8000 ]; do ln -s :0000064 "alias-$i"; i=$((i + 1)); done

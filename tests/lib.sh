@@ -23,3 +23,32 @@ want: $3"; fi; }
 contains() { if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else nok "$1" "no match for /$3/ in:
 $(printf '%s\n' "$2" | head -30)"; fi; }
 done_testing() { echo "1..$_n"; [ $_failed -eq 0 ]; }
+
+# --- layers (core-no-curses.sh, render-no-curses.sh) ---
+# The curses shared objects kmemtop runs with (ncursesw, tinfo), one path a line.
+curses_libs() { ldd "$KMEMTOP" 2>/dev/null | awk '/(curses|tinfo)/ { for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'; }
+# Every symbol those libraries define (functions and data, versions cut off), sorted.
+curses_symbols() {
+    for _l in $(curses_libs); do nm -D --defined-only "$_l"; done |
+        awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }' | sort -u
+}
+# curses_refs LIB.a...: the symbols the archives use but do not define that
+# the curses libraries define, one a line (nothing when the archives are curses-free).
+curses_refs() {
+    nm -u "$@" >"$TMP/nm-u" && nm --defined-only "$@" >"$TMP/nm-d" || { echo "nm $* failed"; return; }
+    awk 'NF >= 2 && $1 == "U" { print $2 }' "$TMP/nm-u" | sort -u >"$TMP/undef"
+    awk 'NF >= 3 { print $3 }' "$TMP/nm-d" | sort -u >"$TMP/def"
+    curses_symbols >"$TMP/curses"
+    comm -23 "$TMP/undef" "$TMP/def" | comm -12 - "$TMP/curses"
+}
+# lib_sources LIB: the files of LIB_a_SOURCES in Makefile.am (ext: c or h), one a line.
+lib_sources() {
+    awk -v v="$(printf '%s' "$1" | tr '.' '_')_SOURCES" '
+        $1 == v && $2 == "=" { on = 1; $1 = $2 = "" }
+        on { c = sub(/\\$/, ""); for (i = 1; i <= NF; i++) if ($i != "") print $i; if (!c) on = 0 }' \
+        "$KM_SRCDIR/Makefile.am"
+}
+# The includes of a curses or terminfo header in the files given (grep -n lines).
+curses_includes() {
+    grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]([^>"]*curses[^>"]*|term\.h|termcap\.h)[>"]' "$@" 2>/dev/null
+}

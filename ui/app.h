@@ -1,6 +1,8 @@
 /*
  * app.h - the program's state shared by batch mode and the screen: options,
  * the sampler, the captured trees being shown, and one view model per view.
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #ifndef KM_UI_APP_H
 #define KM_UI_APP_H
@@ -10,7 +12,7 @@
 #include "frame.h"
 #include "views.h"
 
-enum km_format { KM_FMT_TEXT, KM_FMT_JSON };
+enum km_format { KM_FMT_TEXT, KM_FMT_JSON, KM_FMT_CSV };
 
 struct km_opts {
     bool batch;

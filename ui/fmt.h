@@ -1,6 +1,8 @@
 /*
  * fmt.h - number formatting for renderers. The core keeps bytes and pages
  * as integers; only renderers scale. KM_NA and NAN print as "-".
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #ifndef KM_UI_FMT_H
 #define KM_UI_FMT_H

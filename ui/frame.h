@@ -2,6 +2,8 @@
  * frame.h - what every renderer shows around the views: the summary header
  * of kernel memory, each view's status line, and whole batch frames as
  * text or JSON.
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #ifndef KM_UI_FRAME_H
 #define KM_UI_FRAME_H

@@ -2,6 +2,9 @@
  * help.h - the help screen's text, built from the key table and the view's
  * column table. Pure: lines go to a callback (attr is an enum km_attr);
  * no curses, nothing allocated that outlives the call.
+ *
+ * Screen layer (libkmscreen.a), though curses-free itself: it lists the
+ * screen's keys (keys.h, whose codes are curses key codes).
  */
 #ifndef KM_UI_HELP_H
 #define KM_UI_HELP_H

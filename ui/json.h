@@ -2,6 +2,8 @@
  * json.h - a small streaming JSON writer (one object per line, JSON Lines).
  * Keys are NULL inside arrays. KM_NA integers and NAN doubles are written
  * as null by the *_opt calls; the plain calls always write the value.
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #ifndef KM_UI_JSON_H
 #define KM_UI_JSON_H

@@ -5,6 +5,8 @@
  * The table is static data; nothing here allocates. km_key_read reads keys
  * from curses so that an escape sequence terminfo does not know never acts
  * as several keys.
+ *
+ * Screen layer (libkmscreen.a): on top of the render layer, with ncursesw.
  */
 #ifndef KM_UI_KEYS_H
 #define KM_UI_KEYS_H

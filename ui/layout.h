@@ -11,6 +11,9 @@
  * non-printable character counts as one cell, and the functions that write
  * text replace it with U+FFFD (utf8) or '?', so that no escape code reaches
  * the terminal and columns stay aligned. A cut never splits a character.
+ *
+ * Screen layer (libkmscreen.a), though curses-free itself: only the screen
+ * lays out columns in cells.
  */
 #ifndef KM_UI_LAYOUT_H
 #define KM_UI_LAYOUT_H

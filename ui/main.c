@@ -3,6 +3,7 @@
  * interactive screen. The only place (with the screen) that ends the process.
  */
 #include "app.h"
+#include "csv.h"
 #include "frame.h"
 #include "screen.h"
 #include "text.h"
@@ -216,6 +217,10 @@ static void write_frame(struct km_app *a, struct km_vm *const vms[KM_NVIEWS], lo
         km_frame_json(f, vms, &a->ctx);
         return;
     }
+    if (a->o.format == KM_FMT_CSV) {
+        km_csv_frame(f, vms, &a->ctx);
+        return;
+    }
     if (i > 0)
         fputc('\n', f);
     km_frame_text(f, vms, &a->ctx);
@@ -274,7 +279,7 @@ int main(int argc, char **argv)
     }
     if (a.o.capture)
         rc = run_capture(&a, msg, sizeof(msg));
-    else if (a.o.batch || a.o.format == KM_FMT_JSON || !isatty(STDOUT_FILENO))
+    else if (a.o.batch || a.o.format != KM_FMT_TEXT || !isatty(STDOUT_FILENO))
         rc = run_batch(&a, msg, sizeof(msg));
     else {
         int status = km_screen_run(&a);

@@ -59,7 +59,7 @@ void km_usage(FILE *f)
           "  -d, --delay SECS       seconds between frames, fractions allowed (default 2)\n"
           "  -o, --once             one frame and exit (-b -n 1)\n"
           "      --view V[,V..]     modules, nodes, buddy, slabs or all (batch default: all)\n"
-          "      --format F         text or json (JSON Lines, one object per frame)\n"
+          "      --format F         text, json (JSON Lines, one object per frame) or csv\n"
           "  -s, --sort KEY         a column key, or a slabtop letter (a b c l v n o p s u)\n"
           "      --filter TEXT      only rows whose name contains TEXT (case-insensitive, a|b)\n"
           "      --order N          buddy view: the order the fragmentation summary is for\n"
@@ -158,10 +158,12 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
     case OPT_FORMAT:
         if (strcmp(arg, "json") == 0)
             o->format = KM_FMT_JSON;
+        else if (strcmp(arg, "csv") == 0)
+            o->format = KM_FMT_CSV;
         else if (strcmp(arg, "text") == 0)
             o->format = KM_FMT_TEXT;
         else
-            return bad("--format is text or json", arg);
+            return bad("--format is text, json or csv", arg);
         return 0;
     case 's':
         o->sort = arg;

@@ -2,6 +2,8 @@
  * scr.h - state shared by the screen's two halves, screen.c (the loop, keys,
  * signals, sampling) and draw.c (everything painted). Private to them.
  * Lines collected from callbacks (struct scr_lines) own their text.
+ *
+ * Screen layer (libkmscreen.a): on top of the render layer, with ncursesw.
  */
 #ifndef KM_UI_SCR_H
 #define KM_UI_SCR_H

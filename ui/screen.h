@@ -5,6 +5,8 @@
  * message is printed after the terminal is restored). Returns the process
  * exit status: 0 after a quit, 1 after a fatal error, 128 + the signal
  * number after SIGTERM or SIGHUP.
+ *
+ * Screen layer (libkmscreen.a): on top of the render layer, with ncursesw.
  */
 #ifndef KM_UI_SCREEN_H
 #define KM_UI_SCREEN_H

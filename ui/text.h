@@ -1,6 +1,8 @@
 /*
  * text.h - plain text tables for batch mode (and cell text for the screen).
  * No escape codes, trailing blanks trimmed, stable for diffs.
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #ifndef KM_UI_TEXT_H
 #define KM_UI_TEXT_H

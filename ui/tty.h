@@ -3,6 +3,8 @@
  * handler of a fatal signal (only async-signal-safe calls there: the bytes to
  * write and the modes to set are prepared beforehand), and noticed when it
  * has gone without a SIGHUP (end of input, a read error, a hang-up).
+ *
+ * Screen layer (libkmscreen.a): on top of the render layer, with ncursesw.
  */
 #ifndef KM_UI_TTY_H
 #define KM_UI_TTY_H

@@ -12,6 +12,8 @@
  * sorting orders the top-level rows and keeps each child under its parent.
  * Rows and their records stay valid until the next km_vm_build or until the
  * sample they came from is freed.
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #ifndef KM_UI_VIEW_H
 #define KM_UI_VIEW_H

@@ -1,6 +1,8 @@
 /*
  * view_modules.h - what the two files of the modules view share (ui only):
  * the recent loads and unloads, listed in the notes and in JSON.
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #ifndef KM_UI_VIEW_MODULES_H
 #define KM_UI_VIEW_MODULES_H

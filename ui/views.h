@@ -1,5 +1,7 @@
 /*
  * views.h - the four views and what they need from the sampler.
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #ifndef KM_UI_VIEWS_H
 #define KM_UI_VIEWS_H

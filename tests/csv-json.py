@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""csv-json.py FRAME.csv FRAME.json - checks one kmemtop CSV frame against the
+JSON frame of the same tree and options (tests/csv.sh runs it).
+
+The CSV is read by a strict RFC 4180 reader (Python's csv module, strict, plus
+a check that every record ends in CRLF and holds no other control byte). Then,
+view by view: the records are the JSON rows, in the same order (the ids are
+rebuilt from the JSON rows as the views build them), and each value is the one
+the JSON row holds, written as --raw text writes it. Every CSV column is either
+compared or named in SKIP with the reason: a new column fails here until one of
+the two is decided.
+
+Prints one line per check, "ok<TAB>name" or "nok<TAB>name<TAB>detail".
+"""
+import csv
+import io
+import json
+import math
+import sys
+
+VIEWS = ["modules", "nodes", "buddy", "slabs"]
+FFFD = "\ufffd"
+
+
+def text_of(name):
+    """A name as batch text shows it: km_sanitize's '?' (JSON writes an invalid byte as U+FFFD)."""
+    out = []
+    for ch in name:
+        o = ord(ch)
+        bad = (o < 0x20 or o == 0x7F or 0x80 <= o <= 0x9F or o == 0x61C or o in (0x200E, 0x200F)
+               or 0x2028 <= o <= 0x202E or 0x2066 <= o <= 0x2069 or ch == FFFD)
+        out.append("?" if bad else ch)
+    return "".join(out)
+
+
+def num(v):
+    return "-" if v is None else str(v)
+
+
+def dash(s):
+    return "-" if s is None or s == "" else s
+
+
+def times(v, k):
+    return None if v is None else v * k
+
+
+def pct1(v):
+    return "-" if v is None else "%.1f%%" % v
+
+
+# columns CSV has and the JSON rows do not hold as such (computed for the screen)
+SKIP = {
+    "modules": {},
+    "nodes": {
+        "used": "computed from total and free (both compared)",
+        "localshare": "computed from local and other over the interval",
+        "file": "node FilePages: not in the JSON node rows",
+        "slab": "node Slab: not in the JSON node rows (slabs summary)",
+        "state": "a node shows its worst zone (zones compared)",
+        "promo": "zone promo: not in the JSON zone rows",
+    },
+    "buddy": {
+        "unusable": "for the selected order (the unusable rows are compared per order)",
+        "alloc": "for the selected order",
+        "spread": "a bar drawing",
+        "pageblocks": "pageblocks: not in the JSON rows",
+    },
+    "slabs": {},
+}
+
+
+def modules_rows(v, ps):
+    rows = []
+    for r in v.get("rows", []):
+        usedby = ",".join(r.get("used_by") or []) + (
+            ("," if r.get("used_by") else "") + "[permanent]" if r.get("permanent") else "")
+        rows.append((text_of(r["name"]), {
+            "name": text_of(r["name"]), "size": num(r["size"]), "core": num(r["core_size"]),
+            "init": num(r["init_size"]), "refs": num(r["refcount"]), "state": dash(r["state"]),
+            "taint": dash(text_of(r["taint"])),
+            "areas": num(r["static_areas"]), "static": num(r["static_bytes"]),
+            "pages": num(r["static_pages"]), "overhead": num(r["overhead_bytes"]),
+            "overhead_pct": pct1(r["overhead_pct"]), "dynamic_areas": num(r["dynamic_areas"]),
+            "dynamic": num(r["dynamic_bytes"]), "dynamic_pages": num(r["dynamic_pages"]),
+            "total": num(r["total_bytes"]), "method": dash(r["method"]),
+            "usedby": dash(text_of(usedby))}))
+    return rows
+
+
+def modules_pins(v):
+    """The pinned rows' values the JSON holds: unattributed, shared and the totals."""
+    pins = {}
+    for pid, key in (("_unattributed", "unattributed"), ("_shared", "shared")):
+        o = v.get(key)
+        if o:
+            pins[pid] = {"areas": num(o["areas"]), "static": num(o["bytes"]),
+                         "pages": num(o["pages"])}
+    t = v.get("totals")
+    if t:
+        pins["_total"] = {"size": num(t["lsmod_bytes"]), "static": num(t["static_bytes"]),
+                          "pages": num(t["static_pages"]), "dynamic_areas": num(t["dynamic_areas"]),
+                          "dynamic": num(t["dynamic_bytes"]),
+                          "dynamic_pages": num(t["dynamic_pages"]),
+                          "total": num(t["total_bytes"])}
+    return pins
+
+
+def nodes_rows(v, ps):
+    rows = []
+    for n in v.get("rows", []):
+        rid = "node%d" % n["node"]
+        rt = n.get("rates") or {}
+        zones = n.get("zones") or []
+
+        def zsum(k):  # a node without its own meminfo: the sum of its zones
+            have = [z[k] for z in zones if z[k] is not None]
+            return sum(have) * ps if have else None
+
+        total = n["mem_total"] if n["mem_total"] is not None else zsum("managed")
+        free = n["mem_free"] if n["mem_free"] is not None else zsum("free")
+        label = rid + ("" if n.get("has_memory") is not False else " (no memory)") + (
+            "" if n.get("has_cpu") is not False else " (no CPUs)")
+        vals = {"node": label, "cpus": dash(n["cpus"]), "total": num(total), "free": num(free),
+                "min": "-", "low": "-", "high": "-", "spanned": "-", "present": "-",
+                "protection": "-"}
+        for col, key in (("hit", "numa_hit"), ("miss", "numa_miss"), ("foreign", "numa_foreign"),
+                         ("interleave", "interleave_hit"), ("local", "local_node"),
+                         ("other", "other_node")):
+            vals[col] = ("rate", rt.get(key))
+        rows.append((rid, vals))
+        for z in zones:
+            zv = {"node": text_of(z["zone"]), "cpus": "-", "total": num(times(z["managed"], ps)),
+                  "free": num(times(z["free"], ps)), "state": z["state"]}
+            for k in ("min", "low", "high", "spanned", "present"):
+                zv[k] = num(times(z[k], ps))
+            prot = z.get("protection")
+            zv["protection"] = ",".join(str(p * ps) for p in prot) if prot else "-"
+            for col in ("hit", "miss", "foreign", "interleave", "local", "other"):
+                zv[col] = "-"
+            rows.append(("%s/%s" % (rid, text_of(z["zone"])), zv))
+    return rows
+
+
+def capped(c):
+    return ("capped", str(c))
+
+
+def orders(counts, fmt=capped):
+    return {"o%d" % k: fmt(c) for k, c in enumerate(counts)}
+
+
+def largest(counts):
+    ks = [k for k, c in enumerate(counts) if c]
+    return str(ks[-1]) if ks else "-"
+
+
+def buddy_rows(v, ps):
+    rows = []
+    for z in v.get("rows", []):
+        rid = "node%d/%s" % (z["node"], text_of(z["zone"]))
+        zv = {"zone": "%d/%s" % (z["node"], text_of(z["zone"])),
+              "free": ("capped", num(times(z["free_pages"], ps))),
+              "largest": num(z["largest_order"]) if z["largest_order"] is not None and
+              z["largest_order"] >= 0 else "-"}
+        zv.update(orders(z["free"]))
+        rows.append((rid, zv))
+        uv = {"zone": "unusable", "free": "-", "largest": "-"}
+        uv.update(orders(z["unusable_index"], lambda x: "-" if x is None else "%.3f" % x))
+        rows.append((rid + "/unusable", uv))
+        for t, counts in (z.get("types") or {}).items():
+            tv = {"zone": text_of(t), "largest": largest(counts),
+                  "free": ("capped", str(sum(c << k for k, c in enumerate(counts)) * ps))}
+            tv.update(orders(counts))
+            rows.append(("%s/%s" % (rid, text_of(t)), tv))
+    return rows
+
+
+def slabs_rows(v, ps):
+    rows = []
+    for s in v.get("rows", []):
+        name = text_of(s["name"])
+        g = s["growth"]
+        rec = s["reclaimable"]
+        nodes = s.get("nodes")
+        vals = {
+            "name": name, "objs": num(s["num_objs"]), "active": num(s["active_objs"]),
+            "use": "-" if s["use_pct"] is None else "%d%%" % math.floor(s["use_pct"]),
+            "objsize": num(s["obj_size"]), "slabs": num(s["num_slabs"]),
+            "aslabs": num(s["active_slabs"]), "objperslab": num(s["objs_per_slab"]),
+            "pagesperslab": num(s["pages_per_slab"]), "footprint": num(s["footprint"]),
+            "waste": num(s["waste"]), "leftover": num(s["leftover"]),
+            "growth": "-" if g is None else "%+.1f" % g,
+            "reclaimable": "-" if rec is None else ("yes" if rec else "no"),
+            "aliases": num(s["alias_count"]),
+            "nodes": ",".join("N%d:%s" % (n["node"], num(n["bytes"])) for n in nodes)
+            if nodes else "-"}
+        rows.append(("%s#%d" % (name, s["ordinal"]), vals))
+    return rows
+
+
+ROWS = {"modules": modules_rows, "nodes": nodes_rows, "buddy": buddy_rows, "slabs": slabs_rows}
+
+
+def same(want, got):
+    """Whether a CSV cell is the JSON value as text writes it."""
+    if isinstance(want, tuple) and want[0] == "rate":
+        if want[1] is None:
+            return got == "-"
+        try:
+            return abs(float(got) - want[1]) <= max(0.051, abs(want[1]) * 1e-3)
+        except ValueError:
+            return False
+    if isinstance(want, tuple) and want[0] == "capped":  # ">N": the kernel capped a count
+        return got in (want[1], ">" + want[1])
+    return got == want
+
+
+def read_csv(raw):
+    """Strict RFC 4180: CRLF record ends, no other control byte; returns the records."""
+    text = raw.decode("utf-8")  # raises on bytes that are not UTF-8
+    if text and not text.endswith("\r\n"):
+        raise ValueError("the last record does not end in CRLF")
+    body = text.replace("\r\n", "")
+    bad = [hex(ord(c)) for c in body if ord(c) < 0x20 or ord(c) == 0x7F]
+    if bad:
+        raise ValueError("control bytes outside record ends: %s" % bad[:5])
+    recs = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    # and in the one canonical form: quoted exactly when a field must be (a
+    # bare quote in an unquoted field, which the reader lets pass, fails here)
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(recs)
+    if out.getvalue() != text:
+        a, b = out.getvalue(), text
+        i = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
+        raise ValueError("not minimally quoted at offset %d: %r" % (i, b[max(0, i - 20):i + 20]))
+    return recs
+
+
+def blocks(recs):
+    """[(view, header, [records])] split where the first field is "view"."""
+    out = []
+    for r in recs:
+        if r and r[0] == "view":
+            out.append((None, r, []))
+        elif not out:
+            raise ValueError("a record before any header row: %r" % r[:3])
+        else:
+            if len(r) != len(out[-1][1]):
+                raise ValueError("record of %d fields under a header of %d: %r" %
+                                 (len(r), len(out[-1][1]), r[:3]))
+            out[-1][2].append(r)
+    return out
+
+
+def check_view(name, header, recs, v, ps, problems):
+    cols = header[2:]
+    want = ROWS[name](v, ps)
+    pins = modules_pins(v) if name == "modules" else {}
+    got_ids = [r[1] for r in recs]
+    for r in recs:
+        if r[0] != name:
+            problems.append("%s: a record of view %r in its block" % (name, r[0]))
+    body = [i for i in got_ids if i not in pins]
+    tail = got_ids[len(body):]
+    if body != [w[0] for w in want] or any(i not in pins for i in tail):
+        problems.append("%s: CSV ids %r, JSON rows %r" % (name, got_ids[:8], [w[0] for w in want][:8]))
+        return 0
+    compared = 0
+    wmap = dict(want)
+    wmap.update(pins)
+    for c in cols:
+        known = any(c in vals for _, vals in want) or any(c in p for p in pins.values())
+        if not known and c not in SKIP[name] and (want or pins):
+            problems.append("%s: column %r is neither compared nor skipped" % (name, c))
+    for r in recs:
+        vals = wmap[r[1]]
+        for c, cell in zip(cols, r[2:]):
+            if c in SKIP[name] or c not in vals:
+                continue
+            compared += 1
+            if not same(vals[c], cell):
+                problems.append("%s %s %s: CSV %r, JSON %r" % (name, r[1], c, cell, vals[c]))
+    return compared
+
+
+def main():
+    raw = open(sys.argv[1], "rb").read()
+    frame = json.load(open(sys.argv[2], encoding="utf-8"))
+    try:
+        recs = read_csv(raw)
+        bl = blocks(recs)
+        print("ok\tparses as RFC 4180 (%d records, %d blocks)" % (len(recs), len(bl)))
+    except (ValueError, csv.Error) as e:
+        print("nok\tparses as RFC 4180\t%s" % e)
+        return
+    names = [recs_[0][0] if recs_ else None for _, _, recs_ in bl]
+    shown = [n for n in VIEWS if n in frame]
+    if len(bl) != len(shown):
+        print("nok\tone block per view printed\t%d blocks for %r" % (len(bl), shown))
+        return
+    problems, compared, rows = [], 0, 0
+    for (_, header, recs_), name, got in zip(bl, shown, names):
+        if got not in (None, name):
+            problems.append("block of %r where %r was due" % (got, name))
+            continue
+        if header[:2] != ["view", "id"] or len(set(header)) != len(header):
+            problems.append("%s: header %r" % (name, header))
+        rows += len(recs_)
+        compared += check_view(name, header, recs_, frame[name], frame["page_size"], problems)
+    if problems:
+        print("nok\trows and values equal the JSON frame's\t%s" % " | ".join(problems[:12]))
+    else:
+        print("ok\trows and values equal the JSON frame's (%d rows, %d values)" % (rows, compared))
+
+
+main()
