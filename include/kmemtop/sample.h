@@ -18,9 +18,11 @@
 #include "kmemtop/nodes.h"
 #include "kmemtop/pagetypeinfo.h"
 #include "kmemtop/slabinfo.h"
+#include "kmemtop/slabstat.h"
 #include "kmemtop/vmallocinfo.h"
 #include "kmemtop/zoneinfo.h"
 
+/* Indexes of km_sample.src[] and of the registry km_sources[] (source.h), in reading order. */
 enum km_src {
     KM_SRC_MEMINFO,
     KM_SRC_MODULES,
@@ -46,6 +48,7 @@ struct km_source {
     int skipped;
     char warning[256];
     double cost;  /* seconds spent reading and parsing */
+    double age;   /* seconds since the records were read (a throttled source reused), 0 fresh */
     size_t bytes; /* bytes read */
     const char *parser; /* meminfo, slabinfo: "libproc2", or "kmemtop" (own parsers); else NULL */
 };
@@ -62,7 +65,6 @@ struct km_sample {
     long page_size; /* bytes, the sampled kernel's */
     enum km_pagesize_src page_size_src;
     double uptime; /* seconds, -1 unknown */
-    double pti_age; /* seconds since pagetypeinfo was read (it is reused in between), 0 fresh */
     const char *own_parsers; /* a tree without a mount namespace: why (meminfo and slabinfo
                                 then by kmemtop's own parsers); NULL otherwise */
     struct km_source src[KM_SRC_COUNT];
@@ -74,6 +76,7 @@ struct km_sample {
     struct km_pagetypeinfo pti;
     struct km_nodes nodes;
     struct km_slabs slabs;
+    struct km_slab_summary slabsum; /* slabtop's totals of slabs (when slabinfo was asked) */
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
     /* recent module loads and unloads, oldest first; owned by the sampler */
@@ -81,9 +84,11 @@ struct km_sample {
     size_t nmod_events;
 };
 
+/* The registry's name and path of s (source.h), "?" when s is not a source. */
 const char *km_src_name(enum km_src s);    /* "meminfo", "modules", ... */
 const char *km_src_path(enum km_src s);    /* "/proc/meminfo", ... */
 const char *km_status_name(enum km_status st); /* "ok", "missing", ... */
+/* Frees every source's records and the derived data, and zeroes s. */
 void km_sample_free(struct km_sample *s);
 
 #endif
