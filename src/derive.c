@@ -93,7 +93,7 @@ static void module_events(struct km_derive_state *st, struct km_sample *smp,
 
 const struct km_derivation km_derivations[] = {
     {"nodes from zones", B(NODES) | B(ZONEINFO) | B(BUDDYINFO), nodes_from_zones},
-    {"rates", B(BUDDYINFO) | B(NODES) | B(ZONEINFO) | B(SLABINFO), rates},
+    {"rates", KM_SRC_ALL, rates},                /* every source with a rate function */
     {"slab summary", B(SLABINFO), slab_summary}, /* after rates: it sums the growth */
     {"module join", B(MODULES) | B(VMALLOCINFO), join_modules},
     {"module events", B(MODULES) | B(MEMINFO), module_events}, /* after the join */

@@ -35,6 +35,7 @@ enum km_src {
     KM_SRC_COUNT
 };
 #define KM_SRC_BIT(s) (1u << (s))
+#define KM_SRC_ALL (KM_SRC_BIT(KM_SRC_COUNT) - 1u)
 
 enum km_status { KM_ST_SKIPPED = 0, KM_ST_OK, KM_ST_MISSING, KM_ST_DENIED, KM_ST_ERROR };
 
