@@ -260,6 +260,32 @@ static void slabinfo_free(struct km_sample *smp)
     km_slabs_free(&smp->slabs);
 }
 
+/* ---- /proc/vmstat: the kernel's counters by name, and their rates ----------------- */
+
+static int vmstat_read(struct km_src_io *io, struct km_sample *smp, struct km_perr *pe)
+{
+    int rc = km_source_slurp(io);
+    return rc ? rc : km_parse_vmstat(io->buf->data, io->buf->len, &smp->vmstat, pe);
+}
+
+static void vmstat_rate(struct km_sample *cur, const struct km_sample *base, double dt)
+{
+    km_vmstat_rates(&cur->vmstat, &base->vmstat, dt);
+}
+
+static void vmstat_copy(struct km_sample *dst, const struct km_sample *src)
+{
+    const struct km_kvlist *l = &src->vmstat.items;
+    dst->vmstat.items.n = dst->vmstat.items.cap = l->n;
+    dst->vmstat.items.v = dup_mem(l->v, l->n * sizeof(*l->v));
+    dst->vmstat.rate = NULL; /* a base needs the counters only */
+}
+
+static void vmstat_free(struct km_sample *smp)
+{
+    km_vmstat_free(&smp->vmstat);
+}
+
 /* ---- the registry ------------------------------------------------------------------ */
 
 const struct km_srcdesc km_sources[] = {
@@ -340,6 +366,15 @@ const struct km_srcdesc km_sources[] = {
      .copy = slabinfo_copy,
      .free = slabinfo_free,
      .state_free = slabinfo_state_free},
+    {.name = "vmstat",
+     .path = "/proc/vmstat",
+     .id = KM_SRC_VMSTAT,
+     .who = KM_WHO_EVERYONE,
+     .cap = KM_READ_CAP,
+     .read = vmstat_read,
+     .rate = vmstat_rate,
+     .copy = vmstat_copy,
+     .free = vmstat_free},
     {.name = NULL},
 };
 

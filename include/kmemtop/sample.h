@@ -20,6 +20,7 @@
 #include "kmemtop/slabinfo.h"
 #include "kmemtop/slabstat.h"
 #include "kmemtop/vmallocinfo.h"
+#include "kmemtop/vmstat.h"
 #include "kmemtop/zoneinfo.h"
 
 /* Indexes of km_sample.src[] and of the registry km_sources[] (source.h), in reading order. */
@@ -32,6 +33,7 @@ enum km_src {
     KM_SRC_PAGETYPEINFO,
     KM_SRC_NODES,
     KM_SRC_SLABINFO,
+    KM_SRC_VMSTAT,
     KM_SRC_COUNT
 };
 #define KM_SRC_BIT(s) (1u << (s))
@@ -78,6 +80,7 @@ struct km_sample {
     struct km_nodes nodes;
     struct km_slabs slabs;
     struct km_slab_summary slabsum; /* slabtop's totals of slabs (when slabinfo was asked) */
+    struct km_vmstat vmstat;
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
     /* recent module loads and unloads, oldest first; owned by the sampler */

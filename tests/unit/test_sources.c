@@ -10,6 +10,7 @@
 
 #include "../tap.h"
 
+#include <math.h>
 #include <string.h>
 
 static void test_registry(void)
@@ -72,10 +73,33 @@ static void test_derivations(void)
        "the module join before the events (they read it)");
 }
 
+/* A source added to the registry alone is read, and rated against its last read (live /proc). */
+static void test_live_vmstat(void)
+{
+    struct km_sampler *s = km_sampler_new();
+    km_sampler_tick(s, KM_SRC_BIT(KM_SRC_VMSTAT), NULL);
+    km_sampler_tick(s, KM_SRC_BIT(KM_SRC_MEMINFO), NULL); /* another view: not read */
+    km_sampler_tick(s, KM_SRC_BIT(KM_SRC_VMSTAT), NULL);
+    const struct km_sample *c = km_sampler_cur(s);
+    if (c->src[KM_SRC_VMSTAT].status != KM_ST_OK) { /* no /proc here (a bare chroot) */
+        ok(c->src[KM_SRC_VMSTAT].status == KM_ST_MISSING, "live vmstat: missing, said so");
+        km_sampler_free(s);
+        return;
+    }
+    ok(c->src[KM_SRC_VMSTAT].bytes > 0 && c->vmstat.items.n > 0, "live vmstat: read");
+    ok(!KM_IS_NA(km_vmstat_get(&c->vmstat, "pgfault")), "live vmstat: pgfault");
+    ok(!isnan(km_vmstat_rate(&c->vmstat, "pgfault")),
+       "live vmstat: a rate against the tick before the other view's");
+    is_int(km_sampler_prev(s)->src[KM_SRC_VMSTAT].status, KM_ST_SKIPPED,
+           "the tick in between did not read it");
+    km_sampler_free(s);
+}
+
 int main(void)
 {
     test_registry();
     test_properties();
     test_derivations();
+    test_live_vmstat();
     return tap_done();
 }
