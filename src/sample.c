@@ -1,30 +1,20 @@
-/* sample.c - source names and sample teardown. See sample.h. */
+/* sample.c - source names and sample teardown, from the registry. See sample.h. */
 #include "kmemtop/sample.h"
+#include "kmemtop/source.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-    const char *name, *path;
-} src_info[KM_SRC_COUNT] = {
-    [KM_SRC_MEMINFO] = {"meminfo", "/proc/meminfo"},
-    [KM_SRC_MODULES] = {"modules", "/proc/modules"},
-    [KM_SRC_VMALLOCINFO] = {"vmallocinfo", "/proc/vmallocinfo"},
-    [KM_SRC_ZONEINFO] = {"zoneinfo", "/proc/zoneinfo"},
-    [KM_SRC_BUDDYINFO] = {"buddyinfo", "/proc/buddyinfo"},
-    [KM_SRC_PAGETYPEINFO] = {"pagetypeinfo", "/proc/pagetypeinfo"},
-    [KM_SRC_NODES] = {"nodes", "/sys/devices/system/node"},
-    [KM_SRC_SLABINFO] = {"slabinfo", "/proc/slabinfo"},
-};
-
 const char *km_src_name(enum km_src s)
 {
-    return s < KM_SRC_COUNT ? src_info[s].name : "?";
+    const struct km_srcdesc *d = km_source(s);
+    return d ? d->name : "?";
 }
 
 const char *km_src_path(enum km_src s)
 {
-    return s < KM_SRC_COUNT ? src_info[s].path : "?";
+    const struct km_srcdesc *d = km_source(s);
+    return d ? d->path : "?";
 }
 
 const char *km_status_name(enum km_status st)
@@ -46,14 +36,9 @@ const char *km_status_name(enum km_status st)
 
 void km_sample_free(struct km_sample *s)
 {
-    km_modjoin_free(&s->mj);
-    km_modules_free(&s->mods);
-    km_vmallocinfo_free(&s->vm);
-    km_zoneinfo_free(&s->zi);
-    km_buddyinfo_free(&s->bi);
-    km_pagetypeinfo_free(&s->pti);
-    km_nodes_free(&s->nodes);
-    km_slabs_free(&s->slabs);
+    km_modjoin_free(&s->mj); /* it points into the modules: before them */
+    for (const struct km_srcdesc *d = km_sources; d->name; d++)
+        d->free(s);
     free(s->mod_events);
     memset(s, 0, sizeof(*s));
 }

@@ -217,7 +217,8 @@ void km_slabs_free(struct km_slabs *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->n; i++)
-        free_aliases(&s->slabs[i]);
+        if (s->slabs[i].aliases || s->slabs[i].nodes) /* a rate base has none: no calls */
+            free_aliases(&s->slabs[i]);
     free(s->slabs);
     s->slabs = NULL;
     s->n = 0;

@@ -460,11 +460,11 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     line(arg, KM_ATTR_NORMAL, buf);
     switch (so->status) {
     case KM_ST_OK:
-        if (c->s->pti_age > 0) {
+        if (so->age > 0) {
             snprintf(buf, sizeof(buf),
                      "Migrate types as read %.0f s ago: /proc/pagetypeinfo holds the zone locks, "
                      "so it is read at most every %.0f s",
-                     c->s->pti_age, KM_PTI_MIN_INTERVAL);
+                     so->age, KM_PTI_MIN_INTERVAL);
             line(arg, KM_ATTR_DIM, buf);
         }
         return;

@@ -340,8 +340,7 @@ static double pct(int64_t part, int64_t whole)
 
 static void notes_totals(const struct km_vctx *c, km_line_fn line, void *arg)
 {
-    struct km_slab_summary t;
-    km_slabs_summarize(&c->s->slabs, &t);
+    const struct km_slab_summary t = c->s->slabsum;
     char buf[512], p1[16], p2[16], p3[16], p4[16], a[24], b[24], mn[24], av[24], mx[24];
     km_fmt_pct(p1, sizeof(p1), pct(t.active_objs, t.objs));
     km_fmt_pct(p2, sizeof(p2), pct(t.active_slabs, t.slabs));
@@ -376,8 +375,7 @@ static void notes_meminfo(const struct km_vctx *c, bool have_caches, km_line_fn 
     km_size_cell(c, m->sunreclaim, u, sizeof(u));
     snprintf(buf, sizeof(buf), "meminfo Slab: %s (SReclaimable %s, SUnreclaim %s)", s, r, u);
     if (have_caches) {
-        struct km_slab_summary t;
-        km_slabs_summarize(&c->s->slabs, &t);
+        const struct km_slab_summary t = c->s->slabsum;
         int64_t gap = KM_IS_NA(m->slab) || KM_IS_NA(t.footprint) ? KM_NA : m->slab - t.footprint;
         km_size_cell(c, t.footprint, f, sizeof(f));
         km_size_cell(c, gap, g, sizeof(g));
@@ -450,8 +448,7 @@ static void json_summary(const struct km_vctx *c, struct km_json *j, bool ok)
 {
     const struct km_meminfo *m = &c->s->mem;
     bool mem = c->s->src[KM_SRC_MEMINFO].status == KM_ST_OK;
-    struct km_slab_summary t;
-    km_slabs_summarize(&c->s->slabs, &t);
+    const struct km_slab_summary t = c->s->slabsum;
     km_json_obj(j, "summary");
     if (ok) {
         km_json_int(j, "caches", t.caches);

@@ -18,9 +18,12 @@
 #include "kmemtop/nodes.h"
 #include "kmemtop/pagetypeinfo.h"
 #include "kmemtop/slabinfo.h"
+#include "kmemtop/slabstat.h"
 #include "kmemtop/vmallocinfo.h"
+#include "kmemtop/vmstat.h"
 #include "kmemtop/zoneinfo.h"
 
+/* Indexes of km_sample.src[] and of the registry km_sources[] (source.h), in reading order. */
 enum km_src {
     KM_SRC_MEMINFO,
     KM_SRC_MODULES,
@@ -30,9 +33,11 @@ enum km_src {
     KM_SRC_PAGETYPEINFO,
     KM_SRC_NODES,
     KM_SRC_SLABINFO,
+    KM_SRC_VMSTAT,
     KM_SRC_COUNT
 };
 #define KM_SRC_BIT(s) (1u << (s))
+#define KM_SRC_ALL (KM_SRC_BIT(KM_SRC_COUNT) - 1u)
 
 enum km_status { KM_ST_SKIPPED = 0, KM_ST_OK, KM_ST_MISSING, KM_ST_DENIED, KM_ST_ERROR };
 
@@ -46,6 +51,7 @@ struct km_source {
     int skipped;
     char warning[256];
     double cost;  /* seconds spent reading and parsing */
+    double age;   /* seconds since the records were read (a throttled source reused), 0 fresh */
     size_t bytes; /* bytes read */
     const char *parser; /* meminfo, slabinfo: "libproc2", or "kmemtop" (own parsers); else NULL */
 };
@@ -62,7 +68,6 @@ struct km_sample {
     long page_size; /* bytes, the sampled kernel's */
     enum km_pagesize_src page_size_src;
     double uptime; /* seconds, -1 unknown */
-    double pti_age; /* seconds since pagetypeinfo was read (it is reused in between), 0 fresh */
     const char *own_parsers; /* a tree without a mount namespace: why (meminfo and slabinfo
                                 then by kmemtop's own parsers); NULL otherwise */
     struct km_source src[KM_SRC_COUNT];
@@ -74,6 +79,8 @@ struct km_sample {
     struct km_pagetypeinfo pti;
     struct km_nodes nodes;
     struct km_slabs slabs;
+    struct km_slab_summary slabsum; /* slabtop's totals of slabs (when slabinfo was asked) */
+    struct km_vmstat vmstat;
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
     /* recent module loads and unloads, oldest first; owned by the sampler */
@@ -81,9 +88,11 @@ struct km_sample {
     size_t nmod_events;
 };
 
+/* The registry's name and path of s (source.h), "?" when s is not a source. */
 const char *km_src_name(enum km_src s);    /* "meminfo", "modules", ... */
 const char *km_src_path(enum km_src s);    /* "/proc/meminfo", ... */
 const char *km_status_name(enum km_status st); /* "ok", "missing", ... */
+/* Frees every source's records and the derived data, and zeroes s. */
 void km_sample_free(struct km_sample *s);
 
 #endif

@@ -18,7 +18,7 @@ struct km_sampler;
 /*
  * /proc/pagetypeinfo walks every pageblock under the zone lock with IRQs
  * off: on the live system it is read at most this often (seconds) and the
- * last read is reused in between (km_sample.pti_age says how old it is).
+ * last read is reused in between (km_sample.src[].age says how old it is).
  */
 #define KM_PTI_MIN_INTERVAL 10.0
 

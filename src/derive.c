@@ -1,0 +1,109 @@
+/* derive.c - the derivations the sampler runs once per sample. See derive.h. */
+#include "kmemtop/derive.h"
+#include "kmemtop/source.h"
+
+#include <string.h>
+
+void km_derive_state_init(struct km_derive_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    for (int i = 0; i < KM_SRC_COUNT; i++)
+        st->base_t[i] = -1;
+}
+
+void km_derive_state_clear(struct km_derive_state *st)
+{
+    km_sample_free(&st->base);
+    km_derive_state_init(st);
+}
+
+/* Nodes are known from every source that names them (old kernels, captures without sysfs). */
+static void nodes_from_zones(struct km_derive_state *st, struct km_sample *smp,
+                             const struct km_sample *prev)
+{
+    (void)st, (void)prev;
+    for (size_t i = 0; i < smp->zi.nzones; i++)
+        km_nodes_get(&smp->nodes, smp->zi.zones[i].node);
+    for (size_t i = 0; i < smp->bi.n; i++)
+        km_nodes_get(&smp->nodes, smp->bi.zones[i].node);
+}
+
+/*
+ * Rates against the last sample that read the source, not the previous
+ * tick: a tick that did not read slabinfo (another view shown) must not cost
+ * the slab view its growth. Then the sources read ok become the next bases.
+ */
+static void rates(struct km_derive_state *st, struct km_sample *smp, const struct km_sample *prev)
+{
+    static const struct km_sample none;
+    (void)prev;
+    for (const struct km_srcdesc *d = km_sources; d->name; d++) {
+        if (!d->rate)
+            continue;
+        double t = st->base_t[d->id];
+        d->rate(smp, t >= 0 ? &st->base : &none, smp->mono - t);
+    }
+    for (const struct km_srcdesc *d = km_sources; d->name; d++) {
+        if (!d->rate || smp->src[d->id].status != KM_ST_OK)
+            continue;
+        d->free(&st->base);
+        d->copy(&st->base, smp);
+        st->base_t[d->id] = smp->mono;
+    }
+}
+
+static void slab_summary(struct km_derive_state *st, struct km_sample *smp,
+                         const struct km_sample *prev)
+{
+    (void)st, (void)prev;
+    km_slabs_summarize(&smp->slabs, &smp->slabsum);
+}
+
+/* Modules joined with vmallocinfo (estimates when it was not read). */
+static void join_modules(struct km_derive_state *st, struct km_sample *smp,
+                         const struct km_sample *prev)
+{
+    (void)st, (void)prev;
+    if (smp->src[KM_SRC_MODULES].status != KM_ST_OK)
+        return;
+    bool vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK;
+    km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &smp->mj);
+}
+
+/* Loads and unloads since the previous sample; the sample gets its own copy of the recent ones. */
+static void module_events(struct km_derive_state *st, struct km_sample *smp,
+                          const struct km_sample *prev)
+{
+    if (prev && prev->src[KM_SRC_MODULES].status == KM_ST_OK &&
+        smp->src[KM_SRC_MODULES].status == KM_ST_OK) {
+        bool mb = prev->src[KM_SRC_MEMINFO].status == KM_ST_OK;
+        bool ma = smp->src[KM_SRC_MEMINFO].status == KM_ST_OK;
+        struct km_mod_side b = {&prev->mods, &prev->mj, mb ? &prev->mem : NULL};
+        struct km_mod_side a = {&smp->mods, &smp->mj, ma ? &smp->mem : NULL};
+        km_mod_events(&b, &a, smp->wall, smp->seq, st->events, &st->nevents, KM_MOD_EVENTS_MAX);
+    }
+    /* a copy: a sample stays as it was when later ticks record more events */
+    smp->nmod_events = st->nevents;
+    smp->mod_events = st->nevents ? xmalloc(st->nevents * sizeof(*st->events)) : NULL;
+    if (st->nevents)
+        memcpy(smp->mod_events, st->events, st->nevents * sizeof(*st->events));
+}
+
+#define B(s) KM_SRC_BIT(KM_SRC_##s)
+
+const struct km_derivation km_derivations[] = {
+    {"nodes from zones", B(NODES) | B(ZONEINFO) | B(BUDDYINFO), nodes_from_zones},
+    {"rates", KM_SRC_ALL, rates},                /* every source with a rate function */
+    {"slab summary", B(SLABINFO), slab_summary}, /* after rates: it sums the growth */
+    {"module join", B(MODULES) | B(VMALLOCINFO), join_modules},
+    {"module events", B(MODULES) | B(MEMINFO), module_events}, /* after the join */
+    {NULL, 0, NULL},
+};
+
+void km_derive_all(struct km_derive_state *st, struct km_sample *smp, const struct km_sample *prev,
+                   unsigned asked)
+{
+    for (const struct km_derivation *d = km_derivations; d->name; d++)
+        if (asked & d->needs)
+            d->run(st, smp, prev);
+}
