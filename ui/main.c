@@ -9,6 +9,7 @@
 #include "text.h"
 
 #include "kmemtop/capture.h"
+#include "kmemtop/source.h"
 #include "kmemtop/read.h"
 
 #include <errno.h>
@@ -147,8 +148,7 @@ static int capture_one(struct km_app *a, const char *tree, char *msg, size_t msg
     rc = km_app_tick(a, v, msg, msgsz);
     if (rc)
         km_capture_fail(-EIO, "(sampling failed)");
-    km_capture_copy("/proc/meminfo");
-    km_capture_copy("/proc/slabinfo");
+    km_sources_capture_libproc2(); /* the files libproc2 reads by name (meminfo, slabinfo) */
     km_capture_copy("/proc/version");
     km_capture_copy("/proc/sys/kernel/kptr_restrict");
     km_capture_end();
