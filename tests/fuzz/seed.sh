@@ -54,6 +54,9 @@ case $target in
 buddyinfo | pagetypeinfo | vmallocinfo | modules) list=$(files "proc/$target") ;;
 zoneinfo) list=$(files proc/zoneinfo) record='^Node ' ;;
 meminfo_keys) list=$(files proc/meminfo "$node/node*/meminfo") ;;
+meminfo_text) list=$(files proc/meminfo) ;;
+slabinfo_text) list=$(files proc/slabinfo) ;;
+vmstat) list=$(files proc/vmstat) ;;
 node_meminfo) list=$(files "$node/node*/meminfo") ;;
 numastat | distance) list=$(files "$node/node*/$target") ;;
 idlist) list=$(files "$node/online" "$node/possible" "$node/has_*" "$node/node*/cpulist") ;;
