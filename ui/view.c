@@ -77,20 +77,21 @@ bool km_vm_desc(const struct km_vm *vm)
     return vm->reverse ? !d : d;
 }
 
-/* qsort has no context argument: the comparison state lives here for one call. */
-static struct {
+/* What one sort compares by (qsort_r's context). */
+struct sort_ctx {
     const struct km_vm *vm;
     const struct km_vctx *c;
     km_cmp_fn cmp;
     bool desc;
-} sort_ctx;
+};
 
-static int cmp_rows(const void *a, const void *b)
+static int cmp_rows(const void *a, const void *b, void *arg)
 {
+    const struct sort_ctx *sc = arg;
     size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-    const struct km_row *ra = &sort_ctx.vm->rows[ia], *rb = &sort_ctx.vm->rows[ib];
-    int r = sort_ctx.cmp ? sort_ctx.cmp(sort_ctx.c, ra, rb) : 0;
-    if (sort_ctx.desc)
+    const struct km_row *ra = &sc->vm->rows[ia], *rb = &sc->vm->rows[ib];
+    int r = sc->cmp ? sc->cmp(sc->c, ra, rb) : 0;
+    if (sc->desc)
         r = -r;
     if (r == 0)
         r = (ia > ib) - (ia < ib);
@@ -128,11 +129,8 @@ void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
             tops[ntop++] = i;
     const struct km_col *col =
         vm->sort_col >= 0 && vm->sort_col < vm->def->ncols ? &vm->def->cols[vm->sort_col] : NULL;
-    sort_ctx.vm = vm;
-    sort_ctx.c = c;
-    sort_ctx.cmp = col ? col->cmp : NULL;
-    sort_ctx.desc = km_vm_desc(vm);
-    qsort(tops, ntop, sizeof(*tops), cmp_rows);
+    struct sort_ctx sc = {.vm = vm, .c = c, .cmp = col ? col->cmp : NULL, .desc = km_vm_desc(vm)};
+    qsort_r(tops, ntop, sizeof(*tops), cmp_rows, &sc);
     xgrow((void **)&vm->vis, &vm->viscap, vm->nrows + 1, sizeof(*vm->vis));
     vm->nvis = 0;
     for (size_t t = 0; t < ntop; t++) {
