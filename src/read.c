@@ -120,6 +120,39 @@ static bool next_comp(const char **p, char *comp, size_t compsz)
 }
 
 /*
+ * The link comp in dir, spliced in front of what is left of the path (*p
+ * into path): 0, or KM_ELEAVES for an absolute target, -ELOOP past
+ * KM_MAX_LINKS links.
+ */
+static int splice_link(int dir, const char *comp, char *path, size_t pathsz, const char **p,
+                       int *links)
+{
+    char t[PATH_MAX], rest[PATH_MAX];
+    ssize_t n = readlinkat(dir, comp, t, sizeof(t) - 1);
+    if (++*links > KM_MAX_LINKS || n <= 0)
+        return n <= 0 ? -EIO : -ELOOP;
+    t[n] = '\0';
+    if (t[0] == '/')
+        return KM_ELEAVES;
+    snprintf(rest, sizeof(rest), "%s", *p);
+    if ((size_t)snprintf(path, pathsz, "%s/%s", t, rest) >= pathsz)
+        return -ENAMETOOLONG;
+    *p = path;
+    return 0;
+}
+
+/* One step of the walk: ".." pops (never above the root), "." is the current directory. */
+static int dot_dot(int *stack, int *depth, char *comp, size_t compsz, bool last)
+{
+    if (*depth == 0)
+        return KM_ELEAVES;
+    close(stack[(*depth)--]);
+    if (last)
+        snprintf(comp, compsz, ".");
+    return last ? 0 : 1; /* 1: nothing more to do for this component */
+}
+
+/*
  * rel opened beneath root one component at a time: symlinks are read and
  * resolved here (relative ones only, never above root), every component
  * must be on root's filesystem, and the last is opened with O_NOFOLLOW.
@@ -140,56 +173,34 @@ static int walk_open(int root, const char *rel, int flags)
         if (strcmp(comp, ".") == 0 && !last)
             continue;
         if (strcmp(comp, "..") == 0) {
-            if (depth == 0) {
-                rc = KM_ELEAVES;
+            if ((rc = dot_dot(stack, &depth, comp, sizeof(comp), last)) < 0)
                 break;
-            }
-            close(stack[depth--]);
-            if (!last)
+            if (rc > 0)
                 continue;
-            snprintf(comp, sizeof(comp), ".");
         }
         int fd = openat(stack[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             rc = -errno;
             break;
         }
-        if (fstat(fd, &st) < 0 || st.st_dev != rst.st_dev) {
-            rc = KM_ELEAVES; /* a mount inside the tree, or an O_PATH fstat refused (< 3.6) */
+        /* a mount inside the tree, or an O_PATH fstat refused (< 3.6): not followed */
+        rc = fstat(fd, &st) < 0 || st.st_dev != rst.st_dev ? KM_ELEAVES : 0;
+        if (rc == 0 && S_ISLNK(st.st_mode)) {
             close(fd);
-            break;
-        }
-        if (S_ISLNK(st.st_mode)) {
-            char t[PATH_MAX], rest[PATH_MAX];
-            ssize_t n = readlinkat(stack[depth], comp, t, sizeof(t) - 1);
-            close(fd);
-            if (++links > KM_MAX_LINKS || n <= 0) {
-                rc = n <= 0 ? -EIO : -ELOOP;
+            if ((rc = splice_link(stack[depth], comp, path, sizeof(path), &p, &links)) < 0)
                 break;
-            }
-            t[n] = '\0';
-            if (t[0] == '/') {
-                rc = KM_ELEAVES;
-                break;
-            }
-            snprintf(rest, sizeof(rest), "%s", p);
-            if ((size_t)snprintf(path, sizeof(path), "%s/%s", t, rest) >= sizeof(path)) {
-                rc = -ENAMETOOLONG;
-                break;
-            }
-            p = path;
             continue;
         }
-        if (last) {
+        if (rc == 0 && last) {
             close(fd);
             rc = openat(stack[depth], comp, flags | O_NOFOLLOW | O_CLOEXEC);
-            if (rc < 0)
-                rc = errno == ELOOP ? KM_ELEAVES : -errno;
+            rc = rc >= 0 ? rc : errno == ELOOP ? KM_ELEAVES : -errno;
             break;
         }
-        if (!S_ISDIR(st.st_mode) || depth == KM_MAX_DEPTH) {
-            close(fd);
+        if (rc == 0 && (!S_ISDIR(st.st_mode) || depth == KM_MAX_DEPTH))
             rc = S_ISDIR(st.st_mode) ? -ENAMETOOLONG : -ENOTDIR;
+        if (rc < 0) {
+            close(fd);
             break;
         }
         stack[++depth] = fd;

@@ -132,6 +132,42 @@ static int parse_mode(struct km_opts *o, const char *arg)
     return 0;
 }
 
+static int parse_format(struct km_opts *o, const char *arg)
+{
+    if (strcmp(arg, "json") == 0)
+        o->format = KM_FMT_JSON;
+    else if (strcmp(arg, "csv") == 0)
+        o->format = KM_FMT_CSV;
+    else if (strcmp(arg, "text") == 0)
+        o->format = KM_FMT_TEXT;
+    else
+        return bad("--format is text, json or csv", arg);
+    return 0;
+}
+
+/* --root, --capture and their companions; 1 when c is none of them. */
+static int tree_opt(struct km_opts *o, int c, const char *arg)
+{
+    switch (c) {
+    case OPT_ROOT:
+        o->roots = xrealloc(o->roots, (o->nroots + 1) * sizeof(*o->roots));
+        o->roots[o->nroots++] = (char *)arg;
+        return 0;
+    case OPT_NO_NS:
+        o->no_namespace = true;
+        return 0;
+    case OPT_CAPTURE:
+        o->capture = arg;
+        return 0;
+    case OPT_FORCE:
+        o->force = true;
+        return 0;
+    case OPT_DIR_MODE:
+        return parse_mode(o, arg);
+    }
+    return 1;
+}
+
 static int one_opt(struct km_opts *o, int c, const char *arg)
 {
     double v;
@@ -156,33 +192,13 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
     case OPT_VIEW:
         return parse_views(o, arg);
     case OPT_FORMAT:
-        if (strcmp(arg, "json") == 0)
-            o->format = KM_FMT_JSON;
-        else if (strcmp(arg, "csv") == 0)
-            o->format = KM_FMT_CSV;
-        else if (strcmp(arg, "text") == 0)
-            o->format = KM_FMT_TEXT;
-        else
-            return bad("--format is text, json or csv", arg);
-        return 0;
+        return parse_format(o, arg);
     case 's':
         o->sort = arg;
         return 0;
     case OPT_FILTER:
         o->filter = arg;
         return 0;
-    case OPT_ROOT:
-        o->roots = xrealloc(o->roots, (o->nroots + 1) * sizeof(*o->roots));
-        o->roots[o->nroots++] = (char *)arg;
-        return 0;
-    case OPT_CAPTURE:
-        o->capture = arg;
-        return 0;
-    case OPT_FORCE:
-        o->force = true;
-        return 0;
-    case OPT_DIR_MODE:
-        return parse_mode(o, arg);
     case OPT_ORDER:
         if (parse_num(arg, 0, KM_MAX_ORDERS - 1, &v) || v != (int)v)
             return bad("--order wants an order from 0 to 19", arg);
@@ -197,14 +213,11 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
     case OPT_NO_MT:
         o->migrate_types = false;
         return 0;
-    case OPT_NO_NS:
-        o->no_namespace = true;
-        return 0;
     case 'C':
         o->no_color = true;
         return 0;
     }
-    return -1;
+    return tree_opt(o, c, arg) == 0 ? 0 : -1;
 }
 
 int km_opts_parse(struct km_opts *o, int argc, char **argv)
