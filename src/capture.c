@@ -37,13 +37,39 @@ static bool has_record(int fd)
     return fstatat(fd, KM_CAPTURE_META, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Entry name of fd a real directory holding a record. */
+/* What a captured tree holds: its record, proc/ and sys/ (and, at DIR, our leftovers). */
+static bool tree_entry(const char *name, bool top)
+{
+    return !strcmp(name, KM_CAPTURE_META) || !strcmp(name, "proc") || !strcmp(name, "sys") ||
+           (top && strncmp(name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0);
+}
+
+/*
+ * fd is a captured tree: a record, and nothing but proc/ and sys/ beside it
+ * (a directory where someone dropped a record among other files is not one).
+ */
+static bool is_tree(int fd, bool top)
+{
+    if (!has_record(fd))
+        return false;
+    DIR *d = km_cap_opendir(fd);
+    if (!d)
+        return false;
+    bool yes = true;
+    struct dirent *e;
+    while (yes && (e = readdir(d)) != NULL)
+        yes = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || tree_entry(e->d_name, top);
+    closedir(d);
+    return yes;
+}
+
+/* Entry name of fd a real directory that is a captured tree. */
 static bool is_tree_dir(int fd, const char *name)
 {
     int d = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (d < 0)
         return false;
-    bool yes = has_record(d);
+    bool yes = is_tree(d, false);
     close(d);
     return yes;
 }
@@ -51,8 +77,8 @@ static bool is_tree_dir(int fd, const char *name)
 enum dir_kind { DIR_EMPTY, DIR_CAPTURE, DIR_OTHER };
 
 /*
- * Empty; a previous capture (a record, or only trees with a record and the
- * leftovers .kmemtop-* of an interrupted capture); or anything else.
+ * Empty; a previous capture (one tree, or only trees, and the leftovers
+ * .kmemtop-* of an interrupted capture); or anything else.
  */
 static int classify(int fd)
 {
@@ -73,7 +99,7 @@ static int classify(int fd)
     closedir(d);
     if (n == 0)
         return DIR_EMPTY;
-    return has_record(fd) || other == 0 ? DIR_CAPTURE : DIR_OTHER;
+    return is_tree(fd, true) || other == 0 ? DIR_CAPTURE : DIR_OTHER;
 }
 
 /* Makes DIR/.kmemtop-<what>.XXXXXX, mode 0700, ours; its fd, name in name[64]. */

@@ -72,13 +72,13 @@ else
     plant() { atk sh -c "D=$SB/atk/$1; T=$SB; $2"; }
     # attack WHO NAME SETUP WANT: WHO captures into the planted DIR; WANT "refuse" or "safe"
     attack() {
-        who=$1 name=$2 setup=$3 want=$4 force=
+        who=$1 name=$2 setup=$3 want=$4 force=${5:-}
         [ "$want" = safe ] && force=--force
         plant "$who-$name" "$setup"
         "cap_$who" "$SB/atk/$who-$name" $force >"$TMP/out" 2>"$TMP/err"
         rc=$?
         if [ "$want" = refuse ]; then
-            if [ "$rc" = 1 ] && grep -Eq "exists and is not empty|is a symbolic link" "$TMP/err"; then
+            if [ "$rc" = 1 ] && grep -Eq "exists and is not empty|is a symbolic link|owned by uid|writable by others|no kmemtop capture" "$TMP/err"; then
                 ok "$who, $name: refused with a clear error"
             else
                 nok "$who, $name: refused with a clear error" "rc=$rc $(cat "$TMP/err" "$TMP/out")"
@@ -106,11 +106,30 @@ else
         attack $who slab-dir 'mkdir -p $D/sys/kernel && ln -s $T/victim $D/sys/kernel/slab' refuse
         attack $who dir-link 'ln -s $T/victim $D' refuse
         [ $who = bb ] && continue # full captures: km and sh only (the suite's time)
+        # the script works by path, so it refuses a DIR another user can change (names could be
+        # swapped for links between two of its commands); kmemtop works from descriptors
+        want=safe
+        [ $who = km ] || want=refuse
         attack $who force-record \
-            'mkdir $D && : >$D/kmemtop-capture && ln -s $T/victim $D/proc && ln -s $T/victim $D/sys' safe
+            'mkdir $D && : >$D/kmemtop-capture && ln -s $T/victim $D/proc && ln -s $T/victim $D/sys' $want
+        # a record dropped into a directory among other files does not make it a capture
+        attack $who force-stray-record \
+            'mkdir $D && : >$D/kmemtop-capture && echo theirs >$D/victim-file && mkdir $D/victimdir' refuse --force
     done
     # an empty DIR of the attacker's: the capture is written, and root-only copies stay root's
-    for who in km sh; do
+    d=$SB/atk/sh-empty
+    atk mkdir "$d"
+    cap_sh "$d" >/dev/null 2>"$TMP/err"
+    rc=$?
+    if [ $rc = 1 ] && grep -q "owned by uid" "$TMP/err"; then ok "sh, empty DIR of another user: refused (owned by another user)"
+    else nok "sh, empty DIR of another user: refused (owned by another user)" "rc=$rc $(cat "$TMP/err")"; fi
+    d=$SB/atk/sh-under/cap
+    atk mkdir "$SB/atk/sh-under"
+    cap_sh "$d" >/dev/null 2>"$TMP/err"
+    rc=$?
+    if [ $rc = 1 ] && grep -q "another user could swap names" "$TMP/err"; then ok "sh, a DIR under another user's directory: refused"
+    else nok "sh, a DIR under another user's directory: refused" "rc=$rc $(cat "$TMP/err")"; fi
+    for who in km; do
         d=$SB/atk/$who-empty
         atk mkdir "$d"
         "cap_$who" "$d" >/dev/null 2>"$TMP/err"

@@ -77,14 +77,29 @@ entries() {
 # record_at PATH: a regular file (not a link) named kmemtop-capture
 record_at() { [ -f "$1/kmemtop-capture" ] && [ ! -L "$1/kmemtop-capture" ]; }
 
-# is_capture DIR: a previous capture: a record, or only trees with one (and the
-# leftovers of an interrupted capture, .kmemtop-*)
+# is_tree DIR [top]: a captured tree: its record and nothing but proc/ and sys/ beside
+# it (at DIR, also the leftovers of an interrupted capture, .kmemtop-*)
+is_tree() {
+    record_at "$1" || return 1
+    IFS=$nl
+    for e in $(entries "$1"); do
+        case ${e##*/} in
+        kmemtop-capture | proc | sys) ;;
+        .kmemtop-*) [ "${2:-}" = top ] || { unset IFS; return 1; } ;;
+        *) unset IFS; return 1 ;;
+        esac
+    done
+    unset IFS
+}
+
+# is_capture DIR: a previous capture: one tree, or only trees (and .kmemtop-* leftovers);
+# a directory where someone dropped a record among other files is not one
 is_capture() {
-    record_at "$1" && return 0
+    is_tree "$1" top && return 0
     IFS=$nl
     for e in $(entries "$1"); do
         case ${e##*/} in .kmemtop-*) continue ;; esac
-        [ -d "$e" ] && [ ! -L "$e" ] && record_at "$e" || { unset IFS; return 1; }
+        [ -d "$e" ] && [ ! -L "$e" ] && is_tree "$e" || { unset IFS; return 1; }
     done
     unset IFS
 }
@@ -106,6 +121,34 @@ else
 fi
 umask 077
 [ -d "$dest" ] || mkdir "$dest" 2>/dev/null || fail "$dest: cannot create it"
+
+# This script works by path, so nothing on the way to DIR may be changeable by another
+# user: a name swapped for a link between two commands would make us write through it.
+# Every directory from / to DIR (links resolved) must be owned by root or by us, and
+# not writable by group or others (a sticky directory such as /tmp may be: no one can
+# rename another's entries there); DIR itself must be writable by us alone.
+me=$(id -u)
+# dir_ok PATH STRICT: PATH passes; STRICT: no sticky allowance
+dir_ok() {
+    set -- "$1" "$2" $(ls -ldn "$1" 2>/dev/null)
+    [ $# -ge 5 ] || return 1
+    _mode=$3 _uid=$5
+    [ "$_uid" = 0 ] || [ "$_uid" = "$me" ] || { why="owned by uid $_uid"; return 1; }
+    case $_mode in ?????w* | ????????w*) ;; *) return 0 ;; esac
+    [ "$2" = strict ] && { why="writable by others ($_mode)"; return 1; }
+    case $_mode in *[tT]) return 0 ;; esac
+    why="writable by others ($_mode)"
+    return 1
+}
+phys=$(cd "$dest" 2>/dev/null && pwd -P) || fail "$dest: cannot enter it"
+dir_ok "$phys" strict || fail "$dest: $why; capture into a directory only you can change"
+p=$phys
+while [ -n "$p" ]; do
+    p=${p%/*}
+    dir_ok "${p:-/}" loose ||
+        fail "$dest: ${p:-/} is $why: another user could swap names on the way to DIR; capture under a directory only root or you can change (e.g. /root or /var/tmp)"
+done
+dest=$phys
 
 # private DIR/.kmemtop-WHAT.XXXXXX (0700, ours): prints its path
 private() {
