@@ -228,8 +228,10 @@ static int record_text(char *buf, size_t sz, double wall, long ps, const char *k
         n += snprintf(buf + n, sz - (size_t)n, "time=%.3f\n", wall);
     if (ps > 0)
         n += snprintf(buf + n, sz - (size_t)n, "page_size=%ld\n", ps);
-    if (kernel)
-        n += snprintf(buf + n, sz - (size_t)n, "kernel=%.200s\n", kernel);
+    if (kernel) /* one line, whatever the sampled osrelease held: no key can be injected */
+        n += snprintf(buf + n, sz - (size_t)n, "kernel=%.*s\n",
+                      (int)strcspn(kernel, "\n\r") > 200 ? 200 : (int)strcspn(kernel, "\n\r"),
+                      kernel);
     if (km_cap.err == 0)
         return n + snprintf(buf + n, sz - (size_t)n, "complete=1\n");
     return n + snprintf(buf + n, sz - (size_t)n, "complete=0\nerror=%s\nerror_path=%.512s\n",

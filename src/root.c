@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "kmemtop/read.h"
@@ -166,6 +167,19 @@ static int by_version(const void *a, const void *b)
 }
 
 /* Lists the names of DIR's subdirectories (symlinks followed) that are trees. */
+/*
+ * A series entry that is a symbolic link is followed only when the link and
+ * what it leads to have one owner (the kernel's protected_symlinks rule): a
+ * stranger's series cannot point root at another user's private capture.
+ */
+static bool same_owner_link(const char *path)
+{
+    struct stat l, t;
+    if (lstat(path, &l) < 0 || !S_ISLNK(l.st_mode))
+        return true;
+    return stat(path, &t) == 0 && t.st_uid == l.st_uid;
+}
+
 static int list_series(const char *dir, char ***names, size_t *n)
 {
     DIR *d = opendir(dir);
@@ -180,7 +194,7 @@ static int list_series(const char *dir, char ***names, size_t *n)
         int len = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         if (e->d_name[0] == '.' || len < 0 || (size_t)len >= sizeof(path))
             continue;
-        if (!is_tree(path))
+        if (!is_tree(path) || !same_owner_link(path))
             continue;
         xgrow((void **)names, &cap, *n + 1, sizeof(**names));
         (*names)[(*n)++] = xstrdup(e->d_name);
@@ -436,6 +450,24 @@ static void stage(const char *path)
  * TREE/sub as a directory descriptor, -1 when the tree has none. A sub that
  * is a symbolic link is refused: it would lead out of the tree.
  */
+#define KM_PROC_MAGIC 0x9fa0      /* procfs */
+#define KM_SYSFS_MAGIC 0x62656572 /* sysfs */
+
+/*
+ * A tree's proc/ or sys/ that is the live kernel's (procfs, sysfs: a tree
+ * that is a link to /), or the private /proc this process mounted for the
+ * previous tree of a series: never shown as a capture.
+ */
+static bool live_dir(int fd, const char *sub)
+{
+    struct statfs sf;
+    struct stat a, b;
+    if (fstatfs(fd, &sf) == 0 && (sf.f_type == KM_PROC_MAGIC || sf.f_type == KM_SYSFS_MAGIC))
+        return true;
+    return fstat(fd, &a) == 0 && stat(strcmp(sub, "proc") == 0 ? "/proc" : "/sys", &b) == 0 &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static int open_sub(int dir, const char *sub, const char *tree, char *msg, size_t msgsz)
 {
     struct stat st;
@@ -447,7 +479,17 @@ static int open_sub(int dir, const char *sub, const char *tree, char *msg, size_
         return KM_ELEAVES;
     }
     int fd = openat(dir, sub, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    return fd < 0 ? -errno : fd;
+    if (fd < 0)
+        return -errno;
+    if (live_dir(fd, sub)) {
+        close(fd);
+        snprintf(msg, msgsz,
+                 "--root %s: %s/ is a running kernel's /%s (or kmemtop's own), not a captured "
+                 "tree; run kmemtop without --root to see this system",
+                 tree, sub, sub);
+        return KM_ELEAVES;
+    }
+    return fd;
 }
 
 #ifdef KM_ASAN

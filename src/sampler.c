@@ -130,9 +130,15 @@ static void read_sources(struct km_sampler *s, struct km_sample *smp, unsigned m
 
 static void read_kernel(struct km_sampler *s, struct km_sample *smp)
 {
-    if (km_read_line("/proc/sys/kernel/osrelease", smp->kernel, sizeof(smp->kernel)) == 0 &&
-        smp->kernel[0])
-        return;
+    if (km_read_line("/proc/sys/kernel/osrelease", smp->kernel, sizeof(smp->kernel)) == 0) {
+        /* one line of printable bytes: a tree's osrelease may hold anything */
+        smp->kernel[strcspn(smp->kernel, "\n\r")] = '\0';
+        for (char *c = smp->kernel; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
+        if (smp->kernel[0])
+            return;
+    }
     if (km_read_file("/proc/version", &s->buf) == 0) {
         /* "Linux version 4.1.25 (...)" */
         struct km_tok t;

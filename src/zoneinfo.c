@@ -134,6 +134,9 @@ static void zone_init(struct km_zone *z)
     z->pcp_count = KM_NA;
 }
 
+#define ZI_MAX_NODES 1024                 /* MAX_NUMNODES at its largest */
+#define ZI_MAX_ZONES (ZI_MAX_NODES * 8) /* MAX_NR_ZONES is 6 at most */
+
 /* "Node 0, zone      DMA" */
 static int zone_header(struct zparse *s, const char *line, size_t len)
 {
@@ -154,6 +157,12 @@ static int zone_header(struct zparse *s, const char *line, size_t len)
     size_t namelen = tl;
     if (km_tok_next(&t, &tok, &tl))
         return km_perr_set(s->err, s->lineno, "extra text after the zone name");
+    /* what a kernel can print (nodes_shift <= 10; a few zones each): lookups stay cheap */
+    if (id >= ZI_MAX_NODES)
+        return km_perr_set(s->err, s->lineno, "node %lld: beyond any kernel's %d nodes",
+                           (long long)id, ZI_MAX_NODES);
+    if (s->out->nzones >= ZI_MAX_ZONES)
+        return km_perr_set(s->err, s->lineno, "more than %d zones", ZI_MAX_ZONES);
 
     struct km_zoneinfo *zi = s->out;
     xgrow((void **)&zi->zones, &s->capz, zi->nzones + 1, sizeof(*zi->zones));

@@ -101,6 +101,38 @@ else
     nok "tmux is needed for the screen check (apt-get install tmux)"
 fi
 
+# a series whose entry is the attacker's link to / (the live system), and --root / itself:
+# never shown as a capture
+S="$TMP/series"; mkdir "$S"; chown "$ATK" "$S"
+as_atk ln -s / "$S/0001"
+"$KMEMTOP" --root "$S" -o >"$TMP/out" 2>"$TMP/err"; rc=$?
+contains "a series entry linking to / (another owner's target) is not followed" "rc=$rc $(cat "$TMP/err")" \
+    'rc=1 .*no proc/ or sys/ here, and no subdirectories holding captured trees'
+"$KMEMTOP" --root / -o >"$TMP/out" 2>"$TMP/err"; rc=$?
+contains "--root /: the running kernel's /proc is refused as a capture" "rc=$rc $(cat "$TMP/err")" \
+    "rc=1 .*proc/ is a running kernel's /proc"
+# a name with an escape sequence in an error on stderr comes out replaced
+as_atk sh -c 'mkdir "$1/0002$(printf "\033")[2Jx" && ln -s / "$1/0002$(printf "\033")[2Jx/proc"' sh "$S"
+"$KMEMTOP" --root "$S" -o >"$TMP/out" 2>"$TMP/err"
+if grep -q "$(printf '\033')" "$TMP/err"; then nok "an escape sequence in a tree's name never reaches stderr" "$(cat -v "$TMP/err")"
+else ok "an escape sequence in a tree's name never reaches stderr"; fi
+# an osrelease with a newline cannot inject keys into the record of a capture made from the tree
+K="$TMP/krel"; mkdir "$K"; chown "$ATK" "$K"
+as_atk cp -R "$FIX/debian61-root/proc" "$K/"
+as_atk chmod -R u+w "$K/proc"
+as_atk sh -c 'printf "6.1.0\ncomplete=1\ntime=99\npage_size=65536\n" >"$1/proc/sys/kernel/osrelease"' sh "$K"
+"$KMEMTOP" --root "$K" --capture "$TMP/krel-cap" >/dev/null 2>&1
+is "an injected osrelease: the capture's record has one kernel= line and no planted key" \
+    "$(grep -c '^time=99$\|^page_size=65536$' "$TMP/krel-cap/kmemtop-capture")" 0
+# a zoneinfo within the cap but of a million nodes: bounded work (was minutes a frame)
+Z="$TMP/zi"; mkdir -p "$Z/proc"
+i=0; while [ $i -lt 20000 ]; do printf 'Node %d, zone   Normal\n  pages free     100\n        min      1\n' $i; i=$((i + 1)); done >"$Z/proc/zoneinfo"
+start=$(date +%s)
+timeout 30 "$KMEMTOP" --root "$Z" -o --view nodes >"$TMP/out" 2>&1; rc=$?
+took=$(( $(date +%s) - start ))
+if [ $rc = 0 ] && [ $took -lt 10 ] && grep -q "beyond any kernel's 1024 nodes" "$TMP/out"; then ok "20000 nodes in zoneinfo: nodes past 1024 refused, frame in ${took} s"
+else nok "20000 nodes in zoneinfo: bounded" "rc=$rc took=${took}s $(head -8 "$TMP/out")"; fi
+
 # memory: the 2 GiB file and /dev/zero cost at most the cap, not their size
 if busybox time -v true >/dev/null 2>&1; then
     busybox time -v "$KMEMTOP" --root "$E" -o --view modules >/dev/null 2>"$TMP/time"

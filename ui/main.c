@@ -3,6 +3,7 @@
  * interactive screen. The only place (with the screen) that ends the process.
  */
 #include "app.h"
+#include "fmt.h"
 #include "csv.h"
 #include "frame.h"
 #include "screen.h"
@@ -264,6 +265,14 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
     return rc;
 }
 
+/* An error on stderr: it may quote names from a stranger's tree, so no control byte gets out. */
+static void say_error(const char *msg)
+{
+    char safe[1024];
+    km_sanitize(safe, sizeof(safe), msg);
+    fprintf(stderr, "kmemtop: %s\n", safe);
+}
+
 int main(int argc, char **argv)
 {
     struct km_app a;
@@ -273,7 +282,7 @@ int main(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     char msg[512] = "";
     if (km_app_init(&a, msg, sizeof(msg)) < 0) {
-        fprintf(stderr, "kmemtop: %s\n", msg);
+        say_error(msg);
         km_app_free(&a);
         return 1;
     }
@@ -287,7 +296,7 @@ int main(int argc, char **argv)
         return status;
     }
     if (rc)
-        fprintf(stderr, "kmemtop: %s\n", msg);
+        say_error(msg);
     km_app_free(&a);
     return rc ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  * for search, filter and delay, signals, and restoring the terminal on every
  * way out. Painting is in draw.c; the keys are declared in keys.c.
  */
+#include "fmt.h"
 #include "keys.h"
 #include "scr.h"
 #include "tty.h"
@@ -588,7 +589,9 @@ int km_screen_run(struct km_app *a)
     scr_draw_free(&l.s);
     delscreen(term);
     if (rc) {
-        fprintf(stderr, "kmemtop: %s\n", msg);
+        char safe[1024];
+        km_sanitize(safe, sizeof(safe), msg); /* it may quote a stranger's names */
+        fprintf(stderr, "kmemtop: %s\n", safe);
         return 1;
     }
     if (got_signal == SIGTERM || got_signal == SIGHUP)
