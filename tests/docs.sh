@@ -19,7 +19,7 @@ fi
 # and a tree whose sources left lines out (their warning keys)
 "$KMEMTOP" --root "$FIX/edge-malformed" -o --format json >"$TMP/m.json"
 # the views, from the registry as --help lists them ("modules, nodes, ... or all")
-views=$("$KMEMTOP" --help | sed -n 's/^ *--view V\[,V\.\.\] *\(.*\) or all.*/\1/p' | tr -d ,)
+views=$(km_views)
 [ "$(echo $views | wc -w)" -ge 4 ] && ok "--help lists the views: $views" || nok "--help lists the views"
 jv=$(for v in $views; do printf '.%s,' "$v"; done | sed 's/,$//')
 for k in $( (jq -r "(keys[]), (.summary|keys[]), ($jv|keys[]), (.sources[]|keys[]), ($jv|.rows[0]|keys[]), (.nodes.rows[0].zones[0]|keys[])" "$TMP/f.json"

@@ -21,7 +21,7 @@ count_is() { is "$1" "$(grep -Ec -- "$3" "$2")" "$4"; }
 
 # ---- the parsers alone: every broken file on every view, sanitizers watching ----------
 T=$FX
-for v in modules nodes buddy slabs; do
+for v in $(km_views); do
     for fmt in text json; do run "$v view, $fmt" --view $v --format $fmt; done
 done
 run "buddy view without migrate types" --view buddy --no-migrate-types
