@@ -11,6 +11,7 @@ const struct km_view_def *const km_views[] = {
     &km_view_nodes,
     &km_view_buddy,
     &km_view_slabs,
+    &km_view_vmstat,
     NULL,
 };
 

@@ -15,7 +15,8 @@
 /* At most this many views: tab keys are the digits 1..9. */
 #define KM_VIEWS_MAX 9
 
-extern const struct km_view_def km_view_modules, km_view_nodes, km_view_buddy, km_view_slabs;
+extern const struct km_view_def km_view_modules, km_view_nodes, km_view_buddy, km_view_slabs,
+    km_view_vmstat;
 /* The registry, in tab order, ended by NULL. */
 extern const struct km_view_def *const km_views[];
 
