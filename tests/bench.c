@@ -105,9 +105,9 @@ static void learn_files(struct km_sampler *s, unsigned mask)
 
 static void bench_view(int v, int frames, FILE *null)
 {
-    bool vis[KM_NVIEWS] = {false};
+    bool vis[KM_VIEWS_MAX] = {false};
     vis[v] = true;
-    unsigned mask = km_frame_sources(vis, true);
+    unsigned mask = km_frame_sources(vis, NULL);
     struct km_sampler *s = km_sampler_new();
     nfiles = ndirs = 0;
     learn_files(s, mask);
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
         frames = 1;
     FILE *null = fopen("/dev/null", "w");
     printf("CPU time (user+system) per frame, mean of %d alternating rounds\n", frames);
-    for (int v = 0; v < KM_NVIEWS; v++) {
+    for (int v = 0; km_views[v]; v++) {
         bool want = first >= argc;
         for (int a = first; a < argc; a++)
             want |= strcmp(argv[a], km_views[v]->name) == 0;

@@ -10,7 +10,7 @@ for fx in debian612-root debian61-root-kptr1; do
     find "$C" -type f ! -name kmemtop-capture -exec sed -i 's/$/\r/' {} +
     is "$fx: every file of the copy ends its lines in CRLF" \
         "$(find "$C/proc" -name version -exec grep -c "$(printf '\r')\$" {} \;)" 1
-    for v in modules nodes buddy slabs; do
+    for v in $(km_views); do
         "$KMEMTOP" --root "$FIX/$fx" -o --view $v | sed 1d >"$TMP/want" 2>&1
         "$KMEMTOP" --root "$C" -o --view $v | sed 1d >"$TMP/got" 2>&1
         if cmp -s "$TMP/want" "$TMP/got"; then ok "$fx, $v: the CRLF copy shows the same frame"

@@ -18,7 +18,7 @@ import json
 import math
 import sys
 
-VIEWS = ["modules", "nodes", "buddy", "slabs"]
+VIEWS = ["modules", "nodes", "buddy", "slabs", "vmstat"]
 FFFD = "\ufffd"
 
 
@@ -67,6 +67,7 @@ SKIP = {
         "pageblocks": "pageblocks: not in the JSON rows",
     },
     "slabs": {},
+    "vmstat": {},
 }
 
 
@@ -199,7 +200,13 @@ def slabs_rows(v, ps):
     return rows
 
 
-ROWS = {"modules": modules_rows, "nodes": nodes_rows, "buddy": buddy_rows, "slabs": slabs_rows}
+def vmstat_rows(v, ps):
+    return [(text_of(r["name"]), {"name": text_of(r["name"]), "value": num(r["value"]),
+                                  "rate": ("rate", r["rate"])}) for r in v.get("rows", [])]
+
+
+ROWS = {"modules": modules_rows, "nodes": nodes_rows, "buddy": buddy_rows, "slabs": slabs_rows,
+        "vmstat": vmstat_rows}
 
 
 def same(want, got):

@@ -18,7 +18,11 @@ fi
 "$KMEMTOP" --root "$FIX/debian61-root" -o --format json >"$TMP/f.json"
 # and a tree whose sources left lines out (their warning keys)
 "$KMEMTOP" --root "$FIX/edge-malformed" -o --format json >"$TMP/m.json"
-for k in $( (jq -r '(keys[]), (.summary|keys[]), (.modules,.nodes,.buddy,.slabs|keys[]), (.sources[]|keys[]), (.modules,.nodes,.buddy,.slabs|.rows[0]|keys[]), (.nodes.rows[0].zones[0]|keys[])' "$TMP/f.json"
+# the views, from the registry as --help lists them ("modules, nodes, ... or all")
+views=$(km_views)
+[ "$(echo $views | wc -w)" -ge 4 ] && ok "--help lists the views: $views" || nok "--help lists the views"
+jv=$(for v in $views; do printf '.%s,' "$v"; done | sed 's/,$//')
+for k in $( (jq -r "(keys[]), (.summary|keys[]), ($jv|keys[]), (.sources[]|keys[]), ($jv|.rows[0]|keys[]), (.nodes.rows[0].zones[0]|keys[])" "$TMP/f.json"
              jq -r '.sources[]|keys[]' "$TMP/m.json") | sort -u); do
     if grep -q "\`$k\`" "$KM_SRCDIR/doc/json-schema.md"; then ok "json-schema.md documents \`$k\`"
     else nok "json-schema.md documents \`$k\`"; fi

@@ -26,6 +26,8 @@ done_testing() { echo "1..$_n"; [ $_failed -eq 0 ]; }
 
 # --- layers (core-no-curses.sh, render-no-curses.sh) ---
 # The curses shared objects kmemtop runs with (ncursesw, tinfo), one path a line.
+# The views of the registry, as --help lists them ("modules nodes ...").
+km_views() { "$KMEMTOP" --help | sed -n 's/^ *--view V\[,V\.\.\] *\(.*\) or all.*/\1/p' | tr -d ,; }
 curses_libs() { ldd "$KMEMTOP" 2>/dev/null | awk '/(curses|tinfo)/ { for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'; }
 # Every symbol those libraries define (functions and data, versions cut off), sorted.
 curses_symbols() {

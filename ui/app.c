@@ -9,14 +9,13 @@
 int km_app_init(struct km_app *a, char *msg, size_t msgsz)
 {
     a->sampler = km_sampler_new();
-    for (int v = 0; v < KM_NVIEWS; v++) {
+    for (int v = 0; km_views[v]; v++) {
         km_vm_init(&a->vms[v], km_views[v]);
         if (a->o.filter)
             snprintf(a->vms[v].filter, sizeof(a->vms[v].filter), "%s", a->o.filter);
     }
-    a->ctx.order = a->o.order;
     a->ctx.raw = a->o.raw;
-    a->ctx.details = a->o.details;
+    a->ctx.states = a->o.vstates;
     if (a->o.sort && km_app_apply_sort(a, a->o.sort, msg, msgsz) < 0)
         return -1;
     if (a->o.nroots == 0)
@@ -29,7 +28,7 @@ int km_app_init(struct km_app *a, char *msg, size_t msgsz)
 
 void km_app_free(struct km_app *a)
 {
-    for (int v = 0; v < KM_NVIEWS; v++)
+    for (int v = 0; km_views[v]; v++)
         km_vm_free(&a->vms[v]);
     km_sampler_free(a->sampler);
     km_roots_free(&a->roots);
@@ -39,7 +38,7 @@ void km_app_free(struct km_app *a)
 int km_app_apply_sort(struct km_app *a, const char *sort, char *msg, size_t msgsz)
 {
     bool found = false;
-    for (int v = 0; v < KM_NVIEWS; v++) {
+    for (int v = 0; km_views[v]; v++) {
         struct km_vm *vm = &a->vms[v];
         int col = strlen(sort) == 1 ? km_vm_find_letter(vm, sort[0]) : -1;
         if (col < 0)
@@ -64,7 +63,7 @@ size_t km_app_frames_left(const struct km_app *a)
     return a->roots.n > a->tree ? a->roots.n - a->tree : 0;
 }
 
-int km_app_tick(struct km_app *a, const bool visible[KM_NVIEWS], char *msg, size_t msgsz)
+int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz)
 {
     struct km_sampler_opts so = {0};
     if (a->roots.n > 0) {
@@ -86,11 +85,11 @@ int km_app_tick(struct km_app *a, const bool visible[KM_NVIEWS], char *msg, size
         a->ctx.tree = &a->roots.trees[i];
         a->tree++;
     }
-    unsigned mask = km_frame_sources(visible, a->o.migrate_types);
+    unsigned mask = km_frame_sources(visible, a->o.vstates);
     km_sampler_tick(a->sampler, mask, &so);
     a->ctx.s = km_sampler_cur(a->sampler);
     a->ctx.prev = km_sampler_prev(a->sampler);
-    for (int v = 0; v < KM_NVIEWS; v++)
+    for (int v = 0; km_views[v]; v++)
         if (visible[v])
             km_vm_build(&a->vms[v], &a->ctx);
     return 0;

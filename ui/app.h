@@ -18,7 +18,7 @@ struct km_opts {
     bool batch;
     long iterations;            /* -n; <0 when not given */
     double delay;               /* -d seconds */
-    bool views[KM_NVIEWS];      /* --view; all false = all views (batch) / modules (screen) */
+    bool views[KM_VIEWS_MAX];   /* --view, parallel to km_views[]; all false = all views (batch) / the first (screen) */
     bool view_given;
     int first_view;             /* screen: the tab to open */
     enum km_format format;
@@ -29,12 +29,10 @@ struct km_opts {
     const char *capture;        /* --capture DIR */
     bool force;                 /* --force: replace a previous capture in DIR */
     unsigned dir_mode;          /* --dir-mode: the capture's directories, 0 = 0700 */
-    int order;                  /* --order N for the buddy view; -1 default */
     bool no_color;
     bool raw;                   /* exact numbers instead of human units */
     bool no_namespace;          /* --root without a mount namespace: own parsers */
-    bool migrate_types;         /* read pagetypeinfo for the buddy view */
-    const char *details;        /* --details NAME (modules) */
+    struct km_vstate vstates[KM_VIEWS_MAX]; /* each view's state, set by its own options */
 };
 
 struct km_app {
@@ -42,7 +40,7 @@ struct km_app {
     struct km_sampler *sampler;
     struct km_roots roots;
     size_t tree; /* index of the tree shown next */
-    struct km_vm vms[KM_NVIEWS];
+    struct km_vm vms[KM_VIEWS_MAX]; /* parallel to km_views[] */
     struct km_vctx ctx;
 };
 
@@ -57,10 +55,10 @@ void km_app_free(struct km_app *a);
 int km_app_apply_sort(struct km_app *a, const char *sort, char *msg, size_t msgsz);
 /*
  * Takes one sample for the visible views (moving to the next tree of a
- * series) and rebuilds their view models. Returns 0, or 1 when a series has
+ * series) and rebuilds their view models. visible is parallel to km_views[]. Returns 0, or 1 when a series has
  * no tree left.
  */
-int km_app_tick(struct km_app *a, const bool visible[KM_NVIEWS], char *msg, size_t msgsz);
+int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz);
 /* Trees left to show in a series (SIZE_MAX for the live system). */
 size_t km_app_frames_left(const struct km_app *a);
 

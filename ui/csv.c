@@ -66,9 +66,9 @@ void km_csv_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
     block(f, vm, c, true);
 }
 
-void km_csv_frame(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c)
+void km_csv_frame(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
 {
-    for (int v = 0; v < KM_NVIEWS; v++) {
+    for (int v = 0; km_views[v]; v++) {
         const struct km_vm *vm = vms[v];
         if (!vm)
             continue;

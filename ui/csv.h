@@ -31,7 +31,7 @@
 /* One view's block: its header row, then a record per visible row. */
 void km_csv_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c);
 /* One batch frame: the block of each view whose vms[i] is not NULL. */
-void km_csv_frame(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c);
+void km_csv_frame(FILE *f, struct km_vm *const *vms, const struct km_vctx *c);
 /*
  * Writes raw as one field, after a comma unless first: sanitized as text
  * is, then quoted when it holds a comma, a quote, CR or LF.

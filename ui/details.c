@@ -1,7 +1,7 @@
 /*
  * details.c - what the details overlay (Enter) shows for a row. See
  * km_screen_details in screen.h. Views with more to say about a row (the
- * modules view: its vmalloc areas) add their lines here.
+ * modules view: its vmalloc areas) add their lines through their details hook.
  */
 #include "screen.h"
 #include "text.h"
@@ -28,9 +28,6 @@ void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const st
                  d->cols[k].help ? d->cols[k].help : "");
         line(arg, KM_ATTR_NORMAL, buf);
     }
-    if (d == &km_view_modules) {
-        /* the module's vmalloc areas, as --details NAME prints them */
-        line(arg, KM_ATTR_NORMAL, "");
-        km_modules_details_lines(c, r->id, line, arg);
-    }
+    if (d->details)
+        d->details(c, r, line, arg);
 }

@@ -126,7 +126,7 @@ static struct km_vm *cur_vm(const struct scr *s)
 static void draw_tabs(const struct scr *s, int y)
 {
     int x = 0;
-    for (int v = 0; v < KM_NVIEWS && x < COLS; v++) {
+    for (int v = 0; km_views[v] && x < COLS; v++) {
         char t[32];
         bool on = v == s->view;
         snprintf(t, sizeof(t), "%c%d %s%c", on ? '[' : ' ', v + 1, km_views[v]->title,
@@ -160,7 +160,7 @@ static bool widths_fresh(const struct scr_widths *m, const struct km_vm *vm,
                          const struct km_vctx *c)
 {
     return m->valid && m->vm == vm && m->sample == c->s && (!c->s || m->seq == c->s->seq) &&
-           m->nvis == vm->nvis && m->order == c->order && m->utf8 == c->utf8 &&
+           m->nvis == vm->nvis && m->utf8 == c->utf8 &&
            strcmp(m->filter, vm->filter) == 0;
 }
 
@@ -192,7 +192,6 @@ static const struct scr_widths *measure(struct scr *s)
     m->sample = c->s;
     m->seq = c->s ? c->s->seq : 0;
     m->nvis = vm->nvis;
-    m->order = c->order;
     m->utf8 = c->utf8;
     snprintf(m->filter, sizeof(m->filter), "%s", vm->filter);
     m->valid = true;
@@ -201,7 +200,7 @@ static const struct scr_widths *measure(struct scr *s)
 
 void scr_draw_free(struct scr *s)
 {
-    for (int v = 0; v < KM_NVIEWS; v++) {
+    for (int v = 0; v < KM_VIEWS_MAX; v++) {
         free(s->widths[v].idx);
         free(s->widths[v].want);
         memset(&s->widths[v], 0, sizeof(s->widths[v]));
@@ -429,8 +428,10 @@ static void status_left(const struct scr *s, char *out, size_t n)
         pos += (size_t)snprintf(out + pos, n - pos, "Filter: %s  ", vm->filter);
     if (vm->search[0] && pos < n)
         pos += (size_t)snprintf(out + pos, n - pos, "Search: %s  ", vm->search);
-    if (s->view == KM_V_BUDDY && s->a->ctx.order >= 0 && pos < n)
-        pos += (size_t)snprintf(out + pos, n - pos, "order %d  ", s->a->ctx.order);
+    if (vm->def->status && pos < n) {
+        vm->def->status(km_view_state(&s->a->ctx, vm->def), out + pos, n - pos);
+        pos += strlen(out + pos);
+    }
     if (vm->nvis && pos < n)
         snprintf(out + pos, n - pos, "%zu/%zu", vm->sel + 1, vm->nvis);
 }

@@ -12,30 +12,10 @@
 #include <strings.h>
 #include <time.h>
 
-const struct km_view_def *const km_views[KM_NVIEWS] = {
-    [KM_V_MODULES] = &km_view_modules,
-    [KM_V_NODES] = &km_view_nodes,
-    [KM_V_BUDDY] = &km_view_buddy,
-    [KM_V_SLABS] = &km_view_slabs,
-};
-
-int km_view_find(const char *name)
+unsigned km_frame_sources(const bool *visible, const struct km_vstate *states)
 {
-    for (int i = 0; i < KM_NVIEWS; i++)
-        if (strcasecmp(km_views[i]->name, name) == 0)
-            return i;
-    return -1;
-}
-
-unsigned km_frame_sources(const bool visible[KM_NVIEWS], bool migrate_types)
-{
-    unsigned m = KM_SRC_BIT(KM_SRC_MEMINFO) | KM_SRC_BIT(KM_SRC_MODULES);
-    for (int i = 0; i < KM_NVIEWS; i++)
-        if (visible[i])
-            m |= km_views[i]->sources;
-    if (visible[KM_V_BUDDY] && migrate_types)
-        m |= KM_SRC_BIT(KM_SRC_PAGETYPEINFO);
-    return m;
+    return KM_SRC_BIT(KM_SRC_MEMINFO) | KM_SRC_BIT(KM_SRC_MODULES) |
+           km_views_sources(visible, states);
 }
 
 int64_t km_frame_module_total(const struct km_sample *s)
@@ -179,10 +159,10 @@ static void text_line_cb(void *arg, int attr, const char *text)
     km_text_line(arg, text);
 }
 
-void km_frame_text(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c)
+void km_frame_text(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
 {
     km_frame_summary(c, text_line_cb, f);
-    for (int v = 0; v < KM_NVIEWS; v++) {
+    for (int v = 0; km_views[v]; v++) {
         struct km_vm *vm = vms[v];
         if (!vm)
             continue;
@@ -199,6 +179,9 @@ void km_frame_text(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
         if (!problem[0] && vm->def->footer)
             vm->def->footer(vm, c, text_line_cb, f);
     }
+    for (int v = 0; km_views[v]; v++)
+        if (km_views[v]->text_after)
+            km_views[v]->text_after(c, f);
     fflush(f);
 }
 
@@ -260,7 +243,7 @@ static void json_summary(struct km_json *j, const struct km_sample *s)
     km_json_obj_end(j);
 }
 
-void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c)
+void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
 {
     const struct km_sample *s = c->s;
     struct km_json j;
@@ -288,7 +271,7 @@ void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_
     }
     json_sources(&j, s);
     json_summary(&j, s);
-    for (int v = 0; v < KM_NVIEWS; v++) {
+    for (int v = 0; km_views[v]; v++) {
         struct km_vm *vm = vms[v];
         if (!vm)
             continue;

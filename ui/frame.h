@@ -13,8 +13,11 @@
 #include <stdio.h>
 
 
-/* The sources to read for these views (plus the header's). */
-unsigned km_frame_sources(const bool visible[KM_NVIEWS], bool migrate_types);
+/*
+ * The sources to read for the views marked in visible (parallel to
+ * km_views[]), as their states ask (NULL: defaults), plus the header's.
+ */
+unsigned km_frame_sources(const bool *visible, const struct km_vstate *states);
 /* The summary header, one call of line per line. */
 void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg);
 /* Why a view's table cannot be shown ("" when it can), in words for a user. */
@@ -26,8 +29,12 @@ int64_t km_frame_module_total(const struct km_sample *s);
 void km_frame_warnings(const struct km_vctx *c, unsigned srcmask, km_line_fn line, void *arg);
 /* What each source read for the last frame cost, one line each (the help screen). */
 void km_frame_source_costs(const struct km_sample *s, km_line_fn line, void *arg);
-/* One batch frame: summary and each view whose vms[i] is not NULL. */
-void km_frame_text(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c);
-void km_frame_json(FILE *f, struct km_vm *const vms[KM_NVIEWS], const struct km_vctx *c);
+/*
+ * One batch frame: summary and each view whose vms[i] is not NULL (vms
+ * parallel to km_views[]); text then what each view prints after the frame
+ * (text_after: --details).
+ */
+void km_frame_text(FILE *f, struct km_vm *const *vms, const struct km_vctx *c);
+void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c);
 
 #endif

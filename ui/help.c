@@ -7,24 +7,47 @@
 void km_help_key_names(const struct km_key *k, char *out, size_t n)
 {
     size_t pos = 0;
+    char name[32];
     out[0] = '\0';
-    for (int j = 0; j < KM_KEY_MAX && k->names[j] && pos < n; j++)
-        pos += (size_t)snprintf(out + pos, n - pos, "%s%s", j ? ", " : "", k->names[j]);
+    for (int j = 0; pos < n && km_key_name(k, j, name, sizeof(name)); j++)
+        pos += (size_t)snprintf(out + pos, n - pos, "%s%s", j ? ", " : "", name);
+}
+
+void km_help_view_key_names(const struct km_view_key *k, char *out, size_t n)
+{
+    size_t pos = 0;
+    out[0] = '\0';
+    for (const char *c = k->chars; *c && pos < n; c++)
+        pos += (size_t)snprintf(out + pos, n - pos, "%s%c", c == k->chars ? "" : ", ", *c);
+}
+
+/* Group g's lines: the keys of every view, then each view's own keys of that group. */
+static void keys_group(int g, km_line_fn line, void *arg)
+{
+    char buf[256], names[96], desc[256];
+    for (size_t i = 0; i < km_nkeys; i++) {
+        const struct km_key *k = &km_keys[i];
+        if (k->group != g)
+            continue;
+        km_help_key_names(k, names, sizeof(names));
+        snprintf(buf, sizeof(buf), "  %-16s %s", names, km_key_desc(k, desc, sizeof(desc)));
+        line(arg, KM_ATTR_NORMAL, buf);
+    }
+    for (int v = 0; km_views[v]; v++)
+        for (const struct km_view_key *k = km_views[v]->keys; k && k->chars; k++) {
+            if (k->group != g)
+                continue;
+            km_help_view_key_names(k, names, sizeof(names));
+            snprintf(buf, sizeof(buf), "  %-16s %s", names, k->desc);
+            line(arg, KM_ATTR_NORMAL, buf);
+        }
 }
 
 static void keys_section(km_line_fn line, void *arg)
 {
-    char buf[256], names[96];
     for (int g = 0; g < KG_N; g++) {
         line(arg, KM_ATTR_BOLD, km_key_group_title[g]);
-        for (size_t i = 0; i < km_nkeys; i++) {
-            const struct km_key *k = &km_keys[i];
-            if (k->group != g)
-                continue;
-            km_help_key_names(k, names, sizeof(names));
-            snprintf(buf, sizeof(buf), "  %-16s %s", names, k->desc);
-            line(arg, KM_ATTR_NORMAL, buf);
-        }
+        keys_group(g, line, arg);
         line(arg, KM_ATTR_NORMAL, "");
     }
 }

@@ -3,6 +3,7 @@
 #include "views.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #define CTRL(c) ((c) & 0x1f)
@@ -18,66 +19,100 @@ const char *const km_key_group_title[KG_N] = {
 };
 
 const struct km_key km_keys[] = {
-    {KA_VIEW, KG_VIEWS, -1, {'1', '2', '3', '4'}, {"1", "2", "3", "4"},
-     "show the Modules, Nodes, Buddy or Slabs view", NULL, 0},
-    {KA_TAB_NEXT, KG_VIEWS, -1, {'\t'}, {"Tab"}, "next view", "Next", 60},
-    {KA_TAB_PREV, KG_VIEWS, -1, {KEY_BTAB}, {"Shift-Tab"}, "previous view", NULL, 0},
+    {KA_VIEW, KG_VIEWS, {0}, {NULL}, NULL, NULL, 0}, /* 1..N, from the registry */
+    {KA_TAB_NEXT, KG_VIEWS, {'\t'}, {"Tab"}, "next view", "Next", 60},
+    {KA_TAB_PREV, KG_VIEWS, {KEY_BTAB}, {"Shift-Tab"}, "previous view", NULL, 0},
 
-    {KA_UP, KG_MOVE, -1, {KEY_UP, 'k'}, {"Up", "k"}, "select the row above", NULL, 0},
-    {KA_DOWN, KG_MOVE, -1, {KEY_DOWN, 'j'}, {"Down", "j"}, "select the row below", NULL, 0},
-    {KA_PGUP, KG_MOVE, -1, {KEY_PPAGE}, {"PgUp"}, "one page up", NULL, 0},
-    {KA_PGDN, KG_MOVE, -1, {KEY_NPAGE}, {"PgDn"}, "one page down", NULL, 0},
-    {KA_HOME, KG_MOVE, -1, {KEY_HOME}, {"Home"}, "first row", NULL, 0},
-    {KA_END, KG_MOVE, -1, {KEY_END}, {"End"}, "last row", NULL, 0},
-    {KA_DETAILS, KG_MOVE, -1, {'\n', '\r', KEY_ENTER}, {"Enter"},
+    {KA_UP, KG_MOVE, {KEY_UP, 'k'}, {"Up", "k"}, "select the row above", NULL, 0},
+    {KA_DOWN, KG_MOVE, {KEY_DOWN, 'j'}, {"Down", "j"}, "select the row below", NULL, 0},
+    {KA_PGUP, KG_MOVE, {KEY_PPAGE}, {"PgUp"}, "one page up", NULL, 0},
+    {KA_PGDN, KG_MOVE, {KEY_NPAGE}, {"PgDn"}, "one page down", NULL, 0},
+    {KA_HOME, KG_MOVE, {KEY_HOME}, {"Home"}, "first row", NULL, 0},
+    {KA_END, KG_MOVE, {KEY_END}, {"End"}, "last row", NULL, 0},
+    {KA_DETAILS, KG_MOVE, {'\n', '\r', KEY_ENTER}, {"Enter"},
      "details of the selected row (a module's memory); Esc goes back", "Details", 80},
 
-    {KA_SORT_LEFT, KG_SORT, -1, {'<'}, {"<"}, "sort by the column to the left", NULL, 0},
-    {KA_SORT_RIGHT, KG_SORT, -1, {'>'}, {">"}, "sort by the column to the right", NULL, 0},
-    {KA_REVERSE, KG_SORT, -1, {'R', 'I'}, {"R", "I"}, "reverse the sort order", NULL, 0},
-    {KA_SORT_PICK, KG_SORT, -1, {KEY_F(6)}, {"F6"}, "pick the sort column from a list",
+    {KA_SORT_LEFT, KG_SORT, {'<'}, {"<"}, "sort by the column to the left", NULL, 0},
+    {KA_SORT_RIGHT, KG_SORT, {'>'}, {">"}, "sort by the column to the right", NULL, 0},
+    {KA_REVERSE, KG_SORT, {'R', 'I'}, {"R", "I"}, "reverse the sort order", NULL, 0},
+    {KA_SORT_PICK, KG_SORT, {KEY_F(6)}, {"F6"}, "pick the sort column from a list",
      "SortBy", 40},
-    {KA_SORT_LETTER, KG_SORT, KM_V_SLABS,
-     {'a', 'b', 'c', 'l', 'v', 'n', 'o', 'p', 's', 'u'},
-     {"a", "b", "c", "l", "v", "n", "o", "p", "s", "u"},
-     "Slabs view: sort as slabtop does (letters listed under Columns)", NULL, 0},
 
-    {KA_SEARCH, KG_FIND, -1, {'/'}, {"/"},
+    {KA_SEARCH, KG_FIND, {'/'}, {"/"},
      "search names as you type; the selection jumps to the first match", "Search", 20},
-    {KA_SEARCH_NEXT, KG_FIND, -1, {KEY_F(3)}, {"F3"}, "next match", NULL, 0},
-    {KA_SEARCH_PREV, KG_FIND, -1, {KEY_F(15)}, {"Shift-F3"}, "previous match", NULL, 0},
-    {KA_FILTER, KG_FIND, -1, {'\\', KEY_F(4)}, {"\\", "F4"},
+    {KA_SEARCH_NEXT, KG_FIND, {KEY_F(3)}, {"F3"}, "next match", NULL, 0},
+    {KA_SEARCH_PREV, KG_FIND, {KEY_F(15)}, {"Shift-F3"}, "previous match", NULL, 0},
+    {KA_FILTER, KG_FIND, {'\\', KEY_F(4)}, {"\\", "F4"},
      "show only rows whose name contains the text (no case; a|b: either)", "Filter", 30},
-    {KA_CLEAR, KG_FIND, -1, {ESC}, {"Esc"}, "clear the search and the filter", NULL, 0},
+    {KA_CLEAR, KG_FIND, {ESC}, {"Esc"}, "clear the search and the filter", NULL, 0},
 
-    {KA_REFRESH, KG_SAMPLING, -1, {' '}, {"Space"}, "sample now", NULL, 0},
-    {KA_PAUSE, KG_SAMPLING, -1, {'Z'}, {"Z"}, "pause or resume sampling", "Pause", 50},
-    {KA_DELAY, KG_SAMPLING, -1, {'d'}, {"d"}, "set the delay between samples, in seconds",
+    {KA_REFRESH, KG_SAMPLING, {' '}, {"Space"}, "sample now", NULL, 0},
+    {KA_PAUSE, KG_SAMPLING, {'Z'}, {"Z"}, "pause or resume sampling", "Pause", 50},
+    {KA_DELAY, KG_SAMPLING, {'d'}, {"d"}, "set the delay between samples, in seconds",
      "Delay", 70},
-    {KA_ORDER_UP, KG_SAMPLING, KM_V_BUDDY, {'+'}, {"+"},
-     "Buddy view: the next higher order for the fragmentation column", NULL, 0},
-    {KA_ORDER_DOWN, KG_SAMPLING, KM_V_BUDDY, {'-'}, {"-"},
-     "Buddy view: the next lower order for the fragmentation column", NULL, 0},
 
-    {KA_HELP, KG_OTHER, -1, {'h', '?', KEY_F(1)}, {"h", "?", "F1"}, "this help", "Help", 10},
-    {KA_REDRAW, KG_OTHER, -1, {CTRL('l')}, {"Ctrl-L"}, "redraw the screen", NULL, 0},
-    {KA_QUIT, KG_OTHER, -1, {'q', KEY_F(10), CTRL('c')}, {"q", "F10", "Ctrl-C"}, "quit", "Quit",
+    {KA_HELP, KG_OTHER, {'h', '?', KEY_F(1)}, {"h", "?", "F1"}, "this help", "Help", 10},
+    {KA_REDRAW, KG_OTHER, {CTRL('l')}, {"Ctrl-L"}, "redraw the screen", NULL, 0},
+    {KA_QUIT, KG_OTHER, {'q', KEY_F(10), CTRL('c')}, {"q", "F10", "Ctrl-C"}, "quit", "Quit",
      5},
 };
 
 const size_t km_nkeys = sizeof(km_keys) / sizeof(km_keys[0]);
 
-const struct km_key *km_key_find(int code, int view)
+const struct km_key *km_key_find(int code)
 {
     for (size_t i = 0; i < km_nkeys; i++) {
         const struct km_key *k = &km_keys[i];
-        if (k->view >= 0 && k->view != view)
-            continue;
+        if (k->action == KA_VIEW && code >= '1' && code < '1' + km_nviews())
+            return k;
         for (int j = 0; j < KM_KEY_MAX && k->codes[j]; j++)
             if (k->codes[j] == code)
                 return k;
     }
     return NULL;
+}
+
+const struct km_view_key *km_view_key_find(const struct km_view_def *d, int code)
+{
+    for (const struct km_view_key *k = d->keys; k && k->chars; k++)
+        if (code > 0 && code < 128 && strchr(k->chars, code))
+            return k;
+    return NULL;
+}
+
+bool km_key_name(const struct km_key *k, int j, char *out, size_t n)
+{
+    if (k->action == KA_VIEW) {
+        if (j >= km_nviews())
+            return false;
+        snprintf(out, n, "%d", j + 1);
+        return true;
+    }
+    if (j >= KM_KEY_MAX || !k->names[j])
+        return false;
+    snprintf(out, n, "%s", k->names[j]);
+    return true;
+}
+
+/* "Modules, Nodes, Buddy or Slabs" */
+static void view_titles(char *out, size_t n)
+{
+    size_t pos = 0;
+    int nv = km_nviews();
+    out[0] = '\0';
+    for (int i = 0; i < nv && pos < n; i++)
+        pos += (size_t)snprintf(out + pos, n - pos, "%s%s", i == 0 ? "" : i + 1 == nv ? " or " : ", ",
+                                km_views[i]->title);
+}
+
+const char *km_key_desc(const struct km_key *k, char *buf, size_t n)
+{
+    if (k->action != KA_VIEW)
+        return k->desc;
+    char titles[256];
+    view_titles(titles, sizeof(titles));
+    snprintf(buf, n, "show the %s view", titles);
+    return buf;
 }
 
 /* Sequences terminfo may lack for the terminal in use (tmux, rxvt, xterm modes). */

@@ -2,7 +2,9 @@
  * keys.h - the screen's keys, declared once. The screen dispatches through
  * this table, the help screen and the hint bar are drawn from it, and a test
  * checks that every name in it appears in the help text and the man page.
- * The table is static data; nothing here allocates. km_key_read reads keys
+ * The table holds the keys every view has; the tab keys (1..N) come from
+ * the view registry (views.h) and each view's own keys from its
+ * km_view_def (keys, key). The table is static data; nothing here allocates. km_key_read reads keys
  * from curses so that an escape sequence terminfo does not know never acts
  * as several keys.
  *
@@ -11,12 +13,14 @@
 #ifndef KM_UI_KEYS_H
 #define KM_UI_KEYS_H
 
+#include "views.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
 enum km_action {
     KA_NONE,
-    KA_VIEW,       /* 1..4: the key's digit picks the view */
+    KA_VIEW,       /* 1..N: the key's digit picks the view of the registry */
     KA_TAB_NEXT,
     KA_TAB_PREV,
     KA_UP,
@@ -29,7 +33,6 @@ enum km_action {
     KA_SORT_RIGHT,
     KA_REVERSE,
     KA_SORT_PICK,
-    KA_SORT_LETTER, /* slab view: the key is slabtop's letter */
     KA_SEARCH,
     KA_SEARCH_NEXT,
     KA_SEARCH_PREV,
@@ -38,25 +41,20 @@ enum km_action {
     KA_REFRESH,
     KA_PAUSE,
     KA_DELAY,
-    KA_ORDER_UP,
-    KA_ORDER_DOWN,
     KA_DETAILS,
     KA_HELP,
     KA_REDRAW,
     KA_QUIT,
 };
 
-enum km_key_group { KG_VIEWS, KG_MOVE, KG_SORT, KG_FIND, KG_SAMPLING, KG_OTHER, KG_N };
-
 #define KM_KEY_MAX 10
 
 struct km_key {
     enum km_action action;
-    int group;                       /* enum km_key_group */
-    int view;                        /* -1: every view; else only that view (enum km_view_id) */
+    int group;                       /* enum km_key_group (view.h) */
     int codes[KM_KEY_MAX];           /* curses key codes, 0 ends the list */
-    const char *names[KM_KEY_MAX];   /* as help and man page write them; NULL ends */
-    const char *desc;                /* help text */
+    const char *names[KM_KEY_MAX];   /* as help and man page write them; NULL ends (KA_VIEW: see km_key_name) */
+    const char *desc;                /* help text (KA_VIEW: see km_key_desc) */
     const char *hint;                /* hint bar label, NULL: not in the hint bar */
     int hint_rank;                   /* hint bar order (lower first, dropped last) */
 };
@@ -65,8 +63,14 @@ extern const struct km_key km_keys[];
 extern const size_t km_nkeys;
 extern const char *const km_key_group_title[KG_N];
 
-/* The entry bound to curses key code on view (enum km_view_id), or NULL. */
-const struct km_key *km_key_find(int code, int view);
+/* The entry bound to curses key code (on every view), or NULL. */
+const struct km_key *km_key_find(int code);
+/* The key of view d's own bound to code, or NULL. */
+const struct km_view_key *km_view_key_find(const struct km_view_def *d, int code);
+/* k's j-th name into out (KA_VIEW: "1".."N"); false when k has no j-th name. */
+bool km_key_name(const struct km_key *k, int j, char *out, size_t n);
+/* k's help text (KA_VIEW: "show the Modules, Nodes, Buddy or Slabs view" from the registry). */
+const char *km_key_desc(const struct km_key *k, char *buf, size_t n);
 
 /*
  * The curses key code for the escape sequence seq (the bytes after ESC,

@@ -117,10 +117,10 @@ static int output_flush(struct output *o, bool close, char *msg, size_t msgsz)
     return -1;
 }
 
-static void all_views(bool v[KM_NVIEWS])
+static void all_views(bool v[KM_VIEWS_MAX])
 {
-    for (int i = 0; i < KM_NVIEWS; i++)
-        v[i] = true;
+    for (int i = 0; i < KM_VIEWS_MAX; i++)
+        v[i] = i < km_nviews();
 }
 
 /* Where the capture's files may be read: said when it is written. */
@@ -143,7 +143,7 @@ static int capture_one(struct km_app *a, const char *tree, char *msg, size_t msg
     int rc = km_capture_begin(tree, msg, msgsz);
     if (rc)
         return rc;
-    bool v[KM_NVIEWS];
+    bool v[KM_VIEWS_MAX];
     all_views(v);
     km_sampler_reset_files(a->sampler);
     rc = km_app_tick(a, v, msg, msgsz);
@@ -199,20 +199,7 @@ static int run_capture(struct km_app *a, char *msg, size_t msgsz)
     return rc;
 }
 
-/* --details NAME: one module's areas after the text frame (JSON: in the modules object). */
-static void details_line(void *arg, int attr, const char *text)
-{
-    (void)attr;
-    km_text_line(arg, text);
-}
-
-static void print_details(struct km_app *a, FILE *f)
-{
-    fprintf(f, "\n== Details: %s ==\n", a->o.details);
-    km_modules_details_lines(&a->ctx, a->o.details, details_line, f);
-}
-
-static void write_frame(struct km_app *a, struct km_vm *const vms[KM_NVIEWS], long i, FILE *f)
+static void write_frame(struct km_app *a, struct km_vm *const *vms, long i, FILE *f)
 {
     if (a->o.format == KM_FMT_JSON) {
         km_frame_json(f, vms, &a->ctx);
@@ -225,18 +212,16 @@ static void write_frame(struct km_app *a, struct km_vm *const vms[KM_NVIEWS], lo
     if (i > 0)
         fputc('\n', f);
     km_frame_text(f, vms, &a->ctx);
-    if (a->o.details)
-        print_details(a, f);
 }
 
 static int run_batch(struct km_app *a, char *msg, size_t msgsz)
 {
-    bool v[KM_NVIEWS];
+    bool v[KM_VIEWS_MAX];
     memcpy(v, a->o.views, sizeof(v));
     if (!a->o.view_given)
         all_views(v);
-    struct km_vm *vms[KM_NVIEWS];
-    for (int i = 0; i < KM_NVIEWS; i++)
+    struct km_vm *vms[KM_VIEWS_MAX];
+    for (int i = 0; i < KM_VIEWS_MAX; i++)
         vms[i] = v[i] ? &a->vms[i] : NULL;
     long n = a->o.iterations;
     if (n < 0)

@@ -15,16 +15,17 @@ enum {
     OPT_FILTER,
     OPT_ROOT,
     OPT_CAPTURE,
-    OPT_ORDER,
     OPT_RAW,
-    OPT_DETAILS,
-    OPT_NO_MT,
     OPT_NO_NS,
     OPT_FORCE,
     OPT_DIR_MODE,
+    OPT_VIEW_OPT = 512, /* + the index of a view's option in view_opts() */
 };
 
-static const struct option longopts[] = {
+/* At most this many options of views' own. */
+#define VIEW_OPTS_MAX 32
+
+static const struct option generic_opts[] = {
     {"batch", no_argument, NULL, 'b'},
     {"iterations", required_argument, NULL, 'n'},
     {"delay", required_argument, NULL, 'd'},
@@ -37,10 +38,7 @@ static const struct option longopts[] = {
     {"capture", required_argument, NULL, OPT_CAPTURE},
     {"force", no_argument, NULL, OPT_FORCE},
     {"dir-mode", required_argument, NULL, OPT_DIR_MODE},
-    {"order", required_argument, NULL, OPT_ORDER},
     {"raw", no_argument, NULL, OPT_RAW},
-    {"details", required_argument, NULL, OPT_DETAILS},
-    {"no-migrate-types", no_argument, NULL, OPT_NO_MT},
     {"no-namespace", no_argument, NULL, OPT_NO_NS},
     {"no-color", no_argument, NULL, 'C'},
     {"help", no_argument, NULL, 'h'},
@@ -48,8 +46,32 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The views' own options in registry order, at most max; returns how many. */
+static int view_opts(const struct km_view_opt **out, int max)
+{
+    int n = 0;
+    for (int v = 0; km_views[v]; v++)
+        for (const struct km_view_opt *o = km_views[v]->opts; o && o->name && n < max; o++)
+            out[n++] = o;
+    return n;
+}
+
+/* The slabtop letters of every view's sort keys, "a b c" ("" when none). */
+static void sort_letters(char *out, size_t n)
+{
+    size_t pos = 0;
+    out[0] = '\0';
+    for (int v = 0; km_views[v]; v++)
+        for (const struct km_view_key *k = km_views[v]->keys; k && k->chars; k++)
+            for (const char *c = k->chars; k->sort_letter && *c && pos < n; c++)
+                pos += (size_t)snprintf(out + pos, n - pos, "%s%c", pos ? " " : "", *c);
+}
+
 void km_usage(FILE *f)
 {
+    char names[256], letters[128];
+    km_view_names(names, sizeof(names));
+    sort_letters(letters, sizeof(letters));
     fputs("Usage: kmemtop [options]\n"
           "Show the memory the Linux kernel keeps for itself: modules, NUMA nodes and zones,\n"
           "buddy free lists, slab caches.\n"
@@ -57,15 +79,17 @@ void km_usage(FILE *f)
           "  -b, --batch            print frames as text (no screen); also when stdout is not a tty\n"
           "  -n, --iterations N     frames to print in batch mode (default 1; a series: its trees)\n"
           "  -d, --delay SECS       seconds between frames, fractions allowed (default 2)\n"
-          "  -o, --once             one frame and exit (-b -n 1)\n"
-          "      --view V[,V..]     modules, nodes, buddy, slabs or all (batch default: all)\n"
-          "      --format F         text, json (JSON Lines, one object per frame) or csv\n"
-          "  -s, --sort KEY         a column key, or a slabtop letter (a b c l v n o p s u)\n"
-          "      --filter TEXT      only rows whose name contains TEXT (case-insensitive, a|b)\n"
-          "      --order N          buddy view: the order the fragmentation summary is for\n"
-          "      --no-migrate-types buddy view: do not read /proc/pagetypeinfo\n"
-          "      --details NAME     modules view: one module's vmalloc areas\n"
-          "      --raw              exact byte counts instead of K/M/G\n"
+          "  -o, --once             one frame and exit (-b -n 1)\n",
+          f);
+    fprintf(f, "      --view V[,V..]     %s or all (batch default: all)\n", names);
+    fputs("      --format F         text, json (JSON Lines, one object per frame) or csv\n", f);
+    fprintf(f, "  -s, --sort KEY         a column key%s%s%s\n", letters[0] ? ", or a slabtop letter (" : "",
+            letters, letters[0] ? ")" : "");
+    fputs("      --filter TEXT      only rows whose name contains TEXT (case-insensitive, a|b)\n", f);
+    const struct km_view_opt *vo[VIEW_OPTS_MAX];
+    for (int i = 0, n = view_opts(vo, VIEW_OPTS_MAX); i < n; i++)
+        fprintf(f, "%s\n", vo[i]->usage);
+    fputs("      --raw              exact byte counts instead of K/M/G\n"
           "      --root DIR         show a captured tree (repeatable; a DIR of trees is a series)\n"
           "      --no-namespace     --root without a mount namespace: meminfo, slabinfo by own parsers\n"
           "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
@@ -90,13 +114,16 @@ static int parse_views(struct km_opts *o, const char *arg)
     bool first = true;
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (strcmp(t, "all") == 0) {
-            for (int i = 0; i < KM_NVIEWS; i++)
+            for (int i = 0; km_views[i]; i++)
                 o->views[i] = true;
             continue;
         }
         int v = km_view_find(t);
         if (v < 0) {
-            rc = bad("unknown view (modules, nodes, buddy, slabs, all)", t);
+            char names[256], what[300];
+            km_view_names(names, sizeof(names));
+            snprintf(what, sizeof(what), "unknown view (%s, all)", names);
+            rc = bad(what, t);
             break;
         }
         o->views[v] = true;
@@ -199,19 +226,8 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
     case OPT_FILTER:
         o->filter = arg;
         return 0;
-    case OPT_ORDER:
-        if (parse_num(arg, 0, KM_MAX_ORDERS - 1, &v) || v != (int)v)
-            return bad("--order wants an order from 0 to 19", arg);
-        o->order = (int)v;
-        return 0;
     case OPT_RAW:
         o->raw = true;
-        return 0;
-    case OPT_DETAILS:
-        o->details = arg;
-        return 0;
-    case OPT_NO_MT:
-        o->migrate_types = false;
         return 0;
     case 'C':
         o->no_color = true;
@@ -225,8 +241,15 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
     memset(o, 0, sizeof(*o));
     o->iterations = -1;
     o->delay = 2.0;
-    o->order = -1;
-    o->migrate_types = true;
+    km_vstates_init(o->vstates);
+    struct option longopts[sizeof(generic_opts) / sizeof(generic_opts[0]) + VIEW_OPTS_MAX];
+    const struct km_view_opt *vo[VIEW_OPTS_MAX];
+    int ng = (int)(sizeof(generic_opts) / sizeof(generic_opts[0])) - 1, nv = view_opts(vo, VIEW_OPTS_MAX);
+    memcpy(longopts, generic_opts, (size_t)ng * sizeof(longopts[0]));
+    for (int i = 0; i < nv; i++)
+        longopts[ng + i] = (struct option){vo[i]->name, vo[i]->has_arg ? required_argument : no_argument,
+                                           NULL, OPT_VIEW_OPT + i};
+    longopts[ng + nv] = (struct option){NULL, 0, NULL, 0};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "bn:d:os:ChV", longopts, NULL)) != -1) {
@@ -241,6 +264,12 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
         if (c == '?') {
             fprintf(stderr, "Try 'kmemtop --help'.\n");
             return -1;
+        }
+        if (c >= OPT_VIEW_OPT && c < OPT_VIEW_OPT + nv) {
+            const char *err = km_view_option(o->vstates, vo[c - OPT_VIEW_OPT]->name, optarg);
+            if (err)
+                return bad(err, optarg ? optarg : vo[c - OPT_VIEW_OPT]->name);
+            continue;
         }
         if (one_opt(o, c, optarg) < 0)
             return -1;

@@ -27,7 +27,6 @@ struct scr_widths {
     const struct km_sample *sample;
     unsigned seq;
     size_t nvis;
-    int order;
     bool utf8;
     char filter[128];
     int n;           /* columns shown */
@@ -54,7 +53,7 @@ struct scr {
     int table_rows;         /* table rows on screen, for PgUp/PgDn */
     int over_rows;          /* overlay lines on screen */
     char details_id[128];   /* the row the details overlay is about */
-    struct scr_widths widths[KM_NVIEWS]; /* per view */
+    struct scr_widths widths[KM_VIEWS_MAX]; /* per view; valid = false when a view's state changed */
 };
 
 struct scr_line {

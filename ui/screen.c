@@ -89,7 +89,7 @@ static int do_tick(struct loop *l, bool resample, char *msg, size_t n)
 {
     struct scr *s = &l->s;
     struct km_app *a = s->a;
-    bool vis[KM_NVIEWS] = {false};
+    bool vis[KM_VIEWS_MAX] = {false};
     vis[s->view] = true;
     bool series = a->roots.n > 1;
     if (resample && series && a->tree > 0) {
@@ -154,19 +154,25 @@ static void sort_letter(struct loop *l, int ch)
     km_vm_set_sort(vm, col, &l->s.a->ctx);
 }
 
-static void change_order(struct loop *l, int dir)
+/* A key of the shown view's own: a slabtop letter sorts, any other goes to the view. */
+static void view_key(struct loop *l, const struct km_view_key *k, int ch)
 {
+    struct km_vm *vm = vm_of(l);
     struct km_app *a = l->s.a;
-    int norders = a->ctx.s ? a->ctx.s->bi.norders : 0;
-    int cur = a->ctx.order < 0 ? 3 : a->ctx.order; /* 3: the kernel's costly order */
-    cur += dir;
-    if (cur >= norders)
-        cur = norders - 1;
-    if (cur < 0)
-        cur = 0;
-    a->ctx.order = cur;
-    km_vm_refresh(vm_of(l), &a->ctx);
-    set_status(l, KM_ATTR_NORMAL, "Fragmentation for order %d", cur);
+    if (k->sort_letter) {
+        sort_letter(l, ch);
+        return;
+    }
+    if (!vm->def->key)
+        return;
+    char msg[sizeof(l->s.status)] = "";
+    if (vm->def->key(km_view_state(&a->ctx, vm->def), &a->ctx, ch, msg, sizeof(msg))) {
+        km_vm_refresh(vm, &a->ctx);
+        l->s.widths[l->s.view].valid = false; /* cells may read the state */
+    }
+    if (msg[0])
+        set_status(l, KM_ATTR_NORMAL, "%s", msg);
+    l->dirty = true;
 }
 
 static void search_step(struct loop *l, int dir)
@@ -209,10 +215,10 @@ static void act_view(struct loop *l, enum km_action act, int ch)
         switch_view(l, ch - '1');
         break;
     case KA_TAB_NEXT:
-        switch_view(l, (l->s.view + 1) % KM_NVIEWS);
+        switch_view(l, (l->s.view + 1) % km_nviews());
         break;
     case KA_TAB_PREV:
-        switch_view(l, (l->s.view + KM_NVIEWS - 1) % KM_NVIEWS);
+        switch_view(l, (l->s.view + km_nviews() - 1) % km_nviews());
         break;
     case KA_UP:
         move_sel(l, -1, false);
@@ -255,9 +261,6 @@ static void act_sort(struct loop *l, enum km_action act, int ch)
         l->s.mode = SM_PICKER;
         l->s.pick = vm->sort_col;
         break;
-    case KA_SORT_LETTER:
-        sort_letter(l, ch);
-        break;
     default:
         break;
     }
@@ -291,10 +294,6 @@ static void act_other(struct loop *l, enum km_action act)
         break;
     case KA_DELAY:
         open_prompt(l, SP_DELAY);
-        break;
-    case KA_ORDER_UP:
-    case KA_ORDER_DOWN:
-        change_order(l, act == KA_ORDER_UP ? 1 : -1);
         break;
     case KA_DETAILS: {
         const struct km_row *r = km_vm_row(vm_of(l), vm_of(l)->sel);
@@ -463,7 +462,12 @@ static void on_key(struct loop *l, int ch)
         picker_key(l, ch);
         return;
     }
-    const struct km_key *k = km_key_find(ch, s->view);
+    const struct km_key *k = km_key_find(ch);
+    const struct km_view_key *vk = k ? NULL : km_view_key_find(km_views[s->view], ch);
+    if (vk) {
+        view_key(l, vk, ch);
+        return;
+    }
     if (!k) {
         if (ch >= 32 && ch < 127)
             set_status(l, KM_ATTR_WARN, "Unknown key '%c': press h for help", ch);
@@ -568,7 +572,7 @@ int km_screen_run(struct km_app *a)
     struct loop l;
     memset(&l, 0, sizeof(l));
     l.s.a = a;
-    l.s.view = a->o.view_given ? a->o.first_view : KM_V_MODULES;
+    l.s.view = a->o.view_given ? a->o.first_view : 0;
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C"); /* the delay prompt and %.1f cells always use a dot */
     a->ctx.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;

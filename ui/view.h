@@ -24,20 +24,32 @@ struct km_tree; /* kmemtop/root.h */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct km_json;
 
 enum km_align { KM_AL_LEFT, KM_AL_RIGHT };
 
+/*
+ * A view's own state (buddy: the selected order; modules: --details NAME),
+ * opaque to everything but the view: storage of a fixed size, so that it
+ * needs no allocation. The view sets its defaults in state_init and reads
+ * it back with km_view_state (views.h).
+ */
+#define KM_VSTATE_MAX 64
+struct km_vstate {
+    _Alignas(max_align_t) unsigned char b[KM_VSTATE_MAX];
+};
+
 /* What formatters and comparators may look at besides the row. */
 struct km_vctx {
     const struct km_sample *s;
     const struct km_sample *prev; /* NULL on the first frame */
-    int order;                    /* buddy: the order the user selected */
     bool utf8;                    /* Unicode bars allowed */
     bool raw;                     /* exact numbers instead of human units */
-    const char *details;          /* modules: --details NAME, NULL when not asked */
     const struct km_tree *tree;   /* --root: the tree shown (its record), NULL live */
+    /* every view's state, parallel to km_views[]; NULL: every view's defaults */
+    struct km_vstate *states;
 };
 
 struct km_row {
@@ -72,6 +84,27 @@ struct km_col {
 
 struct km_vm;
 
+/* The callback notes and details lines go through. */
+typedef void (*km_line_fn)(void *arg, int attr, const char *text);
+
+/* Where the help screen lists a key (the screen's key groups). */
+enum km_key_group { KG_VIEWS, KG_MOVE, KG_SORT, KG_FIND, KG_SAMPLING, KG_OTHER, KG_N };
+
+/* Keys of a view's own, active only while it is shown. */
+struct km_view_key {
+    const char *chars; /* each character is one key (help writes them "a, b") */
+    int group;         /* enum km_key_group */
+    const char *desc;  /* help text */
+    bool sort_letter;  /* the key is a column's slabtop letter and sorts by it; else d->key */
+};
+
+/* An option of a view's own (--order N), in --help and parsed through d->opt. */
+struct km_view_opt {
+    const char *name;  /* long option name, without "--" */
+    bool has_arg;
+    const char *usage; /* its --help line, without the newline */
+};
+
 struct km_view_def {
     const char *name;  /* "modules": --view and JSON key */
     const char *title; /* "Modules": tab title */
@@ -102,6 +135,29 @@ struct km_view_def {
     bool (*col_shown)(const struct km_vctx *c, int col);
     /* Optional: a column title computed from the sample (e.g. block sizes). */
     void (*col_title)(const struct km_vctx *c, int col, char *out, size_t n);
+
+    /* --- the view's own state, keys, options and words; all optional --- */
+    /* Sets the defaults in state (zeroed storage of KM_VSTATE_MAX bytes). */
+    void (*state_init)(void *state);
+    /* Sources to read besides sources, as the state asks (buddy: pagetypeinfo). */
+    unsigned (*state_sources)(const void *state);
+    const struct km_view_key *keys; /* ended by chars == NULL */
+    /*
+     * A key of keys[] without sort_letter was pressed: changes state, says
+     * what it did in status (a one-line message, may stay ""). Returns true
+     * when the rows must be refreshed.
+     */
+    bool (*key)(void *state, const struct km_vctx *c, int ch, char *status, size_t n);
+    const struct km_view_opt *opts; /* ended by name == NULL */
+    /* Option name given (arg NULL without argument): NULL, or what was wrong with arg. */
+    const char *(*opt)(void *state, const char *name, const char *arg);
+    /* Words for the screen's status line ("order 4  "), may write "". */
+    void (*status)(const void *state, char *out, size_t n);
+    /* Lines the details overlay adds under row r's cells. */
+    void (*details)(const struct km_vctx *c, const struct km_row *r, km_line_fn line,
+                    void *arg);
+    /* What batch text prints after the frame's views (--details NAME), whatever views are shown. */
+    void (*text_after)(const struct km_vctx *c, FILE *f);
 };
 /* A column's title for this sample. */
 const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col,
@@ -113,8 +169,6 @@ int km_cmp_i64(int64_t a, int64_t b);
 int km_cmp_dbl(double a, double b);
 /* A size cell: exact bytes with --raw, else human units. */
 void km_size_cell(const struct km_vctx *c, int64_t bytes, char *out, size_t n);
-/* The callback notes and details lines go through. */
-typedef void (*km_line_fn)(void *arg, int attr, const char *text);
 
 /* Attributes a notes line may carry; the screen maps them to colours. */
 enum km_attr { KM_ATTR_NORMAL, KM_ATTR_DIM, KM_ATTR_WARN, KM_ATTR_BAD, KM_ATTR_GOOD, KM_ATTR_BOLD };

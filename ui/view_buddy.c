@@ -1,8 +1,8 @@
 /*
  * view_buddy.c - the buddy allocator's free lists (/proc/buddyinfo): free
  * blocks per order for every node and zone, total free, the largest free
- * order, and the fragmentation summary for the selected order (ctx.order,
- * --order N; KM_FRAG_DEFAULT_ORDER when -1). Under each zone: the kernel's
+ * order, and the fragmentation summary for the selected order (the view's
+ * state: --order N, + and -; KM_FRAG_DEFAULT_ORDER when -1). Under each zone: the kernel's
  * unusable free space index per order, the change per order since the
  * previous frame, and one row per migrate type from /proc/pagetypeinfo when
  * it was read (root only; holds the zone lock, so km_frame_sources asks for
@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "frame.h"
 #include "json.h"
+#include "view_buddy.h"
 #include "views.h"
 #include "kmemtop/sampler.h"
 
@@ -37,7 +38,7 @@ static bool have_types(const struct km_vctx *c)
 
 static int sel_order(const struct km_vctx *c)
 {
-    return c->order >= 0 ? c->order : KM_FRAG_DEFAULT_ORDER;
+    return km_buddy_order(c);
 }
 
 /* The free counts and order count of any row kind. */
@@ -567,4 +568,11 @@ const struct km_view_def km_view_buddy = {
     .main_src = KM_SRC_BUDDYINFO,
     .col_shown = col_shown,
     .col_title = col_title,
+    .state_init = km_buddy_state_init,
+    .state_sources = km_buddy_state_sources,
+    .keys = km_buddy_keys,
+    .key = km_buddy_key,
+    .opts = km_buddy_opts,
+    .opt = km_buddy_opt,
+    .status = km_buddy_status,
 };

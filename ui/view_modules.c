@@ -537,8 +537,9 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
         json_sum(j, "shared", &mj->shared, mj->joined);
     }
     km_modules_events_json(c->s, j);
-    if (c->details)
-        km_modules_details_json(c, c->details, j);
+    const char *details = km_modules_details_name(c);
+    if (details)
+        km_modules_details_json(c, details, j);
 }
 
 const struct km_view_def km_view_modules = {
@@ -553,4 +554,9 @@ const struct km_view_def km_view_modules = {
     .footer = footer,
     .json = json,
     .main_src = KM_SRC_MODULES,
+    .state_init = km_modules_state_init,
+    .opts = km_modules_opts,
+    .opt = km_modules_opt,
+    .details = km_modules_details,
+    .text_after = km_modules_text_after,
 };

@@ -1,6 +1,7 @@
 /*
  * view_modules.h - what the two files of the modules view share (ui only):
- * the recent loads and unloads, listed in the notes and in JSON.
+ * the recent loads and unloads, listed in the notes and in JSON, and the
+ * view's own state (--details NAME), opaque outside view_modules_details.c.
  *
  * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
@@ -9,6 +10,8 @@
 
 #include "view.h"
 
+#include <stdio.h>
+
 struct km_json;
 
 /* The last few events, newest first, as notes lines (nothing when there is none). */
@@ -16,5 +19,16 @@ void km_modules_events_notes(const struct km_vctx *c,
                              void (*line)(void *arg, int attr, const char *text), void *arg);
 /* The "events" array of the modules JSON object, oldest first. */
 void km_modules_events_json(const struct km_sample *s, struct km_json *j);
+
+/* --details NAME, NULL when not asked. */
+const char *km_modules_details_name(const struct km_vctx *c);
+
+/* km_view_def hooks (view.h says what each does). */
+void km_modules_state_init(void *state);
+extern const struct km_view_opt km_modules_opts[];
+const char *km_modules_opt(void *state, const char *name, const char *arg);
+void km_modules_details(const struct km_vctx *c, const struct km_row *r,
+                        void (*line)(void *arg, int attr, const char *text), void *arg);
+void km_modules_text_after(const struct km_vctx *c, FILE *f);
 
 #endif

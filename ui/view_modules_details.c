@@ -3,10 +3,12 @@
  * batch mode, Enter on the screen): address range as the kernel printed
  * it, bytes, pages, pages per NUMA node, kind (image or dynamic) and
  * caller. The pinned rows "_unattributed" and "_shared" list their areas
- * the same way. Also the recent loads and unloads, as notes and JSON.
+ * the same way. Also the recent loads and unloads, as notes and JSON, and
+ * the view's own state: the module --details names.
  */
 #include "fmt.h"
 #include "json.h"
+#include "text.h"
 #include "view_modules.h"
 #include "views.h"
 
@@ -247,4 +249,57 @@ void km_modules_events_json(const struct km_sample *s, struct km_json *j)
         km_json_obj_end(j);
     }
     km_json_arr_end(j);
+}
+
+/* The view's own state (struct km_vstate). */
+struct modules_state {
+    const char *details; /* --details NAME (argv's), NULL when not asked */
+};
+_Static_assert(sizeof(struct modules_state) <= KM_VSTATE_MAX, "the modules state fits");
+
+const char *km_modules_details_name(const struct km_vctx *c)
+{
+    const struct modules_state *st = km_view_state(c, &km_view_modules);
+    return st ? st->details : NULL;
+}
+
+void km_modules_state_init(void *state)
+{
+    ((struct modules_state *)state)->details = NULL;
+}
+
+const struct km_view_opt km_modules_opts[] = {
+    {"details", true, "      --details NAME     modules view: one module's vmalloc areas"},
+    {NULL, false, NULL},
+};
+
+const char *km_modules_opt(void *state, const char *name, const char *arg)
+{
+    (void)name; /* the only option */
+    ((struct modules_state *)state)->details = arg;
+    return NULL;
+}
+
+/* The details overlay: the row's vmalloc areas, as --details NAME prints them. */
+void km_modules_details(const struct km_vctx *c, const struct km_row *r,
+                        void (*line)(void *arg, int attr, const char *text), void *arg)
+{
+    line(arg, KM_ATTR_NORMAL, "");
+    km_modules_details_lines(c, r->id, line, arg);
+}
+
+static void text_line(void *arg, int attr, const char *text)
+{
+    (void)attr;
+    km_text_line(arg, text);
+}
+
+/* --details NAME: one module's areas after the text frame (JSON: in the modules object). */
+void km_modules_text_after(const struct km_vctx *c, FILE *f)
+{
+    const char *name = km_modules_details_name(c);
+    if (!name)
+        return;
+    fprintf(f, "\n== Details: %s ==\n", name);
+    km_modules_details_lines(c, name, text_line, f);
 }

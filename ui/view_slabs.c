@@ -543,6 +543,12 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     km_json_arr_end(j);
 }
 
+/* slabtop's sort keys, each the letter of a column (cols[].letter) */
+static const struct km_view_key keys[] = {
+    {"abclvnopsu", KG_SORT, "Slabs view: sort as slabtop does (letters listed under Columns)", true},
+    {NULL, 0, NULL, false},
+};
+
 const struct km_view_def km_view_slabs = {
     .name = "slabs",
     .title = "Slabs",
@@ -558,4 +564,5 @@ const struct km_view_def km_view_slabs = {
     .json_always = true,
     .main_src = KM_SRC_SLABINFO,
     .col_shown = col_shown,
+    .keys = keys,
 };

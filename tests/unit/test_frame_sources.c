@@ -9,34 +9,53 @@
 
 #include "../tap.h"
 
-static bool wants_pti(const bool vis[KM_NVIEWS], bool mt)
+/* Every view's state at its defaults, and --no-migrate-types when !mt. */
+static const struct km_vstate *states(bool mt)
 {
-    return (km_frame_sources(vis, mt) & KM_SRC_BIT(KM_SRC_PAGETYPEINFO)) != 0;
+    static struct km_vstate st[2][KM_VIEWS_MAX];
+    km_vstates_init(st[mt]);
+    if (!mt && km_view_option(st[mt], "no-migrate-types", NULL) != NULL)
+        printf("Bail out! no view has --no-migrate-types\n"), exit(1);
+    return st[mt];
+}
+
+static unsigned sources(const bool *vis, bool mt)
+{
+    return km_frame_sources(vis, states(mt));
+}
+
+static bool wants_pti(const bool *vis, bool mt)
+{
+    return (sources(vis, mt) & KM_SRC_BIT(KM_SRC_PAGETYPEINFO)) != 0;
 }
 
 int main(void)
 {
     /* every subset of the views, with and without migrate types */
-    int bad = 0;
-    for (unsigned set = 0; set < (1u << KM_NVIEWS); set++) {
-        bool vis[KM_NVIEWS];
-        for (int v = 0; v < KM_NVIEWS; v++)
+    int bad = 0, nv = km_nviews(), vbuddy = km_view_find("buddy"), vnodes = km_view_find("nodes");
+    if (vbuddy < 0 || vnodes < 0)
+        printf("Bail out! no buddy or nodes view in the registry\n"), exit(1);
+    bool buddy[KM_VIEWS_MAX] = {false}, nodes[KM_VIEWS_MAX] = {false};
+    buddy[vbuddy] = nodes[vnodes] = true;
+    ok(km_frame_sources(buddy, NULL) & KM_SRC_BIT(KM_SRC_PAGETYPEINFO),
+       "without states the buddy view's defaults read pagetypeinfo");
+    for (unsigned set = 0; set < (1u << nv); set++) {
+        bool vis[KM_VIEWS_MAX] = {false};
+        for (int v = 0; v < nv; v++)
             vis[v] = (set >> v) & 1;
         for (int mt = 0; mt <= 1; mt++)
-            if (wants_pti(vis, mt) != (vis[KM_V_BUDDY] && mt)) {
+            if (wants_pti(vis, mt) != (vis[vbuddy] && mt)) {
                 printf("# views 0x%x, migrate types %d: pagetypeinfo %s\n", set, mt,
                        wants_pti(vis, mt) ? "read" : "not read");
                 bad++;
             }
     }
     is_int(bad, 0, "pagetypeinfo is read exactly when the buddy view shows migrate types");
-    bool nodes[KM_NVIEWS] = {[KM_V_NODES] = true};
-    unsigned m = km_frame_sources(nodes, true);
+    unsigned m = sources(nodes, true);
     ok(m & KM_SRC_BIT(KM_SRC_ZONEINFO), "nodes view reads zoneinfo");
     ok(m & KM_SRC_BIT(KM_SRC_NODES), "nodes view reads node sysfs");
     ok(!(m & KM_SRC_BIT(KM_SRC_PAGETYPEINFO)), "nodes view never reads pagetypeinfo");
-    bool buddy[KM_NVIEWS] = {[KM_V_BUDDY] = true};
-    ok(km_frame_sources(buddy, true) & KM_SRC_BIT(KM_SRC_BUDDYINFO), "buddy view reads buddyinfo");
+    ok(sources(buddy, true) & KM_SRC_BIT(KM_SRC_BUDDYINFO), "buddy view reads buddyinfo");
 
     /* a tick of the live system for the nodes view: pagetypeinfo stays skipped */
     struct km_sampler *s = km_sampler_new();
@@ -45,7 +64,7 @@ int main(void)
     is_str(km_status_name(smp->src[KM_SRC_PAGETYPEINFO].status), "skipped",
            "nodes view tick: pagetypeinfo skipped");
     is_int(smp->pti.nfree, 0, "nodes view tick: no migrate-type rows");
-    km_sampler_tick(s, km_frame_sources(buddy, false), NULL);
+    km_sampler_tick(s, sources(buddy, false), NULL);
     is_str(km_status_name(km_sampler_cur(s)->src[KM_SRC_PAGETYPEINFO].status), "skipped",
            "--no-migrate-types tick: pagetypeinfo skipped");
     km_sampler_free(s);

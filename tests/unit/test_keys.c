@@ -1,8 +1,9 @@
 /*
- * test_keys.c - the key table (ui/keys.c): every key it names appears on the
- * help screen and in the man page, no key takes one of slabtop's letters,
- * no code is bound twice on one view, and the escape sequences terminfo may
- * lack are decoded.
+ * test_keys.c - the key table (ui/keys.c), the tab keys of the view registry
+ * and every view's own keys: every key named appears on the help screen and
+ * in the man page, no key takes one of slabtop's letters unless it sorts by
+ * it, no code is bound twice on one view, and the escape sequences terminfo
+ * may lack are decoded.
  */
 #include "../../ui/help.h"
 #include "../../ui/keys.h"
@@ -29,13 +30,53 @@ static void add_line(void *arg, int attr, const char *line)
     t->s[t->n] = '\0';
 }
 
+/* A key's names and help text, from the key table or a view's own keys. */
+struct names {
+    char name[KM_KEY_MAX * 4][32];
+    int n;
+    char desc[256];
+};
+
+static void key_names(const struct km_key *k, struct names *o)
+{
+    o->n = 0;
+    while (o->n < KM_KEY_MAX * 4 && km_key_name(k, o->n, o->name[o->n], sizeof(o->name[0])))
+        o->n++;
+    char buf[256];
+    snprintf(o->desc, sizeof(o->desc), "%s", km_key_desc(k, buf, sizeof(buf)));
+}
+
+static void view_key_names(const struct km_view_key *k, struct names *o)
+{
+    o->n = 0;
+    for (const char *c = k->chars; *c && o->n < KM_KEY_MAX * 4; c++)
+        snprintf(o->name[o->n++], sizeof(o->name[0]), "%c", *c);
+    snprintf(o->desc, sizeof(o->desc), "%s", k->desc);
+}
+
+/* Calls fn on the names of every key: the table's, then each view's own. */
+static void each_key(void (*fn)(const struct names *, void *), void *arg)
+{
+    struct names nm;
+    for (size_t i = 0; i < km_nkeys; i++) {
+        key_names(&km_keys[i], &nm);
+        fn(&nm, arg);
+    }
+    for (int v = 0; km_views[v]; v++)
+        for (const struct km_view_key *k = km_views[v]->keys; k && k->chars; k++) {
+            view_key_names(k, &nm);
+            fn(&nm, arg);
+        }
+}
+
 /*
  * Each of k's names appears on the help screen, on the line that ends with
  * the key's description, before it: a plain search of the lines km_help_text
  * gave, so that a help screen that drops or misspells a name fails.
  */
-static void help_has_key(const char *help, const struct km_key *k)
+static void help_has_key(const struct names *k, void *arg)
 {
+    const char *help = arg;
     const char *line = help, *found_line = NULL;
     size_t len = 0;
     while (*line && !found_line) {
@@ -47,7 +88,7 @@ static void help_has_key(const char *help, const struct km_key *k)
         else
             line += len + (nl != NULL);
     }
-    char name[160];
+    char name[320];
     snprintf(name, sizeof(name), "help screen describes \"%s\"", k->desc);
     if (!ok(found_line != NULL, name))
         return;
@@ -55,9 +96,9 @@ static void help_has_key(const char *help, const struct km_key *k)
     snprintf(text, sizeof(text), "%.*s", (int)len, found_line);
     size_t tl = strlen(text), dl = strlen(k->desc);
     text[tl > dl ? tl - dl : 0] = '\0'; /* only the part before the description names keys */
-    for (int j = 0; j < KM_KEY_MAX && k->names[j]; j++) {
-        snprintf(name, sizeof(name), "help screen names key %s", k->names[j]);
-        ok(strstr(text, k->names[j]) != NULL, name);
+    for (int j = 0; j < k->n; j++) {
+        snprintf(name, sizeof(name), "help screen names key %s", k->name[j]);
+        ok(strstr(text, k->name[j]) != NULL, name);
     }
 }
 
@@ -106,6 +147,24 @@ static size_t man_bold(const char *man, char out[][64], size_t max)
     return n;
 }
 
+struct man {
+    char bold[4096][64];
+    size_t n;
+};
+
+static void man_has_key(const struct names *k, void *arg)
+{
+    const struct man *m = arg;
+    for (int j = 0; j < k->n; j++) {
+        bool found = false;
+        for (size_t b = 0; b < m->n && !found; b++)
+            found = strcmp(m->bold[b], k->name[j]) == 0;
+        char name[160];
+        snprintf(name, sizeof(name), "man page documents key %s in bold", k->name[j]);
+        ok(found, name);
+    }
+}
+
 static void man_has_keys(void)
 {
     const char *src = getenv("KM_SRCDIR");
@@ -120,70 +179,127 @@ static void man_has_keys(void)
     size_t len = fread(man, 1, sizeof(man) - 1, f);
     man[len] = '\0';
     fclose(f);
-    static char bold[4096][64];
-    size_t nb = man_bold(man, bold, 4096);
-    ok(nb > 20, "the man page has bold spans");
-    for (size_t i = 0; i < km_nkeys; i++)
-        for (int j = 0; j < KM_KEY_MAX && km_keys[i].names[j]; j++) {
-            bool found = false;
-            for (size_t b = 0; b < nb && !found; b++)
-                found = strcmp(bold[b], km_keys[i].names[j]) == 0;
-            char name[160];
-            snprintf(name, sizeof(name), "man page documents key %s in bold", km_keys[i].names[j]);
-            ok(found, name);
-        }
+    static struct man m;
+    m.n = man_bold(man, m.bold, 4096);
+    ok(m.n > 20, "the man page has bold spans");
+    each_key(man_has_key, &m);
+}
+
+/* Every view's sort letters (keys with sort_letter), each a letter of one of its columns. */
+static void sort_letters(char *all, size_t n)
+{
+    size_t pos = 0;
+    all[0] = '\0';
+    for (int v = 0; km_views[v]; v++)
+        for (const struct km_view_key *k = km_views[v]->keys; k && k->chars; k++)
+            for (const char *c = k->chars; k->sort_letter && *c; c++) {
+                bool col = false;
+                for (int i = 0; i < km_views[v]->ncols; i++)
+                    col |= km_views[v]->cols[i].letter == *c;
+                char name[160];
+                snprintf(name, sizeof(name), "%s view: sort key %c is a column's letter",
+                         km_views[v]->name, *c);
+                ok(col, name);
+                if (pos + 1 < n)
+                    all[pos++] = *c, all[pos] = '\0';
+            }
 }
 
 static void no_slabtop_letters(void)
 {
-    const char *letters = "abclvnopsu";
+    char letters[128];
+    sort_letters(letters, sizeof(letters));
+    ok(strlen(letters) >= 10, "the slabs view has slabtop's letters");
     for (size_t i = 0; i < km_nkeys; i++) {
         const struct km_key *k = &km_keys[i];
-        if (k->action == KA_SORT_LETTER)
-            continue;
         bool clash = false;
         for (int j = 0; j < KM_KEY_MAX && k->codes[j]; j++)
             if (k->codes[j] < 128 && strchr(letters, k->codes[j]))
                 clash = true;
-        char name[160];
-        snprintf(name, sizeof(name), "'%s' leaves slabtop's letters alone", k->desc);
+        char name[160], desc[256];
+        snprintf(name, sizeof(name), "'%s' leaves slabtop's letters alone",
+                 km_key_desc(k, desc, sizeof(desc)));
         ok(!clash, name);
     }
+    for (int v = 0; km_views[v]; v++)
+        for (const struct km_view_key *k = km_views[v]->keys; k && k->chars; k++)
+            if (!k->sort_letter) {
+                char name[320];
+                snprintf(name, sizeof(name), "'%s' leaves slabtop's letters alone", k->desc);
+                ok(strpbrk(k->chars, letters) == NULL, name);
+            }
+}
+
+/* A view's own keys: none is a key of every view, none is bound twice, each has a handler. */
+static int view_key_clashes(const struct km_view_def *d)
+{
+    int clashes = 0;
+    for (const struct km_view_key *k = d->keys; k && k->chars; k++) {
+        if (!k->sort_letter && !d->key)
+            printf("# %s view: key %s without a key hook\n", d->name, k->chars), clashes++;
+        for (const char *c = k->chars; *c; c++)
+            if (km_key_find(*c) || km_view_key_find(d, *c) != k) {
+                printf("# %s view: code %d bound twice\n", d->name, *c);
+                clashes++;
+            }
+    }
+    return clashes;
 }
 
 static void no_double_binding(void)
 {
     int clashes = 0;
-    for (int view = 0; view < KM_NVIEWS; view++)
-        for (size_t i = 0; i < km_nkeys; i++)
-            for (int j = 0; j < KM_KEY_MAX && km_keys[i].codes[j]; j++) {
-                if (km_keys[i].view >= 0 && km_keys[i].view != view)
-                    continue;
-                if (km_key_find(km_keys[i].codes[j], view) != &km_keys[i]) {
-                    printf("# code %d bound twice on view %d\n", km_keys[i].codes[j], view);
-                    clashes++;
-                }
+    for (size_t i = 0; i < km_nkeys; i++)
+        for (int j = 0; j < KM_KEY_MAX && km_keys[i].codes[j]; j++)
+            if (km_key_find(km_keys[i].codes[j]) != &km_keys[i]) {
+                printf("# code %d bound twice\n", km_keys[i].codes[j]);
+                clashes++;
             }
+    for (int v = 0; km_views[v]; v++) {
+        const struct km_key *k = km_key_find('1' + v);
+        if (!k || k->action != KA_VIEW)
+            printf("# tab key %d is not bound\n", v + 1), clashes++;
+        clashes += view_key_clashes(km_views[v]);
+    }
     is_int(clashes, 0, "no key code is bound twice on a view");
-    ok(km_key_find('a', KM_V_SLABS) && km_key_find('a', KM_V_SLABS)->action == KA_SORT_LETTER,
+    const struct km_key *next = km_key_find('1' + km_nviews());
+    ok(km_nviews() == KM_VIEWS_MAX || !next || next->action != KA_VIEW,
+       "no tab key past the last view");
+    const struct km_view_def *slabs = km_views[km_view_find("slabs")];
+    const struct km_view_def *buddy = km_views[km_view_find("buddy")];
+    ok(km_view_key_find(slabs, 'a') && km_view_key_find(slabs, 'a')->sort_letter,
        "a sorts on the slab view");
-    ok(km_key_find('a', KM_V_MODULES) == NULL, "a does nothing on the modules view");
-    ok(km_key_find(KEY_F(10), KM_V_NODES)->action == KA_QUIT, "F10 quits");
-    ok(km_key_find('+', KM_V_BUDDY) && km_key_find('+', KM_V_SLABS) == NULL,
+    ok(km_view_key_find(km_views[km_view_find("modules")], 'a') == NULL && km_key_find('a') == NULL,
+       "a does nothing on the modules view");
+    ok(km_key_find(KEY_F(10))->action == KA_QUIT, "F10 quits");
+    ok(km_view_key_find(buddy, '+') && km_view_key_find(slabs, '+') == NULL && !km_key_find('+'),
        "+ only on the buddy view");
+}
+
+/* The registry: NULL-terminated, at most KM_VIEWS_MAX views, each found by its name. */
+static void registry(void)
+{
+    int n = km_nviews();
+    ok(n >= 4 && n <= KM_VIEWS_MAX && km_views[n] == NULL, "the registry ends with NULL");
+    for (int v = 0; v < n; v++) {
+        char name[96];
+        snprintf(name, sizeof(name), "--view %s finds view %d", km_views[v]->name, v + 1);
+        is_int(km_view_find(km_views[v]->name), v, name);
+    }
+    is_int(km_view_find("nosuch"), -1, "an unknown view name is not found");
 }
 
 int main(void)
 {
     struct text help = {0};
-    km_help_text(km_views[KM_V_SLABS], NULL, add_line, &help);
-    for (size_t i = 0; i < km_nkeys; i++)
-        help_has_key(help.s, &km_keys[i]);
+    km_help_text(km_views[km_view_find("slabs")], NULL, add_line, &help);
+    each_key(help_has_key, help.s);
     ok(strstr(help.s, "FOOTPRINT") != NULL, "help lists the view's columns");
     free(help.s);
     man_has_keys();
     escapes();
     no_slabtop_letters();
     no_double_binding();
+    registry();
     return tap_done();
 }

@@ -234,12 +234,18 @@ static void poison(struct km_sample *s)
 /* Every view's text and JSON in one string (free it). */
 static char *render(struct km_sample *s, int order)
 {
-    struct km_vctx c = {.s = s, .order = order, .details = "ext4"};
-    struct km_vm vm[KM_NVIEWS], *vms[KM_NVIEWS];
+    struct km_vstate st[KM_VIEWS_MAX];
+    char ord[16];
+    snprintf(ord, sizeof(ord), "%d", order);
+    km_vstates_init(st);
+    if ((order >= 0 && km_view_option(st, "order", ord)) || km_view_option(st, "details", "ext4"))
+        printf("Bail out! --order %s or --details refused\n", ord), exit(1);
+    struct km_vctx c = {.s = s, .states = st};
+    struct km_vm vm[KM_VIEWS_MAX], *vms[KM_VIEWS_MAX];
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
-    for (int v = 0; v < KM_NVIEWS; v++) {
+    for (int v = 0; km_views[v]; v++) {
         km_vm_init(&vm[v], km_views[v]);
         km_vm_build(&vm[v], &c);
         vms[v] = &vm[v];
@@ -249,7 +255,7 @@ static char *render(struct km_sample *s, int order)
     c.raw = true;
     km_frame_text(f, vms, &c);
     fclose(f);
-    for (int v = 0; v < KM_NVIEWS; v++)
+    for (int v = 0; km_views[v]; v++)
         km_vm_free(&vm[v]);
     return out;
 }

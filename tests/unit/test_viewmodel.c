@@ -7,6 +7,7 @@
  * with wrap-around, and the selection kept by id across rebuilds, re-sorts
  * and while its row is filtered out or gone.
  */
+#include "../../ui/text.h"
 #include "../../ui/views.h"
 #include "kmemtop/modjoin.h"
 
@@ -489,6 +490,37 @@ static void test_modules_fixture(void)
     km_sample_free(&s);
 }
 
+/* The vmstat view: a row per compact_* counter, its rate from the sample, sortable. */
+static void test_vmstat_view(void)
+{
+    static const char text[] = "nr_free_pages 100\ncompact_stall 7\npgfault 9\n"
+                               "compact_fail 3\ncompact_success 4\n";
+    struct km_sample s = {0};
+    struct km_perr pe = {0};
+    if (km_parse_vmstat(text, sizeof(text) - 1, &s.vmstat, &pe) != 0)
+        printf("Bail out! vmstat text does not parse\n"), exit(1);
+    s.src[KM_SRC_VMSTAT].status = KM_ST_OK;
+    struct km_vctx c = {.s = &s};
+    struct km_vm vm;
+    km_vm_init(&vm, &km_view_vmstat);
+    km_vm_build(&vm, &c);
+    ok(vm.nrows == 3 && vm.nvis == 3, "vmstat: the three compact_* counters, nothing else");
+    is_str(km_vm_row(&vm, 0)->id, "compact_fail", "vmstat: sorted by name by default");
+    char cell[64];
+    km_text_cell(&vm, &c, km_vm_row(&vm, 0), km_vm_find_col(&vm, "rate"), cell, sizeof(cell));
+    ok(strstr(cell, "-") != NULL, "vmstat: no rate on the first sample");
+    s.vmstat.rate = calloc(s.vmstat.items.n, sizeof(double));
+    s.vmstat.rate[1] = 2.5; /* compact_stall, the second counter the kernel printed */
+    km_vm_set_sort(&vm, km_vm_find_col(&vm, "rate"), &c);
+    is_str(km_vm_row(&vm, 0)->id, "compact_stall", "vmstat: by rate, largest first");
+    km_text_cell(&vm, &c, km_vm_row(&vm, 0), km_vm_find_col(&vm, "rate"), cell, sizeof(cell));
+    ok(strstr(cell, "+2.5/s") != NULL, "vmstat: the rate cell");
+    km_vm_set_sort(&vm, km_vm_find_col(&vm, "value"), &c);
+    is_str(km_vm_row(&vm, 0)->id, "compact_stall", "vmstat: by value, largest first");
+    km_vm_free(&vm);
+    km_sample_free(&s);
+}
+
 int main(void)
 {
     test_build_and_sort();
@@ -497,5 +529,6 @@ int main(void)
     test_selection();
     test_columns_and_cmp();
     test_modules_fixture();
+    test_vmstat_view();
     return tap_done();
 }

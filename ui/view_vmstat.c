@@ -1,0 +1,114 @@
+/*
+ * view_vmstat.c - memory compaction as /proc/vmstat counts it: one row per
+ * compact_* counter the kernel printed (their set differs between kernels
+ * and configs), its value since boot and its change per second since the
+ * previous frame. A small view, and the worked example of one: this file
+ * and one line in km_views[] (ui/views.c) are all it took.
+ *
+ * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
+ */
+#include "fmt.h"
+#include "frame.h"
+#include "json.h"
+#include "views.h"
+#include "kmemtop/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PREFIX "compact_"
+#define KV(r) ((const struct km_kv *)(r)->rec)
+
+/* The rate of row r's counter (the same index in the sample's rate array), NAN unknown. */
+static double rate(const struct km_vctx *c, const struct km_row *r)
+{
+    const struct km_vmstat *v = &c->s->vmstat;
+    size_t i = (size_t)(KV(r) - v->items.v);
+    return v->rate && i < v->items.n ? v->rate[i] : (double)NAN;
+}
+
+static void fmt_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    (void)c;
+    snprintf(o, n, "%s", KV(r)->key);
+}
+
+static void fmt_value(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    (void)c;
+    km_fmt_int(o, n, KV(r)->val);
+}
+
+static void fmt_rate(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    km_fmt_rate(o, n, rate(c, r));
+}
+
+static int cmp_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    (void)c;
+    return strcmp(KV(a)->key, KV(b)->key);
+}
+
+static int cmp_value(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    (void)c;
+    return km_cmp_i64(KV(a)->val, KV(b)->val);
+}
+
+static int cmp_rate(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    return km_cmp_dbl(rate(c, a), rate(c, b));
+}
+
+static const struct km_col cols[] = {
+    {.title = "COUNTER", .key = "name", .width = 24, .align = KM_AL_LEFT, .fmt = fmt_name,
+     .cmp = cmp_name, .help = "the compaction counter, as /proc/vmstat names it"},
+    {.title = "VALUE", .key = "value", .width = 12, .align = KM_AL_RIGHT, .fmt = fmt_value,
+     .cmp = cmp_value, .desc = true, .help = "its count since boot (pages or events)"},
+    {.title = "RATE", .key = "rate", .width = 10, .align = KM_AL_RIGHT, .fmt = fmt_rate,
+     .cmp = cmp_rate, .desc = true, .help = "its change per second since the previous frame"},
+};
+
+static void rows(struct km_vm *vm, const struct km_vctx *c)
+{
+    const struct km_kvlist *l = &c->s->vmstat.items;
+    for (size_t i = 0; i < l->n; i++)
+        if (strncmp(l->v[i].key, PREFIX, strlen(PREFIX)) == 0)
+            km_vm_add(vm, &l->v[i], 0, 0, 0, NULL, "%s", l->v[i].key);
+}
+
+static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
+{
+    if (c->s->src[KM_SRC_VMSTAT].status == KM_ST_OK && vm->nrows == 0)
+        line(arg, KM_ATTR_DIM, "No compact_* counters: a kernel without CONFIG_COMPACTION");
+    km_frame_warnings(c, vm->def->sources, line, arg);
+}
+
+static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
+{
+    km_json_arr(j, "rows");
+    for (size_t i = 0; i < vm->nvis; i++) {
+        const struct km_row *r = km_vm_row(vm, i);
+        km_json_obj(j, NULL);
+        km_json_str(j, "name", KV(r)->key);
+        km_json_int(j, "value", KV(r)->val);
+        km_json_dbl(j, "rate", rate(c, r));
+        km_json_obj_end(j);
+    }
+    km_json_arr_end(j);
+}
+
+const struct km_view_def km_view_vmstat = {
+    .name = "vmstat",
+    .title = "Vmstat",
+    .sources = KM_SRC_BIT(KM_SRC_VMSTAT),
+    .cols = cols,
+    .ncols = (int)KM_ARRAY_LEN(cols),
+    .default_sort = 0,
+    .rows = rows,
+    .notes = notes,
+    .json = json,
+    .main_src = KM_SRC_VMSTAT,
+};
