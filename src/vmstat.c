@@ -39,7 +39,11 @@ int km_parse_vmstat(const char *buf, size_t len, struct km_vmstat *out, struct k
     km_lines_init(&it, buf, len);
     while (km_lines_next_nonblank(&it, &line, &ll)) {
         struct km_perr why = {0};
-        if (parse_line(line, ll, it.lineno, out, &why)) {
+        if (out->items.n >= KM_VMSTAT_MAX) { /* a kernel prints about 200: rates stay cheap */
+            km_perr_set(&why, it.lineno, "more than %d counters", KM_VMSTAT_MAX);
+            km_perr_skip(err, &why);
+            bad++;
+        } else if (parse_line(line, ll, it.lineno, out, &why)) {
             km_perr_skip(err, &why);
             bad++;
         }

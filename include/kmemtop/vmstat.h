@@ -14,6 +14,9 @@
 
 #include "kmemtop/zoneinfo.h" /* struct km_kvlist */
 
+/* Counters kept from one file: far above any kernel's (about 200 in 6.x). */
+#define KM_VMSTAT_MAX 1024
+
 struct km_vmstat {
     struct km_kvlist items; /* counters, pages or events as the kernel names them */
     double *rate; /* per item: change per second against the last read, NAN unknown; may be NULL */

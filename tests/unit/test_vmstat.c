@@ -80,10 +80,32 @@ static void test_rates(void)
     km_vmstat_free(&b);
 }
 
+/* A file of more counters than any kernel prints: the rest is left out, counted. */
+static void test_bound(void)
+{
+    struct km_buf b = {0};
+    char line[64];
+    for (int i = 0; i < KM_VMSTAT_MAX + 10; i++) {
+        int n = snprintf(line, sizeof(line), "c%d %d\n", i, i);
+        b.data = xrealloc(b.data, b.len + (size_t)n + 1);
+        memcpy(b.data + b.len, line, (size_t)n + 1);
+        b.len += (size_t)n;
+    }
+    struct km_vmstat v;
+    struct km_perr pe = {0};
+    is_int(km_parse_vmstat(b.data, b.len, &v, &pe), 0, "a huge vmstat parses");
+    is_int((long)v.items.n, KM_VMSTAT_MAX, "  ... its first KM_VMSTAT_MAX counters");
+    is_int(pe.skipped, 10, "  ... the rest counted as left out");
+    is_int(pe.skip_line, KM_VMSTAT_MAX + 1, "  ... from the first one past the bound");
+    km_vmstat_free(&v);
+    km_buf_free(&b);
+}
+
 int main(void)
 {
     test_capture();
     test_edges();
     test_rates();
+    test_bound();
     return tap_done();
 }
