@@ -177,26 +177,38 @@ def buddy_rows(v, ps):
     return rows
 
 
+def csv_of(v):
+    """A JSON value as CSV writes the field's value (km_val_csv): exact, absent empty."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return "%.15g" % v
+    if isinstance(v, str):
+        return text_of(v)
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return text_of(",".join(v))
+    return str(v)
+
+
+def fields_of(r, special=None):
+    """A JSON row made of the view's fields: every scalar (and list of names) is a CSV column."""
+    vals = {k: csv_of(x) for k, x in r.items()
+            if not isinstance(x, (dict, list)) or (isinstance(x, list) and
+                                                  all(isinstance(y, str) for y in x))}
+    vals.update(special or {})
+    return vals
+
+
 def slabs_rows(v, ps):
     rows = []
     for s in v.get("rows", []):
-        name = text_of(s["name"])
-        g = s["growth"]
-        rec = s["reclaimable"]
         nodes = s.get("nodes")
-        vals = {
-            "name": name, "objs": num(s["num_objs"]), "active": num(s["active_objs"]),
-            "use": "-" if s["use_pct"] is None else "%d%%" % math.floor(s["use_pct"]),
-            "objsize": num(s["obj_size"]), "slabs": num(s["num_slabs"]),
-            "aslabs": num(s["active_slabs"]), "objperslab": num(s["objs_per_slab"]),
-            "pagesperslab": num(s["pages_per_slab"]), "footprint": num(s["footprint"]),
-            "waste": num(s["waste"]), "leftover": num(s["leftover"]),
-            "growth": "-" if g is None else "%+.1f" % g,
-            "reclaimable": "-" if rec is None else ("yes" if rec else "no"),
-            "aliases": num(s["alias_count"]),
-            "nodes": ",".join("N%d:%s" % (n["node"], num(n["bytes"])) for n in nodes)
-            if nodes else "-"}
-        rows.append(("%s#%d" % (name, s["ordinal"]), vals))
+        # the per-node list is one cell, as --raw text writes it
+        vals = fields_of(s, {"nodes": ",".join("N%d:%s" % (n["node"], num(n["bytes"]))
+                                               for n in nodes) if nodes else "-"})
+        rows.append(("%s#%d" % (text_of(s["name"]), s["ordinal"]), vals))
     return rows
 
 

@@ -43,7 +43,7 @@ int km_app_apply_sort(struct km_app *a, const char *sort, char *msg, size_t msgs
         int col = strlen(sort) == 1 ? km_vm_find_letter(vm, sort[0]) : -1;
         if (col < 0)
             col = km_vm_find_col(vm, sort);
-        if (col >= 0 && vm->def->cols[col].cmp) {
+        if (col >= 0 && km_col_sortable(&vm->def->cols[col])) {
             vm->sort_col = col;
             vm->reverse = false;
             found = true;

@@ -28,6 +28,26 @@ void km_csv_field(FILE *f, bool first, const char *raw)
     fputc('"', f);
 }
 
+/*
+ * The fields CSV carries: those with a value or a cell text, shown on this
+ * sample (or JSON-only). Named as in JSON.
+ */
+static bool csv_has(const struct km_view_def *d, const struct km_vctx *c, int k)
+{
+    const struct km_col *f = &d->cols[k];
+    return (f->get || f->fmt) && ((f->flags & KM_F_NOSCREEN) || km_col_shown(d, c, k));
+}
+
+/* A field's CSV value: exact (km_val_csv), or the cell's --raw text when it has no value. */
+static void csv_value(const struct km_col *fd, const struct km_vctx *rc, const struct km_row *r,
+                      char *cell, size_t n)
+{
+    if (fd->get)
+        km_val_csv(km_col_value(fd, rc, r, cell, n), cell, n);
+    else
+        km_col_cell(fd, rc, r, cell, n);
+}
+
 /* The header row, then the visible rows when with_rows. */
 static void block(FILE *f, const struct km_vm *vm, const struct km_vctx *c, bool with_rows)
 {
@@ -38,9 +58,9 @@ static void block(FILE *f, const struct km_vm *vm, const struct km_vctx *c, bool
     km_csv_field(f, true, "view");
     km_csv_field(f, false, "id");
     for (int k = 0; k < d->ncols; k++) {
-        shown[k] = km_col_shown(d, &rc, k);
+        shown[k] = csv_has(d, &rc, k);
         if (shown[k])
-            km_csv_field(f, false, d->cols[k].key);
+            km_csv_field(f, false, km_col_json_key(&d->cols[k]));
     }
     fputs(CSV_EOL, f);
     char cell[CSV_CELL];
@@ -49,12 +69,10 @@ static void block(FILE *f, const struct km_vm *vm, const struct km_vctx *c, bool
         km_csv_field(f, true, d->name);
         km_csv_field(f, false, r->id);
         for (int k = 0; k < d->ncols; k++) {
-            if (!shown[k])
-                continue;
-            cell[0] = '\0';
-            if (d->cols[k].fmt)
-                d->cols[k].fmt(&rc, r, cell, sizeof(cell));
-            km_csv_field(f, false, cell);
+            if (shown[k]) {
+                csv_value(&d->cols[k], &rc, r, cell, sizeof(cell));
+                km_csv_field(f, false, cell);
+            }
         }
         fputs(CSV_EOL, f);
     }

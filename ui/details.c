@@ -18,7 +18,7 @@ void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const st
     line(arg, KM_ATTR_BOLD, buf);
     line(arg, KM_ATTR_NORMAL, "");
     for (int k = 0; k < d->ncols; k++) {
-        if (!km_col_shown(d, c, k))
+        if (!km_col_on_screen(d, c, k))
             continue;
         km_text_cell(vm, c, r, k, cell, sizeof(cell));
         const char *v = cell;

@@ -184,7 +184,7 @@ static const struct scr_widths *measure(struct scr *s)
     }
     m->n = 0;
     for (int k = 0; k < vm->def->ncols; k++)
-        if (km_col_shown(vm->def, c, k)) {
+        if (km_col_on_screen(vm->def, c, k)) {
             m->idx[m->n] = k;
             m->want[m->n++] = col_want(vm, c, k);
         }
@@ -384,11 +384,11 @@ static void draw_picker(struct scr *s, int y, int h)
     const struct km_view_def *d = vm->def;
     put(y, 0, a_hdr(s), "Sort by", 20, false);
     int first = s->pick >= h - 1 ? s->pick - (h - 2) : 0;
-    for (int k = first, row = 1; k < d->ncols && row < h; k++) {
+    for (int k = first, row = 1; k < km_view_screen_cols(d) && row < h; k++) {
         char tb[64], t[128];
         snprintf(t, sizeof(t), "%s %-12s %s", k == vm->sort_col ? "*" : " ",
                  km_col_title(d, &s->a->ctx, k, tb, sizeof(tb)), d->cols[k].help);
-        int at = k == s->pick ? a_hi(s) : d->cols[k].cmp ? AT_NORMAL : AT_DIM;
+        int at = k == s->pick ? a_hi(s) : km_col_sortable(&d->cols[k]) ? AT_NORMAL : AT_DIM;
         if (k == s->pick)
             fill(y + row, at);
         put(y + row++, 0, at, t, COLS, s->a->ctx.utf8);

@@ -60,6 +60,8 @@ static void columns_section(const struct km_view_def *d, const struct km_vctx *c
     line(arg, KM_ATTR_BOLD, buf);
     for (int i = 0; i < d->ncols; i++) {
         const struct km_col *c = &d->cols[i];
+        if (c->flags & KM_F_NOSCREEN)
+            continue; /* JSON and CSV only */
         if (ctx && ctx->s && !km_col_shown(d, ctx, i))
             continue; /* e.g. order columns this kernel does not have */
         const char *title = ctx && ctx->s ? km_col_title(d, ctx, i, tb, sizeof(tb)) : c->title;
@@ -67,7 +69,7 @@ static void columns_section(const struct km_view_def *d, const struct km_vctx *c
         if (c->letter)
             snprintf(letter, sizeof(letter), "%c", c->letter);
         snprintf(buf, sizeof(buf), "  %s  %-12s %s%s", letter, title, c->help ? c->help : "",
-                 c->cmp ? "" : " (not sortable)");
+                 km_col_sortable(c) ? "" : " (not sortable)");
         line(arg, KM_ATTR_NORMAL, buf);
     }
     line(arg, KM_ATTR_NORMAL, "");

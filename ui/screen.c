@@ -137,7 +137,7 @@ static void move_sort(struct loop *l, int dir)
     struct km_vm *vm = vm_of(l);
     const struct km_view_def *d = vm->def;
     for (int k = vm->sort_col + dir; k >= 0 && k < d->ncols; k += dir)
-        if (d->cols[k].cmp && km_col_shown(d, &l->s.a->ctx, k)) {
+        if (km_col_sortable(&d->cols[k]) && km_col_on_screen(d, &l->s.a->ctx, k)) {
             km_vm_set_sort(vm, k, &l->s.a->ctx);
             return;
         }
@@ -147,7 +147,7 @@ static void sort_letter(struct loop *l, int ch)
 {
     struct km_vm *vm = vm_of(l);
     int col = km_vm_find_letter(vm, (char)ch);
-    if (col < 0 || !vm->def->cols[col].cmp) {
+    if (col < 0 || !km_col_sortable(&vm->def->cols[col])) {
         set_status(l, KM_ATTR_WARN, "No column of this view sorts by '%c'", ch);
         return;
     }
@@ -422,7 +422,7 @@ static void picker_key(struct loop *l, int ch)
 {
     struct scr *s = &l->s;
     struct km_vm *vm = vm_of(l);
-    int n = vm->def->ncols;
+    int n = km_view_screen_cols(vm->def);
     if (ch == KEY_UP || ch == 'k')
         s->pick = s->pick > 0 ? s->pick - 1 : 0;
     else if (ch == KEY_DOWN || ch == 'j')
@@ -432,7 +432,7 @@ static void picker_key(struct loop *l, int ch)
     else if (ch == KEY_END)
         s->pick = n - 1;
     else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-        if (!vm->def->cols[s->pick].cmp) {
+        if (!km_col_sortable(&vm->def->cols[s->pick])) {
             set_status(l, KM_ATTR_WARN, "%s cannot be sorted", vm->def->cols[s->pick].title);
             return;
         }

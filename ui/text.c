@@ -25,8 +25,7 @@ void km_text_cell(const struct km_vm *vm, const struct km_vctx *c, const struct 
         ind = n - 1;
     memset(out, ' ', ind);
     out[ind] = '\0';
-    if (cd->fmt)
-        cd->fmt(c, r, out + ind, n - ind);
+    km_col_cell(cd, c, r, out + ind, n - ind);
 }
 
 #define CELL 256
@@ -111,7 +110,7 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
     char (*title)[64] = xcalloc((size_t)nc, sizeof(*title));
     for (int k = 0; k < nc; k++) {
         char tb[64];
-        shown[k] = km_col_shown(d, c, k);
+        shown[k] = km_col_on_screen(d, c, k);
         snprintf(title[k], sizeof(title[k]), "%s", km_col_title(d, c, k, tb, sizeof(tb)));
         w[k] = text_width(title[k]);
         maxlen[k] = strlen(title[k]);

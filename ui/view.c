@@ -81,7 +81,7 @@ bool km_vm_desc(const struct km_vm *vm)
 struct sort_ctx {
     const struct km_vm *vm;
     const struct km_vctx *c;
-    km_cmp_fn cmp;
+    const struct km_col *col; /* NULL: rows keep their order */
     bool desc;
 };
 
@@ -90,7 +90,7 @@ static int cmp_rows(const void *a, const void *b, void *arg)
     const struct sort_ctx *sc = arg;
     size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
     const struct km_row *ra = &sc->vm->rows[ia], *rb = &sc->vm->rows[ib];
-    int r = sc->cmp ? sc->cmp(sc->c, ra, rb) : 0;
+    int r = sc->col ? km_col_cmp(sc->col, sc->c, ra, rb) : 0;
     if (sc->desc)
         r = -r;
     if (r == 0)
@@ -129,7 +129,8 @@ void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
             tops[ntop++] = i;
     const struct km_col *col =
         vm->sort_col >= 0 && vm->sort_col < vm->def->ncols ? &vm->def->cols[vm->sort_col] : NULL;
-    struct sort_ctx sc = {.vm = vm, .c = c, .cmp = col ? col->cmp : NULL, .desc = km_vm_desc(vm)};
+    struct sort_ctx sc = {.vm = vm, .c = c, .col = col && km_col_sortable(col) ? col : NULL,
+                          .desc = km_vm_desc(vm)};
     qsort_r(tops, ntop, sizeof(*tops), cmp_rows, &sc);
     xgrow((void **)&vm->vis, &vm->viscap, vm->nrows + 1, sizeof(*vm->vis));
     vm->nvis = 0;
@@ -171,9 +172,17 @@ void km_vm_build(struct km_vm *vm, const struct km_vctx *c)
     km_vm_refresh(vm, c);
 }
 
+int km_view_screen_cols(const struct km_view_def *d)
+{
+    int n = 0;
+    while (n < d->ncols && !(d->cols[n].flags & KM_F_NOSCREEN))
+        n++;
+    return n;
+}
+
 int km_vm_find_col(const struct km_vm *vm, const char *key)
 {
-    for (int i = 0; i < vm->def->ncols; i++) {
+    for (int i = 0; i < km_view_screen_cols(vm->def); i++) {
         const struct km_col *col = &vm->def->cols[i];
         if ((col->key && strcasecmp(col->key, key) == 0) || strcasecmp(col->title, key) == 0)
             return i;
@@ -191,7 +200,7 @@ int km_vm_find_letter(const struct km_vm *vm, char letter)
 
 void km_vm_set_sort(struct km_vm *vm, int col, const struct km_vctx *c)
 {
-    if (col < 0 || col >= vm->def->ncols || !vm->def->cols[col].cmp)
+    if (col < 0 || col >= vm->def->ncols || !km_col_sortable(&vm->def->cols[col]))
         return;
     vm->sort_col = col;
     vm->reverse = false;
@@ -249,6 +258,11 @@ const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, i
 bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col)
 {
     return !d->col_shown || d->col_shown(c, col);
+}
+
+bool km_col_on_screen(const struct km_view_def *d, const struct km_vctx *c, int col)
+{
+    return !(d->cols[col].flags & KM_F_NOSCREEN) && km_col_shown(d, c, col);
 }
 
 int km_cmp_i64(int64_t a, int64_t b)

@@ -18,6 +18,7 @@
 #ifndef KM_UI_VIEW_H
 #define KM_UI_VIEW_H
 
+#include "field.h"
 #include "kmemtop/sample.h"
 
 struct km_tree; /* kmemtop/root.h */
@@ -63,23 +64,41 @@ struct km_row {
     bool pinned;      /* totals rows: kept last, never filtered or sorted */
 };
 
+/* A field's value for a row; a composed string goes into buf (n >= KM_FIELD_BUF). */
+typedef struct km_val (*km_get_fn)(const struct km_vctx *, const struct km_row *, char *buf,
+                                   size_t n);
+/* Writes a field whose JSON value is not a scalar (a list, an object) under key. */
+typedef void (*km_jsonw_fn)(const struct km_vctx *, const struct km_row *, struct km_json *,
+                            const char *key);
+/* A cell's text where (unit, value) alone does not make it (overrides the derived text). */
 typedef void (*km_fmt_fn)(const struct km_vctx *, const struct km_row *, char *out, size_t n);
 /* What a cell means, as an enum km_attr (the screen maps it to a colour). */
 typedef int (*km_attr_fn)(const struct km_vctx *, const struct km_row *);
 /* <0, 0, >0 like strcmp, ascending */
 typedef int (*km_cmp_fn)(const struct km_vctx *, const struct km_row *, const struct km_row *);
 
+/*
+ * A field: a column of the view (or, with KM_F_NOSCREEN, a value only JSON
+ * and CSV carry). Cell text, sort order, JSON and CSV come from unit and get;
+ * fmt, cmp and jsonw override them where the value alone does not make them.
+ */
 struct km_col {
     const char *title; /* column header */
     const char *key;   /* --sort name, lower case */
+    const char *json;  /* JSON (and CSV) name where it differs from key, else NULL */
     char letter;       /* slabtop sort letter, 0 if none */
     int width;         /* preferred width; the name column may shrink */
     enum km_align align;
-    km_fmt_fn fmt;
-    km_cmp_fn cmp; /* NULL: not sortable */
-    bool desc;     /* natural sort direction is largest first */
+    enum km_unit unit;
+    km_get_fn get;     /* the value; NULL: the field has none of its own (fmt makes the cell) */
+    unsigned flags;    /* KM_F_* (field.h) */
+    bool desc;         /* natural sort direction is largest first */
+    bool nosort;       /* has a value but sorting by it means nothing (a list) */
     const char *help;
-    km_attr_fn attr; /* optional: colour by meaning (a watermark state, growth) */
+    km_fmt_fn fmt;     /* optional: the cell text, instead of the value's */
+    km_cmp_fn cmp;     /* optional: the order, instead of the value's */
+    km_jsonw_fn jsonw; /* optional: the JSON value, instead of the value's */
+    km_attr_fn attr;   /* optional: colour by meaning (a watermark state, growth) */
 };
 
 struct km_vm;
@@ -163,6 +182,36 @@ struct km_view_def {
 const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col,
                          char *buf, size_t n);
 bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col);
+/* Fields before the first KM_F_NOSCREEN one: the columns (JSON-only fields come last). */
+int km_view_screen_cols(const struct km_view_def *d);
+/* A column of the screen and of batch text: not KM_F_NOSCREEN, and shown. */
+bool km_col_on_screen(const struct km_view_def *d, const struct km_vctx *c, int col);
+
+/* ---- fields: what renderers derive from (unit, value); field.c ---- */
+/* The field's value for row r (buf: KM_FIELD_BUF bytes for a composed string). */
+struct km_val km_col_value(const struct km_col *f, const struct km_vctx *c,
+                           const struct km_row *r, char *buf, size_t n);
+/* The cell's text: fmt, else the value's (km_val_text). */
+void km_col_cell(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
+                 char *out, size_t n);
+bool km_col_sortable(const struct km_col *f);
+/* cmp, else the values' order (km_val_cmp); ascending. */
+int km_col_cmp(const struct km_col *f, const struct km_vctx *c, const struct km_row *a,
+               const struct km_row *b);
+/* The field's JSON and CSV name: json, else key. */
+const char *km_col_json_key(const struct km_col *f);
+/* A value as a cell shows it: by unit; absent "-". */
+void km_val_text(const struct km_vctx *c, enum km_unit u, struct km_val v, char *out, size_t n);
+/* Absent first, then by number or string. */
+int km_val_cmp(struct km_val a, struct km_val b);
+/* A value exactly, for programs: integers in full, doubles as JSON writes them, absent "". */
+void km_val_csv(struct km_val v, char *out, size_t n);
+/* Writes field f of row r into the JSON object open in j (jsonw, else the value; absent null). */
+void km_col_json(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
+                 struct km_json *j);
+/* Writes every field of d that JSON rows carry (not KM_F_NOJSON), in table order. */
+void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,
+                    struct km_json *j);
 
 /* Comparators for column cmp functions: an absent value (KM_NA, NAN) sorts first. */
 int km_cmp_i64(int64_t a, int64_t b);
@@ -199,7 +248,7 @@ void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c);
 /* Appends a row (for the views' rows callbacks); returns its index. */
 size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
                  const char *name, const char *idfmt, ...) __attribute__((format(printf, 7, 8)));
-/* Finds a column by --sort key or title (case-insensitive); -1 if none. */
+/* Finds a screen column by --sort key or title (case-insensitive); -1 if none. */
 int km_vm_find_col(const struct km_vm *vm, const char *key);
 /* Column with this slabtop letter; -1 if none. */
 int km_vm_find_letter(const struct km_vm *vm, char letter);

@@ -18,50 +18,42 @@
 
 #define SL(r) ((const struct km_slab *)(r)->rec)
 
-#define INT_COL_FNS(fld)                                                                           \
-    static void f_##fld(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)        \
-    {                                                                                              \
-        km_fmt_int(o, n, SL(r)->fld);                                                              \
-    }                                                                                              \
-    static int c_##fld(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)    \
-    {                                                                                              \
-        return km_cmp_i64(SL(a)->fld, SL(b)->fld);                                                    \
-    }
-INT_COL_FNS(num_objs)
-INT_COL_FNS(active_objs)
-INT_COL_FNS(num_slabs)
-INT_COL_FNS(active_slabs)
-INT_COL_FNS(objs_per_slab)
-INT_COL_FNS(pages_per_slab)
-INT_COL_FNS(obj_size)
+/* ---- fields: each a value of the cache record --------------------------------- */
 
-/* Byte columns: the value, shown scaled (exact with --raw). */
-#define SIZE_COL_FNS(nm, expr)                                                                     \
-    static int64_t v_##nm(const struct km_vctx *c, const struct km_slab *s)                        \
+#define INT_GET(nm, expr)                                                                          \
+    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b, size_t n) \
     {                                                                                              \
-        return (expr);                                                                             \
-    }                                                                                              \
-    static void f_##nm(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)         \
-    {                                                                                              \
-        km_size_cell(c, v_##nm(c, SL(r)), o, n);                                                      \
-    }                                                                                              \
-    static int c_##nm(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)     \
-    {                                                                                              \
-        return km_cmp_i64(v_##nm(c, SL(a)), v_##nm(c, SL(b)));                                        \
+        const struct km_slab *s = SL(r);                                                           \
+        return km_v_int(expr);                                                                     \
     }
-SIZE_COL_FNS(foot, s->footprint)
-SIZE_COL_FNS(waste, km_slab_waste(s))
-SIZE_COL_FNS(leftover, km_slab_leftover(s, c->s->page_size))
+INT_GET(num_objs, s->num_objs)
+INT_GET(active_objs, s->active_objs)
+INT_GET(num_slabs, s->num_slabs)
+INT_GET(active_slabs, s->active_slabs)
+INT_GET(objs_per_slab, s->objs_per_slab)
+INT_GET(pages_per_slab, s->pages_per_slab)
+INT_GET(obj_size, s->obj_size)
+INT_GET(foot, s->footprint)
+INT_GET(waste, km_slab_waste(s))
+INT_GET(leftover, km_slab_leftover(s, c->s->page_size))
+INT_GET(aliases, s->naliases < 0 ? KM_NA : s->naliases)
+INT_GET(ordinal, s->ordinal)
 
-static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    snprintf(o, n, "%s", SL(r)->name);
+    return km_v_str(SL(r)->name);
 }
+/* a name listed twice is two rows, in file order */
 static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
     int d = strcmp(SL(a)->name, SL(b)->name);
     return d ? d : SL(a)->ordinal - SL(b)->ordinal;
 }
+static struct km_val g_use(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
+{
+    return km_v_dbl(km_slab_use_pct(SL(r)));
+}
+/* slabtop rounds the use down to a whole percent */
 static void f_use(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     int p = km_slab_use_floor(SL(r));
@@ -70,21 +62,9 @@ static void f_use(const struct km_vctx *c, const struct km_row *r, char *o, size
     else
         snprintf(o, n, "%d%%", p);
 }
-static int c_use(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+static struct km_val g_growth(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    return km_cmp_dbl(km_slab_use_pct(SL(a)), km_slab_use_pct(SL(b)));
-}
-static void f_growth(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    double g = SL(r)->growth;
-    if (c->raw && !isnan(g))
-        snprintf(o, n, "%+.1f", g);
-    else
-        km_fmt_size_rate(o, n, g);
-}
-static int c_growth(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return km_cmp_dbl(SL(a)->growth, SL(b)->growth);
+    return km_v_dbl(SL(r)->growth);
 }
 /* A cache that grows is what slabtop users hunt for; one that shrinks gives memory back. */
 static int a_growth(const struct km_vctx *c, const struct km_row *r)
@@ -92,23 +72,9 @@ static int a_growth(const struct km_vctx *c, const struct km_row *r)
     double g = SL(r)->growth;
     return g > 0 ? KM_ATTR_BAD : g < 0 ? KM_ATTR_GOOD : KM_ATTR_NORMAL;
 }
-static void f_recl(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_recl(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    int v = SL(r)->reclaimable;
-    snprintf(o, n, "%s", v < 0 ? "-" : v ? "yes" : "no");
-}
-static int c_recl(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return SL(a)->reclaimable - SL(b)->reclaimable;
-}
-static void f_aliases(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    int v = SL(r)->naliases;
-    v < 0 ? snprintf(o, n, "-") : snprintf(o, n, "%d", v);
-}
-static int c_aliases(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return SL(a)->naliases - SL(b)->naliases;
+    return km_v_bool(SL(r)->reclaimable);
 }
 
 /* A cache's bytes on one node: its slabs there x pages per slab x page size. */
@@ -135,6 +101,47 @@ static void f_nodes(const struct km_vctx *c, const struct km_row *r, char *o, si
     if (!s->nnodes)
         snprintf(o, n, "-");
 }
+static void j_nodes(const struct km_vctx *c, const struct km_row *r, struct km_json *j,
+                    const char *key)
+{
+    const struct km_slab *s = SL(r);
+    if (!s->nnodes) {
+        km_json_null(j, key);
+        return;
+    }
+    km_json_arr(j, key);
+    for (int i = 0; i < s->nnodes; i++) {
+        km_json_obj(j, NULL);
+        km_json_int(j, "node", s->nodes[i].node);
+        km_json_int(j, "slabs", s->nodes[i].slabs);
+        km_json_int_opt(j, "bytes", node_bytes(c, s, i));
+        km_json_obj_end(j);
+    }
+    km_json_arr_end(j);
+}
+/* the caches merged into this one, "a,b" in CSV */
+static void f_alias_list(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    size_t pos = 0;
+    o[0] = '\0';
+    for (char **a = SL(r)->aliases; a && *a && pos + 1 < n; a++) {
+        int w = snprintf(o + pos, n - pos, "%s%s", pos ? "," : "", *a);
+        pos += w > 0 ? (size_t)w : 0;
+    }
+}
+static void j_alias_list(const struct km_vctx *c, const struct km_row *r, struct km_json *j,
+                         const char *key)
+{
+    const struct km_slab *s = SL(r);
+    if (s->naliases < 0 && !s->aliases) {
+        km_json_null(j, key);
+        return;
+    }
+    km_json_arr(j, key);
+    for (char **a = s->aliases; a && *a; a++)
+        km_json_str(j, NULL, *a);
+    km_json_arr_end(j);
+}
 
 enum {
     COL_NAME,
@@ -153,12 +160,17 @@ enum {
     COL_RECL,
     COL_ALIASES,
     COL_NODES,
-    NCOLS
+    NCOLS = COL_NODES + 3 /* and two JSON-only fields */
 };
 
 #define ACTIVE_NOTE                                                                                \
     " (SLUB counts objects on per-CPU slabs as active; since Linux 6.9/6.10 a node with more "     \
     "than 10000 partial slabs has its free objects estimated, not counted)"
+
+/* A number column, largest first: title, --sort key, JSON name, letter, width, unit, getter. */
+#define NUM(t, k, js, l, w, u, g, h)                                                               \
+    {.title = t, .key = k, .json = js, .letter = l, .width = w, .align = KM_AL_RIGHT, .unit = u,  \
+     .get = g_##g, .desc = true, .help = h}
 
 static const struct km_col cols[NCOLS] = {
     [COL_NAME] = {.title = "NAME",
@@ -166,116 +178,50 @@ static const struct km_col cols[NCOLS] = {
                   .letter = 'n',
                   .width = 24,
                   .align = KM_AL_LEFT,
-                  .fmt = f_name,
+                  .unit = KM_U_TEXT,
+                  .get = g_name,
                   .cmp = c_name,
                   .help = "cache name (a name listed twice is two rows)"},
-    [COL_OBJS] = {.title = "OBJS",
-                  .key = "objs",
-                  .letter = 'o',
-                  .width = 8,
-                  .align = KM_AL_RIGHT,
-                  .fmt = f_num_objs,
-                  .cmp = c_num_objs,
-                  .desc = true,
-                  .help = "objects the cache's slabs hold, in use or free"},
-    [COL_ACTIVE] = {.title = "ACTIVE",
-                    .key = "active",
-                    .letter = 'a',
-                    .width = 8,
-                    .align = KM_AL_RIGHT,
-                    .fmt = f_active_objs,
-                    .cmp = c_active_objs,
-                    .desc = true,
-                    .help = "objects in use" ACTIVE_NOTE},
+    [COL_OBJS] = NUM("OBJS", "objs", "num_objs", 'o', 8, KM_U_COUNT, num_objs,
+                     "objects the cache's slabs hold, in use or free"),
+    [COL_ACTIVE] = NUM("ACTIVE", "active", "active_objs", 'a', 8, KM_U_COUNT, active_objs,
+                       "objects in use" ACTIVE_NOTE),
     [COL_USE] = {.title = "USE",
                  .key = "use",
+                 .json = "use_pct",
                  .letter = 'u',
                  .width = 4,
                  .align = KM_AL_RIGHT,
+                 .unit = KM_U_PCT,
+                 .get = g_use,
                  .fmt = f_use,
-                 .cmp = c_use,
                  .desc = true,
                  .help = "active / objects, rounded down as slabtop does; - for an empty cache"},
-    [COL_OBJSIZE] = {.title = "OBJ SIZE",
-                     .key = "objsize",
-                     .letter = 's',
-                     .width = 8,
-                     .align = KM_AL_RIGHT,
-                     .fmt = f_obj_size,
-                     .cmp = c_obj_size,
-                     .desc = true,
-                     .help = "bytes per object, metadata and padding included"},
-    [COL_SLABS] = {.title = "SLABS",
-                   .key = "slabs",
-                   .letter = 'l',
-                   .width = 7,
-                   .align = KM_AL_RIGHT,
-                   .fmt = f_num_slabs,
-                   .cmp = c_num_slabs,
-                   .desc = true,
-                   .help = "slabs"},
-    [COL_ASLABS] = {.title = "ASLABS",
-                    .key = "aslabs",
-                    .letter = 'v',
-                    .width = 7,
-                    .align = KM_AL_RIGHT,
-                    .fmt = f_active_slabs,
-                    .cmp = c_active_slabs,
-                    .desc = true,
-                    .help = "active slabs: slabs with an object in use (SLAB allocator; equal "
-                            "to SLABS with SLUB, then the column is hidden)"},
-    [COL_PERSLAB] = {.title = "OBJ/SLAB",
-                     .key = "objperslab",
-                     .letter = 'b',
-                     .width = 8,
-                     .align = KM_AL_RIGHT,
-                     .fmt = f_objs_per_slab,
-                     .cmp = c_objs_per_slab,
-                     .desc = true,
-                     .help = "objects per slab"},
-    [COL_PAGES] = {.title = "PAGES/SLAB",
-                   .key = "pagesperslab",
-                   .letter = 'p',
-                   .width = 10,
-                   .align = KM_AL_RIGHT,
-                   .fmt = f_pages_per_slab,
-                   .cmp = c_pages_per_slab,
-                   .desc = true,
-                   .help = "pages per slab (2^order)"},
-    [COL_FOOT] = {.title = "FOOTPRINT",
-                  .key = "footprint",
-                  .letter = 'c',
-                  .width = 9,
-                  .align = KM_AL_RIGHT,
-                  .fmt = f_foot,
-                  .cmp = c_foot,
-                  .desc = true,
-                  .help = "memory the cache holds: slabs x pages per slab x page size "
-                          "(slabtop's CACHE SIZE)"},
-    [COL_WASTE] = {.title = "WASTE",
-                   .key = "waste",
-                   .width = 8,
-                   .align = KM_AL_RIGHT,
-                   .fmt = f_waste,
-                   .cmp = c_waste,
-                   .desc = true,
-                   .help = "footprint - active objects x object size: held but not used by "
-                           "live objects"},
-    [COL_LEFTOVER] = {.title = "LEFTOVER",
-                      .key = "leftover",
-                      .width = 8,
-                      .align = KM_AL_RIGHT,
-                      .fmt = f_leftover,
-                      .cmp = c_leftover,
-                      .desc = true,
-                      .help = "per slab: pages per slab x page size - objects per slab x "
-                              "object size, the bytes no object can use"},
+    [COL_OBJSIZE] = NUM("OBJ SIZE", "objsize", "obj_size", 's', 8, KM_U_COUNT, obj_size,
+                        "bytes per object, metadata and padding included"),
+    [COL_SLABS] = NUM("SLABS", "slabs", "num_slabs", 'l', 7, KM_U_COUNT, num_slabs, "slabs"),
+    [COL_ASLABS] = NUM("ASLABS", "aslabs", "active_slabs", 'v', 7, KM_U_COUNT, active_slabs,
+                       "active slabs: slabs with an object in use (SLAB allocator; equal "
+                       "to SLABS with SLUB, then the column is hidden)"),
+    [COL_PERSLAB] = NUM("OBJ/SLAB", "objperslab", "objs_per_slab", 'b', 8, KM_U_COUNT,
+                        objs_per_slab, "objects per slab"),
+    [COL_PAGES] = NUM("PAGES/SLAB", "pagesperslab", "pages_per_slab", 'p', 10, KM_U_COUNT,
+                      pages_per_slab, "pages per slab (2^order)"),
+    [COL_FOOT] = NUM("FOOTPRINT", "footprint", NULL, 'c', 9, KM_U_BYTES, foot,
+                     "memory the cache holds: slabs x pages per slab x page size "
+                     "(slabtop's CACHE SIZE)"),
+    [COL_WASTE] = NUM("WASTE", "waste", NULL, 0, 8, KM_U_BYTES, waste,
+                      "footprint - active objects x object size: held but not used by "
+                      "live objects"),
+    [COL_LEFTOVER] = NUM("LEFTOVER", "leftover", NULL, 0, 8, KM_U_BYTES, leftover,
+                         "per slab: pages per slab x page size - objects per slab x "
+                         "object size, the bytes no object can use"),
     [COL_GROWTH] = {.title = "GROWTH",
                     .key = "growth",
                     .width = 9,
                     .align = KM_AL_RIGHT,
-                    .fmt = f_growth,
-                    .cmp = c_growth,
+                    .unit = KM_U_BYTE_RATE,
+                    .get = g_growth,
                     .attr = a_growth,
                     .desc = true,
                     .help = "footprint change per second since the previous frame"},
@@ -283,25 +229,34 @@ static const struct km_col cols[NCOLS] = {
                   .key = "reclaimable",
                   .width = 4,
                   .align = KM_AL_RIGHT,
-                  .fmt = f_recl,
-                  .cmp = c_recl,
+                  .unit = KM_U_BOOL,
+                  .get = g_recl,
                   .desc = true,
                   .help = "reclaimable (SLAB_RECLAIM_ACCOUNT), from /sys/kernel/slab (root)"},
-    [COL_ALIASES] = {.title = "ALIASES",
-                     .key = "aliases",
-                     .width = 7,
-                     .align = KM_AL_RIGHT,
-                     .fmt = f_aliases,
-                     .cmp = c_aliases,
-                     .desc = true,
-                     .help = "caches merged into this one (SLUB), from /sys/kernel/slab"},
+    [COL_ALIASES] = NUM("ALIASES", "aliases", "alias_count", 0, 7, KM_U_COUNT, aliases,
+                        "caches merged into this one (SLUB), from /sys/kernel/slab"),
     [COL_NODES] = {.title = "PER NODE",
                    .key = "nodes",
                    .width = 20,
                    .align = KM_AL_LEFT,
                    .fmt = f_nodes,
+                   .jsonw = j_nodes,
                    .help = "memory per NUMA node: the node's slabs (sysfs `slabs`, root, "
                            "SLUB_DEBUG) x pages per slab x page size"},
+    /* JSON and CSV only */
+    {.title = "ORDINAL",
+     .key = "ordinal",
+     .unit = KM_U_COUNT,
+     .get = g_ordinal,
+     .flags = KM_F_NOSCREEN,
+     .help = "the cache's place in /proc/slabinfo (tells two caches of one name apart)"},
+    {.title = "ALIAS NAMES",
+     .key = "alias_names",
+     .json = "aliases",
+     .fmt = f_alias_list,
+     .jsonw = j_alias_list,
+     .flags = KM_F_NOSCREEN,
+     .help = "the names merged into this cache"},
 };
 
 /* Columns that carry nothing on this sample are hidden (their sort still works). */
@@ -487,59 +442,17 @@ static void json_summary(const struct km_vctx *c, struct km_json *j, bool ok)
     km_json_obj_end(j);
 }
 
-static void json_row(const struct km_vctx *c, const struct km_slab *s, struct km_json *j)
-{
-    km_json_obj(j, NULL);
-    km_json_str(j, "name", s->name);
-    km_json_int(j, "ordinal", s->ordinal);
-    km_json_int_opt(j, "active_objs", s->active_objs);
-    km_json_int_opt(j, "num_objs", s->num_objs);
-    km_json_dbl(j, "use_pct", km_slab_use_pct(s));
-    km_json_int_opt(j, "obj_size", s->obj_size);
-    km_json_int_opt(j, "objs_per_slab", s->objs_per_slab);
-    km_json_int_opt(j, "pages_per_slab", s->pages_per_slab);
-    km_json_int_opt(j, "num_slabs", s->num_slabs);
-    km_json_int_opt(j, "active_slabs", s->active_slabs);
-    km_json_int_opt(j, "footprint", s->footprint);
-    km_json_int_opt(j, "waste", km_slab_waste(s));
-    km_json_int_opt(j, "leftover", km_slab_leftover(s, c->s->page_size));
-    km_json_dbl(j, "growth", s->growth);
-    if (s->reclaimable < 0)
-        km_json_null(j, "reclaimable");
-    else
-        km_json_bool(j, "reclaimable", s->reclaimable == 1);
-    km_json_int_opt(j, "alias_count", s->naliases < 0 ? KM_NA : s->naliases);
-    if (s->naliases < 0 && !s->aliases) {
-        km_json_null(j, "aliases");
-    } else {
-        km_json_arr(j, "aliases");
-        for (char **a = s->aliases; a && *a; a++)
-            km_json_str(j, NULL, *a);
-        km_json_arr_end(j);
-    }
-    if (!s->nnodes) {
-        km_json_null(j, "nodes");
-    } else {
-        km_json_arr(j, "nodes");
-        for (int i = 0; i < s->nnodes; i++) {
-            km_json_obj(j, NULL);
-            km_json_int(j, "node", s->nodes[i].node);
-            km_json_int(j, "slabs", s->nodes[i].slabs);
-            km_json_int_opt(j, "bytes", node_bytes(c, s, i));
-            km_json_obj_end(j);
-        }
-        km_json_arr_end(j);
-    }
-    km_json_obj_end(j);
-}
-
 static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
 {
     bool ok = c->s->src[KM_SRC_SLABINFO].status == KM_ST_OK;
     json_summary(c, j, ok);
     km_json_arr(j, "rows");
     for (size_t v = 0; ok && v < vm->nvis; v++)
-        json_row(c, SL(km_vm_row(vm, v)), j);
+    {
+        km_json_obj(j, NULL);
+        km_json_fields(vm->def, c, km_vm_row(vm, v), j);
+        km_json_obj_end(j);
+    }
     km_json_arr_end(j);
 }
 

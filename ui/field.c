@@ -1,0 +1,149 @@
+/* field.c - cells, order, JSON and CSV derived from a field's (unit, value). See field.h. */
+#include "fmt.h"
+#include "json.h"
+#include "view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+struct km_val km_col_value(const struct km_col *f, const struct km_vctx *c,
+                           const struct km_row *r, char *buf, size_t n)
+{
+    if (n)
+        buf[0] = '\0';
+    return f->get ? f->get(c, r, buf, n) : km_v_none();
+}
+
+void km_val_text(const struct km_vctx *c, enum km_unit u, struct km_val v, char *out, size_t n)
+{
+    if (v.t == KM_VT_NONE) {
+        snprintf(out, n, "-");
+    } else if (v.t == KM_VT_STR) {
+        if (out != v.s)
+            snprintf(out, n, "%s", v.s);
+    } else if (v.t == KM_VT_BOOL) {
+        snprintf(out, n, "%s", v.i ? "yes" : "no");
+    } else if (v.t == KM_VT_INT) {
+        u == KM_U_BYTES ? km_size_cell(c, v.i, out, n) : km_fmt_int(out, n, v.i);
+    } else if (u == KM_U_PCT) {
+        km_fmt_pct(out, n, v.d);
+    } else if (u == KM_U_RATE) {
+        km_fmt_rate(out, n, v.d);
+    } else if (u == KM_U_BYTE_RATE && !c->raw) {
+        km_fmt_size_rate(out, n, v.d);
+    } else {
+        snprintf(out, n, u == KM_U_BYTE_RATE ? "%+.1f" : "%.1f", v.d);
+    }
+}
+
+void km_col_cell(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
+                 char *out, size_t n)
+{
+    if (!n)
+        return;
+    out[0] = '\0';
+    if (f->fmt) {
+        f->fmt(c, r, out, n);
+        return;
+    }
+    if (!f->get)
+        return;
+    char buf[KM_FIELD_BUF];
+    struct km_val v = km_col_value(f, c, r, buf, sizeof(buf));
+    km_val_text(c, f->unit, v, out, n);
+}
+
+bool km_col_sortable(const struct km_col *f)
+{
+    return f->cmp || (f->get && !f->nosort);
+}
+
+int km_val_cmp(struct km_val a, struct km_val b)
+{
+    if ((a.t == KM_VT_NONE) != (b.t == KM_VT_NONE))
+        return a.t == KM_VT_NONE ? -1 : 1;
+    if (a.t == KM_VT_NONE)
+        return 0;
+    if (a.t == KM_VT_STR || b.t == KM_VT_STR)
+        return strcmp(a.t == KM_VT_STR ? a.s : "", b.t == KM_VT_STR ? b.s : "");
+    if (a.t != KM_VT_DBL && b.t != KM_VT_DBL)
+        return (a.i > b.i) - (a.i < b.i);
+    double x = a.t == KM_VT_DBL ? a.d : (double)a.i, y = b.t == KM_VT_DBL ? b.d : (double)b.i;
+    return (x > y) - (x < y);
+}
+
+int km_col_cmp(const struct km_col *f, const struct km_vctx *c, const struct km_row *a,
+               const struct km_row *b)
+{
+    if (f->cmp)
+        return f->cmp(c, a, b);
+    if (!f->get)
+        return 0;
+    char ba[KM_FIELD_BUF], bb[KM_FIELD_BUF];
+    return km_val_cmp(km_col_value(f, c, a, ba, sizeof(ba)), km_col_value(f, c, b, bb, sizeof(bb)));
+}
+
+const char *km_col_json_key(const struct km_col *f)
+{
+    return f->json ? f->json : f->key;
+}
+
+void km_val_csv(struct km_val v, char *out, size_t n)
+{
+    switch (v.t) {
+    case KM_VT_NONE:
+        snprintf(out, n, "%s", "");
+        break;
+    case KM_VT_INT:
+        snprintf(out, n, "%" PRId64, v.i);
+        break;
+    case KM_VT_DBL:
+        snprintf(out, n, "%.15g", v.d); /* as km_json_dbl writes it */
+        break;
+    case KM_VT_BOOL:
+        snprintf(out, n, "%s", v.i ? "true" : "false");
+        break;
+    case KM_VT_STR:
+        if (out != v.s)
+            snprintf(out, n, "%s", v.s);
+        break;
+    }
+}
+
+void km_col_json(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
+                 struct km_json *j)
+{
+    const char *key = km_col_json_key(f);
+    if (f->jsonw) {
+        f->jsonw(c, r, j, key);
+        return;
+    }
+    char buf[KM_FIELD_BUF];
+    struct km_val v = km_col_value(f, c, r, buf, sizeof(buf));
+    switch (v.t) {
+    case KM_VT_NONE:
+        km_json_null(j, key);
+        break;
+    case KM_VT_INT:
+        km_json_int(j, key, v.i);
+        break;
+    case KM_VT_DBL:
+        km_json_dbl(j, key, v.d);
+        break;
+    case KM_VT_BOOL:
+        km_json_bool(j, key, v.i != 0);
+        break;
+    case KM_VT_STR:
+        km_json_str(j, key, v.s);
+        break;
+    }
+}
+
+void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,
+                    struct km_json *j)
+{
+    for (int k = 0; k < d->ncols; k++)
+        if (!(d->cols[k].flags & KM_F_NOJSON) && (d->cols[k].get || d->cols[k].jsonw))
+            km_col_json(&d->cols[k], c, r, j);
+}
