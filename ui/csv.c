@@ -38,7 +38,11 @@ static bool csv_has(const struct km_view_def *d, const struct km_vctx *c, int k)
     return (f->get || f->fmt) && ((f->flags & KM_F_NOSCREEN) || km_col_shown(d, c, k));
 }
 
-/* A field's CSV value: exact (km_val_csv), or the cell's --raw text when it has no value. */
+/*
+ * A field's CSV value: exact (km_val_csv), or the cell's --raw text when it
+ * has no value of its own (a list); a text's "-" (nothing) is empty, as an
+ * absent value is.
+ */
 static void csv_value(const struct km_col *fd, const struct km_vctx *rc, const struct km_row *r,
                       char *cell, size_t n)
 {
@@ -46,6 +50,8 @@ static void csv_value(const struct km_col *fd, const struct km_vctx *rc, const s
         km_val_csv(km_col_value(fd, rc, r, cell, n), cell, n);
     else
         km_col_cell(fd, rc, r, cell, n);
+    if (strcmp(cell, "-") == 0)
+        cell[0] = '\0';
 }
 
 /* The header row, then the visible rows when with_rows. */

@@ -17,7 +17,9 @@ struct km_val km_col_value(const struct km_col *f, const struct km_vctx *c,
 
 void km_val_text(const struct km_vctx *c, enum km_unit u, struct km_val v, char *out, size_t n)
 {
-    if (v.t == KM_VT_NONE) {
+    if (v.t == KM_VT_BLANK) {
+        out[0] = '\0';
+    } else if (v.t == KM_VT_NONE || (v.t == KM_VT_STR && !v.s[0])) {
         snprintf(out, n, "-");
     } else if (v.t == KM_VT_STR) {
         if (out != v.s)
@@ -61,9 +63,10 @@ bool km_col_sortable(const struct km_col *f)
 
 int km_val_cmp(struct km_val a, struct km_val b)
 {
-    if ((a.t == KM_VT_NONE) != (b.t == KM_VT_NONE))
-        return a.t == KM_VT_NONE ? -1 : 1;
-    if (a.t == KM_VT_NONE)
+    bool na = a.t == KM_VT_NONE || a.t == KM_VT_BLANK, nb = b.t == KM_VT_NONE || b.t == KM_VT_BLANK;
+    if (na != nb)
+        return na ? -1 : 1;
+    if (na)
         return 0;
     if (a.t == KM_VT_STR || b.t == KM_VT_STR)
         return strcmp(a.t == KM_VT_STR ? a.s : "", b.t == KM_VT_STR ? b.s : "");
@@ -93,6 +96,7 @@ void km_val_csv(struct km_val v, char *out, size_t n)
 {
     switch (v.t) {
     case KM_VT_NONE:
+    case KM_VT_BLANK:
         snprintf(out, n, "%s", "");
         break;
     case KM_VT_INT:
@@ -123,6 +127,7 @@ void km_col_json(const struct km_col *f, const struct km_vctx *c, const struct k
     struct km_val v = km_col_value(f, c, r, buf, sizeof(buf));
     switch (v.t) {
     case KM_VT_NONE:
+    case KM_VT_BLANK:
         km_json_null(j, key);
         break;
     case KM_VT_INT:

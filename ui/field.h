@@ -6,7 +6,8 @@
  * boolean, or "absent" (KM_NA, NAN, a NULL string, a negative tristate). From
  * (unit, value) the renderers derive everything else: the screen and text
  * cell (bytes in human units, exact with --raw; counts exact; percentages and
- * rates with one decimal; absent as "-"), the sort order (absent first), the
+ * rates with one decimal; absent and empty strings as "-"), the sort order
+ * (absent first), the
  * JSON value (absent as null) and the CSV value (exact, absent empty). A view
  * gives its own formatter, comparator or JSON writer only where a cell is not
  * its value alone (a list, a label, slabtop's rounded-down percentage).
@@ -34,7 +35,12 @@ enum km_unit {
     KM_U_BOOL,      /* yes or no */
 };
 
-enum km_vtype { KM_VT_NONE, KM_VT_INT, KM_VT_DBL, KM_VT_STR, KM_VT_BOOL };
+/*
+ * KM_VT_NONE: absent, not known ("-", null). KM_VT_BLANK: the field does not
+ * apply to this kind of row (a totals row's reference count): an empty cell,
+ * null in JSON.
+ */
+enum km_vtype { KM_VT_NONE, KM_VT_BLANK, KM_VT_INT, KM_VT_DBL, KM_VT_STR, KM_VT_BOOL };
 
 /* A field's value for one row; KM_VT_NONE: absent (not known, not applicable). */
 struct km_val {
@@ -47,6 +53,10 @@ struct km_val {
 static inline struct km_val km_v_none(void)
 {
     return (struct km_val){.t = KM_VT_NONE};
+}
+static inline struct km_val km_v_blank(void)
+{
+    return (struct km_val){.t = KM_VT_BLANK};
 }
 /* KM_NA is absent. */
 static inline struct km_val km_v_int(int64_t v)

@@ -243,6 +243,18 @@ static void json_summary(struct km_json *j, const struct km_sample *s)
     km_json_obj_end(j);
 }
 
+/* A view without a JSON writer of its own: "rows", each row its fields (none when !ok). */
+static void json_rows(struct km_json *j, const struct km_vm *vm, const struct km_vctx *c, bool ok)
+{
+    km_json_arr(j, "rows");
+    for (size_t v = 0; ok && v < vm->nvis; v++) {
+        km_json_obj(j, NULL);
+        km_json_fields(vm->def, c, km_vm_row(vm, v), j);
+        km_json_obj_end(j);
+    }
+    km_json_arr_end(j);
+}
+
 void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
 {
     const struct km_sample *s = c->s;
@@ -278,10 +290,11 @@ void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
         km_json_obj(&j, vm->def->name);
         enum km_src src = view_src(vm->def, s);
         json_source(&j, s, src);
-        if (vm->def->json && (vm->def->json_always || s->src[src].status == KM_ST_OK))
+        bool ok = vm->def->json_always || s->src[src].status == KM_ST_OK;
+        if (vm->def->json && ok)
             vm->def->json(vm, c, &j);
         else
-            km_json_arr(&j, "rows"), km_json_arr_end(&j);
+            json_rows(&j, vm, c, ok);
         km_json_obj_end(&j);
     }
     km_json_obj_end(&j);

@@ -200,7 +200,7 @@ int km_vm_find_letter(const struct km_vm *vm, char letter)
 
 void km_vm_set_sort(struct km_vm *vm, int col, const struct km_vctx *c)
 {
-    if (col < 0 || col >= vm->def->ncols || !km_col_sortable(&vm->def->cols[col]))
+    if (col < 0 || col >= km_view_screen_cols(vm->def) || !km_col_sortable(&vm->def->cols[col]))
         return;
     vm->sort_col = col;
     vm->reverse = false;

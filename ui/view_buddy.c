@@ -97,22 +97,20 @@ static int64_t pageblocks(const struct km_vctx *c, const struct km_row *r)
     return KM_NA;
 }
 
-/* ---- columns ----------------------------------------------------------- */
+/* ---- fields ------------------------------------------------------------ */
 
-static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     switch (r->kind) {
     case K_ZONE:
         snprintf(o, n, "%d/%s", BZ(r)->node, BZ(r)->zone);
-        break;
+        return km_v_str(o);
     case K_UNUSABLE:
-        snprintf(o, n, "unusable");
-        break;
+        return km_v_str("unusable");
     case K_RATE:
-        snprintf(o, n, "change/s");
-        break;
+        return km_v_str("change/s");
     default:
-        snprintf(o, n, "%s", PF(r)->type);
+        return km_v_str(PF(r)->type);
     }
 }
 static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
@@ -128,6 +126,10 @@ static int64_t free_pages(const struct km_row *r)
     const int64_t *f = counts(r, &no);
     return r->kind == K_ZONE || r->kind == K_TYPE ? km_frag_free_pages(f, no) : KM_NA;
 }
+static struct km_val g_free(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    return km_v_int(km_sat_mul(free_pages(r), c->s->page_size));
+}
 static void f_free(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     int64_t p = free_pages(r);
@@ -137,10 +139,6 @@ static void f_free(const struct km_vctx *c, const struct km_row *r, char *o, siz
     c->raw ? km_fmt_int(v, sizeof(v), b) : km_fmt_size(v, sizeof(v), b);
     snprintf(o, n, "%s%s", lower ? ">" : "", v);
 }
-static int c_free(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return km_cmp_i64(free_pages(a), free_pages(b));
-}
 
 static int largest(const struct km_row *r)
 {
@@ -148,26 +146,16 @@ static int largest(const struct km_row *r)
     const int64_t *f = counts(r, &no);
     return km_frag_largest_order(f, no);
 }
-static void f_largest(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_largest(const struct km_vctx *c, const struct km_row *r, char *o,
+                               size_t n)
 {
     int l = r->kind == K_ZONE || r->kind == K_TYPE ? largest(r) : -1;
-    if (l < 0)
-        snprintf(o, n, "-");
-    else
-        snprintf(o, n, "%d", l);
-}
-static int c_largest(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return largest(a) - largest(b);
+    return km_v_int(l < 0 ? KM_NA : l);
 }
 
-static void f_blocks(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_blocks(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    km_fmt_int(o, n, pageblocks(c, r));
-}
-static int c_blocks(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return km_cmp_i64(pageblocks(c, a), pageblocks(c, b));
+    return km_v_int(pageblocks(c, r));
 }
 
 static void fmt_milli(char *o, size_t n, int m)
@@ -181,27 +169,26 @@ static int unusable_sel(const struct km_vctx *c, const struct km_row *r)
 {
     return km_frag_unusable_milli(BZ(r)->free, BZ(r)->norders, sel_order(c));
 }
+/* thousandths as a value: 0.125 */
+static struct km_val milli_val(int m)
+{
+    return m < 0 ? km_v_none() : km_v_dbl(m / 1000.0);
+}
+static struct km_val g_unus(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    return milli_val(r->kind == K_ZONE ? unusable_sel(c, r) : -1);
+}
 static void f_unus(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     fmt_milli(o, n, r->kind == K_ZONE ? unusable_sel(c, r) : -1);
-}
-static int c_unus(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    int x = unusable_sel(c, a), y = unusable_sel(c, b);
-    return (x > y) - (x < y);
 }
 static int alloc_sel(const struct km_vctx *c, const struct km_row *r)
 {
     return km_frag_can_alloc(BZ(r)->free, BZ(r)->norders, sel_order(c));
 }
-static void f_alloc(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_alloc(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    int a = r->kind == K_ZONE ? alloc_sel(c, r) : -1;
-    snprintf(o, n, "%s", a < 0 ? "-" : a ? "yes" : "no");
-}
-static int c_alloc(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return alloc_sel(c, a) - alloc_sel(c, b);
+    return km_v_bool(r->kind == K_ZONE ? alloc_sel(c, r) : -1);
 }
 /* Most free memory in blocks too small for the selected order is a warning; nearly all, bad. */
 static int a_unus(const struct km_vctx *c, const struct km_row *r)
@@ -272,11 +259,21 @@ static void order_cell(const struct km_vctx *c, const struct km_row *r, int k, c
         km_fmt_int(o, n, f[k]);
     }
 }
-static int order_cmp(const struct km_row *a, const struct km_row *b, int k)
+/* Order k's value: a zone's or type's free blocks, the unusable index, the change per second. */
+static struct km_val order_value(const struct km_row *r, int k)
 {
-    int64_t x = k < BZ(a)->norders ? BZ(a)->free[k] : -1;
-    int64_t y = k < BZ(b)->norders ? BZ(b)->free[k] : -1;
-    return (x > y) - (x < y);
+    int no;
+    const int64_t *f = counts(r, &no);
+    if (k >= no)
+        return km_v_none();
+    switch (r->kind) {
+    case K_UNUSABLE:
+        return milli_val(km_frag_unusable_milli(f, no, k));
+    case K_RATE:
+        return km_v_dbl(BZ(r)->rate[k]);
+    default:
+        return km_v_int(f[k]);
+    }
 }
 
 #define ORDER_FNS(k)                                                                               \
@@ -284,9 +281,10 @@ static int order_cmp(const struct km_row *a, const struct km_row *b, int k)
     {                                                                                              \
         order_cell(c, r, k, o, n);                                                                 \
     }                                                                                              \
-    static int c_o##k(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)     \
+    static struct km_val g_o##k(const struct km_vctx *c, const struct km_row *r, char *o,         \
+                                size_t n)                                                          \
     {                                                                                              \
-        return order_cmp(a, b, k);                                                                 \
+        return order_value(r, k);                                                                  \
     }
 ORDER_FNS(0)
 ORDER_FNS(1)
@@ -311,8 +309,8 @@ ORDER_FNS(19)
 
 #define ORDER_COL(k)                                                                               \
     {                                                                                              \
-        .title = "o" #k, .key = "o" #k, .width = 6, .align = KM_AL_RIGHT, .fmt = f_o##k,           \
-        .cmp = c_o##k, .desc = true,                                                               \
+        .title = "o" #k, .key = "o" #k, .width = 6, .align = KM_AL_RIGHT, .unit = KM_U_COUNT,      \
+        .get = g_o##k, .fmt = f_o##k, .desc = true,                                                \
         .help = "free blocks of order " #k " (titled by block size); under a zone: unusable "      \
                 "index, change per second, per migrate type"                                       \
     }
@@ -322,39 +320,41 @@ static const struct km_col cols[] = {
      .key = "zone",
      .width = 12,
      .align = KM_AL_LEFT,
-     .fmt = f_name,
+     .unit = KM_U_TEXT,
+     .get = g_name,
      .cmp = c_name,
      .help = "node/zone; under it the unusable index, changes and migrate types"},
     {.title = "FREE",
      .key = "free",
      .width = 7,
      .align = KM_AL_RIGHT,
+     .unit = KM_U_BYTES,
+     .get = g_free,
      .fmt = f_free,
-     .cmp = c_free,
      .desc = true,
      .help = "free memory on the buddy lists (\">\": a lower bound, the kernel capped a count)"},
     {.title = "MAXORD",
      .key = "largest",
      .width = 6,
      .align = KM_AL_RIGHT,
-     .fmt = f_largest,
-     .cmp = c_largest,
+     .unit = KM_U_COUNT,
+     .get = g_largest,
      .desc = true,
      .help = "largest order with a free block"},
     {.title = "BLOCKS",
      .key = "pageblocks",
      .width = 6,
      .align = KM_AL_RIGHT,
-     .fmt = f_blocks,
-     .cmp = c_blocks,
+     .unit = KM_U_COUNT,
+     .get = g_blocks,
      .desc = true,
      .help = "pageblocks of the zone / of the migrate type"},
     {.title = "UNUS@o3",
      .key = "unusable",
      .width = 7,
      .align = KM_AL_RIGHT,
+     .get = g_unus,
      .fmt = f_unus,
-     .cmp = c_unus,
      .attr = a_unus,
      .desc = true,
      .help = "unusable free space index for the selected order: share of free memory in "
@@ -363,8 +363,8 @@ static const struct km_col cols[] = {
      .key = "alloc",
      .width = 8,
      .align = KM_AL_RIGHT,
-     .fmt = f_alloc,
-     .cmp = c_alloc,
+     .unit = KM_U_BOOL,
+     .get = g_alloc,
      .attr = a_alloc,
      .help = "whether a free block of the selected order or larger exists now"},
     {.title = "BY ORDER",

@@ -122,125 +122,75 @@ static int64_t value(const struct km_vctx *c, const struct km_row *r, enum field
     }
 }
 
-/* ---- formatters and comparators ------------------------------------------------- */
+/* ---- fields ------------------------------------------------------------------------ */
 
-#define BYTES_COL(fn, f)                                                                           \
-    static void fn(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)             \
+#define NUM_GET(fn, f)                                                                             \
+    static struct km_val fn(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)   \
     {                                                                                              \
-        km_size_cell(c, value(c, r, f), o, n);                                                      \
+        return km_v_int(value(c, r, f));                                                           \
     }
-#define INT_COL(fn, f)                                                                             \
-    static void fn(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)             \
-    {                                                                                              \
-        km_fmt_int(o, n, value(c, r, f));                                                          \
-    }
-#define CMP_COL(fn, f)                                                                             \
-    static int fn(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)         \
-    {                                                                                              \
-        return km_cmp_i64(value(c, a, f), value(c, b, f));                                            \
-    }
+NUM_GET(g_size, F_SIZE)
+NUM_GET(g_core, F_CORE)
+NUM_GET(g_init, F_INIT)
+NUM_GET(g_areas, F_AREAS)
+NUM_GET(g_static, F_STATIC)
+NUM_GET(g_pages, F_PAGES)
+NUM_GET(g_ovh, F_OVH)
+NUM_GET(g_dareas, F_DAREAS)
+NUM_GET(g_dyn, F_DYN)
+NUM_GET(g_dpages, F_DPAGES)
+NUM_GET(g_total, F_TOTAL)
 
-BYTES_COL(f_size, F_SIZE)
-BYTES_COL(f_core, F_CORE)
-BYTES_COL(f_init, F_INIT)
-INT_COL(f_areas, F_AREAS)
-BYTES_COL(f_static, F_STATIC)
-INT_COL(f_pages, F_PAGES)
-BYTES_COL(f_ovh, F_OVH)
-INT_COL(f_dareas, F_DAREAS)
-BYTES_COL(f_dyn, F_DYN)
-INT_COL(f_dpages, F_DPAGES)
-BYTES_COL(f_total, F_TOTAL)
-CMP_COL(c_size, F_SIZE)
-CMP_COL(c_core, F_CORE)
-CMP_COL(c_init, F_INIT)
-CMP_COL(c_areas, F_AREAS)
-CMP_COL(c_static, F_STATIC)
-CMP_COL(c_pages, F_PAGES)
-CMP_COL(c_ovh, F_OVH)
-CMP_COL(c_dareas, F_DAREAS)
-CMP_COL(c_dyn, F_DYN)
-CMP_COL(c_dpages, F_DPAGES)
-CMP_COL(c_total, F_TOTAL)
-
-static double ovh_pct(const struct km_vctx *c, const struct km_row *r)
+static struct km_val g_ovhpct(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
     if (r->kind == R_MODULE)
-        return MM(r) ? MM(r)->overhead_pct : NAN;
+        return km_v_dbl(MM(r) ? MM(r)->overhead_pct : NAN);
     const struct km_modjoin *j = MJ(c);
     if (r->kind == R_TOTAL && j->lsmod_bytes > 0)
-        return 100.0 * (double)(j->static_bytes - j->lsmod_bytes) / (double)j->lsmod_bytes;
-    return NAN;
+        return km_v_dbl(100.0 * (double)(j->static_bytes - j->lsmod_bytes) /
+                        (double)j->lsmod_bytes);
+    return km_v_none();
 }
 
-static void f_ovhpct(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    km_fmt_pct(o, n, ovh_pct(c, r));
-}
-static int c_ovhpct(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return km_cmp_dbl(ovh_pct(c, a), ovh_pct(c, b));
+    return km_v_str(r->name);
 }
 
-static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+/* The module's own values; the pinned rows have none. */
+static struct km_val g_refs(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    snprintf(o, n, "%s", r->name);
+    return r->kind == R_MODULE ? km_v_int(MOD(r)->refcnt) : km_v_blank();
 }
-static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+static struct km_val g_state(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    return strcmp(a->name, b->name);
+    return r->kind == R_MODULE ? km_v_str(MOD(r)->state) : km_v_blank();
 }
-
-static const char *text_of(const struct km_row *r, int which)
+static struct km_val g_taint(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
+{
+    return r->kind == R_MODULE ? km_v_str(MOD(r)->taint) : km_v_blank();
+}
+static struct km_val g_permanent(const struct km_vctx *c, const struct km_row *r, char *b,
+                                 size_t n)
+{
+    return r->kind == R_MODULE ? km_v_bool(MOD(r)->permanent) : km_v_blank();
+}
+/* text of a module in a shared execmem cache area (charged to it, not to the cache) */
+static struct km_val g_text_shared(const struct km_vctx *c, const struct km_row *r, char *b,
+                                   size_t n)
 {
     if (r->kind != R_MODULE)
-        return "";
-    const struct km_module *m = MOD(r);
-    return which == 0 ? m->state : m->taint[0] ? m->taint : "-";
-}
-static void f_refs(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    if (r->kind == R_MODULE)
-        km_fmt_int(o, n, MOD(r)->refcnt);
-    else
-        o[0] = '\0';
-}
-static int c_refs(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return km_cmp_i64(MOD(a)->refcnt, MOD(b)->refcnt);
-}
-static void f_state(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    snprintf(o, n, "%s", text_of(r, 0));
-}
-static int c_state(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return strcmp(text_of(a, 0), text_of(b, 0));
-}
-static void f_taint(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    snprintf(o, n, "%s", text_of(r, 1));
-}
-static int c_taint(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return strcmp(text_of(a, 1), text_of(b, 1));
+        return km_v_blank();
+    const struct km_modmem *mm = MM(r);
+    return km_v_int(mm && mm->method == KM_MJ_SHARED ? mm->text_bytes : KM_NA);
 }
 
-static enum km_mj_method method_of(const struct km_vctx *c, const struct km_row *r)
+/* A module without join data has none; the totals row has the join's. */
+static struct km_val g_method(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
     if (r->kind == R_MODULE)
-        return MM(r) ? MM(r)->method : KM_MJ_NONE;
-    return r->kind == R_TOTAL ? MJ(c)->method : KM_MJ_NONE;
-}
-static void f_method(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    snprintf(o, n, "%s", r->kind == R_MODULE || r->kind == R_TOTAL
-                             ? km_mj_method_name(method_of(c, r))
-                             : "");
-}
-static int c_method(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return strcmp(km_mj_method_name(method_of(c, a)), km_mj_method_name(method_of(c, b)));
+        return MM(r) ? km_v_str(km_mj_method_name(MM(r)->method)) : km_v_none();
+    return r->kind == R_TOTAL ? km_v_str(km_mj_method_name(MJ(c)->method)) : km_v_blank();
 }
 
 static void f_usedby(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
@@ -257,41 +207,74 @@ static void f_usedby(const struct km_vctx *c, const struct km_row *r, char *o, s
     if (!o[0])
         snprintf(o, n, "-");
 }
+static void j_usedby(const struct km_vctx *c, const struct km_row *r, struct km_json *j,
+                     const char *key)
+{
+    const struct km_module *m = MOD(r);
+    km_json_arr(j, key);
+    for (int i = 0; r->kind == R_MODULE && i < m->ndeps; i++)
+        km_json_str(j, NULL, m->deps[i]);
+    km_json_arr_end(j);
+}
 
-#define RCOL(t, k, w, f, c, h)                                                                     \
-    {.title = t, .key = k, .width = w, .align = KM_AL_RIGHT, .fmt = f, .cmp = c, .desc = true,    \
-     .help = h}
-#define LCOL(t, k, w, f, c, h)                                                                     \
-    {.title = t, .key = k, .width = w, .align = KM_AL_LEFT, .fmt = f, .cmp = c, .help = h}
+/* title, --sort key, JSON name, width, unit, getter, help */
+#define RCOL(t, k, js, w, u, g, h)                                                                 \
+    {.title = t, .key = k, .json = js, .width = w, .align = KM_AL_RIGHT, .unit = u, .get = g,     \
+     .desc = true, .help = h}
+#define LCOL(t, k, w, g, h)                                                                        \
+    {.title = t, .key = k, .width = w, .align = KM_AL_LEFT, .unit = KM_U_TEXT, .get = g, .help = h}
+#define BYTES KM_U_BYTES
+#define COUNT KM_U_COUNT
 
 enum { COL_TOTAL = 15 };
 
 static const struct km_col cols[] = {
-    LCOL("MODULE", "name", 20, f_name, c_name, "module name"),
-    RCOL("SIZE", "size", 7, f_size, c_size, "size as lsmod and /proc/modules report it"),
-    RCOL("CORE", "core", 7, f_core, c_core, "/sys/module/<m>/coresize"),
-    RCOL("INIT", "init", 6, f_init, c_init, "/sys/module/<m>/initsize (0 once loaded)"),
-    RCOL("REFS", "refs", 4, f_refs, c_refs, "reference count"),
-    LCOL("STATE", "state", 9, f_state, c_state, "Live, Loading or Unloading"),
-    LCOL("TAINT", "taint", 5, f_taint, c_taint,
-         "taint flags (O out-of-tree, E unsigned, P proprietary, ...)"),
-    RCOL("AREAS", "areas", 5, f_areas, c_areas, "vmalloc areas holding the module image"),
-    RCOL("STATIC", "static", 7, f_static, c_static,
+    LCOL("MODULE", "name", 20, g_name, "module name"),
+    RCOL("SIZE", "size", NULL, 7, BYTES, g_size, "size as lsmod and /proc/modules report it"),
+    RCOL("CORE", "core", "core_size", 7, BYTES, g_core, "/sys/module/<m>/coresize"),
+    RCOL("INIT", "init", "init_size", 6, BYTES, g_init, "/sys/module/<m>/initsize (0 once loaded)"),
+    RCOL("REFS", "refs", "refcount", 4, COUNT, g_refs, "reference count"),
+    LCOL("STATE", "state", 9, g_state, "Live, Loading or Unloading"),
+    LCOL("TAINT", "taint", 5, g_taint, "taint flags (O out-of-tree, E unsigned, P proprietary, ...)"),
+    RCOL("AREAS", "areas", "static_areas", 5, COUNT, g_areas,
+         "vmalloc areas holding the module image"),
+    RCOL("STATIC", "static", "static_bytes", 7, BYTES, g_static,
          "bytes of those areas as vmallocinfo prints them (guard pages included)"),
-    RCOL("PAGES", "pages", 6, f_pages, c_pages, "pages of those areas (pages=)"),
-    RCOL("OVERHEAD", "overhead", 8, f_ovh, c_ovh,
+    RCOL("PAGES", "pages", "static_pages", 6, COUNT, g_pages, "pages of those areas (pages=)"),
+    RCOL("OVERHEAD", "overhead", "overhead_bytes", 8, BYTES, g_ovh,
          "static minus lsmod size: page rounding and guard pages"),
-    RCOL("OVH%", "overhead_pct", 6, f_ovhpct, c_ovhpct, "overhead in percent of the lsmod size"),
-    RCOL("DYN#", "dynamic_areas", 4, f_dareas, c_dareas,
+    RCOL("OVH%", "overhead_pct", NULL, 6, KM_U_PCT, g_ovhpct,
+         "overhead in percent of the lsmod size"),
+    RCOL("DYN#", "dynamic_areas", NULL, 4, COUNT, g_dareas,
          "vmalloc areas the module's own code allocated (caller [name])"),
-    RCOL("DYNAMIC", "dynamic", 7, f_dyn, c_dyn, "bytes of those areas as printed"),
-    RCOL("DPAGES", "dynamic_pages", 6, f_dpages, c_dpages, "pages of those areas"),
-    RCOL("TOTAL", "total", 7, f_total, c_total, "static + dynamic"),
-    LCOL("METHOD", "method", 8, f_method, c_method,
+    RCOL("DYNAMIC", "dynamic", "dynamic_bytes", 7, BYTES, g_dyn, "bytes of those areas as printed"),
+    RCOL("DPAGES", "dynamic_pages", NULL, 6, COUNT, g_dpages, "pages of those areas"),
+    RCOL("TOTAL", "total", "total_bytes", 7, BYTES, g_total, "static + dynamic"),
+    LCOL("METHOD", "method", 8, g_method,
          "how the static areas were found: address, order, estimate, shared"),
-    LCOL("USED BY", "usedby", 20, f_usedby, NULL, "modules that use this one"),
+    {.title = "USED BY",
+     .key = "usedby",
+     .json = "used_by",
+     .width = 20,
+     .align = KM_AL_LEFT,
+     .fmt = f_usedby,
+     .jsonw = j_usedby,
+     .help = "modules that use this one"},
+    /* JSON and CSV only */
+    {.title = "PERMANENT",
+     .key = "permanent",
+     .unit = KM_U_BOOL,
+     .get = g_permanent,
+     .flags = KM_F_NOSCREEN,
+     .help = "the module cannot be unloaded (no exit function)"},
+    {.title = "TEXT SHARED",
+     .key = "text_shared_bytes",
+     .unit = KM_U_BYTES,
+     .get = g_text_shared,
+     .flags = KM_F_NOSCREEN,
+     .help = "the module's text in a shared execmem cache area, charged to the module"},
 };
-_Static_assert(KM_ARRAY_LEN(cols) == COL_TOTAL + 3, "the TOTAL column index");
+_Static_assert(KM_ARRAY_LEN(cols) == COL_TOTAL + 5, "the TOTAL column index");
 
 /* ---- rows -------------------------------------------------------------------------- */
 
@@ -463,39 +446,6 @@ static void json_sum(struct km_json *j, const char *key, const struct km_mj_sum 
     km_json_obj_end(j);
 }
 
-static void json_row(struct km_json *j, const struct km_module *m, const struct km_modmem *mm)
-{
-    km_json_obj(j, NULL);
-    km_json_str(j, "name", m->name);
-    km_json_int_opt(j, "size", m->size);
-    km_json_int_opt(j, "refcount", m->refcnt);
-    km_json_arr(j, "used_by");
-    for (int i = 0; i < m->ndeps; i++)
-        km_json_str(j, NULL, m->deps[i]);
-    km_json_arr_end(j);
-    km_json_bool(j, "permanent", m->permanent);
-    km_json_str(j, "state", m->state);
-    km_json_str(j, "taint", m->taint);
-    km_json_int_opt(j, "core_size", m->coresize);
-    km_json_int_opt(j, "init_size", m->initsize);
-    bool have = mm != NULL;
-    km_json_int_opt(j, "static_areas", have ? mm->static_areas : KM_NA);
-    km_json_int_opt(j, "static_bytes", have ? mm->static_bytes : KM_NA);
-    km_json_int_opt(j, "static_pages", have ? mm->static_pages : KM_NA);
-    km_json_int_opt(j, "overhead_bytes", have ? mm->overhead_bytes : KM_NA);
-    km_json_dbl(j, "overhead_pct", have ? mm->overhead_pct : NAN);
-    km_json_int_opt(j, "text_shared_bytes", have && mm->method == KM_MJ_SHARED ? mm->text_bytes : KM_NA);
-    km_json_int_opt(j, "dynamic_areas", have ? mm->dynamic_areas : KM_NA);
-    km_json_int_opt(j, "dynamic_bytes", have ? mm->dynamic_bytes : KM_NA);
-    km_json_int_opt(j, "dynamic_pages", have ? mm->dynamic_pages : KM_NA);
-    km_json_int_opt(j, "total_bytes", have ? mm->total_bytes : KM_NA);
-    if (have)
-        km_json_str(j, "method", km_mj_method_name(mm->method));
-    else
-        km_json_null(j, "method");
-    km_json_obj_end(j);
-}
-
 static void json_totals(struct km_json *j, const struct km_vctx *c)
 {
     const struct km_modjoin *mj = MJ(c);
@@ -527,8 +477,11 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     km_json_arr(j, "rows");
     for (size_t v = 0; v < vm->nvis; v++) {
         const struct km_row *r = km_vm_row(vm, v);
-        if (r->kind == R_MODULE)
-            json_row(j, MOD(r), MM(r));
+        if (r->kind == R_MODULE) {
+            km_json_obj(j, NULL);
+            km_json_fields(vm->def, c, r, j);
+            km_json_obj_end(j);
+        }
     }
     km_json_arr_end(j);
     if (mj->mods) {

@@ -113,25 +113,26 @@ static double local_share(const struct km_node *nd)
     return km_local_share_i64(nd->local_node, nd->other_node);
 }
 
-/* ---- columns ----------------------------------------------------------- */
+/* ---- fields ----------------------------------------------------------- */
 
-static void f_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+/* "node1", labelled when it has no memory or no CPUs; a zone's name */
+static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    if (r->kind == K_ZONE) {
-        snprintf(o, n, "%s", ZONE(r)->zone);
-        return;
-    }
+    if (r->kind == K_ZONE)
+        return km_v_str(ZONE(r)->zone);
     const struct km_node *nd = NODE(r);
-    snprintf(o, n, "node%d%s%s", nd->node, has_memory(c, nd) == 0 ? " (no memory)" : "",
+    snprintf(b, n, "node%d%s%s", nd->node, has_memory(c, nd) == 0 ? " (no memory)" : "",
              has_cpu(c, nd) == 0 ? " (no CPUs)" : "");
+    return km_v_str(b);
 }
+/* by node number (zones keep their order under their node) */
 static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
     return NODE(a)->node - NODE(b)->node;
 }
-static void f_cpus(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_cpus(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    snprintf(o, n, "%s", r->kind == K_NODE && NODE(r)->cpulist[0] ? NODE(r)->cpulist : "-");
+    return km_v_str(r->kind == K_NODE ? NODE(r)->cpulist : NULL);
 }
 static int64_t total(const struct km_vctx *c, const struct km_row *r)
 {
@@ -141,46 +142,31 @@ static int64_t freeb(const struct km_vctx *c, const struct km_row *r)
 {
     return r->kind == K_NODE ? node_free(c, NODE(r)) : pages(c, ZONE(r)->free);
 }
-static double used_pct(const struct km_vctx *c, const struct km_row *r)
+static struct km_val g_used(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
     int64_t t = total(c, r), f = freeb(c, r);
     if (KM_IS_NA(t) || KM_IS_NA(f) || t <= 0)
-        return NAN;
-    return 100.0 * ((double)t - (double)f) / (double)t; /* no int64 difference to overflow */
+        return km_v_none();
+    return km_v_dbl(100.0 * ((double)t - (double)f) / (double)t); /* no int64 difference */
 }
 
-#define SIZE_FNS(nm, expr)                                                                         \
-    static int64_t v_##nm(const struct km_vctx *c, const struct km_row *r)                         \
+#define BYTES_GET(nm, expr)                                                                        \
+    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b,         \
+                                size_t n)                                                          \
     {                                                                                              \
-        return (expr);                                                                             \
-    }                                                                                              \
-    static void f_##nm(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)         \
-    {                                                                                              \
-        km_size_cell(c, v_##nm(c, r), o, n);                                                          \
-    }                                                                                              \
-    static int c_##nm(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)     \
-    {                                                                                              \
-        return km_cmp_i64(v_##nm(c, a), v_##nm(c, b));                                                \
+        return km_v_int(expr);                                                                     \
     }
-SIZE_FNS(total, total(c, r))
-SIZE_FNS(free, freeb(c, r))
-SIZE_FNS(file, r->kind == K_NODE ? NODE(r)->file_pages : KM_NA)
-SIZE_FNS(slab, r->kind == K_NODE ? NODE(r)->slab : KM_NA)
-SIZE_FNS(min, r->kind == K_ZONE ? pages(c, ZONE(r)->min) : KM_NA)
-SIZE_FNS(low, r->kind == K_ZONE ? pages(c, ZONE(r)->low) : KM_NA)
-SIZE_FNS(high, r->kind == K_ZONE ? pages(c, ZONE(r)->high) : KM_NA)
-SIZE_FNS(promo, r->kind == K_ZONE ? pages(c, ZONE(r)->promo) : KM_NA)
-SIZE_FNS(spanned, r->kind == K_ZONE ? pages(c, ZONE(r)->spanned) : KM_NA)
-SIZE_FNS(present, r->kind == K_ZONE ? pages(c, ZONE(r)->present) : KM_NA)
+BYTES_GET(total, total(c, r))
+BYTES_GET(free, freeb(c, r))
+BYTES_GET(file, r->kind == K_NODE ? NODE(r)->file_pages : KM_NA)
+BYTES_GET(slab, r->kind == K_NODE ? NODE(r)->slab : KM_NA)
+BYTES_GET(min, r->kind == K_ZONE ? pages(c, ZONE(r)->min) : KM_NA)
+BYTES_GET(low, r->kind == K_ZONE ? pages(c, ZONE(r)->low) : KM_NA)
+BYTES_GET(high, r->kind == K_ZONE ? pages(c, ZONE(r)->high) : KM_NA)
+BYTES_GET(promo, r->kind == K_ZONE ? pages(c, ZONE(r)->promo) : KM_NA)
+BYTES_GET(spanned, r->kind == K_ZONE ? pages(c, ZONE(r)->spanned) : KM_NA)
+BYTES_GET(present, r->kind == K_ZONE ? pages(c, ZONE(r)->present) : KM_NA)
 
-static void f_used(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    km_fmt_pct(o, n, used_pct(c, r));
-}
-static int c_used(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return km_cmp_dbl(used_pct(c, a), used_pct(c, b));
-}
 /* ok is good; kswapd at work is a warning; direct reclaim is bad; an empty zone is dim */
 static int a_state(const struct km_vctx *c, const struct km_row *r)
 {
@@ -198,11 +184,9 @@ static int a_state(const struct km_vctx *c, const struct km_row *r)
         return KM_ATTR_NORMAL;
     }
 }
-
-static void f_state(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_state(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    const char *s = km_wm_state_name(row_state(c, r));
-    snprintf(o, n, "%s", s ? s : "-");
+    return km_v_str(km_wm_state_name(row_state(c, r)));
 }
 static int c_state(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
@@ -223,49 +207,31 @@ static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, siz
     }
 }
 
-#define RATE_FNS(fld)                                                                              \
-    static double v_##fld(const struct km_row *r)                                                  \
+#define RATE_GET(fld)                                                                              \
+    static struct km_val g_##fld(const struct km_vctx *c, const struct km_row *r, char *b,        \
+                                 size_t n)                                                         \
     {                                                                                              \
-        return r->kind == K_NODE ? NODE(r)->rate_##fld : NAN;                                      \
-    }                                                                                              \
-    static void f_##fld(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)        \
-    {                                                                                              \
-        km_fmt_rate(o, n, v_##fld(r));                                                             \
-    }                                                                                              \
-    static int c_##fld(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)    \
-    {                                                                                              \
-        return km_cmp_dbl(v_##fld(a), v_##fld(b));                                                    \
+        return km_v_dbl(r->kind == K_NODE ? NODE(r)->rate_##fld : NAN);                            \
     }
-RATE_FNS(numa_hit)
-RATE_FNS(numa_miss)
-RATE_FNS(numa_foreign)
-RATE_FNS(interleave_hit)
-RATE_FNS(local_node)
-RATE_FNS(other_node)
+RATE_GET(numa_hit)
+RATE_GET(numa_miss)
+RATE_GET(numa_foreign)
+RATE_GET(interleave_hit)
+RATE_GET(local_node)
+RATE_GET(other_node)
 
-static double share_of(const struct km_row *r)
+static struct km_val g_local(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    return r->kind == K_NODE ? local_share(NODE(r)) : NAN;
-}
-static void f_local(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
-{
-    km_fmt_pct(o, n, 100.0 * share_of(r));
-}
-static int c_local(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return km_cmp_dbl(share_of(a), share_of(b));
+    return km_v_dbl(r->kind == K_NODE ? 100.0 * local_share(NODE(r)) : NAN);
 }
 
-#define SIZE_COL(t, k, fn, h)                                                                      \
+#define RCOL(t, k, w, u, fn, h)                                                                    \
     {                                                                                              \
-        .title = t, .key = k, .width = 7, .align = KM_AL_RIGHT, .fmt = f_##fn, .cmp = c_##fn,      \
+        .title = t, .key = k, .width = w, .align = KM_AL_RIGHT, .unit = u, .get = g_##fn,         \
         .desc = true, .help = h                                                                    \
     }
-#define RATE_COL(t, k, fn, h)                                                                      \
-    {                                                                                              \
-        .title = t, .key = k, .width = 8, .align = KM_AL_RIGHT, .fmt = f_##fn, .cmp = c_##fn,      \
-        .desc = true, .help = h                                                                    \
-    }
+#define SIZE_COL(t, k, fn, h) RCOL(t, k, 7, KM_U_BYTES, fn, h)
+#define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h)
 
 enum { C_PROMO = 9 };
 
@@ -274,30 +240,27 @@ static const struct km_col cols[] = {
      .key = "node",
      .width = 12,
      .align = KM_AL_LEFT,
-     .fmt = f_name,
+     .unit = KM_U_TEXT,
+     .get = g_name,
      .cmp = c_name,
      .help = "NUMA node (labelled when it has no memory or no CPUs) and its zones"},
     {.title = "CPUS",
      .key = "cpus",
      .width = 8,
      .align = KM_AL_LEFT,
-     .fmt = f_cpus,
+     .unit = KM_U_TEXT,
+     .get = g_cpus,
+     .nosort = true,
      .help = "the node's CPUs (cpulist)"},
     SIZE_COL("TOTAL", "total", total, "node MemTotal; zone managed pages"),
     SIZE_COL("FREE", "free", free, "node MemFree; zone free pages"),
-    {.title = "USED%",
-     .key = "used",
-     .width = 6,
-     .align = KM_AL_RIGHT,
-     .fmt = f_used,
-     .cmp = c_used,
-     .desc = true,
-     .help = "share of total not free"},
+    RCOL("USED%", "used", 6, KM_U_PCT, used, "share of total not free"),
     {.title = "STATE",
      .key = "state",
      .width = 10,
      .align = KM_AL_LEFT,
-     .fmt = f_state,
+     .unit = KM_U_TEXT,
+     .get = g_state,
      .cmp = c_state,
      .attr = a_state,
      .desc = true,
@@ -319,15 +282,9 @@ static const struct km_col cols[] = {
              "local_node per second: allocated here by this node's CPUs"),
     RATE_COL("OTHER/s", "other", other_node,
              "other_node per second: allocated here by other nodes' CPUs"),
-    {.title = "LOCAL%",
-     .key = "localshare",
-     .width = 6,
-     .align = KM_AL_RIGHT,
-     .fmt = f_local,
-     .cmp = c_local,
-     .desc = true,
-     .help = "local_node / (local_node + other_node): over the last interval, since boot on "
-             "the first frame"},
+    RCOL("LOCAL%", "localshare", 6, KM_U_PCT, local,
+         "local_node / (local_node + other_node): over the last interval, since boot on "
+         "the first frame"),
     SIZE_COL("SPANNED", "spanned", spanned, "zone PFN range, holes included"),
     SIZE_COL("PRESENT", "present", present, "zone physical pages present"),
     {.title = "PROTECTION",

@@ -7,9 +7,7 @@
  *
  * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
-#include "fmt.h"
 #include "frame.h"
-#include "json.h"
 #include "views.h"
 #include "kmemtop/util.h"
 
@@ -28,47 +26,26 @@ static double rate(const struct km_vctx *c, const struct km_row *r)
     return v->rate && i < v->items.n ? v->rate[i] : (double)NAN;
 }
 
-static void fmt_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    (void)c;
-    snprintf(o, n, "%s", KV(r)->key);
+    return km_v_str(KV(r)->key);
 }
-
-static void fmt_value(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_value(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    (void)c;
-    km_fmt_int(o, n, KV(r)->val);
+    return km_v_int(KV(r)->val);
 }
-
-static void fmt_rate(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+static struct km_val g_rate(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    km_fmt_rate(o, n, rate(c, r));
-}
-
-static int cmp_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    (void)c;
-    return strcmp(KV(a)->key, KV(b)->key);
-}
-
-static int cmp_value(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    (void)c;
-    return km_cmp_i64(KV(a)->val, KV(b)->val);
-}
-
-static int cmp_rate(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
-{
-    return km_cmp_dbl(rate(c, a), rate(c, b));
+    return km_v_dbl(rate(c, r));
 }
 
 static const struct km_col cols[] = {
-    {.title = "COUNTER", .key = "name", .width = 24, .align = KM_AL_LEFT, .fmt = fmt_name,
-     .cmp = cmp_name, .help = "the compaction counter, as /proc/vmstat names it"},
-    {.title = "VALUE", .key = "value", .width = 12, .align = KM_AL_RIGHT, .fmt = fmt_value,
-     .cmp = cmp_value, .desc = true, .help = "its count since boot (pages or events)"},
-    {.title = "RATE", .key = "rate", .width = 10, .align = KM_AL_RIGHT, .fmt = fmt_rate,
-     .cmp = cmp_rate, .desc = true, .help = "its change per second since the previous frame"},
+    {.title = "COUNTER", .key = "name", .width = 24, .align = KM_AL_LEFT, .unit = KM_U_TEXT,
+     .get = g_name, .help = "the compaction counter, as /proc/vmstat names it"},
+    {.title = "VALUE", .key = "value", .width = 12, .align = KM_AL_RIGHT, .unit = KM_U_COUNT,
+     .get = g_value, .desc = true, .help = "its count since boot (pages or events)"},
+    {.title = "RATE", .key = "rate", .width = 10, .align = KM_AL_RIGHT, .unit = KM_U_RATE,
+     .get = g_rate, .desc = true, .help = "its change per second since the previous frame"},
 };
 
 static void rows(struct km_vm *vm, const struct km_vctx *c)
@@ -86,20 +63,6 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     km_frame_warnings(c, vm->def->sources, line, arg);
 }
 
-static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
-{
-    km_json_arr(j, "rows");
-    for (size_t i = 0; i < vm->nvis; i++) {
-        const struct km_row *r = km_vm_row(vm, i);
-        km_json_obj(j, NULL);
-        km_json_str(j, "name", KV(r)->key);
-        km_json_int(j, "value", KV(r)->val);
-        km_json_dbl(j, "rate", rate(c, r));
-        km_json_obj_end(j);
-    }
-    km_json_arr_end(j);
-}
-
 const struct km_view_def km_view_vmstat = {
     .name = "vmstat",
     .title = "Vmstat",
@@ -109,6 +72,5 @@ const struct km_view_def km_view_vmstat = {
     .default_sort = 0,
     .rows = rows,
     .notes = notes,
-    .json = json,
     .main_src = KM_SRC_VMSTAT,
 };

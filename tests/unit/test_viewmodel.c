@@ -5,7 +5,8 @@
  * modules view of a real capture (debian61-root): build, sort and reverse,
  * the pinned rows, filters with '|' terms, search forwards and backwards
  * with wrap-around, and the selection kept by id across rebuilds, re-sorts
- * and while its row is filtered out or gone.
+ * and while its row is filtered out or gone; and the typed fields: cell text
+ * by unit, absent and blank values, order, CSV values, overrides.
  */
 #include "../../ui/text.h"
 #include "../../ui/views.h"
@@ -411,7 +412,7 @@ static bool in_order(const struct km_vm *vm, const struct km_vctx *c, bool *pinn
         if (seen_pin)
             *pinned_last = false;
         if (prev && r->depth == 0) {
-            int d = col->cmp(c, prev, r);
+            int d = km_col_cmp(col, c, prev, r);
             if (km_vm_desc(vm) ? d < 0 : d > 0)
                 sorted = false;
         }
@@ -445,8 +446,8 @@ static void test_modules_fixture(void)
     is_str(km_vm_row(&vm, vm.nvis - 1)->id, "_total", "modules: (total) is the last row");
     int sortable = 0;
     bool all_sorted = true, all_pinned = true;
-    for (int col = 0; col < vm.def->ncols; col++) {
-        if (!vm.def->cols[col].cmp)
+    for (int col = 0; col < km_view_screen_cols(vm.def); col++) {
+        if (!km_col_sortable(&vm.def->cols[col]))
             continue;
         sortable++;
         km_vm_set_sort(&vm, col, &c);
@@ -521,6 +522,80 @@ static void test_vmstat_view(void)
     km_sample_free(&s);
 }
 
+/* ---- typed fields: what the renderers derive from (unit, value) ------------------------- */
+
+static void text_is(const struct km_vctx *c, enum km_unit u, struct km_val v, const char *want,
+                    const char *name)
+{
+    char out[64];
+    km_val_text(c, u, v, out, sizeof(out));
+    is_str(out, want, name);
+}
+
+static void csv_is(struct km_val v, const char *want, const char *name)
+{
+    char out[64];
+    km_val_csv(v, out, sizeof(out));
+    is_str(out, want, name);
+}
+
+static struct km_val g_item_size(const struct km_vctx *c, const struct km_row *r, char *b,
+                                 size_t n)
+{
+    return km_v_int(IT(r)->size);
+}
+static void f_item_size(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
+{
+    snprintf(o, n, "own");
+}
+
+static void test_fields(void)
+{
+    struct km_vctx human = {0}, raw = {.raw = true};
+    text_is(&human, KM_U_BYTES, km_v_int(45056), "44.0K", "bytes: human units");
+    text_is(&raw, KM_U_BYTES, km_v_int(45056), "45056", "bytes: exact with --raw");
+    text_is(&human, KM_U_COUNT, km_v_int(45056), "45056", "a count: exact");
+    text_is(&human, KM_U_BYTES, km_v_int(KM_NA), "-", "KM_NA: absent, '-'");
+    text_is(&human, KM_U_PCT, km_v_dbl(12.345), "12.3%", "percent: one decimal");
+    text_is(&human, KM_U_PCT, km_v_dbl(NAN), "-", "NAN: absent");
+    text_is(&human, KM_U_RATE, km_v_dbl(12.5), "+12.5/s", "rate: signed, per second");
+    text_is(&raw, KM_U_BYTE_RATE, km_v_dbl(-2048), "-2048.0", "byte rate: exact with --raw");
+    text_is(&human, KM_U_BOOL, km_v_bool(1), "yes", "bool: yes");
+    text_is(&human, KM_U_BOOL, km_v_bool(-1), "-", "tristate -1: absent");
+    text_is(&human, KM_U_TEXT, km_v_str(""), "-", "empty text: '-'");
+    text_is(&human, KM_U_COUNT, km_v_blank(), "", "blank (does not apply): empty cell");
+    csv_is(km_v_int(KM_NA), "", "csv: absent is empty");
+    csv_is(km_v_blank(), "", "csv: blank is empty");
+    csv_is(km_v_int(-7), "-7", "csv: an integer in full");
+    csv_is(km_v_dbl(0.1 + 0.2), "0.3", "csv: a double as JSON writes it (%.15g)");
+    csv_is(km_v_bool(0), "false", "csv: booleans as in JSON");
+    csv_is(km_v_str("a,b"), "a,b", "csv: text as it is (quoting is the writer's)");
+    ok(km_val_cmp(km_v_none(), km_v_int(-5)) < 0 && km_val_cmp(km_v_int(3), km_v_none()) > 0,
+       "order: absent first");
+    ok(km_val_cmp(km_v_blank(), km_v_none()) == 0, "order: blank ranks with absent");
+    ok(km_val_cmp(km_v_int(2), km_v_dbl(2.5)) < 0 && km_val_cmp(km_v_dbl(3), km_v_int(3)) == 0,
+       "order: integers and doubles compare as numbers");
+    ok(km_val_cmp(km_v_str("abc"), km_v_str("abd")) < 0, "order: strings as strcmp");
+
+    /* a field: the getter makes the cell and the order; fmt overrides the cell alone */
+    struct item a = {"a", NULL, 10, -1}, b = {"b", NULL, KM_NA, -1};
+    struct km_row ra = {.rec = &a}, rb = {.rec = &b};
+    struct km_col f = {.title = "SIZE", .key = "size", .unit = KM_U_COUNT, .get = g_item_size};
+    char cell[32];
+    km_col_cell(&f, &human, &ra, cell, sizeof(cell));
+    is_str(cell, "10", "field: the cell is the value's text");
+    ok(km_col_sortable(&f) && km_col_cmp(&f, &human, &rb, &ra) < 0,
+       "field: sortable by its value, absent first");
+    f.fmt = f_item_size;
+    km_col_cell(&f, &human, &ra, cell, sizeof(cell));
+    is_str(cell, "own", "field: fmt overrides the cell");
+    f.nosort = true;
+    ok(!km_col_sortable(&f), "field: nosort");
+    is_str(km_col_json_key(&f), "size", "field: JSON name is the key...");
+    f.json = "size_bytes";
+    is_str(km_col_json_key(&f), "size_bytes", "...unless the field names another");
+}
+
 int main(void)
 {
     test_build_and_sort();
@@ -530,5 +605,6 @@ int main(void)
     test_columns_and_cmp();
     test_modules_fixture();
     test_vmstat_view();
+    test_fields();
     return tap_done();
 }
