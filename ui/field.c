@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-struct km_val km_col_value(const struct km_col *f, const struct km_vctx *c,
-                           const struct km_row *r, char *buf, size_t n)
+struct km_val km_col_value(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
+                           char *buf, size_t n)
 {
     if (n)
         buf[0] = '\0';
@@ -39,8 +39,8 @@ void km_val_text(const struct km_vctx *c, enum km_unit u, struct km_val v, char 
     }
 }
 
-void km_col_cell(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
-                 char *out, size_t n)
+void km_col_cell(const struct km_col *f, const struct km_vctx *c, const struct km_row *r, char *out,
+                 size_t n)
 {
     if (!n)
         return;
@@ -143,6 +143,20 @@ void km_col_json(const struct km_col *f, const struct km_vctx *c, const struct k
         km_json_str(j, key, v.s);
         break;
     }
+}
+
+void km_json_rows(struct km_json *j, const struct km_vm *vm, const struct km_vctx *c, bool with)
+{
+    km_json_arr(j, "rows");
+    for (size_t v = 0; with && v < vm->nvis; v++) {
+        const struct km_row *r = km_vm_row(vm, v);
+        if (r->pinned)
+            continue;
+        km_json_obj(j, NULL);
+        km_json_fields(vm->def, c, r, j);
+        km_json_obj_end(j);
+    }
+    km_json_arr_end(j);
 }
 
 void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,

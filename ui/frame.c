@@ -243,18 +243,6 @@ static void json_summary(struct km_json *j, const struct km_sample *s)
     km_json_obj_end(j);
 }
 
-/* A view without a JSON writer of its own: "rows", each row its fields (none when !ok). */
-static void json_rows(struct km_json *j, const struct km_vm *vm, const struct km_vctx *c, bool ok)
-{
-    km_json_arr(j, "rows");
-    for (size_t v = 0; ok && v < vm->nvis; v++) {
-        km_json_obj(j, NULL);
-        km_json_fields(vm->def, c, km_vm_row(vm, v), j);
-        km_json_obj_end(j);
-    }
-    km_json_arr_end(j);
-}
-
 void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
 {
     const struct km_sample *s = c->s;
@@ -294,7 +282,7 @@ void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
         if (vm->def->json && ok)
             vm->def->json(vm, c, &j);
         else
-            json_rows(&j, vm, c, ok);
+            km_json_rows(&j, vm, c, ok); /* a view without a JSON writer of its own */
         km_json_obj_end(&j);
     }
     km_json_obj_end(&j);

@@ -54,12 +54,12 @@ struct km_vctx {
 };
 
 struct km_row {
-    const void *rec; /* the view's record (km_module, km_zone, ...) */
-    const void *aux; /* a second record when the view needs one */
-    int kind;        /* view-specific row kind */
-    int depth;       /* 0 top level, 1 child, 2 grandchild */
-    size_t parent;   /* index of the parent row when depth > 0 */
-    char id[128];    /* stable identity: survives refreshes and re-sorting */
+    const void *rec;  /* the view's record (km_module, km_zone, ...) */
+    const void *aux;  /* a second record when the view needs one */
+    int kind;         /* view-specific row kind */
+    int depth;        /* 0 top level, 1 child, 2 grandchild */
+    size_t parent;    /* index of the parent row when depth > 0 */
+    char id[128];     /* stable identity: survives refreshes and re-sorting */
     const char *name; /* what filter and search match; NULL: the id (use km_row_name) */
     bool pinned;      /* totals rows: kept last, never filtered or sorted */
 };
@@ -90,16 +90,30 @@ struct km_col {
     int width;         /* preferred width; the name column may shrink */
     enum km_align align;
     enum km_unit unit;
-    km_get_fn get;     /* the value; NULL: the field has none of its own (fmt makes the cell) */
-    unsigned flags;    /* KM_F_* (field.h) */
-    bool desc;         /* natural sort direction is largest first */
-    bool nosort;       /* has a value but sorting by it means nothing (a list) */
+    km_get_fn get;  /* the value; NULL: the field has none of its own (fmt makes the cell) */
+    unsigned flags; /* KM_F_* (field.h) */
+    bool desc;      /* natural sort direction is largest first */
+    bool nosort;    /* has a value but sorting by it means nothing (a list) */
     const char *help;
     km_fmt_fn fmt;     /* optional: the cell text, instead of the value's */
     km_cmp_fn cmp;     /* optional: the order, instead of the value's */
     km_jsonw_fn jsonw; /* optional: the JSON value, instead of the value's */
     km_attr_fn attr;   /* optional: colour by meaning (a watermark state, growth) */
 };
+
+/*
+ * The members of the two common kinds of field, for a table entry that may
+ * add its own: { KM_NUM(...), .fmt = f_own }.
+ *   KM_TEXT: left-aligned text, sorted A to Z.
+ *   KM_NUM:  right-aligned number with a unit, sorted largest first; js is
+ *            the JSON name where it differs from the --sort key (else NULL).
+ */
+#define KM_TEXT(t, k, w, g, h)                                                                     \
+    .title = (t), .key = (k), .width = (w), .align = KM_AL_LEFT, .unit = KM_U_TEXT, .get = (g),    \
+    .help = (h)
+#define KM_NUM(t, k, js, w, u, g, h)                                                               \
+    .title = (t), .key = (k), .json = (js), .width = (w), .align = KM_AL_RIGHT, .unit = (u),       \
+    .get = (g), .desc = true, .help = (h)
 
 struct km_vm;
 
@@ -119,7 +133,7 @@ struct km_view_key {
 
 /* An option of a view's own (--order N), in --help and parsed through d->opt. */
 struct km_view_opt {
-    const char *name;  /* long option name, without "--" */
+    const char *name; /* long option name, without "--" */
     bool has_arg;
     const char *usage; /* its --help line, without the newline */
 };
@@ -173,14 +187,13 @@ struct km_view_def {
     /* Words for the screen's status line ("order 4  "), may write "". */
     void (*status)(const void *state, char *out, size_t n);
     /* Lines the details overlay adds under row r's cells. */
-    void (*details)(const struct km_vctx *c, const struct km_row *r, km_line_fn line,
-                    void *arg);
+    void (*details)(const struct km_vctx *c, const struct km_row *r, km_line_fn line, void *arg);
     /* What batch text prints after the frame's views (--details NAME), whatever views are shown. */
     void (*text_after)(const struct km_vctx *c, FILE *f);
 };
 /* A column's title for this sample. */
-const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col,
-                         char *buf, size_t n);
+const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col, char *buf,
+                         size_t n);
 bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col);
 /* Fields before the first KM_F_NOSCREEN one: the columns (JSON-only fields come last). */
 int km_view_screen_cols(const struct km_view_def *d);
@@ -189,11 +202,11 @@ bool km_col_on_screen(const struct km_view_def *d, const struct km_vctx *c, int 
 
 /* ---- fields: what renderers derive from (unit, value); field.c ---- */
 /* The field's value for row r (buf: KM_FIELD_BUF bytes for a composed string). */
-struct km_val km_col_value(const struct km_col *f, const struct km_vctx *c,
-                           const struct km_row *r, char *buf, size_t n);
+struct km_val km_col_value(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
+                           char *buf, size_t n);
 /* The cell's text: fmt, else the value's (km_val_text). */
-void km_col_cell(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
-                 char *out, size_t n);
+void km_col_cell(const struct km_col *f, const struct km_vctx *c, const struct km_row *r, char *out,
+                 size_t n);
 bool km_col_sortable(const struct km_col *f);
 /* cmp, else the values' order (km_val_cmp); ascending. */
 int km_col_cmp(const struct km_col *f, const struct km_vctx *c, const struct km_row *a,
@@ -209,6 +222,11 @@ void km_val_csv(struct km_val v, char *out, size_t n);
 /* Writes field f of row r into the JSON object open in j (jsonw, else the value; absent null). */
 void km_col_json(const struct km_col *f, const struct km_vctx *c, const struct km_row *r,
                  struct km_json *j);
+/*
+ * Writes "rows": each visible row but the pinned ones (totals belong to the
+ * view's own summary) as an object of its fields; none unless with.
+ */
+void km_json_rows(struct km_json *j, const struct km_vm *vm, const struct km_vctx *c, bool with);
 /* Writes every field of d that JSON rows carry (not KM_F_NOJSON), in table order. */
 void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,
                     struct km_json *j);

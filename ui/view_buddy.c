@@ -30,7 +30,6 @@ enum { C_NAME, C_FREE, C_LARGEST, C_BLOCKS, C_UNUS, C_ALLOC, C_SPREAD, C_ORDER0 
 #define BZ(r) ((const struct km_buddy_zone *)(r)->rec)
 #define PF(r) ((const struct km_pti_free *)(r)->rec)
 
-
 static bool have_types(const struct km_vctx *c)
 {
     return c->s->src[KM_SRC_PAGETYPEINFO].status == KM_ST_OK;
@@ -146,8 +145,7 @@ static int largest(const struct km_row *r)
     const int64_t *f = counts(r, &no);
     return km_frag_largest_order(f, no);
 }
-static struct km_val g_largest(const struct km_vctx *c, const struct km_row *r, char *o,
-                               size_t n)
+static struct km_val g_largest(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     int l = r->kind == K_ZONE || r->kind == K_TYPE ? largest(r) : -1;
     return km_v_int(l < 0 ? KM_NA : l);
@@ -209,9 +207,15 @@ static int a_alloc(const struct km_vctx *c, const struct km_row *r)
  */
 static void f_spread(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    static const char *const uni[9] = {" ", "\xE2\x96\x81", "\xE2\x96\x82", "\xE2\x96\x83",
-                                       "\xE2\x96\x84", "\xE2\x96\x85", "\xE2\x96\x86",
-                                       "\xE2\x96\x87", "\xE2\x96\x88"}; /* U+2581..2588 */
+    static const char *const uni[9] = {" ",
+                                       "\xE2\x96\x81",
+                                       "\xE2\x96\x82",
+                                       "\xE2\x96\x83",
+                                       "\xE2\x96\x84",
+                                       "\xE2\x96\x85",
+                                       "\xE2\x96\x86",
+                                       "\xE2\x96\x87",
+                                       "\xE2\x96\x88"}; /* U+2581..2588 */
     static const char ascii[] = " .:-=+*#@";
     int no;
     const int64_t *f = counts(r, &no);
@@ -281,7 +285,7 @@ static struct km_val order_value(const struct km_row *r, int k)
     {                                                                                              \
         order_cell(c, r, k, o, n);                                                                 \
     }                                                                                              \
-    static struct km_val g_o##k(const struct km_vctx *c, const struct km_row *r, char *o,         \
+    static struct km_val g_o##k(const struct km_vctx *c, const struct km_row *r, char *o,          \
                                 size_t n)                                                          \
     {                                                                                              \
         return order_value(r, k);                                                                  \
@@ -309,56 +313,27 @@ ORDER_FNS(19)
 
 #define ORDER_COL(k)                                                                               \
     {                                                                                              \
-        .title = "o" #k, .key = "o" #k, .width = 6, .align = KM_AL_RIGHT, .unit = KM_U_COUNT,      \
-        .get = g_o##k, .fmt = f_o##k, .desc = true,                                                \
-        .help = "free blocks of order " #k " (titled by block size); under a zone: unusable "      \
-                "index, change per second, per migrate type"                                       \
+        KM_NUM("o" #k, "o" #k, NULL, 6, KM_U_COUNT, g_o##k,                                        \
+               "free blocks of order " #k " (titled by block size); under a zone: unusable "       \
+               "index, change per second, per migrate type"),                                      \
+            .fmt = f_o##k                                                                          \
     }
 
 static const struct km_col cols[] = {
-    {.title = "NODE/ZONE",
-     .key = "zone",
-     .width = 12,
-     .align = KM_AL_LEFT,
-     .unit = KM_U_TEXT,
-     .get = g_name,
-     .cmp = c_name,
-     .help = "node/zone; under it the unusable index, changes and migrate types"},
-    {.title = "FREE",
-     .key = "free",
-     .width = 7,
-     .align = KM_AL_RIGHT,
-     .unit = KM_U_BYTES,
-     .get = g_free,
-     .fmt = f_free,
-     .desc = true,
-     .help = "free memory on the buddy lists (\">\": a lower bound, the kernel capped a count)"},
-    {.title = "MAXORD",
-     .key = "largest",
-     .width = 6,
-     .align = KM_AL_RIGHT,
-     .unit = KM_U_COUNT,
-     .get = g_largest,
-     .desc = true,
-     .help = "largest order with a free block"},
-    {.title = "BLOCKS",
-     .key = "pageblocks",
-     .width = 6,
-     .align = KM_AL_RIGHT,
-     .unit = KM_U_COUNT,
-     .get = g_blocks,
-     .desc = true,
-     .help = "pageblocks of the zone / of the migrate type"},
-    {.title = "UNUS@o3",
-     .key = "unusable",
-     .width = 7,
-     .align = KM_AL_RIGHT,
-     .get = g_unus,
-     .fmt = f_unus,
-     .attr = a_unus,
-     .desc = true,
-     .help = "unusable free space index for the selected order: share of free memory in "
-             "blocks too small for it (0 none .. 1 all)"},
+    {KM_TEXT("NODE/ZONE", "zone", 12, g_name,
+             "node/zone; under it the unusable index, changes and migrate types"),
+     .cmp = c_name},
+    {KM_NUM("FREE", "free", NULL, 7, KM_U_BYTES, g_free,
+            "free memory on the buddy lists (\">\": a lower bound, the kernel capped a count)"),
+     .fmt = f_free},
+    {KM_NUM("MAXORD", "largest", NULL, 6, KM_U_COUNT, g_largest,
+            "largest order with a free block")},
+    {KM_NUM("BLOCKS", "pageblocks", NULL, 6, KM_U_COUNT, g_blocks,
+            "pageblocks of the zone / of the migrate type")},
+    {KM_NUM("UNUS@o3", "unusable", NULL, 7, KM_U_COUNT, g_unus,
+            "unusable free space index for the selected order: share of free memory in "
+            "blocks too small for it (0 none .. 1 all)"),
+     .fmt = f_unus, .attr = a_unus},
     {.title = "ALLOC@o3",
      .key = "alloc",
      .width = 8,
@@ -367,12 +342,9 @@ static const struct km_col cols[] = {
      .get = g_alloc,
      .attr = a_alloc,
      .help = "whether a free block of the selected order or larger exists now"},
-    {.title = "BY ORDER",
-     .key = "spread",
-     .width = 11,
-     .align = KM_AL_LEFT,
-     .fmt = f_spread,
-     .help = "where the free memory is, one bar per order from 0: its share in eighths"},
+    {KM_TEXT("BY ORDER", "spread", 11, NULL,
+             "where the free memory is, one bar per order from 0: its share in eighths"),
+     .fmt = f_spread},
     ORDER_COL(0),
     ORDER_COL(1),
     ORDER_COL(2),

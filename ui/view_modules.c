@@ -28,7 +28,17 @@ enum row_kind { R_MODULE, R_TOTAL, R_UNATT, R_SHARED };
 /* ---- per-row values: module rows and the pinned rows ------------------------- */
 
 enum field {
-    F_SIZE, F_CORE, F_INIT, F_AREAS, F_STATIC, F_PAGES, F_OVH, F_DAREAS, F_DYN, F_DPAGES, F_TOTAL
+    F_SIZE,
+    F_CORE,
+    F_INIT,
+    F_AREAS,
+    F_STATIC,
+    F_PAGES,
+    F_OVH,
+    F_DAREAS,
+    F_DYN,
+    F_DPAGES,
+    F_TOTAL
 };
 
 static int64_t sum_value(const struct km_mj_sum *s, bool joined, enum field f)
@@ -125,7 +135,7 @@ static int64_t value(const struct km_vctx *c, const struct km_row *r, enum field
 /* ---- fields ------------------------------------------------------------------------ */
 
 #define NUM_GET(fn, f)                                                                             \
-    static struct km_val fn(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)   \
+    static struct km_val fn(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)    \
     {                                                                                              \
         return km_v_int(value(c, r, f));                                                           \
     }
@@ -170,8 +180,7 @@ static struct km_val g_taint(const struct km_vctx *c, const struct km_row *r, ch
 {
     return r->kind == R_MODULE ? km_v_str(MOD(r)->taint) : km_v_blank();
 }
-static struct km_val g_permanent(const struct km_vctx *c, const struct km_row *r, char *b,
-                                 size_t n)
+static struct km_val g_permanent(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
     return r->kind == R_MODULE ? km_v_bool(MOD(r)->permanent) : km_v_blank();
 }
@@ -217,12 +226,14 @@ static void j_usedby(const struct km_vctx *c, const struct km_row *r, struct km_
     km_json_arr_end(j);
 }
 
-/* title, --sort key, JSON name, width, unit, getter, help */
 #define RCOL(t, k, js, w, u, g, h)                                                                 \
-    {.title = t, .key = k, .json = js, .width = w, .align = KM_AL_RIGHT, .unit = u, .get = g,     \
-     .desc = true, .help = h}
+    {                                                                                              \
+        KM_NUM(t, k, js, w, u, g, h)                                                               \
+    }
 #define LCOL(t, k, w, g, h)                                                                        \
-    {.title = t, .key = k, .width = w, .align = KM_AL_LEFT, .unit = KM_U_TEXT, .get = g, .help = h}
+    {                                                                                              \
+        KM_TEXT(t, k, w, g, h)                                                                     \
+    }
 #define BYTES KM_U_BYTES
 #define COUNT KM_U_COUNT
 
@@ -235,7 +246,8 @@ static const struct km_col cols[] = {
     RCOL("INIT", "init", "init_size", 6, BYTES, g_init, "/sys/module/<m>/initsize (0 once loaded)"),
     RCOL("REFS", "refs", "refcount", 4, COUNT, g_refs, "reference count"),
     LCOL("STATE", "state", 9, g_state, "Live, Loading or Unloading"),
-    LCOL("TAINT", "taint", 5, g_taint, "taint flags (O out-of-tree, E unsigned, P proprietary, ...)"),
+    LCOL("TAINT", "taint", 5, g_taint,
+         "taint flags (O out-of-tree, E unsigned, P proprietary, ...)"),
     RCOL("AREAS", "areas", "static_areas", 5, COUNT, g_areas,
          "vmalloc areas holding the module image"),
     RCOL("STATIC", "static", "static_bytes", 7, BYTES, g_static,
@@ -252,27 +264,15 @@ static const struct km_col cols[] = {
     RCOL("TOTAL", "total", "total_bytes", 7, BYTES, g_total, "static + dynamic"),
     LCOL("METHOD", "method", 8, g_method,
          "how the static areas were found: address, order, estimate, shared"),
-    {.title = "USED BY",
-     .key = "usedby",
-     .json = "used_by",
-     .width = 20,
-     .align = KM_AL_LEFT,
-     .fmt = f_usedby,
-     .jsonw = j_usedby,
-     .help = "modules that use this one"},
+    {KM_TEXT("USED BY", "usedby", 20, NULL, "modules that use this one"), .json = "used_by",
+     .fmt = f_usedby, .jsonw = j_usedby},
     /* JSON and CSV only */
-    {.title = "PERMANENT",
-     .key = "permanent",
-     .unit = KM_U_BOOL,
-     .get = g_permanent,
-     .flags = KM_F_NOSCREEN,
-     .help = "the module cannot be unloaded (no exit function)"},
-    {.title = "TEXT SHARED",
-     .key = "text_shared_bytes",
-     .unit = KM_U_BYTES,
-     .get = g_text_shared,
-     .flags = KM_F_NOSCREEN,
-     .help = "the module's text in a shared execmem cache area, charged to the module"},
+    {KM_NUM("PERMANENT", "permanent", NULL, 0, KM_U_BOOL, g_permanent,
+            "the module cannot be unloaded (no exit function)"),
+     .flags = KM_F_NOSCREEN},
+    {KM_NUM("TEXT SHARED", "text_shared_bytes", NULL, 0, KM_U_BYTES, g_text_shared,
+            "the module's text in a shared execmem cache area, charged to the module"),
+     .flags = KM_F_NOSCREEN},
 };
 _Static_assert(KM_ARRAY_LEN(cols) == COL_TOTAL + 5, "the TOTAL column index");
 
@@ -284,8 +284,8 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
     const struct km_modjoin *j = MJ(c);
     bool joined_ok = j->n == m->n && j->mods;
     for (size_t i = 0; i < m->n; i++) {
-        size_t r = km_vm_add(vm, &m->mods[i], R_MODULE, 0, 0, m->mods[i].name, "%s",
-                             m->mods[i].name);
+        size_t r =
+            km_vm_add(vm, &m->mods[i], R_MODULE, 0, 0, m->mods[i].name, "%s", m->mods[i].name);
         vm->rows[r].aux = joined_ok ? &j->mods[i] : NULL;
     }
     if (!joined_ok || m->n == 0)
@@ -305,7 +305,6 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
 }
 
 /* ---- notes above the table ------------------------------------------------------------- */
-
 
 /* Module pages in vmalloc areas as a share of VmallocUsed (pages, not guard VA). */
 static double vmalloc_share(const struct km_vctx *c)
@@ -393,8 +392,9 @@ static void note_method(const struct km_vctx *c, km_line_fn line, void *arg)
              j->why != KM_MJ_WHY_NONE ? ": " : "", why_text(c));
     line(arg, j->method == KM_MJ_ADDRESS ? KM_ATTR_NORMAL : KM_ATTR_WARN, buf);
     if (j->method == KM_MJ_ESTIMATE && j->unattributed.areas > 0)
-        line(arg, KM_ATTR_DIM,
-             "the unattributed areas hold the images that the estimates stand for: do not add both");
+        line(
+            arg, KM_ATTR_DIM,
+            "the unattributed areas hold the images that the estimates stand for: do not add both");
     if (j->nmissing) {
         snprintf(buf, sizeof(buf),
                  "%zu of %zu modules have no area in vmallocinfo (a line lost in a racy read, or "
@@ -474,16 +474,7 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     km_json_str(j, "method", km_mj_method_name(mj->method));
     if (mj->why != KM_MJ_WHY_NONE)
         km_json_str(j, "method_reason", why_text(c));
-    km_json_arr(j, "rows");
-    for (size_t v = 0; v < vm->nvis; v++) {
-        const struct km_row *r = km_vm_row(vm, v);
-        if (r->kind == R_MODULE) {
-            km_json_obj(j, NULL);
-            km_json_fields(vm->def, c, r, j);
-            km_json_obj_end(j);
-        }
-    }
-    km_json_arr_end(j);
+    km_json_rows(j, vm, c, true); /* the pinned rows are in "totals", "unattributed", "shared" */
     if (mj->mods) {
         json_totals(j, c);
         json_sum(j, "unattributed", &mj->unattributed, mj->joined);

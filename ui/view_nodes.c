@@ -151,7 +151,7 @@ static struct km_val g_used(const struct km_vctx *c, const struct km_row *r, cha
 }
 
 #define BYTES_GET(nm, expr)                                                                        \
-    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b,         \
+    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
                                 size_t n)                                                          \
     {                                                                                              \
         return km_v_int(expr);                                                                     \
@@ -208,7 +208,7 @@ static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, siz
 }
 
 #define RATE_GET(fld)                                                                              \
-    static struct km_val g_##fld(const struct km_vctx *c, const struct km_row *r, char *b,        \
+    static struct km_val g_##fld(const struct km_vctx *c, const struct km_row *r, char *b,         \
                                  size_t n)                                                         \
     {                                                                                              \
         return km_v_dbl(r->kind == K_NODE ? NODE(r)->rate_##fld : NAN);                            \
@@ -227,8 +227,7 @@ static struct km_val g_local(const struct km_vctx *c, const struct km_row *r, ch
 
 #define RCOL(t, k, w, u, fn, h)                                                                    \
     {                                                                                              \
-        .title = t, .key = k, .width = w, .align = KM_AL_RIGHT, .unit = u, .get = g_##fn,         \
-        .desc = true, .help = h                                                                    \
+        KM_NUM(t, k, NULL, w, u, g_##fn, h)                                                        \
     }
 #define SIZE_COL(t, k, fn, h) RCOL(t, k, 7, KM_U_BYTES, fn, h)
 #define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h)
@@ -236,36 +235,17 @@ static struct km_val g_local(const struct km_vctx *c, const struct km_row *r, ch
 enum { C_PROMO = 9 };
 
 static const struct km_col cols[] = {
-    {.title = "NODE/ZONE",
-     .key = "node",
-     .width = 12,
-     .align = KM_AL_LEFT,
-     .unit = KM_U_TEXT,
-     .get = g_name,
-     .cmp = c_name,
-     .help = "NUMA node (labelled when it has no memory or no CPUs) and its zones"},
-    {.title = "CPUS",
-     .key = "cpus",
-     .width = 8,
-     .align = KM_AL_LEFT,
-     .unit = KM_U_TEXT,
-     .get = g_cpus,
-     .nosort = true,
-     .help = "the node's CPUs (cpulist)"},
+    {KM_TEXT("NODE/ZONE", "node", 12, g_name,
+             "NUMA node (labelled when it has no memory or no CPUs) and its zones"),
+     .cmp = c_name},
+    {KM_TEXT("CPUS", "cpus", 8, g_cpus, "the node's CPUs (cpulist)"), .nosort = true},
     SIZE_COL("TOTAL", "total", total, "node MemTotal; zone managed pages"),
     SIZE_COL("FREE", "free", free, "node MemFree; zone free pages"),
     RCOL("USED%", "used", 6, KM_U_PCT, used, "share of total not free"),
-    {.title = "STATE",
-     .key = "state",
-     .width = 10,
-     .align = KM_AL_LEFT,
-     .unit = KM_U_TEXT,
-     .get = g_state,
-     .cmp = c_state,
-     .attr = a_state,
-     .desc = true,
-     .help = "free against the watermarks: ok, below_high, below_low, below_min, empty; "
-             "a node shows its worst zone"},
+    {KM_TEXT("STATE", "state", 10, g_state,
+             "free against the watermarks: ok, below_high, below_low, below_min, empty; "
+             "a node shows its worst zone"),
+     .cmp = c_state, .attr = a_state, .desc = true},
     SIZE_COL("MIN", "min", min, "zone min watermark: below it allocations reclaim directly"),
     SIZE_COL("LOW", "low", low, "zone low watermark: below it kswapd is woken"),
     SIZE_COL("HIGH", "high", high, "zone high watermark: kswapd reclaims up to it"),
@@ -287,12 +267,9 @@ static const struct km_col cols[] = {
          "the first frame"),
     SIZE_COL("SPANNED", "spanned", spanned, "zone PFN range, holes included"),
     SIZE_COL("PRESENT", "present", present, "zone physical pages present"),
-    {.title = "PROTECTION",
-     .key = "protection",
-     .width = 10,
-     .align = KM_AL_LEFT,
-     .fmt = f_prot,
-     .help = "zone lowmem_reserve[]: kept back from allocations that could use each zone"},
+    {KM_TEXT("PROTECTION", "protection", 10, NULL,
+             "zone lowmem_reserve[]: kept back from allocations that could use each zone"),
+     .fmt = f_prot},
 };
 
 /* PROMO only for kernels that print it. */

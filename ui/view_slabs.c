@@ -21,7 +21,8 @@
 /* ---- fields: each a value of the cache record --------------------------------- */
 
 #define INT_GET(nm, expr)                                                                          \
-    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b, size_t n) \
+    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
+                                size_t n)                                                          \
     {                                                                                              \
         const struct km_slab *s = SL(r);                                                           \
         return km_v_int(expr);                                                                     \
@@ -167,36 +168,23 @@ enum {
     " (SLUB counts objects on per-CPU slabs as active; since Linux 6.9/6.10 a node with more "     \
     "than 10000 partial slabs has its free objects estimated, not counted)"
 
-/* A number column, largest first: title, --sort key, JSON name, letter, width, unit, getter. */
+/* A number column with a slabtop letter: title, --sort key, JSON name, letter, width, unit. */
 #define NUM(t, k, js, l, w, u, g, h)                                                               \
-    {.title = t, .key = k, .json = js, .letter = l, .width = w, .align = KM_AL_RIGHT, .unit = u,  \
-     .get = g_##g, .desc = true, .help = h}
+    {                                                                                              \
+        KM_NUM(t, k, js, w, u, g_##g, h), .letter = l                                              \
+    }
 
 static const struct km_col cols[NCOLS] = {
-    [COL_NAME] = {.title = "NAME",
-                  .key = "name",
-                  .letter = 'n',
-                  .width = 24,
-                  .align = KM_AL_LEFT,
-                  .unit = KM_U_TEXT,
-                  .get = g_name,
-                  .cmp = c_name,
-                  .help = "cache name (a name listed twice is two rows)"},
+    [COL_NAME] = {KM_TEXT("NAME", "name", 24, g_name,
+                          "cache name (a name listed twice is two rows)"),
+                  .letter = 'n', .cmp = c_name},
     [COL_OBJS] = NUM("OBJS", "objs", "num_objs", 'o', 8, KM_U_COUNT, num_objs,
                      "objects the cache's slabs hold, in use or free"),
     [COL_ACTIVE] = NUM("ACTIVE", "active", "active_objs", 'a', 8, KM_U_COUNT, active_objs,
                        "objects in use" ACTIVE_NOTE),
-    [COL_USE] = {.title = "USE",
-                 .key = "use",
-                 .json = "use_pct",
-                 .letter = 'u',
-                 .width = 4,
-                 .align = KM_AL_RIGHT,
-                 .unit = KM_U_PCT,
-                 .get = g_use,
-                 .fmt = f_use,
-                 .desc = true,
-                 .help = "active / objects, rounded down as slabtop does; - for an empty cache"},
+    [COL_USE] = {KM_NUM("USE", "use", "use_pct", 4, KM_U_PCT, g_use,
+                        "active / objects, rounded down as slabtop does; - for an empty cache"),
+                 .letter = 'u', .fmt = f_use},
     [COL_OBJSIZE] = NUM("OBJ SIZE", "objsize", "obj_size", 's', 8, KM_U_COUNT, obj_size,
                         "bytes per object, metadata and padding included"),
     [COL_SLABS] = NUM("SLABS", "slabs", "num_slabs", 'l', 7, KM_U_COUNT, num_slabs, "slabs"),
@@ -216,47 +204,23 @@ static const struct km_col cols[NCOLS] = {
     [COL_LEFTOVER] = NUM("LEFTOVER", "leftover", NULL, 0, 8, KM_U_BYTES, leftover,
                          "per slab: pages per slab x page size - objects per slab x "
                          "object size, the bytes no object can use"),
-    [COL_GROWTH] = {.title = "GROWTH",
-                    .key = "growth",
-                    .width = 9,
-                    .align = KM_AL_RIGHT,
-                    .unit = KM_U_BYTE_RATE,
-                    .get = g_growth,
-                    .attr = a_growth,
-                    .desc = true,
-                    .help = "footprint change per second since the previous frame"},
-    [COL_RECL] = {.title = "RECL",
-                  .key = "reclaimable",
-                  .width = 4,
-                  .align = KM_AL_RIGHT,
-                  .unit = KM_U_BOOL,
-                  .get = g_recl,
-                  .desc = true,
-                  .help = "reclaimable (SLAB_RECLAIM_ACCOUNT), from /sys/kernel/slab (root)"},
+    [COL_GROWTH] = {KM_NUM("GROWTH", "growth", NULL, 9, KM_U_BYTE_RATE, g_growth,
+                           "footprint change per second since the previous frame"),
+                    .attr = a_growth},
+    [COL_RECL] = {KM_NUM("RECL", "reclaimable", NULL, 4, KM_U_BOOL, g_recl,
+                         "reclaimable (SLAB_RECLAIM_ACCOUNT), from /sys/kernel/slab (root)")},
     [COL_ALIASES] = NUM("ALIASES", "aliases", "alias_count", 0, 7, KM_U_COUNT, aliases,
                         "caches merged into this one (SLUB), from /sys/kernel/slab"),
-    [COL_NODES] = {.title = "PER NODE",
-                   .key = "nodes",
-                   .width = 20,
-                   .align = KM_AL_LEFT,
-                   .fmt = f_nodes,
-                   .jsonw = j_nodes,
-                   .help = "memory per NUMA node: the node's slabs (sysfs `slabs`, root, "
-                           "SLUB_DEBUG) x pages per slab x page size"},
+    [COL_NODES] = {KM_TEXT("PER NODE", "nodes", 20, NULL,
+                           "memory per NUMA node: the node's slabs (sysfs `slabs`, root, "
+                           "SLUB_DEBUG) x pages per slab x page size"),
+                   .fmt = f_nodes, .jsonw = j_nodes},
     /* JSON and CSV only */
-    {.title = "ORDINAL",
-     .key = "ordinal",
-     .unit = KM_U_COUNT,
-     .get = g_ordinal,
-     .flags = KM_F_NOSCREEN,
-     .help = "the cache's place in /proc/slabinfo (tells two caches of one name apart)"},
-    {.title = "ALIAS NAMES",
-     .key = "alias_names",
-     .json = "aliases",
-     .fmt = f_alias_list,
-     .jsonw = j_alias_list,
-     .flags = KM_F_NOSCREEN,
-     .help = "the names merged into this cache"},
+    {KM_NUM("ORDINAL", "ordinal", NULL, 0, KM_U_COUNT, g_ordinal,
+            "the cache's place in /proc/slabinfo (tells two caches of one name apart)"),
+     .flags = KM_F_NOSCREEN},
+    {KM_TEXT("ALIAS NAMES", "alias_names", 0, NULL, "the names merged into this cache"),
+     .json = "aliases", .fmt = f_alias_list, .jsonw = j_alias_list, .flags = KM_F_NOSCREEN},
 };
 
 /* Columns that carry nothing on this sample are hidden (their sort still works). */
@@ -284,7 +248,6 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
 }
 
 /* ---- the summary above the table ------------------------------------------ */
-
 
 static double pct(int64_t part, int64_t whole)
 {
@@ -425,9 +388,9 @@ static void json_summary(const struct km_vctx *c, struct km_json *j, bool ok)
     km_json_int_opt(j, "sreclaimable", mem ? m->sreclaimable : KM_NA);
     km_json_int_opt(j, "sunreclaim", mem ? m->sunreclaim : KM_NA);
     if (ok)
-        km_json_int_opt(
-            j, "slab_not_in_caches",
-            !mem || KM_IS_NA(m->slab) || KM_IS_NA(t.footprint) ? KM_NA : m->slab - t.footprint);
+        km_json_int_opt(j, "slab_not_in_caches",
+                        !mem || KM_IS_NA(m->slab) || KM_IS_NA(t.footprint) ? KM_NA
+                                                                           : m->slab - t.footprint);
     km_json_arr(j, "nodes");
     for (size_t i = 0; i < c->s->nodes.n; i++) {
         const struct km_node *nd = &c->s->nodes.nodes[i];
@@ -446,19 +409,13 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
 {
     bool ok = c->s->src[KM_SRC_SLABINFO].status == KM_ST_OK;
     json_summary(c, j, ok);
-    km_json_arr(j, "rows");
-    for (size_t v = 0; ok && v < vm->nvis; v++)
-    {
-        km_json_obj(j, NULL);
-        km_json_fields(vm->def, c, km_vm_row(vm, v), j);
-        km_json_obj_end(j);
-    }
-    km_json_arr_end(j);
+    km_json_rows(j, vm, c, ok);
 }
 
 /* slabtop's sort keys, each the letter of a column (cols[].letter) */
 static const struct km_view_key keys[] = {
-    {"abclvnopsu", KG_SORT, "Slabs view: sort as slabtop does (letters listed under Columns)", true},
+    {"abclvnopsu", KG_SORT, "Slabs view: sort as slabtop does (letters listed under Columns)",
+     true},
     {NULL, 0, NULL, false},
 };
 

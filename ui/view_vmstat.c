@@ -40,12 +40,11 @@ static struct km_val g_rate(const struct km_vctx *c, const struct km_row *r, cha
 }
 
 static const struct km_col cols[] = {
-    {.title = "COUNTER", .key = "name", .width = 24, .align = KM_AL_LEFT, .unit = KM_U_TEXT,
-     .get = g_name, .help = "the compaction counter, as /proc/vmstat names it"},
-    {.title = "VALUE", .key = "value", .width = 12, .align = KM_AL_RIGHT, .unit = KM_U_COUNT,
-     .get = g_value, .desc = true, .help = "its count since boot (pages or events)"},
-    {.title = "RATE", .key = "rate", .width = 10, .align = KM_AL_RIGHT, .unit = KM_U_RATE,
-     .get = g_rate, .desc = true, .help = "its change per second since the previous frame"},
+    {KM_TEXT("COUNTER", "name", 24, g_name, "the compaction counter, as /proc/vmstat names it")},
+    {KM_NUM("VALUE", "value", NULL, 12, KM_U_COUNT, g_value,
+            "its count since boot (pages or events)")},
+    {KM_NUM("RATE", "rate", NULL, 10, KM_U_RATE, g_rate,
+            "its change per second since the previous frame")},
 };
 
 static void rows(struct km_vm *vm, const struct km_vctx *c)
