@@ -159,10 +159,61 @@ void km_json_rows(struct km_json *j, const struct km_vm *vm, const struct km_vct
     km_json_arr_end(j);
 }
 
+static void json_fields(const struct km_col *f, int n, const struct km_vctx *c,
+                        const struct km_row *r, struct km_json *j)
+{
+    for (int k = 0; k < n; k++)
+        if (!(f[k].flags & KM_F_NOJSON) && (f[k].get || f[k].jsonw) && (!f[k].when || f[k].when(c)))
+            km_col_json(&f[k], c, r, j);
+}
+
 void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,
                     struct km_json *j)
 {
-    for (int k = 0; k < d->ncols; k++)
-        if (!(d->cols[k].flags & KM_F_NOJSON) && (d->cols[k].get || d->cols[k].jsonw))
-            km_col_json(&d->cols[k], c, r, j);
+    json_fields(d->cols, d->ncols, c, r, j);
+}
+
+struct km_row km_sample_row(const struct km_vctx *c)
+{
+    return (struct km_row){.rec = c->s, .id = "summary"};
+}
+
+void km_json_summary(const struct km_view_def *d, const struct km_vctx *c, struct km_json *j)
+{
+    struct km_row r = km_sample_row(c);
+    km_json_obj(j, "summary");
+    json_fields(d->sum, d->nsum, c, &r, j);
+    km_json_obj_end(j);
+}
+
+static const struct km_col *sum_field(const struct km_view_def *d, const char *key, size_t len)
+{
+    for (int k = 0; k < d->nsum; k++)
+        if (strlen(d->sum[k].key) == len && strncmp(d->sum[k].key, key, len) == 0)
+            return &d->sum[k];
+    return NULL;
+}
+
+void km_fields_line(const struct km_view_def *d, const struct km_vctx *c, const char *tmpl,
+                    char *out, size_t n)
+{
+    struct km_row r = km_sample_row(c);
+    size_t pos = 0;
+    char cell[KM_FIELD_BUF];
+    for (const char *p = tmpl; *p && pos + 1 < n;) {
+        const char *end = *p == '{' ? strchr(p, '}') : NULL;
+        if (!end) {
+            out[pos++] = *p++;
+            continue;
+        }
+        const struct km_col *f = sum_field(d, p + 1, (size_t)(end - p - 1));
+        if (f)
+            km_col_cell(f, c, &r, cell, sizeof(cell));
+        else
+            snprintf(cell, sizeof(cell), "{?%.*s}", (int)(end - p - 1), p + 1);
+        int w = snprintf(out + pos, n - pos, "%s", cell);
+        pos += w > 0 ? (size_t)w : 0;
+        p = end + 1;
+    }
+    out[pos < n ? pos : n - 1] = '\0';
 }

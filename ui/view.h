@@ -99,6 +99,8 @@ struct km_col {
     km_cmp_fn cmp;     /* optional: the order, instead of the value's */
     km_jsonw_fn jsonw; /* optional: the JSON value, instead of the value's */
     km_attr_fn attr;   /* optional: colour by meaning (a watermark state, growth) */
+    /* optional: whether the field is in this sample's JSON at all (a summary of slabinfo) */
+    bool (*when)(const struct km_vctx *c);
 };
 
 /*
@@ -144,6 +146,13 @@ struct km_view_def {
     unsigned sources;  /* KM_SRC_BIT mask the view needs */
     const struct km_col *cols;
     int ncols;
+    /*
+     * Optional: the view's summary, fields of the whole sample (their getters
+     * get km_sample_row: rec is the sample). JSON's "summary" object is made
+     * of them, the notes' sentences use them through km_fields_line.
+     */
+    const struct km_col *sum;
+    int nsum;
     int default_sort; /* column index */
     void (*rows)(struct km_vm *vm, const struct km_vctx *c);
     /* Lines shown above the table (status, summaries, notes); may be NULL. */
@@ -230,6 +239,16 @@ void km_json_rows(struct km_json *j, const struct km_vm *vm, const struct km_vct
 /* Writes every field of d that JSON rows carry (not KM_F_NOJSON), in table order. */
 void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,
                     struct km_json *j);
+/* The row summary fields are read from: rec is the sample. */
+struct km_row km_sample_row(const struct km_vctx *c);
+/* Writes "summary": d's summary fields (when they apply: when). */
+void km_json_summary(const struct km_view_def *d, const struct km_vctx *c, struct km_json *j);
+/*
+ * A sentence of summary values: tmpl with each "{key}" replaced by the cell
+ * of d's summary field of that --sort key ("{?key}" for a key it has not).
+ */
+void km_fields_line(const struct km_view_def *d, const struct km_vctx *c, const char *tmpl,
+                    char *out, size_t n);
 
 /* Comparators for column cmp functions: an absent value (KM_NA, NAN) sorts first. */
 int km_cmp_i64(int64_t a, int64_t b);

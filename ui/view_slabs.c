@@ -249,63 +249,144 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
 
 /* ---- the summary above the table ------------------------------------------ */
 
-static double pct(int64_t part, int64_t whole)
+/* The summary: slabtop's totals over the caches, and meminfo's Slab counters. */
+#define SUM(c) (&(c)->s->slabsum)
+#define MEM_OK(c) ((c)->s->src[KM_SRC_MEMINFO].status == KM_ST_OK)
+
+static bool caches_ok(const struct km_vctx *c)
+{
+    return c->s->src[KM_SRC_SLABINFO].status == KM_ST_OK;
+}
+
+static struct km_val pct(int64_t part, int64_t whole)
 {
     if (KM_IS_NA(part) || KM_IS_NA(whole) || whole <= 0)
-        return NAN;
-    return 100.0 * (double)part / (double)whole;
+        return km_v_none();
+    return km_v_dbl(100.0 * (double)part / (double)whole);
+}
+
+#define SUM_GET(nm, expr)                                                                          \
+    static struct km_val s_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
+                                size_t n)                                                          \
+    {                                                                                              \
+        const struct km_slab_summary *t = SUM(c);                                                  \
+        const struct km_meminfo *m = &c->s->mem;                                                   \
+        (void)t, (void)m;                                                                          \
+        return (expr);                                                                             \
+    }
+SUM_GET(caches, km_v_int(t->caches))
+SUM_GET(active_caches, km_v_int(t->active_caches))
+SUM_GET(objs, km_v_int(t->objs))
+SUM_GET(active_objs, km_v_int(t->active_objs))
+SUM_GET(slabs, km_v_int(t->slabs))
+SUM_GET(active_slabs, km_v_int(t->active_slabs))
+SUM_GET(size, km_v_int(t->size))
+SUM_GET(active_size, km_v_int(t->active_size))
+SUM_GET(min, km_v_int(t->min_obj_size))
+SUM_GET(avg, km_v_int(t->avg_obj_size))
+SUM_GET(max, km_v_int(t->max_obj_size))
+SUM_GET(footprint, km_v_int(t->footprint))
+SUM_GET(waste, km_v_int(t->waste))
+SUM_GET(growth, km_v_dbl(t->growth))
+SUM_GET(obj_pct, pct(t->active_objs, t->objs))
+SUM_GET(slab_pct, pct(t->active_slabs, t->slabs))
+SUM_GET(cache_pct, pct(t->active_caches, t->caches))
+SUM_GET(size_pct, pct(t->active_size, t->size))
+SUM_GET(slab, km_v_int(MEM_OK(c) ? m->slab : KM_NA))
+SUM_GET(srecl, km_v_int(MEM_OK(c) ? m->sreclaimable : KM_NA))
+SUM_GET(sunrecl, km_v_int(MEM_OK(c) ? m->sunreclaim : KM_NA))
+SUM_GET(gap, km_v_int(!MEM_OK(c) || KM_IS_NA(m->slab) || KM_IS_NA(t->footprint)
+                          ? KM_NA
+                          : m->slab - t->footprint))
+
+/* meminfo's Slab counters per node */
+static void j_nodes_slab(const struct km_vctx *c, const struct km_row *r, struct km_json *j,
+                         const char *key)
+{
+    km_json_arr(j, key);
+    for (size_t i = 0; i < c->s->nodes.n; i++) {
+        const struct km_node *nd = &c->s->nodes.nodes[i];
+        km_json_obj(j, NULL);
+        km_json_int(j, "node", nd->node);
+        km_json_int_opt(j, "slab", nd->slab);
+        km_json_int_opt(j, "sreclaimable", nd->sreclaimable);
+        km_json_int_opt(j, "sunreclaim", nd->sunreclaim);
+        km_json_obj_end(j);
+    }
+    km_json_arr_end(j);
+}
+
+/* A summary field of slabinfo (title, key, JSON name, unit, getter, help). */
+#define CSUM(k, js, u, g, h)                                                                       \
+    {                                                                                              \
+        KM_NUM(k, k, js, 0, u, s_##g, h), .when = caches_ok                                        \
+    }
+#define MSUM(k, u, g, h)                                                                           \
+    {                                                                                              \
+        KM_NUM(k, k, NULL, 0, u, s_##g, h)                                                         \
+    }
+#define PSUM(k, g, h)                                                                              \
+    {                                                                                              \
+        KM_NUM(k, k, NULL, 0, KM_U_PCT, s_##g, h), .flags = KM_F_NOJSON                            \
+    }
+
+static const struct km_col sum[] = {
+    CSUM("caches", NULL, KM_U_COUNT, caches, "caches"),
+    CSUM("active_caches", NULL, KM_U_COUNT, active_caches, "caches with an object in use"),
+    CSUM("objs", "num_objs", KM_U_COUNT, objs, "objects"),
+    CSUM("active_objs", NULL, KM_U_COUNT, active_objs, "objects in use"),
+    CSUM("slabs", "num_slabs", KM_U_COUNT, slabs, "slabs"),
+    CSUM("active_slabs", NULL, KM_U_COUNT, active_slabs, "slabs with an object in use"),
+    CSUM("size", "total_size", KM_U_BYTES, size, "objects x object size"),
+    CSUM("active_size", NULL, KM_U_BYTES, active_size, "objects in use x object size"),
+    CSUM("min_obj_size", NULL, KM_U_BYTES, min, "smallest object size"),
+    CSUM("avg_obj_size", NULL, KM_U_BYTES, avg, "size / objects, rounded down"),
+    CSUM("max_obj_size", NULL, KM_U_BYTES, max, "largest object size"),
+    CSUM("footprint", NULL, KM_U_BYTES, footprint, "the caches' footprints"),
+    CSUM("waste", NULL, KM_U_BYTES, waste, "the caches' waste"),
+    CSUM("growth", NULL, KM_U_BYTE_RATE, growth, "the known growths, bytes per second"),
+    MSUM("slab", KM_U_BYTES, slab, "meminfo Slab"),
+    MSUM("sreclaimable", KM_U_BYTES, srecl, "meminfo SReclaimable"),
+    MSUM("sunreclaim", KM_U_BYTES, sunrecl, "meminfo SUnreclaim"),
+    CSUM("slab_not_in_caches", NULL, KM_U_BYTES, gap, "meminfo Slab - footprint"),
+    {KM_TEXT("nodes", "nodes", 0, NULL, "meminfo's Slab counters per node"), .jsonw = j_nodes_slab},
+    PSUM("obj_pct", obj_pct, "active / all objects"),
+    PSUM("slab_pct", slab_pct, "active / all slabs"),
+    PSUM("cache_pct", cache_pct, "active / all caches"),
+    PSUM("size_pct", size_pct, "active / all size"),
+};
+
+static void sum_line(const struct km_vctx *c, const char *tmpl, km_line_fn line, void *arg)
+{
+    char buf[512];
+    km_fields_line(&km_view_slabs, c, tmpl, buf, sizeof(buf));
+    line(arg, KM_ATTR_NORMAL, buf);
 }
 
 static void notes_totals(const struct km_vctx *c, km_line_fn line, void *arg)
 {
-    const struct km_slab_summary t = c->s->slabsum;
-    char buf[512], p1[16], p2[16], p3[16], p4[16], a[24], b[24], mn[24], av[24], mx[24];
-    km_fmt_pct(p1, sizeof(p1), pct(t.active_objs, t.objs));
-    km_fmt_pct(p2, sizeof(p2), pct(t.active_slabs, t.slabs));
-    km_fmt_pct(p3, sizeof(p3), pct(t.active_caches, t.caches));
-    snprintf(buf, sizeof(buf),
-             "Active / Total Objects: %lld / %lld (%s) | Slabs: %lld / %lld (%s) | "
-             "Caches: %lld / %lld (%s)",
-             (long long)t.active_objs, (long long)t.objs, p1, (long long)t.active_slabs,
-             (long long)t.slabs, p2, (long long)t.active_caches, (long long)t.caches, p3);
-    line(arg, KM_ATTR_NORMAL, buf);
-    km_size_cell(c, t.active_size, a, sizeof(a));
-    km_size_cell(c, t.size, b, sizeof(b));
-    km_fmt_pct(p4, sizeof(p4), pct(t.active_size, t.size));
-    km_size_cell(c, t.min_obj_size, mn, sizeof(mn));
-    km_size_cell(c, t.avg_obj_size, av, sizeof(av));
-    km_size_cell(c, t.max_obj_size, mx, sizeof(mx));
-    snprintf(buf, sizeof(buf),
-             "Active / Total Size: %s / %s (%s) | Minimum / Average / Maximum Object: %s / %s / %s",
-             a, b, p4, mn, av, mx);
-    line(arg, KM_ATTR_NORMAL, buf);
+    sum_line(c,
+             "Active / Total Objects: {active_objs} / {objs} ({obj_pct}) | Slabs: {active_slabs} "
+             "/ {slabs} ({slab_pct}) | Caches: {active_caches} / {caches} ({cache_pct})",
+             line, arg);
+    sum_line(c,
+             "Active / Total Size: {active_size} / {size} ({size_pct}) | Minimum / Average / "
+             "Maximum Object: {min_obj_size} / {avg_obj_size} / {max_obj_size}",
+             line, arg);
 }
 
 /* meminfo's Slab counters, and how much of Slab no cache accounts for. */
 static void notes_meminfo(const struct km_vctx *c, bool have_caches, km_line_fn line, void *arg)
 {
-    const struct km_meminfo *m = &c->s->mem;
-    char buf[512], s[24], r[24], u[24], f[24], g[24], w[24], gr[24];
-    if (c->s->src[KM_SRC_MEMINFO].status != KM_ST_OK)
+    if (!MEM_OK(c))
         return;
-    km_size_cell(c, m->slab, s, sizeof(s));
-    km_size_cell(c, m->sreclaimable, r, sizeof(r));
-    km_size_cell(c, m->sunreclaim, u, sizeof(u));
-    snprintf(buf, sizeof(buf), "meminfo Slab: %s (SReclaimable %s, SUnreclaim %s)", s, r, u);
-    if (have_caches) {
-        const struct km_slab_summary t = c->s->slabsum;
-        int64_t gap = KM_IS_NA(m->slab) || KM_IS_NA(t.footprint) ? KM_NA : m->slab - t.footprint;
-        km_size_cell(c, t.footprint, f, sizeof(f));
-        km_size_cell(c, gap, g, sizeof(g));
-        km_size_cell(c, t.waste, w, sizeof(w));
-        c->raw && !isnan(t.growth) ? (void)snprintf(gr, sizeof(gr), "%+.1f", t.growth)
-                                   : km_fmt_size_rate(gr, sizeof(gr), t.growth);
-        line(arg, KM_ATTR_NORMAL, buf);
-        snprintf(buf, sizeof(buf),
-                 "Footprint: %s (Slab - Footprint: %s in no cache) | Waste: %s | Growth: %s", f, g,
-                 w, gr);
-    }
-    line(arg, KM_ATTR_NORMAL, buf);
+    sum_line(c, "meminfo Slab: {slab} (SReclaimable {sreclaimable}, SUnreclaim {sunreclaim})", line,
+             arg);
+    if (have_caches)
+        sum_line(c,
+                 "Footprint: {footprint} (Slab - Footprint: {slab_not_in_caches} in no cache) | "
+                 "Waste: {waste} | Growth: {growth}",
+                 line, arg);
 }
 
 /*
@@ -362,53 +443,10 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-static void json_summary(const struct km_vctx *c, struct km_json *j, bool ok)
-{
-    const struct km_meminfo *m = &c->s->mem;
-    bool mem = c->s->src[KM_SRC_MEMINFO].status == KM_ST_OK;
-    const struct km_slab_summary t = c->s->slabsum;
-    km_json_obj(j, "summary");
-    if (ok) {
-        km_json_int(j, "caches", t.caches);
-        km_json_int(j, "active_caches", t.active_caches);
-        km_json_int_opt(j, "num_objs", t.objs);
-        km_json_int_opt(j, "active_objs", t.active_objs);
-        km_json_int_opt(j, "num_slabs", t.slabs);
-        km_json_int_opt(j, "active_slabs", t.active_slabs);
-        km_json_int_opt(j, "total_size", t.size);
-        km_json_int_opt(j, "active_size", t.active_size);
-        km_json_int_opt(j, "min_obj_size", t.min_obj_size);
-        km_json_int_opt(j, "avg_obj_size", t.avg_obj_size);
-        km_json_int_opt(j, "max_obj_size", t.max_obj_size);
-        km_json_int_opt(j, "footprint", t.footprint);
-        km_json_int_opt(j, "waste", t.waste);
-        km_json_dbl(j, "growth", t.growth);
-    }
-    km_json_int_opt(j, "slab", mem ? m->slab : KM_NA);
-    km_json_int_opt(j, "sreclaimable", mem ? m->sreclaimable : KM_NA);
-    km_json_int_opt(j, "sunreclaim", mem ? m->sunreclaim : KM_NA);
-    if (ok)
-        km_json_int_opt(j, "slab_not_in_caches",
-                        !mem || KM_IS_NA(m->slab) || KM_IS_NA(t.footprint) ? KM_NA
-                                                                           : m->slab - t.footprint);
-    km_json_arr(j, "nodes");
-    for (size_t i = 0; i < c->s->nodes.n; i++) {
-        const struct km_node *nd = &c->s->nodes.nodes[i];
-        km_json_obj(j, NULL);
-        km_json_int(j, "node", nd->node);
-        km_json_int_opt(j, "slab", nd->slab);
-        km_json_int_opt(j, "sreclaimable", nd->sreclaimable);
-        km_json_int_opt(j, "sunreclaim", nd->sunreclaim);
-        km_json_obj_end(j);
-    }
-    km_json_arr_end(j);
-    km_json_obj_end(j);
-}
-
 static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
 {
     bool ok = c->s->src[KM_SRC_SLABINFO].status == KM_ST_OK;
-    json_summary(c, j, ok);
+    km_json_summary(vm->def, c, j);
     km_json_rows(j, vm, c, ok);
 }
 
@@ -427,6 +465,8 @@ const struct km_view_def km_view_slabs = {
     .sources = KM_SRC_BIT(KM_SRC_SLABINFO) | KM_SRC_BIT(KM_SRC_NODES),
     .cols = cols,
     .ncols = NCOLS,
+    .sum = sum,
+    .nsum = (int)KM_ARRAY_LEN(sum),
     .default_sort = COL_FOOT,
     .rows = rows,
     .notes = notes,
