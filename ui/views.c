@@ -5,15 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
-/* One line per view, in tab order. */
-const struct km_view_def *const km_views[] = {
-    &km_view_modules,
-    &km_view_nodes,
-    &km_view_buddy,
-    &km_view_slabs,
-    &km_view_vmstat,
-    NULL,
-};
+#define VIEW_PTR(name) &km_view_##name,
+/* KM_VIEW_LIST (views.h), in tab order */
+const struct km_view_def *const km_views[] = {KM_VIEW_LIST(VIEW_PTR) NULL};
 
 int km_nviews(void)
 {

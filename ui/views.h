@@ -2,8 +2,8 @@
  * views.h - the view registry: every view kmemtop has, in tab order, and
  * the state each keeps. Generic code (frames, keys, options, the screen)
  * loops over km_views[] and asks a view through its km_view_def hooks; it
- * never names a particular view. A view is one file (ui/view_<name>.c)
- * plus one line in km_views[] (ui/views.c).
+ * never names a particular view. A view is one file (ui/view_<name>.c,
+ * defining km_view_<name>) plus its name in KM_VIEW_LIST.
  *
  * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
@@ -15,8 +15,12 @@
 /* At most this many views: tab keys are the digits 1..9. */
 #define KM_VIEWS_MAX 9
 
-extern const struct km_view_def km_view_modules, km_view_nodes, km_view_buddy, km_view_slabs,
-    km_view_vmstat;
+/* The views, in tab order: the registry's one line. */
+#define KM_VIEW_LIST(X) X(modules) X(nodes) X(buddy) X(slabs) X(vmstat)
+
+#define KM_VIEW_EXTERN(name) extern const struct km_view_def km_view_##name;
+KM_VIEW_LIST(KM_VIEW_EXTERN)
+#undef KM_VIEW_EXTERN
 /* The registry, in tab order, ended by NULL. */
 extern const struct km_view_def *const km_views[];
 

@@ -549,8 +549,36 @@ static void f_item_size(const struct km_vctx *c, const struct km_row *r, char *o
     snprintf(o, n, "own");
 }
 
+static struct km_val g_page_size(const struct km_vctx *c, const struct km_row *r, char *b,
+                                 size_t n)
+{
+    return km_v_int(((const struct km_sample *)r->rec)->page_size);
+}
+
+/* Summary fields read the sample; sentences are templates over them. */
+static void test_summary_line(void)
+{
+    static const struct km_col sum[] = {
+        {KM_NUM("page", "page", NULL, 0, KM_U_BYTES, g_page_size, "page size")},
+    };
+    struct km_view_def d = {.name = "t", .sum = sum, .nsum = 1};
+    struct km_sample s = {.page_size = 65536};
+    struct km_vctx c = {.s = &s};
+    char out[64];
+    km_fields_line(&d, &c, "pages of {page} ({page})", out, sizeof(out));
+    is_str(out, "pages of 64.0K (64.0K)", "summary line: each {key} is the field's cell");
+    c.raw = true;
+    km_fields_line(&d, &c, "{page}", out, sizeof(out));
+    is_str(out, "65536", "summary line: exact with --raw");
+    km_fields_line(&d, &c, "{nope} and {", out, sizeof(out));
+    is_str(out, "{?nope} and {", "summary line: an unknown key shows, a lone brace stays");
+    km_fields_line(&d, &c, "0123456789{page}", out, 8);
+    is_str(out, "0123456", "summary line: cut to the buffer");
+}
+
 static void test_fields(void)
 {
+    test_summary_line();
     struct km_vctx human = {0}, raw = {.raw = true};
     text_is(&human, KM_U_BYTES, km_v_int(45056), "44.0K", "bytes: human units");
     text_is(&raw, KM_U_BYTES, km_v_int(45056), "45056", "bytes: exact with --raw");
