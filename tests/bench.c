@@ -82,22 +82,31 @@ static size_t plain_read(char *buf, size_t bufsz)
     return total;
 }
 
+/* The files one frame reads: a capture of the second frame, listed, then removed. */
 static void learn_files(struct km_sampler *s, unsigned mask)
 {
-    char tmpl[] = "/tmp/kmemtop-bench.XXXXXX";
+    char tmpl[] = "/tmp/kmemtop-bench.XXXXXX", msg[512];
     char *dir = mkdtemp(tmpl);
-    if (!dir) {
-        perror("mkdtemp");
+    struct km_capture_opts opts = {0};
+    if (!dir || km_capture_open(dir, &opts, msg, sizeof(msg)) < 0) {
+        fprintf(stderr, "kmemtop-bench: cannot capture into %s: %s\n", dir ? dir : "/tmp",
+                dir ? msg : "mkdtemp failed");
         exit(1);
     }
     km_sampler_tick(s, mask, NULL); /* the first frame may read what later ones cache */
-    km_capture_begin(dir);
+    if (km_capture_begin(NULL, msg, sizeof(msg)) < 0) {
+        fprintf(stderr, "kmemtop-bench: %s\n", msg);
+        exit(1);
+    }
     km_sampler_tick(s, mask, NULL);
     if (mask & KM_SRC_BIT(KM_SRC_MEMINFO))
         km_capture_copy("/proc/meminfo");
     if (mask & KM_SRC_BIT(KM_SRC_SLABINFO))
         km_capture_copy("/proc/slabinfo");
     km_capture_end();
+    if (km_capture_finish(0, 4096, "bench", msg, sizeof(msg)) < 0)
+        fprintf(stderr, "kmemtop-bench: %s\n", msg);
+    km_capture_close();
     tree_prefix = strlen(dir);
     nftw(dir, collect, 16, FTW_PHYS);
     nftw(dir, rm_entry, 16, FTW_PHYS | FTW_DEPTH);
