@@ -181,7 +181,7 @@ struct km_row km_sample_row(const struct km_vctx *c)
 void km_json_summary(const struct km_view_def *d, const struct km_vctx *c, struct km_json *j)
 {
     struct km_row r = km_sample_row(c);
-    km_json_obj(j, "summary");
+    km_json_obj(j, d->sum_key ? d->sum_key : "summary");
     json_fields(d->sum, d->nsum, c, &r, j);
     km_json_obj_end(j);
 }

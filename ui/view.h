@@ -153,6 +153,7 @@ struct km_view_def {
      */
     const struct km_col *sum;
     int nsum;
+    const char *sum_key; /* the summary's JSON key; NULL: "summary" */
     int default_sort; /* column index */
     void (*rows)(struct km_vm *vm, const struct km_vctx *c);
     /* Lines shown above the table (status, summaries, notes); may be NULL. */
@@ -241,7 +242,7 @@ void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const 
                     struct km_json *j);
 /* The row summary fields are read from: rec is the sample. */
 struct km_row km_sample_row(const struct km_vctx *c);
-/* Writes "summary": d's summary fields (when they apply: when). */
+/* Writes "summary" (or d->sum_key): d's summary fields (when they apply: when). */
 void km_json_summary(const struct km_view_def *d, const struct km_vctx *c, struct km_json *j);
 /*
  * A sentence of summary values: tmpl with each "{key}" replaced by the cell

@@ -370,24 +370,125 @@ static const char *why_text(const struct km_vctx *c)
     return "";
 }
 
+/* ---- the summary: the join's totals (JSON "totals"), fields of the sample ------------- */
+
+static void json_sum(struct km_json *j, const char *key, const struct km_mj_sum *s, bool joined)
+{
+    if (!joined) {
+        km_json_null(j, key);
+        return;
+    }
+    km_json_obj(j, key);
+    km_json_int(j, "areas", s->areas);
+    km_json_int(j, "bytes", s->bytes);
+    km_json_int(j, "pages", s->pages);
+    km_json_obj_end(j);
+}
+
+#define TOT_GET(nm, expr)                                                                          \
+    static struct km_val t_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
+                                size_t n)                                                          \
+    {                                                                                              \
+        const struct km_modjoin *j = MJ(c);                                                        \
+        (void)j;                                                                                   \
+        return (expr);                                                                             \
+    }
+TOT_GET(modules, km_v_int((int64_t)c->s->mods.n))
+TOT_GET(lsmod, km_v_int(j->lsmod_bytes))
+TOT_GET(static, km_v_int(j->static_bytes))
+TOT_GET(pages, km_v_int(total_value(j, F_PAGES)))
+TOT_GET(dareas, km_v_int(total_value(j, F_DAREAS)))
+TOT_GET(dyn, km_v_int(total_value(j, F_DYN)))
+TOT_GET(dpages, km_v_int(total_value(j, F_DPAGES)))
+TOT_GET(total, km_v_int(j->total_bytes))
+TOT_GET(text, km_v_int(j->text_bytes))
+TOT_GET(share, km_v_dbl(vmalloc_share(c)))
+TOT_GET(matched, km_v_int((int64_t)j->nmatched))
+TOT_GET(missing, km_v_int((int64_t)j->nmissing))
+TOT_GET(estimated, j->method == KM_MJ_ESTIMATE ? km_v_str(" (estimated)") : km_v_blank())
+TOT_GET(image_areas, km_v_int(j->image.areas))
+TOT_GET(image_bytes, km_v_int(j->image.bytes))
+TOT_GET(matched_areas, km_v_int(j->attributed.areas))
+TOT_GET(unatt_areas, km_v_int(j->unattributed.areas))
+TOT_GET(unatt_bytes, km_v_int(j->unattributed.bytes))
+TOT_GET(shared_areas, km_v_int(j->shared.areas))
+TOT_GET(shared_bytes, km_v_int(j->shared.bytes))
+
+#define SUM_JSON(nm, member)                                                                       \
+    static void j_##nm(const struct km_vctx *c, const struct km_row *r, struct km_json *j,         \
+                       const char *key)                                                            \
+    {                                                                                              \
+        json_sum(j, key, &MJ(c)->member, MJ(c)->joined);                                           \
+    }
+SUM_JSON(image, image)
+SUM_JSON(attributed, attributed)
+SUM_JSON(unloaded, dynamic_other)
+
+#define TOT(k, u, g, h)                                                                            \
+    {                                                                                              \
+        KM_NUM(k, k, NULL, 0, u, t_##g, h)                                                         \
+    }
+#define TOT_TEXT(k, g, h)                                                                          \
+    {                                                                                              \
+        KM_NUM(k, k, NULL, 0, KM_U_COUNT, t_##g, h), .flags = KM_F_NOJSON                          \
+    }
+#define TOT_OBJ(k, g, h)                                                                           \
+    {                                                                                              \
+        KM_TEXT(k, k, 0, NULL, h), .jsonw = j_##g                                                  \
+    }
+
+static const struct km_col sum[] = {
+    TOT("modules", KM_U_COUNT, modules, "loaded modules"),
+    TOT("lsmod_bytes", KM_U_BYTES, lsmod, "their sizes as lsmod counts them"),
+    TOT("static_bytes", KM_U_BYTES, static, "their static areas (estimates included)"),
+    TOT("static_pages", KM_U_COUNT, pages, "pages of those areas"),
+    TOT("dynamic_areas", KM_U_COUNT, dareas, "areas the modules' own code allocated"),
+    TOT("dynamic_bytes", KM_U_BYTES, dyn, "bytes of those areas"),
+    TOT("dynamic_pages", KM_U_COUNT, dpages, "pages of those areas"),
+    TOT("total_bytes", KM_U_BYTES, total, "static + dynamic"),
+    TOT("text_shared_bytes", KM_U_BYTES, text, "module text charged from shared execmem areas"),
+    TOT("vmalloc_used_pct", KM_U_PCT, share, "module pages in percent of VmallocUsed"),
+    TOT_OBJ("image", image, "every module-image area"),
+    TOT_OBJ("attributed", attributed, "image areas matched to a module"),
+    TOT_OBJ("dynamic_unloaded", unloaded, "\"[name]\" areas of no loaded module"),
+    TOT("modules_matched", KM_U_COUNT, matched, "modules given areas by address, order or shared"),
+    TOT("modules_missing", KM_U_COUNT, missing, "modules left to an estimate"),
+    /* the sentences' words and figures */
+    TOT_TEXT("estimated", estimated, "\" (estimated)\" when the static sizes are estimates"),
+    {KM_NUM("image_areas", "image_areas", NULL, 0, KM_U_COUNT, t_image_areas, "image areas"),
+     .flags = KM_F_NOJSON},
+    {KM_NUM("image_bytes", "image_bytes", NULL, 0, KM_U_BYTES, t_image_bytes, "their bytes"),
+     .flags = KM_F_NOJSON},
+    {KM_NUM("matched_areas", "matched_areas", NULL, 0, KM_U_COUNT, t_matched_areas,
+            "image areas matched"),
+     .flags = KM_F_NOJSON},
+    {KM_NUM("unattributed_areas", "unattributed_areas", NULL, 0, KM_U_COUNT, t_unatt_areas,
+            "image areas matched to no module"),
+     .flags = KM_F_NOJSON},
+    {KM_NUM("unattributed_bytes", "unattributed_bytes", NULL, 0, KM_U_BYTES, t_unatt_bytes,
+            "their bytes"),
+     .flags = KM_F_NOJSON},
+    {KM_NUM("shared_areas", "shared_areas", NULL, 0, KM_U_COUNT, t_shared_areas,
+            "shared execmem cache areas"),
+     .flags = KM_F_NOJSON},
+    {KM_NUM("shared_bytes", "shared_bytes", NULL, 0, KM_U_BYTES, t_shared_bytes, "their bytes"),
+     .flags = KM_F_NOJSON},
+};
+
 static void note_totals(const struct km_vctx *c, km_line_fn line, void *arg)
 {
-    const struct km_modjoin *j = MJ(c);
-    char a[16], b[16], d[16], p[16], buf[400];
-    km_fmt_size(a, sizeof(a), j->lsmod_bytes);
-    km_fmt_size(b, sizeof(b), j->static_bytes);
-    km_fmt_size(d, sizeof(d), j->joined ? j->dynamic.bytes : KM_NA);
-    km_fmt_pct(p, sizeof(p), vmalloc_share(c));
-    snprintf(buf, sizeof(buf),
-             "%zu modules: %s as lsmod counts them, %s static%s, %s dynamic; %s of VmallocUsed",
-             c->s->mods.n, a, b, j->method == KM_MJ_ESTIMATE ? " (estimated)" : "", d, p);
+    char buf[400];
+    km_fields_line(&km_view_modules, c,
+                   "{modules} modules: {lsmod_bytes} as lsmod counts them, {static_bytes} "
+                   "static{estimated}, {dynamic_bytes} dynamic; {vmalloc_used_pct} of VmallocUsed",
+                   buf, sizeof(buf));
     line(arg, KM_ATTR_NORMAL, buf);
 }
 
 static void note_method(const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_modjoin *j = MJ(c);
-    char buf[480], x[16], u[16], s[16];
+    char buf[480];
     snprintf(buf, sizeof(buf), "method %s%s%s", km_mj_method_name(j->method),
              j->why != KM_MJ_WHY_NONE ? ": " : "", why_text(c));
     line(arg, j->method == KM_MJ_ADDRESS ? KM_ATTR_NORMAL : KM_ATTR_WARN, buf);
@@ -404,14 +505,11 @@ static void note_method(const struct km_vctx *c, km_line_fn line, void *arg)
     }
     if (!j->joined)
         return;
-    km_fmt_size(x, sizeof(x), j->image.bytes);
-    km_fmt_size(u, sizeof(u), j->unattributed.bytes);
-    km_fmt_size(s, sizeof(s), j->shared.bytes);
-    snprintf(buf, sizeof(buf),
-             "module-image areas in vmallocinfo: %lld (%s) = %lld matched + %lld unattributed (%s)"
-             " + %lld shared (%s)",
-             (long long)j->image.areas, x, (long long)j->attributed.areas,
-             (long long)j->unattributed.areas, u, (long long)j->shared.areas, s);
+    km_fields_line(&km_view_modules, c,
+                   "module-image areas in vmallocinfo: {image_areas} ({image_bytes}) = "
+                   "{matched_areas} matched + {unattributed_areas} unattributed "
+                   "({unattributed_bytes}) + {shared_areas} shared ({shared_bytes})",
+                   buf, sizeof(buf));
     line(arg, KM_ATTR_DIM, buf);
 }
 
@@ -433,41 +531,6 @@ static void footer(const struct km_vm *vm, const struct km_vctx *c, km_line_fn l
 
 /* ---- JSON ------------------------------------------------------------------------------ */
 
-static void json_sum(struct km_json *j, const char *key, const struct km_mj_sum *s, bool joined)
-{
-    if (!joined) {
-        km_json_null(j, key);
-        return;
-    }
-    km_json_obj(j, key);
-    km_json_int(j, "areas", s->areas);
-    km_json_int(j, "bytes", s->bytes);
-    km_json_int(j, "pages", s->pages);
-    km_json_obj_end(j);
-}
-
-static void json_totals(struct km_json *j, const struct km_vctx *c)
-{
-    const struct km_modjoin *mj = MJ(c);
-    km_json_obj(j, "totals");
-    km_json_int(j, "modules", (int64_t)c->s->mods.n);
-    km_json_int(j, "lsmod_bytes", mj->lsmod_bytes);
-    km_json_int(j, "static_bytes", mj->static_bytes);
-    km_json_int(j, "static_pages", total_value(mj, F_PAGES));
-    km_json_int_opt(j, "dynamic_areas", total_value(mj, F_DAREAS));
-    km_json_int_opt(j, "dynamic_bytes", total_value(mj, F_DYN));
-    km_json_int_opt(j, "dynamic_pages", total_value(mj, F_DPAGES));
-    km_json_int(j, "total_bytes", mj->total_bytes);
-    km_json_int(j, "text_shared_bytes", mj->text_bytes);
-    km_json_dbl(j, "vmalloc_used_pct", vmalloc_share(c));
-    json_sum(j, "image", &mj->image, mj->joined);
-    json_sum(j, "attributed", &mj->attributed, mj->joined);
-    json_sum(j, "dynamic_unloaded", &mj->dynamic_other, mj->joined);
-    km_json_int(j, "modules_matched", (int64_t)mj->nmatched);
-    km_json_int(j, "modules_missing", (int64_t)mj->nmissing);
-    km_json_obj_end(j);
-}
-
 static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
 {
     const struct km_modjoin *mj = MJ(c);
@@ -476,7 +539,7 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
         km_json_str(j, "method_reason", why_text(c));
     km_json_rows(j, vm, c, true); /* the pinned rows are in "totals", "unattributed", "shared" */
     if (mj->mods) {
-        json_totals(j, c);
+        km_json_summary(vm->def, c, j); /* "totals" */
         json_sum(j, "unattributed", &mj->unattributed, mj->joined);
         json_sum(j, "shared", &mj->shared, mj->joined);
     }
@@ -492,6 +555,9 @@ const struct km_view_def km_view_modules = {
     .sources = KM_SRC_BIT(KM_SRC_MODULES) | KM_SRC_BIT(KM_SRC_VMALLOCINFO),
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
+    .sum = sum,
+    .nsum = (int)KM_ARRAY_LEN(sum),
+    .sum_key = "totals",
     .default_sort = COL_TOTAL,
     .rows = rows,
     .notes = notes,
