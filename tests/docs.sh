@@ -22,8 +22,21 @@ fi
 views=$(km_views)
 [ "$(echo $views | wc -w)" -ge 4 ] && ok "--help lists the views: $views" || nok "--help lists the views"
 jv=$(for v in $views; do printf '.%s,' "$v"; done | sed 's/,$//')
-for k in $( (jq -r "(keys[]), (.summary|keys[]), ($jv|keys[]), (.sources[]|keys[]), ($jv|.rows[0]|keys[]), (.nodes.rows[0].zones[0]|keys[])" "$TMP/f.json"
-             jq -r '.sources[]|keys[]' "$TMP/m.json") | sort -u); do
+# a tree with /proc/vmstat, for the Vmstat rows
+"$KMEMTOP" --root "$FIX/pcp-laptop-a" -o --format json >"$TMP/v.json"
+# the keys of each frame's objects, rows (the first of each view that has one), zones and
+# view summaries; a jq error fails here (a missing object must not hide the rest)
+prog="(keys[]), (.summary|keys[]), ($jv|keys[]), (.sources[]|keys[]),
+      ($jv|(.rows[0]? // {})|keys[]), (.nodes.rows[0]?.zones[0]? // {}|keys[]),
+      ($jv|(.summary? // .totals? // {})|keys[])"
+: >"$TMP/keys"
+for f in "$TMP/f.json" "$TMP/m.json" "$TMP/v.json"; do
+    jq -r "$prog" "$f" >>"$TMP/keys" 2>"$TMP/jq.err" ||
+        nok "the JSON keys of $(basename "$f") can be listed" "$(cat "$TMP/jq.err")"
+done
+[ "$(sort -u "$TMP/keys" | wc -l)" -ge 100 ] && ok "keys listed: $(sort -u "$TMP/keys" | wc -l)" ||
+    nok "keys listed" "only $(sort -u "$TMP/keys" | wc -l)"
+for k in $(sort -u "$TMP/keys"); do
     if grep -q "\`$k\`" "$KM_SRCDIR/doc/json-schema.md"; then ok "json-schema.md documents \`$k\`"
     else nok "json-schema.md documents \`$k\`"; fi
 done
