@@ -8,6 +8,7 @@
  * read reused in between. Then the derivations run (derive.h).
  */
 #include "kmemtop/sampler.h"
+#include "kmemtop/capture.h"
 #include "kmemtop/derive.h"
 #include "kmemtop/read.h"
 #include "kmemtop/root.h"
@@ -31,6 +32,8 @@ struct km_sampler {
     struct km_sample kept;
     struct km_source kept_src[KM_SRC_COUNT]; /* its status (ok) and warning */
     double kept_t[KM_SRC_COUNT];             /* its mono; < 0: none */
+    /* while capturing: the bytes of that read, so that each tree gets the file it reuses */
+    struct km_buf kept_raw[KM_SRC_COUNT];
     struct km_derive_state derive;           /* rate bases, module events */
     struct km_buf buf;
     long inferred_page_size; /* of the tree shown: 0 not tried, -1 could not tell */
@@ -41,8 +44,10 @@ static void forget_past(struct km_sampler *s)
 {
     km_derive_state_clear(&s->derive);
     km_sample_free(&s->kept);
-    for (int i = 0; i < KM_SRC_COUNT; i++)
+    for (int i = 0; i < KM_SRC_COUNT; i++) {
         s->kept_t[i] = -1;
+        km_buf_free(&s->kept_raw[i]);
+    }
 }
 
 struct km_sampler *km_sampler_new(void)
@@ -93,16 +98,31 @@ static bool reuse_kept(struct km_sampler *s, const struct km_srcdesc *d, struct 
     if (d->min_interval <= 0 || smp->root[0] || t < 0 || age < 0 || age >= d->min_interval)
         return false;
     d->copy(smp, &s->kept);
+    const struct km_buf *raw = &s->kept_raw[d->id];
+    if (km_capture_active() && raw->data) /* the kernel's mode: who may read it */
+        km_capture_put(d->path, raw->data, raw->len, d->who == KM_WHO_ROOT ? 0400 : 0444);
     smp->src[d->id] = s->kept_src[d->id]; /* ok, and its warning if any */
     smp->src[d->id].bytes = 0;            /* nothing read this time */
     smp->src[d->id].age = age;
     return true;
 }
 
-static void keep(struct km_sampler *s, const struct km_srcdesc *d, const struct km_sample *smp)
+/* A good read of a throttled source (io: what it read, a single file) is kept for reuse. */
+static void keep(struct km_sampler *s, const struct km_srcdesc *d, const struct km_src_io *io,
+                 const struct km_sample *smp)
 {
     if (d->min_interval <= 0 || smp->root[0] || smp->src[d->id].status != KM_ST_OK)
         return;
+    struct km_buf *raw = &s->kept_raw[d->id];
+    raw->len = 0;
+    if (km_capture_active() && io->buf->data) {
+        xgrow((void **)&raw->data, &raw->cap, io->buf->len + 1, 1);
+        memcpy(raw->data, io->buf->data, io->buf->len);
+        raw->len = io->buf->len;
+        raw->data[raw->len] = '\0';
+    } else {
+        km_buf_free(raw);
+    }
     d->free(&s->kept);
     d->copy(&s->kept, smp);
     s->kept_src[d->id] = smp->src[d->id];
@@ -115,7 +135,7 @@ static void read_source(struct km_sampler *s, const struct km_srcdesc *d, struct
     if (!reuse_kept(s, d, smp)) {
         struct km_src_io io = {.buf = &s->buf, .state = &s->state[d->id]};
         km_source_run(d, &io, smp);
-        keep(s, d, smp);
+        keep(s, d, &io, smp);
     }
     smp->src[d->id].cost = km_now() - t0;
 }

@@ -62,6 +62,20 @@ else
     contains "--capture on a full disk fails, naming the file" "$(cat "$TMP/err")" \
         "^kmemtop: --capture $TMP/full/t: could not write $TMP/full/t/[^:]+: No space left on device\$"
 fi
+# a throttled source (pagetypeinfo: read at most every 10 s) reused by a later frame is in
+# that frame's tree too, as it was read, root-only as on the kernel
+if [ -r /proc/pagetypeinfo ]; then
+    "$KMEMTOP" --capture "$TMP/pti" -n 3 -d 0.2 >/dev/null 2>&1
+    check "-n 3 -d 0.2: every tree has the pagetypeinfo its frame used" \
+        test -s "$TMP/pti/0001/proc/pagetypeinfo" -a -s "$TMP/pti/0002/proc/pagetypeinfo" \
+        -a -s "$TMP/pti/0003/proc/pagetypeinfo"
+    check "the reused read is the one read (same bytes as the first tree's)" \
+        cmp -s "$TMP/pti/0001/proc/pagetypeinfo" "$TMP/pti/0003/proc/pagetypeinfo"
+    is "and root-only, as the kernel's" "$(stat -c %a "$TMP/pti/0002/proc/pagetypeinfo")" 400
+    "$KMEMTOP" --root "$TMP/pti/0003" -o --format json --view buddy >"$TMP/pti.json"
+    check "shown later: the third tree has its migrate types" \
+        jq -e '.sources.pagetypeinfo.status=="ok"' "$TMP/pti.json"
+fi
 # as a normal user: unreadable files are left out, and the tree says so when shown
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     mkdir "$TMP/nobody" && chown 65534:65534 "$TMP/nobody"
