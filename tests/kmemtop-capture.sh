@@ -264,7 +264,7 @@ mkdirs() { why=$(mkdir -p "$1" 2>&1) || { note "$1" "${why##*: }"; return 1; }; 
 capture_proc() {
     t=$1
     mkdirs "$t/proc/sys/kernel" || return 0
-    for f in meminfo modules vmallocinfo zoneinfo buddyinfo pagetypeinfo slabinfo \
+    for f in meminfo modules vmallocinfo zoneinfo buddyinfo pagetypeinfo slabinfo vmstat \
         version uptime; do
         copy "/proc/$f" "$t/proc/$f"
     done

@@ -3,7 +3,7 @@
  * compact_* counter the kernel printed (their set differs between kernels
  * and configs), its value since boot and its change per second since the
  * previous frame. A small view, and the worked example of one: this file
- * and one line in km_views[] (ui/views.c) are all it took.
+ * and its name in KM_VIEW_LIST (ui/views.h) are all it took.
  *
  * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
