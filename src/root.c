@@ -5,6 +5,7 @@
  * here and nowhere else: readers keep opening /proc and /sys unchanged.
  */
 #include "kmemtop/root.h"
+#include "kmemtop/source.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -559,8 +560,9 @@ int km_root_switch(const struct km_tree *t, char *msg, size_t msgsz)
         return err;
     }
     km_read_set_tree(proc, sys);
-    stage("/proc/meminfo");
-    stage("/proc/slabinfo");
+    for (const struct km_srcdesc *d = km_sources; d->name; d++)
+        if (d->flags & KM_SRCF_LIBPROC2) /* the files libproc2 opens by name */
+            stage(d->path);
     /* Read-only is a safety net only: nothing writes there. */
     (void)mount(NULL, "/proc", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                 NULL);

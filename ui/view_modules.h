@@ -30,5 +30,15 @@ const char *km_modules_opt(void *state, const char *name, const char *arg);
 void km_modules_details(const struct km_vctx *c, const struct km_row *r,
                         void (*line)(void *arg, int attr, const char *text), void *arg);
 void km_modules_text_after(const struct km_vctx *c, FILE *f);
+/*
+ * One module's vmalloc areas (--details, Enter on the screen), one call of
+ * line per line (attr: enum km_attr). name is a module name or the id of a
+ * modules pinned row ("_unattributed", "_shared"): pass the row's id.
+ * Returns 0, or -ENOENT after a line saying that no such module is loaded.
+ */
+int km_modules_details_lines(const struct km_vctx *c, const char *name,
+                             void (*line)(void *arg, int attr, const char *text), void *arg);
+/* The same as a "details" object of the modules JSON. */
+void km_modules_details_json(const struct km_vctx *c, const char *name, struct km_json *j);
 
 #endif

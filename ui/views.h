@@ -45,16 +45,4 @@ const char *km_view_option(struct km_vstate *states, const char *name, const cha
 /* Sources to read for the views marked visible (parallel to km_views[]), their states asking. */
 unsigned km_views_sources(const bool *visible, const struct km_vstate *states);
 
-struct km_json;
-/*
- * One module's vmalloc areas (--details, Enter on the screen), one call of
- * line per line (attr: enum km_attr). name is a module name or the id of a
- * modules pinned row ("_unattributed", "_shared"): pass the row's id.
- * Returns 0, or -ENOENT after a line saying that no such module is loaded.
- */
-int km_modules_details_lines(const struct km_vctx *c, const char *name,
-                             void (*line)(void *arg, int attr, const char *text), void *arg);
-/* The same as a "details" object of the modules JSON. */
-void km_modules_details_json(const struct km_vctx *c, const char *name, struct km_json *j);
-
 #endif
