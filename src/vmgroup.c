@@ -1,0 +1,325 @@
+/* vmgroup.c - vmallocinfo's areas grouped by caller. See include/kmemtop/vmgroup.h. */
+#include "kmemtop/vmgroup.h"
+#include "kmemtop/sat.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What groups an area: its key (the name points into the records or is a literal). */
+struct key {
+    enum km_vmg_kind kind;
+    const char *name;
+    size_t len;
+    const char *module;
+};
+
+static struct key area_key(const struct km_vmarea *a)
+{
+    struct key k = {KM_VMG_CALLER, a->caller, 0, a->module};
+    if (a->flags & KM_VM_UNPURGED)
+        k = (struct key){KM_VMG_UNPURGED, KM_VMG_NAME_UNPURGED, 0, NULL};
+    else if (!a->caller)
+        k = (struct key){KM_VMG_NONE, KM_VMG_NAME_NONE, 0, NULL};
+    k.len =
+        k.kind == KM_VMG_CALLER && a->caller_symlen > 0 ? (size_t)a->caller_symlen : strlen(k.name);
+    return k;
+}
+
+static struct key group_key(const struct km_vmgroup *g)
+{
+    return (struct key){g->kind, g->caller, g->caller_len, g->module};
+}
+
+static bool same_key(const struct key *a, const struct key *b)
+{
+    if (a->kind != b->kind || a->len != b->len || memcmp(a->name, b->name, a->len) != 0)
+        return false;
+    return a->module && b->module ? strcmp(a->module, b->module) == 0 : a->module == b->module;
+}
+
+/* FNV-1a over the key's parts, a separator between them. */
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t key_hash(const struct key *k)
+{
+    uint64_t h = fnv(0xcbf29ce484222325ull ^ (uint64_t)k->kind, k->name, k->len);
+    h = (h ^ 0x100) * 0x100000001b3ull;
+    return k->module ? fnv(h, k->module, strlen(k->module)) : h;
+}
+
+/* Open addressing over group indexes: slot holds index + 1, 0 when empty; at most half full. */
+struct table {
+    size_t *slot;
+    size_t mask;
+};
+
+static void table_init(struct table *t, size_t n)
+{
+    size_t cap = 16;
+    while (cap / 2 < n)
+        cap *= 2;
+    t->slot = xcalloc(cap, sizeof(*t->slot));
+    t->mask = cap - 1;
+}
+
+/* The slot of the group with key k among g[], or the empty slot where it would go. */
+static size_t *table_find(const struct table *t, const struct km_vmgroup *g, const struct key *k)
+{
+    size_t i = (size_t)key_hash(k) & t->mask;
+    while (t->slot[i]) {
+        struct key gk = group_key(&g[t->slot[i] - 1]);
+        if (same_key(&gk, k))
+            break;
+        i = (i + 1) & t->mask;
+    }
+    return &t->slot[i];
+}
+
+/* Bytes the names can take: each caller's and module's once per area, and the two literals. */
+static size_t text_bound(const struct km_vmallocinfo *v)
+{
+    size_t n = sizeof(KM_VMG_NAME_NONE) + sizeof(KM_VMG_NAME_UNPURGED);
+    for (size_t i = 0; i < v->n; i++) {
+        struct key k = area_key(&v->areas[i]);
+        if (k.kind == KM_VMG_CALLER)
+            n += k.len + 1 + (k.module ? strlen(k.module) + 1 : 0);
+    }
+    return n;
+}
+
+static const char *text_add(struct km_vmgroups *gs, const char *s, size_t len)
+{
+    char *p = gs->text + gs->text_len;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    gs->text_len += len + 1;
+    return p;
+}
+
+static struct km_vmgroup *new_group(struct km_vmgroups *gs, const struct key *k)
+{
+    struct km_vmgroup *g = &gs->g[gs->n++];
+    memset(g, 0, sizeof(*g));
+    g->kind = k->kind;
+    g->caller = text_add(gs, k->name, k->len);
+    g->caller_len = k->len;
+    g->module = k->module ? text_add(gs, k->module, strlen(k->module)) : NULL;
+    g->pages = g->ram = KM_NA;
+    g->growth = NAN;
+    return g;
+}
+
+/* Each area into its group (gid[i]: the group of area i), with its sums. */
+static void group_areas(const struct km_vmallocinfo *v, struct km_vmgroups *gs, size_t *gid)
+{
+    struct table t;
+    table_init(&t, v->n);
+    for (size_t i = 0; i < v->n; i++) {
+        const struct km_vmarea *a = &v->areas[i];
+        struct key k = area_key(a);
+        size_t *slot = table_find(&t, gs->g, &k);
+        if (!*slot) {
+            new_group(gs, &k);
+            *slot = gs->n;
+        }
+        struct km_vmgroup *g = &gs->g[*slot - 1];
+        gid[i] = *slot - 1;
+        g->areas++;
+        g->bytes = km_sat_add(g->bytes, a->size);
+        km_sat_acc(&g->pages, a->pages);
+        g->flags |= a->flags;
+    }
+    free(t.slot);
+}
+
+/* The area indexes, by group, in file order within each. */
+static void list_areas(const struct km_vmallocinfo *v, struct km_vmgroups *gs, const size_t *gid)
+{
+    size_t at = 0;
+    for (size_t k = 0; k < gs->n; k++) {
+        gs->g[k].area0 = at;
+        at += (size_t)gs->g[k].areas;
+    }
+    size_t *fill = xcalloc(gs->n ? gs->n : 1, sizeof(*fill));
+    gs->area = xmalloc(v->n * sizeof(*gs->area));
+    for (size_t i = 0; i < v->n; i++)
+        gs->area[gs->g[gid[i]].area0 + fill[gid[i]]++] = i;
+    free(fill);
+}
+
+struct node_pages {
+    size_t g;
+    int node;
+    int64_t pages;
+};
+
+static int cmp_node_pages(const void *a, const void *b)
+{
+    const struct node_pages *x = a, *y = b;
+    if (x->g != y->g)
+        return x->g < y->g ? -1 : 1;
+    return (x->node > y->node) - (x->node < y->node);
+}
+
+/* Pages per node and group: every N<nid>= the parser kept, sorted by group and node, merged. */
+static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs, const size_t *gid)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < v->n; i++)
+        m += (size_t)v->areas[i].nnuma;
+    if (!m)
+        return;
+    struct node_pages *np = xmalloc(m * sizeof(*np));
+    size_t j = 0;
+    for (size_t i = 0; i < v->n; i++)
+        for (int q = 0; q < v->areas[i].nnuma; q++)
+            np[j++] =
+                (struct node_pages){gid[i], v->areas[i].numa[q].node, v->areas[i].numa[q].pages};
+    qsort(np, m, sizeof(*np), cmp_node_pages);
+    gs->nodes = xmalloc(m * sizeof(*gs->nodes));
+    for (j = 0; j < m; j++) {
+        struct km_vmgroup *g = &gs->g[np[j].g];
+        struct km_vmg_node *last = gs->nnodes ? &gs->nodes[gs->nnodes - 1] : NULL;
+        if (g->nnodes && last->node == np[j].node) {
+            last->pages = km_sat_add(last->pages, np[j].pages);
+            continue;
+        }
+        if (!g->nnodes)
+            g->node0 = gs->nnodes;
+        gs->nodes[gs->nnodes++] = (struct km_vmg_node){np[j].node, np[j].pages};
+        g->nnodes++;
+    }
+    free(np);
+}
+
+static int64_t ram_of(int64_t pages, long page_size)
+{
+    return page_size > 0 ? km_sat_mul(pages, page_size) : KM_NA;
+}
+
+void km_vmgroup(const struct km_vmallocinfo *v, long page_size, struct km_vmgroups *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->pages = out->ram = KM_NA;
+    out->growth = NAN;
+    if (!v || !v->n)
+        return;
+    size_t *gid = xmalloc(v->n * sizeof(*gid));
+    out->g = xmalloc(v->n * sizeof(*out->g));
+    out->text = xmalloc(text_bound(v));
+    group_areas(v, out, gid);
+    list_areas(v, out, gid);
+    group_nodes(v, out, gid);
+    free(gid);
+    for (size_t k = 0; k < out->n; k++) {
+        struct km_vmgroup *g = &out->g[k];
+        g->ram = ram_of(g->pages, page_size);
+        out->areas += g->areas;
+        out->bytes = km_sat_add(out->bytes, g->bytes);
+        km_sat_acc(&out->pages, g->pages);
+    }
+    out->ram = ram_of(out->pages, page_size);
+}
+
+/* (now - was) / dt, an absent side counting as nothing; NAN when both are absent. */
+static double change(int64_t now, int64_t was, double dt)
+{
+    if (KM_IS_NA(now) && KM_IS_NA(was))
+        return NAN;
+    return ((KM_IS_NA(now) ? 0.0 : (double)now) - (KM_IS_NA(was) ? 0.0 : (double)was)) / dt;
+}
+
+void km_vmgroups_rate(struct km_vmgroups *cur, const struct km_vmgroups *base, double dt)
+{
+    cur->growth = NAN;
+    for (size_t k = 0; k < cur->n; k++)
+        cur->g[k].growth = NAN;
+    if (!base || !(dt > 0) || !isfinite(dt))
+        return;
+    struct table t;
+    table_init(&t, base->n);
+    for (size_t k = 0; k < base->n; k++) {
+        struct key bk = group_key(&base->g[k]);
+        *table_find(&t, base->g, &bk) = k + 1;
+    }
+    for (size_t k = 0; k < cur->n; k++) {
+        struct km_vmgroup *g = &cur->g[k];
+        struct key gk = group_key(g);
+        size_t slot = *table_find(&t, base->g, &gk);
+        g->growth = change(g->ram, slot ? base->g[slot - 1].ram : KM_NA, dt);
+    }
+    free(t.slot);
+    cur->growth = change(cur->ram, base->ram, dt);
+}
+
+static void *dup_mem(const void *p, size_t n)
+{
+    if (!n)
+        return NULL;
+    void *d = xmalloc(n);
+    memcpy(d, p, n);
+    return d;
+}
+
+static const char *rebase(const char *p, const char *from, char *to)
+{
+    return p ? to + (p - from) : NULL;
+}
+
+void km_vmgroups_copy(struct km_vmgroups *dst, const struct km_vmgroups *src)
+{
+    *dst = *src;
+    dst->area = NULL;
+    dst->g = dup_mem(src->g, src->n * sizeof(*src->g));
+    dst->nodes = dup_mem(src->nodes, src->nnodes * sizeof(*src->nodes));
+    dst->text = dup_mem(src->text, src->text_len);
+    for (size_t k = 0; k < dst->n; k++) {
+        dst->g[k].caller = rebase(src->g[k].caller, src->text, dst->text);
+        dst->g[k].module = rebase(src->g[k].module, src->text, dst->text);
+    }
+}
+
+void km_vmgroups_free(struct km_vmgroups *gs)
+{
+    if (!gs)
+        return;
+    free(gs->g);
+    free(gs->nodes);
+    free(gs->area);
+    free(gs->text);
+    memset(gs, 0, sizeof(*gs));
+}
+
+/* In enum km_vm_flag's bit order, which is the order the kernel prints a line's flags in. */
+static const char *const flag_words[KM_VM_NFLAGS] = {
+    "ioremap",      "sparse", "vmalloc",    "vmap",     "user",
+    "dma-coherent", "vpages", "vm_map_ram", "unpurged",
+};
+_Static_assert(KM_VM_UNPURGED == 1u << (KM_VM_NFLAGS - 1), "a word for every flag");
+
+const char *km_vm_flag_word(int k)
+{
+    return k >= 0 && k < KM_VM_NFLAGS ? flag_words[k] : NULL;
+}
+
+char *km_vm_flags_text(uint32_t flags, const char *sep, char *out, size_t n)
+{
+    size_t pos = 0;
+    if (n)
+        out[0] = '\0';
+    for (int k = 0; k < KM_VM_NFLAGS && pos + 1 < n; k++) {
+        if (!(flags & (1u << k)))
+            continue;
+        int w = snprintf(out + pos, n - pos, "%s%s", pos ? sep : "", flag_words[k]);
+        pos += w > 0 ? (size_t)w : 0;
+    }
+    return out;
+}
