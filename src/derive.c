@@ -9,11 +9,13 @@ void km_derive_state_init(struct km_derive_state *st)
     memset(st, 0, sizeof(*st));
     for (int i = 0; i < KM_SRC_COUNT; i++)
         st->base_t[i] = -1;
+    st->vmg_base_t = -1;
 }
 
 void km_derive_state_clear(struct km_derive_state *st)
 {
     km_sample_free(&st->base);
+    km_vmgroups_free(&st->vmg_base);
     km_derive_state_init(st);
 }
 
@@ -70,6 +72,25 @@ static void join_modules(struct km_derive_state *st, struct km_sample *smp,
     km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &smp->mj);
 }
 
+/*
+ * vmallocinfo's areas by caller, and their growth against the last sample
+ * that read vmallocinfo (as the rates: another view shown in between costs
+ * the Vmalloc view nothing); then this sample's groups become the base.
+ */
+static void vmalloc_groups(struct km_derive_state *st, struct km_sample *smp,
+                           const struct km_sample *prev)
+{
+    (void)prev;
+    if (smp->src[KM_SRC_VMALLOCINFO].status != KM_ST_OK)
+        return;
+    km_vmgroup(&smp->vm, smp->page_size, &smp->vmg);
+    bool base = st->vmg_base_t >= 0;
+    km_vmgroups_rate(&smp->vmg, base ? &st->vmg_base : NULL, smp->mono - st->vmg_base_t);
+    km_vmgroups_free(&st->vmg_base);
+    km_vmgroups_copy(&st->vmg_base, &smp->vmg);
+    st->vmg_base_t = smp->mono;
+}
+
 /* Loads and unloads since the previous sample; the sample gets its own copy of the recent ones. */
 static void module_events(struct km_derive_state *st, struct km_sample *smp,
                           const struct km_sample *prev)
@@ -96,6 +117,7 @@ const struct km_derivation km_derivations[] = {
     {"rates", KM_SRC_ALL, rates},                /* every source with a rate function */
     {"slab summary", B(SLABINFO), slab_summary}, /* after rates: it sums the growth */
     {"module join", B(MODULES) | B(VMALLOCINFO), join_modules},
+    {"vmalloc groups", B(VMALLOCINFO), vmalloc_groups},
     {"module events", B(MODULES) | B(MEMINFO), module_events}, /* after the join */
     {NULL, 0, NULL},
 };

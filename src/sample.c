@@ -37,6 +37,7 @@ const char *km_status_name(enum km_status st)
 void km_sample_free(struct km_sample *s)
 {
     km_modjoin_free(&s->mj); /* it points into the modules: before them */
+    km_vmgroups_free(&s->vmg);
     for (const struct km_srcdesc *d = km_sources; d->name; d++)
         d->free(s);
     free(s->mod_events);

@@ -5,10 +5,10 @@
  * Each derivation declares the sources whose records it reads; it runs on a
  * tick that asked for at least one of them. Derivations that need the past
  * (rates against the last sample that read a source, module loads and
- * unloads) keep it in a km_derive_state the sampler owns; nothing else
- * keeps state between ticks. A derivation writes only the current sample
- * and that state, never prints and cannot fail: what it cannot compute it
- * leaves absent (KM_NA, NAN, empty).
+ * unloads, the growth of vmalloc groups) keep it in a km_derive_state the
+ * sampler owns; nothing else keeps state between ticks. A derivation
+ * writes only the current sample and that state, never prints and cannot
+ * fail: what it cannot compute it leaves absent (KM_NA, NAN, empty).
  */
 #ifndef KMEMTOP_DERIVE_H
 #define KMEMTOP_DERIVE_H
@@ -22,6 +22,9 @@ struct km_derive_state {
     double base_t[KM_SRC_COUNT];                   /* mono of each base; < 0: none */
     struct km_mod_event events[KM_MOD_EVENTS_MAX]; /* module loads/unloads, oldest first */
     size_t nevents;
+    /* the vmalloc groups of the last sample that read vmallocinfo, and its mono (< 0: none) */
+    struct km_vmgroups vmg_base;
+    double vmg_base_t;
 };
 
 struct km_derivation {

@@ -20,6 +20,7 @@
 #include "kmemtop/slabinfo.h"
 #include "kmemtop/slabstat.h"
 #include "kmemtop/vmallocinfo.h"
+#include "kmemtop/vmgroup.h"
 #include "kmemtop/vmstat.h"
 #include "kmemtop/zoneinfo.h"
 
@@ -83,6 +84,8 @@ struct km_sample {
     struct km_vmstat vmstat;
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
+    /* vmallocinfo's areas by caller, with their growth (when vmallocinfo was read) */
+    struct km_vmgroups vmg;
     /* recent module loads and unloads, oldest first; owned by the sampler */
     struct km_mod_event *mod_events; /* the sample's own copy of the recent events */
     size_t nmod_events;
