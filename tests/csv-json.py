@@ -8,7 +8,7 @@ view by view: the records are the JSON rows, in the same order (the ids are
 rebuilt from the JSON rows as the views build them), and each value is the one
 the JSON row holds, as CSV writes a value (exact; absent empty; booleans true
 and false; a list as its names joined by commas). Where a view's rows are its
-fields (modules, slabs, vmstat) a CSV column is the JSON key of the same name;
+fields (modules, slabs, vmstat, vmalloc) a CSV column is the JSON key of the same name;
 nodes and buddy write JSON as a tree in the kernel's units (pages), so their
 expected cells are rebuilt from it here. Every CSV column is either
 compared or named in SKIP with the reason: a new column fails here until one of
@@ -63,6 +63,7 @@ SKIP = {
     },
     "slabs": {},
     "vmstat": {},
+    "vmalloc": {},
 }
 
 
@@ -206,9 +207,20 @@ def vmstat_rows(v, ps):
     return [(text_of(r["name"]), fields_of(r)) for r in v.get("rows", [])]
 
 
+def vmalloc_rows(v, ps):
+    rows = []
+    for r in v.get("rows", []):
+        # the id is the caller and its module; the per-node list one cell, as text writes it
+        rid = r["caller"] + ("" if r["module"] is None else " [%s]" % r["module"])
+        vals = fields_of(r, {"nodes": " ".join("N%d=%d" % (n["node"], n["pages"])
+                                               for n in r["nodes"])})
+        rows.append((text_of(rid), vals))
+    return rows
+
+
 # views whose ids and cells are rebuilt from JSON; any other is compared by position
 ROWS = {"modules": modules_rows, "nodes": nodes_rows, "buddy": buddy_rows, "slabs": slabs_rows,
-        "vmstat": vmstat_rows}
+        "vmstat": vmstat_rows, "vmalloc": vmalloc_rows}
 
 
 def same(want, got):

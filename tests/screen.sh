@@ -103,10 +103,12 @@ see "> moves it back to objects" '▼OBJS|vOBJS'
 keys Tab
 see "Tab goes to the next tab" '\[5 Vmstat\]'
 keys Tab
+see "Tab goes to the next tab (the last)" '\[6 Vmalloc\]'
+keys Tab
 see "Tab goes to the next tab (wraps to Modules)" '\[1 Modules\]'
 keys BTab
-see "Shift-Tab goes back (wraps to the last)" '\[5 Vmstat\]'
-keys BTab
+see "Shift-Tab goes back (wraps to the last)" '\[6 Vmalloc\]'
+keys BTab BTab
 see "Shift-Tab goes back" '\[4 Slabs\]'
 keys 2
 see "2: Nodes" '\[2 Nodes\]'
