@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$FIX"
 keys='.kernel and (.page_size|type=="number") and (.summary|type=="object")
- and all(.modules,.nodes,.buddy,.slabs; (.status|IN("ok","missing","denied","error")) and (.rows|type=="array")
+ and all(.modules,.nodes,.buddy,.slabs,.vmstat,.vmalloc; (.status|IN("ok","missing","denied","error")) and (.rows|type=="array")
         and (if .status=="ok" then true else (.reason|type=="string") end))
  and ([.summary|keys[]]|contains(["status"]))'
 for fx in $(ls -d */ | tr -d /); do
@@ -23,5 +23,6 @@ done
 check "modules rows have name,size,refcount,used_by,state,taint" jq -e '.modules.rows|length>0 and all(.[]; has("name") and has("size") and has("refcount") and (.used_by|type=="array") and has("state") and has("taint"))' "$TMP/out.json"
 check "nodes rows have zones with watermarks" jq -e '.nodes.rows|length==2 and all(.[]; has("node") and has("cpus") and has("mem_total") and has("numa_hit") and (.zones|all(.[]; has("zone") and has("free") and has("min") and has("managed"))))' "$TMP/out.json"
 check "buddy rows have free[] and free_pages" jq -e '.buddy.rows|length==3 and all(.[]; (.free|length==11) and (.free_pages|type=="number"))' "$TMP/out.json"
+check "vmalloc rows have caller,module,areas,bytes,ram,pages,kinds,nodes" jq -e '.vmalloc.rows|length>20 and all(.[]; (.caller|type=="string") and has("module") and (.areas>0) and has("bytes") and has("ram") and has("pages") and (.kinds|type=="array") and (.nodes|type=="array"))' "$TMP/out.json"
 check "slab rows sorted by footprint, largest first" jq -e '[.slabs.rows[].footprint] as $f | ($f|length>100) and ($f == ($f|sort|reverse))' "$TMP/out.json"
 done_testing

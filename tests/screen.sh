@@ -270,6 +270,28 @@ see "Esc goes back to the modules" '^MODULE'
 keys q
 ended 0 "details"
 
+# --- the Vmalloc tab: callers by RAM, and one caller's areas ---------------
+start 160 40 --root "$FIX/debian61-root" -d 0.2
+see "vmalloc: running" '\[1 Modules\]'
+keys 6
+see "6: the Vmalloc tab is marked" '\[6 Vmalloc\]'
+see "vmalloc: the table" '^CALLER +MODULE +AREAS +BYTES +.RAM +GROWTH +KINDS +PER NODE'
+row1 "vmalloc: sorted by RAM like batch mode" CALLER "$(batch_first CALLER --view vmalloc)"
+see "vmalloc: RAM in areas against VmallocUsed" '^RAM in areas .* vs VmallocUsed .*: differ by'
+keys '\' z r a m Enter Home Enter
+see "Enter on disksize_store [zram]: its areas" '^disksize_store \[zram\]: 2 areas$'
+see "Enter: each area's range, pages, flags and nodes" '^0x[0-9a-f]+-0x[0-9a-f]+ +1\.50M +384 +vmalloc +N1=384 '
+keys Escape
+see "Esc goes back to the callers" '^CALLER'
+keys q
+ended 0 "vmalloc"
+start 100 30 --root "$FIX/debian61-user" --view vmalloc -d 0.2
+see "--view vmalloc opens the Vmalloc tab" '\[6 Vmalloc\]'
+see "vmalloc, user capture: why there is no table" '^Vmalloc: not in the captured tree'
+see "vmalloc, user capture: VmallocUsed still shown" 'What every user can read: meminfo VmallocUsed'
+keys q
+ended 0 "vmalloc, user capture"
+
 # --- Z holds a series still; Space samples the next tree at once ----------
 mkdir "$TMP/long"
 for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
