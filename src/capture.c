@@ -190,7 +190,7 @@ static int check_dest(int fd, bool force, char *msg, size_t msgsz)
 
 int km_capture_open(const char *dir, const struct km_capture_opts *o, char *msg, size_t msgsz)
 {
-    km_capture_close();
+    km_capture_close(NULL, 0);
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--; /* "link/" would follow the link */
@@ -216,7 +216,7 @@ int km_capture_open(const char *dir, const struct km_capture_opts *o, char *msg,
                      km_cap.dir, strerror(-rc));
     }
     if (rc)
-        km_capture_close();
+        km_capture_close(NULL, 0);
     return rc;
 }
 
@@ -418,24 +418,47 @@ int km_capture_finish(double wall, long page_size, const char *kernel, char *msg
     return rc;
 }
 
-static void remove_private(int *fd, char *name)
+/* Why a temporary directory could not be emptied, in words. */
+static const char *rm_error(int err)
 {
-    if (*fd >= 0) {
-        km_cap_empty_dir(*fd, 0);
-        close_fd(fd);
-        unlinkat(km_cap.dfd, name, AT_REMOVEDIR);
-    }
-    name[0] = '\0';
+    return err == -EXDEV ? "a mount point of another file system, not entered" : strerror(-err);
 }
 
-void km_capture_close(void)
+/* Empties and removes DIR/<name>; on failure msg names what is left (what: whose it was). */
+static int remove_private(int *fd, char *name, const char *what, char *msg, size_t msgsz)
+{
+    int rc = 0;
+    char bad[512] = "";
+    if (*fd >= 0) {
+        rc = km_cap_empty_dir(*fd, bad, sizeof(bad));
+        close_fd(fd);
+        if (rc == 0 && unlinkat(km_cap.dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+            rc = -errno;
+            snprintf(bad, sizeof(bad), ".");
+        }
+    }
+    if (rc && msg && msgsz)
+        snprintf(msg, msgsz, "--capture %s: %s: %s/%s is left behind (%s in it: %s)", km_cap.dir,
+                 what, km_cap.dir, name, bad, rm_error(rc));
+    name[0] = '\0';
+    return rc;
+}
+
+int km_capture_close(char *msg, size_t msgsz)
 {
     km_capture_end();
     close_fd(&km_cap.meta_fd);
     if (km_cap.rfd != km_cap.tfd)
         close_fd(&km_cap.rfd);
     km_cap.rfd = -1;
-    remove_private(&km_cap.tfd, km_cap.tname);
-    remove_private(&km_cap.ofd, km_cap.oname);
+    char omsg[1024] = "";
+    int rc = remove_private(&km_cap.tfd, km_cap.tname, "the unfinished tree could not be removed",
+                            msg, msgsz);
+    int orc =
+        remove_private(&km_cap.ofd, km_cap.oname,
+                       "the replaced capture could not be removed completely", omsg, sizeof(omsg));
+    if (orc && !rc && msg && msgsz)
+        snprintf(msg, msgsz, "%s", omsg);
     close_fd(&km_cap.dfd);
+    return rc ? rc : orc;
 }

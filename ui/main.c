@@ -123,6 +123,14 @@ static void all_views(bool v[KM_VIEWS_MAX])
         v[i] = i < km_nviews();
 }
 
+/* An error on stderr: it may quote names from a stranger's tree, so no control byte gets out. */
+static void say_error(const char *msg)
+{
+    char safe[1024];
+    km_sanitize(safe, sizeof(safe), msg);
+    fprintf(stderr, "kmemtop: %s\n", safe);
+}
+
 /* Where the capture's files may be read: said when it is written. */
 static void say_captured(const char *dir, mode_t dir_mode)
 {
@@ -193,9 +201,16 @@ static int run_capture(struct km_app *a, char *msg, size_t msgsz)
         if (rc == 0 && i + 1 < n)
             sleep_secs(a->o.delay);
     }
-    km_capture_close();
+    char cmsg[1024];
+    int crc = km_capture_close(cmsg, sizeof(cmsg));
     if (rc == 0)
         say_captured(a->o.capture, co.dir_mode);
+    if (crc && rc)
+        say_error(cmsg); /* msg says the first error; this one too */
+    else if (crc) {
+        snprintf(msg, msgsz, "%s", cmsg);
+        rc = crc;
+    }
     return rc;
 }
 
@@ -248,14 +263,6 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
     else
         fclose(out.f);
     return rc;
-}
-
-/* An error on stderr: it may quote names from a stranger's tree, so no control byte gets out. */
-static void say_error(const char *msg)
-{
-    char safe[1024];
-    km_sanitize(safe, sizeof(safe), msg);
-    fprintf(stderr, "kmemtop: %s\n", safe);
 }
 
 int main(int argc, char **argv)

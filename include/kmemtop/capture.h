@@ -17,7 +17,7 @@
  * the first error) and renames the tree into DIR without replacing anything
  * (with force, the previous capture is first moved aside whole, then
  * removed without following links). km_capture_close removes what is left
- * of the temporary directories.
+ * of the temporary directories, and says what it could not.
  *
  * Files keep the permission bits of their source (read and write bits
  * only: set-id and execute bits are dropped); directories get dir_mode, the
@@ -66,7 +66,12 @@ void km_capture_copy(const char *path);
 unsigned km_capture_links_skipped(void);
 /* Writes the record (complete or not) and moves the tree into DIR. */
 int km_capture_finish(double wall, long page_size, const char *kernel, char *msg, size_t msgsz);
-/* Ends the session: removes the temporary directories (and a replaced capture). */
-void km_capture_close(void);
+/*
+ * Ends the session: removes the temporary directories (the unfinished tree,
+ * and a replaced capture however deep, never following a link nor entering
+ * another file system). 0, or a negative errno when something could not be
+ * removed: msg (when not NULL) then names the directory left behind and why.
+ */
+int km_capture_close(char *msg, size_t msgsz);
 
 #endif
