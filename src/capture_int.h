@@ -20,6 +20,8 @@ struct km_cap {
     int ofd; /* DIR/<oname>: a replaced capture, moved aside (force) */
     char oname[64];
     bool replace; /* force over a previous capture: move it aside before placing */
+    bool made_dir; /* DIR was made by km_capture_open */
+    bool placed;   /* something was moved into or out of DIR */
     mode_t dir_mode;
     char tree[16];       /* the tree being written: "" (tfd itself) or "0001" */
     int rfd;             /* its root: tfd or tfd/<tree> */

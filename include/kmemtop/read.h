@@ -24,7 +24,8 @@
  * are refused while a tree is set.
  *
  * Returns 0, or -ENOENT (missing), -EACCES/-EPERM (denied), one of the
- * KM_E* codes below, or another negative errno; km_read_strerror says it
+ * KM_E* codes below, or another negative errno (-EINTR for every file once
+ * a capture is interrupted: km_capture_interrupt); km_read_strerror says it
  * in words. The buffer is owned by the caller, reused across calls (keeps
  * its capacity) and always NUL-terminated.
  */

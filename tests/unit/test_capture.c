@@ -6,15 +6,18 @@
  * and the record says complete=1, or complete=0 with the first error, which
  * km_roots_expand reads back. With force, a previous capture holding a
  * directory far deeper than any walk limit is removed whole, and the links at
- * its bottom are not followed.
+ * its bottom are not followed. An interrupted capture places nothing and
+ * leaves DIR as it was.
  */
 #include "kmemtop/capture.h"
+#include "kmemtop/read.h"
 #include "kmemtop/root.h"
 #include "../tap.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +210,43 @@ static void test_deep_force(void)
     ok(stat(vfile, &st) == 0, "the link at the bottom was not followed");
 }
 
+/* a capture interrupted mid-tree: nothing placed, the private directory and a DIR it made gone */
+static void test_interrupt(void)
+{
+    char dir[300], msg[512];
+    snprintf(dir, sizeof(dir), "%s/int", base);
+    is_int(km_capture_open(dir, NULL, msg, sizeof(msg)), 0, "open a DIR that does not exist");
+    is_int(km_capture_begin("", msg, sizeof(msg)), 0, "begin its tree");
+    km_capture_put("/proc/meminfo", "MemTotal: 1 kB\n", 15, 0444);
+    km_capture_interrupt(SIGINT); /* as the signal handler does */
+    struct km_buf b = {0};
+    is_int(km_read_file("/proc/self/status", &b), -EINTR, "the reader opens no more files");
+    km_buf_free(&b);
+    km_capture_end();
+    is_int(km_capture_finish(4.5, 4096, "6.1.0", msg, sizeof(msg)), -EINTR,
+           "finish places nothing");
+    is_int(km_capture_close(msg, sizeof(msg)), 0, "close removes the unfinished tree");
+    struct stat st;
+    ok(stat(dir, &st) < 0 && errno == ENOENT, "and the DIR it made");
+    mkdir(dir, 0700);
+    is_int(km_capture_open(dir, NULL, msg, sizeof(msg)), 0, "an empty DIR of its own");
+    is_int(km_capture_begin("", msg, sizeof(msg)), 0, "begin, interrupted");
+    km_capture_end();
+    is_int(km_capture_finish(4.5, 4096, "6.1.0", msg, sizeof(msg)), -EINTR, "nothing placed");
+    is_int(km_capture_close(msg, sizeof(msg)), 0, "close");
+    snprintf(base, sizeof(base), "%s", dir);
+    DIR *d = opendir(dir);
+    int n = 0;
+    while (d && readdir(d))
+        n++;
+    if (d)
+        closedir(d);
+    is_int(n, 2, "a DIR that was there stays, empty");
+    *strrchr(base, '/') = '\0';
+    km_capture_interrupt(0);
+    is_int(capture_into(dir, false), 0, "once cleared, a capture places its tree again");
+}
+
 int main(void)
 {
     snprintf(base, sizeof(base), "%s/km-test-capture.XXXXXX",
@@ -216,6 +256,7 @@ int main(void)
     test_tree();
     test_incomplete();
     test_deep_force();
+    test_interrupt();
     char cmd[400];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
     if (system(cmd) != 0)
