@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,17 @@
 #define META_RESERVE 1024 /* the record's first, incomplete, version: room for the last */
 
 struct km_cap km_cap = {.dfd = -1, .tfd = -1, .ofd = -1, .rfd = -1, .meta_fd = -1, .pfd = -1};
+static volatile sig_atomic_t interrupted;
+
+void km_capture_interrupt(int sig)
+{
+    interrupted = sig;
+}
+
+int km_capture_interrupted(void)
+{
+    return interrupted;
+}
 
 static void close_fd(int *fd)
 {
@@ -144,7 +156,9 @@ static int open_dest(const char *dir, mode_t mode, char *msg, size_t msgsz)
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
         make_parents(dir);
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        if (mkdir(dir, 0700) == 0)
+            km_cap.made_dir = true;
+        else if (errno != EEXIST) {
             snprintf(msg, msgsz, "--capture %s: %s", dir, strerror(errno));
             return -errno;
         }
@@ -190,7 +204,7 @@ static int check_dest(int fd, bool force, char *msg, size_t msgsz)
 
 int km_capture_open(const char *dir, const struct km_capture_opts *o, char *msg, size_t msgsz)
 {
-    km_capture_close();
+    km_capture_close(NULL, 0);
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--; /* "link/" would follow the link */
@@ -216,7 +230,7 @@ int km_capture_open(const char *dir, const struct km_capture_opts *o, char *msg,
                      km_cap.dir, strerror(-rc));
     }
     if (rc)
-        km_capture_close();
+        km_capture_close(NULL, 0);
     return rc;
 }
 
@@ -331,14 +345,16 @@ static int write_record(double wall, long ps, const char *kernel)
 /* Renames name from fd to DIR, never replacing what is there. */
 static int move_in(int fd, const char *name)
 {
-    if (renameat2(fd, name, km_cap.dfd, name, RENAME_NOREPLACE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS)
-        return -errno;
-    struct stat st; /* a file system without RENAME_NOREPLACE */
-    if (fstatat(km_cap.dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-        return -EEXIST;
-    return renameat(fd, name, km_cap.dfd, name) < 0 ? -errno : 0;
+    int rc = renameat2(fd, name, km_cap.dfd, name, RENAME_NOREPLACE) == 0 ? 0 : -errno;
+    if (rc == -EINVAL || rc == -ENOSYS) {
+        struct stat st; /* a file system without RENAME_NOREPLACE */
+        if (fstatat(km_cap.dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            return -EEXIST;
+        rc = renameat(fd, name, km_cap.dfd, name) < 0 ? -errno : 0;
+    }
+    if (rc == 0)
+        km_cap.placed = true;
+    return rc;
 }
 
 /* With force: DIR's previous entries go aside, whole, before the first new tree lands. */
@@ -360,7 +376,8 @@ static int move_old_aside(char *failed, size_t failedsz)
         if (renameat(km_cap.dfd, nm, km_cap.ofd, nm) < 0) {
             rc = -errno;
             snprintf(failed, failedsz, "%s", nm);
-        }
+        } else
+            km_cap.placed = true;
     }
     closedir(d);
     km_cap.replace = false;
@@ -404,6 +421,10 @@ int km_capture_finish(double wall, long page_size, const char *kernel, char *msg
     km_capture_end();
     if (km_cap.meta_fd < 0)
         return -EBADF;
+    if (interrupted) {
+        snprintf(msg, msgsz, "--capture %s: interrupted", km_cap.dir);
+        return -EINTR; /* the tree stays in the private directory, which close removes */
+    }
     int rc = write_record(wall, page_size, kernel);
     if (rc) {
         snprintf(msg, msgsz, "--capture %s: could not write %s%s%s: %s", km_cap.dir, km_cap.tree,
@@ -418,24 +439,50 @@ int km_capture_finish(double wall, long page_size, const char *kernel, char *msg
     return rc;
 }
 
-static void remove_private(int *fd, char *name)
+/* Why a temporary directory could not be emptied, in words. */
+static const char *rm_error(int err)
 {
-    if (*fd >= 0) {
-        km_cap_empty_dir(*fd, 0);
-        close_fd(fd);
-        unlinkat(km_cap.dfd, name, AT_REMOVEDIR);
-    }
-    name[0] = '\0';
+    return err == -EXDEV ? "a mount point of another file system, not entered" : strerror(-err);
 }
 
-void km_capture_close(void)
+/* Empties and removes DIR/<name>; on failure msg names what is left (what: whose it was). */
+static int remove_private(int *fd, char *name, const char *what, char *msg, size_t msgsz)
+{
+    int rc = 0;
+    char bad[512] = "";
+    if (*fd >= 0) {
+        rc = km_cap_empty_dir(*fd, bad, sizeof(bad));
+        close_fd(fd);
+        if (rc == 0 && unlinkat(km_cap.dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+            rc = -errno;
+            snprintf(bad, sizeof(bad), ".");
+        }
+    }
+    if (rc && msg && msgsz)
+        snprintf(msg, msgsz, "--capture %s: %s: %s/%s is left behind (%s in it: %s)", km_cap.dir,
+                 what, km_cap.dir, name, bad, rm_error(rc));
+    name[0] = '\0';
+    return rc;
+}
+
+int km_capture_close(char *msg, size_t msgsz)
 {
     km_capture_end();
     close_fd(&km_cap.meta_fd);
     if (km_cap.rfd != km_cap.tfd)
         close_fd(&km_cap.rfd);
     km_cap.rfd = -1;
-    remove_private(&km_cap.tfd, km_cap.tname);
-    remove_private(&km_cap.ofd, km_cap.oname);
+    char omsg[1024] = "";
+    int rc = remove_private(&km_cap.tfd, km_cap.tname, "the unfinished tree could not be removed",
+                            msg, msgsz);
+    int orc =
+        remove_private(&km_cap.ofd, km_cap.oname,
+                       "the replaced capture could not be removed completely", omsg, sizeof(omsg));
+    if (orc && !rc && msg && msgsz)
+        snprintf(msg, msgsz, "%s", omsg);
     close_fd(&km_cap.dfd);
+    if (km_cap.made_dir && !km_cap.placed)
+        rmdir(km_cap.dir); /* made for a capture that placed nothing: gone again (when empty) */
+    km_cap.made_dir = km_cap.placed = false;
+    return rc ? rc : orc;
 }

@@ -231,10 +231,15 @@ static int beneath_open(int root, const char *rel, int flags)
     return walk_open(root, rel, flags);
 }
 
-/* Opens a kernel path (live or beneath the tree), non-blocking, with its type checked. */
+/*
+ * Opens a kernel path (live or beneath the tree), non-blocking, with its type
+ * checked. A capture interrupted by a signal opens nothing more (-EINTR).
+ */
 static int open_kernel(const char *path, int flags, mode_t type, struct stat *st)
 {
     int fd;
+    if (km_capture_interrupted())
+        return -EINTR;
     flags |= O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
     if (in_tree) {
         const char *rel;
@@ -291,7 +296,7 @@ static ssize_t fill(int fd, struct km_buf *b, size_t from, bool *full, double *d
             *deadline = mono_now() + KM_READ_TIMEOUT;
         else if (mono_now() > *deadline)
             return KM_ESLOW;
-        if (r < 0 && errno == EINTR)
+        if (r < 0 && errno == EINTR && !km_capture_interrupted())
             continue;
         if (r < 0)
             return errno == EAGAIN || errno == ESPIPE ? KM_ENOTREG : -errno; /* a FIFO, a tty */
@@ -422,7 +427,7 @@ int km_read_line(const char *path, char *dst, size_t dstsz)
     ssize_t r;
     do
         r = read(fd, tmp, sizeof(tmp) - 1);
-    while (r < 0 && errno == EINTR);
+    while (r < 0 && errno == EINTR && !km_capture_interrupted());
     int err = r < 0 ? (errno == EAGAIN || errno == ESPIPE ? KM_ENOTREG : -errno) : 0;
     close(fd);
     if (err)

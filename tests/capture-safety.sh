@@ -206,6 +206,37 @@ mkdir -p "$TMP/killed/.kmemtop-new.abcdef/proc" && : >"$TMP/killed/.kmemtop-new.
 is "--force over an interrupted capture's leftovers: exits 0" "$?" 0
 is "and only the new tree is left" "$(ls -A "$TMP/killed" | tr '\n' ' ')" "kmemtop-capture proc sys "
 
+# --force over an old capture holding a directory 2000 deep (a stranger's tree may be
+# any depth): removed whole, a link at the bottom not followed, nothing left aside
+deep=$TMP/deep
+"$KMEMTOP" --capture "$deep" >/dev/null 2>&1
+mkdir "$TMP/deep-victim" && printf 'keep\n' >"$TMP/deep-victim/file"
+chunk=$(printf 'd/%.0s' $(seq 1000)) # 1000 levels a mkdir -p, twice (past PATH_MAX)
+(cd "$deep/proc" && for i in 1 2; do mkdir -p "$chunk" && cd -P "$chunk" || exit 1; done &&
+    printf 'x\n' >leaf && ln -s "$TMP/deep-victim" out && ln -s "$TMP/deep-victim/file" out-file) ||
+    nok "a directory 2000 deep could not be made"
+"$KMEMTOP" --capture "$deep" --force >/dev/null 2>"$TMP/err"
+is "--force over a capture with a directory 2000 deep: exits 0" "$?" 0
+is "and only the new tree is left (no .kmemtop-old.* behind)" "$(ls -A "$deep" | tr '\n' ' ')" "kmemtop-capture proc sys "
+is "the links at the bottom were not followed" "$(ls -A "$TMP/deep-victim"; cat "$TMP/deep-victim/file")" "file
+keep"
+# a file system mounted inside the old capture is not entered: kmemtop names what is left, exit 1
+mnt=$TMP/mnt-old
+"$KMEMTOP" --capture "$mnt" >/dev/null 2>&1 && mkdir "$mnt/proc/m"
+if [ "$root" = yes ] && unshare -m --propagation private sh -c "mount -t tmpfs tmpfs '$mnt/proc/m' &&
+    printf 'theirs\n' >'$mnt/proc/m/file' && { '$KMEMTOP' --capture '$mnt' --force; echo \$? >'$TMP/mnt.rc';
+    cat '$mnt'/.kmemtop-old.*/proc/m/file >'$TMP/mnt.file'; ls -A '$mnt' >'$TMP/mnt.ls'; }" >/dev/null 2>"$TMP/err"; then
+    is "--force, a mount inside the old capture: exit 1" "$(cat "$TMP/mnt.rc")" 1
+    contains "saying which directory is left behind and why" "$(cat "$TMP/err")" \
+        "^kmemtop: --capture $mnt: the replaced capture could not be removed completely: $mnt/\\.kmemtop-old\\.[0-9a-f]{6} is left behind \(proc/m in it: a mount point of another file system, not entered\)$"
+    is "the mounted file system's files are untouched" "$(cat "$TMP/mnt.file")" theirs
+    is "the new tree is in place beside what is left" "$(grep -v '^\.kmemtop-old\.' "$TMP/mnt.ls" | tr '\n' ' ')" "kmemtop-capture proc sys "
+elif [ "$root" != yes ] || grep -q 'mount:\|unshare:' "$TMP/err"; then
+    ok "# SKIP --force over a mount: no private mount namespace here ($(head -1 "$TMP/err"))"
+else
+    nok "--force over a mount: the test could not run" "$(cat "$TMP/err")"
+fi
+
 # --- a record that says incomplete, shown by --root ------------------------------------------
 cp -R "$FIX/this-vm-6.18" "$TMP/inc"
 printf 'complete=0\nerror=No space left on device\nerror_path=proc/zoneinfo\n' >>"$TMP/inc/kmemtop-capture"

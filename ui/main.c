@@ -23,13 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void sleep_secs(double s)
-{
-    struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
 /*
  * Waits s seconds between batch frames, or less: until the output has an
  * error (the reader of a pipe has gone), so that the next write finds it
@@ -123,6 +116,14 @@ static void all_views(bool v[KM_VIEWS_MAX])
         v[i] = i < km_nviews();
 }
 
+/* An error on stderr: it may quote names from a stranger's tree, so no control byte gets out. */
+static void say_error(const char *msg)
+{
+    char safe[1024];
+    km_sanitize(safe, sizeof(safe), msg);
+    fprintf(stderr, "kmemtop: %s\n", safe);
+}
+
 /* Where the capture's files may be read: said when it is written. */
 static void say_captured(const char *dir, mode_t dir_mode)
 {
@@ -175,28 +176,133 @@ static int capture_one(struct km_app *a, const char *tree, char *msg, size_t msg
     return 0;
 }
 
-static int run_capture(struct km_app *a, char *msg, size_t msgsz)
+/* --capture's signals: each caught unless it was ignored on entry (nohup, a background job). */
+static const int capture_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_capture_signal(int sig)
 {
-    struct km_capture_opts co = {.dir_mode = a->o.dir_mode ? a->o.dir_mode : 0700,
-                                 .force = a->o.force};
-    int rc = km_capture_open(a->o.capture, &co, msg, msgsz);
-    if (rc)
-        return rc;
-    long n = a->o.iterations > 0 ? a->o.iterations : 1;
-    for (long i = 0; i < n && rc == 0; i++) {
+    km_capture_interrupt(sig); /* async-signal-safe: stores sig, nothing more */
+}
+
+/* Catches the capture's signals into set, without SA_RESTART: a slow read returns EINTR. */
+static void catch_capture_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof(capture_signals) / sizeof(capture_signals[0]); i++) {
+        struct sigaction old, sa = {.sa_handler = on_capture_signal};
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(capture_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(capture_signals[i], &sa, NULL);
+        sigaddset(set, capture_signals[i]);
+    }
+}
+
+/* Waits s seconds between the trees of a series, or until a caught signal interrupts it. */
+static void capture_wait(double s, const sigset_t *set)
+{
+    sigset_t old;
+    sigprocmask(SIG_BLOCK, set, &old); /* no signal between the check and the wait */
+    double end = km_now() + s;
+    for (double left = s; left > 0 && !km_capture_interrupted(); left = end - km_now()) {
+        struct timespec ts = {.tv_sec = (time_t)left,
+                              .tv_nsec = (long)((left - (double)(time_t)left) * 1e9)};
+        ppoll(NULL, 0, &ts, &old); /* the signals are let in only while waiting */
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT    ? "SIGINT"
+           : sig == SIGTERM ? "SIGTERM"
+           : sig == SIGHUP  ? "SIGHUP"
+                            : "a signal";
+}
+
+/* What an interrupted capture did, in msg: rc its error, done of n trees placed. */
+static void say_interrupted(const char *dir, int sig, int rc, bool removed, long done, long n,
+                            char *msg, size_t msgsz)
+{
+    const char *name = signal_name(sig);
+    if (rc == 0 && done == 0)
+        snprintf(msg, msgsz, "--capture %s: interrupted by %s before any tree was written", dir,
+                 name);
+    else if (rc == 0)
+        snprintf(msg, msgsz,
+                 "--capture %s: interrupted by %s after %ld of %ld trees (those are kept)", dir,
+                 name, done, n);
+    else if (done == 0)
+        snprintf(msg, msgsz, "--capture %s: interrupted by %s%s", dir, name,
+                 removed ? "; the unfinished tree was removed" : "");
+    else
+        snprintf(msg, msgsz, "--capture %s: interrupted by %s%s (%ld of %ld trees captured, kept)",
+                 dir, name, removed ? "; the unfinished tree was removed" : "", done, n);
+}
+
+/* The trees, until the last, an error or a caught signal; *done counts those placed. */
+static int capture_trees(struct km_app *a, long n, const sigset_t *sigs, long *done, char *msg,
+                         size_t msgsz)
+{
+    int rc = 0;
+    for (long i = 0; i < n && rc == 0 && !km_capture_interrupted(); i++) {
         char tree[16] = "";
         if (n > 1)
             snprintf(tree, sizeof(tree), "%04ld", i + 1);
         rc = capture_one(a, tree, msg, msgsz);
-        if (rc == 0 && n > 1)
+        if (rc)
+            break;
+        ++*done;
+        if (n > 1) {
             printf("captured %s/%s\n", a->o.capture, tree);
-        if (rc == 0 && i + 1 < n)
-            sleep_secs(a->o.delay);
+            fflush(stdout); /* each tree as it lands, also into a pipe or a log */
+        }
+        if (i + 1 < n)
+            capture_wait(a->o.delay, sigs);
     }
-    km_capture_close();
-    if (rc == 0)
-        say_captured(a->o.capture, co.dir_mode);
     return rc;
+}
+
+static int run_capture(struct km_app *a, char *msg, size_t msgsz)
+{
+    struct km_capture_opts co = {.dir_mode = a->o.dir_mode ? a->o.dir_mode : 0700,
+                                 .force = a->o.force};
+    sigset_t sigs;
+    catch_capture_signals(&sigs);
+    int rc = km_capture_open(a->o.capture, &co, msg, msgsz);
+    if (rc)
+        return rc;
+    long n = a->o.iterations > 0 ? a->o.iterations : 1, done = 0;
+    rc = capture_trees(a, n, &sigs, &done, msg, msgsz);
+    char cmsg[1024];
+    int crc = km_capture_close(cmsg, sizeof(cmsg));
+    int sig = km_capture_interrupted();
+    if (rc == 0 && done == n)
+        say_captured(a->o.capture, co.dir_mode);
+    if (crc && (rc || sig))
+        say_error(cmsg); /* msg says the first error, or the signal; this one too */
+    else if (crc) {
+        snprintf(msg, msgsz, "%s", cmsg);
+        rc = crc;
+    }
+    if (sig && done < n) {
+        say_interrupted(a->o.capture, sig, rc, crc == 0, done, n, msg, msgsz);
+        rc = -EINTR;
+    }
+    return rc;
+}
+
+/* After a caught signal: ends as the signal would have (the shell sees 128 + its number). */
+static void end_by_signal(int sig)
+{
+    fflush(stdout);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig);
 }
 
 static void write_frame(struct km_app *a, struct km_vm *const *vms, long i, FILE *f)
@@ -250,14 +356,6 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
     return rc;
 }
 
-/* An error on stderr: it may quote names from a stranger's tree, so no control byte gets out. */
-static void say_error(const char *msg)
-{
-    char safe[1024];
-    km_sanitize(safe, sizeof(safe), msg);
-    fprintf(stderr, "kmemtop: %s\n", safe);
-}
-
 int main(int argc, char **argv)
 {
     struct km_app a;
@@ -271,9 +369,16 @@ int main(int argc, char **argv)
         km_app_free(&a);
         return 1;
     }
-    if (a.o.capture)
+    if (a.o.capture) {
         rc = run_capture(&a, msg, sizeof(msg));
-    else if (a.o.batch || a.o.format != KM_FMT_TEXT || !isatty(STDOUT_FILENO))
+        int sig = km_capture_interrupted();
+        if (sig) {
+            if (rc)
+                say_error(msg);
+            km_app_free(&a);
+            end_by_signal(sig);
+        }
+    } else if (a.o.batch || a.o.format != KM_FMT_TEXT || !isatty(STDOUT_FILENO))
         rc = run_batch(&a, msg, sizeof(msg));
     else {
         int status = km_screen_run(&a);

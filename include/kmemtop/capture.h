@@ -17,7 +17,7 @@
  * the first error) and renames the tree into DIR without replacing anything
  * (with force, the previous capture is first moved aside whole, then
  * removed without following links). km_capture_close removes what is left
- * of the temporary directories.
+ * of the temporary directories, and says what it could not.
  *
  * Files keep the permission bits of their source (read and write bits
  * only: set-id and execute bits are dropped); directories get dir_mode, the
@@ -64,9 +64,28 @@ void km_capture_symlink(const char *path, const char *target);
 void km_capture_copy(const char *path);
 /* Symlinks skipped since km_capture_open (targets leaving the tree). */
 unsigned km_capture_links_skipped(void);
-/* Writes the record (complete or not) and moves the tree into DIR. */
+/*
+ * Writes the record (complete or not) and moves the tree into DIR; after
+ * km_capture_interrupt, neither: -EINTR (km_capture_close removes the tree).
+ */
 int km_capture_finish(double wall, long page_size, const char *kernel, char *msg, size_t msgsz);
-/* Ends the session: removes the temporary directories (and a replaced capture). */
-void km_capture_close(void);
+/*
+ * Async-signal-safe (it only stores sig in a volatile sig_atomic_t), for a
+ * signal handler: the capture is interrupted by sig (0 clears it). From then
+ * on the reader opens no more files (-EINTR), and km_capture_finish places
+ * nothing, so that km_capture_close leaves DIR as it was but for the trees
+ * already placed.
+ */
+void km_capture_interrupt(int sig);
+/* The signal given to km_capture_interrupt, or 0. */
+int km_capture_interrupted(void);
+/*
+ * Ends the session: removes the temporary directories (the unfinished tree,
+ * and a replaced capture however deep, never following a link nor entering
+ * another file system), and DIR itself when km_capture_open made it and no
+ * tree was placed. 0, or a negative errno when something could not be
+ * removed: msg (when not NULL) then names the directory left behind and why.
+ */
+int km_capture_close(char *msg, size_t msgsz);
 
 #endif

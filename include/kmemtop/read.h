@@ -12,8 +12,10 @@
  * Safe on any tree. Every open is non-blocking and must give a regular file
  * (a FIFO, a device or a directory is refused: KM_ENOTREG), no file may be
  * larger than its cap (KM_ETOOBIG: KM_READ_CAP, or the caller's for the
- * big files), a read slower than KM_READ_TIMEOUT seconds is abandoned
- * (KM_ESLOW), and a buffer left much larger than its file is shrunk.
+ * big files), a file whose reads take longer than KM_READ_TIMEOUT seconds
+ * from the end of the first to the end of the last is abandoned (KM_ESLOW:
+ * checked as each read returns, so one read that never returns is not cut
+ * short), and a buffer left much larger than its file is shrunk.
  *
  * Paths are always the kernel's (/proc/..., /sys/...). km_read_set_tree()
  * points them into a captured tree instead: /proc/X then opens TREE/proc/X
@@ -24,7 +26,8 @@
  * are refused while a tree is set.
  *
  * Returns 0, or -ENOENT (missing), -EACCES/-EPERM (denied), one of the
- * KM_E* codes below, or another negative errno; km_read_strerror says it
+ * KM_E* codes below, or another negative errno (-EINTR for every file once
+ * a capture is interrupted: km_capture_interrupt); km_read_strerror says it
  * in words. The buffer is owned by the caller, reused across calls (keeps
  * its capacity) and always NUL-terminated.
  */

@@ -4,14 +4,20 @@
  * a file read through it lands in its target inside the tree, links whose
  * target is absolute or has ".." are not recreated and never written through,
  * and the record says complete=1, or complete=0 with the first error, which
- * km_roots_expand reads back.
+ * km_roots_expand reads back. With force, a previous capture holding a
+ * directory far deeper than any walk limit is removed whole, and the links at
+ * its bottom are not followed. An interrupted capture places nothing and
+ * leaves DIR as it was.
  */
 #include "kmemtop/capture.h"
+#include "kmemtop/read.h"
 #include "kmemtop/root.h"
 #include "../tap.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +99,7 @@ static void test_tree(void)
     is_int(km_capture_error(path, sizeof(path)), 0, "no write error");
     is_int(km_capture_links_skipped(), 2, "two links leaving the tree skipped");
     is_int(km_capture_finish(1.5, 4096, "6.1.0", msg, sizeof(msg)), 0, "finish places the tree");
-    km_capture_close();
+    is_int(km_capture_close(msg, sizeof(msg)), 0, "close removes the temporary directories");
     snprintf(base, sizeof(base), "%s", dir);
     is_int(mode_of("proc/vmallocinfo"), 0400, "a root-only file stays 0400");
     is_int(mode_of("proc/meminfo"), 0444, "a world-readable file stays 0444");
@@ -128,7 +134,7 @@ static void test_incomplete(void)
     is_str(path, want, "with the path where the file would have been");
     is_int(km_capture_finish(2.5, 4096, "6.1.0", msg, sizeof(msg)), 0,
            "an incomplete tree is placed");
-    km_capture_close();
+    is_int(km_capture_close(msg, sizeof(msg)), 0, "close removes the temporary directories");
     char tree[400];
     snprintf(tree, sizeof(tree), "%s/0001", dir);
     struct km_tree t;
@@ -140,7 +146,105 @@ static void test_incomplete(void)
     ok(strstr(msg, "exists and is not empty; use --force") != NULL, "and says so");
     struct km_capture_opts f = {.force = true};
     is_int(km_capture_open(dir, &f, msg, sizeof(msg)), 0, "with force it is a previous capture");
-    km_capture_close();
+    is_int(km_capture_close(msg, sizeof(msg)), 0, "close removes the temporary directories");
+}
+
+/* One tree in DIR, with one file; 0 when it was captured and placed. */
+static int capture_into(const char *dir, bool force)
+{
+    char msg[512];
+    struct km_capture_opts o = {.force = force};
+    int rc = km_capture_open(dir, &o, msg, sizeof(msg));
+    if (rc == 0)
+        rc = km_capture_begin("", msg, sizeof(msg));
+    if (rc == 0) {
+        km_capture_put("/proc/meminfo", "MemTotal: 1 kB\n", 15, 0444);
+        km_capture_end();
+        rc = km_capture_finish(3.5, 4096, "6.1.0", msg, sizeof(msg));
+    }
+    int crc = km_capture_close(msg, sizeof(msg));
+    if (rc || crc)
+        printf("# %s\n", msg);
+    return rc ? rc : crc;
+}
+
+/* rel/d/d/.../d, depth levels below rel, with a file and links out of the tree at the bottom. */
+static bool make_deep(const char *rel, int depth, const char *outside)
+{
+    char p[512];
+    snprintf(p, sizeof(p), "%s/%s", base, rel);
+    int fd = open(p, O_RDONLY | O_DIRECTORY);
+    for (int i = 0; fd >= 0 && i < depth; i++) {
+        int nfd = mkdirat(fd, "d", 0700) == 0 ? openat(fd, "d", O_RDONLY | O_DIRECTORY) : -1;
+        close(fd);
+        fd = nfd;
+    }
+    if (fd < 0)
+        return false;
+    int f = openat(fd, "leaf", O_WRONLY | O_CREAT | O_EXCL, 0600);
+    bool yes = f >= 0 && symlinkat(outside, fd, "out") == 0;
+    if (f >= 0)
+        close(f);
+    close(fd);
+    return yes;
+}
+
+/* force over an old capture deeper than any walk limit: removed whole, links not followed */
+static void test_deep_force(void)
+{
+    char dir[300], victim[300], vfile[400];
+    snprintf(dir, sizeof(dir), "%s/deep", base);
+    snprintf(victim, sizeof(victim), "%s/victim", base);
+    snprintf(vfile, sizeof(vfile), "%s/file", victim);
+    ok(mkdir(victim, 0700) == 0 && close(open(vfile, O_WRONLY | O_CREAT, 0600)) == 0,
+       "a victim directory outside DIR");
+    is_int(capture_into(dir, false), 0, "a first capture");
+    snprintf(base, sizeof(base), "%s", dir);
+    ok(make_deep("proc", 1000, victim), "a directory 1000 deep in its proc/");
+    is_int(capture_into(dir, true), 0, "force over it: captured");
+    is_int(leftovers(), 0, "and nothing of the old capture is left aside");
+    ok(exists("kmemtop-capture") && exists("proc/meminfo") && !exists("proc/d"),
+       "only the new tree is in DIR");
+    *strrchr(base, '/') = '\0';
+    struct stat st;
+    ok(stat(vfile, &st) == 0, "the link at the bottom was not followed");
+}
+
+/* a capture interrupted mid-tree: nothing placed, the private directory and a DIR it made gone */
+static void test_interrupt(void)
+{
+    char dir[300], msg[512];
+    snprintf(dir, sizeof(dir), "%s/int", base);
+    is_int(km_capture_open(dir, NULL, msg, sizeof(msg)), 0, "open a DIR that does not exist");
+    is_int(km_capture_begin("", msg, sizeof(msg)), 0, "begin its tree");
+    km_capture_put("/proc/meminfo", "MemTotal: 1 kB\n", 15, 0444);
+    km_capture_interrupt(SIGINT); /* as the signal handler does */
+    struct km_buf b = {0};
+    is_int(km_read_file("/proc/self/status", &b), -EINTR, "the reader opens no more files");
+    km_buf_free(&b);
+    km_capture_end();
+    is_int(km_capture_finish(4.5, 4096, "6.1.0", msg, sizeof(msg)), -EINTR,
+           "finish places nothing");
+    is_int(km_capture_close(msg, sizeof(msg)), 0, "close removes the unfinished tree");
+    struct stat st;
+    ok(stat(dir, &st) < 0 && errno == ENOENT, "and the DIR it made");
+    mkdir(dir, 0700);
+    is_int(km_capture_open(dir, NULL, msg, sizeof(msg)), 0, "an empty DIR of its own");
+    is_int(km_capture_begin("", msg, sizeof(msg)), 0, "begin, interrupted");
+    km_capture_end();
+    is_int(km_capture_finish(4.5, 4096, "6.1.0", msg, sizeof(msg)), -EINTR, "nothing placed");
+    is_int(km_capture_close(msg, sizeof(msg)), 0, "close");
+    snprintf(base, sizeof(base), "%s", dir);
+    DIR *d = opendir(dir);
+    int n = 0;
+    while (d && readdir(d))
+        n++;
+    if (d)
+        closedir(d);
+    is_int(n, 2, "a DIR that was there stays, empty");
+    *strrchr(base, '/') = '\0';
+    km_capture_interrupt(0);
+    is_int(capture_into(dir, false), 0, "once cleared, a capture places its tree again");
 }
 
 int main(void)
@@ -151,6 +255,8 @@ int main(void)
         return 1;
     test_tree();
     test_incomplete();
+    test_deep_force();
+    test_interrupt();
     char cmd[400];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
     if (system(cmd) != 0)
