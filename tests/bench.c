@@ -106,7 +106,8 @@ static void learn_files(struct km_sampler *s, unsigned mask)
     km_capture_end();
     if (km_capture_finish(0, 4096, "bench", msg, sizeof(msg)) < 0)
         fprintf(stderr, "kmemtop-bench: %s\n", msg);
-    km_capture_close();
+    if (km_capture_close(msg, sizeof(msg)) < 0)
+        fprintf(stderr, "kmemtop-bench: %s\n", msg);
     tree_prefix = strlen(dir);
     nftw(dir, collect, 16, FTW_PHYS);
     nftw(dir, rm_entry, 16, FTW_PHYS | FTW_DEPTH);
