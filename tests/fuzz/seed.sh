@@ -52,6 +52,7 @@ files() {
 node=sys/devices/system/node
 case $target in
 buddyinfo | pagetypeinfo | vmallocinfo | modules) list=$(files "proc/$target") ;;
+vmgroup) list=$(files proc/vmallocinfo) ;;
 zoneinfo) list=$(files proc/zoneinfo) record='^Node ' ;;
 meminfo_keys) list=$(files proc/meminfo "$node/node*/meminfo") ;;
 meminfo_text) list=$(files proc/meminfo) ;;
