@@ -108,6 +108,13 @@ fi
 [ -z "$(mounts_under "$dir")" ] ||
     die "something is mounted in $dir already (a run that was killed?): $(mounts_under "$dir" | tr '\n' ' ')"
 
+# What is mounted on or written to must be the chroot's own directories, not links out of it.
+for d in proc sys dev etc root; do
+    if [ -L "$dir/$d" ] || [ ! -d "$dir/$d" ]; then
+        die "$dir/$d is not a directory: the chroot is damaged; remove it and run again"
+    fi
+done
+
 # The clone: this checkout's HEAD, nothing uncommitted.
 rev=$(git -c safe.directory="$src" -C "$src" rev-parse --verify HEAD)
 if [ -n "$(git -c safe.directory="$src" -C "$src" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
