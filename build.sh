@@ -61,10 +61,14 @@ build() {
     make -C "$dir" -j"$(nproc 2>/dev/null || echo 2)" >/dev/null || make -C "$dir"
 }
 
+# The .trs files of a build, one a line; not those of a chroot that make check-chroot
+# keeps in the build dir (tests/chroot-run.sh: DIR/chroot-bookworm/root/kmemtop/_build).
+trs_files() { find "$1" -path "$1/chroot-bookworm" -prune -o -name '*.trs' -print; }
+
 # Counts TAP results of every test of a build (each .trs has one line per test point).
 count() {
     p=0; f=0
-    for trs in $(find "$1" -name '*.trs'); do
+    for trs in $(trs_files "$1"); do
         p=$((p + $(grep -c '^:test-result: \(PASS\|XFAIL\)' "$trs" || true)))
         f=$((f + $(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$trs" || true)))
     done
@@ -74,14 +78,14 @@ count() {
 run_suite() {
     dir=$1; shift
     build "$dir" "$@"
-    find "$dir" -name '*.trs' -delete
+    trs_files "$dir" | xargs rm -f
     set +e
     make -C "$dir" -j2 check >"$dir/check.out" 2>&1
     rc=$?
     set -e
     grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.out" || true
     if [ $rc -ne 0 ]; then
-        for log in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' $(find "$dir" -name '*.trs') 2>/dev/null); do
+        for log in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' $(trs_files "$dir") 2>/dev/null); do
             echo "---- ${log%.trs}.log" >&2
             tail -40 "${log%.trs}.log" >&2
         done
@@ -107,7 +111,7 @@ test)
     echo "build.sh: -Werror build: $p1 passed, $f1 failed"
     # the same suite where no namespace can be made, as in a container under Docker's
     # default seccomp profile: --root then reads trees with kmemtop's own parsers
-    find _build -name '*.trs' -delete
+    trs_files _build | xargs rm -f
     set +e
     ./_build/tests/no-namespaces make -C _build -j2 check >_build/check-no-namespaces.out 2>&1
     set -e

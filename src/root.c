@@ -289,6 +289,39 @@ static const char how_to_allow[] =
     "`sysctl kernel.apparmor_restrict_unprivileged_userns=0` on Ubuntu; "
     "in a container, give it CAP_SYS_ADMIN or a seccomp profile that allows unshare)";
 
+/*
+ * Whether this process runs in a chroot: no mount is at its "/" (mountinfo lists only
+ * the mounts reachable from the process's root, the chroot directory is a plain
+ * directory of one). There no namespace can help: the kernel refuses a user namespace
+ * to a chrooted process, and root's unshare(CLONE_NEWNS) works but "/" cannot be made
+ * private (EINVAL). False when it cannot tell (no /proc). Only used to explain a failure.
+ */
+static bool in_chroot(void)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return false;
+    char *line = NULL;
+    size_t cap = 0;
+    bool any = false, root = false;
+    while (!root && getline(&line, &cap, f) > 0) {
+        /* ID PARENT MAJ:MIN ROOT MOUNT-POINT ... */
+        const char *p = line;
+        for (int i = 0; i < 4 && p; i++)
+            if ((p = strchr(p, ' ')))
+                p++;
+        any = true;
+        root = p && p[0] == '/' && p[1] == ' ';
+    }
+    free(line);
+    fclose(f);
+    return any && !root;
+}
+
+static const char in_a_chroot[] =
+    "kmemtop runs in a chroot (no mount is at its /), where no private mount namespace "
+    "can be made, as root or not";
+
 /* A user namespace where this process keeps its own uid and gid. */
 static int enter_userns(char *msg, size_t msgsz)
 {
@@ -296,7 +329,10 @@ static int enter_userns(char *msg, size_t msgsz)
     gid_t gid = getegid();
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
         int err = errno;
-        if (err == EINVAL)
+        if (err == EPERM && in_chroot())
+            snprintf(msg, msgsz, "--root: cannot create a user namespace (%s): %s", strerror(err),
+                     in_a_chroot);
+        else if (err == EINVAL)
             snprintf(msg, msgsz,
                      "--root: cannot create a user namespace in a "
                      "multithreaded process (call km_root_enter before threads start)");
@@ -359,8 +395,12 @@ static int enter_namespace(char *msg, size_t msgsz)
     }
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
         int err = errno;
-        snprintf(msg, msgsz, "--root: cannot make mounts private (%s): %s", strerror(err),
-                 how_to_allow);
+        if (err == EINVAL) /* "/" is not a mount point */
+            snprintf(msg, msgsz, "--root: cannot make mounts private (%s): %s", strerror(err),
+                     in_chroot() ? in_a_chroot : "/ is not a mount point");
+        else
+            snprintf(msg, msgsz, "--root: cannot make mounts private (%s): %s", strerror(err),
+                     how_to_allow);
         return -err;
     }
     mounted_proc = false;

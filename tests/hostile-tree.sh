@@ -14,6 +14,14 @@ ATK=kmhost$$ # one per run: parallel runs never share (or delete) each other's u
 useradd -M -r -s /bin/false "$ATK" 2>"$TMP/useradd" || { echo "Bail out! useradd: $(cat "$TMP/useradd")"; exit 1; }
 trap 'userdel "$ATK" 2>/dev/null; rm -rf "$TMP"' EXIT
 as_atk() { setpriv --reuid="$ATK" --regid="$ATK" --clear-groups -- "$@"; }
+# atk_copy DIR FILE...: copies of the fixtures in DIR, all owned by the attacker and writable.
+# Root copies them: the attacker may not be able to read the source tree (a checkout in
+# /root, which is 0700, as in a fresh chroot), and need not for the attack.
+atk_copy() {
+    _to=$1; shift
+    cp -R "$@" "$_to/" && chown -hR "$ATK" "$_to" &&
+        as_atk chmod -R u+w "$_to" # a read-only source tree (make distcheck) gives read-only copies
+}
 
 # the victim: a root-only secret outside the tree
 SECRET="$TMP/secret"
@@ -22,9 +30,8 @@ chmod 600 "$SECRET"
 
 # the attacker's tree: a copy of a real capture, owned by the attacker
 E="$TMP/evil"
-mkdir "$E"; chown "$ATK" "$E"
-as_atk cp -R "$FIX/debian61-root/proc" "$FIX/debian61-root/sys" "$E/" 2>/dev/null
-as_atk chmod -R u+w "$E" # a read-only source tree (make distcheck) gives read-only copies
+mkdir "$E"
+atk_copy "$E" "$FIX/debian61-root/proc" "$FIX/debian61-root/sys" || { echo "Bail out! could not copy the fixture"; exit 1; }
 as_atk sh -e -c '
     cd "$1/proc"
     rm -f zoneinfo buddyinfo vmallocinfo version meminfo sys/kernel/osrelease modules
@@ -117,9 +124,8 @@ as_atk sh -c 'mkdir "$1/0002$(printf "\033")[2Jx" && ln -s / "$1/0002$(printf "\
 if grep -q "$(printf '\033')" "$TMP/err"; then nok "an escape sequence in a tree's name never reaches stderr" "$(cat -v "$TMP/err")"
 else ok "an escape sequence in a tree's name never reaches stderr"; fi
 # an osrelease with a newline cannot inject keys into the record of a capture made from the tree
-K="$TMP/krel"; mkdir "$K"; chown "$ATK" "$K"
-as_atk cp -R "$FIX/debian61-root/proc" "$K/"
-as_atk chmod -R u+w "$K/proc"
+K="$TMP/krel"; mkdir "$K"
+atk_copy "$K" "$FIX/debian61-root/proc"
 as_atk sh -c 'printf "6.1.0\ncomplete=1\ntime=99\npage_size=65536\n" >"$1/proc/sys/kernel/osrelease"' sh "$K"
 "$KMEMTOP" --root "$K" --capture "$TMP/krel-cap" >/dev/null 2>&1
 is "an injected osrelease: the capture's record has one kernel= line and no planted key" \
@@ -145,9 +151,8 @@ fi
 
 # 8000 slab alias links into one cache directory: linear memory and time, names bounded
 A="$TMP/aliases"
-mkdir -p "$A/sys/kernel/slab"; chown -R "$ATK" "$A"
-as_atk cp -R "$FIX/debian61-root/proc" "$A/"
-as_atk chmod -R u+w "$A"
+mkdir -p "$A/sys/kernel/slab"
+atk_copy "$A" "$FIX/debian61-root/proc"
 as_atk sh -c '
     cd "$1/sys/kernel/slab" && mkdir :0000064 && echo 0 >:0000064/reclaim_account && echo 8000 >:0000064/aliases
     i=0; while [ $i -lt 8000 ]; do ln -s :0000064 "alias-$i"; i=$((i + 1)); done

@@ -200,7 +200,9 @@ keys j j
 see "j moves the selection down" '^3/[0-9]+ +0\.2s$'
 keys k
 see "k moves it up" '^2/[0-9]+ +0\.2s$'
-keys Home NPage
+keys Home
+see "Home: the first row" '^1/[0-9]+ +0\.2s$' # else a slow kmemtop still showing 2/ passes the next check
+keys NPage
 gone "PgDn: one page down" '^1/[0-9]+ +0\.2s$'
 p1=$(status | sed -n 's/^\([0-9]*\)\/.*/\1/p')
 keys NPage
