@@ -113,19 +113,20 @@ static void module_events(struct km_derive_state *st, struct km_sample *smp,
 #define B(s) KM_SRC_BIT(KM_SRC_##s)
 
 const struct km_derivation km_derivations[] = {
-    {"nodes from zones", B(NODES) | B(ZONEINFO) | B(BUDDYINFO), nodes_from_zones},
-    {"rates", KM_SRC_ALL, rates},                /* every source with a rate function */
-    {"slab summary", B(SLABINFO), slab_summary}, /* after rates: it sums the growth */
-    {"module join", B(MODULES) | B(VMALLOCINFO), join_modules},
-    {"vmalloc groups", B(VMALLOCINFO), vmalloc_groups},
-    {"module events", B(MODULES) | B(MEMINFO), module_events}, /* after the join */
-    {NULL, 0, NULL},
+    {"nodes from zones", B(NODES) | B(ZONEINFO) | B(BUDDYINFO), 0, nodes_from_zones},
+    {"rates", KM_SRC_ALL, 0, rates},                /* every source with a rate function */
+    {"slab summary", B(SLABINFO), 0, slab_summary}, /* after rates: it sums the growth */
+    {"module join", B(MODULES) | B(VMALLOCINFO), 0, join_modules},
+    /* the Modules view reads vmallocinfo too: its frames need no groups */
+    {"vmalloc groups", B(VMALLOCINFO), KM_DER_VMGROUPS, vmalloc_groups},
+    {"module events", B(MODULES) | B(MEMINFO), 0, module_events}, /* after the join */
+    {NULL, 0, 0, NULL},
 };
 
 void km_derive_all(struct km_derive_state *st, struct km_sample *smp, const struct km_sample *prev,
-                   unsigned asked)
+                   unsigned asked, unsigned wanted)
 {
     for (const struct km_derivation *d = km_derivations; d->name; d++)
-        if (asked & d->needs)
+        if ((asked & d->needs) && (!d->on_demand || (wanted & d->on_demand)))
             d->run(st, smp, prev);
 }

@@ -309,7 +309,7 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     read_sources(s, smp, mask, false);
     settle_page_size(s, smp, o);
     read_sources(s, smp, mask, true); /* the slab footprint needs the page size */
-    km_derive_all(&s->derive, smp, prev, mask);
+    km_derive_all(&s->derive, smp, prev, mask, o ? o->derive : 0);
     s->have_prev = prev != NULL;
     return 0;
 }

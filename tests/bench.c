@@ -1,12 +1,11 @@
 /*
  * bench.c - what a kmemtop frame costs against a plain read of the files it needs.
  *
- * For each view: one frame (the second, as in steady state) is captured into a temporary tree to learn
- * exactly which files (and directories) that view's frame reads. Then, in
- * alternating rounds, (a) those files are read plainly (open, read to EOF
- * with a 128 KiB buffer, as cat(1), close; directories listed) and (b) kmemtop takes a
- * frame: sampler tick for the view's sources, view model build, text table
- * rendered to /dev/null. CPU time (user + system, the kernel's work of
+ * For each view: one frame (the second, as in steady state) is captured into a temporary tree to
+ * learn exactly which files (and directories) that view's frame reads. Then, in alternating rounds,
+ * (a) those files are read plainly (open, read to EOF with a 128 KiB buffer, as cat(1), close;
+ * directories listed) and (b) kmemtop takes a frame: sampler tick for the view's sources, view
+ * model build, text table rendered to /dev/null. CPU time (user + system, the kernel's work of
  * producing the files included) per frame is compared.
  *
  *   _build/tests/kmemtop-bench [-n FRAMES] [view ...]
@@ -16,6 +15,7 @@
 #include "kmemtop/sampler.h"
 
 #include "../ui/frame.h"
+#include "../ui/views.h"
 #include "../ui/text.h"
 
 #include <dirent.h>
@@ -83,7 +83,12 @@ static size_t plain_read(char *buf, size_t bufsz)
 }
 
 /* The files one frame reads: a capture of the second frame, listed, then removed. */
-static void learn_files(struct km_sampler *s, unsigned mask)
+static struct km_sampler_opts opts_of(const bool *vis)
+{
+    return (struct km_sampler_opts){.derive = km_views_derives(vis)};
+}
+
+static void learn_files(struct km_sampler *s, unsigned mask, const struct km_sampler_opts *so)
 {
     char tmpl[] = "/tmp/kmemtop-bench.XXXXXX", msg[512];
     char *dir = mkdtemp(tmpl);
@@ -93,12 +98,12 @@ static void learn_files(struct km_sampler *s, unsigned mask)
                 dir ? msg : "mkdtemp failed");
         exit(1);
     }
-    km_sampler_tick(s, mask, NULL); /* the first frame may read what later ones cache */
+    km_sampler_tick(s, mask, so); /* the first frame may read what later ones cache */
     if (km_capture_begin(NULL, msg, sizeof(msg)) < 0) {
         fprintf(stderr, "kmemtop-bench: %s\n", msg);
         exit(1);
     }
-    km_sampler_tick(s, mask, NULL);
+    km_sampler_tick(s, mask, so);
     if (mask & KM_SRC_BIT(KM_SRC_MEMINFO))
         km_capture_copy("/proc/meminfo");
     if (mask & KM_SRC_BIT(KM_SRC_SLABINFO))
@@ -120,7 +125,8 @@ static void bench_view(int v, int frames, FILE *null)
     unsigned mask = km_frame_sources(vis, NULL);
     struct km_sampler *s = km_sampler_new();
     nfiles = ndirs = 0;
-    learn_files(s, mask);
+    struct km_sampler_opts so = opts_of(vis);
+    learn_files(s, mask, &so);
     size_t bufsz = 128 << 10; /* what cat(1) uses */
     char *buf = xmalloc(bufsz);
     struct km_vm vm;
@@ -132,7 +138,7 @@ static void bench_view(int v, int frames, FILE *null)
         double t0 = cpu_now();
         bytes = plain_read(buf, bufsz);
         double t1 = cpu_now();
-        km_sampler_tick(s, mask, NULL);
+        km_sampler_tick(s, mask, &so);
         c.s = km_sampler_cur(s);
         c.prev = km_sampler_prev(s);
         km_vm_build(&vm, &c);
@@ -141,9 +147,10 @@ static void bench_view(int v, int frames, FILE *null)
         t_plain += t1 - t0;
         t_km += t2 - t1;
     }
-    printf("%-8s %5zu files %4zu dirs %8zu bytes   plain %8.1f us   kmemtop %8.1f us   ratio %.3f\n",
-           km_views[v]->name, nfiles, ndirs, bytes, t_plain / frames * 1e6, t_km / frames * 1e6,
-           t_plain > 0 ? t_km / t_plain : 0);
+    printf(
+        "%-8s %5zu files %4zu dirs %8zu bytes   plain %8.1f us   kmemtop %8.1f us   ratio %.3f\n",
+        km_views[v]->name, nfiles, ndirs, bytes, t_plain / frames * 1e6, t_km / frames * 1e6,
+        t_plain > 0 ? t_km / t_plain : 0);
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     for (size_t i = 0; i < ndirs; i++)

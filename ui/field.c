@@ -51,8 +51,8 @@ void km_col_cell(const struct km_col *f, const struct km_vctx *c, const struct k
     }
     if (!f->get)
         return;
-    char buf[KM_FIELD_BUF];
-    struct km_val v = km_col_value(f, c, r, buf, sizeof(buf));
+    /* a composed string goes straight into the cell (cut to it, as the cell would be) */
+    struct km_val v = f->get(c, r, out, n);
     km_val_text(c, f->unit, v, out, n);
 }
 

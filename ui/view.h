@@ -64,7 +64,7 @@ struct km_row {
     bool pinned;      /* totals rows: kept last, never filtered or sorted */
 };
 
-/* A field's value for a row; a composed string goes into buf (n >= KM_FIELD_BUF). */
+/* A field's value for a row; a composed string goes into buf (n bytes; cut to fit). */
 typedef struct km_val (*km_get_fn)(const struct km_vctx *, const struct km_row *, char *buf,
                                    size_t n);
 /* Writes a field whose JSON value is not a scalar (a list, an object) under key. */
@@ -144,6 +144,7 @@ struct km_view_def {
     const char *name;  /* "modules": --view and JSON key */
     const char *title; /* "Modules": tab title */
     unsigned sources;  /* KM_SRC_BIT mask the view needs */
+    unsigned derives;  /* KM_DER_* (kmemtop/derive.h): derived data only it needs */
     const struct km_col *cols;
     int ncols;
     /*
@@ -154,7 +155,7 @@ struct km_view_def {
     const struct km_col *sum;
     int nsum;
     const char *sum_key; /* the summary's JSON key; NULL: "summary" */
-    int default_sort; /* column index */
+    int default_sort;    /* column index */
     void (*rows)(struct km_vm *vm, const struct km_vctx *c);
     /* Lines shown above the table (status, summaries, notes); may be NULL. */
     void (*notes)(const struct km_vm *vm, const struct km_vctx *c,

@@ -12,6 +12,7 @@
 #include "frame.h"
 #include "json.h"
 #include "views.h"
+#include "kmemtop/derive.h"
 #include "kmemtop/sat.h"
 
 #include <math.h>
@@ -378,6 +379,7 @@ const struct km_view_def km_view_vmalloc = {
     .title = "Vmalloc",
     /* meminfo: VmallocUsed, to reconcile the areas with (the header reads it anyway) */
     .sources = KM_SRC_BIT(KM_SRC_VMALLOCINFO) | KM_SRC_BIT(KM_SRC_MEMINFO),
+    .derives = KM_DER_VMGROUPS, /* the Modules view reads vmallocinfo without needing them */
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
     .sum = sum,

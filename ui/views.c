@@ -82,3 +82,12 @@ unsigned km_views_sources(const bool *visible, const struct km_vstate *states)
     }
     return m;
 }
+
+unsigned km_views_derives(const bool *visible)
+{
+    unsigned m = 0;
+    for (int i = 0; km_views[i]; i++)
+        if (visible[i])
+            m |= km_views[i]->derives;
+    return m;
+}

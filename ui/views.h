@@ -44,5 +44,7 @@ void *km_view_state(const struct km_vctx *c, const struct km_view_def *d);
 const char *km_view_option(struct km_vstate *states, const char *name, const char *arg);
 /* Sources to read for the views marked visible (parallel to km_views[]), their states asking. */
 unsigned km_views_sources(const bool *visible, const struct km_vstate *states);
+/* The derived data (KM_DER_*) the views marked visible ask for. */
+unsigned km_views_derives(const bool *visible);
 
 #endif

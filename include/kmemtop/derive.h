@@ -27,9 +27,16 @@ struct km_derive_state {
     double vmg_base_t;
 };
 
+/*
+ * Derived data only some views use: computed only when a frame's views ask
+ * for it (km_sampler_opts.derive), not whenever its sources are read.
+ */
+enum { KM_DER_VMGROUPS = 1u << 0 };
+
 struct km_derivation {
     const char *name;
-    unsigned needs; /* KM_SRC_BIT mask of the sources it reads */
+    unsigned needs;     /* KM_SRC_BIT mask of the sources it reads */
+    unsigned on_demand; /* a KM_DER_* bit: runs only when asked for; 0: whenever needs is read */
     /* prev: the previous sample of the same running system, or NULL */
     void (*run)(struct km_derive_state *st, struct km_sample *smp, const struct km_sample *prev);
 };
@@ -40,8 +47,11 @@ extern const struct km_derivation km_derivations[];
 void km_derive_state_init(struct km_derive_state *st);
 /* Forgets the past (another tree, another boot); frees what it held. */
 void km_derive_state_clear(struct km_derive_state *st);
-/* Runs every derivation that needs one of the sources in asked (a KM_SRC_BIT mask). */
+/*
+ * Runs every derivation that needs one of the sources in asked (a KM_SRC_BIT
+ * mask) and, for one on demand, whose bit is in wanted (KM_DER_*).
+ */
 void km_derive_all(struct km_derive_state *st, struct km_sample *smp, const struct km_sample *prev,
-                   unsigned asked);
+                   unsigned asked, unsigned wanted);
 
 #endif

@@ -23,9 +23,10 @@ struct km_sampler;
 #define KM_PTI_MIN_INTERVAL 10.0
 
 struct km_sampler_opts {
-    long page_size;  /* > 0: the tree's recorded page size */
-    double wall;     /* > 0: the tree's capture time (seconds since epoch) */
+    long page_size;   /* > 0: the tree's recorded page size */
+    double wall;      /* > 0: the tree's capture time (seconds since epoch) */
     const char *root; /* shown in the sample, may be NULL */
+    unsigned derive;  /* KM_DER_* (derive.h): derived data the frame's views ask for */
 };
 
 struct km_sampler *km_sampler_new(void);

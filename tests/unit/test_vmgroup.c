@@ -3,8 +3,11 @@
  * against a naive grouping (each area's key compared with every group's,
  * no hashing), growth between two area sets, copies that outlive their
  * source, and mutated fixtures (the invariants hold for whatever parses).
+ * And the derivation runs only when a view asks for the groups (KM_DER_VMGROUPS):
+ * the Modules view reads vmallocinfo too and needs none.
  * tests/vmalloc.sh compares kmemtop's rows with awk over the raw files.
  */
+#include "kmemtop/derive.h"
 #include "kmemtop/vmgroup.h"
 
 #include "../tap.h"
@@ -240,8 +243,33 @@ static void test_mutated(void)
     free(orig);
 }
 
+/* The derivation on demand: not for a frame that only reads vmallocinfo. */
+static void test_on_demand(void)
+{
+    struct km_derive_state st;
+    km_derive_state_init(&st);
+    unsigned vm = KM_SRC_BIT(KM_SRC_VMALLOCINFO);
+    for (int want = 0; want <= 1; want++) {
+        struct km_sample smp = {.page_size = 4096, .mono = 1 + want};
+        if (tap_parse_fixture(parse, "debian612-root/proc/vmallocinfo", &smp.vm, NULL) != 0) {
+            printf("Bail out! debian612-root's vmallocinfo does not parse\n");
+            exit(1);
+        }
+        smp.src[KM_SRC_VMALLOCINFO].status = KM_ST_OK;
+        km_derive_all(&st, &smp, NULL, vm, want ? KM_DER_VMGROUPS : 0);
+        if (want)
+            ok(smp.vmg.n > 10 && smp.vmg.areas == (int64_t)smp.vm.n,
+               "asked for (the Vmalloc view): the groups are made");
+        else
+            ok(smp.vmg.n == 0 && smp.vmg.g == NULL, "not asked for (the Modules view): no groups");
+        km_sample_free(&smp);
+    }
+    km_derive_state_clear(&st);
+}
+
 int main(void)
 {
+    test_on_demand();
     test_small();
     test_fixtures();
     test_counts();
