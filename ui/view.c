@@ -83,6 +83,7 @@ struct sort_ctx {
     const struct km_vctx *c;
     const struct km_col *col; /* NULL: rows keep their order */
     bool desc;
+    const struct km_val *keys; /* each row's value of col, by row index; NULL: ask col */
 };
 
 static int cmp_rows(const void *a, const void *b, void *arg)
@@ -90,7 +91,9 @@ static int cmp_rows(const void *a, const void *b, void *arg)
     const struct sort_ctx *sc = arg;
     size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
     const struct km_row *ra = &sc->vm->rows[ia], *rb = &sc->vm->rows[ib];
-    int r = sc->col ? km_col_cmp(sc->col, sc->c, ra, rb) : 0;
+    int r = sc->keys  ? km_val_cmp(sc->keys[ia], sc->keys[ib])
+            : sc->col ? km_col_cmp(sc->col, sc->c, ra, rb)
+                      : 0;
     if (sc->desc)
         r = -r;
     if (r == 0)
@@ -118,6 +121,28 @@ static void apply_filter(struct km_vm *vm, bool *show)
             show[vm->rows[i].parent] = true;
 }
 
+/*
+ * The sort column's value of each top row, read once instead of twice per
+ * comparison; NULL when the column orders by its own cmp or yields text (a
+ * string may live in the getter's buffer only).
+ */
+static struct km_val *sort_keys(const struct km_vm *vm, const struct km_vctx *c,
+                                const struct km_col *col, const size_t *tops, size_t ntop)
+{
+    if (!col || col->cmp || !col->get || ntop < 2)
+        return NULL;
+    struct km_val *k = xmalloc(vm->nrows * sizeof(*k));
+    char buf[KM_FIELD_BUF];
+    for (size_t t = 0; t < ntop; t++) {
+        k[tops[t]] = km_col_value(col, c, &vm->rows[tops[t]], buf, sizeof(buf));
+        if (k[tops[t]].t == KM_VT_STR) {
+            free(k);
+            return NULL;
+        }
+    }
+    return k;
+}
+
 void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
 {
     bool *show = xcalloc(vm->nrows ? vm->nrows : 1, sizeof(*show));
@@ -129,9 +154,12 @@ void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
             tops[ntop++] = i;
     const struct km_col *col =
         vm->sort_col >= 0 && vm->sort_col < vm->def->ncols ? &vm->def->cols[vm->sort_col] : NULL;
-    struct sort_ctx sc = {.vm = vm, .c = c, .col = col && km_col_sortable(col) ? col : NULL,
-                          .desc = km_vm_desc(vm)};
+    struct sort_ctx sc = {
+        .vm = vm, .c = c, .col = col && km_col_sortable(col) ? col : NULL, .desc = km_vm_desc(vm)};
+    struct km_val *keys = sort_keys(vm, c, sc.col, tops, ntop);
+    sc.keys = keys;
     qsort_r(tops, ntop, sizeof(*tops), cmp_rows, &sc);
+    free(keys);
     xgrow((void **)&vm->vis, &vm->viscap, vm->nrows + 1, sizeof(*vm->vis));
     vm->nvis = 0;
     for (size_t t = 0; t < ntop; t++) {
@@ -243,8 +271,8 @@ const struct km_row *km_vm_row(const struct km_vm *vm, size_t visidx)
     return visidx < vm->nvis ? &vm->rows[vm->vis[visidx]] : NULL;
 }
 
-const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col,
-                         char *buf, size_t n)
+const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col, char *buf,
+                         size_t n)
 {
     if (d->col_title) {
         buf[0] = '\0';
