@@ -149,7 +149,7 @@ size_t km_utf8_seq(const unsigned char *p, size_t left)
         if ((p[i] & 0xC0) != 0x80)
             return 0;
     if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0) || /* overlong, surrogates */
-        (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))     /* overlong, > U+10FFFF */
+        (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))   /* overlong, > U+10FFFF */
         return 0;
     return n;
 }
@@ -179,6 +179,17 @@ void km_sanitize_rep(char *dst, size_t n, const char *src, const char *rep)
     const unsigned char *p = (const unsigned char *)src;
     size_t left = strlen(src), o = 0, rlen = strlen(rep);
     while (left > 0 && o + 1 < n) {
+        /* printable ASCII, nearly every cell: copied as one run */
+        size_t run = 0, room = n - 1 - o;
+        while (run < left && run < room && p[run] >= 0x20 && p[run] < 0x7f)
+            run++;
+        if (run) {
+            memcpy(dst + o, p, run);
+            o += run;
+            p += run;
+            left -= run;
+            continue;
+        }
         size_t k = safe_seq(p, left);
         if (k == 0 || o + k >= n) {
             size_t skip = km_utf8_seq(p, left); /* a whole character, or one bad byte */

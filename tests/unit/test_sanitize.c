@@ -8,6 +8,7 @@
 #include "../tap.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 /* Whether the one character in s is one km_utf8_unsafe names. */
 static bool unsafe(const char *s)
@@ -91,8 +92,70 @@ static void test_json(void)
     free(buf);
 }
 
+/*
+ * The ASCII fast path of km_sanitize_rep against its definition, one
+ * character at a time (km_utf8_seq, km_utf8_unsafe): random mixes of
+ * printable ASCII, controls, UTF-8 (good, cut, unsafe) and bad bytes, cut at
+ * every buffer size.
+ */
+static void reference(char *dst, size_t n, const char *src, const char *rep)
+{
+    const unsigned char *p = (const unsigned char *)src;
+    size_t left = strlen(src), o = 0, rlen = strlen(rep);
+    while (left > 0 && o + 1 < n) {
+        size_t k = km_utf8_seq(p, left);
+        if (k == 1 && (*p < 0x20 || *p == 0x7f))
+            k = 0;
+        else if (k > 1 && km_utf8_unsafe(p, k))
+            k = 0;
+        if (k == 0 || o + k >= n) {
+            size_t skip = km_utf8_seq(p, left);
+            skip = skip ? skip : 1;
+            if (o + rlen >= n)
+                break;
+            memcpy(dst + o, rep, rlen);
+            o += rlen, p += skip, left -= skip;
+            continue;
+        }
+        memcpy(dst + o, p, k);
+        o += k, p += k, left -= k;
+    }
+    if (n)
+        dst[o] = '\0';
+}
+
+static void test_fast_path(void)
+{
+    static const char *const parts[] = {"ab",       "kmalloc-64", " ",        "\x1b[2J",
+                                        "\t",       "\x7f",       "\xc3\xa9", "\xe2\x80\xae",
+                                        "\xc2\x9b", "\xff",       "\xe2\x82", "\xf0\x9f\x98\x80",
+                                        "-"};
+    unsigned seed = 12345;
+    int bad = 0, cases = 0;
+    for (int t = 0; t < 2000; t++) {
+        char src[128] = "";
+        size_t len = 0;
+        for (int k = 0; k < 8; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *x = parts[(seed >> 16) % (sizeof(parts) / sizeof(parts[0]))];
+            if (len + strlen(x) < sizeof(src))
+                memcpy(src + len, x, strlen(x) + 1), len += strlen(x);
+        }
+        for (size_t n = 1; n < 40; n++) {
+            char a[64], b[64];
+            km_sanitize_rep(a, n, src, t % 2 ? "?" : "\xef\xbf\xbd");
+            reference(b, n, src, t % 2 ? "?" : "\xef\xbf\xbd");
+            bad += strcmp(a, b) != 0;
+            cases++;
+        }
+    }
+    ok(bad == 0 && cases == 78000,
+       "the ASCII fast path gives what the definition gives (78000 cases)");
+}
+
 int main(void)
 {
+    test_fast_path();
     test_ranges();
     test_sanitize();
     test_json();
