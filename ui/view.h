@@ -117,6 +117,18 @@ struct km_col {
     .title = (t), .key = (k), .json = (js), .width = (w), .align = KM_AL_RIGHT, .unit = (u),       \
     .get = (g), .desc = true, .help = (h)
 
+/*
+ * Defines the getter fn (a km_get_fn): with the declarations decl in scope
+ * (the row's record, the sample's), its value is expr.
+ *   KM_GETTER(g_objs, const struct km_slab *s = SL(r), km_v_int(s->num_objs))
+ */
+#define KM_GETTER(fn, decl, expr)                                                                  \
+    static struct km_val fn(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)    \
+    {                                                                                              \
+        decl;                                                                                      \
+        return (expr);                                                                             \
+    }
+
 struct km_vm;
 
 /* The callback notes and details lines go through. */

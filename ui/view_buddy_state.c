@@ -56,8 +56,10 @@ bool km_buddy_key(void *p, const struct km_vctx *c, int ch, char *status, size_t
 }
 
 const struct km_view_opt km_buddy_opts[] = {
-    {"order", true, "      --order N          buddy view: the order the fragmentation summary is for"},
-    {"no-migrate-types", false, "      --no-migrate-types buddy view: do not read /proc/pagetypeinfo"},
+    {"order", true,
+     "      --order N          buddy view: the order the fragmentation summary is for"},
+    {"no-migrate-types", false,
+     "      --no-migrate-types buddy view: do not read /proc/pagetypeinfo"},
     {NULL, false, NULL},
 };
 
@@ -84,4 +86,3 @@ void km_buddy_status(const void *p, char *out, size_t n)
     if (st->order >= 0)
         snprintf(out, n, "order %d  ", st->order);
 }
-

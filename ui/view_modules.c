@@ -134,11 +134,7 @@ static int64_t value(const struct km_vctx *c, const struct km_row *r, enum field
 
 /* ---- fields ------------------------------------------------------------------------ */
 
-#define NUM_GET(fn, f)                                                                             \
-    static struct km_val fn(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)    \
-    {                                                                                              \
-        return km_v_int(value(c, r, f));                                                           \
-    }
+#define NUM_GET(fn, f) KM_GETTER(fn, (void)0, km_v_int(value(c, r, f)))
 NUM_GET(g_size, F_SIZE)
 NUM_GET(g_core, F_CORE)
 NUM_GET(g_init, F_INIT)
@@ -385,14 +381,7 @@ static void json_sum(struct km_json *j, const char *key, const struct km_mj_sum 
     km_json_obj_end(j);
 }
 
-#define TOT_GET(nm, expr)                                                                          \
-    static struct km_val t_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
-                                size_t n)                                                          \
-    {                                                                                              \
-        const struct km_modjoin *j = MJ(c);                                                        \
-        (void)j;                                                                                   \
-        return (expr);                                                                             \
-    }
+#define TOT_GET(nm, expr) KM_GETTER(t_##nm, const struct km_modjoin *j = MJ(c); (void)j, expr)
 TOT_GET(modules, km_v_int((int64_t)c->s->mods.n))
 TOT_GET(lsmod, km_v_int(j->lsmod_bytes))
 TOT_GET(static, km_v_int(j->static_bytes))

@@ -18,7 +18,7 @@
 #include <time.h>
 
 struct area_set {
-    const char *title; /* what the areas are */
+    const char *title;          /* what the areas are */
     const struct km_modmem *mm; /* NULL for the pinned rows */
     size_t first, n;
     int nimage; /* the first nimage areas hold images, the rest are dynamic */
@@ -100,8 +100,9 @@ static void summary_line(const struct km_vctx *c, const struct area_set *set, ch
     }
     km_fmt_size(st, sizeof(st), mm->static_bytes);
     km_fmt_size(dy, sizeof(dy), mm->dynamic_bytes);
-    int len = snprintf(o, n, "%s: static %s in %zu image areas (method %s), dynamic %s in %zu areas",
-                       set->title, st, mm->nimage, km_mj_method_name(mm->method), dy, mm->ndynamic);
+    int len =
+        snprintf(o, n, "%s: static %s in %zu image areas (method %s), dynamic %s in %zu areas",
+                 set->title, st, mm->nimage, km_mj_method_name(mm->method), dy, mm->ndynamic);
     if (mm->method == KM_MJ_SHARED && len > 0 && (size_t)len < n) {
         km_fmt_size(st, sizeof(st), mm->text_bytes);
         snprintf(o + len, n - (size_t)len, "; text %s inside a shared execmem area", st);

@@ -150,12 +150,7 @@ static struct km_val g_used(const struct km_vctx *c, const struct km_row *r, cha
     return km_v_dbl(100.0 * ((double)t - (double)f) / (double)t); /* no int64 difference */
 }
 
-#define BYTES_GET(nm, expr)                                                                        \
-    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
-                                size_t n)                                                          \
-    {                                                                                              \
-        return km_v_int(expr);                                                                     \
-    }
+#define BYTES_GET(nm, expr) KM_GETTER(g_##nm, (void)0, km_v_int(expr))
 BYTES_GET(total, total(c, r))
 BYTES_GET(free, freeb(c, r))
 BYTES_GET(file, r->kind == K_NODE ? NODE(r)->file_pages : KM_NA)
@@ -208,11 +203,7 @@ static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, siz
 }
 
 #define RATE_GET(fld)                                                                              \
-    static struct km_val g_##fld(const struct km_vctx *c, const struct km_row *r, char *b,         \
-                                 size_t n)                                                         \
-    {                                                                                              \
-        return km_v_dbl(r->kind == K_NODE ? NODE(r)->rate_##fld : NAN);                            \
-    }
+    KM_GETTER(g_##fld, (void)0, km_v_dbl(r->kind == K_NODE ? NODE(r)->rate_##fld : NAN))
 RATE_GET(numa_hit)
 RATE_GET(numa_miss)
 RATE_GET(numa_foreign)

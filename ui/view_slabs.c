@@ -20,13 +20,7 @@
 
 /* ---- fields: each a value of the cache record --------------------------------- */
 
-#define INT_GET(nm, expr)                                                                          \
-    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
-                                size_t n)                                                          \
-    {                                                                                              \
-        const struct km_slab *s = SL(r);                                                           \
-        return km_v_int(expr);                                                                     \
-    }
+#define INT_GET(nm, expr) KM_GETTER(g_##nm, const struct km_slab *s = SL(r), km_v_int(expr))
 INT_GET(num_objs, s->num_objs)
 INT_GET(active_objs, s->active_objs)
 INT_GET(num_slabs, s->num_slabs)
@@ -266,14 +260,8 @@ static struct km_val pct(int64_t part, int64_t whole)
 }
 
 #define SUM_GET(nm, expr)                                                                          \
-    static struct km_val s_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
-                                size_t n)                                                          \
-    {                                                                                              \
-        const struct km_slab_summary *t = SUM(c);                                                  \
-        const struct km_meminfo *m = &c->s->mem;                                                   \
-        (void)t, (void)m;                                                                          \
-        return (expr);                                                                             \
-    }
+    KM_GETTER(s_##nm, const struct km_slab_summary *t = SUM(c);                                    \
+              const struct km_meminfo *m = &c->s->mem; (void)t; (void)m, expr)
 SUM_GET(caches, km_v_int(t->caches))
 SUM_GET(active_caches, km_v_int(t->active_caches))
 SUM_GET(objs, km_v_int(t->objs))

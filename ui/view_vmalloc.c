@@ -24,13 +24,7 @@
 
 /* ---- fields: each a value of the group --------------------------------------- */
 
-#define INT_GET(nm, expr)                                                                          \
-    static struct km_val g_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
-                                size_t n)                                                          \
-    {                                                                                              \
-        const struct km_vmgroup *g = GR(r);                                                        \
-        return km_v_int(expr);                                                                     \
-    }
+#define INT_GET(nm, expr) KM_GETTER(g_##nm, const struct km_vmgroup *g = GR(r), km_v_int(expr))
 INT_GET(areas, g->areas)
 INT_GET(bytes, g->bytes)
 INT_GET(pages, g->pages)
@@ -185,14 +179,7 @@ static int64_t vmalloc_ram(const struct km_vctx *c)
     return ps > 0 ? km_sat_mul(km_vmallocinfo_vmalloc_pages(&c->s->vm), ps) : KM_NA;
 }
 
-#define SUM_GET(nm, expr)                                                                          \
-    static struct km_val s_##nm(const struct km_vctx *c, const struct km_row *r, char *b,          \
-                                size_t n)                                                          \
-    {                                                                                              \
-        const struct km_vmgroups *t = GS(c);                                                       \
-        (void)t;                                                                                   \
-        return (expr);                                                                             \
-    }
+#define SUM_GET(nm, expr) KM_GETTER(s_##nm, const struct km_vmgroups *t = GS(c); (void)t, expr)
 SUM_GET(callers, km_v_int((int64_t)t->n))
 SUM_GET(areas, km_v_int(t->areas))
 SUM_GET(bytes, km_v_int(t->bytes))
