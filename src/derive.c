@@ -2,6 +2,7 @@
 #include "kmemtop/derive.h"
 #include "kmemtop/source.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void km_derive_state_init(struct km_derive_state *st)
@@ -69,7 +70,13 @@ static void join_modules(struct km_derive_state *st, struct km_sample *smp,
     if (smp->src[KM_SRC_MODULES].status != KM_ST_OK)
         return;
     bool vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK;
-    km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &smp->mj);
+    struct km_mj_hints h = {.possible_cpus = smp->possible_cpus};
+    if (smp->src[KM_SRC_NODES].status == KM_ST_OK)
+        for (size_t i = 0; i < smp->nodes.n; i++)
+            h.listed_cpus += smp->nodes.nodes[i].ncpus > 0 ? smp->nodes.nodes[i].ncpus : 0;
+    if (sscanf(smp->kernel, "%d.%d", &h.kernel_major, &h.kernel_minor) != 2)
+        h.kernel_major = h.kernel_minor = 0;
+    km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &h, &smp->mj);
 }
 
 /*

@@ -174,6 +174,24 @@ static void read_kernel(struct km_sampler *s, struct km_sample *smp)
     snprintf(smp->kernel, sizeof(smp->kernel), "unknown");
 }
 
+/*
+ * How many CPUs the kernel could ever bring up: from 6.9 the number of
+ * vmap nodes, which decides the order vmallocinfo prints areas in (the
+ * module join's order method). Readable by everyone; -1 when absent.
+ */
+static void read_possible_cpus(struct km_sample *smp)
+{
+    char line[256];
+    uint64_t mask[KM_CPU_POSSIBLE_BITS / 64];
+    smp->possible_cpus = -1;
+    if (km_read_line("/sys/devices/system/cpu/possible", line, sizeof(line)) != 0)
+        return;
+    memset(mask, 0, sizeof(mask));
+    int n = km_parse_idlist(line, strlen(line), mask, KM_CPU_POSSIBLE_BITS);
+    if (n > 0)
+        smp->possible_cpus = n;
+}
+
 static void read_uptime(struct km_sampler *s, struct km_sample *smp)
 {
     smp->uptime = -1;
@@ -307,6 +325,10 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     unsigned mask = srcmask;
     choose_page_size(s, smp, o, &mask);
     read_sources(s, smp, mask, false);
+    if (mask & KM_SRC_BIT(KM_SRC_MODULES))
+        read_possible_cpus(smp);
+    else
+        smp->possible_cpus = -1;
     settle_page_size(s, smp, o);
     read_sources(s, smp, mask, true); /* the slab footprint needs the page size */
     km_derive_all(&s->derive, smp, prev, mask, o ? o->derive : 0);

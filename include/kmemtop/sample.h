@@ -59,6 +59,8 @@ struct km_source {
 
 enum km_pagesize_src { KM_PS_HOST, KM_PS_RECORDED, KM_PS_INFERRED };
 
+#define KM_CPU_POSSIBLE_BITS 16384 /* CPU ids a possible list may name */
+
 struct km_sample {
     double wall;  /* seconds since the epoch: now, or when the tree was captured */
     double mono;  /* seconds, for rates: monotonic live, capture time for trees */
@@ -69,6 +71,7 @@ struct km_sample {
     long page_size; /* bytes, the sampled kernel's */
     enum km_pagesize_src page_size_src;
     double uptime; /* seconds, -1 unknown */
+    int possible_cpus; /* /sys/devices/system/cpu/possible (read with modules), -1 unknown */
     const char *own_parsers; /* a tree without a mount namespace: why (meminfo and slabinfo
                                 then by kmemtop's own parsers); NULL otherwise */
     struct km_source src[KM_SRC_COUNT];
