@@ -76,4 +76,36 @@ is "trees of two kernels: no events, no interval, no growth in the second frame"
 is "no MODULE_UNLOAD: refcount and users from /sys/module" \
    "$(jq -c '[.modules.rows[]|{name,refcount,used_by}]|sort_by(.name)' "$TMP/nu.json")" \
    '[{"name":"base","refcount":1,"used_by":["user1"]},{"name":"user1","refcount":0,"used_by":[]}]'
+# Every 6.x capture read as root at kptr_restrict=0 against its kptr_restrict=1 twin (same boot,
+# a moment apart): every module's static areas, bytes and pages are the twin's (issue 11).
+statics() {
+    "$KMEMTOP" --root "$1" -o --view modules --format json |
+        jq -c '[.modules.rows[] | [.name, .static_areas, .static_bytes, .static_pages, .method]] | sort'
+}
+for tw in debian61 debian612 debian612a; do
+    a=$(statics "$tw-root" | jq -c 'map(.[0:4])'); b=$(statics "$tw-root-kptr1" | jq -c 'map(.[0:4])')
+    is "$tw root (kptr_restrict=0) = root-kptr1: every module's static areas, bytes, pages" "$a" "$b"
+    is "$tw root: no module is an estimate" \
+        "$(statics "$tw-root" | jq '[.[] | select(.[4] == "estimate")] | length')" 0
+done
+contains "debian612a root: the header says how exact, and how" \
+    "$("$KMEMTOP" --root debian612a-root -o --view modules)" \
+    '^exact for 37 of 37 modules \(order, 6\.9\+ vmap nodes: 4 \(inferred: no cpu/possible file\)\)'
+
+# The same tree with the possible CPUs a capture now keeps: N from it, the same figures
+cp -r debian612a-root "$TMP/with-possible"
+mkdir -p "$TMP/with-possible/sys/devices/system/cpu"
+printf '0-3\n' >"$TMP/with-possible/sys/devices/system/cpu/possible"
+contains "cpu/possible 0-3 in the tree: N = 4 from it" \
+    "$("$KMEMTOP" --root "$TMP/with-possible" -o --view modules)" \
+    '^exact for 37 of 37 modules \(order, 6\.9\+ vmap nodes: 4 \(from /sys/devices/system/cpu/possible\)\)'
+is "cpu/possible 0-3: the same figures as the kptr_restrict=1 twin" \
+    "$(statics "$TMP/with-possible" | jq -c 'map(.[0:4])')" "$(statics debian612a-root-kptr1 | jq -c 'map(.[0:4])')"
+printf '0-2\n' >"$TMP/with-possible/sys/devices/system/cpu/possible"
+wrong=$(statics "$TMP/with-possible")
+key=$(statics debian612a-root-kptr1)
+is "cpu/possible wrong (0-2): every module shown exact has the twin's figures, the rest are estimates" \
+    "$(jq -n --argjson w "$wrong" --argjson k "$key" \
+        '[range($w|length) | select($w[.][4] != "estimate" and $w[.][0:4] != $k[.][0:4])] | length')" 0
+
 done_testing

@@ -288,6 +288,17 @@ static void test_vmap_order_scale(void)
     km_modjoin_free(&j);
     km_modules_free(&m);
     km_vmallocinfo_free(&v);
+
+    /* 6.4 to 6.8: several areas a module, one address order, whatever cpu/possible says */
+    synth_order(300, 1, 2000, &m, &v);
+    h.possible_cpus = 8;
+    rc = km_modjoin(&m, &v, SYN_PS, &h, &j);
+    ok(rc == 0 && j.method == KM_MJ_ORDER && j.vmap_nodes == 1 && j.why == KM_MJ_WHY_HASHED_ORDERED &&
+           j.layout == KM_MJ_LAYOUT_TYPES && j.nmatched == 300 && j.unattributed.areas == 0,
+       "6.4-6.8 layout (3-4 areas a module) in one address order: all 300 exact, N = 1");
+    km_modjoin_free(&j);
+    km_modules_free(&m);
+    km_vmallocinfo_free(&v);
 }
 
 int main(void)
