@@ -62,6 +62,15 @@ static void slab_summary(struct km_derive_state *st, struct km_sample *smp,
     km_slabs_summarize(&smp->slabs, &smp->slabsum);
 }
 
+/* vmalloc areas printed without pages= hold RAM too: estimated, before anything sums pages. */
+static void vm_estimate(struct km_derive_state *st, struct km_sample *smp,
+                        const struct km_sample *prev)
+{
+    (void)st, (void)prev;
+    if (smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK)
+        km_vmallocinfo_estimate_pages(&smp->vm, smp->page_size);
+}
+
 /* Modules joined with vmallocinfo (estimates when it was not read). */
 static void join_modules(struct km_derive_state *st, struct km_sample *smp,
                          const struct km_sample *prev)
@@ -121,6 +130,7 @@ static void module_events(struct km_derive_state *st, struct km_sample *smp,
 
 const struct km_derivation km_derivations[] = {
     {"nodes from zones", B(NODES) | B(ZONEINFO) | B(BUDDYINFO), 0, nodes_from_zones},
+    {"vmalloc pages estimated", B(VMALLOCINFO), 0, vm_estimate}, /* before anything sums pages */
     {"rates", KM_SRC_ALL, 0, rates},                /* every source with a rate function */
     {"slab summary", B(SLABINFO), 0, slab_summary}, /* after rates: it sums the growth */
     {"module join", B(MODULES) | B(VMALLOCINFO), 0, join_modules},

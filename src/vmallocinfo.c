@@ -290,6 +290,23 @@ void km_vmallocinfo_free(struct km_vmallocinfo *v)
     memset(v, 0, sizeof(*v));
 }
 
+size_t km_vmallocinfo_estimate_pages(struct km_vmallocinfo *v, long page_size)
+{
+    size_t n = 0;
+    for (size_t i = 0; page_size > 0 && i < v->n; i++) {
+        struct km_vmarea *a = &v->areas[i];
+        /* vpages: its page array was large enough to be vmalloc'd, so it has pages; a
+           percpu chunk ("pcpu_get_vm_areas ... vmalloc") has none of its own */
+        if ((a->flags & (KM_VM_VMALLOC | KM_VM_VPAGES)) != (KM_VM_VMALLOC | KM_VM_VPAGES) ||
+            !KM_IS_NA(a->pages) || (a->flags & (KM_VM_UNPURGED | KM_VM_MAP_RAM)))
+            continue;
+        a->pages = a->size > page_size ? (a->size - page_size) / page_size : 0;
+        a->flags |= KM_VM_PAGES_EST;
+        n++;
+    }
+    return n;
+}
+
 int64_t km_vmallocinfo_vmalloc_pages(const struct km_vmallocinfo *v)
 {
     int64_t sum = 0;

@@ -27,6 +27,8 @@ enum km_vm_flag {
     KM_VM_VPAGES = 1u << 6,
     KM_VM_MAP_RAM = 1u << 7,  /* "vm_map_ram" line */
     KM_VM_UNPURGED = 1u << 8, /* "unpurged vm_area" line */
+    /* not the kernel's: pages= was missing and pages is estimated (km_vmallocinfo_estimate_pages) */
+    KM_VM_PAGES_EST = 1u << 9,
 };
 
 enum km_addr_kind { KM_ADDR_REAL, KM_ADDR_HASHED, KM_ADDR_ZERO };
@@ -59,6 +61,14 @@ struct km_vmallocinfo {
 int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
                          struct km_perr *err);
 void km_vmallocinfo_free(struct km_vmallocinfo *v);
+/*
+ * Areas flagged "vmalloc vpages" but printed without pages= (3.x vendor
+ * kernels, for a driver's large areas) still hold RAM: each gets pages =
+ * (size - one guard page) / page_size and KM_VM_PAGES_EST. Percpu chunks
+ * ("vmalloc" alone, no pages of their own) are left as they are.
+ * Returns how many. Pure.
+ */
+size_t km_vmallocinfo_estimate_pages(struct km_vmallocinfo *v, long page_size);
 /* Sum of pages= over lines flagged vmalloc (what VmallocUsed counts from 5.3). */
 int64_t km_vmallocinfo_vmalloc_pages(const struct km_vmallocinfo *v);
 
