@@ -71,6 +71,17 @@ static void vm_estimate(struct km_derive_state *st, struct km_sample *smp,
         km_vmallocinfo_estimate_pages(&smp->vm, smp->page_size);
 }
 
+struct km_mj_hints km_sample_mj_hints(const struct km_sample *smp)
+{
+    struct km_mj_hints h = {.possible_cpus = smp->possible_cpus};
+    if (smp->src[KM_SRC_NODES].status == KM_ST_OK)
+        for (size_t i = 0; i < smp->nodes.n; i++)
+            h.listed_cpus += smp->nodes.nodes[i].ncpus > 0 ? smp->nodes.nodes[i].ncpus : 0;
+    if (sscanf(smp->kernel, "%d.%d", &h.kernel_major, &h.kernel_minor) != 2)
+        h.kernel_major = h.kernel_minor = 0;
+    return h;
+}
+
 /* Modules joined with vmallocinfo (estimates when it was not read). */
 static void join_modules(struct km_derive_state *st, struct km_sample *smp,
                          const struct km_sample *prev)
@@ -78,13 +89,10 @@ static void join_modules(struct km_derive_state *st, struct km_sample *smp,
     (void)st, (void)prev;
     if (smp->src[KM_SRC_MODULES].status != KM_ST_OK)
         return;
+    if (smp->mj_ready)
+        return; /* the sampler's check of the vmallocinfo read made it (km_vm_torn) */
     bool vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK;
-    struct km_mj_hints h = {.possible_cpus = smp->possible_cpus};
-    if (smp->src[KM_SRC_NODES].status == KM_ST_OK)
-        for (size_t i = 0; i < smp->nodes.n; i++)
-            h.listed_cpus += smp->nodes.nodes[i].ncpus > 0 ? smp->nodes.nodes[i].ncpus : 0;
-    if (sscanf(smp->kernel, "%d.%d", &h.kernel_major, &h.kernel_minor) != 2)
-        h.kernel_major = h.kernel_minor = 0;
+    struct km_mj_hints h = km_sample_mj_hints(smp);
     km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &h, &smp->mj);
 }
 

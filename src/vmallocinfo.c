@@ -262,6 +262,11 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
         if (rc < 0) { /* left out and counted; its strings stay unused in tx */
             km_perr_skip(err, &why);
             bad++;
+        } else if (rc == 0 && out->n > 0 && (a->start || a->end) &&
+                   a->start == a[-1].start && a->end == a[-1].end && a->size == a[-1].size) {
+            /* two areas cannot have one range: a line printed twice by a torn read */
+            if (out->dups++ == 0)
+                out->dup_lineno = it.lineno;
         } else if (rc == 0) {
             ptrval = ptrval || lp;
             bytes += a->size;

@@ -54,6 +54,7 @@ struct km_source {
     double cost;  /* seconds spent reading and parsing */
     double age;   /* seconds since the records were read (a throttled source reused), 0 fresh */
     size_t bytes; /* bytes read */
+    int rereads;  /* vmallocinfo: reads added because one was torn (0..3) */
     const char *parser; /* meminfo, slabinfo: "libproc2", or "kmemtop" (own parsers); else NULL */
 };
 
@@ -87,6 +88,7 @@ struct km_sample {
     struct km_vmstat vmstat;
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
+    bool mj_ready; /* mj made already (by the sampler's check of the vmallocinfo read) */
     /* vmallocinfo's areas by caller, with their growth (when vmallocinfo was read) */
     struct km_vmgroups vmg;
     /* recent module loads and unloads, oldest first; owned by the sampler */

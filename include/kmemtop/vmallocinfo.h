@@ -9,8 +9,9 @@
  * hold no vmalloc'd memory. Strings point into `text`, owned by the
  * record set. Pure; *out owns its memory (km_vmallocinfo_free). A line it
  * cannot read (or that would take the totals past 2^60 bytes or 2^40 pages)
- * is left out and counted in err (skipped, skip_line, skip_msg); -EINVAL
- * only when no line could be read.
+ * is left out and counted in err (skipped, skip_line, skip_msg); a line
+ * repeating the range of the one before is left out and counted in dups;
+ * -EINVAL only when no line could be read.
  */
 #ifndef KMEMTOP_VMALLOCINFO_H
 #define KMEMTOP_VMALLOCINFO_H
@@ -56,6 +57,13 @@ struct km_vmallocinfo {
     struct km_vmarea *areas;
     enum km_addr_kind addr_kind;
     char *text; /* owned storage for caller/module strings */
+    /*
+     * Lines left out because they repeat the range of the line before: two
+     * areas never share a range, so the kernel printed one twice (a read
+     * torn between two read() calls, up to 6.8). How many, the first's line.
+     */
+    size_t dups;
+    int dup_lineno;
 };
 
 int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,

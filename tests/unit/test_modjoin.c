@@ -6,6 +6,7 @@
 #include "../tap.h"
 
 #include "kmemtop/modevents.h"
+#include "kmemtop/sampler.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -625,6 +626,70 @@ static void test_vmap_nodes(void)
     free_tree(&r);
 }
 
+/* ---- torn reads: what makes a live tick read vmallocinfo again ---------------------- */
+
+static bool torn(struct tree *t, char *why, size_t n)
+{
+    struct km_sample s;
+    memset(&s, 0, sizeof(s));
+    s.mods = t->m;
+    s.vm = t->vm;
+    s.src[KM_SRC_MODULES].status = KM_ST_OK;
+    s.page_size = PS;
+    s.possible_cpus = -1;
+    why[0] = '\0';
+    return km_vm_torn(&s, NULL, why, n);
+}
+
+static void test_torn(void)
+{
+    struct tree t;
+    char why[160];
+    load_tree("debian61-root", &t, true);
+    ok(!torn(&t, why, sizeof(why)), "torn: a complete 6.1 read (hashed, order) is not");
+    free_tree(&t);
+    load_tree("debian612a-root", &t, true);
+    ok(!torn(&t, why, sizeof(why)), "torn: a complete 6.12 read (per-node runs) is not");
+    free_tree(&t);
+    load_tree("debian61-race", &t, false);
+    ok(torn(&t, why, sizeof(why)) && strstr(why, "vfat's image area missing"),
+       "torn: the real racy 6.1 read: vfat's line lost");
+    printf("#   %s\n", why);
+    free_tree(&t);
+
+    /* the same 6.1 file with one line printed twice, as a torn read does */
+    size_t len;
+    char *b = tap_slurp("debian61-root/proc/vmallocinfo", &len);
+    char *nl = b;
+    for (int i = 0; i < 99 && nl; i++)
+        nl = memchr(nl, '\n', len - (size_t)(nl - b)), nl = nl ? nl + 1 : NULL;
+    char *end = nl ? memchr(nl, '\n', len - (size_t)(nl - b)) : NULL;
+    if (!end) {
+        ok(0, "torn: a 100-line vmallocinfo");
+        free(b);
+        return;
+    }
+    size_t l100 = (size_t)(end + 1 - nl);
+    char *twice = malloc(len + l100);
+    memcpy(twice, b, (size_t)(end + 1 - b));
+    memcpy(twice + (end + 1 - b), nl, l100);
+    memcpy(twice + (end + 1 - b) + l100, end + 1, len - (size_t)(end + 1 - b));
+    struct km_vmallocinfo once, two;
+    km_parse_vmallocinfo(b, len, &once, NULL);
+    km_parse_vmallocinfo(twice, len + l100, &two, NULL);
+    ok(two.n == once.n && two.dups == 1 && two.dup_lineno == 101 && once.dups == 0,
+       "parser: a line repeating the range before it is dropped and counted (line 101)");
+    load_tree("debian61-root", &t, true);
+    km_vmallocinfo_free(&t.vm);
+    t.vm = two;
+    ok(torn(&t, why, sizeof(why)) && strstr(why, "line 101 printed twice"),
+       "torn: a line printed twice");
+    free_tree(&t);
+    km_vmallocinfo_free(&once);
+    free(twice);
+    free(b);
+}
+
 static const char shared_mods[] = "beta 16384 0 - Live 0xffffffffc0202000\n"
                                   "alpha 28672 0 - Live 0xffffffffc0200000\n";
 static const char shared_vm[] =
@@ -820,6 +885,7 @@ int main(void)
     test_race();
     test_estimate();
     test_vmap_nodes();
+    test_torn();
     test_shared();
     test_unattributed();
     test_init_sections();
