@@ -33,6 +33,28 @@ contains "debian612 --details ext4: range as printed, bytes, pages, NUMA" "$det"
 det=$("$KMEMTOP" --root debian612-root -o --view modules --details zram --format json)
 is "debian612 --details zram (JSON): 3 image + 10 dynamic areas" \
    "$(printf '%s\n' "$det" | jq -c '.modules.details.areas|group_by(.kind)|map([.[0].kind,length])')" '[["dynamic",10],["image",3]]'
+# --details NAME is the same whatever --view is printed: it asks for what the join needs
+# (vmallocinfo), not only for what the views shown read
+for fx in debian61-root debian612-root debian612-root-kptr1 mtk-armv7-3.4 this-vm-6.18 debian61-user; do
+    mods=$(j "$fx" | jq -r '.modules.rows | [first.name, last.name] | unique | .[]')
+    for m in $mods; do
+        "$KMEMTOP" --root "$fx" -o --view modules --details "$m" | sed -n '/^== Details/,$p' >"$TMP/want"
+        bad=""
+        for v in $(km_views) all; do
+            "$KMEMTOP" --root "$fx" -o --view "$v" --details "$m" | sed -n '/^== Details/,$p' >"$TMP/got"
+            cmp -s "$TMP/want" "$TMP/got" || bad="$bad $v"
+        done
+        [ -s "$TMP/want" ] || bad="$bad (no details at all)"
+        is "$fx --details $m: the same text whatever --view" "$bad" ""
+        "$KMEMTOP" --root "$fx" -o --view modules --details "$m" --format json | jq -c .modules.details >"$TMP/want"
+        bad=""
+        for v in $(km_views); do
+            "$KMEMTOP" --root "$fx" -o --view "$v,modules" --details "$m" --format json | jq -c .modules.details >"$TMP/got"
+            cmp -s "$TMP/want" "$TMP/got" || bad="$bad $v"
+        done
+        is "$fx --details $m (JSON): the same details whatever other view is shown" "$bad" ""
+    done
+done
 contains "--details of a module not loaded says so" "$("$KMEMTOP" --root debian612-root -o --view modules --details nosuch)" '^no module nosuch in this frame'
 
 # estimate: no vmallocinfo (user), hidden module addresses (mtk 3.4)

@@ -558,4 +558,5 @@ const struct km_view_def km_view_modules = {
     .opt = km_modules_opt,
     .details = km_modules_details,
     .text_after = km_modules_text_after,
+    .after_needs = km_modules_after_needs,
 };

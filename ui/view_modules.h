@@ -30,6 +30,7 @@ const char *km_modules_opt(void *state, const char *name, const char *arg);
 void km_modules_details(const struct km_vctx *c, const struct km_row *r,
                         void (*line)(void *arg, int attr, const char *text), void *arg);
 void km_modules_text_after(const struct km_vctx *c, FILE *f);
+bool km_modules_after_needs(const void *state);
 /*
  * One module's vmalloc areas (--details, Enter on the screen), one call of
  * line per line (attr: enum km_attr). name is a module name or the id of a

@@ -269,6 +269,12 @@ void km_modules_state_init(void *state)
     ((struct modules_state *)state)->details = NULL;
 }
 
+/* --details NAME is printed after every text frame: the join must be read whatever is shown. */
+bool km_modules_after_needs(const void *state)
+{
+    return ((const struct modules_state *)state)->details != NULL;
+}
+
 const struct km_view_opt km_modules_opts[] = {
     {"details", true, "      --details NAME     modules view: one module's vmalloc areas"},
     {NULL, false, NULL},
