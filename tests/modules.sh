@@ -19,7 +19,14 @@ is "debian61 root: image = attributed + unattributed + shared = 8335360" \
 check "debian61 root: rows keep lsmod fields and gain the join's" jq -e '.modules.rows|all(.[]; has("name") and has("size") and has("refcount") and has("used_by") and has("state") and has("taint") and has("core_size") and has("init_size") and has("static_areas") and has("static_bytes") and has("static_pages") and has("overhead_bytes") and has("dynamic_areas") and has("dynamic_bytes") and has("dynamic_pages") and has("total_bytes") and has("method"))' "$TMP/r.json"
 txt=$("$KMEMTOP" --root debian61-root -o --view modules)
 contains "debian61 root: says why not by address, and how" "$txt" '^method order: vmallocinfo addresses are hashed.*kptr_restrict=1'
-contains "debian61 root: pinned total row" "$txt" '^\(total\) +7\.78M .* 44 +7\.95M +1991 .*order'
+contains "debian61 root: pinned total row, saying what it adds up" "$txt" '^\(total: 44 modules\) +7\.78M .* 44 +7\.95M +1991 .*order'
+is "debian61 root: a rule of - right above the pinned rows" \
+   "$(printf '%s\n' "$txt" | grep -B1 '^(total' | head -1 | tr -d -- -)" ""
+if printf '%s\n' "$txt" | grep -q '^(unattributed)'; then nok "debian61 root: every image area matched: no (unattributed) row"; else ok "debian61 root: every image area matched: no (unattributed) row"; fi
+contains "debian61 root: the words under the table say the total is no module" "$txt" '^under the line, not modules: \(total\) adds up all 44 modules$'
+csv=$("$KMEMTOP" --root debian61-root -o --view modules --format csv)
+is "debian61 root CSV: no _unattributed record, _total the last" \
+   "$(printf '%s\n' "$csv" | cut -d, -f2 | grep '^_' | tr '\n' ' ')" "_total "
 
 # address: real addresses (kptr_restrict=1; 6.12 unhashed by slub_debug)
 is "debian61 kptr1: method address" "$(j debian61-root-kptr1 | jq -r .modules.method)" address
@@ -66,6 +73,12 @@ contains "debian61 user: says why" "$("$KMEMTOP" --root debian61-user -o --view 
 txt=$("$KMEMTOP" --root mtk-armv7-3.4 -o --view modules)
 contains "mtk 3.4: hidden addresses: estimate, and how to get exact figures" "$txt" '^method estimate: /proc/modules hides module addresses.*kptr_restrict=1'
 contains "mtk 3.4: the 16 image areas are the unattributed row" "$txt" '^\(unattributed\) .* 16 +1\.99M +493 '
+is "mtk 3.4: under the rule: (unattributed), then (total)" \
+   "$(printf '%s\n' "$txt" | grep -A2 '^----' | cut -c1-14 | tr '\n' '|')" '--------------|(unattributed)|(total: 16 mod|'
+contains "mtk 3.4: says in words what the unattributed areas are" "$txt" '^\(unattributed\): 16 module-image areas \(1\.99M\) that could not be matched to modules'
+txt=$("$KMEMTOP" --root mtk-armv7-3.4 -o --view modules --sort name)
+is "mtk 3.4: by name: (unattributed) and (total) still last" \
+   "$(printf '%s\n' "$txt" | grep -A2 '^----' | cut -c1-14 | tr '\n' '|')" '--------------|(unattributed)|(total: 16 mod|'
 
 # a racy 6.1 read lost vfat's area: the view says the areas do not cover every module
 contains "debian61 race: says a module has no area" "$("$KMEMTOP" --root debian61-race -o --view modules)" '^1 of 45 modules have no area in vmallocinfo'
@@ -87,7 +100,7 @@ is "series: VmallocUsed +24K, Slab +2112K, MemAvailable -95772K, MemFree -96080K
    '[24576,2162688,-98070528,-98385920]'
 txt=$("$KMEMTOP" --root series-debian61 -b --view modules)
 contains "series text: the load is listed in the view" "$txt" '^  frame 1 load +fat +static 92\.0K \(order\), dynamic 0 \| VmallocUsed \+24\.0K'
-contains "series text: loads and unloads come under the table" "$(printf '%s\n' "$txt" | sed -n '/^(total)/,$p' | tail -4)" 'recent loads and unloads'
+contains "series text: loads and unloads come under the table" "$(printf '%s\n' "$txt" | sed -n '/^(total: /,$p' | tail -4)" 'recent loads and unloads'
 # two trees of different machines in a row are no load/unload, and give no rates
 "$KMEMTOP" --root debian61-root --root debian612-root -b --format json --view modules,slabs >"$TMP/mix.json"
 is "trees of two kernels: no events, no interval, no growth in the second frame" \

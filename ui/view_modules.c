@@ -158,9 +158,13 @@ static struct km_val g_ovhpct(const struct km_vctx *c, const struct km_row *r, c
     return km_v_none();
 }
 
+/* The totals row says what it adds up, so that it cannot be read as a module. */
 static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    return km_v_str(r->name);
+    if (r->kind != R_TOTAL)
+        return km_v_str(r->name);
+    snprintf(b, n, "(total: %zu module%s)", c->s->mods.n, c->s->mods.n == 1 ? "" : "s");
+    return km_v_str(b);
 }
 
 /* The module's own values; the pinned rows have none. */
@@ -293,7 +297,9 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
                 {R_SHARED, "(shared execmem)", "_shared"},
                 {R_TOTAL, "(total)", "_total"}};
     for (size_t p = 0; p < KM_ARRAY_LEN(pins); p++) {
-        if ((pins[p].kind == R_UNATT && !j->joined) || (pins[p].kind == R_SHARED && !j->nshared))
+        /* the unattributed row only when some image area is matched to no module */
+        if ((pins[p].kind == R_UNATT && !(j->joined && j->nunatt > 0)) ||
+            (pins[p].kind == R_SHARED && !j->nshared))
             continue;
         size_t r = km_vm_add(vm, j, pins[p].kind, 0, 0, pins[p].name, "%s", pins[p].id);
         vm->rows[r].pinned = true;
@@ -511,11 +517,50 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     note_method(c, line, arg);
 }
 
-/* Loads and unloads seen between frames, under the table. */
+/* What the rows under the rule are, in words: none is a module, none is in another. */
+static void footer_pins(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
+{
+    const struct km_modjoin *j = MJ(c);
+    bool unatt = false, shared = false, total = false;
+    for (size_t v = 0; v < vm->nvis; v++) {
+        const struct km_row *r = km_vm_row(vm, v);
+        unatt |= r->kind == R_UNATT, shared |= r->kind == R_SHARED, total |= r->kind == R_TOTAL;
+    }
+    char buf[400], sz[32];
+    if (total) {
+        snprintf(buf, sizeof(buf), "under the line, not modules: (total) adds up %s %zu module%s%s",
+                 j->n == 1 ? "the" : "all", j->n, j->n == 1 ? "" : "s",
+                 vm->filter[0] ? ", not only those the filter shows" : "");
+        line(arg, KM_ATTR_DIM, buf);
+    }
+    if (unatt) {
+        km_size_cell(c, j->unattributed.bytes, sz, sizeof(sz));
+        snprintf(buf, sizeof(buf),
+                 j->method == KM_MJ_ESTIMATE
+                     ? "(unattributed): %lld module-image area%s (%s) that could not be matched to "
+                       "modules: the estimates above stand for them"
+                     : "(unattributed): %lld module-image area%s (%s) matched to no module (a racy "
+                       "read, a module loading or unloading, ...): in no row above nor in (total)",
+                 (long long)j->unattributed.areas, j->unattributed.areas == 1 ? "" : "s", sz);
+        line(arg, KM_ATTR_DIM, buf);
+    }
+    if (shared) {
+        km_size_cell(c, j->shared.bytes, sz, sizeof(sz));
+        snprintf(buf, sizeof(buf),
+                 "(shared execmem): %lld shared text cache area%s (%s), less the module text "
+                 "charged to the rows above",
+                 (long long)j->shared.areas, j->shared.areas == 1 ? "" : "s", sz);
+        line(arg, KM_ATTR_DIM, buf);
+    }
+}
+
+/* Under the table: what the pinned rows are, then the loads and unloads seen between frames. */
 static void footer(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
 {
-    if (c->s->src[KM_SRC_MODULES].status == KM_ST_OK)
-        km_modules_events_notes(c, line, arg);
+    if (c->s->src[KM_SRC_MODULES].status != KM_ST_OK)
+        return;
+    footer_pins(vm, c, line, arg);
+    km_modules_events_notes(c, line, arg);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */

@@ -292,6 +292,11 @@ void km_modules_details(const struct km_vctx *c, const struct km_row *r,
                         void (*line)(void *arg, int attr, const char *text), void *arg)
 {
     line(arg, KM_ATTR_NORMAL, "");
+    if (strcmp(r->id, "_total") == 0) { /* not a module: no areas of its own */
+        line(arg, KM_ATTR_NORMAL,
+             "every module's figures added up (not a module); Enter on a module lists its areas");
+        return;
+    }
     km_modules_details_lines(c, r->id, line, arg);
 }
 
