@@ -92,15 +92,50 @@ if printf '%s\n' "$txt" | grep -q '^MODULE '; then nok "no /proc/modules: no emp
 out=$("$KMEMTOP" --root series-debian61 -b --view modules --format json 2>"$TMP/err")
 is "series: two frames" "$(printf '%s\n' "$out" | wc -l)" 2
 is "series: no event in the first frame" "$(printf '%s\n' "$out" | head -1 | jq '.modules.events|length')" 0
-is "series: squashfs unloaded, vfat and fat loaded" \
-   "$(printf '%s\n' "$out" | tail -1 | jq -c '[.modules.events[]|[.event,.name,.static_bytes,.dynamic_bytes]]|sort')" \
-   '[["load","fat",94208,0],["load","vfat",28672,0],["unload","squashfs",77824,0]]'
-is "series: VmallocUsed +24K, Slab +2112K, MemAvailable -95772K, MemFree -96080K" \
-   "$(printf '%s\n' "$out" | tail -1 | jq -c '.modules.events[0]|[.vmalloc_used_delta,.slab_delta,.mem_available_delta,.mem_free_delta]')" \
+is "series: one event for the interval (3 modules in it)" \
+   "$(printf '%s\n' "$out" | tail -1 | jq -c '.modules.events|[length, .[0].kind, .[0].modules_changed, .[0].frame]')" '[1,"mixed",3,1]'
+is "series: squashfs unloaded, vfat and fat loaded, each with its own figures" \
+   "$(printf '%s\n' "$out" | tail -1 | jq -c '[.modules.events[0].modules[]|[.event,.name,.static_bytes,.dynamic_bytes,.method]]|sort')" \
+   '[["load","fat",94208,0,"order"],["load","vfat",28672,0,"order"],["unload","squashfs",77824,0,"order"]]'
+is "series: the interval's VmallocUsed +24K, Slab +2112K, MemAvailable -95772K, MemFree -96080K, once" \
+   "$(printf '%s\n' "$out" | tail -1 | jq -c '.modules.events[0].meminfo_delta|[.vmalloc_used,.slab,.mem_available,.mem_free]')" \
    '[24576,2162688,-98070528,-98385920]'
+is "series: no module object carries the interval's change as its own" \
+   "$(printf '%s\n' "$out" | tail -1 | jq -c '[.modules.events[].modules[]|keys[]|select(test("delta"))]')" '[]'
 txt=$("$KMEMTOP" --root series-debian61 -b --view modules)
-contains "series text: the load is listed in the view" "$txt" '^  frame 1 load +fat +static 92\.0K \(order\), dynamic 0 \| VmallocUsed \+24\.0K'
+contains "series text: one line for the interval, its change said once" "$txt" \
+   '^  frame 1 loaded vfat \(28\.0K\), fat \(92\.0K\); unloaded squashfs \(76\.0K\): VmallocUsed \+24\.0K, Slab \+2\.06M, MemAvailable -93\.5M, MemFree -93\.8M in this interval$'
+is "series text: the change is not repeated per module" "$(printf '%s\n' "$txt" | grep -c 'VmallocUsed +24')" 1
 contains "series text: loads and unloads come under the table" "$(printf '%s\n' "$txt" | sed -n '/^(total: /,$p' | tail -4)" 'recent loads and unloads'
+"$KMEMTOP" --root debian612-root --root debian612-root2 -b --view modules --format json | tail -1 >"$TMP/s612.json"
+is "debian612 series: vfat, fat loaded and squashfs unloaded: one mixed event, exact areas" \
+   "$(jq -c '.modules.events|[length, .[0].kind, ([.[0].modules[]|[.name,.method]]|sort)]' "$TMP/s612.json")" \
+   '[1,"mixed",[["fat","address"],["squashfs","address"],["vfat","address"]]]'
+# synthetic pairs from debian61-root2: only fat and vfat loaded (VmallocUsed +120K); vfat alone
+mkpair() { # mkpair DIR MODULE...: DIR/1 is root2 without the modules, 120K less VmallocUsed, earlier
+    mkdir -p "$1" && cp -R debian61-root2 "$1/1" && ln -s "$FIX/debian61-root2" "$1/2"
+    _d=$1; shift
+    for _m in "$@"; do grep -v "^$_m " "$_d/1/proc/modules" >"$_d/m" && cat "$_d/m" >"$_d/1/proc/modules"; done
+    sed 's/^VmallocUsed: *23352 kB/VmallocUsed:       23232 kB/' "$_d/1/proc/meminfo" >"$_d/m" && cat "$_d/m" >"$_d/1/proc/meminfo"
+    echo "20.00 50.00" >"$_d/1/proc/uptime"
+    rm -f "$_d/m"
+}
+mkpair "$TMP/two" fat vfat
+out=$("$KMEMTOP" --root "$TMP/two" -b --view modules --format json | tail -1)
+is "two loads in one interval: one load event listing both, VmallocUsed +120K once" \
+   "$(printf '%s\n' "$out" | jq -c '.modules.events|[length, .[0].kind, ([.[0].modules[].name]|sort), .[0].meminfo_delta.vmalloc_used]')" \
+   '[1,"load",["fat","vfat"],122880]'
+txt=$("$KMEMTOP" --root "$TMP/two" -b --view modules | grep -A3 '^recent loads')
+contains "two loads in one interval (text): loaded fat, vfat: VmallocUsed +120K in this interval" "$txt" \
+   '^  frame 1 loaded (vfat \(28\.0K\), fat \(92\.0K\)|fat \(92\.0K\), vfat \(28\.0K\)): VmallocUsed \+120K, Slab 0, MemAvailable 0, MemFree 0 in this interval$'
+is "two loads in one interval (text): one line" "$(printf '%s\n' "$txt" | grep -c '^  frame')" 1
+mkpair "$TMP/one" vfat
+out=$("$KMEMTOP" --root "$TMP/one" -b --view modules --format json | tail -1)
+is "one load: one event of one module" \
+   "$(printf '%s\n' "$out" | jq -c '.modules.events|[length, .[0].kind, .[0].modules_changed, [.[0].modules[].name]]')" '[1,"load",1,["vfat"]]'
+contains "one load (text): the simple form, with the module's own figures" \
+   "$("$KMEMTOP" --root "$TMP/one" -b --view modules)" \
+   '^  frame 1 load +vfat +static 28\.0K \(order\), dynamic 0 \| VmallocUsed \+120K Slab 0 MemAvailable 0 MemFree 0$'
 # two trees of different machines in a row are no load/unload, and give no rates
 "$KMEMTOP" --root debian61-root --root debian612-root -b --format json --view modules,slabs >"$TMP/mix.json"
 is "trees of two kernels: no events, no interval, no growth in the second frame" \

@@ -14,10 +14,10 @@
 
 struct km_json;
 
-/* The last few events, newest first, as notes lines (nothing when there is none). */
+/* The last few intervals with loads or unloads, newest first, one line each (none: nothing). */
 void km_modules_events_notes(const struct km_vctx *c,
                              void (*line)(void *arg, int attr, const char *text), void *arg);
-/* The "events" array of the modules JSON object, oldest first. */
+/* The "events" array of the modules JSON object: one object per interval, oldest first. */
 void km_modules_events_json(const struct km_sample *s, struct km_json *j);
 
 /* --details NAME, NULL when not asked. */
