@@ -2,8 +2,10 @@
  * view_modules.c - loaded modules and where their memory really is: the
  * lsmod figures of /proc/modules and /sys/module next to the vmalloc areas
  * that hold each module's image (static) and that its code allocated
- * (dynamic), as joined by km_modjoin. Pinned rows: the totals, the module
- * image areas matched to no module, and shared execmem cache areas. The
+ * (dynamic), as joined by km_modjoin. Pinned rows, under a rule and
+ * explained under the table (not modules, not to be added to them): the
+ * module image areas matched to no module (only when there are some),
+ * shared execmem cache areas, and the totals. The
  * notes say how areas were found and why not by address; recent loads and
  * unloads follow. The area list of one module (--details, Enter on screen)
  * and the list of loads and unloads are in view_modules_details.c.
@@ -517,49 +519,12 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     note_method(c, line, arg);
 }
 
-/* What the rows under the rule are, in words: none is a module, none is in another. */
-static void footer_pins(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
-{
-    const struct km_modjoin *j = MJ(c);
-    bool unatt = false, shared = false, total = false;
-    for (size_t v = 0; v < vm->nvis; v++) {
-        const struct km_row *r = km_vm_row(vm, v);
-        unatt |= r->kind == R_UNATT, shared |= r->kind == R_SHARED, total |= r->kind == R_TOTAL;
-    }
-    char buf[400], sz[32];
-    if (total) {
-        snprintf(buf, sizeof(buf), "under the line, not modules: (total) adds up %s %zu module%s%s",
-                 j->n == 1 ? "the" : "all", j->n, j->n == 1 ? "" : "s",
-                 vm->filter[0] ? ", not only those the filter shows" : "");
-        line(arg, KM_ATTR_DIM, buf);
-    }
-    if (unatt) {
-        km_size_cell(c, j->unattributed.bytes, sz, sizeof(sz));
-        snprintf(buf, sizeof(buf),
-                 j->method == KM_MJ_ESTIMATE
-                     ? "(unattributed): %lld module-image area%s (%s) that could not be matched to "
-                       "modules: the estimates above stand for them"
-                     : "(unattributed): %lld module-image area%s (%s) matched to no module (a racy "
-                       "read, a module loading or unloading, ...): in no row above nor in (total)",
-                 (long long)j->unattributed.areas, j->unattributed.areas == 1 ? "" : "s", sz);
-        line(arg, KM_ATTR_DIM, buf);
-    }
-    if (shared) {
-        km_size_cell(c, j->shared.bytes, sz, sizeof(sz));
-        snprintf(buf, sizeof(buf),
-                 "(shared execmem): %lld shared text cache area%s (%s), less the module text "
-                 "charged to the rows above",
-                 (long long)j->shared.areas, j->shared.areas == 1 ? "" : "s", sz);
-        line(arg, KM_ATTR_DIM, buf);
-    }
-}
-
 /* Under the table: what the pinned rows are, then the loads and unloads seen between frames. */
 static void footer(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
 {
     if (c->s->src[KM_SRC_MODULES].status != KM_ST_OK)
         return;
-    footer_pins(vm, c, line, arg);
+    km_modules_pins_notes(vm, c, line, arg);
     km_modules_events_notes(c, line, arg);
 }
 

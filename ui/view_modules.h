@@ -14,6 +14,9 @@
 
 struct km_json;
 
+/* Under the table: what each pinned row shown is (not a module), one line each. */
+void km_modules_pins_notes(const struct km_vm *vm, const struct km_vctx *c,
+                           void (*line)(void *arg, int attr, const char *text), void *arg);
 /* The last few intervals with loads or unloads, newest first, one line each (none: nothing). */
 void km_modules_events_notes(const struct km_vctx *c,
                              void (*line)(void *arg, int attr, const char *text), void *arg);

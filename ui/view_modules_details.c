@@ -3,8 +3,9 @@
  * batch mode, Enter on the screen): address range as the kernel printed
  * it, bytes, pages, pages per NUMA node, kind (image or dynamic) and
  * caller. The pinned rows "_unattributed" and "_shared" list their areas
- * the same way. Also the recent loads and unloads, as notes and JSON, and
- * the view's own state: the module --details names.
+ * the same way; what the pinned rows are, in words under the table. Also
+ * the recent loads and unloads, as notes and JSON, and the view's own
+ * state: the module --details names.
  */
 #include "fmt.h"
 #include "json.h"
@@ -180,6 +181,48 @@ void km_modules_details_json(const struct km_vctx *c, const char *name, struct k
     }
     km_json_arr_end(j);
     km_json_obj_end(j);
+}
+
+/* ---- the pinned rows in words --------------------------------------------------------- */
+
+/* What the rows under the rule are, in words: none is a module, none is in another. */
+void km_modules_pins_notes(const struct km_vm *vm, const struct km_vctx *c,
+                           void (*line)(void *arg, int attr, const char *text), void *arg)
+{
+    const struct km_modjoin *j = &c->s->mj;
+    bool unatt = false, shared = false, total = false;
+    for (size_t v = 0; v < vm->nvis; v++) {
+        const struct km_row *r = km_vm_row(vm, v);
+        unatt |= r->pinned && strcmp(r->id, "_unattributed") == 0;
+        shared |= r->pinned && strcmp(r->id, "_shared") == 0;
+        total |= r->pinned && strcmp(r->id, "_total") == 0;
+    }
+    char buf[400], sz[32];
+    if (total) {
+        snprintf(buf, sizeof(buf), "under the line, not modules: (total) adds up %s %zu module%s%s",
+                 j->n == 1 ? "the" : "all", j->n, j->n == 1 ? "" : "s",
+                 vm->filter[0] ? ", not only those the filter shows" : "");
+        line(arg, KM_ATTR_DIM, buf);
+    }
+    if (unatt) {
+        km_size_cell(c, j->unattributed.bytes, sz, sizeof(sz));
+        snprintf(buf, sizeof(buf),
+                 j->method == KM_MJ_ESTIMATE
+                     ? "(unattributed): %lld module-image area%s (%s) that could not be matched to "
+                       "modules: the estimates above stand for them"
+                     : "(unattributed): %lld module-image area%s (%s) matched to no module (a racy "
+                       "read, a module loading or unloading, ...): in no row above nor in (total)",
+                 (long long)j->unattributed.areas, j->unattributed.areas == 1 ? "" : "s", sz);
+        line(arg, KM_ATTR_DIM, buf);
+    }
+    if (shared) {
+        km_size_cell(c, j->shared.bytes, sz, sizeof(sz));
+        snprintf(buf, sizeof(buf),
+                 "(shared execmem): %lld shared text cache area%s (%s), less the module text "
+                 "charged to the rows above",
+                 (long long)j->shared.areas, j->shared.areas == 1 ? "" : "s", sz);
+        line(arg, KM_ATTR_DIM, buf);
+    }
 }
 
 /* ---- loads and unloads ---------------------------------------------------------------- */
