@@ -61,6 +61,15 @@ static size_t side_events(const struct km_mod_side *have, const struct km_mod_si
     return added;
 }
 
+/* Modules of `have` that `lack` does not list. */
+static unsigned count_missing(const struct km_modules *have, const struct km_modules *lack)
+{
+    unsigned c = 0;
+    for (size_t k = 0; k < have->n; k++)
+        c += km_modules_find(lack, have->mods[k].name) == NULL;
+    return c;
+}
+
 size_t km_mod_events(const struct km_mod_side *before, const struct km_mod_side *after,
                      double time, unsigned seq, struct km_mod_event *ev, size_t *n, size_t cap)
 {
@@ -68,6 +77,7 @@ size_t km_mod_events(const struct km_mod_side *before, const struct km_mod_side 
     if (!before || !after || !before->mods || !after->mods)
         return 0;
     mem_deltas(&tmpl, before->mem, after->mem);
+    tmpl.nchanged = count_missing(before->mods, after->mods) + count_missing(after->mods, before->mods);
     size_t added = side_events(before, after, false, &tmpl, ev, n, cap);
     return added + side_events(after, before, true, &tmpl, ev, n, cap);
 }

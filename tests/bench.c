@@ -87,7 +87,7 @@ static size_t plain_read(char *buf, size_t bufsz)
 /* The files one frame reads: a capture of the second frame, listed, then removed. */
 static struct km_sampler_opts opts_of(const bool *vis)
 {
-    return (struct km_sampler_opts){.derive = km_views_derives(vis)};
+    return (struct km_sampler_opts){.derive = km_views_derives(vis, NULL)};
 }
 
 static void learn_files(struct km_sampler *s, unsigned mask, const struct km_sampler_opts *so)

@@ -458,11 +458,37 @@ keys q
 ended 0 "-C"
 LCV=LC_ALL=C start 80 24 --root "$FIX/debian61-root" -d 0.2
 see "ASCII locale: an ASCII sort arrow" '^MODULE.* v[A-Z]'
+see "ASCII locale: the totals under a rule of -" '^-{60}'
 if pane | LC_ALL=C grep -q '[^ -~]'; then nok "ASCII locale: nothing but ASCII" "$(pane | head -5)"; else ok "ASCII locale: nothing but ASCII"; fi
 keys 3
 see "ASCII locale: the buddy tab" '\[3 Buddy\]'
 if pane | LC_ALL=C grep -q '[^ -~]'; then nok "ASCII locale: ASCII bars" "$(pane | head -12)"; else ok "ASCII locale: ASCII bars"; fi
 keys q
 ended 0 "ASCII"
+# --- the modules' pinned rows stay at the table's foot, under a rule -------
+# (rule_then_total: the line above the totals row is a rule, and the one above that a module)
+rule_then_total() { pane | grep -B2 '^(total' | awk 'NR == 1 && /^[a-z]/ { a = 1 } NR == 2 && /^(─|-)+$/ { b = 1 } END { exit !(a && b) }'; }
+pinned_foot() { if poll rule_then_total; then ok "$1"; else nok "$1" "$(pane)"; fi; }
+start 120 40 --root "$FIX/debian61-root" -d 0.2
+see "44 modules on 40 lines: the totals row is on the first page" '^\(total: 44 '
+pinned_foot "the totals row right under a rule, under the rows"
+if pane | grep -q '^(unattributed)'; then nok "every image area matched: no (unattributed) row"; else ok "every image area matched: no (unattributed) row"; fi
+keys End
+see "End: the last row" '(^| )45/45 '
+pinned_foot "End: the totals row still under the rule"
+keys Home Enter
+see "Enter on the first row: its details" '^Modules: '
+keys Escape End Enter
+see "Enter on the totals row: not a module, no 'no module' warning" 'added up \(not a module\)'
+keys Escape '\' z z z q Enter
+see "a filter that matches no module says so" 'No row matches the filter "zzzq"'
+see "and the totals stay, for all modules" 'adds up all 44 modules, not only those the filter shows'
+keys q
+ended 0 "pinned rows"
+start 160 30 --root "$FIX/mtk-armv7-3.4" -d 0.2
+see "mtk: (unattributed) under the rows" '^\(unattributed\) '
+see "mtk: says what it is" '^\(unattributed\): 16 module-image areas'
+keys q
+ended 0 "unattributed"
 if [ -s "$TMP/stderr" ]; then nok "nothing on stderr" "$(cat "$TMP/stderr")"; else ok "nothing on stderr"; fi
 done_testing

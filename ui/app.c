@@ -86,7 +86,7 @@ int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz)
         a->tree++;
     }
     unsigned mask = km_frame_sources(visible, a->o.vstates);
-    so.derive = km_views_derives(visible);
+    so.derive = km_views_derives(visible, a->o.vstates);
     km_sampler_tick(a->sampler, mask, &so);
     a->ctx.s = km_sampler_cur(a->sampler);
     a->ctx.prev = km_sampler_prev(a->sampler);

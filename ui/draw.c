@@ -269,17 +269,39 @@ static void draw_table(struct scr *s, int y, int h)
             keep = i;
     km_layout_fit(m->want, n, NAME_MIN, keep, COLS, 1, w);
     draw_header(s, y, idx, w, n);
-    s->table_rows = h - 1 > 1 ? h - 1 : 1;
-    if (vm->nvis == 0 && h > 1) {
+    /*
+     * The pinned rows (totals) stay at the foot of the table under a rule,
+     * set apart from the rows that scroll, when there is room for a row too.
+     */
+    size_t npin = 0;
+    while (npin < vm->nvis && km_vm_row(vm, vm->nvis - 1 - npin)->pinned)
+        npin++;
+    if (h - 1 < (int)npin + 3)
+        npin = 0;
+    size_t nbody = vm->nvis - npin;
+    int bh = npin ? h - 2 - (int)npin : h - 1, drawn = 0;
+    s->table_rows = bh > 1 ? bh : 1;
+    if (nbody == 0 && h > 1) {
         char msg[200];
         snprintf(msg, sizeof(msg), vm->filter[0] ? "No row matches the filter \"%s\"." : "No rows.",
                  vm->filter);
         put(y + 1, 0, AT_DIM, msg, COLS, s->a->ctx.utf8);
+        drawn = 1;
     }
-    vm->top = km_layout_scroll(vm->sel, vm->top, vm->nvis, h - 1);
-    for (int i = 0; i < h - 1 && vm->top + (size_t)i < vm->nvis; i++) {
-        size_t v = vm->top + (size_t)i;
-        draw_row(s, y + 1 + i, km_vm_row(vm, v), v == vm->sel, idx, w, n);
+    vm->top = km_layout_scroll(vm->sel, vm->top, nbody, bh);
+    for (; drawn < bh && vm->top + (size_t)drawn < nbody; drawn++) {
+        size_t v = vm->top + (size_t)drawn;
+        draw_row(s, y + 1 + drawn, km_vm_row(vm, v), v == vm->sel, idx, w, n);
+    }
+    if (npin) {
+        int width = 0, ry = y + 1 + drawn;
+        for (int i = 0; i < n; i++)
+            width += w[i] < 0 ? 0 : w[i] + (width ? 1 : 0);
+        attrset(AT_DIM);
+        mvhline(ry, 0, s->a->ctx.utf8 ? ACS_HLINE : '-', width < COLS ? width : COLS);
+        attrset(AT_NORMAL);
+        for (size_t p = 0; p < npin; p++)
+            draw_row(s, ry + 1 + (int)p, km_vm_row(vm, nbody + p), nbody + p == vm->sel, idx, w, n);
     }
     free(w);
 }

@@ -100,6 +100,18 @@ static void collect(const struct km_vm *vm, const struct km_vctx *c, const bool 
         }
 }
 
+/* A line of '-' as wide as the table: above the pinned rows (totals), set apart from the rows. */
+static void rule(FILE *f, const bool *shown, const int *w, int nc)
+{
+    int width = 0;
+    for (int k = 0; k < nc; k++)
+        if (shown[k])
+            width += w[k] + (width ? 2 : 0);
+    for (int i = 0; i < width; i++)
+        fputc('-', f);
+    fputc('\n', f);
+}
+
 void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_view_def *d = vm->def;
@@ -124,6 +136,8 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
     const char *next = b.p;
     for (size_t v = 0; v <= vm->nvis; v++) {
         char *p = line;
+        if (v > 0 && km_vm_row(vm, v - 1)->pinned && (v == 1 || !km_vm_row(vm, v - 2)->pinned))
+            rule(f, shown, w, nc); /* the totals are not rows to add up with the others */
         for (int k = 0; k < nc; k++) {
             if (!shown[k])
                 continue;

@@ -213,6 +213,14 @@ struct km_view_def {
     void (*details)(const struct km_vctx *c, const struct km_row *r, km_line_fn line, void *arg);
     /* What batch text prints after the frame's views (--details NAME), whatever views are shown. */
     void (*text_after)(const struct km_vctx *c, FILE *f);
+    /*
+     * Whether the state has text_after print something (modules: --details
+     * NAME). As that output does not depend on which views are shown, the
+     * view's sources, derived data and state's sources are then read as if
+     * it were shown, so that it gives the same answer whatever --view says.
+     * NULL: text_after needs nothing read.
+     */
+    bool (*after_needs)(const void *state);
 };
 /* A column's title for this sample. */
 const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col, char *buf,

@@ -2,8 +2,10 @@
  * view_modules.c - loaded modules and where their memory really is: the
  * lsmod figures of /proc/modules and /sys/module next to the vmalloc areas
  * that hold each module's image (static) and that its code allocated
- * (dynamic), as joined by km_modjoin. Pinned rows: the totals, the module
- * image areas matched to no module, and shared execmem cache areas. The
+ * (dynamic), as joined by km_modjoin. Pinned rows, under a rule and
+ * explained under the table (not modules, not to be added to them): the
+ * module image areas matched to no module (only when there are some),
+ * shared execmem cache areas, and the totals. The
  * notes say how areas were found and why not by address; recent loads and
  * unloads follow. The area list of one module (--details, Enter on screen)
  * and the list of loads and unloads are in view_modules_details.c.
@@ -158,9 +160,13 @@ static struct km_val g_ovhpct(const struct km_vctx *c, const struct km_row *r, c
     return km_v_none();
 }
 
+/* The totals row says what it adds up, so that it cannot be read as a module. */
 static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    return km_v_str(r->name);
+    if (r->kind != R_TOTAL)
+        return km_v_str(r->name);
+    snprintf(b, n, "(total: %zu module%s)", c->s->mods.n, c->s->mods.n == 1 ? "" : "s");
+    return km_v_str(b);
 }
 
 /* The module's own values; the pinned rows have none. */
@@ -305,7 +311,9 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
                 {R_SHARED, "(shared execmem)", "_shared"},
                 {R_TOTAL, "(total)", "_total"}};
     for (size_t p = 0; p < KM_ARRAY_LEN(pins); p++) {
-        if ((pins[p].kind == R_UNATT && !j->joined) || (pins[p].kind == R_SHARED && !j->nshared))
+        /* the unattributed row only when some image area is matched to no module */
+        if ((pins[p].kind == R_UNATT && !(j->joined && j->nunatt > 0)) ||
+            (pins[p].kind == R_SHARED && !j->nshared))
             continue;
         size_t r = km_vm_add(vm, j, pins[p].kind, 0, 0, pins[p].name, "%s", pins[p].id);
         vm->rows[r].pinned = true;
@@ -552,11 +560,13 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     note_method(c, line, arg);
 }
 
-/* Loads and unloads seen between frames, under the table. */
+/* Under the table: what the pinned rows are, then the loads and unloads seen between frames. */
 static void footer(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
 {
-    if (c->s->src[KM_SRC_MODULES].status == KM_ST_OK)
-        km_modules_events_notes(c, line, arg);
+    if (c->s->src[KM_SRC_MODULES].status != KM_ST_OK)
+        return;
+    km_modules_pins_notes(vm, c, line, arg);
+    km_modules_events_notes(c, line, arg);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */
@@ -610,4 +620,5 @@ const struct km_view_def km_view_modules = {
     .opt = km_modules_opt,
     .details = km_modules_details,
     .text_after = km_modules_text_after,
+    .after_needs = km_modules_after_needs,
 };

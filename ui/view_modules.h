@@ -14,10 +14,13 @@
 
 struct km_json;
 
-/* The last few events, newest first, as notes lines (nothing when there is none). */
+/* Under the table: what each pinned row shown is (not a module), one line each. */
+void km_modules_pins_notes(const struct km_vm *vm, const struct km_vctx *c,
+                           void (*line)(void *arg, int attr, const char *text), void *arg);
+/* The last few intervals with loads or unloads, newest first, one line each (none: nothing). */
 void km_modules_events_notes(const struct km_vctx *c,
                              void (*line)(void *arg, int attr, const char *text), void *arg);
-/* The "events" array of the modules JSON object, oldest first. */
+/* The "events" array of the modules JSON object: one object per interval, oldest first. */
 void km_modules_events_json(const struct km_sample *s, struct km_json *j);
 
 /* --details NAME, NULL when not asked. */
@@ -30,6 +33,7 @@ const char *km_modules_opt(void *state, const char *name, const char *arg);
 void km_modules_details(const struct km_vctx *c, const struct km_row *r,
                         void (*line)(void *arg, int attr, const char *text), void *arg);
 void km_modules_text_after(const struct km_vctx *c, FILE *f);
+bool km_modules_after_needs(const void *state);
 /*
  * One module's vmalloc areas (--details, Enter on the screen), one call of
  * line per line (attr: enum km_attr). name is a module name or the id of a

@@ -3,8 +3,9 @@
  * batch mode, Enter on the screen): address range as the kernel printed
  * it, bytes, pages, pages per NUMA node, kind (image or dynamic) and
  * caller. The pinned rows "_unattributed" and "_shared" list their areas
- * the same way. Also the recent loads and unloads, as notes and JSON, and
- * the view's own state: the module --details names.
+ * the same way; what the pinned rows are, in words under the table. Also
+ * the recent loads and unloads, as notes and JSON, and the view's own
+ * state: the module --details names.
  */
 #include "fmt.h"
 #include "json.h"
@@ -182,9 +183,82 @@ void km_modules_details_json(const struct km_vctx *c, const char *name, struct k
     km_json_obj_end(j);
 }
 
+/* ---- the pinned rows in words --------------------------------------------------------- */
+
+/* What the rows under the rule are, in words: none is a module, none is in another. */
+void km_modules_pins_notes(const struct km_vm *vm, const struct km_vctx *c,
+                           void (*line)(void *arg, int attr, const char *text), void *arg)
+{
+    const struct km_modjoin *j = &c->s->mj;
+    bool unatt = false, shared = false, total = false;
+    for (size_t v = 0; v < vm->nvis; v++) {
+        const struct km_row *r = km_vm_row(vm, v);
+        unatt |= r->pinned && strcmp(r->id, "_unattributed") == 0;
+        shared |= r->pinned && strcmp(r->id, "_shared") == 0;
+        total |= r->pinned && strcmp(r->id, "_total") == 0;
+    }
+    char buf[400], sz[32];
+    if (total) {
+        snprintf(buf, sizeof(buf), "under the line, not modules: (total) adds up %s %zu module%s%s",
+                 j->n == 1 ? "the" : "all", j->n, j->n == 1 ? "" : "s",
+                 vm->filter[0] ? ", not only those the filter shows" : "");
+        line(arg, KM_ATTR_DIM, buf);
+    }
+    if (unatt) {
+        km_size_cell(c, j->unattributed.bytes, sz, sizeof(sz));
+        snprintf(buf, sizeof(buf),
+                 j->method == KM_MJ_ESTIMATE
+                     ? "(unattributed): %lld module-image area%s (%s) that could not be matched to "
+                       "modules: the estimates above stand for them"
+                     : "(unattributed): %lld module-image area%s (%s) matched to no module (a racy "
+                       "read, a module loading or unloading, ...): in no row above nor in (total)",
+                 (long long)j->unattributed.areas, j->unattributed.areas == 1 ? "" : "s", sz);
+        line(arg, KM_ATTR_DIM, buf);
+    }
+    if (shared) {
+        km_size_cell(c, j->shared.bytes, sz, sizeof(sz));
+        snprintf(buf, sizeof(buf),
+                 "(shared execmem): %lld shared text cache area%s (%s), less the module text "
+                 "charged to the rows above",
+                 (long long)j->shared.areas, j->shared.areas == 1 ? "" : "s", sz);
+        line(arg, KM_ATTR_DIM, buf);
+    }
+}
+
 /* ---- loads and unloads ---------------------------------------------------------------- */
 
-#define EVENTS_SHOWN 5
+/*
+ * The events of one interval: consecutive entries with the same frame
+ * (km_mod_events appends an interval's events together). Their meminfo
+ * change is the interval's, shown once.
+ */
+struct interval {
+    const struct km_mod_event *ev; /* the first */
+    size_t n;                      /* events kept (nchanged, unless the list dropped some) */
+    size_t nload;
+};
+
+/* The interval ending at events[end - 1]; returns the index of its first event. */
+static size_t interval_of(const struct km_sample *s, size_t end, struct interval *iv)
+{
+    size_t i = end - 1;
+    while (i > 0 && s->mod_events[i - 1].seq == s->mod_events[end - 1].seq &&
+           s->mod_events[i - 1].time == s->mod_events[end - 1].time)
+        i--;
+    iv->ev = &s->mod_events[i];
+    iv->n = end - i;
+    iv->nload = 0;
+    for (size_t k = 0; k < iv->n; k++)
+        iv->nload += iv->ev[k].loaded;
+    return i;
+}
+
+static const char *interval_kind(const struct interval *iv)
+{
+    return iv->nload == iv->n ? "load" : iv->nload == 0 ? "unload" : "mixed";
+}
+
+#define EVENTS_SHOWN 5 /* intervals */
 
 static void event_when(const struct km_mod_event *e, char *o, size_t n)
 {
@@ -198,56 +272,133 @@ static void event_when(const struct km_mod_event *e, char *o, size_t n)
     }
 }
 
+/* "+24.0K", "-93.5M", "-" */
+static void delta_text(const struct km_vctx *c, int64_t d, char *o, size_t n)
+{
+    char v[32];
+    km_size_cell(c, d, v, sizeof(v));
+    snprintf(o, n, "%s%s", !KM_IS_NA(d) && d > 0 ? "+" : "", v);
+}
+
+/* "VmallocUsed +24.0K<sep>Slab +2.06M<sep>MemAvailable -93.5M<sep>MemFree -93.8M" */
+static void deltas_text(const struct km_vctx *c, const struct km_mod_event *e, const char *sep,
+                        char *o, size_t n)
+{
+    char v[40], sl[40], av[40], fr[40];
+    delta_text(c, e->d_vmalloc_used, v, sizeof(v));
+    delta_text(c, e->d_slab, sl, sizeof(sl));
+    delta_text(c, e->d_mem_available, av, sizeof(av));
+    delta_text(c, e->d_mem_free, fr, sizeof(fr));
+    snprintf(o, n, "VmallocUsed %s%sSlab %s%sMemAvailable %s%sMemFree %s", v, sep, sl, sep, av,
+             sep, fr);
+}
+
+/* One module alone in its interval: its own figures, then the interval's change. */
+static void single_line(const struct km_vctx *c, const struct km_mod_event *e, char *o, size_t n)
+{
+    char w[32], st[32], dy[32], d[200];
+    event_when(e, w, sizeof(w));
+    km_size_cell(c, e->static_bytes, st, sizeof(st));
+    km_size_cell(c, e->dynamic_bytes, dy, sizeof(dy));
+    deltas_text(c, e, " ", d, sizeof(d));
+    snprintf(o, n, "  %s %s %-16s static %s (%s), dynamic %s | %s", w,
+             e->loaded ? "load  " : "unload", e->name, st, km_mj_method_name(e->method), dy, d);
+}
+
+/* "fat (92.0K), vfat (28.0K)": the interval's modules loaded (or unloaded), with their static size. */
+static size_t names_text(const struct km_vctx *c, const struct interval *iv, bool loaded, char *o,
+                         size_t n)
+{
+    size_t pos = 0;
+    o[0] = '\0';
+    for (size_t k = 0; k < iv->n && pos + 1 < n; k++) {
+        const struct km_mod_event *e = &iv->ev[k];
+        if (e->loaded != loaded)
+            continue;
+        char st[32];
+        km_size_cell(c, KM_IS_NA(e->static_bytes) ? e->size : e->static_bytes, st, sizeof(st));
+        int w = snprintf(o + pos, n - pos, "%s%s (%s)", pos ? ", " : "", e->name, st);
+        pos = w < 0 ? pos : pos + (size_t)w < n ? pos + (size_t)w : n - 1;
+    }
+    return pos;
+}
+
+/* Several modules in one interval: one line, the interval's change said once. */
+static void interval_line(const struct km_vctx *c, const struct interval *iv, char *o, size_t n)
+{
+    char w[32], ld[600], ul[600], more[48] = "", d[200];
+    event_when(iv->ev, w, sizeof(w));
+    names_text(c, iv, true, ld, sizeof(ld));
+    names_text(c, iv, false, ul, sizeof(ul));
+    if (iv->ev->nchanged > iv->n)
+        snprintf(more, sizeof(more), " and %zu more", (size_t)iv->ev->nchanged - iv->n);
+    deltas_text(c, iv->ev, ", ", d, sizeof(d));
+    snprintf(o, n, "  %s %s%s%s%s%s%s: %s in this interval", w, ld[0] ? "loaded " : "", ld,
+             ld[0] && ul[0] ? "; " : "", ul[0] ? "unloaded " : "", ul, more, d);
+}
+
 void km_modules_events_notes(const struct km_vctx *c,
                              void (*line)(void *arg, int attr, const char *text), void *arg)
 {
     const struct km_sample *s = c->s;
     if (!s->nmod_events)
         return;
-    line(arg, KM_ATTR_BOLD, "recent loads and unloads (change across the two frames):");
-    size_t from = s->nmod_events > EVENTS_SHOWN ? s->nmod_events - EVENTS_SHOWN : 0;
-    for (size_t i = s->nmod_events; i-- > from;) {
-        const struct km_mod_event *e = &s->mod_events[i];
-        char w[32], st[16], dy[16], v[16], sl[16], av[16], fr[16], buf[400];
-        event_when(e, w, sizeof(w));
-        km_fmt_size(st, sizeof(st), e->static_bytes);
-        km_fmt_size(dy, sizeof(dy), e->dynamic_bytes);
-        km_fmt_size(v, sizeof(v), e->d_vmalloc_used);
-        km_fmt_size(sl, sizeof(sl), e->d_slab);
-        km_fmt_size(av, sizeof(av), e->d_mem_available);
-        km_fmt_size(fr, sizeof(fr), e->d_mem_free);
-        snprintf(buf, sizeof(buf),
-                 "  %s %s %-16s static %s (%s), dynamic %s | VmallocUsed %s%s Slab %s%s "
-                 "MemAvailable %s%s MemFree %s%s",
-                 w, e->loaded ? "load  " : "unload", e->name, st, km_mj_method_name(e->method), dy,
-                 e->d_vmalloc_used > 0 ? "+" : "", v, e->d_slab > 0 ? "+" : "", sl,
-                 e->d_mem_available > 0 ? "+" : "", av, e->d_mem_free > 0 ? "+" : "", fr);
+    line(arg, KM_ATTR_BOLD,
+         "recent loads and unloads (meminfo: the change across the interval, whatever changed in it):");
+    size_t end = s->nmod_events;
+    for (int shown = 0; end > 0 && shown < EVENTS_SHOWN; shown++) {
+        struct interval iv;
+        size_t first = interval_of(s, end, &iv);
+        char buf[1600];
+        if (iv.n == 1 && iv.ev->nchanged <= 1)
+            single_line(c, iv.ev, buf, sizeof(buf));
+        else
+            interval_line(c, &iv, buf, sizeof(buf));
         line(arg, KM_ATTR_NORMAL, buf);
+        end = first;
     }
 }
 
 void km_modules_events_json(const struct km_sample *s, struct km_json *j)
 {
     km_json_arr(j, "events");
-    for (size_t i = 0; i < s->nmod_events; i++) {
-        const struct km_mod_event *e = &s->mod_events[i];
+    for (size_t i = 0; i < s->nmod_events;) {
+        struct interval iv;
+        size_t end = i + 1;
+        while (end < s->nmod_events && s->mod_events[end].seq == s->mod_events[i].seq &&
+               s->mod_events[end].time == s->mod_events[i].time)
+            end++;
+        interval_of(s, end, &iv);
+        const struct km_mod_event *e = iv.ev;
         km_json_obj(j, NULL);
-        km_json_str(j, "name", e->name);
-        km_json_str(j, "event", e->loaded ? "load" : "unload");
+        km_json_str(j, "kind", interval_kind(&iv));
         if (e->time > 0)
             km_json_dbl(j, "time", e->time);
         else
             km_json_null(j, "time");
         km_json_int(j, "frame", e->seq);
-        km_json_int_opt(j, "size", e->size);
-        km_json_int_opt(j, "static_bytes", e->static_bytes);
-        km_json_int_opt(j, "dynamic_bytes", e->dynamic_bytes);
-        km_json_str(j, "method", km_mj_method_name(e->method));
-        km_json_int_opt(j, "vmalloc_used_delta", e->d_vmalloc_used);
-        km_json_int_opt(j, "slab_delta", e->d_slab);
-        km_json_int_opt(j, "mem_available_delta", e->d_mem_available);
-        km_json_int_opt(j, "mem_free_delta", e->d_mem_free);
+        km_json_int(j, "modules_changed", e->nchanged > iv.n ? e->nchanged : (unsigned)iv.n);
+        km_json_arr(j, "modules");
+        for (size_t k = 0; k < iv.n; k++) {
+            const struct km_mod_event *m = &iv.ev[k];
+            km_json_obj(j, NULL);
+            km_json_str(j, "name", m->name);
+            km_json_str(j, "event", m->loaded ? "load" : "unload");
+            km_json_int_opt(j, "size", m->size);
+            km_json_int_opt(j, "static_bytes", m->static_bytes);
+            km_json_int_opt(j, "dynamic_bytes", m->dynamic_bytes);
+            km_json_str(j, "method", km_mj_method_name(m->method));
+            km_json_obj_end(j);
+        }
+        km_json_arr_end(j);
+        km_json_obj(j, "meminfo_delta");
+        km_json_int_opt(j, "vmalloc_used", e->d_vmalloc_used);
+        km_json_int_opt(j, "slab", e->d_slab);
+        km_json_int_opt(j, "mem_available", e->d_mem_available);
+        km_json_int_opt(j, "mem_free", e->d_mem_free);
         km_json_obj_end(j);
+        km_json_obj_end(j);
+        i = end;
     }
     km_json_arr_end(j);
 }
@@ -269,6 +420,12 @@ void km_modules_state_init(void *state)
     ((struct modules_state *)state)->details = NULL;
 }
 
+/* --details NAME is printed after every text frame: the join must be read whatever is shown. */
+bool km_modules_after_needs(const void *state)
+{
+    return ((const struct modules_state *)state)->details != NULL;
+}
+
 const struct km_view_opt km_modules_opts[] = {
     {"details", true, "      --details NAME     modules view: one module's vmalloc areas"},
     {NULL, false, NULL},
@@ -286,6 +443,11 @@ void km_modules_details(const struct km_vctx *c, const struct km_row *r,
                         void (*line)(void *arg, int attr, const char *text), void *arg)
 {
     line(arg, KM_ATTR_NORMAL, "");
+    if (strcmp(r->id, "_total") == 0) { /* not a module: no areas of its own */
+        line(arg, KM_ATTR_NORMAL,
+             "every module's figures added up (not a module); Enter on a module lists its areas");
+        return;
+    }
     km_modules_details_lines(c, r->id, line, arg);
 }
 

@@ -65,16 +65,33 @@ const char *km_view_option(struct km_vstate *states, const char *name, const cha
     return "";
 }
 
+/*
+ * Whether view i's data is needed: it is shown, or its state has it print
+ * something whatever views are shown (after_needs).
+ */
+static bool needed(int i, const bool *visible, const struct km_vstate *states)
+{
+    const struct km_view_def *d = km_views[i];
+    return visible[i] || (d->after_needs && d->after_needs(states[i].b));
+}
+
+/* states, or every view's defaults in buf when there are none */
+static const struct km_vstate *states_or_defaults(const struct km_vstate *states,
+                                                  struct km_vstate *buf)
+{
+    if (states)
+        return states;
+    km_vstates_init(buf);
+    return buf;
+}
+
 unsigned km_views_sources(const bool *visible, const struct km_vstate *states)
 {
     struct km_vstate defaults[KM_VIEWS_MAX];
-    if (!states) {
-        km_vstates_init(defaults);
-        states = defaults;
-    }
+    states = states_or_defaults(states, defaults);
     unsigned m = 0;
     for (int i = 0; km_views[i]; i++) {
-        if (!visible[i])
+        if (!needed(i, visible, states))
             continue;
         m |= km_views[i]->sources;
         if (km_views[i]->state_sources)
@@ -83,11 +100,13 @@ unsigned km_views_sources(const bool *visible, const struct km_vstate *states)
     return m;
 }
 
-unsigned km_views_derives(const bool *visible)
+unsigned km_views_derives(const bool *visible, const struct km_vstate *states)
 {
+    struct km_vstate defaults[KM_VIEWS_MAX];
+    states = states_or_defaults(states, defaults);
     unsigned m = 0;
     for (int i = 0; km_views[i]; i++)
-        if (visible[i])
+        if (needed(i, visible, states))
             m |= km_views[i]->derives;
     return m;
 }

@@ -42,9 +42,14 @@ void *km_view_state(const struct km_vctx *c, const struct km_view_def *d);
  * Returns NULL, or what was wrong with arg; "" when no view has the option.
  */
 const char *km_view_option(struct km_vstate *states, const char *name, const char *arg);
-/* Sources to read for the views marked visible (parallel to km_views[]), their states asking. */
+/*
+ * Sources to read for the views marked visible (parallel to km_views[]),
+ * their states asking, and for every view whose state has it print
+ * something whatever views are shown (after_needs: --details NAME).
+ * states NULL: every view's defaults.
+ */
 unsigned km_views_sources(const bool *visible, const struct km_vstate *states);
-/* The derived data (KM_DER_*) the views marked visible ask for. */
-unsigned km_views_derives(const bool *visible);
+/* The derived data (KM_DER_*) those same views ask for. */
+unsigned km_views_derives(const bool *visible, const struct km_vstate *states);
 
 #endif

@@ -6,7 +6,11 @@
  * appears or disappears between two samples, km_mod_events records it with
  * the module's static and dynamic bytes (from the sample where it is
  * present) and the change across the two samples in VmallocUsed, Slab,
- * MemAvailable and MemFree. Pure; the caller owns the event array.
+ * MemAvailable and MemFree. That change is the interval's, not the
+ * module's: when several modules came or went in one interval, each of
+ * their events carries the same change (and seq, and nchanged), to be
+ * shown once for the interval, never added up. Pure; the caller owns the
+ * event array.
  */
 #ifndef KMEMTOP_MODEVENTS_H
 #define KMEMTOP_MODEVENTS_H
@@ -25,8 +29,13 @@ struct km_mod_event {
     int64_t size;           /* bytes, lsmod */
     int64_t static_bytes;   /* bytes (from the sample where the module was present) */
     int64_t dynamic_bytes;  /* bytes, KM_NA without vmallocinfo */
-    /* later minus earlier sample, bytes; KM_NA when either side lacks it */
+    /*
+     * The interval's: later minus earlier sample, bytes; KM_NA when either
+     * side lacks it. The same for every event of the interval (seq).
+     */
     int64_t d_vmalloc_used, d_slab, d_mem_available, d_mem_free;
+    /* modules loaded or unloaded in the interval, this one included (some may have been dropped) */
+    unsigned nchanged;
 };
 
 /* One side of the comparison: a sample's modules, join and meminfo. */
@@ -38,8 +47,9 @@ struct km_mod_side {
 
 /*
  * Appends to ev (holding *n of cap, oldest first; the oldest are dropped
- * when full) one event per module present on one side only. Returns the
- * number of events added.
+ * when full) one event per module present on one side only: the unloads,
+ * then the loads, consecutive, with the same time, seq, changes and
+ * nchanged. Returns the number of events added.
  */
 size_t km_mod_events(const struct km_mod_side *before, const struct km_mod_side *after,
                      double time, unsigned seq, struct km_mod_event *ev, size_t *n, size_t cap);

@@ -2,7 +2,8 @@
  * test_frame_sources.c - /proc/pagetypeinfo holds the zone lock while it is
  * read: only the buddy view, and only while it shows migrate types, may ask
  * for it. Checks km_frame_sources for every view combination and that a
- * sampler tick for the nodes view leaves pagetypeinfo `skipped`.
+ * sampler tick for the nodes view leaves pagetypeinfo `skipped`. --details
+ * NAME, printed whatever views are shown, reads what the modules view reads.
  */
 #include "../../ui/frame.h"
 #include "kmemtop/sampler.h"
@@ -51,6 +52,30 @@ int main(void)
             }
     }
     is_int(bad, 0, "pagetypeinfo is read exactly when the buddy view shows migrate types");
+    /* --details NAME prints a module's areas whatever views are shown: the join's sources */
+    int vmods = km_view_find("modules");
+    if (vmods < 0)
+        printf("Bail out! no modules view in the registry\n"), exit(1);
+    struct km_vstate det[KM_VIEWS_MAX];
+    km_vstates_init(det);
+    if (km_view_option(det, "details", "xfs") != NULL)
+        printf("Bail out! no view has --details\n"), exit(1);
+    unsigned want = km_views[vmods]->sources, wantd = km_views[vmods]->derives, missed = 0;
+    for (unsigned set = 0; set < (1u << nv); set++) {
+        bool vis[KM_VIEWS_MAX] = {false};
+        for (int v = 0; v < nv; v++)
+            vis[v] = (set >> v) & 1;
+        if ((km_frame_sources(vis, det) & want) != want ||
+            (km_views_derives(vis, det) & wantd) != wantd)
+            missed++;
+    }
+    is_int(missed, 0, "--details: every set of views reads what the modules view reads");
+    bool none[KM_VIEWS_MAX] = {false};
+    ok(km_views_sources(none, det) & KM_SRC_BIT(KM_SRC_VMALLOCINFO),
+       "--details with no view shown still reads vmallocinfo");
+    ok(!(km_views_sources(none, states(true)) & KM_SRC_BIT(KM_SRC_VMALLOCINFO)),
+       "no view shown and no --details: vmallocinfo not read");
+
     unsigned m = sources(nodes, true);
     ok(m & KM_SRC_BIT(KM_SRC_ZONEINFO), "nodes view reads zoneinfo");
     ok(m & KM_SRC_BIT(KM_SRC_NODES), "nodes view reads node sysfs");

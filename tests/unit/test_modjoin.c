@@ -858,6 +858,23 @@ static void test_events(void)
            fat->d_mem_available == -95772 * 1024 && fat->d_mem_free == -96080 * 1024 &&
            fat->time == 1000.5 && fat->seq == 1,
        "events: VmallocUsed +24K, Slab +2112K, MemAvailable -95772K, MemFree -96080K");
+    ok(sq && fat && vfat && sq->nchanged == 3 && fat->nchanged == 3 && vfat->nchanged == 3 &&
+           sq->seq == fat->seq && sq->d_slab == fat->d_slab && vfat->d_slab == fat->d_slab,
+       "events: the three share the interval (seq, the meminfo change) and say it covers 3");
+    ok(n == 3 && !ev[0].loaded && ev[1].loaded && ev[2].loaded,
+       "events: the unload, then the loads, consecutive");
+    /* the other way: two unloads, one load, each saying the interval covers 3 */
+    size_t n2 = 0;
+    struct km_mod_event back[4];
+    km_mod_events(&after, &before, 3, 3, back, &n2, KM_ARRAY_LEN(back));
+    ok(n2 == 3 && back[0].nchanged == 3 && !back[0].loaded && !back[1].loaded && back[2].loaded &&
+           back[0].d_vmalloc_used == -24 * 1024,
+       "events: back again: vfat and fat unloaded, squashfs loaded, VmallocUsed -24K for all 3");
+    /* a ring of 2 keeps the interval's last two events, which still say it covered 3 */
+    n2 = 0;
+    km_mod_events(&before, &after, 4, 4, back, &n2, 2);
+    ok(n2 == 2 && back[0].nchanged == 3 && back[0].loaded && back[1].loaded,
+       "events: a full ring drops the oldest; nchanged still counts every module of the interval");
     is_int(km_mod_events(&after, &after, 2, 2, ev, &n, KM_MOD_EVENTS_MAX), 0,
            "events: none between equal module lists");
     for (int i = 0; i < 12; i++)

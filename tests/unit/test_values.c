@@ -300,7 +300,7 @@ static void test_views(long ps, const char *name)
     /* 2^53 pages at most (frag.h), which 3-byte pages hold in 24 PiB */
     contains_word(line_of(out, "0/DMA32 ", l, sizeof(l)), ps == 3 ? " 24.0P " : " 8.00E ", msg);
     snprintf(msg, sizeof(msg), "page size %s, poisoned: module totals saturate", name);
-    contains_word(line_of(out, "(total) ", l, sizeof(l)), "8.00E", msg);
+    contains_word(line_of(out, "(total: ", l, sizeof(l)), "8.00E", msg);
     snprintf(msg, sizeof(msg), "page size %s, poisoned: JSON has no time", name);
     ok(strstr(out, "\"time\":null") != NULL, msg);
     free(out);

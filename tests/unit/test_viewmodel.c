@@ -442,8 +442,16 @@ static void test_modules_fixture(void)
     size_t npin = 0;
     for (size_t i = 0; i < vm.nrows; i++)
         npin += vm.rows[i].pinned;
-    ok(npin >= 2 && vm.nrows == s.mods.n + npin, "modules: a row per module and the pinned rows");
+    ok(npin >= 1 && vm.nrows == s.mods.n + npin, "modules: a row per module and the pinned rows");
     is_str(km_vm_row(&vm, vm.nvis - 1)->id, "_total", "modules: (total) is the last row");
+    bool unatt_row = false;
+    for (size_t i = 0; i < vm.nrows; i++)
+        unatt_row |= strcmp(vm.rows[i].id, "_unattributed") == 0;
+    ok(s.mj.unattributed.areas == 0 && !unatt_row,
+       "modules: every image area matched: no (unattributed) row");
+    char cell[256];
+    km_col_cell(&vm.def->cols[0], &c, km_vm_row(&vm, vm.nvis - 1), cell, sizeof(cell));
+    is_str(cell, "(total: 44 modules)", "modules: the totals row says what it adds up");
     int sortable = 0;
     bool all_sorted = true, all_pinned = true;
     for (int col = 0; col < km_view_screen_cols(vm.def); col++) {
@@ -487,6 +495,45 @@ static void test_modules_fixture(void)
     snprintf(vm.search, sizeof(vm.search), "jbd");
     ok(km_vm_search_next(&vm, 1, false) && strcmp(selected(&vm), "jbd2") == 0,
        "modules: search finds jbd2");
+    km_vm_free(&vm);
+    km_sample_free(&s);
+}
+
+/*
+ * Image areas matched to no module (mtk 3.4: addresses hidden, 16 areas): an
+ * (unattributed) row, pinned after every module row whatever the sort, just
+ * above (total).
+ */
+static void test_modules_unattributed(void)
+{
+    struct km_sample s = {0};
+    s.page_size = 4096;
+    s.uptime = -1;
+    if (tap_parse_fixture(parse_mods, "mtk-armv7-3.4/proc/modules", &s.mods, NULL) != 0 ||
+        tap_parse_fixture(parse_vm, "mtk-armv7-3.4/proc/vmallocinfo", &s.vm, NULL) != 0 ||
+        km_modjoin(&s.mods, &s.vm, s.page_size, NULL, &s.mj) != 0) {
+        printf("Bail out! mtk-armv7-3.4's modules do not load\n");
+        exit(1);
+    }
+    for (int i = 0; i < KM_SRC_COUNT; i++)
+        s.src[i].status = KM_ST_OK;
+    struct km_vctx c = {.s = &s};
+    struct km_vm vm;
+    km_vm_init(&vm, &km_view_modules);
+    km_vm_build(&vm, &c);
+    is_int(s.mj.unattributed.areas, 16, "mtk: 16 image areas matched to no module");
+    bool placed = true;
+    for (int col = 0; col < km_view_screen_cols(vm.def); col++)
+        for (int rev = 0; rev < 2 && km_col_sortable(&vm.def->cols[col]); rev++) {
+            km_vm_set_sort(&vm, col, &c);
+            vm.reverse = rev;
+            km_vm_refresh(&vm, &c);
+            placed &= vm.nvis == s.mods.n + 2 &&
+                      strcmp(km_vm_row(&vm, s.mods.n)->id, "_unattributed") == 0 &&
+                      km_vm_row(&vm, s.mods.n)->pinned &&
+                      strcmp(km_vm_row(&vm, s.mods.n + 1)->id, "_total") == 0;
+        }
+    ok(placed, "mtk: (unattributed) under every module row, above (total), by any column");
     km_vm_free(&vm);
     km_sample_free(&s);
 }
@@ -632,6 +679,7 @@ int main(void)
     test_selection();
     test_columns_and_cmp();
     test_modules_fixture();
+    test_modules_unattributed();
     test_vmstat_view();
     test_fields();
     return tap_done();
