@@ -127,6 +127,11 @@ static void module_events(struct km_derive_state *st, struct km_sample *smp,
         struct km_mod_side a = {&smp->mods, &smp->mj, ma ? &smp->mem : NULL};
         km_mod_events(&b, &a, smp->wall, smp->seq, st->events, &st->nevents, KM_MOD_EVENTS_MAX);
     }
+    if (smp->src[KM_SRC_MODULES].status == KM_ST_OK) {
+        bool ma = smp->src[KM_SRC_MEMINFO].status == KM_ST_OK;
+        struct km_mod_side now = {&smp->mods, &smp->mj, ma ? &smp->mem : NULL};
+        km_mod_events_settle(st->events, st->nevents, &now);
+    }
     /* a copy: a sample stays as it was when later ticks record more events */
     smp->nmod_events = st->nevents;
     smp->mod_events = st->nevents ? xmalloc(st->nevents * sizeof(*st->events)) : NULL;

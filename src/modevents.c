@@ -49,6 +49,9 @@ static size_t side_events(const struct km_mod_side *have, const struct km_mod_si
         e.size = m->size;
         e.static_bytes = e.dynamic_bytes = KM_NA;
         e.method = KM_MJ_NONE;
+        km_copy(e.state, sizeof(e.state), m->state, strlen(m->state));
+        /* an unload's figures are the last seen; a load's are final once it is Live */
+        e.settled = !loaded || strcmp(m->state, "Live") == 0;
         if (have->mj && k < have->mj->n) {
             const struct km_modmem *mm = &have->mj->mods[k];
             e.static_bytes = mm->static_bytes;
@@ -68,6 +71,34 @@ static unsigned count_missing(const struct km_modules *have, const struct km_mod
     for (size_t k = 0; k < have->n; k++)
         c += km_modules_find(lack, have->mods[k].name) == NULL;
     return c;
+}
+
+size_t km_mod_events_settle(struct km_mod_event *ev, size_t n, const struct km_mod_side *now)
+{
+    size_t settled = 0;
+    for (size_t i = 0; now && now->mods && i < n; i++) {
+        struct km_mod_event *e = &ev[i];
+        if (e->settled || !e->loaded)
+            continue;
+        const struct km_module *m = km_modules_find(now->mods, e->name);
+        if (!m) {
+            e->settled = true; /* gone before it was ever Live: keep what was seen */
+            continue;
+        }
+        if (strcmp(m->state, "Live") != 0)
+            continue;
+        size_t k = (size_t)(m - now->mods->mods);
+        e->size = m->size;
+        if (now->mj && k < now->mj->n) {
+            e->static_bytes = now->mj->mods[k].static_bytes;
+            e->dynamic_bytes = now->mj->mods[k].dynamic_bytes;
+            e->method = now->mj->mods[k].method;
+        }
+        km_copy(e->state, sizeof(e->state), m->state, strlen(m->state));
+        e->settled = true;
+        settled++;
+    }
+    return settled;
 }
 
 size_t km_mod_events(const struct km_mod_side *before, const struct km_mod_side *after,

@@ -301,8 +301,9 @@ static void single_line(const struct km_vctx *c, const struct km_mod_event *e, c
     km_size_cell(c, e->static_bytes, st, sizeof(st));
     km_size_cell(c, e->dynamic_bytes, dy, sizeof(dy));
     deltas_text(c, e, " ", d, sizeof(d));
-    snprintf(o, n, "  %s %s %-16s static %s (%s), dynamic %s | %s", w,
-             e->loaded ? "load  " : "unload", e->name, st, km_mj_method_name(e->method), dy, d);
+    snprintf(o, n, "  %s %s %-16s static %s (%s%s), dynamic %s | %s", w,
+             e->loaded ? "load  " : "unload", e->name, st, km_mj_method_name(e->method),
+             e->settled ? "" : ", still loading", dy, d);
 }
 
 /* "fat (92.0K), vfat (28.0K)": the interval's modules loaded (or unloaded), with their static size. */
@@ -317,7 +318,8 @@ static size_t names_text(const struct km_vctx *c, const struct interval *iv, boo
             continue;
         char st[32];
         km_size_cell(c, KM_IS_NA(e->static_bytes) ? e->size : e->static_bytes, st, sizeof(st));
-        int w = snprintf(o + pos, n - pos, "%s%s (%s)", pos ? ", " : "", e->name, st);
+        int w = snprintf(o + pos, n - pos, "%s%s (%s%s)", pos ? ", " : "", e->name, st,
+                         e->settled ? "" : ", still loading");
         pos = w < 0 ? pos : pos + (size_t)w < n ? pos + (size_t)w : n - 1;
     }
     return pos;
@@ -388,6 +390,8 @@ void km_modules_events_json(const struct km_sample *s, struct km_json *j)
             km_json_int_opt(j, "static_bytes", m->static_bytes);
             km_json_int_opt(j, "dynamic_bytes", m->dynamic_bytes);
             km_json_str(j, "method", km_mj_method_name(m->method));
+            km_json_bool(j, "settled", m->settled);
+            km_json_str(j, "state", m->state);
             km_json_obj_end(j);
         }
         km_json_arr_end(j);

@@ -36,7 +36,22 @@ struct km_mod_event {
     int64_t d_vmalloc_used, d_slab, d_mem_available, d_mem_free;
     /* modules loaded or unloaded in the interval, this one included (some may have been dropped) */
     unsigned nchanged;
+    /*
+     * A load whose module was not yet Live (Loading: its init areas and a
+     * half-made image) has provisional figures: false until a later sample
+     * sees it Live and km_mod_events_settle puts that sample's figures in.
+     */
+    bool settled;
+    char state[12]; /* the module's state when its figures were taken */
 };
+
+/*
+ * Loads recorded before their module was Live get the figures of `now`
+ * where it is Live now (the same module: name, base); a load whose module
+ * is gone again settles as it was. Returns how many settled.
+ */
+struct km_mod_side;
+size_t km_mod_events_settle(struct km_mod_event *ev, size_t n, const struct km_mod_side *now);
 
 /* One side of the comparison: a sample's modules, join and meminfo. */
 struct km_mod_side {

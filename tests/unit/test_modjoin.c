@@ -863,6 +863,34 @@ static void test_events(void)
        "events: the three share the interval (seq, the meminfo change) and say it covers 3");
     ok(n == 3 && !ev[0].loaded && ev[1].loaded && ev[2].loaded,
        "events: the unload, then the loads, consecutive");
+    ok(fat && vfat && sq && fat->settled && vfat->settled && sq->settled && strcmp(fat->state, "Live") == 0,
+       "events: modules seen Live: figures settled");
+
+    /* a module caught while Loading: provisional figures, settled once it is Live */
+    struct km_module *fm = km_modules_find(&b.m, "fat");
+    snprintf(fm->state, sizeof(fm->state), "Loading");
+    int64_t real_static = jb.mods[fm - b.m.mods].static_bytes;
+    jb.mods[fm - b.m.mods].static_bytes = 12345; /* what a half-made image might show */
+    struct km_mod_event lev[8];
+    size_t ln = 0;
+    km_mod_events(&before, &after, 1000.5, 1, lev, &ln, KM_ARRAY_LEN(lev));
+    struct km_mod_event *lf = (struct km_mod_event *)find_event(lev, ln, "fat");
+    ok(lf && !lf->settled && lf->static_bytes == 12345 && strcmp(lf->state, "Loading") == 0,
+       "events: fat seen Loading: its figures are provisional");
+    is_int((int64_t)km_mod_events_settle(lev, ln, &after), 0, "events: still Loading: nothing settles");
+    snprintf(fm->state, sizeof(fm->state), "Live");
+    jb.mods[fm - b.m.mods].static_bytes = real_static;
+    is_int((int64_t)km_mod_events_settle(lev, ln, &after), 1, "events: Live now: fat settles");
+    ok(lf && lf->settled && lf->static_bytes == 94208 && strcmp(lf->state, "Live") == 0 &&
+           lf->d_vmalloc_used == 24 * 1024,
+       "events: the load carries the settled figures (94208), the interval's change kept");
+    struct km_mod_side gone = {&a.m, &ja, &ma}; /* fat unloaded again before it was Live */
+    lev[0].settled = false;
+    snprintf(lev[0].name, sizeof(lev[0].name), "fat");
+    lev[0].loaded = true;
+    km_mod_events_settle(lev, 1, &gone);
+    ok(lev[0].settled, "events: a module gone before it was Live settles as it was seen");
+
     /* the other way: two unloads, one load, each saying the interval covers 3 */
     size_t n2 = 0;
     struct km_mod_event back[4];
