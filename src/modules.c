@@ -206,6 +206,7 @@ static void read_sections(struct km_module *m)
     if (n < 0 || (size_t)n >= sizeof(path))
         return;
     int count = km_read_dir(path, &names, NULL);
+    m->sections_denied = km_err_denied(count);
     if (count <= 0) {
         km_strv_free(names, count > 0 ? (size_t)count : 0);
         return; /* absent, or denied (non-root, 4.15+): left out */
@@ -284,6 +285,7 @@ struct cached_mod {
     char initstate[12], taint[16];
     int nsections;
     struct km_section *secs;
+    bool sections_denied;
 };
 
 struct km_mod_cache {
@@ -345,6 +347,7 @@ static void from_cache(struct km_module *m, const struct cached_mod *e)
         memcpy(m->taint, e->taint, sizeof(m->taint));
     m->sections = dup_sections(e->secs, e->nsections);
     m->nsections = m->sections ? e->nsections : 0;
+    m->sections_denied = e->sections_denied;
 }
 
 static void to_cache(struct cached_mod *e, const struct km_module *m, bool sections)
@@ -360,6 +363,7 @@ static void to_cache(struct cached_mod *e, const struct km_module *m, bool secti
     memcpy(e->taint, m->taint, sizeof(e->taint));
     e->secs = dup_sections(m->sections, m->nsections);
     e->nsections = e->secs ? m->nsections : 0;
+    e->sections_denied = m->sections_denied;
 }
 
 void km_modules_read_sysfs(struct km_mod_cache *cache, struct km_modules *m, bool sections)

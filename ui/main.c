@@ -124,6 +124,37 @@ static void say_error(const char *msg)
     fprintf(stderr, "kmemtop: %s\n", safe);
 }
 
+/*
+ * What the capture left out, and why: files this reader may not read
+ * (vmallocinfo, slabinfo, pagetypeinfo and module sections need root) and
+ * files this kernel does not have. From the capture's last tick.
+ */
+static void say_left_out(const struct km_sample *s)
+{
+    char denied[600] = "", missing[600] = "";
+    size_t dn = 0, mn = 0;
+    for (int i = 0; i < KM_SRC_COUNT; i++) {
+        const struct km_source *so = &s->src[i];
+        char *b = so->status == KM_ST_DENIED ? denied : so->status == KM_ST_MISSING ? missing : NULL;
+        size_t *pos = b == denied ? &dn : &mn;
+        if (!b || *pos + 2 >= sizeof(denied))
+            continue;
+        int w = snprintf(b + *pos, sizeof(denied) - *pos, "%s%s", *pos ? ", " : "",
+                         km_src_path((enum km_src)i));
+        *pos = w < 0 ? *pos : *pos + (size_t)w >= sizeof(denied) ? sizeof(denied) - 1 : *pos + (size_t)w;
+    }
+    size_t sec = 0;
+    for (size_t k = 0; s->src[KM_SRC_MODULES].status == KM_ST_OK && k < s->mods.n; k++)
+        sec += s->mods.mods[k].sections_denied;
+    if (sec && dn + 2 < sizeof(denied))
+        snprintf(denied + dn, sizeof(denied) - dn, "%s/sys/module/*/sections of %zu modules",
+                 dn ? ", " : "", sec);
+    if (denied[0])
+        printf("  left out, unreadable by this user (root can read them): %s\n", denied);
+    if (missing[0])
+        printf("  left out, not in this kernel: %s\n", missing);
+}
+
 /* Where the capture's files may be read: said when it is written. */
 static void say_captured(const char *dir, mode_t dir_mode)
 {
@@ -277,8 +308,10 @@ static int run_capture(struct km_app *a, char *msg, size_t msgsz)
     char cmsg[1024];
     int crc = km_capture_close(cmsg, sizeof(cmsg));
     int sig = km_capture_interrupted();
-    if (rc == 0 && done == n)
+    if (rc == 0 && done == n) {
         say_captured(a->o.capture, co.dir_mode);
+        say_left_out(a->ctx.s);
+    }
     if (crc && (rc || sig))
         say_error(cmsg); /* msg says the first error, or the signal; this one too */
     else if (crc) {

@@ -37,6 +37,7 @@ struct km_module {
     char initstate[12];         /* "" when absent */
     int nsections;
     struct km_section *sections; /* readable only by root; addr 0 when hidden */
+    bool sections_denied;        /* sections/ exists but this reader may not list it */
 };
 
 struct km_modules {
