@@ -321,9 +321,11 @@ static int grow(struct km_buf *b, size_t max)
  * Read from offset 0 until EOF. When a read fills the buffer the file is
  * larger than it: read on to EOF in a growing buffer to learn the length,
  * then read once more from 0 into a buffer a quarter larger than that, so
- * that the text comes from one clean pass (vmallocinfo drops lines between
- * two reads on 6.1) and a large file is generated twice, not once per
- * doubling. Should it have grown by more than the margin, learn again.
+ * that the text comes in as few passes as possible and a large file is
+ * generated twice, not once per doubling. It does not make a read atomic: a
+ * seq_file returns at most its own buffer (a page at first) per read(), and
+ * vmallocinfo up to 6.8 drops its lock between two (see km_vm_torn). Should
+ * it have grown by more than the margin, learn again.
  */
 static int read_fd(int fd, struct km_buf *b, size_t max)
 {

@@ -3,8 +3,11 @@
  *
  * /proc files are regenerated on every read() and lists can change between
  * two reads, so km_read_file reads with a buffer larger than the file in as
- * few read() calls as possible: one consistent pass from offset 0 where the
- * buffer is large enough. When it is not, it reads on to EOF to learn the
+ * few read() calls as possible, from offset 0. A large buffer does not make
+ * a read atomic, though: a seq_file returns at most its own buffer (a page
+ * at first) per read() and may drop its lock between two (vmallocinfo up
+ * to 6.8 does: lines are lost or repeated while areas come and go; the
+ * sampler checks that read and reads again, km_vm_torn). When the buffer is too small, it reads on to EOF to learn the
  * length, then once more from offset 0 into a buffer about 1.25 times that
  * length: two passes over a large file, not one per doubling. st_size is
  * never trusted.
