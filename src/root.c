@@ -249,7 +249,13 @@ int km_roots_expand(char *const *args, size_t nargs, struct km_roots *out, char 
         msg[0] = '\0';
     for (size_t i = 0; i < nargs; i++) {
         errno = 0;
-        int err = expand_one(args[i], out, &cap, msg, msgsz);
+        /* "tree/" and "tree//" name "tree": shown as given, without the slashes */
+        char *arg = xstrdup(args[i]);
+        size_t len = strlen(arg);
+        while (len > 1 && arg[len - 1] == '/')
+            arg[--len] = '\0';
+        int err = expand_one(arg, out, &cap, msg, msgsz);
+        free(arg);
         if (err < 0) {
             km_roots_free(out);
             return err;

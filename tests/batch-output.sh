@@ -54,4 +54,29 @@ if [ -r /proc/meminfo ]; then
 else
     ok "# SKIP live: no /proc/meminfo"
 fi
+# Usage errors: exit 2, "kmemtop: <what>: '<arg>'" (never the whole argv[0]), then the hint
+usage_error() { # NAME PATTERN ARGS...
+    _ue=$1 _up=$2
+    shift 2
+    _rc=0
+    "$KMEMTOP" "$@" >/dev/null 2>"$TMP/uerr" || _rc=$?
+    is "usage error, $_ue: exit 2" "$_rc" 2
+    is "usage error, $_ue: what is wrong, then the hint" \
+        "$(sed -n 1p "$TMP/uerr" | grep -cE -- "^kmemtop: $_up")|$(sed -n 2p "$TMP/uerr")" "1|Try 'kmemtop --help'."
+}
+usage_error "-s names no column" "-s foo: no view has a column" --root "$R" -o -s foo
+usage_error "an empty --view" "--view wants one or more view names" --root "$R" -o --view ""
+usage_error "-d 0x10 (hex)" "-d wants seconds" --root "$R" -b -n 1 -d 0x10
+usage_error "-d inf" "-d wants seconds" --root "$R" -b -n 1 -d inf
+usage_error "-x" "unknown option: '-x'" --root "$R" -o -x
+usage_error "--bogus" "unknown option: '--bogus'" --root "$R" -o --bogus
+usage_error "-d without a value" "this option wants a value: '-d'" -d
+usage_error "-n then --once" "-o \(--once: one frame\) and -n cannot go together" --root "$R" -n 2 --once
+usage_error "--once then -n" "-n and -o \(--once: one frame\) cannot go together" --root "$R" --once -n 2
+# a trailing slash on --root is not shown doubled
+is "--root DIR/: the header names DIR without the slash" \
+    "$("$KMEMTOP" --root "$R/" -o | sed -n 1p | grep -c "captured tree $R - ")" 1
+is "--root SERIES//: its trees without a doubled slash" \
+    "$("$KMEMTOP" --root "$FIX/series-debian61//" -b | grep -c '//')" 0
+
 done_testing

@@ -17,7 +17,7 @@ int km_app_init(struct km_app *a, char *msg, size_t msgsz)
     a->ctx.raw = a->o.raw;
     a->ctx.states = a->o.vstates;
     if (a->o.sort && km_app_apply_sort(a, a->o.sort, msg, msgsz) < 0)
-        return -1;
+        return KM_APP_USAGE;
     if (a->o.nroots == 0)
         return 0;
     int rc = km_roots_expand(a->o.roots, a->o.nroots, &a->roots, msg, msgsz);

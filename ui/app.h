@@ -16,6 +16,7 @@ enum km_format { KM_FMT_TEXT, KM_FMT_JSON, KM_FMT_CSV };
 
 struct km_opts {
     bool batch;
+    bool once; /* -o given */
     long iterations;            /* -n; <0 when not given */
     double delay;               /* -d seconds */
     bool views[KM_VIEWS_MAX];   /* --view, parallel to km_views[]; all false = all views (batch) / the first (screen) */
@@ -48,7 +49,12 @@ struct km_app {
 int km_opts_parse(struct km_opts *o, int argc, char **argv);
 void km_usage(FILE *f);
 
-/* Sets up the sampler, the trees (entering the namespace) and view models. msg on error. */
+/*
+ * Sets up the sampler, the trees (entering the namespace) and view models.
+ * msg and a negative value on error: KM_APP_USAGE for a bad option value
+ * (-s names no column: exit 2 as a usage error), else a negative errno.
+ */
+#define KM_APP_USAGE (-10000)
 int km_app_init(struct km_app *a, char *msg, size_t msgsz);
 void km_app_free(struct km_app *a);
 /* Applies -s to the view models; msg and -1 when no view has such a column. */

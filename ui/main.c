@@ -397,10 +397,13 @@ int main(int argc, char **argv)
     if (rc)
         return rc > 0 ? 0 : 2;
     char msg[512] = "";
-    if (km_app_init(&a, msg, sizeof(msg)) < 0) {
+    rc = km_app_init(&a, msg, sizeof(msg));
+    if (rc < 0) {
         say_error(msg);
+        if (rc == KM_APP_USAGE)
+            fprintf(stderr, "Try 'kmemtop --help'.\n");
         km_app_free(&a);
-        return 1;
+        return rc == KM_APP_USAGE ? 2 : 1;
     }
     if (a.o.capture) {
         rc = run_capture(&a, msg, sizeof(msg));

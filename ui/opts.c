@@ -109,6 +109,8 @@ static int bad(const char *what, const char *arg)
 
 static int parse_views(struct km_opts *o, const char *arg)
 {
+    if (strspn(arg, ", ") == strlen(arg))
+        return bad("--view wants one or more view names", arg);
     char *copy = strdup(arg), *save = NULL;
     int rc = 0;
     bool first = true;
@@ -136,9 +138,12 @@ static int parse_views(struct km_opts *o, const char *arg)
     return rc;
 }
 
+/* A plain decimal number (strtod would take "0x10", "inf", "nan" and leading blanks too). */
 static int parse_num(const char *arg, double lo, double hi, double *out)
 {
     char *end;
+    if (!arg[0] || strspn(arg, "0123456789.eE+-") != strlen(arg) || !strpbrk(arg, "0123456789"))
+        return -1;
     errno = 0;
     double v = strtod(arg, &end);
     if (errno || end == arg || *end || isnan(v) || v < lo || v > hi)
@@ -205,6 +210,8 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
     case 'n':
         if (parse_num(arg, 1, 1e9, &v) || v != (long)v)
             return bad("-n wants a whole number of frames, 1 or more", arg);
+        if (o->once)
+            return bad("-n and -o (--once: one frame) cannot go together; -b -n N gives N", arg);
         o->iterations = (long)v;
         return 0;
     case 'd':
@@ -213,7 +220,11 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
         o->delay = v;
         return 0;
     case 'o':
+        if (o->iterations > 0)
+            return bad("-o (--once: one frame) and -n cannot go together; -b -n N gives N",
+                       "--once");
         o->batch = true;
+        o->once = true;
         o->iterations = 1;
         return 0;
     case OPT_VIEW:
@@ -252,7 +263,8 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
     longopts[ng + nv] = (struct option){NULL, 0, NULL, 0};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "bn:d:os:ChV", longopts, NULL)) != -1) {
+    opterr = 0; /* said below, as "kmemtop: ...", not with the whole argv[0] */
+    while ((c = getopt_long(argc, argv, ":bn:d:os:ChV", longopts, NULL)) != -1) {
         if (c == 'h') {
             km_usage(stdout);
             return 1;
@@ -261,9 +273,12 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
             printf("kmemtop %s\n", PACKAGE_VERSION);
             return 1;
         }
-        if (c == '?') {
-            fprintf(stderr, "Try 'kmemtop --help'.\n");
-            return -1;
+        if (c == '?' || c == ':') {
+            const char *opt = argv[optind - 1];
+            char shortopt[3] = {'-', (char)optopt, '\0'};
+            if (optopt && strncmp(opt, "--", 2) != 0)
+                opt = shortopt;
+            return bad(c == ':' ? "this option wants a value" : "unknown option", opt);
         }
         if (c >= OPT_VIEW_OPT && c < OPT_VIEW_OPT + nv) {
             const char *err = km_view_option(o->vstates, vo[c - OPT_VIEW_OPT]->name, optarg);
