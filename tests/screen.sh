@@ -491,4 +491,14 @@ see "mtk: says what it is" '^\(unattributed\): 16 module-image areas'
 keys q
 ended 0 "unattributed"
 if [ -s "$TMP/stderr" ]; then nok "nothing on stderr" "$(cat "$TMP/stderr")"; else ok "nothing on stderr"; fi
+# --- terminals that cannot draw a screen: refused with the way out (-b) ----
+for t in dumb unset; do
+    if [ "$t" = unset ]; then
+        out=$(env -u TERM timeout 10 script -qec "'$KMEMTOP' --root '$FIX/debian61-root'" /dev/null </dev/null 2>&1 | tr -d '\r')
+    else
+        out=$(TERM=$t timeout 10 script -qec "'$KMEMTOP' --root '$FIX/debian61-root'" /dev/null </dev/null 2>&1 | tr -d '\r')
+    fi
+    is "TERM $t: refused in one line that says -b works" "$out" \
+        "kmemtop: cannot drive this terminal (TERM=$([ "$t" = unset ] || echo "$t")); -b prints text frames"
+done
 done_testing

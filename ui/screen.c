@@ -490,6 +490,14 @@ static int start_curses(struct scr *s, SCREEN **term)
     *term = newterm(NULL, stdout, stdin);
     if (!*term)
         return -1;
+    /* a terminal that cannot place the cursor (TERM=dumb, a printing terminal) draws nothing usable */
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (const char *)-1) {
+        endwin();
+        delscreen(*term);
+        *term = NULL;
+        return -1;
+    }
     curses_on = true;
     atexit(restore_terminal);
     km_set_fatal_hook(restore_terminal);
