@@ -150,6 +150,15 @@ keys d C-u 0 . 5 Enter
 see "d sets a delay with a fraction" 'Delay set to 0.5s'
 keys d C-u a b c Enter
 see "a bad delay is refused" 'Not a delay: "abc".*still 0.5s'
+# as top: the prompt shows the delay, and what is typed replaces it (not 0.50.01)
+keys d
+see "d shows the current delay" 'Delay \(seconds\): 0\.5'
+keys 0 . 7 Enter
+see "typing replaces the shown delay" 'Delay set to 0.7s'
+keys d BSpace 9 Enter
+see "Backspace first edits the shown value" 'Delay set to 0.9s'
+keys d 0 . 5 Enter
+see "back to 0.5s" 'Delay set to 0.5s'
 keys h
 see "h opens the help" 'Search and filter'
 keys End

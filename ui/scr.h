@@ -40,6 +40,7 @@ struct scr {
     enum scr_mode mode;
     enum scr_prompt prompt;
     char input[128];        /* text being typed at the prompt */
+    bool input_fresh; /* the prompt shows the current value: the first key typed replaces it */
     bool nomatch;           /* the search being typed matches no row */
     bool paused;
     bool color;             /* colour pairs are in use */

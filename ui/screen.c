@@ -205,6 +205,7 @@ static void open_prompt(struct loop *l, enum scr_prompt p)
         snprintf(s->input, sizeof(s->input), "%s", vm_of(l)->filter);
     else if (p == SP_DELAY)
         snprintf(s->input, sizeof(s->input), "%g", s->a->o.delay);
+    s->input_fresh = p == SP_DELAY; /* as top's d: what is typed replaces the shown value */
     s->status[0] = '\0';
 }
 
@@ -380,6 +381,10 @@ static void prompt_key(struct loop *l, int ch)
         search_step(l, ch == KEY_F(3) ? 1 : -1);
         return;
     }
+    bool fresh = s->input_fresh;
+    s->input_fresh = false;
+    if (fresh && ch >= 32 && ch < 127)
+        s->input[0] = '\0', len = 0; /* typing replaces the value shown; Backspace edits it */
     if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len > 0)
         s->input[len - 1] = '\0';
     else if (ch == ('u' & 0x1f))
