@@ -459,6 +459,7 @@ static void on_key(struct loop *l, int ch)
         prompt_key(l, ch);
         return;
     }
+    s->status[0] = '\0'; /* a message lasts a few seconds or until the next key */
     if (s->mode == SM_HELP || s->mode == SM_DETAILS) {
         overlay_key(l, ch);
         return;
