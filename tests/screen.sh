@@ -509,6 +509,27 @@ see "mtk: says what it is" '^\(unattributed\): 16 module-image areas'
 keys q
 ended 0 "unattributed"
 if [ -s "$TMP/stderr" ]; then nok "nothing on stderr" "$(cat "$TMP/stderr")"; else ok "nothing on stderr"; fi
+# --- after a sort the largest rows are on screen (not the old scroll offset) ----
+start 100 24 --root "$FIX/debian61-root" --view slabs -d 5 -s c
+see "slabs sorted by cache size" '\[4 Slabs\]'
+first=$(table_names NAME | cut -d' ' -f1)
+keys n End
+see "by name, at the end" 'zs_handle|xfs|vm_area|uid'
+keys c
+sleep 0.3
+is "n, End, then c: the largest cache is the first row shown" "$(table_names NAME | cut -d' ' -f1)" "$first"
+keys n Down Down c
+sleep 0.3
+is "a selection among the first rows: still the first row shown is the largest" \
+    "$(table_names NAME | cut -d' ' -f1)" "$first"
+keys r
+sleep 0.3
+keys r
+sleep 0.3
+is "r twice: back to the largest first, on screen" "$(table_names NAME | cut -d' ' -f1)" "$first"
+keys q
+ended 0 "sort and scroll"
+
 # --- terminals that cannot draw a screen: refused with the way out (-b) ----
 for t in dumb unset; do
     if [ "$t" = unset ]; then

@@ -131,6 +131,18 @@ static void move_sel(struct loop *l, long delta, bool absolute)
     km_vm_select(vm, (size_t)to);
 }
 
+/*
+ * After the order changed: the first rows (the largest) on screen. The
+ * selected row stays selected when it is among them, else the first is.
+ */
+static void after_sort(struct loop *l)
+{
+    struct km_vm *vm = vm_of(l);
+    vm->top = 0;
+    if (vm->nvis > 0 && vm->sel >= (size_t)(l->s.table_rows > 0 ? l->s.table_rows : 1))
+        km_vm_select(vm, 0);
+}
+
 /* Moves the sort to the next sortable column shown, to the right (dir 1) or left. */
 static void move_sort(struct loop *l, int dir)
 {
@@ -139,6 +151,7 @@ static void move_sort(struct loop *l, int dir)
     for (int k = vm->sort_col + dir; k >= 0 && k < d->ncols; k += dir)
         if (km_col_sortable(&d->cols[k]) && km_col_on_screen(d, &l->s.a->ctx, k)) {
             km_vm_set_sort(vm, k, &l->s.a->ctx);
+            after_sort(l);
             return;
         }
 }
@@ -152,6 +165,7 @@ static void sort_letter(struct loop *l, int ch)
         return;
     }
     km_vm_set_sort(vm, col, &l->s.a->ctx);
+    after_sort(l);
 }
 
 /* A key of the shown view's own: a slabtop letter sorts, any other goes to the view. */
@@ -257,6 +271,7 @@ static void act_sort(struct loop *l, enum km_action act, int ch)
     case KA_REVERSE:
         vm->reverse = !vm->reverse;
         km_vm_refresh(vm, &l->s.a->ctx);
+        after_sort(l);
         break;
     case KA_SORT_PICK:
         l->s.mode = SM_PICKER;
@@ -442,6 +457,7 @@ static void picker_key(struct loop *l, int ch)
             return;
         }
         km_vm_set_sort(vm, s->pick, &s->a->ctx);
+        after_sort(l);
         s->mode = SM_TABLE;
     } else if (ch == ESC || ch == 'q' || ch == KEY_F(6))
         s->mode = SM_TABLE;
