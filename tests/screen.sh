@@ -343,7 +343,7 @@ keys q
 ended 0 "growth"
 start 200 30 --root "$FIX/series-debian61" --view nodes -d 0.2
 see "rates: the series has ended" 'end of series'
-see "rates: node1 has rates" '^node1 .*\+[0-9.]+/s'
+see "rates: node1 has rates" '^node1 .* [0-9.]+/s'
 line=$(T capture-pane -e -p -t "$S" | grep "^node1 ")
 if printf '%s' "$line" | grep -q "${esc}\[[0-9;]*3[12]m *+[0-9]"; then nok "a node's HIT/s and LOCAL/s are not coloured" "$(printf '%s' "$line" | cat -v)"
 else ok "a node's HIT/s and LOCAL/s are not coloured"; fi

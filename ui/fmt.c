@@ -100,16 +100,33 @@ void km_fmt_size_rate(char *out, size_t n, double r)
     }
 }
 
-void km_fmt_rate(char *out, size_t n, double r)
+/* Events per second: 12.5/s, 961/s, 353012/s, 4.27M/s (millions, billions: decimal). */
+static void count_rate(char *out, size_t n, double r, bool sign)
 {
+    const char *plus = sign && r > 0 ? "+" : "";
+    double a = fabs(r);
     if (isnan(r))
         snprintf(out, n, "-");
     else if (r == 0)
         snprintf(out, n, "0/s");
-    else if (fabs(r) >= 100000)
-        snprintf(out, n, "%+.3g/s", r);
+    else if (a < 99.95)
+        snprintf(out, n, "%s%.1f/s", plus, r);
+    else if (a < 999999.5)
+        snprintf(out, n, "%s%.0f/s", plus, r);
+    else if (a < 999.5e6)
+        snprintf(out, n, "%s%.3gM/s", plus, r / 1e6);
     else
-        snprintf(out, n, "%+.1f/s", r);
+        snprintf(out, n, "%s%.3gG/s", plus, r / 1e9);
+}
+
+void km_fmt_rate(char *out, size_t n, double r)
+{
+    count_rate(out, n, r, false);
+}
+
+void km_fmt_delta_rate(char *out, size_t n, double r)
+{
+    count_rate(out, n, r, true);
 }
 
 void km_fmt_pct(char *out, size_t n, double pct)

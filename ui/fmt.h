@@ -17,8 +17,14 @@ void km_fmt_size(char *out, size_t n, int64_t bytes);
 void km_fmt_int(char *out, size_t n, int64_t v);
 /* Signed human size per second: "+1.2K/s", "-", "0/s". */
 void km_fmt_size_rate(char *out, size_t n, double bytes_per_s);
-/* Signed count per second with one decimal: "+12.5/s". */
+/*
+ * A counter's events per second: "12.5/s" below 100, whole up to a million
+ * ("353012/s"), then in millions and billions ("4.27M/s", decimal); never
+ * in e-notation, no '+' (counters only rise; a reset shows its '-').
+ */
 void km_fmt_rate(char *out, size_t n, double per_s);
+/* The same for a count that can fall (free blocks): signed, "+16.3/s", "-22.8/s". */
+void km_fmt_delta_rate(char *out, size_t n, double per_s);
 /* Percentage with one decimal: "98.4%"; NAN prints "-". */
 void km_fmt_pct(char *out, size_t n, double pct);
 /* Seconds as "3d 04:05", "04:05:06" or "12:34". */

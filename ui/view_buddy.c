@@ -251,7 +251,7 @@ static void order_cell(const struct km_vctx *c, const struct km_row *r, int k, c
         fmt_milli(o, n, km_frag_unusable_milli(f, no, k));
         break;
     case K_RATE:
-        km_fmt_rate(o, n, BZ(r)->rate[k]);
+        km_fmt_delta_rate(o, n, BZ(r)->rate[k]); /* free blocks come and go */
         break;
     case K_TYPE:
         if (PF(r)->capped & (1u << k)) {
