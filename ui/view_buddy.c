@@ -453,8 +453,8 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     case KM_ST_MISSING:
         if (c->s->root[0]) { /* a capture leaves out what it could not read */
             line(arg, KM_ATTR_DIM,
-                 "Migrate types need root: /proc/pagetypeinfo is not in the "
-                 "captured tree (unreadable there, or a kernel before 2.6.24)");
+                 "No migrate types: /proc/pagetypeinfo is not in the captured tree (not "
+                 "captured, unreadable where it was captured, or a kernel before 2.6.24)");
             return;
         }
         /* fall through */
