@@ -127,6 +127,15 @@ run -n x "$tmp/bad" >/dev/null 2>&1
 check "a bad -n is a usage error (exit 2)" [ $? -eq 2 ]
 run >/dev/null 2>&1
 check "no DIR is a usage error (exit 2)" [ $? -eq 2 ]
+# installed as kmemtop-capture (the build makes that copy): it names itself so
+if [ -x "${KM_BUILDDIR:-$srcdir/_build}/kmemtop-capture" ]; then
+    out=$("${KM_BUILDDIR:-$srcdir/_build}/kmemtop-capture" 2>&1)
+    check "installed as kmemtop-capture, its usage names kmemtop-capture" \
+        [ "$out" = "usage: kmemtop-capture [-f] [-n COUNT] [-d SECONDS] DIR" ]
+    check "the installed copy is the script" cmp -s "$script" "${KM_BUILDDIR:-$srcdir/_build}/kmemtop-capture"
+else
+    check "the build made kmemtop-capture" false
+fi
 
 if [ -n "$bb" ]; then
     PATH="$tmp/bb" "$bb" sh "$script" "$tmp/bbonly" >/dev/null 2>&1

@@ -3,6 +3,7 @@
 # page, the man page renders without warnings, and every JSON key of a frame is documented.
 . "$(dirname "$0")/lib.sh"
 MAN="$KM_SRCDIR/doc/kmemtop.1"
+CAPMAN="$KM_SRCDIR/doc/kmemtop-capture.1"
 opts=$("$KMEMTOP" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
 [ -n "$opts" ] || nok "--help lists options"
 for o in $opts; do
@@ -13,7 +14,14 @@ done
 if command -v groff >/dev/null; then
     w=$(groff -man -ww -Tutf8 "$MAN" 2>&1 >/dev/null)
     is "man page renders without warnings" "$w" ""
+    w=$(groff -man -ww -Tutf8 "$CAPMAN" 2>&1 >/dev/null)
+    is "kmemtop-capture(1) renders without warnings" "$w" ""
 fi
+# kmemtop-capture(1) documents every option its usage line names
+for o in $(sed -n 's/^# usage: kmemtop-capture \(.*\) DIR$/\1/p' "$KM_SRCDIR/tests/kmemtop-capture.sh" | grep -o -- '-[a-z]'); do
+    if grep -q -- "^.B.*\\$o\b\|^.B \\$o\|^.BI \\$o" "$CAPMAN"; then ok "kmemtop-capture(1) documents $o"
+    else nok "kmemtop-capture(1) documents $o"; fi
+done
 # every key of a frame's JSON objects and rows is named in doc/json-schema.md
 "$KMEMTOP" --root "$FIX/debian61-root" -o --format json >"$TMP/f.json"
 # and a tree whose sources left lines out (their warning keys)

@@ -2,7 +2,7 @@
 # kmemtop-capture.sh - capture what kmemtop reads, on a board that cannot
 # run kmemtop, into a tree that `kmemtop --root DIR` shows later.
 #
-# usage: kmemtop-capture.sh [-f] [-n COUNT] [-d SECONDS] DIR
+# usage: kmemtop-capture [-f] [-n COUNT] [-d SECONDS] DIR
 #
 #   DIR            with one capture: DIR/proc, DIR/sys, DIR/kmemtop-capture;
 #                  with -n COUNT > 1: DIR/0001, DIR/0002, ... one tree each
@@ -28,7 +28,7 @@
 # and write bits (chmod), directories are 0700 (umask 077). A failed write
 # is an error: the tree is marked incomplete and the script exits 1.
 
-prog=kmemtop-capture.sh
+prog=${0##*/} # kmemtop-capture when installed
 
 usage() {
     echo "usage: $prog [-f] [-n COUNT] [-d SECONDS] DIR" >&2
