@@ -66,7 +66,13 @@ int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int
 {
     if (n <= 0 || width < 1)
         return 0;
-    int min0 = want[0] < name_min ? want[0] : name_min;
+    /*
+     * The name column takes the room there is: whole up to a quarter of the
+     * width (wider screens cut no name to show one more column at the right),
+     * name_min at least.
+     */
+    int target = width / 4 > name_min ? width / 4 : name_min;
+    int min0 = want[0] < target ? want[0] : target;
     int kept = n, rest = 0;
     for (int i = 1; i < n; i++) {
         w[i] = want[i];

@@ -164,6 +164,21 @@ static void test_fit(void)
     ok(w[1] < 0 && w[2] < 0 && w[3] < 0 && w[4] == 9, "narrow: only the sort column kept");
     is_int(km_layout_fit(want, 5, 12, 4, 15, 1, w), 1, "too narrow even for the sort column");
     is_int(w[4], -1, "then it goes too");
+    /* a wide screen with many columns: the name is whole, not cut to show one more column */
+    int many[24], wm[24];
+    many[0] = 17;
+    for (int i = 1; i < 24; i++)
+        many[i] = 8;
+    km_layout_fit(many, 24, 12, -1, 160, 1, wm);
+    is_int(wm[0], 17, "160 columns, 23 more columns than fit: the 17-cell name whole");
+    km_layout_fit(many, 24, 12, -1, 120, 1, wm);
+    is_int(wm[0], 17, "120 columns: whole too");
+    km_layout_fit(many, 24, 12, -1, 60, 1, wm);
+    is_int(wm[0], 15, "60 columns: a quarter of the width, then columns");
+    int used = wm[0];
+    for (int i = 1; i < 24; i++)
+        used += wm[i] < 0 ? 0 : wm[i] + 1;
+    ok(used <= 60, "60 columns: fits");
     is_int(km_layout_fit(want, 0, 12, -1, 80, 1, w), 0, "no columns");
     is_int(km_layout_fit(want, 5, 12, -1, 0, 1, w), 0, "no width");
 }
