@@ -297,8 +297,13 @@ boot() {
         -append "console=ttyS0 panic=-1 loglevel=4" -no-reboot
     echo "$*" >"$_d/qemu-cmdline.txt"
     if [ "$shell" = 1 ]; then
-        note "KM_QEMU_SHELL=1: the guest's console is this terminal (Ctrl-A X ends qemu)"
-        "$@" -nographic | tee "$_d/console.log"
+        # the terminal, even under make's test driver (which keeps stdout for the log)
+        if ! { : </dev/tty >/dev/tty; } 2>/dev/null; then
+            echo "KM_QEMU_SHELL=1 needs a terminal (/dev/tty)" >"$_d/console.log"
+            return 1
+        fi
+        echo "$me: KM_QEMU_SHELL=1: the guest's console is this terminal (Ctrl-A X ends qemu)" >/dev/tty
+        "$@" -nographic </dev/tty 2>&1 | tee "$_d/console.log" >/dev/tty
         return 0
     fi
     timeout -k 10 "$boot_timeout" "$@" -display none -vga none -monitor none \
