@@ -157,7 +157,9 @@ fetch() {
     _pkg=$(apt-cache $_o depends linux-image-amd64 2>/dev/null |
         awk -v pat="^$3\$" '$1 == "Depends:" && $2 ~ pat { print $2; exit }')
     if [ -z "$_pkg" ]; then
-        echo "linux-image-amd64 in $1 depends on no package like $3: $(apt-cache $_o depends linux-image-amd64 2>&1 | head -5 | tr '\n' ' ')" >&2
+        # apt-get update ends with status 0 when an index could not be fetched: say what it said
+        echo "linux-image-amd64 in $1 depends on no package like $3: $(apt-cache $_o depends linux-image-amd64 2>&1 | head -3 | tr '\n' ' ')" \
+            "(apt-get update with $2: $(grep -E '^(Err|E|W):' "$cache/apt-$1/update.log" | head -2 | tr '\n' ' '))" >&2
         return 1
     fi
     # shellcheck disable=SC2086
