@@ -23,8 +23,8 @@
 #   - forwards the guest's own test points (console lines "KMQ ok - ...") and checks the
 #     JSON the guest wrote with jq, here on the host; then replays the guest's capture
 #     with kmemtop --root on the host and compares it with the guest's own replay.
-# One boot per kernel; under TCG a boot and its checks take 1-3 minutes. A guest that
-# does not finish within KM_QEMU_TIMEOUT seconds (default 600) is killed.
+# One boot per kernel; under TCG a boot and its checks take 15-60 s. A guest that
+# does not finish within KM_QEMU_TIMEOUT seconds (default 300) is killed.
 #
 # Environment:
 #   KM_QEMU_KERNELS   kernels to boot (names of the table below)
@@ -48,7 +48,7 @@ work=$KM_BUILDDIR/qemu
 kernels=${KM_QEMU_KERNELS:-bookworm trixie}
 mirror=${KM_QEMU_MIRROR:-http://deb.debian.org/debian}
 secmirror=${KM_QEMU_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-boot_timeout=${KM_QEMU_TIMEOUT:-600}
+boot_timeout=${KM_QEMU_TIMEOUT:-300}
 shell=${KM_QEMU_SHELL:-0}
 PATH=$PATH:/usr/sbin:/sbin; export PATH  # depmod, for a normal user too
 TZ=UTC; export TZ
@@ -491,7 +491,8 @@ $(tail -25 "$d/console.txt")"
     if grep -q '^KMQ-END' "$d/console.txt"; then
         ok "$kname: the guest $kver booted, ran the checks and wrote its results (qemu exit $rc, $((t2 - t1)) s)"
     else
-        nok "$kname: the guest $kver booted, ran the checks and wrote its results" "qemu exit $rc; console:
+        nok "$kname: the guest $kver booted, ran the checks and wrote its results" "qemu exit $rc: $(tail -5 "$d/qemu.out" 2>/dev/null)
+console:
 $(tail -25 "$d/console.txt")"
         continue
     fi
