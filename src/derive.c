@@ -2,6 +2,7 @@
 #include "kmemtop/derive.h"
 #include "kmemtop/source.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void km_derive_state_init(struct km_derive_state *st)
@@ -61,6 +62,26 @@ static void slab_summary(struct km_derive_state *st, struct km_sample *smp,
     km_slabs_summarize(&smp->slabs, &smp->slabsum);
 }
 
+/* vmalloc areas printed without pages= hold RAM too: estimated, before anything sums pages. */
+static void vm_estimate(struct km_derive_state *st, struct km_sample *smp,
+                        const struct km_sample *prev)
+{
+    (void)st, (void)prev;
+    if (smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK)
+        km_vmallocinfo_estimate_pages(&smp->vm, smp->page_size);
+}
+
+struct km_mj_hints km_sample_mj_hints(const struct km_sample *smp)
+{
+    struct km_mj_hints h = {.possible_cpus = smp->possible_cpus};
+    if (smp->src[KM_SRC_NODES].status == KM_ST_OK)
+        for (size_t i = 0; i < smp->nodes.n; i++)
+            h.listed_cpus += smp->nodes.nodes[i].ncpus > 0 ? smp->nodes.nodes[i].ncpus : 0;
+    if (sscanf(smp->kernel, "%d.%d", &h.kernel_major, &h.kernel_minor) != 2)
+        h.kernel_major = h.kernel_minor = 0;
+    return h;
+}
+
 /* Modules joined with vmallocinfo (estimates when it was not read). */
 static void join_modules(struct km_derive_state *st, struct km_sample *smp,
                          const struct km_sample *prev)
@@ -68,8 +89,11 @@ static void join_modules(struct km_derive_state *st, struct km_sample *smp,
     (void)st, (void)prev;
     if (smp->src[KM_SRC_MODULES].status != KM_ST_OK)
         return;
+    if (smp->mj_ready)
+        return; /* the sampler's check of the vmallocinfo read made it (km_vm_torn) */
     bool vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK;
-    km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &smp->mj);
+    struct km_mj_hints h = km_sample_mj_hints(smp);
+    km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &h, &smp->mj);
 }
 
 /*
@@ -114,6 +138,7 @@ static void module_events(struct km_derive_state *st, struct km_sample *smp,
 
 const struct km_derivation km_derivations[] = {
     {"nodes from zones", B(NODES) | B(ZONEINFO) | B(BUDDYINFO), 0, nodes_from_zones},
+    {"vmalloc pages estimated", B(VMALLOCINFO), 0, vm_estimate}, /* before anything sums pages */
     {"rates", KM_SRC_ALL, 0, rates},                /* every source with a rate function */
     {"slab summary", B(SLABINFO), 0, slab_summary}, /* after rates: it sums the growth */
     {"module join", B(MODULES) | B(VMALLOCINFO), 0, join_modules},

@@ -1,5 +1,5 @@
 /* modjoin.c - modules joined with their vmalloc areas. See modjoin.h. */
-#include "kmemtop/modjoin.h"
+#include "modjoin_int.h"
 #include "kmemtop/sat.h"
 
 #include <errno.h>
@@ -8,21 +8,13 @@
 #include <string.h>
 
 #define HUGE_AREA ((int64_t)2 * 1024 * 1024) /* bytes: PMD size of an execmem cache area */
-#define ORDER_MAX_CELLS ((size_t)32 * 1024 * 1024)
 #define ORDER_MIN_ADJACENT 8 /* hashed adjacencies needed to judge the order at all */
 #define ORDER_MIN_PERCENT 95 /* of them on consecutive lines: address order */
 
-enum area_class { C_NONE, C_IMAGE, C_SHARED, C_DYN };
-
-struct ctx {
-    const struct km_modules *m;
-    const struct km_vmallocinfo *vm;
-    long ps;
-    unsigned char *cls;     /* per area: enum area_class */
-    long *owner;            /* per area: module index, or -1 */
-    bool *text_shared;      /* per module: its text lies in a shared area */
-    struct km_modjoin *out;
-};
+#define C_NONE KM_MJC_NONE
+#define C_IMAGE KM_MJC_IMAGE
+#define C_SHARED KM_MJC_SHARED
+#define C_DYN KM_MJC_DYN
 
 /* ---- which areas hold module images ---------------------------------------- */
 
@@ -72,7 +64,7 @@ static bool is_shared(const struct km_vmarea *a, long ps)
     return sym_starts(sym, len, "execmem_") && body > 0 && body % HUGE_AREA == 0;
 }
 
-static void classify(struct ctx *x)
+static void classify(struct km_mj_ctx *x)
 {
     for (size_t i = 0; i < x->vm->n; i++) {
         const struct km_vmarea *a = &x->vm->areas[i];
@@ -172,12 +164,6 @@ bool km_mj_address_ordered(const struct km_vmallocinfo *vm)
 
 /* ---- address: containment of base and section addresses ---------------------- */
 
-/* Pages that hold `bytes` (>= 0) at any page size > 0: never overflows. */
-static int64_t pages_for(int64_t bytes, long ps)
-{
-    return bytes <= 0 ? 0 : (bytes - 1) / ps + 1;
-}
-
 /* .init.* sections (and the init-time symbol tables) point at freed memory that later modules reuse. */
 static bool init_section(const char *name)
 {
@@ -185,7 +171,7 @@ static bool init_section(const char *name)
            strcmp(name, ".strtab") == 0;
 }
 
-static long containing(const struct ctx *x, const struct startidx *s, size_t n, uint64_t addr)
+static long containing(const struct km_mj_ctx *x, const struct startidx *s, size_t n, uint64_t addr)
 {
     size_t k = first_from(s, n, addr, true);
     if (k == 0)
@@ -195,7 +181,7 @@ static long containing(const struct ctx *x, const struct startidx *s, size_t n, 
     return addr - a->start < (uint64_t)body ? (long)s[k - 1].i : -1;
 }
 
-static void claim(struct ctx *x, const struct startidx *s, size_t n, size_t mod, uint64_t addr)
+static void claim(struct km_mj_ctx *x, const struct startidx *s, size_t n, size_t mod, uint64_t addr)
 {
     long a = addr ? containing(x, s, n, addr) : -1;
     if (a < 0 || x->owner[a] >= 0)
@@ -227,7 +213,7 @@ static uint64_t area_end(const struct km_vmarea *a)
 }
 
 /* Queues for mod the areas that start where area i ends (after) or end where it starts. */
-static void push_neighbours(const struct ctx *x, struct adj *d, size_t mod, size_t i, bool after)
+static void push_neighbours(const struct km_mj_ctx *x, struct adj *d, size_t mod, size_t i, bool after)
 {
     const struct km_vmarea *a = &x->vm->areas[i];
     const struct startidx *s = after ? d->by_start : d->by_end;
@@ -244,7 +230,7 @@ static void push_neighbours(const struct ctx *x, struct adj *d, size_t mod, size
  * that does not fit now never will (a module only gains pages and areas
  * only gain owners), so it leaves the queue for good.
  */
-static long pick(const struct ctx *x, struct idxv *c, int64_t room)
+static long pick(const struct km_mj_ctx *x, struct idxv *c, int64_t room)
 {
     long best = -1;
     for (size_t t = 0; t < c->n;) {
@@ -267,12 +253,12 @@ static long pick(const struct ctx *x, struct idxv *c, int64_t room)
  * image area adjacent to the module's own that fills the missing pages is
  * its own; among several, the first in the file.
  */
-static void complete_by_size(struct ctx *x, struct adj *d, size_t mod, bool after)
+static void complete_by_size(struct km_mj_ctx *x, struct adj *d, size_t mod, bool after)
 {
     const struct km_module *m = &x->m->mods[mod];
     if (KM_IS_NA(m->size) || m->size <= 0 || x->text_shared[mod])
         return;
-    int64_t want = pages_for(m->size, x->ps);
+    int64_t want = km_mj_pages_for(m->size, x->ps);
     long i;
     while (d->have[mod] > 0 && d->have[mod] < want &&
            (i = pick(x, &d->cand[mod], want - d->have[mod])) >= 0) {
@@ -288,7 +274,7 @@ static void complete_by_size(struct ctx *x, struct adj *d, size_t mod, bool afte
  * before it. One pass per direction is enough: a module that has found no
  * more fitting neighbour cannot gain one from another module's claims.
  */
-static void complete_all(struct ctx *x, const struct startidx *s, size_t n)
+static void complete_all(struct km_mj_ctx *x, const struct startidx *s, size_t n)
 {
     struct adj d = {.by_start = s, .n = n};
     d.by_end = xcalloc(n ? n : 1, sizeof(*d.by_end));
@@ -316,7 +302,7 @@ static void complete_all(struct ctx *x, const struct startidx *s, size_t n)
     free(d.by_end);
 }
 
-static void match_address(struct ctx *x)
+static void match_address(struct km_mj_ctx *x)
 {
     struct startidx *s = xcalloc(x->vm->n ? x->vm->n : 1, sizeof(*s));
     size_t n = 0;
@@ -337,91 +323,6 @@ static void match_address(struct ctx *x)
     free(s);
 }
 
-/* ---- order: align modules by base with image areas in file order -------------- */
-
-struct order {
-    struct startidx *mods; /* module bases and indexes, sorted by base */
-    size_t nm;
-    size_t *areas, na; /* image area indexes in file order */
-    int64_t *want;     /* per sorted module: pages its size needs */
-    int kmax;          /* areas per module: 1 before 6.4, up to 4 after */
-    int32_t *dp;       /* (nm+1) x (na+1): most pairs for a prefix of each */
-};
-
-/* Whether areas [j-k, j) of the file-ordered list fit sorted module i-1. */
-static bool fits(const struct ctx *x, const struct order *o, size_t i, size_t j, int k)
-{
-    if ((size_t)k > j)
-        return false;
-    int64_t pages = 0;
-    for (size_t t = j - (size_t)k; t < j; t++)
-        km_sat_acc(&pages, x->vm->areas[o->areas[t]].pages);
-    return pages == o->want[i - 1];
-}
-
-#define DP(o, i, j) ((o)->dp[(i) * ((o)->na + 1) + (j)])
-
-static void order_fill(const struct ctx *x, struct order *o)
-{
-    for (size_t i = 1; i <= o->nm; i++)
-        for (size_t j = 1; j <= o->na; j++) {
-            int32_t best = DP(o, i - 1, j) > DP(o, i, j - 1) ? DP(o, i - 1, j) : DP(o, i, j - 1);
-            for (int k = 1; k <= o->kmax; k++)
-                if (fits(x, o, i, j, k) && DP(o, i - 1, j - (size_t)k) + 1 > best)
-                    best = DP(o, i - 1, j - (size_t)k) + 1;
-            DP(o, i, j) = best;
-        }
-}
-
-static void order_trace(struct ctx *x, const struct order *o)
-{
-    size_t i = o->nm, j = o->na;
-    while (i > 0 && j > 0) {
-        int k;
-        for (k = 1; k <= o->kmax; k++)
-            if (fits(x, o, i, j, k) && DP(o, i - 1, j - (size_t)k) + 1 == DP(o, i, j))
-                break;
-        if (k <= o->kmax) {
-            for (size_t t = j - (size_t)k; t < j; t++)
-                x->owner[o->areas[t]] = (long)o->mods[i - 1].i;
-            i--, j -= (size_t)k;
-        } else if (DP(o, i, j - 1) == DP(o, i, j)) {
-            j--;
-        } else {
-            i--;
-        }
-    }
-}
-
-static void match_order(struct ctx *x)
-{
-    struct order o = {0};
-    o.mods = xcalloc(x->m->n + 1, sizeof(*o.mods));
-    o.areas = xcalloc(x->vm->n + 1, sizeof(*o.areas));
-    for (size_t k = 0; k < x->m->n; k++) {
-        const struct km_module *m = &x->m->mods[k];
-        if (m->addr && !KM_IS_NA(m->size) && m->size > 0)
-            o.mods[o.nm].start = m->addr, o.mods[o.nm++].i = k;
-    }
-    for (size_t i = 0; i < x->vm->n; i++)
-        if (x->cls[i] == C_IMAGE)
-            o.areas[o.na++] = i;
-    qsort(o.mods, o.nm, sizeof(*o.mods), cmp_startidx);
-    o.want = xcalloc(o.nm + 1, sizeof(*o.want));
-    for (size_t k = 0; k < o.nm; k++)
-        o.want[k] = pages_for(x->m->mods[o.mods[k].i].size, x->ps);
-    o.kmax = o.na > o.nm ? 4 : 1;
-    if ((o.nm + 1) * (o.na + 1) <= ORDER_MAX_CELLS) {
-        o.dp = xcalloc((o.nm + 1) * (o.na + 1), sizeof(*o.dp));
-        order_fill(x, &o);
-        order_trace(x, &o);
-    }
-    free(o.dp);
-    free(o.want);
-    free(o.areas);
-    free(o.mods);
-}
-
 /* ---- results ------------------------------------------------------------------ */
 
 static void add_sum(struct km_mj_sum *s, const struct km_vmarea *a)
@@ -431,7 +332,7 @@ static void add_sum(struct km_mj_sum *s, const struct km_vmarea *a)
     km_sat_acc(&s->pages, a->pages);
 }
 
-static void sum_areas(struct ctx *x)
+static void sum_areas(struct km_mj_ctx *x)
 {
     struct km_modjoin *j = x->out;
     for (size_t i = 0; i < x->vm->n; i++) {
@@ -470,7 +371,7 @@ static void sum_areas(struct ctx *x)
  * Module areas first (image, then dynamic, each in file order), then
  * unattributed, then shared: one pass, with the counts sum_areas made.
  */
-static void build_list(struct ctx *x)
+static void build_list(struct km_mj_ctx *x)
 {
     struct km_modjoin *j = x->out;
     size_t *img = xcalloc(j->n + 1, sizeof(*img)), *dyn = xcalloc(j->n + 1, sizeof(*dyn));
@@ -500,7 +401,20 @@ static void build_list(struct ctx *x)
     free(dyn);
 }
 
-static void estimate(struct km_modmem *mm, const struct km_module *m, long ps)
+/*
+ * The areas an estimated module would have: one up to 6.3; from 6.4 one per
+ * memory type with contents (from its sections, else the three every module
+ * has: text, data with its struct module, rodata with its notes).
+ */
+static int estimated_areas(const struct km_mj_ctx *x, const struct km_module *m)
+{
+    if (x->out->layout != KM_MJ_LAYOUT_TYPES)
+        return 1;
+    int n = km_mj_regions_of(m);
+    return n > 0 ? n : 3;
+}
+
+static void estimate(const struct km_mj_ctx *x, struct km_modmem *mm, const struct km_module *m)
 {
     mm->method = KM_MJ_ESTIMATE;
     mm->static_areas = KM_NA;
@@ -508,11 +422,12 @@ static void estimate(struct km_modmem *mm, const struct km_module *m, long ps)
         mm->static_bytes = mm->static_pages = KM_NA;
         return;
     }
-    mm->static_pages = pages_for(m->size, ps);
-    mm->static_bytes = km_sat_add(km_sat_mul(mm->static_pages, ps), ps); /* + the guard page */
+    mm->static_pages = km_mj_pages_for(m->size, x->ps);
+    /* + a guard page per area */
+    mm->static_bytes = km_sat_mul(km_sat_add(mm->static_pages, estimated_areas(x, m)), x->ps);
 }
 
-static void finish_module(struct ctx *x, size_t k)
+static void finish_module(struct km_mj_ctx *x, size_t k)
 {
     struct km_modjoin *j = x->out;
     struct km_modmem *mm = &j->mods[k];
@@ -521,7 +436,7 @@ static void finish_module(struct ctx *x, size_t k)
     if (shared && !KM_IS_NA(m->size)) {
         /* both >= 0: the difference cannot overflow */
         int64_t text =
-            km_sat_mul(pages_for(m->size, x->ps), x->ps) - km_sat_mul(mm->static_pages, x->ps);
+            km_sat_mul(km_mj_pages_for(m->size, x->ps), x->ps) - km_sat_mul(mm->static_pages, x->ps);
         mm->text_bytes = text > 0 ? text : 0;
         mm->static_bytes = km_sat_add(mm->static_bytes, mm->text_bytes);
         mm->static_pages = km_sat_add(mm->static_pages, mm->text_bytes / x->ps);
@@ -529,8 +444,13 @@ static void finish_module(struct ctx *x, size_t k)
     } else if (mm->nimage > 0) {
         mm->method = j->method;
     } else {
-        estimate(mm, m, x->ps);
-        j->nmissing += j->method == KM_MJ_ADDRESS || j->method == KM_MJ_ORDER;
+        estimate(x, mm, m);
+        bool matching = j->method == KM_MJ_ADDRESS || j->method == KM_MJ_ORDER;
+        j->nmissing += matching;
+        if (!matching)
+            mm->miss = KM_MJ_MISS_NONE;
+        else if (mm->miss == KM_MJ_MISS_NONE)
+            mm->miss = m->addr ? KM_MJ_MISS_NO_AREA : KM_MJ_MISS_NO_ADDRESS;
     }
     j->nmatched += mm->method != KM_MJ_ESTIMATE;
     mm->overhead_bytes = KM_NA;
@@ -547,7 +467,7 @@ static void finish_module(struct ctx *x, size_t k)
         mm->total_bytes = km_sat_add(mm->total_bytes, mm->dynamic_bytes);
 }
 
-static void choose_method(struct ctx *x)
+static void choose_method(struct km_mj_ctx *x)
 {
     struct km_modjoin *j = x->out;
     bool visible = false;
@@ -563,20 +483,54 @@ static void choose_method(struct ctx *x)
         j->method = KM_MJ_ADDRESS, j->why = KM_MJ_WHY_NONE;
     } else if (x->vm->addr_kind == KM_ADDR_ZERO) {
         j->method = KM_MJ_ESTIMATE, j->why = KM_MJ_WHY_VM_ZERO;
-    } else if (km_mj_address_ordered(x->vm)) {
-        j->method = KM_MJ_ORDER, j->why = KM_MJ_WHY_HASHED_ORDERED;
     } else {
-        j->method = KM_MJ_ESTIMATE, j->why = KM_MJ_WHY_HASHED_UNORDERED;
+        j->method = KM_MJ_ORDER; /* why: once the order is known (match_order) */
     }
 }
 
-int km_modjoin(const struct km_modules *m, const struct km_vmallocinfo *vm, long page_size,
-               struct km_modjoin *out)
+/* The hashed file's order predicted; an estimate of every module when nothing fits. */
+static void match_order(struct km_mj_ctx *x)
 {
+    struct km_modjoin *j = x->out;
+    if (km_mj_match_order(x) == 0) {
+        j->method = KM_MJ_ESTIMATE, j->why = KM_MJ_WHY_HASHED_UNORDERED;
+        j->vmap_nodes = 0;
+        for (size_t k = 0; k < j->n; k++)
+            j->mods[k].miss = KM_MJ_MISS_NONE;
+    } else {
+        j->why = j->vmap_nodes > 1 ? KM_MJ_WHY_HASHED_NODES : KM_MJ_WHY_HASHED_ORDERED;
+    }
+}
+
+/*
+ * The layout matched (address: a module with several image areas means
+ * 6.4+), else the one the kernel's version gives, for the estimates.
+ */
+static void settle_layout(struct km_mj_ctx *x)
+{
+    struct km_modjoin *j = x->out;
+    if (j->layout != KM_MJ_LAYOUT_UNKNOWN)
+        return;
+    size_t with = 0, several = 0;
+    for (size_t k = 0; k < j->n; k++)
+        with += j->mods[k].nimage > 0, several += j->mods[k].nimage > 1;
+    if (j->method == KM_MJ_ADDRESS && with > 0) {
+        j->layout = several > 0 ? KM_MJ_LAYOUT_TYPES : KM_MJ_LAYOUT_ONE;
+        return;
+    }
+    int maj = x->h->kernel_major, min = x->h->kernel_minor;
+    if (maj > 0)
+        j->layout = maj > 6 || (maj == 6 && min >= 4) ? KM_MJ_LAYOUT_TYPES : KM_MJ_LAYOUT_ONE;
+}
+
+int km_modjoin(const struct km_modules *m, const struct km_vmallocinfo *vm, long page_size,
+               const struct km_mj_hints *h, struct km_modjoin *out)
+{
+    static const struct km_mj_hints none;
     memset(out, 0, sizeof(*out));
     if (page_size <= 0)
         return -EINVAL;
-    struct ctx x = {.m = m, .vm = vm, .ps = page_size, .out = out};
+    struct km_mj_ctx x = {.m = m, .vm = vm, .h = h ? h : &none, .ps = page_size, .out = out};
     out->page_size = page_size;
     out->joined = vm != NULL;
     out->n = m->n;
@@ -597,6 +551,7 @@ int km_modjoin(const struct km_modules *m, const struct km_vmallocinfo *vm, long
         sum_areas(&x);
         build_list(&x);
     }
+    settle_layout(&x);
     for (size_t k = 0; k < m->n; k++) {
         finish_module(&x, k);
         const struct km_modmem *mm = &out->mods[k];
@@ -625,4 +580,20 @@ const char *km_mj_method_name(enum km_mj_method m)
                                         [KM_MJ_ESTIMATE] = "estimate",
                                         [KM_MJ_SHARED] = "shared"};
     return (size_t)m < KM_ARRAY_LEN(names) && names[m] ? names[m] : "-";
+}
+
+const char *km_mj_miss_text(enum km_mj_miss m)
+{
+    static const char *const text[] = {
+        [KM_MJ_MISS_NO_AREA] = "no image area holds it",
+        [KM_MJ_MISS_NO_ADDRESS] = "its address or size is unknown",
+        [KM_MJ_MISS_NO_SECTIONS] = "its section addresses are unreadable",
+        [KM_MJ_MISS_NOFIT] = "the areas at its place do not fit its sections and size",
+    };
+    return (size_t)m < KM_ARRAY_LEN(text) && text[m] ? text[m] : "";
+}
+
+const char *km_mj_nfrom_name(enum km_mj_nfrom f)
+{
+    return f == KM_MJ_NF_POSSIBLE ? "possible" : f == KM_MJ_NF_INFERRED ? "inferred" : "";
 }

@@ -180,21 +180,48 @@ static bool read_section(const char *mod, const char *sec, uint64_t *addr)
     return km_parse_hex(v, len, addr) == 0;
 }
 
-/* The sections the module join places areas by (6.4+: text, data, rodata, ro_after_init). */
-static const char *const join_sections[] = {
-    ".text", ".data", ".rodata", ".bss", ".data..ro_after_init", "__jump_table",
-};
+/*
+ * Init-time sections: .init.* (and the init-time copy of the symbol
+ * tables) point at memory freed once the module is live, which later
+ * modules reuse; the join must not use them, so they are not kept.
+ */
+static bool init_time_section(const char *name)
+{
+    return strncmp(name, ".init", 5) == 0 || strcmp(name, ".symtab") == 0 ||
+           strcmp(name, ".strtab") == 0;
+}
 
+/*
+ * Every section of the live module: the join predicts where each of its
+ * memory regions starts from them (6.4+: the lowest section of each
+ * memory type, whose name says which). A kernel lists one file per
+ * allocated section, a few dozen; a module built with one section per
+ * function can list thousands, so at most KM_MOD_MAX_SECTIONS are kept.
+ */
 static void read_sections(struct km_module *m)
 {
-    m->sections = xcalloc(KM_ARRAY_LEN(join_sections), sizeof(*m->sections));
-    for (size_t i = 0; i < KM_ARRAY_LEN(join_sections); i++) {
+    char path[512];
+    char **names = NULL;
+    int n = snprintf(path, sizeof(path), "/sys/module/%s/sections", m->name);
+    if (n < 0 || (size_t)n >= sizeof(path))
+        return;
+    int count = km_read_dir(path, &names, NULL);
+    if (count <= 0) {
+        km_strv_free(names, count > 0 ? (size_t)count : 0);
+        return; /* absent, or denied (non-root, 4.15+): left out */
+    }
+    m->sections = xcalloc((size_t)count < KM_MOD_MAX_SECTIONS ? (size_t)count : KM_MOD_MAX_SECTIONS,
+                          sizeof(*m->sections));
+    for (int i = 0; i < count && m->nsections < KM_MOD_MAX_SECTIONS; i++) {
         struct km_section *s = &m->sections[m->nsections];
-        if (!read_section(m->name, join_sections[i], &s->addr))
-            continue; /* absent, or denied (non-root, 4.15+): left out */
-        km_copy(s->name, sizeof(s->name), join_sections[i], strlen(join_sections[i]));
+        size_t len = strlen(names[i]);
+        if (len == 0 || len >= sizeof(s->name) || init_time_section(names[i]) ||
+            !read_section(m->name, names[i], &s->addr))
+            continue;
+        memcpy(s->name, names[i], len + 1);
         m->nsections++;
     }
+    km_strv_free(names, (size_t)count);
     if (m->nsections == 0) {
         free(m->sections);
         m->sections = NULL;

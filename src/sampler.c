@@ -140,6 +140,100 @@ static void read_source(struct km_sampler *s, const struct km_srcdesc *d, struct
     smp->src[d->id].cost = km_now() - t0;
 }
 
+/* ---- a torn vmallocinfo read: read again -------------------------------------- */
+
+#define VM_REREADS 3 /* reads of vmallocinfo a tick may add when one is torn */
+
+/*
+ * Whether this tick's vmallocinfo cannot be what the kernel held: a line
+ * printed twice (the parser dropped it), or, against /proc/modules read a
+ * moment before, a live module with no image area of its own, or image
+ * areas of no module while every module is live. Up to 6.8 the kernel
+ * drops its lock between the chunks a read() hands out, so lines can be
+ * lost or repeated (doc/formulas.md); 6.9+ builds the file in one go.
+ */
+bool km_vm_torn(const struct km_sample *smp, struct km_modjoin *out, char *why, size_t n)
+{
+    const struct km_vmallocinfo *v = &smp->vm;
+    if (out)
+        memset(out, 0, sizeof(*out));
+    if (v->dups) {
+        snprintf(why, n, "line %d printed twice", v->dup_lineno);
+        return true;
+    }
+    if (smp->src[KM_SRC_MODULES].status != KM_ST_OK || smp->mods.n == 0)
+        return false;
+    struct km_mj_hints h = km_sample_mj_hints(smp);
+    struct km_modjoin j;
+    if (km_modjoin(&smp->mods, v, smp->page_size, &h, &j) != 0)
+        return false;
+    bool torn = false, settled = true;
+    for (size_t k = 0; k < smp->mods.n; k++)
+        settled &= strcmp(smp->mods.mods[k].state, "Live") == 0;
+    if (j.method == KM_MJ_ADDRESS || j.method == KM_MJ_ORDER) {
+        for (size_t k = 0; k < j.n && !torn; k++) {
+            const struct km_module *m = &smp->mods.mods[k];
+            enum km_mj_miss miss = j.mods[k].miss;
+            if (strcmp(m->state, "Live") == 0 && j.mods[k].method == KM_MJ_ESTIMATE &&
+                (miss == KM_MJ_MISS_NO_AREA || miss == KM_MJ_MISS_NOFIT)) {
+                snprintf(why, n, "%.64s's image area missing", m->name);
+                torn = true;
+            }
+        }
+        if (!torn && settled && j.unattributed.areas > 0) {
+            snprintf(why, n, "%lld module-image area%s of no module",
+                     (long long)j.unattributed.areas, j.unattributed.areas > 1 ? "s" : "");
+            torn = true;
+        }
+    }
+    if (out)
+        *out = j; /* the join of this read: the sample's, if it is the one kept */
+    else
+        km_modjoin_free(&j);
+    return torn;
+}
+
+/* A live read of vmallocinfo that is torn is read again, a bounded number of times. */
+static void check_vmallocinfo(struct km_sampler *s, struct km_sample *smp, unsigned mask)
+{
+    const struct km_srcdesc *d = &km_sources[KM_SRC_VMALLOCINFO]; /* indexed by id */
+    struct km_source *so = &smp->src[KM_SRC_VMALLOCINFO];
+    if (smp->root[0] || !(mask & KM_SRC_BIT(KM_SRC_VMALLOCINFO)) ||
+        so->status != KM_ST_OK || so->age > 0)
+        return; /* a tree does not change; a reused read was checked when it was made */
+    char why[160];
+    int r = 0;
+    struct km_modjoin j;
+    while (km_vm_torn(smp, &j, why, sizeof(why))) {
+        km_modjoin_free(&j);
+        if (r == VM_REREADS) {
+            if (!so->warning[0])
+                snprintf(so->warning, sizeof(so->warning),
+                         "/proc/vmallocinfo: torn in each of %d reads (%s): the kernel changed "
+                         "it while it was read; the figures come from the last read",
+                         r + 1, why);
+            break;
+        }
+        double cost = so->cost;
+        d->free(smp);
+        struct km_src_io io = {.buf = &s->buf, .state = &s->state[d->id]};
+        double t0 = km_now();
+        km_source_run(d, &io, smp);
+        so->cost = cost + (km_now() - t0);
+        r++;
+        if (so->status != KM_ST_OK)
+            break;
+    }
+    so->rereads = r;
+    /* the join of the read kept (made by the last check) is the sample's */
+    if (so->status == KM_ST_OK && smp->src[KM_SRC_MODULES].status == KM_ST_OK && j.mods) {
+        smp->mj = j;
+        smp->mj_ready = true;
+    } else {
+        km_modjoin_free(&j);
+    }
+}
+
 /* The sources in mask, in registry order: those that need the page size, or the others. */
 static void read_sources(struct km_sampler *s, struct km_sample *smp, unsigned mask, bool page_size)
 {
@@ -172,6 +266,24 @@ static void read_kernel(struct km_sampler *s, struct km_sample *smp)
             }
     }
     snprintf(smp->kernel, sizeof(smp->kernel), "unknown");
+}
+
+/*
+ * How many CPUs the kernel could ever bring up: from 6.9 the number of
+ * vmap nodes, which decides the order vmallocinfo prints areas in (the
+ * module join's order method). Readable by everyone; -1 when absent.
+ */
+static void read_possible_cpus(struct km_sample *smp)
+{
+    char line[256];
+    uint64_t mask[KM_CPU_POSSIBLE_BITS / 64];
+    smp->possible_cpus = -1;
+    if (km_read_line("/sys/devices/system/cpu/possible", line, sizeof(line)) != 0)
+        return;
+    memset(mask, 0, sizeof(mask));
+    int n = km_parse_idlist(line, strlen(line), mask, KM_CPU_POSSIBLE_BITS);
+    if (n > 0)
+        smp->possible_cpus = n;
 }
 
 static void read_uptime(struct km_sampler *s, struct km_sample *smp)
@@ -307,6 +419,11 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     unsigned mask = srcmask;
     choose_page_size(s, smp, o, &mask);
     read_sources(s, smp, mask, false);
+    if (mask & KM_SRC_BIT(KM_SRC_MODULES))
+        read_possible_cpus(smp);
+    else
+        smp->possible_cpus = -1;
+    check_vmallocinfo(s, smp, mask);
     settle_page_size(s, smp, o);
     read_sources(s, smp, mask, true); /* the slab footprint needs the page size */
     km_derive_all(&s->derive, smp, prev, mask, o ? o->derive : 0);

@@ -262,6 +262,11 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
         if (rc < 0) { /* left out and counted; its strings stay unused in tx */
             km_perr_skip(err, &why);
             bad++;
+        } else if (rc == 0 && out->n > 0 && (a->start || a->end) &&
+                   a->start == a[-1].start && a->end == a[-1].end && a->size == a[-1].size) {
+            /* two areas cannot have one range: a line printed twice by a torn read */
+            if (out->dups++ == 0)
+                out->dup_lineno = it.lineno;
         } else if (rc == 0) {
             ptrval = ptrval || lp;
             bytes += a->size;
@@ -288,6 +293,23 @@ void km_vmallocinfo_free(struct km_vmallocinfo *v)
     free(v->areas);
     free(v->text);
     memset(v, 0, sizeof(*v));
+}
+
+size_t km_vmallocinfo_estimate_pages(struct km_vmallocinfo *v, long page_size)
+{
+    size_t n = 0;
+    for (size_t i = 0; page_size > 0 && i < v->n; i++) {
+        struct km_vmarea *a = &v->areas[i];
+        /* vpages: its page array was large enough to be vmalloc'd, so it has pages; a
+           percpu chunk ("pcpu_get_vm_areas ... vmalloc") has none of its own */
+        if ((a->flags & (KM_VM_VMALLOC | KM_VM_VPAGES)) != (KM_VM_VMALLOC | KM_VM_VPAGES) ||
+            !KM_IS_NA(a->pages) || (a->flags & (KM_VM_UNPURGED | KM_VM_MAP_RAM)))
+            continue;
+        a->pages = a->size > page_size ? (a->size - page_size) / page_size : 0;
+        a->flags |= KM_VM_PAGES_EST;
+        n++;
+    }
+    return n;
 }
 
 int64_t km_vmallocinfo_vmalloc_pages(const struct km_vmallocinfo *v)

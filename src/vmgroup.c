@@ -301,9 +301,9 @@ void km_vmgroups_free(struct km_vmgroups *gs)
 /* In enum km_vm_flag's bit order, which is the order the kernel prints a line's flags in. */
 static const char *const flag_words[KM_VM_NFLAGS] = {
     "ioremap",      "sparse", "vmalloc",    "vmap",     "user",
-    "dma-coherent", "vpages", "vm_map_ram", "unpurged",
+    "dma-coherent", "vpages", "vm_map_ram", "unpurged", "pages-estimated",
 };
-_Static_assert(KM_VM_UNPURGED == 1u << (KM_VM_NFLAGS - 1), "a word for every flag");
+_Static_assert(KM_VM_PAGES_EST == 1u << (KM_VM_NFLAGS - 1), "a word for every flag");
 
 const char *km_vm_flag_word(int k)
 {

@@ -8,11 +8,13 @@
  * model build, text table rendered to /dev/null. CPU time (user + system, the kernel's work of
  * producing the files included) per frame is compared.
  *
- *   _build/tests/kmemtop-bench [-n FRAMES] [view ...]
+ *   _build/tests/kmemtop-bench [-n FRAMES] [view ... | join]
  */
 #include "kmemtop/capture.h"
 #include "kmemtop/read.h"
 #include "kmemtop/sampler.h"
+
+#include "unit/synth_modorder.h"
 
 #include "../ui/frame.h"
 #include "../ui/views.h"
@@ -198,6 +200,36 @@ static void bench_libproc2(int frames)
     free(buf);
 }
 
+/*
+ * The module join alone at server scale (synthetic, tests/unit/synth_modorder.h): 1000
+ * modules with 3-4 image areas each on 64 vmap nodes, hashed, among 96k other areas; with
+ * N from cpu/possible and with N inferred (a tree without it).
+ */
+static void bench_join(int frames)
+{
+    struct km_modules m = {0};
+    struct km_vmallocinfo v = {0};
+    synth_order(1000, 64, 96000, &m, &v);
+    struct km_mj_hints given = {.possible_cpus = 64};
+    const struct km_mj_hints *hints[2] = {&given, NULL};
+    for (int h = 0; h < 2; h++) {
+        int n = h ? (frames + 9) / 10 : frames;
+        size_t exact = 0;
+        double t0 = cpu_now();
+        for (int i = 0; i < n; i++) {
+            struct km_modjoin j;
+            km_modjoin(&m, &v, SYN_PS, hints[h], &j);
+            exact = j.nmatched;
+            km_modjoin_free(&j);
+        }
+        printf("%-10s %9.1f us  1000 modules, 100k areas, hashed, order by 64 vmap nodes (N %s): "
+               "exact for %zu\n",
+               "join", (cpu_now() - t0) / n * 1e6, h ? "inferred" : "given", exact);
+    }
+    km_modules_free(&m);
+    km_vmallocinfo_free(&v);
+}
+
 int main(int argc, char **argv)
 {
     int frames = 200, first = 1;
@@ -217,6 +249,11 @@ int main(int argc, char **argv)
             bench_view(v, frames, null);
     }
     bench_libproc2(frames);
+    bool join = first >= argc;
+    for (int a = first; a < argc; a++)
+        join |= strcmp(argv[a], "join") == 0;
+    if (join)
+        bench_join(frames);
     fclose(null);
     free(files);
     free(dirs);

@@ -62,6 +62,10 @@ else
     skip "sys/devices/system/node/online copied" "no NUMA sysfs here"
 fi
 
+# Not cmp -s either: sysfs says 4096 bytes
+check "sys/devices/system/cpu/possible copied (the module join's vmap nodes)" \
+    [ "$(cat /sys/devices/system/cpu/possible)" = "$(cat "$one/sys/devices/system/cpu/possible")" ]
+
 meta=$one/kmemtop-capture
 check "record has a numeric time=" grep -Eq '^time=[0-9]+(\.[0-9]+)?$' "$meta"
 if command -v getconf >/dev/null 2>&1; then

@@ -15,6 +15,9 @@ contains "the record has the kernel release" "$meta" "^kernel=$(uname -r)\$"
 for f in proc/meminfo proc/zoneinfo proc/buddyinfo sys/devices/system/node/online; do
     if [ -r "/$f" ]; then check "captured $f" test -s "$TMP/one/$f"; fi
 done
+# the module join's order method needs the possible CPUs (6.9+: the vmap nodes)
+is "captured sys/devices/system/cpu/possible, as the kernel prints it" \
+    "$(cat "$TMP/one/sys/devices/system/cpu/possible" 2>&1)" "$(cat /sys/devices/system/cpu/possible)"
 # the tree shows what the live system shows: same kernel, same status per view
 "$KMEMTOP" -o --format json >"$TMP/live.json"
 "$KMEMTOP" --root "$TMP/one" -o --format json >"$TMP/tree.json"

@@ -272,6 +272,14 @@ capture_proc() {
         perf_event_paranoid
 }
 
+# The possible CPUs: from 6.9 the number of vmap nodes, which decides the order
+# vmallocinfo prints areas in (the module join's order method needs it).
+capture_cpus() {
+    [ -e /sys/devices/system/cpu/possible ] || return 0
+    mkdirs "$1/sys/devices/system/cpu" || return 0
+    copy_in /sys/devices/system/cpu "$1/sys/devices/system/cpu" possible
+}
+
 capture_nodes() {
     t=$1/sys/devices/system/node
     [ -d /sys/devices/system/node ] || return 0
@@ -410,6 +418,7 @@ capture() {
         >"$1/kmemtop-capture" 2>/dev/null || note "$1/kmemtop-capture" "cannot write the record"
     stamp=$(now)
     capture_proc "$1"
+    capture_cpus "$1"
     capture_nodes "$1"
     capture_modules "$1"
     capture_slabs "$1"

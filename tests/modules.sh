@@ -18,7 +18,7 @@ is "debian61 root: image = attributed + unattributed + shared = 8335360" \
    "$(jq '.modules|[.totals.image.bytes, .totals.attributed.bytes + .unattributed.bytes + .shared.bytes]|unique' -c "$TMP/r.json")" '[8335360]'
 check "debian61 root: rows keep lsmod fields and gain the join's" jq -e '.modules.rows|all(.[]; has("name") and has("size") and has("refcount") and has("used_by") and has("state") and has("taint") and has("core_size") and has("init_size") and has("static_areas") and has("static_bytes") and has("static_pages") and has("overhead_bytes") and has("dynamic_areas") and has("dynamic_bytes") and has("dynamic_pages") and has("total_bytes") and has("method"))' "$TMP/r.json"
 txt=$("$KMEMTOP" --root debian61-root -o --view modules)
-contains "debian61 root: says why not by address, and how" "$txt" '^method order: vmallocinfo addresses are hashed.*kptr_restrict=1'
+contains "debian61 root: how exact, and how" "$txt" '^exact for 44 of 44 modules \(order, one address order\): vmallocinfo addresses are hashed: areas matched by the order'
 contains "debian61 root: pinned total row" "$txt" '^\(total\) +7\.78M .* 44 +7\.95M +1991 .*order'
 
 # address: real addresses (kptr_restrict=1; 6.12 unhashed by slub_debug)
@@ -40,13 +40,13 @@ j debian61-user > "$TMP/u.json"
 is "debian61 user: estimate, areas and dynamic unknown (null), not 0" \
    "$(jq -c '[.modules.method, (.modules.rows[]|select(.name=="zram")|[.static_bytes,.static_areas,.dynamic_bytes]), .modules.unattributed]' "$TMP/u.json")" \
    '["estimate",[45056,null,null],null]'
-contains "debian61 user: says why" "$("$KMEMTOP" --root debian61-user -o --view modules)" '^method estimate: no vmallocinfo in the captured tree'
+contains "debian61 user: says why" "$("$KMEMTOP" --root debian61-user -o --view modules)" '^exact for 0 of 44 modules \(estimate\): no vmallocinfo in the captured tree'
 txt=$("$KMEMTOP" --root mtk-armv7-3.4 -o --view modules)
-contains "mtk 3.4: hidden addresses: estimate, and how to get exact figures" "$txt" '^method estimate: /proc/modules hides module addresses.*kptr_restrict=1'
+contains "mtk 3.4: hidden addresses: estimate, and how to get exact figures" "$txt" '^exact for 0 of 16 modules \(estimate\): /proc/modules hides module addresses.*kptr_restrict=1'
 contains "mtk 3.4: the 16 image areas are the unattributed row" "$txt" '^\(unattributed\) .* 16 +1\.99M +493 '
 
 # a racy 6.1 read lost vfat's area: the view says the areas do not cover every module
-contains "debian61 race: says a module has no area" "$("$KMEMTOP" --root debian61-race -o --view modules)" '^1 of 45 modules have no area in vmallocinfo'
+contains "debian61 race: says a module has no area" "$("$KMEMTOP" --root debian61-race -o --view modules)" '^1 of 45 modules shown as estimates \(vfat: no image area holds it; a line lost'
 
 # no /proc/modules: one clear line, no table
 txt=$("$KMEMTOP" --root centos9-5.14 -o --view modules)
@@ -76,4 +76,36 @@ is "trees of two kernels: no events, no interval, no growth in the second frame"
 is "no MODULE_UNLOAD: refcount and users from /sys/module" \
    "$(jq -c '[.modules.rows[]|{name,refcount,used_by}]|sort_by(.name)' "$TMP/nu.json")" \
    '[{"name":"base","refcount":1,"used_by":["user1"]},{"name":"user1","refcount":0,"used_by":[]}]'
+# Every 6.x capture read as root at kptr_restrict=0 against its kptr_restrict=1 twin (same boot,
+# a moment apart): every module's static areas, bytes and pages are the twin's (issue 11).
+statics() {
+    "$KMEMTOP" --root "$1" -o --view modules --format json |
+        jq -c '[.modules.rows[] | [.name, .static_areas, .static_bytes, .static_pages, .method]] | sort'
+}
+for tw in debian61 debian612 debian612a; do
+    a=$(statics "$tw-root" | jq -c 'map(.[0:4])'); b=$(statics "$tw-root-kptr1" | jq -c 'map(.[0:4])')
+    is "$tw root (kptr_restrict=0) = root-kptr1: every module's static areas, bytes, pages" "$a" "$b"
+    is "$tw root: no module is an estimate" \
+        "$(statics "$tw-root" | jq '[.[] | select(.[4] == "estimate")] | length')" 0
+done
+contains "debian612a root: the header says how exact, and how" \
+    "$("$KMEMTOP" --root debian612a-root -o --view modules)" \
+    '^exact for 37 of 37 modules \(order, 6\.9\+ vmap nodes: 4 \(inferred: no cpu/possible file\)\)'
+
+# The same tree with the possible CPUs a capture now keeps: N from it, the same figures
+cp -r debian612a-root "$TMP/with-possible"
+mkdir -p "$TMP/with-possible/sys/devices/system/cpu"
+printf '0-3\n' >"$TMP/with-possible/sys/devices/system/cpu/possible"
+contains "cpu/possible 0-3 in the tree: N = 4 from it" \
+    "$("$KMEMTOP" --root "$TMP/with-possible" -o --view modules)" \
+    '^exact for 37 of 37 modules \(order, 6\.9\+ vmap nodes: 4 \(from /sys/devices/system/cpu/possible\)\)'
+is "cpu/possible 0-3: the same figures as the kptr_restrict=1 twin" \
+    "$(statics "$TMP/with-possible" | jq -c 'map(.[0:4])')" "$(statics debian612a-root-kptr1 | jq -c 'map(.[0:4])')"
+printf '0-2\n' >"$TMP/with-possible/sys/devices/system/cpu/possible"
+wrong=$(statics "$TMP/with-possible")
+key=$(statics debian612a-root-kptr1)
+is "cpu/possible wrong (0-2): every module shown exact has the twin's figures, the rest are estimates" \
+    "$(jq -n --argjson w "$wrong" --argjson k "$key" \
+        '[range($w|length) | select($w[.][4] != "estimate" and $w[.][0:4] != $k[.][0:4])] | length')" 0
+
 done_testing

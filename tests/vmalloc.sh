@@ -19,9 +19,9 @@ LC_ALL=C; export LC_ALL
 # "N<id>=<pages>" by node id; then a line "dropped<TAB>N": the lines that are not the kernel's
 # (a number that is not a number), which the view must have left out.
 awk_groups() {
-    awk -F '[ \t]+' '
+    awk -F '[ \t]+' -v ps="${2:-4096}" '
     BEGIN {
-        nk = split("ioremap sparse vmalloc vmap user dma-coherent vpages vm_map_ram unpurged", kw, " ")
+        nk = split("ioremap sparse vmalloc vmap user dma-coherent vpages vm_map_ram unpurged pages-estimated", kw, " ")
         for (i = 1; i <= nk; i++) isflag[kw[i]] = i
     }
     function bad(    i) {
@@ -47,14 +47,21 @@ awk_groups() {
         k = caller "\t" module
         if (!(k in areas)) order[++ng] = k
         areas[k]++; bytes[k] += $2
+        hasp = 0; vm = 0; vp = 0
         for (i = 3; i <= NF; i++) {
             if ($i in isflag) flag[k, isflag[$i]] = 1
-            if ($i ~ /^pages=/) { pages[k] += substr($i, 7); haspages[k] = 1 }
+            if ($i ~ /^pages=/) { pages[k] += substr($i, 7); haspages[k] = 1; hasp = 1 }
+            if ($i == "vmalloc") vm = 1
+            if ($i == "vpages") vp = 1
             if ($i ~ /^N[0-9]+=/) {
                 split(substr($i, 2), nv, "=")
                 if (!((k, nv[1]) in np)) nodes[k] = nodes[k] " " nv[1]
                 np[k, nv[1]] += nv[2]
             }
+        }
+        # "vmalloc vpages" without pages= (3.x vendor kernels): its size less the guard page
+        if (vm && vp && !hasp && !unp) {
+            pages[k] += ($2 > ps ? int(($2 - ps) / ps) : 0); haspages[k] = 1; flag[k, 10] = 1
         }
     }
     END {
@@ -80,7 +87,7 @@ for fx in $fixtures; do
     if ! "$KMEMTOP" --root "$fx" -o --view vmalloc --format json >"$TMP/f.json" 2>"$TMP/err"; then
         nok "$fx: kmemtop exits 0" "$(cat "$TMP/err")"; continue
     fi
-    awk_groups "$fx/proc/vmallocinfo" >"$TMP/awk"
+    awk_groups "$fx/proc/vmallocinfo" "$(jq .page_size "$TMP/f.json")" >"$TMP/awk"
     grep -v '^dropped' "$TMP/awk" | sort >"$TMP/want"
     jq -r "$JQ_ROWS" "$TMP/f.json" | sort >"$TMP/got"
     n=$(wc -l <"$TMP/want" | tr -d ' ')

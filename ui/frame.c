@@ -205,10 +205,12 @@ static void json_sources(struct km_json *j, const struct km_sample *s)
         km_json_str(j, "status", km_status_name(so->status));
         if (so->status != KM_ST_OK)
             km_json_str(j, "reason", so->reason);
-        if (so->status == KM_ST_OK && so->skipped > 0) {
+        if (so->status == KM_ST_OK && so->skipped > 0)
             km_json_int(j, "skipped", so->skipped);
+        if (so->status == KM_ST_OK && so->warning[0])
             km_json_str(j, "warning", so->warning);
-        }
+        if (so->rereads > 0)
+            km_json_int(j, "rereads", so->rereads);
         if (so->status == KM_ST_OK && so->bytes > 0)
             km_json_int(j, "bytes", (int64_t)so->bytes);
         if (so->parser)

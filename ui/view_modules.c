@@ -190,6 +190,15 @@ static struct km_val g_text_shared(const struct km_vctx *c, const struct km_row 
     return km_v_int(mm && mm->method == KM_MJ_SHARED ? mm->text_bytes : KM_NA);
 }
 
+/* why a module is an estimate while the join matched others; null when it is not */
+static struct km_val g_miss(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
+{
+    if (r->kind != R_MODULE)
+        return km_v_blank();
+    const struct km_modmem *mm = MM(r);
+    return mm && mm->miss != KM_MJ_MISS_NONE ? km_v_str(km_mj_miss_text(mm->miss)) : km_v_none();
+}
+
 /* A module without join data has none; the totals row has the join's. */
 static struct km_val g_method(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
@@ -269,8 +278,11 @@ static const struct km_col cols[] = {
     {KM_NUM("TEXT SHARED", "text_shared_bytes", NULL, 0, KM_U_BYTES, g_text_shared,
             "the module's text in a shared execmem cache area, charged to the module"),
      .flags = KM_F_NOSCREEN},
+    {KM_TEXT("ESTIMATE REASON", "estimate_reason", 0, g_miss,
+             "why the module is an estimate while the others were matched"),
+     .flags = KM_F_NOSCREEN},
 };
-_Static_assert(KM_ARRAY_LEN(cols) == COL_TOTAL + 5, "the TOTAL column index");
+_Static_assert(KM_ARRAY_LEN(cols) == COL_TOTAL + 6, "the TOTAL column index");
 
 /* ---- rows -------------------------------------------------------------------------- */
 
@@ -326,7 +338,7 @@ static const char *why_text(const struct km_vctx *c)
     static char buf[320];
     switch (j->why) {
     case KM_MJ_WHY_NO_VMALLOCINFO:
-        snprintf(buf, sizeof(buf), "%s: sizes are estimates (PAGE_ALIGN(size) + one guard page)%s",
+        snprintf(buf, sizeof(buf), "%s: sizes are estimates (PAGE_ALIGN(size) + a guard page per area)%s",
                  vs == KM_ST_DENIED                     ? "/proc/vmallocinfo needs root"
                  : vs == KM_ST_MISSING && c->s->root[0] ? "no vmallocinfo in the captured tree"
                  : vs == KM_ST_MISSING                  ? "no /proc/vmallocinfo"
@@ -347,16 +359,16 @@ static const char *why_text(const struct km_vctx *c)
                  root);
         return buf;
     case KM_MJ_WHY_HASHED_ORDERED:
+    case KM_MJ_WHY_HASHED_NODES:
         snprintf(buf, sizeof(buf),
-                 "vmallocinfo addresses are hashed: areas matched by file order and size; "
-                 "`sysctl kernel.kptr_restrict=1` as root%s matches them by address",
-                 root);
+                 "vmallocinfo addresses are hashed: areas matched by the order the kernel prints "
+                 "them in (predicted from the modules' section addresses) and by size");
         return buf;
     case KM_MJ_WHY_HASHED_UNORDERED:
         snprintf(buf, sizeof(buf),
-                 "vmallocinfo addresses are hashed and not in address order (6.9+): estimates; "
+                 "vmallocinfo addresses are hashed and no predicted order fits them%s: estimates; "
                  "`sysctl kernel.kptr_restrict=1` as root%s gives exact figures",
-                 root);
+                 c->s->possible_cpus < 0 ? " (no /sys/devices/system/cpu/possible)" : "", root);
         return buf;
     case KM_MJ_WHY_NO_IMAGE_AREAS:
         return "no module-image area in vmallocinfo (no known allocator caller): estimates";
@@ -474,22 +486,51 @@ static void note_totals(const struct km_vctx *c, km_line_fn line, void *arg)
     line(arg, KM_ATTR_NORMAL, buf);
 }
 
+/* "order, 6.9+ vmap nodes: 4 (from /sys/devices/system/cpu/possible)", "address", ... */
+static void method_words(const struct km_modjoin *j, char *buf, size_t n)
+{
+    int k = snprintf(buf, n, "%s", km_mj_method_name(j->method));
+    if (j->method == KM_MJ_ORDER && j->vmap_nodes > 1 && k >= 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, ", 6.9+ vmap nodes: %d %s", j->vmap_nodes,
+                 j->nodes_from == KM_MJ_NF_POSSIBLE ? "(from /sys/devices/system/cpu/possible)"
+                                                    : "(inferred: no cpu/possible file)");
+    else if (j->method == KM_MJ_ORDER && k >= 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, ", one address order");
+}
+
+/* The first module left to an estimate while others matched, and why. */
+static const struct km_module *first_missing(const struct km_vctx *c, const char **why)
+{
+    const struct km_modjoin *j = MJ(c);
+    for (size_t k = 0; k < j->n; k++)
+        if (j->mods[k].method == KM_MJ_ESTIMATE && j->mods[k].miss != KM_MJ_MISS_NONE) {
+            *why = km_mj_miss_text(j->mods[k].miss);
+            return &c->s->mods.mods[k];
+        }
+    return NULL;
+}
+
 static void note_method(const struct km_vctx *c, km_line_fn line, void *arg)
 {
     const struct km_modjoin *j = MJ(c);
-    char buf[480];
-    snprintf(buf, sizeof(buf), "method %s%s%s", km_mj_method_name(j->method),
+    char buf[560], how[160];
+    method_words(j, how, sizeof(how));
+    snprintf(buf, sizeof(buf), "exact for %zu of %zu modules (%s)%s%s", j->nmatched, j->n, how,
              j->why != KM_MJ_WHY_NONE ? ": " : "", why_text(c));
-    line(arg, j->method == KM_MJ_ADDRESS ? KM_ATTR_NORMAL : KM_ATTR_WARN, buf);
+    line(arg, j->method == KM_MJ_ESTIMATE || j->nmissing ? KM_ATTR_WARN : KM_ATTR_NORMAL, buf);
     if (j->method == KM_MJ_ESTIMATE && j->unattributed.areas > 0)
         line(
             arg, KM_ATTR_DIM,
             "the unattributed areas hold the images that the estimates stand for: do not add both");
-    if (j->nmissing) {
+    const char *why = "";
+    const struct km_module *miss = first_missing(c, &why);
+    if (j->nmissing && miss) {
+        char name[KM_MOD_NAME * 4];
+        km_sanitize(name, sizeof(name), miss->name);
         snprintf(buf, sizeof(buf),
-                 "%zu of %zu modules have no area in vmallocinfo (a line lost in a racy read, or "
-                 "a module still loading): shown as estimates",
-                 j->nmissing, j->n);
+                 "%zu of %zu modules shown as estimates (%s%s: %s; a line lost in a racy read, or "
+                 "a module still loading)",
+                 j->nmissing, j->n, name, j->nmissing > 1 ? " and others" : "", why);
         line(arg, KM_ATTR_WARN, buf);
     }
     if (!j->joined)
@@ -526,6 +567,17 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     km_json_str(j, "method", km_mj_method_name(mj->method));
     if (mj->why != KM_MJ_WHY_NONE)
         km_json_str(j, "method_reason", why_text(c));
+    if (mj->mods) {
+        km_json_int(j, "exact_modules", (int64_t)mj->nmatched);
+        km_json_str(j, "layout", mj->layout == KM_MJ_LAYOUT_TYPES ? "per_memory_type"
+                                 : mj->layout == KM_MJ_LAYOUT_ONE ? "one_area"
+                                                                  : "unknown");
+    }
+    if (mj->method == KM_MJ_ORDER) {
+        km_json_int(j, "vmap_nodes", mj->vmap_nodes);
+        if (mj->vmap_nodes > 1)
+            km_json_str(j, "vmap_nodes_from", km_mj_nfrom_name(mj->nodes_from));
+    }
     km_json_rows(j, vm, c, true); /* the pinned rows are in "totals", "unattributed", "shared" */
     if (mj->mods) {
         km_json_summary(vm->def, c, j); /* "totals" */

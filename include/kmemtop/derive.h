@@ -41,6 +41,9 @@ struct km_derivation {
     void (*run)(struct km_derive_state *st, struct km_sample *smp, const struct km_sample *prev);
 };
 
+/* What the module join may use beyond the two files, from the rest of the sample. */
+struct km_mj_hints km_sample_mj_hints(const struct km_sample *smp);
+
 /* In the order they run, ended by {.name = NULL}. */
 extern const struct km_derivation km_derivations[];
 

@@ -10,9 +10,16 @@
  * the best method the data allows:
  *   address  real addresses on both sides: the area containing the base or
  *            a (non-init) section address of the module;
- *   order    hashed but address-ordered vmallocinfo (<= 6.8): modules sorted
- *            by base aligned with the image areas in file order, a pair
- *            accepted only when the sizes fit;
+ *   order    hashed vmallocinfo: the printed order of the image areas is
+ *            predicted from the modules' memory regions (modorder.c):
+ *            one region per module up to 6.3, one per memory type from
+ *            6.4 (text at the base, the others at their lowest section),
+ *            sorted by (vmap node, start), the node of an address being
+ *            (start / (16 pages)) mod N from 6.9 (N = possible CPUs, 1..128)
+ *            and N = 1 before (one address order). Each predicted region is
+ *            aligned with an area in file order; a module is exact only
+ *            when every region found an area that holds its sections and
+ *            its areas' pages add up to its lsmod size;
  *   estimate nothing can be matched: PAGE_ALIGN(size) + one guard page;
  *   shared   the module's text lies in a shared execmem cache area: it is
  *            charged its text size, the cache area is its own row.
@@ -38,7 +45,8 @@ enum km_mj_why {
     KM_MJ_WHY_MODULES_HIDDEN,    /* /proc/modules addresses are zero */
     KM_MJ_WHY_VM_ZERO,           /* vmallocinfo addresses are zero */
     KM_MJ_WHY_HASHED_ORDERED,    /* hashed, but the file is address-ordered: order */
-    KM_MJ_WHY_HASHED_UNORDERED,  /* hashed and not address-ordered (6.9+): estimate */
+    KM_MJ_WHY_HASHED_NODES,      /* hashed, printed by vmap node (6.9+): order by node */
+    KM_MJ_WHY_HASHED_UNORDERED,  /* hashed, and no predicted order fits: estimate */
     KM_MJ_WHY_NO_IMAGE_AREAS,    /* vmallocinfo holds no module-image area at all */
 };
 
@@ -48,10 +56,43 @@ struct km_mj_sum {
     int64_t pages; /* pages= */
 };
 
+/* Why a module is an estimate although the join matched others (KM_MJ_MISS_NONE: not). */
+enum km_mj_miss {
+    KM_MJ_MISS_NONE = 0,
+    KM_MJ_MISS_NO_AREA,     /* no image area holds its base or sections */
+    KM_MJ_MISS_NO_ADDRESS,  /* its /proc/modules address is zero, or its size unknown */
+    KM_MJ_MISS_NO_SECTIONS, /* order, 6.4+: its sections are unreadable, so are its regions */
+    KM_MJ_MISS_NOFIT,       /* order: the areas at its place do not fit its regions or size */
+};
+
+/* Where the number of vmap nodes (the order's N) came from. */
+enum km_mj_nfrom {
+    KM_MJ_NF_NONE = 0,
+    KM_MJ_NF_POSSIBLE, /* /sys/devices/system/cpu/possible, clamped to 1..128 (1 on 32-bit) */
+    KM_MJ_NF_INFERRED, /* not given: the N whose predicted order fits the areas best */
+};
+
+/* How module images are laid out in vmalloc areas (KM_MJ_LAYOUT_UNKNOWN: not known). */
+enum km_mj_layout {
+    KM_MJ_LAYOUT_UNKNOWN = 0,
+    KM_MJ_LAYOUT_ONE,   /* one area a module (up to 6.3) */
+    KM_MJ_LAYOUT_TYPES, /* one area per memory type: text, data, rodata, ro_after_init (6.4+) */
+};
+
+/* What the join may use beyond the two files; all optional ({0}: nothing known). */
+struct km_mj_hints {
+    int possible_cpus;   /* CPUs in /sys/devices/system/cpu/possible; <= 0 unknown */
+    int listed_cpus;     /* CPUs the nodes' cpulists name (a first guess of N); <= 0 unknown */
+    int kernel_major;    /* the kernel's version, for estimates only; <= 0 unknown */
+    int kernel_minor;
+};
+
 struct km_modmem {
     enum km_mj_method method;
+    enum km_mj_miss miss;   /* an estimate although matching was possible: why */
     int64_t static_areas;   /* count; KM_NA for an estimate */
-    int64_t static_bytes;   /* bytes as printed (guard included); estimate: PAGE_ALIGN(size)+page */
+    int64_t static_bytes;   /* bytes as printed (guard included); estimate: PAGE_ALIGN(size) +
+                               one guard page per area the layout gives it */
     int64_t static_pages;   /* pages */
     int64_t text_bytes;     /* shared: bytes of text charged from a shared area, else 0 */
     int64_t overhead_bytes; /* static_bytes - lsmod size; KM_NA when either is unknown */
@@ -87,17 +128,25 @@ struct km_modjoin {
     int64_t total_bytes;  /* sum of module totals */
     size_t nmatched;      /* modules given areas by address, order or shared */
     size_t nmissing;      /* modules left to an estimate although matching was possible */
+    /* order: how the printed order was predicted */
+    int vmap_nodes;               /* N the order was predicted with (1: one address order); 0 */
+    enum km_mj_nfrom nodes_from;  /* where a vmap_nodes > 1 came from */
+    enum km_mj_layout layout;     /* as matched, or as the kernel version implies */
 };
 
 /*
- * Joins m with vm (NULL when vmallocinfo was not read). page_size in bytes.
- * Returns 0 or -EINVAL (page_size <= 0).
+ * Joins m with vm (NULL when vmallocinfo was not read). page_size in bytes;
+ * h may be NULL. Returns 0 or -EINVAL (page_size <= 0).
  */
 int km_modjoin(const struct km_modules *m, const struct km_vmallocinfo *vm, long page_size,
-               struct km_modjoin *out);
+               const struct km_mj_hints *h, struct km_modjoin *out);
 void km_modjoin_free(struct km_modjoin *j);
 /* "address", "order", "estimate", "shared", "-" */
 const char *km_mj_method_name(enum km_mj_method m);
+/* A few words: "no area holds it", ...; "" for KM_MJ_MISS_NONE. */
+const char *km_mj_miss_text(enum km_mj_miss m);
+/* "possible", "inferred", "" */
+const char *km_mj_nfrom_name(enum km_mj_nfrom f);
 /* Whether a caller symbol (not NUL-terminated) allocates module images. */
 bool km_mj_image_caller(const char *sym, size_t len);
 /*

@@ -15,6 +15,7 @@
 #include "kmemtop/util.h"
 
 #define KM_MOD_NAME 64
+#define KM_MOD_MAX_SECTIONS 512 /* kept per module (sysfs lists one file per section) */
 
 struct km_section {
     char name[40];
@@ -60,8 +61,8 @@ struct km_mod_cache *km_mod_cache_new(void);
 void km_mod_cache_free(struct km_mod_cache **c);
 /*
  * Fills every module's sysfs fields: coresize, initsize, initstate, taint,
- * and with `sections` the section addresses the module join uses (.text,
- * .data, .rodata, .bss, .data..ro_after_init, __jump_table). refcnt and
+ * and with `sections` the address of every section but the init-time ones
+ * (.init.*, .symtab, .strtab), at most KM_MOD_MAX_SECTIONS. refcnt and
  * holders/ are read only when /proc/modules printed "-" for them. Never
  * fails: what is absent or denied stays KM_NA/empty. cache may be NULL.
  */

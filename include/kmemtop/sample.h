@@ -54,10 +54,13 @@ struct km_source {
     double cost;  /* seconds spent reading and parsing */
     double age;   /* seconds since the records were read (a throttled source reused), 0 fresh */
     size_t bytes; /* bytes read */
+    int rereads;  /* vmallocinfo: reads added because one was torn (0..3) */
     const char *parser; /* meminfo, slabinfo: "libproc2", or "kmemtop" (own parsers); else NULL */
 };
 
 enum km_pagesize_src { KM_PS_HOST, KM_PS_RECORDED, KM_PS_INFERRED };
+
+#define KM_CPU_POSSIBLE_BITS 16384 /* CPU ids a possible list may name */
 
 struct km_sample {
     double wall;  /* seconds since the epoch: now, or when the tree was captured */
@@ -69,6 +72,7 @@ struct km_sample {
     long page_size; /* bytes, the sampled kernel's */
     enum km_pagesize_src page_size_src;
     double uptime; /* seconds, -1 unknown */
+    int possible_cpus; /* /sys/devices/system/cpu/possible (read with modules), -1 unknown */
     const char *own_parsers; /* a tree without a mount namespace: why (meminfo and slabinfo
                                 then by kmemtop's own parsers); NULL otherwise */
     struct km_source src[KM_SRC_COUNT];
@@ -84,6 +88,7 @@ struct km_sample {
     struct km_vmstat vmstat;
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
+    bool mj_ready; /* mj made already (by the sampler's check of the vmallocinfo read) */
     /* vmallocinfo's areas by caller, with their growth (when vmallocinfo was read) */
     struct km_vmgroups vmg;
     /* recent module loads and unloads, oldest first; owned by the sampler */

@@ -34,6 +34,15 @@ void km_sampler_free(struct km_sampler *s);
 /* Called when --root switches to another tree of a series (libproc2 reopens). */
 void km_sampler_reset_files(struct km_sampler *s);
 int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_sampler_opts *o);
+/*
+ * Whether smp's vmallocinfo is a torn read: a line printed twice (dropped by
+ * the parser), a live module without its image area, or module-image areas
+ * of no module while every module is live. why gets which, in words. A live
+ * tick reads a torn vmallocinfo again, up to 3 times (src[].rereads), and
+ * warns when every read was torn. out (may be NULL) gets the join it made
+ * (zeroed when none: km_modjoin_free is safe on it). Pure.
+ */
+bool km_vm_torn(const struct km_sample *smp, struct km_modjoin *out, char *why, size_t n);
 const struct km_sample *km_sampler_cur(const struct km_sampler *s);
 const struct km_sample *km_sampler_prev(const struct km_sampler *s);
 

@@ -9,8 +9,9 @@
  * hold no vmalloc'd memory. Strings point into `text`, owned by the
  * record set. Pure; *out owns its memory (km_vmallocinfo_free). A line it
  * cannot read (or that would take the totals past 2^60 bytes or 2^40 pages)
- * is left out and counted in err (skipped, skip_line, skip_msg); -EINVAL
- * only when no line could be read.
+ * is left out and counted in err (skipped, skip_line, skip_msg); a line
+ * repeating the range of the one before is left out and counted in dups;
+ * -EINVAL only when no line could be read.
  */
 #ifndef KMEMTOP_VMALLOCINFO_H
 #define KMEMTOP_VMALLOCINFO_H
@@ -27,6 +28,8 @@ enum km_vm_flag {
     KM_VM_VPAGES = 1u << 6,
     KM_VM_MAP_RAM = 1u << 7,  /* "vm_map_ram" line */
     KM_VM_UNPURGED = 1u << 8, /* "unpurged vm_area" line */
+    /* not the kernel's: pages= was missing and pages is estimated (km_vmallocinfo_estimate_pages) */
+    KM_VM_PAGES_EST = 1u << 9,
 };
 
 enum km_addr_kind { KM_ADDR_REAL, KM_ADDR_HASHED, KM_ADDR_ZERO };
@@ -54,11 +57,26 @@ struct km_vmallocinfo {
     struct km_vmarea *areas;
     enum km_addr_kind addr_kind;
     char *text; /* owned storage for caller/module strings */
+    /*
+     * Lines left out because they repeat the range of the line before: two
+     * areas never share a range, so the kernel printed one twice (a read
+     * torn between two read() calls, up to 6.8). How many, the first's line.
+     */
+    size_t dups;
+    int dup_lineno;
 };
 
 int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
                          struct km_perr *err);
 void km_vmallocinfo_free(struct km_vmallocinfo *v);
+/*
+ * Areas flagged "vmalloc vpages" but printed without pages= (3.x vendor
+ * kernels, for a driver's large areas) still hold RAM: each gets pages =
+ * (size - one guard page) / page_size and KM_VM_PAGES_EST. Percpu chunks
+ * ("vmalloc" alone, no pages of their own) are left as they are.
+ * Returns how many. Pure.
+ */
+size_t km_vmallocinfo_estimate_pages(struct km_vmallocinfo *v, long page_size);
 /* Sum of pages= over lines flagged vmalloc (what VmallocUsed counts from 5.3). */
 int64_t km_vmallocinfo_vmalloc_pages(const struct km_vmallocinfo *v);
 

@@ -92,7 +92,7 @@ void km_vmgroups_copy(struct km_vmgroups *dst, const struct km_vmgroups *src);
 void km_vmgroups_free(struct km_vmgroups *gs);
 
 /* The flag words of vmallocinfo, bit k of enum km_vm_flag, for k < KM_VM_NFLAGS. */
-#define KM_VM_NFLAGS 9
+#define KM_VM_NFLAGS 10
 const char *km_vm_flag_word(int k);
 
 /* flags as the kernel's words joined by sep ("vmalloc,vpages"), "" for none; returns out. */

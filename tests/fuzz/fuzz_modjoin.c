@@ -69,9 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     long page = 4096L << (2 * (size % 3));
     struct km_modjoin without, with;
-    FZ_CHECK(km_modjoin(&m, NULL, page, &without) == 0, "join without vmallocinfo failed");
+    FZ_CHECK(km_modjoin(&m, NULL, page, NULL, &without) == 0, "join without vmallocinfo failed");
     check_join(&m, NULL, &without);
-    FZ_CHECK(km_modjoin(&m, have_vm ? &vm : NULL, page, &with) == 0, "join failed");
+    FZ_CHECK(km_modjoin(&m, have_vm ? &vm : NULL, page, NULL, &with) == 0, "join failed");
     check_join(&m, have_vm ? &vm : NULL, &with);
 
     struct km_mod_event ev[4];

@@ -30,7 +30,7 @@ static void check_join(struct result *r, const struct km_modules *m,
                        const struct km_vmallocinfo *vm)
 {
     struct km_modjoin j;
-    int rc = km_modjoin(m, vm, 4096, &j);
+    int rc = km_modjoin(m, vm, 4096, NULL, &j);
     if (rc != 0) {
         bad(r, "km_modjoin returned %d", rc);
         return;
@@ -81,7 +81,7 @@ static void fuzz_modjoin(int iters)
         pr->vbuf = tap_slurp(pr->vmallocinfo, &pr->vlen);
         if (km_parse_modules(pr->mbuf, pr->mlen, &pr->m, &pe) ||
             km_parse_vmallocinfo(pr->vbuf, pr->vlen, &pr->vm, &pe) ||
-            km_modjoin(&pr->m, &pr->vm, 4096, &pr->j))
+            km_modjoin(&pr->m, &pr->vm, 4096, NULL, &pr->j))
             bad(&r, "seed %s does not parse and join", pr->modules);
     }
     for (cur_iter = 0; cur_iter < iters && !r.bad; cur_iter++) {
@@ -110,7 +110,7 @@ static void fuzz_modjoin(int iters)
             /* the inputs are freed: the join must use only the parsed records */
             check_join(&r, &m, vrc == 0 ? &vm : NULL);
             struct km_modjoin j;
-            if (km_modjoin(&m, vrc == 0 ? &vm : NULL, 4096, &j) == 0) {
+            if (km_modjoin(&m, vrc == 0 ? &vm : NULL, 4096, NULL, &j) == 0) {
                 struct km_mod_event ev[4];
                 size_t n = 0;
                 struct km_mod_side a = {&pr->m, &pr->j, NULL}, b = {&m, &j, NULL};

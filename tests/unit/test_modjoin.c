@@ -6,7 +6,9 @@
 #include "../tap.h"
 
 #include "kmemtop/modevents.h"
+#include "kmemtop/sampler.h"
 
+#include <dirent.h>
 #include <math.h>
 
 #define PS 4096
@@ -36,18 +38,25 @@ static void load_sysfs(const char *tree, struct km_module *m)
     snprintf(dir, sizeof(dir), "%s/tests/fixtures/%s/sys/module/%s", src ? src : ".", tree, m->name);
     snprintf(path, sizeof(path), "%s/coresize", dir);
     m->coresize = read_small(path, v, sizeof(v)) ? strtoll(v, NULL, 10) : KM_NA;
-    static const char *const secs[] = {".text", ".data", ".bss", ".rodata", ".rodata.str1.1",
-                                       ".init.text", ".init.data", ".data..ro_after_init",
-                                       "__jump_table"};
-    m->sections = calloc(KM_ARRAY_LEN(secs), sizeof(*m->sections));
-    for (size_t i = 0; i < KM_ARRAY_LEN(secs); i++) {
-        snprintf(path, sizeof(path), "%s/sections/%s", dir, secs[i]);
+    /* every section file, as km_modules_read_sysfs reads them (init ones too: the join must skip them) */
+    snprintf(path, sizeof(path), "%s/sections", dir);
+    DIR *d = opendir(path);
+    m->sections = calloc(KM_MOD_MAX_SECTIONS, sizeof(*m->sections));
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL && m->nsections < KM_MOD_MAX_SECTIONS) {
+        if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0))
+            continue;
+        if (strlen(e->d_name) >= sizeof(m->sections[0].name))
+            continue;
+        snprintf(path, sizeof(path), "%s/sections/%s", dir, e->d_name);
         if (!read_small(path, v, sizeof(v)))
             continue;
         struct km_section *s = &m->sections[m->nsections++];
-        snprintf(s->name, sizeof(s->name), "%s", secs[i]);
+        snprintf(s->name, sizeof(s->name), "%s", e->d_name);
         s->addr = strtoull(v, NULL, 16);
     }
+    if (d)
+        closedir(d);
 }
 
 static void load_tree(const char *name, struct tree *t, bool sysfs)
@@ -83,7 +92,7 @@ static void free_tree(struct tree *t)
 
 static void join(struct tree *t, struct km_modjoin *j)
 {
-    if (km_modjoin(&t->m, t->have_vm ? &t->vm : NULL, PS, j))
+    if (km_modjoin(&t->m, t->have_vm ? &t->vm : NULL, PS, NULL, j))
         printf("Bail out! km_modjoin failed\n"), exit(1);
 }
 
@@ -366,9 +375,13 @@ static void test_order_rules(void)
 
     inline_tree(&t, order_mods, unordered_vm);
     join(&t, &j);
-    ok(!km_mj_address_ordered(&t.vm) && j.method == KM_MJ_ESTIMATE &&
-           j.why == KM_MJ_WHY_HASHED_UNORDERED && j.unattributed.areas == 3,
-       "unordered hashed inline: estimate, every image area unattributed");
+    const struct km_modmem *u2 = mm_of(&t, &j, "m2");
+    ok(!km_mj_address_ordered(&t.vm) && j.method == KM_MJ_ORDER &&
+           mm_of(&t, &j, "m1")->static_bytes == 12288 &&
+           mm_of(&t, &j, "m3")->static_bytes == 8192 && u2->method == KM_MJ_ESTIMATE &&
+           u2->miss != KM_MJ_MISS_NONE && j.unattributed.areas == 1 &&
+           j.unattributed.bytes == 16384,
+       "out-of-order line: the areas in predicted order fit, the one out of it stays unattributed");
     km_modjoin_free(&j);
     free_tree(&t);
 }
@@ -412,14 +425,269 @@ static void test_estimate(void)
         t.vm.areas[i].end = fake_hash(t.vm.areas[i].end);
     t.vm.addr_kind = KM_ADDR_HASHED;
     join(&t, &j);
-    ok(!km_mj_address_ordered(&t.vm) && j.method == KM_MJ_ESTIMATE &&
-           j.why == KM_MJ_WHY_HASHED_UNORDERED,
-       "debian612 hashed: per-node runs are not address order -> estimate");
-    is_int(mm_of(&t, &j, "ext4")->static_bytes, 1146880 + PS,
-           "debian612 hashed: ext4 estimate PAGE_ALIGN(size) + one guard");
+    struct tree r;
+    struct km_modjoin jr;
+    load_tree("debian612-root", &r, true);
+    join(&r, &jr);
+    ok(!km_mj_address_ordered(&t.vm) && j.method == KM_MJ_ORDER && j.nmatched == 12 &&
+           j.nmissing == 0 && j.vmap_nodes > 1 && j.nodes_from == KM_MJ_NF_INFERRED,
+       "debian612 hashed: per-node runs, N inferred: every module exact by order");
+    bool same = true;
+    for (size_t k = 0; k < j.n; k++)
+        same &= j.mods[k].static_bytes == jr.mods[k].static_bytes &&
+                j.mods[k].static_areas == jr.mods[k].static_areas &&
+                j.mods[k].static_pages == jr.mods[k].static_pages &&
+                j.mods[k].dynamic_bytes == jr.mods[k].dynamic_bytes;
+    ok(same, "debian612 hashed: every module's areas, bytes, pages as by address");
+    km_modjoin_free(&jr);
+    free_tree(&r);
     check_reconcile("debian612 hashed", &t, &j, "load_module", 40, 1826816, 406);
     km_modjoin_free(&j);
     free_tree(&t);
+}
+
+/* ---- 6.9+: the order of per-node runs predicted from section addresses ------------ */
+
+static void join_h(struct tree *t, const struct km_mj_hints *h, struct km_modjoin *j)
+{
+    if (km_modjoin(&t->m, t->have_vm ? &t->vm : NULL, PS, h, j))
+        printf("Bail out! km_modjoin failed\n"), exit(1);
+}
+
+/* Modules of j equal to the twin's (same /proc/modules order); *estimates counts the rest. */
+static size_t twin_equal(const struct km_modjoin *j, const struct km_modjoin *twin, size_t *estimates)
+{
+    size_t eq = 0;
+    *estimates = 0;
+    for (size_t k = 0; k < j->n && k < twin->n; k++) {
+        const struct km_modmem *a = &j->mods[k], *b = &twin->mods[k];
+        if (a->method == KM_MJ_ESTIMATE)
+            ++*estimates;
+        else
+            eq += a->static_areas == b->static_areas && a->static_bytes == b->static_bytes &&
+                  a->static_pages == b->static_pages && a->dynamic_bytes == b->dynamic_bytes;
+    }
+    return eq;
+}
+
+static void drop_area(struct tree *t, size_t i)
+{
+    memmove(&t->vm.areas[i], &t->vm.areas[i + 1], (t->vm.n - i - 1) * sizeof(t->vm.areas[0]));
+    t->vm.n--;
+}
+
+/* the index in t->vm of the n-th module-image area (file order) */
+static size_t nth_image(const struct tree *t, size_t n)
+{
+    for (size_t i = 0; i < t->vm.n; i++) {
+        const struct km_vmarea *a = &t->vm.areas[i];
+        if (a->caller && !a->module && strncmp(a->caller, "load_module", 11) == 0 && n-- == 0)
+            return i;
+    }
+    printf("Bail out! no image area %zu\n", n), exit(1);
+}
+
+static void test_vmap_nodes(void)
+{
+    struct tree h, r;
+    struct km_modjoin j, jr;
+    size_t est;
+    load_tree("debian612a-root", &h, true);
+    load_tree("debian612a-root-kptr1", &r, true);
+    join(&r, &jr);
+    ok(jr.method == KM_MJ_ADDRESS && jr.nmatched == 37 && jr.unattributed.areas == 0,
+       "arm64 6.12 kptr1: 37 modules by address, the answer key");
+
+    join(&h, &j);
+    ok(h.vm.addr_kind == KM_ADDR_HASHED && !km_mj_address_ordered(&h.vm) &&
+           j.method == KM_MJ_ORDER && j.why == KM_MJ_WHY_HASHED_NODES,
+       "arm64 6.12 root (kptr_restrict=0): hashed, per-node runs, method order");
+    ok(j.vmap_nodes == 4 && j.nodes_from == KM_MJ_NF_INFERRED && j.layout == KM_MJ_LAYOUT_TYPES,
+       "arm64 6.12 root: no cpu/possible in the tree: N = 4 inferred (the guest's -smp 4)");
+    is_int((int64_t)twin_equal(&j, &jr, &est), 37,
+           "arm64 6.12 root: all 37 modules' areas, bytes and pages equal root-kptr1's");
+    ok(j.nmatched == 37 && j.nmissing == 0 && j.unattributed.areas == 0 && est == 0,
+       "arm64 6.12 root: exact for 37 of 37, nothing unattributed");
+    check_reconcile("arm64 6.12 root", &h, &j, "load_module", 130, 8052736, 1836);
+    km_modjoin_free(&j);
+
+    struct km_mj_hints four = {.possible_cpus = 4};
+    join_h(&h, &four, &j);
+    ok(j.vmap_nodes == 4 && j.nodes_from == KM_MJ_NF_POSSIBLE && twin_equal(&j, &jr, &est) == 37,
+       "arm64 6.12 root, cpu/possible 0-3: N = 4 from it, the same 37 exact");
+    km_modjoin_free(&j);
+
+    /* a wrong N: never a wrong figure, only estimates */
+    for (int n = 2; n <= 8; n++) {
+        if (n == 4)
+            continue;
+        struct km_mj_hints wrong = {.possible_cpus = n};
+        join_h(&h, &wrong, &j);
+        size_t eq = twin_equal(&j, &jr, &est);
+        char name[160];
+        snprintf(name, sizeof(name),
+                 "arm64 6.12 root, cpu/possible wrongly %d: %zu exact (all equal the twin), %zu "
+                 "estimates", n, eq, est);
+        ok(eq + est == 37 && eq < 37, name);
+        km_modjoin_free(&j);
+    }
+
+    /* a line lost in a racy read: that module alone becomes an estimate */
+    size_t lost = nth_image(&h, 57);
+    drop_area(&h, lost);
+    join_h(&h, &four, &j);
+    size_t eq = twin_equal(&j, &jr, &est);
+    ok(eq == 36 && est == 1 && j.nmissing == 1, "arm64 6.12, a lost line: 36 exact, 1 estimate");
+    /*
+     * The estimate is the module that lost the line, or one whose area of the same size the
+     * alignment gave to that module instead (hashed, equal sizes are told apart only by
+     * order): either way the figures shown are right, and the estimate's other areas are
+     * unattributed.
+     */
+    size_t k;
+    for (k = 0; k < j.n && j.mods[k].method != KM_MJ_ESTIMATE; k++)
+        ;
+    ok(k < j.n && j.mods[k].miss == KM_MJ_MISS_NOFIT &&
+           j.unattributed.areas == (int64_t)jr.mods[k].nimage - 1,
+       "arm64 6.12, a lost line: the estimate does not fit, its other areas unattributed");
+    km_modjoin_free(&j);
+    free_tree(&h);
+
+    /* every single line lost in turn: never a wrong figure; how many modules it costs */
+    load_tree("debian61-root", &h, true); /* placeholder to keep h valid for free below */
+    free_tree(&h);
+    size_t worst = 0, wrong = 0;
+    for (size_t n = 0; n < 130; n++) {
+        load_tree("debian612a-root", &h, true);
+        drop_area(&h, nth_image(&h, n));
+        join_h(&h, &four, &j);
+        size_t e1 = twin_equal(&j, &jr, &est);
+        wrong += e1 + est != 37;
+        if (est > worst)
+            worst = est;
+        km_modjoin_free(&j);
+        free_tree(&h);
+    }
+    ok(wrong == 0, "arm64 6.12, each of the 130 image lines lost in turn: no wrong figure");
+    printf("# worst case: %zu modules became estimates for one lost line\n", worst);
+    ok(worst <= 2, "arm64 6.12, one lost line costs at most 2 modules");
+
+    /* a line printed twice: every module exact, the copy unattributed */
+    load_tree("debian612a-root", &h, true);
+    size_t dup = nth_image(&h, 80);
+    h.vm.areas = realloc(h.vm.areas, (h.vm.n + 1) * sizeof(h.vm.areas[0]));
+    memmove(&h.vm.areas[dup + 1], &h.vm.areas[dup], (h.vm.n - dup) * sizeof(h.vm.areas[0]));
+    h.vm.n++;
+    join_h(&h, &four, &j);
+    eq = twin_equal(&j, &jr, &est);
+    if (!ok(eq == 37 && j.unattributed.areas == 1,
+            "arm64 6.12, a line printed twice: 37 exact, the copy unattributed"))
+        printf("#   %zu exact, %zu estimates, %lld unattributed\n", eq, est,
+               (long long)j.unattributed.areas);
+    km_modjoin_free(&j);
+
+    /* sections unreadable for one module: it alone is an estimate */
+    struct km_module *z = km_modules_find(&h.m, "zram");
+    drop_area(&h, dup); /* back to the file as read */
+    int keep = z->nsections;
+    z->nsections = 0;
+    join_h(&h, &four, &j);
+    ok(mm_of(&h, &j, "zram")->method == KM_MJ_ESTIMATE &&
+           mm_of(&h, &j, "zram")->miss == KM_MJ_MISS_NO_SECTIONS && twin_equal(&j, &jr, &est) == 36,
+       "arm64 6.12, zram's sections unreadable: zram an estimate (says why), 36 exact");
+    z->nsections = keep;
+    km_modjoin_free(&j);
+
+    /* estimates without vmallocinfo: a guard page per memory-type area (from the sections) */
+    h.have_vm = false;
+    struct km_mj_hints v612 = {.kernel_major = 6, .kernel_minor = 12};
+    join_h(&h, &v612, &j);
+    size_t same = 0;
+    for (size_t i = 0; i < j.n; i++)
+        same += j.mods[i].static_bytes == jr.mods[i].static_bytes;
+    ok(j.method == KM_MJ_ESTIMATE && j.layout == KM_MJ_LAYOUT_TYPES && same == 37,
+       "6.12 estimates with sections: size + a guard page per area = the real bytes of all 37");
+    km_modjoin_free(&j);
+    free_tree(&h);
+
+    /* nobody: no sections, no vmallocinfo: three areas a module at least */
+    load_tree("debian612a-user", &h, false);
+    join_h(&h, &v612, &j);
+    const struct km_module *e4 = km_modules_find(&h.m, "ext4");
+    ok(e4 && mm_of(&h, &j, "ext4")->static_bytes == e4->size + 3 * PS,
+       "6.12 estimate as nobody: ext4 = size + 3 guard pages (text, data, rodata)");
+    km_modjoin_free(&j);
+    join_h(&h, NULL, &j);
+    ok(mm_of(&h, &j, "ext4")->static_bytes == e4->size + PS,
+       "kernel version unknown: one guard page");
+    km_modjoin_free(&j);
+    free_tree(&h);
+    km_modjoin_free(&jr);
+    free_tree(&r);
+}
+
+/* ---- torn reads: what makes a live tick read vmallocinfo again ---------------------- */
+
+static bool torn(struct tree *t, char *why, size_t n)
+{
+    struct km_sample s;
+    memset(&s, 0, sizeof(s));
+    s.mods = t->m;
+    s.vm = t->vm;
+    s.src[KM_SRC_MODULES].status = KM_ST_OK;
+    s.page_size = PS;
+    s.possible_cpus = -1;
+    why[0] = '\0';
+    return km_vm_torn(&s, NULL, why, n);
+}
+
+static void test_torn(void)
+{
+    struct tree t;
+    char why[160];
+    load_tree("debian61-root", &t, true);
+    ok(!torn(&t, why, sizeof(why)), "torn: a complete 6.1 read (hashed, order) is not");
+    free_tree(&t);
+    load_tree("debian612a-root", &t, true);
+    ok(!torn(&t, why, sizeof(why)), "torn: a complete 6.12 read (per-node runs) is not");
+    free_tree(&t);
+    load_tree("debian61-race", &t, false);
+    ok(torn(&t, why, sizeof(why)) && strstr(why, "vfat's image area missing"),
+       "torn: the real racy 6.1 read: vfat's line lost");
+    printf("#   %s\n", why);
+    free_tree(&t);
+
+    /* the same 6.1 file with one line printed twice, as a torn read does */
+    size_t len;
+    char *b = tap_slurp("debian61-root/proc/vmallocinfo", &len);
+    char *nl = b;
+    for (int i = 0; i < 99 && nl; i++)
+        nl = memchr(nl, '\n', len - (size_t)(nl - b)), nl = nl ? nl + 1 : NULL;
+    char *end = nl ? memchr(nl, '\n', len - (size_t)(nl - b)) : NULL;
+    if (!end) {
+        ok(0, "torn: a 100-line vmallocinfo");
+        free(b);
+        return;
+    }
+    size_t l100 = (size_t)(end + 1 - nl);
+    char *twice = malloc(len + l100);
+    memcpy(twice, b, (size_t)(end + 1 - b));
+    memcpy(twice + (end + 1 - b), nl, l100);
+    memcpy(twice + (end + 1 - b) + l100, end + 1, len - (size_t)(end + 1 - b));
+    struct km_vmallocinfo once, two;
+    km_parse_vmallocinfo(b, len, &once, NULL);
+    km_parse_vmallocinfo(twice, len + l100, &two, NULL);
+    ok(two.n == once.n && two.dups == 1 && two.dup_lineno == 101 && once.dups == 0,
+       "parser: a line repeating the range before it is dropped and counted (line 101)");
+    load_tree("debian61-root", &t, true);
+    km_vmallocinfo_free(&t.vm);
+    t.vm = two;
+    ok(torn(&t, why, sizeof(why)) && strstr(why, "line 101 printed twice"),
+       "torn: a line printed twice");
+    free_tree(&t);
+    km_vmallocinfo_free(&once);
+    free(twice);
+    free(b);
 }
 
 static const char shared_mods[] = "beta 16384 0 - Live 0xffffffffc0202000\n"
@@ -616,6 +884,8 @@ int main(void)
     test_order_rules();
     test_race();
     test_estimate();
+    test_vmap_nodes();
+    test_torn();
     test_shared();
     test_unattributed();
     test_init_sections();

@@ -8,6 +8,7 @@
 #include "../tap.h"
 
 #include "kmemtop/modjoin.h"
+#include "synth_modorder.h"
 
 #include <stdarg.h>
 #include <time.h>
@@ -140,7 +141,7 @@ static void test_address_scale(void)
     struct km_modjoin j;
     build_address(&m, &v);
     double t0 = now();
-    int rc = km_modjoin(&m, &v, PS, &j);
+    int rc = km_modjoin(&m, &v, PS, NULL, &j);
     double ms = (now() - t0) * 1e3;
     printf("# km_modjoin of %d areas and %d modules took %.1f ms\n", NAREAS, NMODS, ms);
     ok(rc == 0 && j.method == KM_MJ_ADDRESS, "100k areas: joined by address");
@@ -251,9 +252,59 @@ static void test_hashed_order_scale(void)
     free(l);
 }
 
+/* ---- order: 1000 modules, 64 vmap nodes, 100k areas, hashed --------------------- */
+
+static void test_vmap_order_scale(void)
+{
+    struct km_modules m = {0};
+    struct km_vmallocinfo v = {0};
+    struct km_modjoin j;
+    synth_order(1000, 64, 96000, &m, &v);
+    struct km_mj_hints h = {.possible_cpus = 64};
+    double t0 = now();
+    int rc = km_modjoin(&m, &v, SYN_PS, &h, &j);
+    double t = now() - t0;
+    ok(rc == 0 && j.method == KM_MJ_ORDER && j.vmap_nodes == 64 && j.nodes_from == KM_MJ_NF_POSSIBLE,
+       "1000 modules, 64 vmap nodes, hashed: method order with N = 64 from cpu/possible");
+    bool all = j.nmatched == 1000 && j.nmissing == 0 && j.unattributed.areas == 0;
+    for (size_t k = 0; all && k < m.n; k++) {
+        int p[4], kk = atoi(m.mods[k].name + 1);
+        syn_pages(kk, p);
+        all = j.mods[k].static_areas == 3 + (p[3] > 0) &&
+              j.mods[k].static_pages == p[0] + p[1] + p[2] + p[3];
+    }
+    ok(all, "1000 modules: each exact with its 3 or 4 areas, nothing unattributed");
+    printf("# the join took %.1f ms (N given)\n", t * 1e3);
+    ok(t < 1.0, "1000 modules: the join takes well under a second");
+    km_modjoin_free(&j);
+
+    /* cpu/possible not in the tree: every N is tried */
+    t0 = now();
+    rc = km_modjoin(&m, &v, SYN_PS, NULL, &j);
+    t = now() - t0;
+    ok(rc == 0 && j.nmatched == 1000 && j.vmap_nodes == 64 && j.nodes_from == KM_MJ_NF_INFERRED,
+       "1000 modules, N not given: 64 inferred, all exact");
+    printf("# the join took %.1f ms (N inferred)\n", t * 1e3);
+    km_modjoin_free(&j);
+    km_modules_free(&m);
+    km_vmallocinfo_free(&v);
+
+    /* 6.4 to 6.8: several areas a module, one address order, whatever cpu/possible says */
+    synth_order(300, 1, 2000, &m, &v);
+    h.possible_cpus = 8;
+    rc = km_modjoin(&m, &v, SYN_PS, &h, &j);
+    ok(rc == 0 && j.method == KM_MJ_ORDER && j.vmap_nodes == 1 && j.why == KM_MJ_WHY_HASHED_ORDERED &&
+           j.layout == KM_MJ_LAYOUT_TYPES && j.nmatched == 300 && j.unattributed.areas == 0,
+       "6.4-6.8 layout (3-4 areas a module) in one address order: all 300 exact, N = 1");
+    km_modjoin_free(&j);
+    km_modules_free(&m);
+    km_vmallocinfo_free(&v);
+}
+
 int main(void)
 {
     test_address_scale();
     test_hashed_order_scale();
+    test_vmap_order_scale();
     return tap_done();
 }

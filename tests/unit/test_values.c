@@ -278,7 +278,7 @@ static void test_views(long ps, const char *name)
     struct km_sample s;
     char l[600], msg[160];
     load_sample(&s, ps);
-    km_modjoin(&s.mods, &s.vm, ps, &s.mj);
+    km_modjoin(&s.mods, &s.vm, ps, NULL, &s.mj);
     char *clean = render(&s, -1);
     snprintf(msg, sizeof(msg), "page size %s, fixture values: views rendered", name);
     ok(strstr(clean, "== Buddy ==") && strstr(clean, "\"buddy\""), msg);
@@ -286,7 +286,7 @@ static void test_views(long ps, const char *name)
     km_modjoin_free(&s.mj);
 
     poison(&s);
-    km_modjoin(&s.mods, &s.vm, ps, &s.mj);
+    km_modjoin(&s.mods, &s.vm, ps, NULL, &s.mj);
     char *out = render(&s, 19);
     snprintf(msg, sizeof(msg), "page size %s, poisoned: header without date or uptime", name);
     static const char head[] = "kmemtop - 6.1.0-56-amd64 - captured tree tree - page ";

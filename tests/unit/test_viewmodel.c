@@ -429,7 +429,7 @@ static void test_modules_fixture(void)
     s.uptime = -1;
     if (tap_parse_fixture(parse_mods, "debian61-root/proc/modules", &s.mods, NULL) != 0 ||
         tap_parse_fixture(parse_vm, "debian61-root/proc/vmallocinfo", &s.vm, NULL) != 0 ||
-        km_modjoin(&s.mods, &s.vm, s.page_size, &s.mj) != 0) {
+        km_modjoin(&s.mods, &s.vm, s.page_size, NULL, &s.mj) != 0) {
         printf("Bail out! debian61-root's modules do not load\n");
         exit(1);
     }

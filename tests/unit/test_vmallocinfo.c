@@ -261,8 +261,39 @@ static void test_lenient(void)
     km_vmallocinfo_free(&v);
 }
 
+/* 3.4 vendor kernels: "vmalloc vpages" without pages= holds RAM; percpu chunks do not */
+static void test_estimate_pages(void)
+{
+    static const char f[] =
+        "0xde151000-0xde153000    8192 NewVMallocLinuxMemArea+0x8c/0x14c [pvrsrvkm] vmalloc vpages\n"
+        "0xde160000-0xde561000 4198400 NewVMallocLinuxMemArea+0x8c/0x14c [pvrsrvkm] vmalloc vpages\n"
+        "0xde600000-0xde800000 2097152 pcpu_get_vm_areas+0x0/0x1080 vmalloc\n"
+        "0xde800000-0xde803000   12288 foo+0x1/0x2 pages=2 vmalloc vpages\n"
+        "0xde900000-0xde902000    8192 unpurged vm_area\n"
+        "0xdea00000-0xdea02000    8192 vm_map_ram\n";
+    struct km_vmallocinfo v;
+    if (km_parse_vmallocinfo(f, sizeof(f) - 1, &v, NULL) || v.n != 6) {
+        ok(0, "estimate: the lines parse");
+        return;
+    }
+    is_int((int64_t)km_vmallocinfo_estimate_pages(&v, 4096), 2, "estimate: the two vpages lines");
+    ok(v.areas[0].pages == 1 && v.areas[1].pages == 1024 &&
+           (v.areas[0].flags & KM_VM_PAGES_EST) && (v.areas[1].flags & KM_VM_PAGES_EST),
+       "estimate: size less the guard page (8192 -> 1, 4198400 -> 1024), marked");
+    ok(KM_IS_NA(v.areas[2].pages) && !(v.areas[2].flags & KM_VM_PAGES_EST),
+       "estimate: a percpu chunk (vmalloc, no vpages) has no pages of its own");
+    ok(v.areas[3].pages == 2 && !(v.areas[3].flags & KM_VM_PAGES_EST),
+       "estimate: a printed pages= is kept");
+    ok(KM_IS_NA(v.areas[4].pages) && KM_IS_NA(v.areas[5].pages),
+       "estimate: unpurged and vm_map_ram untouched");
+    is_int(km_vmallocinfo_vmalloc_pages(&v), 1027, "estimate: the vmalloc page sum counts them");
+    is_int((int64_t)km_vmallocinfo_estimate_pages(&v, 4096), 0, "estimate: a second pass changes nothing");
+    km_vmallocinfo_free(&v);
+}
+
 int main(void)
 {
+    test_estimate_pages();
     test_lenient();
     test_debian61_hashed();
     test_debian61_real();
