@@ -5,7 +5,8 @@
 #   ./build.sh test                    install what is missing, build, run every test three
 #                                      times (a -Werror build, the same where no namespace
 #                                      can be made, an ASan+UBSan build), then make
-#                                      distcheck; the last line is "N passed, N failed"
+#                                      distcheck and make check-qemu (Debian's kernels under
+#                                      qemu); the last line is "N passed, N failed"
 #   ./build.sh deps | build            only the set-up, or only the build
 set -eu
 cd "$(dirname "$0")"
@@ -18,8 +19,13 @@ top=$(pwd)
 # read the CSV output with a strict RFC 4180 reader, clang and its compiler-rt runtime
 # for the libFuzzer targets of make fuzz and tests/fuzz-smoke.sh: on Debian 12 clang-14
 # and libclang-rt-14-dev, which -fsanitize=fuzzer needs to link and clang only recommends).
+# QEMU_PKGS, for make check-qemu (tests/qemu/run.sh): qemu-system-x86_64 to boot Debian's
+# kernels, a static busybox as the guest's userland (busybox-static: it replaces the
+# busybox package, and its /bin/busybox serves the capture script's tests as well), cpio
+# and gzip for the initramfs, kmod for depmod, xz-utils to decompress 6.12's .ko.xz.
 PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev procps"
-TEST_PKGS="tmux jq util-linux busybox strace groff-base python3 clang libclang-rt-dev"
+TEST_PKGS="tmux jq util-linux strace groff-base python3 clang libclang-rt-dev"
+QEMU_PKGS="qemu-system-x86 busybox-static cpio gzip kmod xz-utils"
 
 missing_pkgs() {
     out=""
@@ -31,7 +37,7 @@ missing_pkgs() {
 
 deps() {
     want="$PKGS"
-    [ "${1:-}" = test ] && want="$want $TEST_PKGS"
+    [ "${1:-}" = test ] && want="$want $TEST_PKGS $QEMU_PKGS"
     if ! command -v dpkg-query >/dev/null 2>&1; then
         echo "build.sh: not a Debian-based system; install: gcc make autoconf automake pkg-config, ncursesw and libproc2 (procps-ng 4) development files${1:+, tmux jq}" >&2
         return 0
@@ -66,9 +72,11 @@ build() {
 trs_files() { find "$1" -path "$1/chroot-bookworm" -prune -o -name '*.trs' -print; }
 
 # Counts TAP results of every test of a build (each .trs has one line per test point).
-count() {
+count() { count_trs $(trs_files "$1"); }
+# Counts TAP results of the .trs files given.
+count_trs() {
     p=0; f=0
-    for trs in $(trs_files "$1"); do
+    for trs in "$@"; do
         p=$((p + $(grep -c '^:test-result: \(PASS\|XFAIL\)' "$trs" || true)))
         f=$((f + $(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$trs" || true)))
     done
@@ -125,9 +133,27 @@ test)
     # make distcheck: the tarball builds, tests and installs on its own (one test point)
     if make -C _build distcheck >_build/distcheck.out 2>&1; then p3=1; f3=0; else p3=0; f3=1; tail -30 _build/distcheck.out; fi
     echo "build.sh: make distcheck: $p3 passed, $f3 failed"
+    # make check-qemu: Debian's 6.1 and 6.12 kernels booted under qemu, kmemtop live in
+    # them (tests/qemu/run.sh; its TAP in _build/tests/qemu/run.trs). A host that cannot
+    # run it skips it with the reason, but under CI=true that is a failure.
+    qtrs=_build/tests/qemu/run.trs
+    rm -f "$qtrs"
+    set +e
+    make -C _build check-qemu >_build/check-qemu.out 2>&1
+    set -e
+    grep -E '^(FAIL|ERROR|XPASS|SKIP):' _build/check-qemu.out || true
+    if [ -f "$qtrs" ]; then
+        set -- $(count_trs "$qtrs"); p4=$1; f4=$2
+        if [ $((p4 + f4)) -eq 0 ]; then
+            echo "build.sh: make check-qemu skipped: $(sed -n 's/^1\.\.0 # SKIP //p' _build/tests/qemu/run.log)"
+        fi
+    else
+        p4=0; f4=1; tail -30 _build/check-qemu.out
+    fi
+    echo "build.sh: make check-qemu: $p4 passed, $f4 failed"
     echo "build.sh: took $(( $(date +%s) - start )) s"
-    p2=$((p2 + p3))
-    total_f=$((f1 + f2 + f3))
+    p2=$((p2 + p3 + p4))
+    total_f=$((f1 + f2 + f3 + f4))
     [ "$p1" -gt 0 ] && [ "$p2" -gt 0 ] || total_f=$((total_f + 1))
     echo "$((p1 + p2)) passed, $total_f failed"
     [ "$total_f" -eq 0 ]
