@@ -352,6 +352,19 @@ host_checks() {
         nok "$k: static areas, bytes and pages of every module the same at kptr_restrict 0 and 1" "a frame is missing"
     fi
 
+    # under churn: every frame exact, or it says which read it could not trust
+    for kp in 0 1; do
+        f=$o/churn-kptr$kp.json
+        jqt "$k: churn, kptr_restrict=$kp: 40 frames, each exact (no estimate, nothing unattributed) or saying the read was torn" "$f" \
+            'if length != 40 then "\(length) frames" else
+             [.[] | select((.modules.rows | all(.method == "address" or .method == "order")) and
+                           ((.modules.unattributed.areas // 0) == 0) | not) |
+                    select(.sources.vmallocinfo.warning == null) |
+                    "frame \(.frame): \(.modules.exact_modules) of \(.modules.rows | length) exact, \(.modules.unattributed.areas // 0) unattributed"] |
+             if length == 0 then true else .[] end end'
+        [ -s "$f" ] && echo "# $k: churn, kptr_restrict=$kp: $(jq -rs '"\(length) frames, \([.[] | .sources.vmallocinfo.rereads // 0] | add) re-reads in all, at most \([.[] | .sources.vmallocinfo.rereads // 0] | max) in a frame, \([.[] | select((.sources.vmallocinfo.rereads // 0) > 0)] | length) frames re-read, \([.[] | select(.sources.vmallocinfo.warning != null)] | length) still torn; vmallocinfo \([.[] | .sources.vmallocinfo.seconds] | add / length * 1000 | floor) ms a frame on average"' "$f")"
+    done
+
     # load and unload events between two frames
     f=$o/events.json
     jqt "$k: two frames: $EVENT_LOAD only in the second, $EVENT_UNLOAD only in the first" "$f" \
@@ -363,9 +376,11 @@ host_checks() {
         set -- $ev
         jqt "$k: the $1 of $2 between the frames is an event of the second frame with its meminfo deltas" "$f" \
             "if length != 2 then \"\(length) frames\" else
-             [.[1].modules.events[]? | select(.name == \"$2\" and .event == \"$1\" and .frame == 1)] as \$e |
+             [.[1].modules.events[]? | select(.frame == 1) |
+              select(any(.modules[]; .name == \"$2\" and .event == \"$1\" and .settled and
+                                      (.static_bytes | type) == \"number\"))] as \$e |
              if (\$e | length) != 1 then \"events: \(.[1].modules.events)\"
-             elif all(\$e[0] | .vmalloc_used_delta, .slab_delta, .mem_available_delta, .mem_free_delta; type == \"number\") then true
+             elif all(\$e[0].meminfo_delta | .vmalloc_used, .slab, .mem_available, .mem_free; type == \"number\") then true
              else \$e[0] end end"
     done
 
