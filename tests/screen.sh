@@ -178,6 +178,10 @@ keys F6
 see "F6 opens the column picker" 'Sort by'
 keys Escape Home Enter
 see "Enter shows the selected row's details" '^Slabs: '
+# every value ends two blanks before its description, the longest (PER NODE) too
+is "details: no value runs into its description" \
+    "$(pane | awk '/^  [A-Z]/ && NF > 2 { v = substr($0, 16); if (v !~ /^[^ ]+  +[^ ]/ && v !~ /^[^ ]+ *$/) print }')" ""
+see "details: the per-node value set apart from its words" '^  PER NODE +N0:[^ ]+  +memory per NUMA node'
 keys Escape
 see "Esc goes back to the table" '^NAME'
 

@@ -8,24 +8,51 @@
 #include "views.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#define VALUE_MAX 32 /* a longer value puts its description on the next line */
+
+/* The cell of column k of r without its padding. */
+static const char *value_of(const struct km_vm *vm, const struct km_vctx *c, const struct km_row *r,
+                            int k, char *cell, size_t n)
+{
+    km_text_cell(vm, c, r, k, cell, n);
+    const char *v = cell;
+    while (*v == ' ')
+        v++;
+    return v;
+}
 
 void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const struct km_row *r,
                        km_line_fn line, void *arg)
 {
     const struct km_view_def *d = vm->def;
-    char buf[512], cell[256], tb[64];
+    char buf[768], cell[256], tb[64];
     snprintf(buf, sizeof(buf), "%s: %s", d->title, km_row_name(r));
     line(arg, KM_ATTR_BOLD, buf);
     line(arg, KM_ATTR_NORMAL, "");
+    /* the values' column as wide as the widest short value: none runs into its description */
+    int vw = 12;
     for (int k = 0; k < d->ncols; k++) {
         if (!km_col_on_screen(d, c, k))
             continue;
-        km_text_cell(vm, c, r, k, cell, sizeof(cell));
-        const char *v = cell;
-        while (*v == ' ')
-            v++;
-        snprintf(buf, sizeof(buf), "  %-12s %-12s %s", km_col_title(d, c, k, tb, sizeof(tb)), v,
-                 d->cols[k].help ? d->cols[k].help : "");
+        int len = (int)strlen(value_of(vm, c, r, k, cell, sizeof(cell)));
+        if (len > vw && len <= VALUE_MAX)
+            vw = len;
+    }
+    for (int k = 0; k < d->ncols; k++) {
+        if (!km_col_on_screen(d, c, k))
+            continue;
+        const char *v = value_of(vm, c, r, k, cell, sizeof(cell));
+        const char *title = km_col_title(d, c, k, tb, sizeof(tb));
+        const char *help = d->cols[k].help ? d->cols[k].help : "";
+        if ((int)strlen(v) > vw) { /* long: the value alone, its description under it */
+            snprintf(buf, sizeof(buf), "  %-12s %s", title, v);
+            line(arg, KM_ATTR_NORMAL, buf);
+            snprintf(buf, sizeof(buf), "  %-12s %-*s  %s", "", vw, "", help);
+        } else {
+            snprintf(buf, sizeof(buf), "  %-12s %-*s  %s", title, vw, v, help);
+        }
         line(arg, KM_ATTR_NORMAL, buf);
     }
     if (d->details)
