@@ -534,6 +534,16 @@ is "r twice: back to the largest first, on screen" "$(table_names NAME | cut -d'
 keys q
 ended 0 "sort and scroll"
 
+# --- the first tab with data: no empty Modules tab on a kernel without modules ----
+start 100 24 --root "$FIX/centos9-5.14" -d 5
+see "no /proc/modules: starts on the first tab that has data" '\[2 Nodes\]'
+keys q
+ended 0 "no modules: first tab with data"
+start 100 24 --root "$FIX/centos9-5.14" --view modules -d 5
+see "--view modules: the Modules tab all the same, saying why it is empty" '\[1 Modules\]'
+keys q
+ended 0 "no modules: --view modules"
+
 # --- terminals that cannot draw a screen: refused with the way out (-b) ----
 for t in dumb unset; do
     if [ "$t" = unset ]; then

@@ -615,6 +615,16 @@ int km_screen_run(struct km_app *a)
     }
     char msg[512] = "";
     int rc = do_tick(&l, false, msg, sizeof(msg));
+    /*
+     * Without --view, the first tab that has data: not an empty Modules tab on
+     * a kernel without module support (its file is not there at all).
+     */
+    for (int v = l.s.view + 1; rc == 0 && !a->o.view_given && v < km_nviews() &&
+                               a->ctx.s->src[km_views[l.s.view]->main_src].status == KM_ST_MISSING;
+         v++) {
+        l.s.view = v;
+        rc = do_tick(&l, true, msg, sizeof(msg));
+    }
     l.s.next_tick = km_now() + a->o.delay;
     while (rc == 0 && !l.quit && !got_signal)
         rc = step(&l, msg, sizeof(msg));
