@@ -128,7 +128,8 @@ static void vmalloc_rows(struct build *b, int kernel, int64_t kstack)
     enum era e = vm_era(in);
     long ps = in->page_size;
     bool info = in->vm && ps > 0;
-    bool used_ok = m->vmalloc_used_valid && (e == ERA_PAGES || e == ERA_UNKNOWN);
+    /* 4.4-5.2 print 0 (not counted), but a vendor kernel that backports the count does not */
+    bool used_ok = m->vmalloc_used_valid && e != ERA_SIZES;
     struct vmsplit s = info ? vm_split(in->vm) : (struct vmsplit){0, 0, 0, 0};
     int64_t total = KM_NA;
     const char *src = "meminfo VmallocUsed";
