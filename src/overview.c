@@ -145,7 +145,7 @@ static void vmalloc_rows(struct build *b, int kernel, int64_t kstack)
                      ? "VmallocUsed before 4.4 is address space, not RAM: vmallocinfo's pages"
                      : "VmallocUsed not counted: vmallocinfo's pages");
     } else {
-        src = "-";
+        src = NULL; /* no figure: no source */
         snprintf(note, sizeof(note), "%s",
                  e == ERA_SIZES ? "VmallocUsed before 4.4 is address space, not RAM; "
                                   "vmallocinfo (root) says: counted in unaccounted"

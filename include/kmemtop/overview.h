@@ -32,7 +32,7 @@ struct km_ov_row {
     int depth;          /* 0, 1, 2 */
     bool leaf;          /* no children: the leaves add up to MemTotal */
     int64_t bytes;      /* KM_NA when the kernel does not print it */
-    const char *source; /* where the figure comes from: "meminfo AnonPages" */
+    const char *source; /* where the figure comes from: "meminfo AnonPages"; NULL none */
     char note[160];     /* an era difference, an overlap taken out; "" none */
     double rate;        /* bytes per second against the previous sample, NAN unknown */
     /* per node (node meminfo), KM_NA where it has no counterpart */
