@@ -139,6 +139,29 @@ static void module_events(struct km_derive_state *st, struct km_sample *smp,
         memcpy(smp->mod_events, st->events, st->nevents * sizeof(*st->events));
 }
 
+/* Where MemTotal goes, its rows' change against the previous sample; vmstat's pressure signals. */
+static void overview(struct km_derive_state *st, struct km_sample *smp,
+                     const struct km_sample *prev)
+{
+    (void)st;
+    if (smp->src[KM_SRC_VMSTAT].status == KM_ST_OK)
+        km_signals(&smp->vmstat, &smp->sig);
+    if (smp->src[KM_SRC_MEMINFO].status != KM_ST_OK)
+        return;
+    struct km_ov_input in = {
+        .mem = &smp->mem,
+        .vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK ? &smp->vm : NULL,
+        .zi = smp->src[KM_SRC_ZONEINFO].status == KM_ST_OK ? &smp->zi : NULL,
+        .nodes = smp->src[KM_SRC_NODES].status == KM_ST_OK ? &smp->nodes : NULL,
+        .page_size = smp->page_size,
+    };
+    if (sscanf(smp->kernel, "%d.%d", &in.kernel_major, &in.kernel_minor) != 2)
+        in.kernel_major = in.kernel_minor = 0;
+    km_overview(&in, &smp->ov);
+    if (prev && prev->ov.ok)
+        km_overview_rate(&smp->ov, &prev->ov, smp->mono - prev->mono);
+}
+
 #define B(s) KM_SRC_BIT(KM_SRC_##s)
 
 const struct km_derivation km_derivations[] = {
@@ -150,6 +173,8 @@ const struct km_derivation km_derivations[] = {
     /* the Modules view reads vmallocinfo too: its frames need no groups */
     {"vmalloc groups", B(VMALLOCINFO), KM_DER_VMGROUPS, vmalloc_groups},
     {"module events", B(MODULES) | B(MEMINFO), 0, module_events}, /* after the join */
+    /* after the rates (vmstat's) and the estimate of vmalloc pages */
+    {"overview", B(MEMINFO) | B(VMSTAT), 0, overview},
     {NULL, 0, 0, NULL},
 };
 

@@ -5,6 +5,7 @@
 #include "kmemtop/root.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <libproc2/meminfo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,31 @@
  * of keys is fixed for a boot, so the answer is kept until the context is
  * freed (which the sampler does when it moves to another tree).
  */
-enum opt_key { OPT_AVAILABLE, OPT_PERCPU, OPT_KRECLAIM, OPT_SCS, OPT_SECPT, OPT_N };
+enum opt_key {
+    OPT_AVAILABLE,
+    OPT_PERCPU,
+    OPT_KRECLAIM,
+    OPT_SCS,
+    OPT_SECPT,
+    OPT_SHMEM,
+    OPT_HTOTAL,
+    OPT_HFREE,
+    OPT_HSURP,
+    OPT_HSIZE,
+    OPT_HUGETLB,
+    OPT_CMATOTAL,
+    OPT_CMAFREE,
+    OPT_N
+};
 
 static const char *const opt_names[OPT_N] = {
-    [OPT_AVAILABLE] = "MemAvailable", [OPT_PERCPU] = "Percpu",
-    [OPT_KRECLAIM] = "KReclaimable",  [OPT_SCS] = "ShadowCallStack",
-    [OPT_SECPT] = "SecPageTables",
+    [OPT_AVAILABLE] = "MemAvailable",   [OPT_PERCPU] = "Percpu",
+    [OPT_KRECLAIM] = "KReclaimable",    [OPT_SCS] = "ShadowCallStack",
+    [OPT_SECPT] = "SecPageTables",      [OPT_SHMEM] = "Shmem",
+    [OPT_HTOTAL] = "HugePages_Total",   [OPT_HFREE] = "HugePages_Free",
+    [OPT_HSURP] = "HugePages_Surp",     [OPT_HSIZE] = "Hugepagesize",
+    [OPT_HUGETLB] = "Hugetlb",          [OPT_CMATOTAL] = "CmaTotal",
+    [OPT_CMAFREE] = "CmaFree",
 };
 
 struct km_mem_ctx {
@@ -40,6 +60,10 @@ static enum meminfo_item items[] = {
     MEMINFO_MEM_SLAB_RECLAIM,   MEMINFO_MEM_SLAB_UNRECLAIM, MEMINFO_MEM_KERNEL_RECLAIM,
     MEMINFO_MEM_VM_ALLOC_TOTAL, MEMINFO_MEM_VM_ALLOC_USED,  MEMINFO_MEM_KERNEL_STACK,
     MEMINFO_MEM_PAGE_TABLES,    MEMINFO_MEM_PER_CPU,        MEMINFO_MEM_SHADOWCALLSTACK,
+    MEMINFO_MEM_ANON,           MEMINFO_MEM_SHARED,         MEMINFO_SWAP_CACHED,
+    MEMINFO_MEM_HUGE_TOTAL,     MEMINFO_MEM_HUGE_FREE,      MEMINFO_MEM_HUGE_SURPLUS,
+    MEMINFO_MEM_HUGE_SIZE,      MEMINFO_MEM_HUGETBL,        MEMINFO_MEM_CMA_TOTAL,
+    MEMINFO_MEM_CMA_FREE,
 };
 enum {
     I_TOTAL,
@@ -57,6 +81,16 @@ enum {
     I_PTABLES,
     I_PERCPU,
     I_SCS,
+    I_ANON,
+    I_SHMEM,
+    I_SWAPCACHED,
+    I_HTOTAL,
+    I_HFREE,
+    I_HSURP,
+    I_HSIZE,
+    I_HUGETLB,
+    I_CMATOTAL,
+    I_CMAFREE,
     I_N
 };
 
@@ -135,14 +169,14 @@ static int64_t ul_kib(unsigned long v)
 }
 
 /*
- * Our own read happens only on the first read of a context, to learn which
- * optional keys exist: every later frame costs one read of the file, by
- * libproc2. (SecPageTables, which libproc2 4.0.2 has no item for, is
- * therefore not sampled: kmemtop does not show it.)
+ * Our own read happens on the first read of a context, to learn which
+ * optional keys exist; after that every frame costs one read of the file, by
+ * libproc2, but on a kernel that prints SecPageTables (6.1+), which libproc2
+ * 4.0.2 has no item for: there the text is read each frame for it.
  */
 static bool need_text(const struct km_mem_ctx *ctx)
 {
-    return !ctx->scanned;
+    return !ctx->scanned || ctx->present[OPT_SECPT];
 }
 
 /*
@@ -178,6 +212,16 @@ static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool ha
     out->page_tables = B(I_PTABLES);
     out->percpu = B(I_PERCPU);
     out->shadow_call_stack = B(I_SCS);
+    out->anon_pages = B(I_ANON);
+    out->shmem = B(I_SHMEM);
+    out->swap_cached = B(I_SWAPCACHED);
+    out->huge_total = ul_kib(st->head[I_HTOTAL].result.ul_int); /* counts, not kB */
+    out->huge_free = ul_kib(st->head[I_HFREE].result.ul_int);
+    out->huge_surp = ul_kib(st->head[I_HSURP].result.ul_int);
+    out->huge_size = B(I_HSIZE);
+    out->hugetlb = B(I_HUGETLB);
+    out->cma_total = B(I_CMATOTAL);
+    out->cma_free = B(I_CMAFREE);
 #undef B
     out->sec_page_tables = KM_NA;
     if (have_text) {
@@ -186,6 +230,7 @@ static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool ha
         /* libproc2 turns MemAvailable 0 (or > MemTotal) into MemFree */
         if (out->mem_available == out->mem_free)
             out->mem_available = kib_to_bytes(text_kib(t, n, "MemAvailable"));
+        out->sec_page_tables = kib_to_bytes(text_kib(t, n, "SecPageTables"));
     }
     /* 4.4-5.2 print 0 for "not counted"; a real kernel always has some */
     out->vmalloc_used_valid = !KM_IS_NA(out->vmalloc_used) && out->vmalloc_used != 0;
@@ -199,6 +244,23 @@ static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool ha
         out->kreclaimable = KM_NA;
     if (!ctx->present[OPT_SCS])
         out->shadow_call_stack = KM_NA;
+    /* libproc2 gives 0 for an absent key: absent it is */
+    static const struct {
+        enum opt_key k;
+        size_t off;
+    } opt_fields[] = {
+        {OPT_SHMEM, offsetof(struct km_meminfo, shmem)},
+        {OPT_HTOTAL, offsetof(struct km_meminfo, huge_total)},
+        {OPT_HFREE, offsetof(struct km_meminfo, huge_free)},
+        {OPT_HSURP, offsetof(struct km_meminfo, huge_surp)},
+        {OPT_HSIZE, offsetof(struct km_meminfo, huge_size)},
+        {OPT_HUGETLB, offsetof(struct km_meminfo, hugetlb)},
+        {OPT_CMATOTAL, offsetof(struct km_meminfo, cma_total)},
+        {OPT_CMAFREE, offsetof(struct km_meminfo, cma_free)},
+    };
+    for (size_t i = 0; i < sizeof(opt_fields) / sizeof(opt_fields[0]); i++)
+        if (!ctx->present[opt_fields[i].k])
+            *(int64_t *)(void *)((char *)out + opt_fields[i].off) = KM_NA;
 }
 
 /* A tree shown without a mount namespace: our own read and parser (libproc2 reads only /proc). */

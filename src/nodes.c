@@ -22,6 +22,8 @@ void km_node_init(struct km_node *n, int id)
     n->ncpus = -1;
     n->mem_total = n->mem_free = n->mem_used = n->file_pages = KM_NA;
     n->slab = n->sreclaimable = n->sunreclaim = n->kernel_stack = n->page_tables = KM_NA;
+    n->anon_pages = n->shmem = n->sec_page_tables = n->kreclaimable = KM_NA;
+    n->huge_total = n->huge_free = KM_NA;
     n->numa_hit = n->numa_miss = n->numa_foreign = KM_NA;
     n->interleave_hit = n->local_node = n->other_node = KM_NA;
     n->rate_numa_hit = n->rate_numa_miss = n->rate_numa_foreign = NAN;
@@ -81,25 +83,34 @@ static int parse_count(const char *tok, size_t len, int64_t *out)
     return rc;
 }
 
-static int64_t *meminfo_field(struct km_node *n, const char *name, size_t len)
+static int64_t *meminfo_field(struct km_node *n, const char *name, size_t len, bool *count)
 {
     static const struct {
         const char *name;
         size_t off;
+        bool count; /* a count of pages, printed without kB */
     } map[] = {
-        {"MemTotal", offsetof(struct km_node, mem_total)},
-        {"MemFree", offsetof(struct km_node, mem_free)},
-        {"MemUsed", offsetof(struct km_node, mem_used)},
-        {"FilePages", offsetof(struct km_node, file_pages)},
-        {"Slab", offsetof(struct km_node, slab)},
-        {"SReclaimable", offsetof(struct km_node, sreclaimable)},
-        {"SUnreclaim", offsetof(struct km_node, sunreclaim)},
-        {"KernelStack", offsetof(struct km_node, kernel_stack)},
-        {"PageTables", offsetof(struct km_node, page_tables)},
+        {"AnonPages", offsetof(struct km_node, anon_pages), false},
+        {"Shmem", offsetof(struct km_node, shmem), false},
+        {"SecPageTables", offsetof(struct km_node, sec_page_tables), false},
+        {"KReclaimable", offsetof(struct km_node, kreclaimable), false},
+        {"HugePages_Total", offsetof(struct km_node, huge_total), true},
+        {"HugePages_Free", offsetof(struct km_node, huge_free), true},
+        {"MemTotal", offsetof(struct km_node, mem_total), false},
+        {"MemFree", offsetof(struct km_node, mem_free), false},
+        {"MemUsed", offsetof(struct km_node, mem_used), false},
+        {"FilePages", offsetof(struct km_node, file_pages), false},
+        {"Slab", offsetof(struct km_node, slab), false},
+        {"SReclaimable", offsetof(struct km_node, sreclaimable), false},
+        {"SUnreclaim", offsetof(struct km_node, sunreclaim), false},
+        {"KernelStack", offsetof(struct km_node, kernel_stack), false},
+        {"PageTables", offsetof(struct km_node, page_tables), false},
     };
     for (size_t i = 0; i < KM_ARRAY_LEN(map); i++)
-        if (km_tok_eq(name, len, map[i].name))
+        if (km_tok_eq(name, len, map[i].name)) {
+            *count = map[i].count;
             return (int64_t *)(void *)((char *)n + map[i].off);
+        }
     return NULL;
 }
 
@@ -135,9 +146,16 @@ static int meminfo_line(struct km_node *n, const char *line, size_t len, int lin
         return km_perr_set(err, lineno, "unexpected unit after %.*s", (int)namelen, name);
     if (km_tok_next(&t, &tok, &tl))
         return km_perr_set(err, lineno, "extra text after %.*s", (int)namelen, name);
-    int64_t *f = meminfo_field(n, name, namelen);
+    bool count = false;
+    int64_t *f = meminfo_field(n, name, namelen, &count);
     if (!f)
-        return 0; /* HugePages_* (no unit) and the many fields not kept */
+        return 0; /* HugePages_Surp (no unit) and the many fields not kept */
+    if (count) {
+        if (kb)
+            return km_perr_set(err, lineno, "%.*s is a count, not kB", (int)namelen, name);
+        *f = v;
+        return 0;
+    }
     if (!kb)
         return km_perr_set(err, lineno, "%.*s without kB", (int)namelen, name);
     if (v > INT64_MAX / 1024)

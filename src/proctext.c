@@ -12,11 +12,16 @@ struct mem_key {
     const char *name;
     size_t off;    /* of the int64_t in struct km_meminfo */
     bool optional; /* KM_NA when absent; else 0, as libproc2 gives */
+    bool count;    /* a count of pages (HugePages_*), not kB */
 };
 
 #define MK(n, f, o)                                                                                \
     {                                                                                              \
-        n, offsetof(struct km_meminfo, f), o                                                       \
+        n, offsetof(struct km_meminfo, f), o, false                                                \
+    }
+#define MC(n, f)                                                                                   \
+    {                                                                                              \
+        n, offsetof(struct km_meminfo, f), true, true                                              \
     }
 static const struct mem_key mem_keys[] = {
     MK("MemTotal", mem_total, false),
@@ -34,8 +39,20 @@ static const struct mem_key mem_keys[] = {
     MK("PageTables", page_tables, false),
     MK("Percpu", percpu, true),
     MK("ShadowCallStack", shadow_call_stack, true),
+    MK("SecPageTables", sec_page_tables, true),
+    MK("AnonPages", anon_pages, false),
+    MK("Shmem", shmem, true),
+    MK("SwapCached", swap_cached, false),
+    MC("HugePages_Total", huge_total),
+    MC("HugePages_Free", huge_free),
+    MC("HugePages_Surp", huge_surp),
+    MK("Hugepagesize", huge_size, true),
+    MK("Hugetlb", hugetlb, true),
+    MK("CmaTotal", cma_total, true),
+    MK("CmaFree", cma_free, true),
 };
 #undef MK
+#undef MC
 #define NKEYS (sizeof(mem_keys) / sizeof(mem_keys[0]))
 
 static int64_t *mem_field(struct km_meminfo *m, size_t k)
@@ -88,13 +105,12 @@ int km_parse_meminfo(const char *buf, size_t len, struct km_meminfo *out, struct
         }
         if (k < NKEYS && !seen[k]) {
             seen[k] = true;
-            *mem_field(out, k) = kib * 1024;
+            *mem_field(out, k) = mem_keys[k].count ? kib : kib * 1024;
         }
     }
     for (size_t k = 0; k < NKEYS; k++)
         if (!seen[k] && mem_keys[k].optional)
             *mem_field(out, k) = KM_NA;
-    out->sec_page_tables = KM_NA;
     out->vmalloc_used_valid = seen[10] && out->vmalloc_used != 0;
     if (!seen[0])
         return km_perr_set(err, lineno ? lineno : 1, "no MemTotal line: not a meminfo file");

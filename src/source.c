@@ -286,6 +286,19 @@ static void vmstat_free(struct km_sample *smp)
     km_vmstat_free(&smp->vmstat);
 }
 
+/* ---- /proc/pressure/memory: PSI's memory stall averages (4.20+) ----------------------- */
+
+static int pressure_read(struct km_src_io *io, struct km_sample *smp, struct km_perr *pe)
+{
+    int rc = km_source_slurp(io);
+    return rc ? rc : km_parse_pressure(io->buf->data, io->buf->len, &smp->psi, pe);
+}
+
+static void pressure_free(struct km_sample *smp)
+{
+    memset(&smp->psi, 0, sizeof(smp->psi));
+}
+
 /* ---- the registry ------------------------------------------------------------------ */
 
 const struct km_srcdesc km_sources[] = {
@@ -375,6 +388,14 @@ const struct km_srcdesc km_sources[] = {
      .rate = vmstat_rate,
      .copy = vmstat_copy,
      .free = vmstat_free},
+    {.name = "pressure",
+     .path = "/proc/pressure/memory",
+     .id = KM_SRC_PRESSURE,
+     .who = KM_WHO_EVERYONE,
+     .missing = "no /proc/pressure/memory: a kernel before 4.20, or built without CONFIG_PSI",
+     .cap = KM_READ_CAP,
+     .read = pressure_read,
+     .free = pressure_free},
     {.name = NULL},
 };
 

@@ -46,6 +46,8 @@ def times(v, k):
 
 # columns CSV has and the JSON rows do not hold as such (computed for the screen)
 SKIP = {
+    "overview": dict({"bar": "a bar drawing"},
+                     **{"node%d" % k: "the row's JSON nodes array (its own CSV column)" for k in range(8)}),
     "modules": {},
     "nodes": {
         "used": "computed from total and free (both compared)",

@@ -92,7 +92,7 @@ if command -v tmux >/dev/null 2>&1; then
         sleep 0.1; i=$((i + 1))
     done
     is "screen: the first frame is drawn on the hostile tree" $seen 1
-    tmux -L "$SOCK" send-keys -t h 2
+    tmux -L "$SOCK" send-keys -t h 3
     sleep 0.5
     tmux -L "$SOCK" capture-pane -p -t h >"$TMP/pane" 2>/dev/null
     contains "screen: the Nodes tab names the refused FIFO" "$(cat "$TMP/pane")" 'zoneinfo: not a regular file'

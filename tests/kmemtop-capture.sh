@@ -270,6 +270,10 @@ capture_proc() {
     done
     copy_in /proc/sys/kernel "$t/proc/sys/kernel" osrelease kptr_restrict tainted \
         perf_event_paranoid
+    # PSI (4.20+, CONFIG_PSI): absent or unreadable (psi=0) is simply not copied
+    if [ -e /proc/pressure/memory ]; then
+        mkdirs "$t/proc/pressure" && copy /proc/pressure/memory "$t/proc/pressure/memory"
+    fi
 }
 
 # The possible CPUs: from 6.9 the number of vmap nodes, which decides the order

@@ -40,9 +40,9 @@ is "JSON: the zoneinfo warning names line 97 and what is wrong there" "$(jq -r '
     '/proc/zoneinfo: 1 line not understood, first at line 97: bad value for "pages free"'
 is "JSON: the modules warning names line 10" "$(jq -r '.sources.modules.warning' "$J")" \
     '/proc/modules: 1 line not understood, first at line 10: expected at least 5 columns, found 3'
-is "JSON: no source in error; only vmstat, which this tree lacks, with a reason" \
+is "JSON: no source in error; only vmstat and pressure, which this tree lacks, with a reason" \
     "$(jq -c '[.sources|to_entries[]|select(.value.status!="ok" or (.value|has("reason")))|[.key,.value.status]]' "$J")" \
-    '[["vmstat","missing"]]'
+    '[["vmstat","missing"],["pressure","missing"]]'
 is "JSON: node0 DMA32 without its free count (line 97), the rest of its zone and node1 intact" \
     "$(jq -c '[.nodes.rows[] | [.node, .mem_total, .numa_hit, .interleave_hit, (.zones|length), [.zones[]|select(.zone=="DMA32")|.free, .min]]]' "$J")" \
     '[[0,1008857088,70520,256,5,[null,8111]],[1,1056067584,57709,null,5,[245995,8654]]]'
@@ -60,11 +60,11 @@ is "JSON: the sources read were timed" "$(jq '[.sources[]|.seconds>=0]|all' "$J"
 run "all views, text"
 X=$TMP/all.txt
 cp "$TMP/out" "$X"
-count_is "text: one warning per broken file in each view that reads it (numastat: Nodes, Slabs; vmallocinfo: Modules, Vmalloc)" "$X" \
-    '^/(proc|sys)/[a-z0-9/]+: 1 line not understood, first at line [0-9]+: ' 8
+count_is "text: one warning per broken file in each view that reads it (numastat: Overview, Nodes, Slabs; vmallocinfo: Overview, Modules, Vmalloc; zoneinfo: Overview, Nodes)" "$X" \
+    '^/(proc|sys)/[a-z0-9/]+: 1 line not understood, first at line [0-9]+: ' 11
 count_is "text: the warnings name the documented lines" "$X" \
-    '^(/proc/modules: .* line 10: |/proc/vmallocinfo: .* line 153: bad pages= |/proc/zoneinfo: .* line 97: |/proc/buddyinfo: .* line 2: order 4: |/proc/pagetypeinfo: .* line 12: 10 counts |/sys/devices/system/node/node1/numastat: .* line 4: )' 8
-count_is "text: no other line speaks of line numbers" "$X" 'line [0-9]+:' 8
+    '^(/proc/modules: .* line 10: |/proc/vmallocinfo: .* line 153: bad pages= |/proc/zoneinfo: .* line 97: |/proc/buddyinfo: .* line 2: order 4: |/proc/pagetypeinfo: .* line 12: 10 counts |/sys/devices/system/node/node1/numastat: .* line 4: )' 11
+count_is "text: no other line speaks of line numbers" "$X" 'line [0-9]+:' 11
 count_is "text: every view shows its table" "$X" '^(MODULE|NODE/ZONE|NAME|CALLER) ' 5
 count_is "text: the summary header" "$X" '^Mem: 1\.92G total, 1\.76G free \| Slab: 45\.2M ' 1
 

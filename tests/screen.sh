@@ -48,6 +48,7 @@ normal_mode() { [ "$(T display -p -t "$S" '#{alternate_on}')" = 0 ]; }
 start() {
     w=$1 h=$2
     shift 2
+    case " $* " in *" --view "*|*" --default-tab "*) ;; *) [ -n "$KM_DEFAULT_TAB" ] || set -- "$@" --view modules ;; esac
     T kill-session -t "$S" 2>/dev/null
     printf '%s\n' "$@" >"$TMP/args"
     cat >"$TMP/run.sh" <<EOF
@@ -83,13 +84,30 @@ status() { pane | tail -2 | head -1; }
 table_names() { pane | awk -v h="^$1" '$0 ~ h { f = 1; next } f && /Filter:|Search:/ { exit } f && NF { printf "%s ", $1 }'; }
 
 # --- tabs, sorting, the slab letters -------------------------------------
+# --- the Overview: the first tab, shown at start --------------------------
+KM_DEFAULT_TAB=1 start 120 40 --root "$FIX/pcp-xeon-2node" -d 0.2
+KM_DEFAULT_TAB=
+see "starts on the Overview tab" '\[1 Overview\]'
+see "the Overview: MemTotal and how it adds up" '^MemTotal [0-9.]+G = free \+ user \+ kernel \+ unaccounted'
+see "the Overview: the tree, with per-node columns" '^WHAT.* +BYTES +%TOTAL +SHARE +CHANGE +N0 +N1 +SOURCE'
+see "the Overview: unaccounted, the last line" '^unaccounted +[0-9.]+[KMG]? '
+see "the Overview: memory outside MemTotal" '^Outside MemTotal: '
+keys / u n a c Enter
+see "the Overview: search finds unaccounted" 'Search: unac'
+keys 2
+see "2: the Modules tab" '\[2 Modules\]'
+keys 1
+see "1: back to the Overview" '\[1 Overview\]'
+keys q
+ended 0 "overview"
+
 start 120 40 --root "$FIX/debian61-root" -d 0.2
-see "starts on the Modules tab" '\[1 Modules\]'
+see "starts on the Modules tab with --view modules" '\[2 Modules\]'
 see "summary header" '^Mem: .* total'
 row1 "modules sorted by size, largest first" MODULE "$(batch_first MODULE --view modules)"
 see "key hint bar" 'h Help .*q Quit'
-keys 4
-see "4: the Slabs tab is marked" '\[4 Slabs\]'
+keys 5
+see "4: the Slabs tab is marked" '\[5 Slabs\]'
 row1 "slabs sorted by footprint like batch mode" NAME "$(batch_first NAME --view slabs)"
 [ -n "$UTF8" ] && see "sort column marked with an arrow" '▼FOOTPRINT'
 keys o Home
@@ -101,20 +119,20 @@ row1 "< moves the sort to the name column" NAME "$(batch_first NAME --view slabs
 keys '>'
 see "> moves it back to objects" '▼OBJS|vOBJS'
 keys Tab
-see "Tab goes to the next tab" '\[5 Vmstat\]'
+see "Tab goes to the next tab" '\[6 Vmstat\]'
 keys Tab
-see "Tab goes to the next tab (the last)" '\[6 Vmalloc\]'
+see "Tab goes to the next tab (the last)" '\[7 Vmalloc\]'
 keys Tab
-see "Tab goes to the next tab (wraps to Modules)" '\[1 Modules\]'
+see "Tab goes to the next tab (wraps to the Overview)" '\[1 Overview\]'
 keys BTab
-see "Shift-Tab goes back (wraps to the last)" '\[6 Vmalloc\]'
+see "Shift-Tab goes back (wraps to the last)" '\[7 Vmalloc\]'
 keys BTab BTab
-see "Shift-Tab goes back" '\[4 Slabs\]'
-keys 2
-see "2: Nodes" '\[2 Nodes\]'
+see "Shift-Tab goes back" '\[5 Slabs\]'
 keys 3
-see "3: Buddy" '\[3 Buddy\]'
-keys 4 c Home
+see "2: Nodes" '\[3 Nodes\]'
+keys 4
+see "3: Buddy" '\[4 Buddy\]'
+keys 5 c Home
 row1 "c: slabtop's footprint letter" NAME "$(batch_first NAME --view slabs -s c)"
 
 # --- filter and search ---------------------------------------------------
@@ -187,7 +205,7 @@ see "Esc goes back to the table" '^NAME'
 
 # --- sizes ---------------------------------------------------------------
 T resize-window -t "$S" -x 40 -y 10
-see "40x10: the tab bar fits (the fifth tab cut at the edge)" '^ 1 Modules  2 Nodes  3 Buddy \[4 Slabs\]( .*)?$'
+see "40x10: the tab bar fits (the sixth tab cut at the edge)" '^ 1 Overview  2 Modules  3 Nodes  4 Budd'
 see "40x10: the sort column stays" '^NAME.*FOOTPRINT'
 see "40x10: the hint bar" '^/ Search'
 # -J joins a line the terminal wrapped: a line kmemtop wrote too long shows as one
@@ -205,7 +223,7 @@ ended 0 "q"
 
 # --- more keys: F4, ?, F1, I, j/k, PgUp/PgDn, Esc after a search, d then Esc
 start 120 30 --root "$FIX/debian61-root" --view slabs -d 0.2
-see "more keys: running" '\[4 Slabs\]'
+see "more keys: running" '\[5 Slabs\]'
 keys F4
 see "F4 opens the filter prompt" '^Filter: +0\.2s$'
 keys Escape '?'
@@ -246,14 +264,14 @@ ended 0 "more keys"
 
 # --- Home and End when terminfo lacks their sequences (tmux sends ESC[1~ ESC[4~)
 XENV=TERM=xterm-256color start 100 30 --root "$FIX/debian61-root" --view slabs -d 0.2
-see "TERM=xterm-256color: running" '\[4 Slabs\]'
+see "TERM=xterm-256color: running" '\[5 Slabs\]'
 keys '\' k m a l l o c Enter
 see "a filter to keep" 'Filter: kmalloc +1/'
 keys End
 see "End: the last row" 'Filter: kmalloc +([0-9]+)/\1 '
 keys Home
 see "Home: the first row" 'Filter: kmalloc +1/[0-9]+ '
-see "Home did not switch tabs" '\[4 Slabs\]'
+see "Home did not switch tabs" '\[5 Slabs\]'
 if pane | grep -q 'Unknown key\|cleared'; then nok "Home and End are one key each" "$(status)"; else ok "Home and End are one key each"; fi
 keys Escape
 see "a lone Esc still clears" 'Search and filter cleared'
@@ -262,15 +280,15 @@ ended 0 "TERM=xterm-256color"
 
 # --- filter and search on the Nodes and Buddy views ----------------------
 start 160 40 --root "$FIX/debian61-root" -d 0.2
-see "nodes: running" '\[1 Modules\]'
-keys 2 '\' n o d e 1 Enter
+see "nodes: running" '\[2 Modules\]'
+keys 3 '\' n o d e 1 Enter
 see "nodes: the filter is shown" 'Filter: node1'
 is "nodes: only node1 and its zones" "$(table_names NODE/ZONE)" "node1 DMA DMA32 Normal Movable Device "
 keys Escape / D M A 3 2 Enter
 see "nodes: / finds node0's DMA32" 'Search: DMA32 +3/12 '
 keys F3
 see "nodes: F3 finds node1's DMA32" 'Search: DMA32 +9/12 '
-keys Escape 3 '\' 1 / d m a 3 2 Enter
+keys Escape 4 '\' 1 / d m a 3 2 Enter
 see "buddy: the filter is shown" 'Filter: 1/dma32'
 is "buddy: only 1/DMA32 and its migrate types" "$(table_names NODE/ZONE)" \
     "1/DMA32 unusable Unmovable Movable Reclaimable HighAtomic Isolate "
@@ -279,13 +297,13 @@ see "buddy: / finds a migrate type" 'Search: Reclaim +5/21 '
 keys F3
 see "buddy: F3 the next zone's" 'Search: Reclaim +12/21 '
 keys Escape Z Space
-see "the Nodes and Buddy views survive filtering and searching" '\[3 Buddy\]'
+see "the Nodes and Buddy views survive filtering and searching" '\[4 Buddy\]'
 keys q
 ended 0 "nodes and buddy"
 
 # --- a module's vmalloc areas -------------------------------------------
 start 160 40 --root "$FIX/debian61-root" -d 0.2
-see "details: running" '\[1 Modules\]'
+see "details: running" '\[2 Modules\]'
 keys '\' z r a m Enter Home Enter
 see "Enter on zram: its image area, allocated by load_module" 'load_module\+'
 see "Enter on zram: the areas its disksize_store allocated" 'disksize_store'
@@ -296,9 +314,9 @@ ended 0 "details"
 
 # --- the Vmalloc tab: callers by RAM, and one caller's areas ---------------
 start 160 40 --root "$FIX/debian61-root" -d 0.2
-see "vmalloc: running" '\[1 Modules\]'
-keys 6
-see "6: the Vmalloc tab is marked" '\[6 Vmalloc\]'
+see "vmalloc: running" '\[2 Modules\]'
+keys 7
+see "6: the Vmalloc tab is marked" '\[7 Vmalloc\]'
 see "vmalloc: the table" '^CALLER +MODULE +AREAS +BYTES +.RAM +GROWTH +KINDS +PER NODE'
 row1 "vmalloc: sorted by RAM like batch mode" CALLER "$(batch_first CALLER --view vmalloc)"
 see "vmalloc: RAM in areas against VmallocUsed" '^RAM in areas .* vs VmallocUsed .*: differ by'
@@ -310,7 +328,7 @@ see "Esc goes back to the callers" '^CALLER'
 keys q
 ended 0 "vmalloc"
 start 100 30 --root "$FIX/debian61-user" --view vmalloc -d 0.2
-see "--view vmalloc opens the Vmalloc tab" '\[6 Vmalloc\]'
+see "--view vmalloc opens the Vmalloc tab" '\[7 Vmalloc\]'
 see "vmalloc, user capture: why there is no table" '^Vmalloc: not in the captured tree'
 see "vmalloc, user capture: VmallocUsed still shown" 'What every user can read: meminfo VmallocUsed'
 keys q
@@ -383,9 +401,9 @@ done
 
 # --- NO_COLOR -------------------------------------------------------------
 XENV=NO_COLOR=1 start 80 24 --root "$FIX/debian61-root" -d 0.2
-see "NO_COLOR: running" '\[1 Modules\]'
-keys 2
-see "NO_COLOR: the nodes tab" '\[2 Nodes\]'
+see "NO_COLOR: running" '\[2 Modules\]'
+keys 3
+see "NO_COLOR: the nodes tab" '\[3 Nodes\]'
 if T capture-pane -e -p -t "$S" | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then nok "NO_COLOR=1: no colours" "$(T capture-pane -e -p -t "$S" | cat -v | head -5)"; else ok "NO_COLOR=1: no colours"; fi
 keys q
 ended 0 "NO_COLOR"
@@ -393,7 +411,7 @@ ended 0 "NO_COLOR"
 # --- signals, Ctrl-C, F10 ------------------------------------------------
 for sig in TERM HUP; do
     start 80 24 --root "$FIX/debian61-root" -d 0.2
-    see "SIG$sig: running" '\[1 Modules\]'
+    see "SIG$sig: running" '\[2 Modules\]'
     poll running
     kill -$sig "$(kmpid)"
     [ $sig = TERM ] && ended 143 "SIGTERM" || ended 129 "SIGHUP"
@@ -403,7 +421,7 @@ done
 for sig in QUIT:3 SEGV:11 ABRT:6 BUS:7 FPE:8 ILL:4 USR1:10; do
     name=${sig%:*}
     start 80 24 --root "$FIX/debian61-root" -d 0.2
-    see "SIG$name: running" '\[1 Modules\]'
+    see "SIG$name: running" '\[2 Modules\]'
     poll running
     kill -"$name" "$(kmpid)"
     want=$((128 + ${sig#*:}))
@@ -414,11 +432,11 @@ for sig in QUIT:3 SEGV:11 ABRT:6 BUS:7 FPE:8 ILL:4 USR1:10; do
     ended "$want" "SIG$name"
 done
 start 80 24 --root "$FIX/debian61-root" -d 0.2
-see "Ctrl-C: running" '\[1 Modules\]'
+see "Ctrl-C: running" '\[2 Modules\]'
 keys C-c
 ended 0 "Ctrl-C"
 start 80 24 --root "$FIX/debian61-root" --view buddy -d 0.2
-see "--view buddy opens the Buddy tab" '\[3 Buddy\]'
+see "--view buddy opens the Buddy tab" '\[4 Buddy\]'
 keys +
 see "+ selects the next order on the buddy view" 'Fragmentation for order 4'
 keys - -
@@ -428,8 +446,8 @@ ended 0 "F10"
 
 # --- keys do not wait for the next sample ---------------------------------
 start 80 24 --root "$FIX/debian61-root" -d 1000
-see "a long delay: running" '\[1 Modules\]'
-keys 4
+see "a long delay: running" '\[2 Modules\]'
+keys 5
 see "a long delay: the tab changes at once, with its table" '^NAME.*FOOTPRINT'
 keys Z
 see "a long delay: Z at once" 'PAUSED'
@@ -439,7 +457,7 @@ ended 0 "a long delay"
 # --- a fatal error: the tree to show next has gone ------------------------
 cp -rL "$FIX/series-debian61" "$TMP/series"
 start 80 24 --root "$TMP/series" -d 1000
-see "fatal error: running" '\[1 Modules\]'
+see "fatal error: running" '\[2 Modules\]'
 rm -rf "$TMP/series/2-root2"
 keys Space
 ended 1 "fatal error"
@@ -457,24 +475,24 @@ see "series: says when it has ended" 'end of series'
 keys q
 ended 0 "series"
 start 80 24 --root "$FIX/sep4020-2.6" -d 0.2
-see "2.6 kernel: the screen comes up" '\[1 Modules\]'
+see "2.6 kernel: the screen comes up" '\[2 Modules\]'
 keys q
 ended 0 "2.6 kernel"
 start 80 24 --root "$FIX/debian61-root" -d 0.2
-see "colours: running" '\[1 Modules\]'
+see "colours: running" '\[2 Modules\]'
 if T capture-pane -e -p -t "$S" | grep -q "$(printf '\033')\[[0-9;]*4[0-7]m"; then ok "colours by default"; else nok "colours by default"; fi
-keys 2
-see "colours: the nodes tab" '\[2 Nodes\]'
+keys 3
+see "colours: the nodes tab" '\[3 Nodes\]'
 esc=$(printf '\033')
 if T capture-pane -e -p -t "$S" | grep '^  DMA32' | grep -q "${esc}\[[0-9;]*32m *ok"; then ok "a zone's ok state is green"
 else nok "a zone's ok state is green" "$(T capture-pane -e -p -t "$S" | grep '^  DMA32' | cat -v)"; fi
-keys 3
-see "unicode: the buddy tab" '\[3 Buddy\]'
+keys 4
+see "unicode: the buddy tab" '\[4 Buddy\]'
 see "unicode: per-order bars in block elements" "^0/DMA32 .*$(printf '\342\226')"
 keys q
 ended 0 "colours"
 start 80 24 --root "$FIX/debian61-root" -d 0.2 -C
-see "-C: running" '\[1 Modules\]'
+see "-C: running" '\[2 Modules\]'
 if T capture-pane -e -p -t "$S" | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then nok "-C: no colours" "$(T capture-pane -e -p -t "$S" | cat -v | head -5)"; else ok "-C: no colours"; fi
 keys q
 ended 0 "-C"
@@ -482,8 +500,8 @@ LCV=LC_ALL=C start 80 24 --root "$FIX/debian61-root" -d 0.2
 see "ASCII locale: an ASCII sort arrow" '^MODULE.* v[A-Z]'
 see "ASCII locale: the totals under a rule of -" '^-{60}'
 if pane | LC_ALL=C grep -q '[^ -~]'; then nok "ASCII locale: nothing but ASCII" "$(pane | head -5)"; else ok "ASCII locale: nothing but ASCII"; fi
-keys 3
-see "ASCII locale: the buddy tab" '\[3 Buddy\]'
+keys 4
+see "ASCII locale: the buddy tab" '\[4 Buddy\]'
 if pane | LC_ALL=C grep -q '[^ -~]'; then nok "ASCII locale: ASCII bars" "$(pane | head -12)"; else ok "ASCII locale: ASCII bars"; fi
 keys q
 ended 0 "ASCII"

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "view_buddy.h"
 #include "views.h"
+#include "view_overview.h"
 #include "kmemtop/sampler.h"
 
 #include "kmemtop/frag.h"
@@ -431,6 +432,8 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
         snprintf(buf + len, sizeof(buf) - (size_t)len, "; pageblock order %d (%s)",
                  p->pageblock_order, bsz);
     line(arg, KM_ATTR_NORMAL, buf);
+    km_compaction_line(c, buf, sizeof(buf)); /* beside the fragmentation indexes */
+    line(arg, KM_ATTR_NORMAL, buf);
     switch (so->status) {
     case KM_ST_OK:
         if (so->age > 0) {
@@ -525,12 +528,13 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
         km_json_obj_end(j);
     }
     km_json_arr_end(j);
+    km_signals_json(j, c, "compaction", KM_SIG_COMPACT_STALL, KM_SIG_COMPACT_SUCCESS);
 }
 
 const struct km_view_def km_view_buddy = {
     .name = "buddy",
     .title = "Buddy",
-    .sources = KM_SRC_BIT(KM_SRC_BUDDYINFO),
+    .sources = KM_SRC_BIT(KM_SRC_BUDDYINFO) | KM_SRC_BIT(KM_SRC_VMSTAT), /* vmstat: compaction */
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
     .default_sort = 0,

@@ -20,8 +20,15 @@ struct km_meminfo {
     int64_t mem_total, mem_free, mem_available, buffers, cached;
     int64_t slab, sreclaimable, sunreclaim, kreclaimable;
     int64_t vmalloc_total, vmalloc_used, kernel_stack, page_tables;
-    int64_t sec_page_tables; /* always KM_NA: libproc2 4.0.2 has no item for it */
+    /* SecPageTables (6.1+): libproc2 4.0.2 has no item for it, so a kernel that prints it
+       has the text read each frame for this one figure */
+    int64_t sec_page_tables;
     int64_t percpu, shadow_call_stack;
+    /* for the Overview: user memory, the HugeTLB pool (huge_*: counts of pages of
+       huge_size bytes; hugetlb: Hugetlb, every size's pool, 5.16+), CMA */
+    int64_t anon_pages, shmem, swap_cached;
+    int64_t huge_total, huge_free, huge_surp, huge_size, hugetlb;
+    int64_t cma_total, cma_free;
     bool vmalloc_used_valid;
 };
 

@@ -24,6 +24,8 @@ struct km_node {
     /* node meminfo, bytes (the file says kB); KM_NA when absent */
     int64_t mem_total, mem_free, mem_used, file_pages, slab, sreclaimable, sunreclaim;
     int64_t kernel_stack, page_tables;
+    int64_t anon_pages, shmem, sec_page_tables, kreclaimable;
+    int64_t huge_total, huge_free; /* HugePages_Total, _Free: counts of default-size pages */
     /* numastat, events; KM_NA when absent */
     int64_t numa_hit, numa_miss, numa_foreign, interleave_hit, local_node, other_node;
     int ndistance;

@@ -16,7 +16,9 @@
 #include "kmemtop/modevents.h"
 #include "kmemtop/modules.h"
 #include "kmemtop/nodes.h"
+#include "kmemtop/overview.h"
 #include "kmemtop/pagetypeinfo.h"
+#include "kmemtop/pressure.h"
 #include "kmemtop/slabinfo.h"
 #include "kmemtop/slabstat.h"
 #include "kmemtop/vmallocinfo.h"
@@ -35,6 +37,7 @@ enum km_src {
     KM_SRC_NODES,
     KM_SRC_SLABINFO,
     KM_SRC_VMSTAT,
+    KM_SRC_PRESSURE,
     KM_SRC_COUNT
 };
 #define KM_SRC_BIT(s) (1u << (s))
@@ -86,6 +89,11 @@ struct km_sample {
     struct km_slabs slabs;
     struct km_slab_summary slabsum; /* slabtop's totals of slabs (when slabinfo was asked) */
     struct km_vmstat vmstat;
+    struct km_pressure psi;
+    /* where MemTotal goes (when meminfo was read ok), with each row's change per second */
+    struct km_overview ov;
+    /* vmstat's reclaim, compaction and OOM counters and their rates (when vmstat was read) */
+    struct km_signals sig;
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
     bool mj_ready; /* mj made already (by the sampler's check of the vmallocinfo read) */

@@ -1,9 +1,13 @@
 /* test_meminfo.c - km_meminfo_has_key (pure), and km_meminfo_read on live and captured trees. */
 #include "kmemtop/meminfo.h"
+#include "kmemtop/proctext.h"
 
 #include "../tap.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -109,7 +113,10 @@ static void test_trees(void)
     is_int(m.mem_available, 1749572 * KIB, "6.1 MemAvailable");
     is_int(m.kreclaimable, 20280 * KIB, "6.1 KReclaimable");
     is_int(m.percpu, 1136 * KIB, "6.1 Percpu");
-    ok(KM_IS_NA(m.sec_page_tables), "SecPageTables is not sampled (libproc2 4.0.2 has no item)");
+    is_int(m.sec_page_tables, 0, "SecPageTables from the text (libproc2 4.0.2 has no item)");
+    is_int(m.anon_pages, 344 * KIB, "6.1 AnonPages");
+    ok(m.huge_total == 0 && m.huge_free == 0 && m.huge_surp == 0, "6.1 HugePages_* are counts");
+    is_int(m.huge_size, 2048 * KIB, "6.1 Hugepagesize");
     ok(KM_IS_NA(m.shadow_call_stack), "x86: ShadowCallStack absent");
     is_int(m.vmalloc_total, 34359738367 * KIB, "VmallocTotal");
     ok(m.vmalloc_used_valid && m.vmalloc_used == 23328 * KIB, "6.1 VmallocUsed counted");
@@ -126,6 +133,7 @@ static void test_trees(void)
     ok(KM_IS_NA(m.mem_available), "3.4: MemAvailable absent, not MemFree");
     ok(KM_IS_NA(m.percpu) && KM_IS_NA(m.kreclaimable), "3.4: Percpu, KReclaimable absent");
     ok(KM_IS_NA(m.sec_page_tables) && KM_IS_NA(m.shadow_call_stack), "3.4: 6.x keys absent");
+    ok(KM_IS_NA(m.hugetlb), "3.4: Hugetlb (5.16+) absent, not 0");
     ok(m.vmalloc_used_valid && m.vmalloc_used == 147764 * KIB, "3.10-era VmallocUsed (VA)");
     is_int(m.page_tables, 9144 * KIB, "3.4 PageTables");
     km_mem_ctx_free(&ctx);
@@ -173,12 +181,46 @@ static void test_trees(void)
     hide_trees();
 }
 
+/* Every fixture's meminfo: libproc2 and the own parser give the same record, field by field. */
+static void test_paths_agree(void)
+{
+    static const char *const trees[] = {
+        "centos9-5.14",   "debian61-root",  "debian612-root", "debian612a-root", "edge-malformed",
+        "edge-rhel8-4.18", "kunpeng-4node", "mtk-armv7-3.4",  "pcp-laptop-a",    "pcp-xeon-2node",
+        "this-vm-6.18",   "zte-armv7-4.1",
+    };
+    for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+        char rel[128], name[200];
+        size_t len;
+        struct km_mem_ctx *ctx = NULL;
+        struct km_meminfo a, b;
+        struct km_perr pe = {0};
+        snprintf(rel, sizeof(rel), "%s/proc/meminfo", trees[i]);
+        char *buf = tap_slurp(rel, &len);
+        memset(&b, 0, sizeof(b));
+        int rb = km_parse_meminfo(buf, len, &b, &pe);
+        free(buf);
+        if (!show_tree(trees[i])) {
+            ok(0, trees[i]);
+            continue;
+        }
+        km_mem_ctx_new(&ctx);
+        memset(&a, 0, sizeof(a));
+        int ra = km_meminfo_read(ctx, &a, NULL);
+        km_mem_ctx_free(&ctx);
+        hide_trees();
+        snprintf(name, sizeof(name), "%s: libproc2 and the own parser agree on every field",
+                 trees[i]);
+        ok(ra == 0 && rb == 0 && memcmp(&a, &b, sizeof(a)) == 0, name);
+    }
+}
+
 int main(void)
 {
     test_has_key();
     test_live();
     if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
-        test_trees();
+        test_trees(), test_paths_agree();
     else
         ok(1, "# SKIP captured trees: no private mount namespace here");
     return tap_done();
