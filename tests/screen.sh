@@ -89,7 +89,11 @@ KM_DEFAULT_TAB=1 start 120 40 --root "$FIX/pcp-xeon-2node" -d 0.2
 KM_DEFAULT_TAB=
 see "starts on the Overview tab" '\[1 Overview\]'
 see "the Overview: MemTotal and how it adds up" '^MemTotal [0-9.]+G = free \+ user \+ kernel \+ unaccounted'
-see "the Overview: the tree, with per-node columns" '^WHAT.* +BYTES +%TOTAL +SHARE +CHANGE +N0 +N1 +SOURCE'
+see "the Overview: the tree, with per-node columns" '^WHAT.* +BYTES +%TOTAL +SHARE +CHANGE +N0 +N1'
+see "the Overview: no name cut" '^  shmem \(tmpfs, shared anon\) '
+T resize-window -t "$S" -x 180 -y 40
+see "the Overview at 180 columns: the sources too" '^WHAT.* +BYTES +%TOTAL +SHARE +CHANGE +N0 +N1 +SOURCE'
+T resize-window -t "$S" -x 120 -y 40
 see "the Overview: unaccounted, the last line" '^unaccounted +[0-9.]+[KMG]? '
 see "the Overview: memory outside MemTotal" '^Outside MemTotal: '
 keys / u n a c Enter
@@ -533,7 +537,7 @@ ended 0 "unattributed"
 if [ -s "$TMP/stderr" ]; then nok "nothing on stderr" "$(cat "$TMP/stderr")"; else ok "nothing on stderr"; fi
 # --- after a sort the largest rows are on screen (not the old scroll offset) ----
 start 100 24 --root "$FIX/debian61-root" --view slabs -d 5 -s c
-see "slabs sorted by cache size" '\[4 Slabs\]'
+see "slabs sorted by cache size" '\[5 Slabs\]'
 first=$(table_names NAME | cut -d' ' -f1)
 keys n End
 see "by name, at the end" 'zs_handle|xfs|vm_area|uid'
@@ -553,12 +557,19 @@ keys q
 ended 0 "sort and scroll"
 
 # --- the first tab with data: no empty Modules tab on a kernel without modules ----
-start 100 24 --root "$FIX/centos9-5.14" -d 5
-see "no /proc/modules: starts on the first tab that has data" '\[2 Nodes\]'
+KM_DEFAULT_TAB=1 start 100 24 --root "$FIX/centos9-5.14" -d 5
+KM_DEFAULT_TAB=
+see "no /proc/modules: starts on the first tab that has data (the Overview)" '\[1 Overview\]'
 keys q
 ended 0 "no modules: first tab with data"
+# no meminfo (2.6.16): no Overview to show, so the first tab with data is Modules
+KM_DEFAULT_TAB=1 start 100 24 --root "$FIX/sep4020-2.6" -d 5
+KM_DEFAULT_TAB=
+see "no /proc/meminfo: starts on the first tab that has data (Modules)" '\[2 Modules\]'
+keys q
+ended 0 "no meminfo: first tab with data"
 start 100 24 --root "$FIX/centos9-5.14" --view modules -d 5
-see "--view modules: the Modules tab all the same, saying why it is empty" '\[1 Modules\]'
+see "--view modules: the Modules tab all the same, saying why it is empty" '\[2 Modules\]'
 keys q
 ended 0 "no modules: --view modules"
 

@@ -62,16 +62,20 @@ static size_t bytes_for(const char *s, int cells)
     return i;
 }
 
+#define NAME_WHOLE 24 /* cells: slab caches, zones, nodes with their (no memory) fit */
+
 int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int gap, int *w)
 {
     if (n <= 0 || width < 1)
         return 0;
     /*
      * The name column takes the room there is: whole up to a quarter of the
-     * width (wider screens cut no name to show one more column at the right),
-     * name_min at least.
+     * width and NAME_WHOLE cells (wider screens cut no usual name to show one
+     * more column at the right), name_min at least.
      */
     int target = width / 4 > name_min ? width / 4 : name_min;
+    if (target > NAME_WHOLE && NAME_WHOLE > name_min)
+        target = NAME_WHOLE;
     int min0 = want[0] < target ? want[0] : target;
     int kept = n, rest = 0;
     for (int i = 1; i < n; i++) {
