@@ -17,9 +17,11 @@ top=$(pwd)
 # strace to check which files a frame opens, groff to check the man page, python3 to
 # read the CSV output with a strict RFC 4180 reader, clang and its compiler-rt runtime
 # for the libFuzzer targets of make fuzz and tests/fuzz-smoke.sh: on Debian 12 clang-14
-# and libclang-rt-14-dev, which -fsanitize=fuzzer needs to link and clang only recommends).
-PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev procps"
-TEST_PKGS="tmux jq util-linux busybox strace groff-base python3 clang libclang-rt-dev"
+# and libclang-rt-14-dev, which -fsanitize=fuzzer needs to link and clang only recommends;
+# prometheus (the server and promtool), prometheus-node-exporter and curl for the
+# Prometheus tests; libmicrohttpd-dev serves --listen).
+PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev libmicrohttpd-dev procps"
+TEST_PKGS="tmux jq util-linux busybox strace groff-base python3 clang libclang-rt-dev prometheus prometheus-node-exporter curl"
 
 missing_pkgs() {
     out=""
@@ -33,7 +35,7 @@ deps() {
     want="$PKGS"
     [ "${1:-}" = test ] && want="$want $TEST_PKGS"
     if ! command -v dpkg-query >/dev/null 2>&1; then
-        echo "build.sh: not a Debian-based system; install: gcc make autoconf automake pkg-config, ncursesw and libproc2 (procps-ng 4) development files${1:+, tmux jq}" >&2
+        echo "build.sh: not a Debian-based system; install: gcc make autoconf automake pkg-config, ncursesw, libproc2 (procps-ng 4) and libmicrohttpd development files${1:+, tmux jq}" >&2
         return 0
     fi
     miss=$(missing_pkgs $want)
