@@ -51,6 +51,7 @@ static void help_text(FILE *f, const char *s)
 struct prow {
     const struct km_row *r; /* NULL: the "other" row */
     size_t order;           /* its place in build order (duplicate labels are told apart by it) */
+    int kind;               /* rows of one kind feed the same families */
     char *labels;
 };
 
@@ -250,11 +251,15 @@ static char *labels_text(const struct km_plabels *l, bool other)
 static int by_labels(const void *a, const void *b)
 {
     const struct prow *x = *(const struct prow *const *)a, *y = *(const struct prow *const *)b;
-    int d = strcmp(x->labels, y->labels);
+    int d = x->kind != y->kind ? (x->kind > y->kind) - (x->kind < y->kind)
+                               : strcmp(x->labels, y->labels);
     return d ? d : (x->order > y->order) - (x->order < y->order);
 }
 
-/* Rows whose labels collide get index="k", k their place among them in build order. */
+/*
+ * Rows of one kind whose labels collide get index="k", k their place among
+ * them in build order.
+ */
 static void index_twins(struct prow *rows, size_t n)
 {
     struct prow **p = xcalloc(n ? n : 1, sizeof(*p));
@@ -263,7 +268,7 @@ static void index_twins(struct prow *rows, size_t n)
     qsort(p, n, sizeof(*p), by_labels);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
-        while (j < n && strcmp(p[j]->labels, p[i]->labels) == 0)
+        while (j < n && p[j]->kind == p[i]->kind && strcmp(p[j]->labels, p[i]->labels) == 0)
             j++;
         for (size_t k = i; j - i > 1 && k < j; k++) {
             size_t len = strlen(p[k]->labels) + 32;
@@ -308,6 +313,7 @@ static void select_rows(struct table *t, const struct km_vm *vm, const struct km
                 if (first_rest) { /* the "other" row, labelled as the rows are */
                     labels_of(d, c, r, &l);
                     t->rows[t->nrows++] = (struct prow){.r = NULL, .order = SIZE_MAX,
+                                                        .kind = r->kind,
                                                         .labels = labels_text(&l, true)};
                     first_rest = false;
                 }
@@ -320,7 +326,8 @@ static void select_rows(struct table *t, const struct km_vm *vm, const struct km
             continue;
         labels_of(d, c, r, &l);
         t->rows[t->nrows++] =
-            (struct prow){.r = r, .order = (size_t)(r - vm->rows), .labels = labels_text(&l, false)};
+            (struct prow){.r = r, .order = (size_t)(r - vm->rows), .kind = r->kind,
+                          .labels = labels_text(&l, false)};
     }
     index_twins(t->rows, t->nrows);
 }
