@@ -445,7 +445,16 @@ SUM_JSON(unloaded, dynamic_other)
     {                                                                                              \
         KM_NUM(k, k, NULL, 0, u, t_##g, h), __VA_ARGS__                                            \
     }
-#define PT(n) .prom = KM_PROMS({.name = n})
+/* Prometheus: the totals when JSON has them (a join was made), the pinned rows' when joined */
+static bool have_join(const struct km_vctx *c)
+{
+    return MJ(c)->mods != NULL;
+}
+static bool joined(const struct km_vctx *c)
+{
+    return MJ(c)->mods != NULL && MJ(c)->joined;
+}
+#define PT(n) .prom = KM_PROMS({.name = n}), .when = have_join
 #define TOT_TEXT(k, g, h)                                                                          \
     {                                                                                              \
         KM_NUM(k, k, NULL, 0, KM_U_COUNT, t_##g, h), .flags = KM_F_NOJSON                          \
@@ -486,14 +495,14 @@ static const struct km_col sum[] = {
      .flags = KM_F_NOJSON},
     {KM_NUM("unattributed_bytes", "unattributed_bytes", NULL, 0, KM_U_BYTES, t_unatt_bytes,
             "their bytes"),
-     .flags = KM_F_NOJSON,
+     .flags = KM_F_NOJSON, .when = joined,
      .prom = KM_PROMS({.name = "modules_unattributed_bytes",
                        .help = "bytes of module-image areas matched to no module"})},
     {KM_NUM("shared_areas", "shared_areas", NULL, 0, KM_U_COUNT, t_shared_areas,
             "shared execmem cache areas"),
      .flags = KM_F_NOJSON},
     {KM_NUM("shared_bytes", "shared_bytes", NULL, 0, KM_U_BYTES, t_shared_bytes, "their bytes"),
-     .flags = KM_F_NOJSON,
+     .flags = KM_F_NOJSON, .when = joined,
      .prom = KM_PROMS({.name = "modules_shared_execmem_bytes",
                        .help = "bytes of the shared execmem cache areas"})},
 };
