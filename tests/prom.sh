@@ -126,4 +126,23 @@ last=$(ls -d series-debian61/*/ | tail -1)
 grep -v duration_seconds "$D/kmemtop.prom" | grep -v '^kmemtop_source_age' >"$TMP/got"
 grep -v '^kmemtop_source_age' "$TMP/want" >"$TMP/want2"
 check "--textfile on a series: the last tree's" cmp "$TMP/want2" "$TMP/got"
+
+# the documentation: every family of every fixture in doc/metrics.md; the rules valid and each
+# alert unit-tested
+cat "$TMP"/*.prom | sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' | sort -u >"$TMP/fams"
+contains "doc/metrics.md lists every family ($(wc -l <"$TMP/fams" | tr -d ' '))" \
+    "$(while read -r f; do grep -q "^| \`$f\` |" "$KM_SRCDIR/doc/metrics.md" || echo "$f"; done <"$TMP/fams")" '^$'
+R=$KM_SRCDIR/doc/prometheus
+contains "every family the rules use is documented" "$(grep -o 'kmemtop_[a-z_]*' "$R/kmemtop-rules.yml" |
+    sort -u | while read -r f; do grep -q "^| \`$f\` |" "$KM_SRCDIR/doc/metrics.md" || echo "$f"; done)" '^$'
+contains "every alert has a unit test" "$(sed -n 's/^ *- alert: //p' "$R/kmemtop-rules.yml" | while read -r a; do
+    grep -q "alertname: $a\$" "$R/kmemtop-rules.test.yml" || echo "$a"; done)" '^$'
+if $have_promtool; then
+    check "promtool check rules doc/prometheus/kmemtop-rules.yml" promtool check rules "$R/kmemtop-rules.yml"
+    (cd "$R" && promtool test rules kmemtop-rules.test.yml) >"$TMP/rt" 2>&1
+    is "promtool test rules: every alert's unit test passes" "$?" 0 || cat "$TMP/rt" | sed 's/^/#   /'
+else
+    ok "promtool check rules # SKIP promtool not found"
+    ok "promtool test rules # SKIP promtool not found"
+fi
 done_testing
