@@ -444,8 +444,10 @@ int main(int argc, char **argv)
     struct km_app a;
     memset(&a, 0, sizeof(a));
     int rc = km_opts_parse(&a.o, argc, argv);
-    if (rc)
+    if (rc) {
+        free(a.o.roots); /* --root given before the bad option */
         return rc > 0 ? 0 : 2;
+    }
     char msg[512] = "";
     if (km_app_init(&a, msg, sizeof(msg)) < 0) {
         say_error(msg);
