@@ -86,6 +86,8 @@ int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz)
         a->tree++;
     }
     unsigned mask = km_frame_sources(visible, a->o.vstates);
+    if (a->o.no_vmallocinfo)
+        mask &= ~KM_SRC_BIT(KM_SRC_VMALLOCINFO);
     so.derive = km_views_derives(visible, a->o.vstates);
     km_sampler_tick(a->sampler, mask, &so);
     a->ctx.s = km_sampler_cur(a->sampler);

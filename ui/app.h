@@ -10,9 +10,10 @@
 #include "kmemtop/root.h"
 #include "kmemtop/sampler.h"
 #include "frame.h"
+#include "prom.h"
 #include "views.h"
 
-enum km_format { KM_FMT_TEXT, KM_FMT_JSON, KM_FMT_CSV };
+enum km_format { KM_FMT_TEXT, KM_FMT_JSON, KM_FMT_CSV, KM_FMT_PROM };
 
 struct km_opts {
     bool batch;
@@ -34,6 +35,14 @@ struct km_opts {
     bool raw;                   /* exact numbers instead of human units */
     bool no_namespace;          /* --root without a mount namespace: own parsers */
     struct km_vstate vstates[KM_VIEWS_MAX]; /* each view's state, set by its own options */
+    /* Prometheus (--format prometheus, --textfile, --listen) */
+    struct km_prom_opts prom;
+    const char *textfile;       /* --textfile DIR */
+    const char *listen;         /* --listen ADDR:PORT */
+    double vmalloc_interval;    /* --vmallocinfo-interval: seconds between reads (exporter) */
+    bool no_vmallocinfo;        /* --no-vmallocinfo */
+    double min_scrape;          /* --scrape-interval-min: scrapes closer share one sample */
+    int max_conns;              /* --max-connections */
 };
 
 struct km_app {

@@ -167,6 +167,12 @@ static void json_fields(const struct km_col *f, int n, const struct km_vctx *c,
             km_col_json(&f[k], c, r, j);
 }
 
+void km_json_fields_of(const struct km_col *f, int n, const struct km_vctx *c,
+                       const struct km_row *r, struct km_json *j)
+{
+    json_fields(f, n, c, r, j);
+}
+
 void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,
                     struct km_json *j)
 {

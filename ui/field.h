@@ -83,6 +83,9 @@ static inline struct km_val km_v_bool(int v)
 enum {
     KM_F_NOSCREEN = 1 << 0, /* a JSON and CSV field only: no column on screen or in text */
     KM_F_NOJSON = 1 << 1,   /* computed for the screen: not in the JSON rows */
+    KM_F_NOCSV = 1 << 2,    /* not in CSV either */
+    /* for Prometheus alone: a raw counter the table shows as a rate (they come last) */
+    KM_F_PROM_ONLY = KM_F_NOSCREEN | KM_F_NOJSON | KM_F_NOCSV,
 };
 
 /* Size of the buffer getters may compose a string in. */

@@ -221,27 +221,12 @@ static void json_sources(struct km_json *j, const struct km_sample *s)
     km_json_obj_end(j);
 }
 
-static void json_summary(struct km_json *j, const struct km_sample *s)
+/* meminfo's figures and the modules' total: the fields of km_frame_sum (ui/summary.c). */
+static void json_summary(struct km_json *j, const struct km_vctx *c)
 {
-    const struct km_meminfo *m = &s->mem;
-    bool ok = s->src[KM_SRC_MEMINFO].status == KM_ST_OK;
+    struct km_row r = km_sample_row(c);
     km_json_obj(j, "summary");
-    km_json_str(j, "status", km_status_name(s->src[KM_SRC_MEMINFO].status));
-    if (ok) {
-        km_json_int_opt(j, "mem_total", m->mem_total);
-        km_json_int_opt(j, "mem_free", m->mem_free);
-        km_json_int_opt(j, "mem_available", m->mem_available);
-        km_json_int_opt(j, "slab", m->slab);
-        km_json_int_opt(j, "slab_reclaimable", m->sreclaimable);
-        km_json_int_opt(j, "slab_unreclaimable", m->sunreclaim);
-        km_json_int_opt(j, "vmalloc_used", m->vmalloc_used_valid ? m->vmalloc_used : KM_NA);
-        km_json_int_opt(j, "kernel_stack", m->kernel_stack);
-        km_json_int_opt(j, "page_tables", m->page_tables);
-        km_json_int_opt(j, "percpu", m->percpu);
-    } else {
-        km_json_str(j, "reason", s->src[KM_SRC_MEMINFO].reason);
-    }
-    km_json_int_opt(j, "modules_total", km_frame_module_total(s));
+    km_json_fields_of(km_frame_sum, km_frame_nsum, c, &r, j);
     km_json_obj_end(j);
 }
 
@@ -272,7 +257,7 @@ void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
             km_json_str(&j, "capture_error", c->tree->error);
     }
     json_sources(&j, s);
-    json_summary(&j, s);
+    json_summary(&j, c);
     for (int v = 0; km_views[v]; v++) {
         struct km_vm *vm = vms[v];
         if (!vm)

@@ -35,6 +35,10 @@ void km_frame_source_costs(const struct km_sample *s, km_line_fn line, void *arg
  * (text_after: --details).
  */
 void km_frame_text(FILE *f, struct km_vm *const *vms, const struct km_vctx *c);
+/* The frame's summary as fields (ui/summary.c): meminfo's figures, the modules' total. */
+extern const struct km_col km_frame_sum[];
+extern const int km_frame_nsum;
+
 void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c);
 
 #endif

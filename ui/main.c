@@ -7,6 +7,8 @@
 #include "csv.h"
 #include "frame.h"
 #include "screen.h"
+#include "export.h"
+#include "serve.h"
 #include "text.h"
 
 #include "kmemtop/capture.h"
@@ -348,6 +350,7 @@ static void write_frame(struct km_app *a, struct km_vm *const *vms, long i, FILE
         km_csv_frame(f, vms, &a->ctx);
         return;
     }
+
     if (i > 0)
         fputc('\n', f);
     km_frame_text(f, vms, &a->ctx);
@@ -389,13 +392,95 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
     return rc;
 }
 
+static volatile sig_atomic_t export_stop;
+
+static void on_export_signal(int sig)
+{
+    export_stop = sig;
+}
+
+/* Sleeps s seconds, or until SIGINT or SIGTERM. */
+static void sleep_stoppable(double s)
+{
+    double end = km_now() + s;
+    for (double left = s; left > 0 && !export_stop; left = end - km_now()) {
+        struct timespec ts = {.tv_sec = (time_t)left,
+                              .tv_nsec = (long)((left - (double)(time_t)left) * 1e9)};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/*
+ * --format prometheus, --textfile DIR, --listen ADDR:PORT: the exporter's
+ * samples (ui/export.c), to standard output, to DIR/kmemtop.prom each -d
+ * seconds, or to scrapers.
+ */
+static int run_export(struct km_app *a, char *msg, size_t msgsz)
+{
+    struct km_export e;
+    km_export_init(&e, a);
+    int rc = 0;
+    if (a->o.listen) {
+        rc = km_serve(&e, msg, msgsz);
+        km_export_free(&e);
+        return rc;
+    }
+    if (a->o.textfile && km_textfile_open(&e, a->o.textfile, msg, msgsz) < 0) {
+        km_export_free(&e);
+        return -1;
+    }
+    struct sigaction sa = {.sa_handler = on_export_signal};
+    sigemptyset(&sa.sa_mask);
+    if (a->o.textfile) {
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
+    long n = a->o.iterations;
+    if (n < 0)
+        n = a->o.textfile ? (a->roots.n > 1 ? (long)a->roots.n : 0) : a->roots.n > 1 ? (long)a->roots.n : 1;
+    struct output out;
+    if (!a->o.textfile && output_open(&out, msg, msgsz) < 0) {
+        km_export_free(&e);
+        return -1;
+    }
+    for (long i = 0; (n == 0 || i < n) && rc == 0 && !export_stop; i++) {
+        rc = km_export_tick(&e, msg, msgsz);
+        if (rc == 1) {
+            rc = 0;
+            break;
+        }
+        if (rc)
+            break;
+        if (a->o.textfile) {
+            rc = km_textfile_write(&e, msg, msgsz);
+        } else {
+            fwrite(e.text, 1, e.len, out.f);
+            rc = output_flush(&out, false, msg, msgsz);
+        }
+        if (rc == 0 && (n == 0 || i + 1 < n) && a->o.textfile)
+            sleep_stoppable(a->o.delay);
+        else if (rc == 0 && i + 1 < n && a->roots.n == 0)
+            wait_frame(a->o.delay);
+    }
+    if (!a->o.textfile) {
+        if (rc == 0)
+            rc = output_flush(&out, true, msg, msgsz);
+        else
+            fclose(out.f);
+    }
+    km_export_free(&e);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct km_app a;
     memset(&a, 0, sizeof(a));
     int rc = km_opts_parse(&a.o, argc, argv);
-    if (rc)
+    if (rc) {
+        free(a.o.roots); /* --root given before the bad option */
         return rc > 0 ? 0 : 2;
+    }
     char msg[512] = "";
     rc = km_app_init(&a, msg, sizeof(msg));
     if (rc < 0) {
@@ -414,6 +499,8 @@ int main(int argc, char **argv)
             km_app_free(&a);
             end_by_signal(sig);
         }
+    } else if (a.o.textfile || a.o.listen || a.o.format == KM_FMT_PROM) {
+        rc = run_export(&a, msg, sizeof(msg));
     } else if (a.o.batch || a.o.format != KM_FMT_TEXT || !isatty(STDOUT_FILENO))
         rc = run_batch(&a, msg, sizeof(msg));
     else {

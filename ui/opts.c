@@ -19,6 +19,15 @@ enum {
     OPT_NO_NS,
     OPT_FORCE,
     OPT_DIR_MODE,
+    OPT_TEXTFILE,
+    OPT_LISTEN,
+    OPT_PROM_TOP,
+    OPT_PROM_INCLUDE,
+    OPT_PROM_EXCLUDE,
+    OPT_VMALLOC_INTERVAL,
+    OPT_NO_VMALLOC,
+    OPT_SCRAPE_MIN,
+    OPT_MAX_CONNS,
     OPT_VIEW_OPT = 512, /* + the index of a view's option in view_opts() */
 };
 
@@ -41,6 +50,15 @@ static const struct option generic_opts[] = {
     {"raw", no_argument, NULL, OPT_RAW},
     {"no-namespace", no_argument, NULL, OPT_NO_NS},
     {"no-color", no_argument, NULL, 'C'},
+    {"textfile", required_argument, NULL, OPT_TEXTFILE},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"prom-top", required_argument, NULL, OPT_PROM_TOP},
+    {"prom-include", required_argument, NULL, OPT_PROM_INCLUDE},
+    {"prom-exclude", required_argument, NULL, OPT_PROM_EXCLUDE},
+    {"vmallocinfo-interval", required_argument, NULL, OPT_VMALLOC_INTERVAL},
+    {"no-vmallocinfo", no_argument, NULL, OPT_NO_VMALLOC},
+    {"scrape-interval-min", required_argument, NULL, OPT_SCRAPE_MIN},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -82,7 +100,7 @@ void km_usage(FILE *f)
           "  -o, --once             one frame and exit (-b -n 1)\n",
           f);
     fprintf(f, "      --view V[,V..]     %s or all (batch default: all)\n", names);
-    fputs("      --format F         text, json (JSON Lines, one object per frame) or csv\n", f);
+    fputs("      --format F         text, json (JSON Lines, one object per frame), csv or prometheus\n", f);
     fprintf(f, "  -s, --sort KEY         a column key%s%s%s\n", letters[0] ? ", or a slabtop letter (" : "",
             letters, letters[0] ? ")" : "");
     fputs("      --filter TEXT      only rows whose name contains TEXT (case-insensitive, a|b)\n", f);
@@ -95,6 +113,18 @@ void km_usage(FILE *f)
           "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
           "      --force            --capture: replace the previous capture DIR holds\n"
           "      --dir-mode MODE    --capture: octal mode of the tree's directories (default 700)\n"
+          "      --textfile DIR     rewrite DIR/kmemtop.prom every -d seconds (node_exporter's textfile)\n"
+          "      --listen ADDR:PORT serve Prometheus metrics at /metrics (ADDR default 127.0.0.1)\n"
+          "      --prom-top V=N     Prometheus: the first N rows of view V, the rest as \"other\" (0 all;\n"
+          "                         defaults slabs=50, vmalloc=30)\n"
+          "      --prom-include V=GLOBS  Prometheus: only rows of view V whose name matches (a*|b*)\n"
+          "      --prom-exclude V=GLOBS  Prometheus: no row of view V whose name matches\n"
+          "      --vmallocinfo-interval SECS  --textfile, --listen: read vmallocinfo at most every\n"
+          "                         SECS (default 30; 0: every sample)\n"
+          "      --no-vmallocinfo   never read /proc/vmallocinfo (no vmalloc view, no module areas)\n"
+          "      --scrape-interval-min SECS  --listen: scrapes closer than SECS share a sample\n"
+          "                         (default 1)\n"
+          "      --max-connections N  --listen: connections served at once (default 16)\n"
           "  -C, --no-color         no colours (NO_COLOR is honoured too)\n"
           "  -h, --help             this help\n"
           "  -V, --version          version\n",
@@ -172,9 +202,100 @@ static int parse_format(struct km_opts *o, const char *arg)
         o->format = KM_FMT_CSV;
     else if (strcmp(arg, "text") == 0)
         o->format = KM_FMT_TEXT;
+    else if (strcmp(arg, "prometheus") == 0)
+        o->format = KM_FMT_PROM;
     else
-        return bad("--format is text, json or csv", arg);
+        return bad("--format is text, json, csv or prometheus", arg);
     return 0;
+}
+
+/* "V=ARG": the view V's index in *v, ARG returned; NULL when V is no view. */
+static const char *view_arg(const char *arg, int *v)
+{
+    const char *eq = strchr(arg, '=');
+    char name[64];
+    if (!eq || (size_t)(eq - arg) >= sizeof(name))
+        return NULL;
+    snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+    *v = km_view_find(name);
+    return *v >= 0 ? eq + 1 : NULL;
+}
+
+/* --prom-top slabs=20,vmalloc=10 */
+static int parse_top(struct km_opts *o, const char *arg)
+{
+    char *copy = strdup(arg), *save = NULL;
+    int rc = 0;
+    for (char *t = strtok_r(copy, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+        int v;
+        double n;
+        const char *num = view_arg(t, &v);
+        if (!num || parse_num(num, 0, 1e6, &n) || n != (int)n)
+            rc = bad("--prom-top wants VIEW=N (a view name, N rows, 0 for all)", t);
+        else
+            o->prom.top[v] = (int)n;
+    }
+    free(copy);
+    return rc;
+}
+
+/* --listen [ADDR:]PORT: checked here, bound by the server */
+static int parse_listen(struct km_opts *o, const char *arg)
+{
+    const char *colon = strrchr(arg, ':');
+    const char *port = colon ? colon + 1 : arg;
+    char *end;
+    long p = strtol(port, &end, 10);
+    if (!*port || *end || p < 0 || p > 65535)
+        return bad("--listen wants ADDR:PORT or PORT (ADDR an IPv4 or [IPv6] address)", arg);
+    o->listen = arg;
+    return 0;
+}
+
+/* The exporter's options; 1 when c is none of them. */
+static int prom_opt(struct km_opts *o, int c, const char *arg)
+{
+    double v;
+    int view;
+    const char *globs;
+    switch (c) {
+    case OPT_TEXTFILE:
+        o->textfile = arg;
+        return 0;
+    case OPT_LISTEN:
+        return parse_listen(o, arg);
+    case OPT_PROM_TOP:
+        return parse_top(o, arg);
+    case OPT_PROM_INCLUDE:
+    case OPT_PROM_EXCLUDE:
+        globs = view_arg(arg, &view);
+        if (!globs || !*globs)
+            return bad("wants VIEW=GLOB[|GLOB..] (a view name, shell patterns)", arg);
+        if (c == OPT_PROM_INCLUDE)
+            o->prom.include[view] = globs;
+        else
+            o->prom.exclude[view] = globs;
+        return 0;
+    case OPT_VMALLOC_INTERVAL:
+        if (parse_num(arg, 0, 86400, &v))
+            return bad("--vmallocinfo-interval wants seconds from 0 to 86400", arg);
+        o->vmalloc_interval = v;
+        return 0;
+    case OPT_NO_VMALLOC:
+        o->no_vmallocinfo = true;
+        return 0;
+    case OPT_SCRAPE_MIN:
+        if (parse_num(arg, 0, 3600, &v))
+            return bad("--scrape-interval-min wants seconds from 0 to 3600", arg);
+        o->min_scrape = v;
+        return 0;
+    case OPT_MAX_CONNS:
+        if (parse_num(arg, 1, 1024, &v) || v != (int)v)
+            return bad("--max-connections wants a whole number from 1 to 1024", arg);
+        o->max_conns = (int)v;
+        return 0;
+    }
+    return 1;
 }
 
 /* --root, --capture and their companions; 1 when c is none of them. */
@@ -244,7 +365,10 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
         o->no_color = true;
         return 0;
     }
-    return tree_opt(o, c, arg) == 0 ? 0 : -1;
+    int rc = tree_opt(o, c, arg);
+    if (rc == 1)
+        rc = prom_opt(o, c, arg);
+    return rc == 0 ? 0 : -1;
 }
 
 int km_opts_parse(struct km_opts *o, int argc, char **argv)
@@ -253,6 +377,10 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
     o->iterations = -1;
     o->delay = 2.0;
     km_vstates_init(o->vstates);
+    km_prom_opts_init(&o->prom);
+    o->vmalloc_interval = 30;
+    o->min_scrape = 1;
+    o->max_conns = 16;
     struct option longopts[sizeof(generic_opts) / sizeof(generic_opts[0]) + VIEW_OPTS_MAX];
     const struct km_view_opt *vo[VIEW_OPTS_MAX];
     int ng = (int)(sizeof(generic_opts) / sizeof(generic_opts[0])) - 1, nv = view_opts(vo, VIEW_OPTS_MAX);
@@ -291,6 +419,10 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
     }
     if (optind < argc)
         return bad("unexpected argument", argv[optind]);
+    if (o->textfile && o->listen)
+        return bad("--textfile and --listen are two ways to run: choose one", o->listen);
+    if ((o->textfile || o->listen) && o->capture)
+        return bad("--capture writes a tree, not metrics", o->capture);
     if ((o->force || o->dir_mode) && !o->capture)
         return bad("only with --capture DIR", o->force ? "--force" : "--dir-mode");
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))

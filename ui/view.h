@@ -29,6 +29,33 @@ struct km_tree; /* kmemtop/root.h */
 
 struct km_json;
 
+/*
+ * How a field becomes Prometheus samples (ui/prom.c): one family per entry,
+ * a list ended by name == NULL. kinds: the row kinds it applies to (bits of
+ * km_row.kind; 0: every kind). A field may feed a family with a label of its
+ * own (the watermark's level="min", a buddy column's order="3").
+ */
+enum km_prom_type { KM_PROM_GAUGE, KM_PROM_COUNTER };
+struct km_prom {
+    const char *name;  /* the family without "kmemtop_", in base units: "slab_footprint_bytes" */
+    unsigned kinds;    /* 1u << kind of the rows it applies to; 0: all */
+    enum km_prom_type type;
+    bool sum;          /* additive: the rows past the top N are summed into label "other" */
+    const char *label; /* a label of the field's own, or NULL */
+    const char *lval;  /* its value */
+    const char *help;  /* the family's HELP; NULL: the field's help */
+};
+/* A field's Prometheus families: .prom = KM_PROMS({.name = "..."}, ...) */
+#define KM_PROMS(...) (const struct km_prom[]){__VA_ARGS__, {.name = NULL}}
+
+/* A row's Prometheus labels (ui/prom.c), filled by a view's prom_labels. */
+#define KM_PLABELS_MAX 4
+struct km_plabels {
+    int n;
+    const char *name[KM_PLABELS_MAX];
+    char val[KM_PLABELS_MAX][256];
+};
+
 enum km_align { KM_AL_LEFT, KM_AL_RIGHT };
 
 /*
@@ -101,6 +128,8 @@ struct km_col {
     km_attr_fn attr;   /* optional: colour by meaning (a watermark state, growth) */
     /* optional: whether the field is in this sample's JSON at all (a summary of slabinfo) */
     bool (*when)(const struct km_vctx *c);
+    /* optional: the Prometheus families the field feeds (KM_PROMS) */
+    const struct km_prom *prom;
 };
 
 /*
@@ -221,6 +250,13 @@ struct km_view_def {
      * NULL: text_after needs nothing read.
      */
     bool (*after_needs)(const void *state);
+
+    /* --- Prometheus (ui/prom.c); all optional --- */
+    /* The labels of row r; NULL: one label, prom_label, holding the row's name. */
+    void (*prom_labels)(const struct km_vctx *c, const struct km_row *r, struct km_plabels *l);
+    const char *prom_label;
+    /* Top-level rows exported by default (in view order), the rest summed as "other"; 0: all. */
+    int prom_top;
 };
 /* A column's title for this sample. */
 const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, int col, char *buf,
@@ -261,6 +297,9 @@ void km_json_rows(struct km_json *j, const struct km_vm *vm, const struct km_vct
 /* Writes every field of d that JSON rows carry (not KM_F_NOJSON), in table order. */
 void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,
                     struct km_json *j);
+/* Writes the n fields f (a summary table) that JSON carries. */
+void km_json_fields_of(const struct km_col *f, int n, const struct km_vctx *c,
+                       const struct km_row *r, struct km_json *j);
 /* The row summary fields are read from: rec is the sample. */
 struct km_row km_sample_row(const struct km_vctx *c);
 /* Writes "summary" (or d->sum_key): d's summary fields (when they apply: when). */

@@ -317,7 +317,19 @@ ORDER_FNS(19)
         KM_NUM("o" #k, "o" #k, NULL, 6, KM_U_COUNT, g_o##k,                                        \
                "free blocks of order " #k " (titled by block size); under a zone: unusable "       \
                "index, change per second, per migrate type"),                                      \
-            .fmt = f_o##k                                                                          \
+            .fmt = f_o##k,                                                                         \
+            .prom = KM_PROMS({.name = "buddy_free_blocks", .kinds = 1u << K_ZONE,                 \
+                              .label = "order", .lval = #k,                                        \
+                              .help = "free blocks of each order on the zone's buddy lists"},      \
+                             {.name = "zone_unusable_index", .kinds = 1u << K_UNUSABLE,           \
+                              .label = "order", .lval = #k,                                        \
+                              .help = "unusable free space index per order: the share of free "    \
+                                      "memory in blocks too small for it (0 none .. 1 all)"},      \
+                             {.name = "buddy_type_free_blocks", .kinds = 1u << K_TYPE,            \
+                              .label = "order", .lval = #k,                                        \
+                              .help = "free blocks of each order and migrate type "                \
+                                      "(pagetypeinfo, root; a count the kernel capped is its "     \
+                                      "lower bound)"})                                             \
     }
 
 static const struct km_col cols[] = {
@@ -326,11 +338,21 @@ static const struct km_col cols[] = {
      .cmp = c_name},
     {KM_NUM("FREE", "free", NULL, 7, KM_U_BYTES, g_free,
             "free memory on the buddy lists (\">\": a lower bound, the kernel capped a count)"),
-     .fmt = f_free},
+     .fmt = f_free,
+     .prom = KM_PROMS({.name = "buddy_free_bytes", .kinds = 1u << K_ZONE,
+                       .help = "free memory on the zone's buddy lists"},
+                      {.name = "buddy_type_free_bytes", .kinds = 1u << K_TYPE,
+                       .help = "free memory of the migrate type on the zone's buddy lists"})},
     {KM_NUM("MAXORD", "largest", NULL, 6, KM_U_COUNT, g_largest,
-            "largest order with a free block")},
+            "largest order with a free block"),
+     .prom = KM_PROMS({.name = "buddy_largest_free_order", .kinds = 1u << K_ZONE,
+                       .help = "the largest order with a free block (absent when none is free)"})},
     {KM_NUM("BLOCKS", "pageblocks", NULL, 6, KM_U_COUNT, g_blocks,
-            "pageblocks of the zone / of the migrate type")},
+            "pageblocks of the zone / of the migrate type"),
+     .prom = KM_PROMS({.name = "zone_pageblocks", .kinds = 1u << K_ZONE,
+                       .help = "pageblocks of the zone (pagetypeinfo, root)"},
+                      {.name = "zone_type_pageblocks", .kinds = 1u << K_TYPE,
+                       .help = "pageblocks of the migrate type (pagetypeinfo, root)"})},
     {KM_NUM("UNUS@o3", "unusable", NULL, 7, KM_U_COUNT, g_unus,
             "unusable free space index for the selected order: share of free memory in "
             "blocks too small for it (0 none .. 1 all)"),
@@ -381,6 +403,19 @@ static void col_title(const struct km_vctx *c, int col, char *o, size_t n)
         snprintf(o, n, "%s@o%d", col == C_UNUS ? "UNUS" : "ALLOC", sel_order(c));
     else if (col >= C_ORDER0)
         block_size(o, n, km_sat_shl(c->s->page_size, col - C_ORDER0));
+}
+
+/* Prometheus: node, zone, and a migrate type's migrate_type */
+static void prom_labels(const struct km_vctx *c, const struct km_row *r, struct km_plabels *l)
+{
+    bool t = r->kind == K_TYPE;
+    l->n = t ? 3 : 2;
+    l->name[0] = "node";
+    snprintf(l->val[0], sizeof(l->val[0]), "%d", t ? PF(r)->node : BZ(r)->node);
+    l->name[1] = "zone";
+    snprintf(l->val[1], sizeof(l->val[1]), "%s", t ? PF(r)->zone : BZ(r)->zone);
+    l->name[2] = "migrate_type";
+    snprintf(l->val[2], sizeof(l->val[2]), "%s", t ? PF(r)->type : "");
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -551,4 +586,5 @@ const struct km_view_def km_view_buddy = {
     .opts = km_buddy_opts,
     .opt = km_buddy_opt,
     .status = km_buddy_status,
+    .prom_labels = prom_labels,
 };

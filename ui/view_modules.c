@@ -237,10 +237,12 @@ static void j_usedby(const struct km_vctx *c, const struct km_row *r, struct km_
     km_json_arr_end(j);
 }
 
-#define RCOL(t, k, js, w, u, g, h)                                                                 \
+#define RCOL(t, k, js, w, u, g, h, ...)                                                            \
     {                                                                                              \
-        KM_NUM(t, k, js, w, u, g, h)                                                               \
+        KM_NUM(t, k, js, w, u, g, h), __VA_ARGS__                                                  \
     }
+/* A module's Prometheus family (label module; the pinned rows are not exported) */
+#define PM(n) .prom = KM_PROMS({.name = n, .kinds = 1u << R_MODULE, .sum = true})
 #define LCOL(t, k, w, g, h)                                                                        \
     {                                                                                              \
         KM_TEXT(t, k, w, g, h)                                                                     \
@@ -252,25 +254,31 @@ enum { COL_TOTAL = 15 };
 
 static const struct km_col cols[] = {
     LCOL("MODULE", "name", 20, g_name, "module name"),
-    RCOL("SIZE", "size", NULL, 7, BYTES, g_size, "size as lsmod and /proc/modules report it"),
-    RCOL("CORE", "core", "core_size", 7, BYTES, g_core, "/sys/module/<m>/coresize"),
-    RCOL("INIT", "init", "init_size", 6, BYTES, g_init, "/sys/module/<m>/initsize (0 once loaded)"),
-    RCOL("REFS", "refs", "refcount", 4, COUNT, g_refs, "reference count"),
+    RCOL("SIZE", "size", NULL, 7, BYTES, g_size, "size as lsmod and /proc/modules report it",
+         PM("module_size_bytes")),
+    RCOL("CORE", "core", "core_size", 7, BYTES, g_core, "/sys/module/<m>/coresize", PM("module_core_bytes")),
+    RCOL("INIT", "init", "init_size", 6, BYTES, g_init, "/sys/module/<m>/initsize (0 once loaded)",
+         PM("module_init_bytes")),
+    RCOL("REFS", "refs", "refcount", 4, COUNT, g_refs, "reference count",
+         .prom = KM_PROMS({.name = "module_refcount", .kinds = 1u << R_MODULE})),
     LCOL("STATE", "state", 9, g_state, "Live, Loading or Unloading"),
     LCOL("TAINT", "taint", 5, g_taint,
          "taint flags (O out-of-tree, E unsigned, P proprietary, ...)"),
     RCOL("AREAS", "areas", "static_areas", 5, COUNT, g_areas,
-         "vmalloc areas holding the module image"),
+         "vmalloc areas holding the module image", PM("module_static_areas")),
     RCOL("STATIC", "static", "static_bytes", 7, BYTES, g_static,
-         "bytes of those areas as vmallocinfo prints them (guard pages included)"),
+         "bytes of those areas as vmallocinfo prints them (guard pages included)",
+         PM("module_static_bytes")),
     RCOL("PAGES", "pages", "static_pages", 6, COUNT, g_pages, "pages of those areas (pages=)"),
     RCOL("OVERHEAD", "overhead", "overhead_bytes", 8, BYTES, g_ovh,
          "static minus lsmod size: page rounding and guard pages"),
     RCOL("OVH%", "overhead_pct", NULL, 6, KM_U_PCT, g_ovhpct,
          "overhead in percent of the lsmod size"),
     RCOL("DYN#", "dynamic_areas", NULL, 4, COUNT, g_dareas,
-         "vmalloc areas the module's own code allocated (caller [name])"),
-    RCOL("DYNAMIC", "dynamic", "dynamic_bytes", 7, BYTES, g_dyn, "bytes of those areas as printed"),
+         "vmalloc areas the module's own code allocated (caller [name])",
+         PM("module_dynamic_areas")),
+    RCOL("DYNAMIC", "dynamic", "dynamic_bytes", 7, BYTES, g_dyn, "bytes of those areas as printed",
+         PM("module_dynamic_bytes")),
     RCOL("DPAGES", "dynamic_pages", NULL, 6, COUNT, g_dpages, "pages of those areas"),
     RCOL("TOTAL", "total", "total_bytes", 7, BYTES, g_total, "static + dynamic"),
     LCOL("METHOD", "method", 8, g_method,
@@ -433,10 +441,20 @@ SUM_JSON(image, image)
 SUM_JSON(attributed, attributed)
 SUM_JSON(unloaded, dynamic_other)
 
-#define TOT(k, u, g, h)                                                                            \
+#define TOT(k, u, g, h, ...)                                                                       \
     {                                                                                              \
-        KM_NUM(k, k, NULL, 0, u, t_##g, h)                                                         \
+        KM_NUM(k, k, NULL, 0, u, t_##g, h), __VA_ARGS__                                            \
     }
+/* Prometheus: the totals when JSON has them (a join was made), the pinned rows' when joined */
+static bool have_join(const struct km_vctx *c)
+{
+    return MJ(c)->mods != NULL;
+}
+static bool joined(const struct km_vctx *c)
+{
+    return MJ(c)->mods != NULL && MJ(c)->joined;
+}
+#define PT(n) .prom = KM_PROMS({.name = n}), .when = have_join
 #define TOT_TEXT(k, g, h)                                                                          \
     {                                                                                              \
         KM_NUM(k, k, NULL, 0, KM_U_COUNT, t_##g, h), .flags = KM_F_NOJSON                          \
@@ -447,7 +465,7 @@ SUM_JSON(unloaded, dynamic_other)
     }
 
 static const struct km_col sum[] = {
-    TOT("modules", KM_U_COUNT, modules, "loaded modules"),
+    TOT("modules", KM_U_COUNT, modules, "loaded modules", PT("modules_loaded")),
     TOT("lsmod_bytes", KM_U_BYTES, lsmod, "their sizes as lsmod counts them"),
     TOT("static_bytes", KM_U_BYTES, static, "their static areas (estimates included)"),
     TOT("static_pages", KM_U_COUNT, pages, "pages of those areas"),
@@ -455,7 +473,8 @@ static const struct km_col sum[] = {
     TOT("dynamic_bytes", KM_U_BYTES, dyn, "bytes of those areas"),
     TOT("dynamic_pages", KM_U_COUNT, dpages, "pages of those areas"),
     TOT("total_bytes", KM_U_BYTES, total, "static + dynamic"),
-    TOT("text_shared_bytes", KM_U_BYTES, text, "module text charged from shared execmem areas"),
+    TOT("text_shared_bytes", KM_U_BYTES, text, "module text charged from shared execmem areas",
+        PT("modules_text_shared_bytes")),
     TOT("vmalloc_used_pct", KM_U_PCT, share, "module pages in percent of VmallocUsed"),
     TOT_OBJ("image", image, "every module-image area"),
     TOT_OBJ("attributed", attributed, "image areas matched to a module"),
@@ -476,12 +495,16 @@ static const struct km_col sum[] = {
      .flags = KM_F_NOJSON},
     {KM_NUM("unattributed_bytes", "unattributed_bytes", NULL, 0, KM_U_BYTES, t_unatt_bytes,
             "their bytes"),
-     .flags = KM_F_NOJSON},
+     .flags = KM_F_NOJSON, .when = joined,
+     .prom = KM_PROMS({.name = "modules_unattributed_bytes",
+                       .help = "bytes of module-image areas matched to no module"})},
     {KM_NUM("shared_areas", "shared_areas", NULL, 0, KM_U_COUNT, t_shared_areas,
             "shared execmem cache areas"),
      .flags = KM_F_NOJSON},
     {KM_NUM("shared_bytes", "shared_bytes", NULL, 0, KM_U_BYTES, t_shared_bytes, "their bytes"),
-     .flags = KM_F_NOJSON},
+     .flags = KM_F_NOJSON, .when = joined,
+     .prom = KM_PROMS({.name = "modules_shared_execmem_bytes",
+                       .help = "bytes of the shared execmem cache areas"})},
 };
 
 static void note_totals(const struct km_vctx *c, km_line_fn line, void *arg)
@@ -621,4 +644,5 @@ const struct km_view_def km_view_modules = {
     .details = km_modules_details,
     .text_after = km_modules_text_after,
     .after_needs = km_modules_after_needs,
+    .prom_label = "module",
 };

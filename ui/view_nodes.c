@@ -216,11 +216,33 @@ static struct km_val g_local(const struct km_vctx *c, const struct km_row *r, ch
     return km_v_dbl(r->kind == K_NODE ? 100.0 * local_share(NODE(r)) : NAN);
 }
 
-#define RCOL(t, k, w, u, fn, h)                                                                    \
+#define RCOL(t, k, w, u, fn, h, ...)                                                               \
     {                                                                                              \
-        KM_NUM(t, k, NULL, w, u, g_##fn, h)                                                        \
+        KM_NUM(t, k, NULL, w, u, g_##fn, h), __VA_ARGS__                                           \
     }
-#define SIZE_COL(t, k, fn, h) RCOL(t, k, 7, KM_U_BYTES, fn, h)
+#define SIZE_COL(t, k, fn, h, ...) RCOL(t, k, 7, KM_U_BYTES, fn, h, __VA_ARGS__)
+/* Prometheus: a node's family (label node), a zone's (node, zone), a watermark (level) */
+#define NODE_P(n, h) {.name = n, .kinds = 1u << K_NODE, .help = h}
+#define ZONE_P(n, h) {.name = n, .kinds = 1u << K_ZONE, .help = h}
+#define WM_P(lv)                                                                                   \
+    .prom = KM_PROMS({.name = "zone_watermark_bytes", .kinds = 1u << K_ZONE, .label = "level",     \
+                      .lval = lv,                                                                  \
+                      .help = "zone watermarks (level min, low, high, promo) from zoneinfo"})
+/* numastat's counters since boot, which the table shows as rates */
+#define NUMA_GET(fld) KM_GETTER(g_c_##fld, (void)0, km_v_int(r->kind == K_NODE ? NODE(r)->fld : KM_NA))
+NUMA_GET(numa_hit)
+NUMA_GET(numa_miss)
+NUMA_GET(numa_foreign)
+NUMA_GET(interleave_hit)
+NUMA_GET(local_node)
+NUMA_GET(other_node)
+#define NUMA_COL(fld, h)                                                                           \
+    {                                                                                              \
+        KM_NUM(#fld, "numastat_" #fld, NULL, 0, KM_U_COUNT, g_c_##fld, h),                         \
+            .flags = KM_F_PROM_ONLY,                                                               \
+            .prom = KM_PROMS({.name = "node_" #fld "_total", .kinds = 1u << K_NODE,               \
+                              .type = KM_PROM_COUNTER})                                            \
+    }
 #define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h)
 
 enum { C_PROMO = 9 };
@@ -230,19 +252,26 @@ static const struct km_col cols[] = {
              "NUMA node (labelled when it has no memory or no CPUs) and its zones"),
      .cmp = c_name},
     {KM_TEXT("CPUS", "cpus", 8, g_cpus, "the node's CPUs (cpulist)"), .nosort = true},
-    SIZE_COL("TOTAL", "total", total, "node MemTotal; zone managed pages"),
-    SIZE_COL("FREE", "free", free, "node MemFree; zone free pages"),
+    SIZE_COL("TOTAL", "total", total, "node MemTotal; zone managed pages",
+             .prom = KM_PROMS(NODE_P("node_mem_total_bytes", "node meminfo MemTotal"),
+                              ZONE_P("zone_managed_bytes", "zone managed pages, in bytes"))),
+    SIZE_COL("FREE", "free", free, "node MemFree; zone free pages",
+             .prom = KM_PROMS(NODE_P("node_mem_free_bytes", "node meminfo MemFree"),
+                              ZONE_P("zone_free_bytes", "zone free pages, in bytes"))),
     RCOL("USED%", "used", 6, KM_U_PCT, used, "share of total not free"),
     {KM_TEXT("STATE", "state", 10, g_state,
              "free against the watermarks: ok, below_high, below_low, below_min, empty; "
              "a node shows its worst zone"),
      .cmp = c_state, .attr = a_state, .desc = true},
-    SIZE_COL("MIN", "min", min, "zone min watermark: below it allocations reclaim directly"),
-    SIZE_COL("LOW", "low", low, "zone low watermark: below it kswapd is woken"),
-    SIZE_COL("HIGH", "high", high, "zone high watermark: kswapd reclaims up to it"),
-    SIZE_COL("PROMO", "promo", promo, "zone promotion watermark (memory tiering, 6.12+)"),
-    SIZE_COL("FILE", "file", file, "node FilePages (page cache)"),
-    SIZE_COL("SLAB", "slab", slab, "node Slab"),
+    SIZE_COL("MIN", "min", min, "zone min watermark: below it allocations reclaim directly",
+             WM_P("min")),
+    SIZE_COL("LOW", "low", low, "zone low watermark: below it kswapd is woken", WM_P("low")),
+    SIZE_COL("HIGH", "high", high, "zone high watermark: kswapd reclaims up to it", WM_P("high")),
+    SIZE_COL("PROMO", "promo", promo, "zone promotion watermark (memory tiering, 6.12+)",
+             WM_P("promo")),
+    SIZE_COL("FILE", "file", file, "node FilePages (page cache)",
+             .prom = KM_PROMS(NODE_P("node_file_bytes", NULL))),
+    SIZE_COL("SLAB", "slab", slab, "node Slab", .prom = KM_PROMS(NODE_P("node_slab_bytes", NULL))),
     RATE_COL("HIT/s", "hit", numa_hit, "numa_hit per second: allocated on this node as intended"),
     RATE_COL("MISS/s", "miss", numa_miss,
              "numa_miss per second: allocated here though another node was preferred"),
@@ -256,11 +285,20 @@ static const struct km_col cols[] = {
     RCOL("LOCAL%", "localshare", 6, KM_U_PCT, local,
          "local_node / (local_node + other_node): over the last interval, since boot on "
          "the first frame"),
-    SIZE_COL("SPANNED", "spanned", spanned, "zone PFN range, holes included"),
-    SIZE_COL("PRESENT", "present", present, "zone physical pages present"),
+    SIZE_COL("SPANNED", "spanned", spanned, "zone PFN range, holes included",
+             .prom = KM_PROMS(ZONE_P("zone_spanned_bytes", NULL))),
+    SIZE_COL("PRESENT", "present", present, "zone physical pages present",
+             .prom = KM_PROMS(ZONE_P("zone_present_bytes", NULL))),
     {KM_TEXT("PROTECTION", "protection", 10, NULL,
              "zone lowmem_reserve[]: kept back from allocations that could use each zone"),
      .fmt = f_prot},
+    /* Prometheus only */
+    NUMA_COL(numa_hit, "numa_hit since boot: pages allocated on this node as intended"),
+    NUMA_COL(numa_miss, "numa_miss since boot: pages allocated here though another node was preferred"),
+    NUMA_COL(numa_foreign, "numa_foreign since boot: pages meant for this node, allocated elsewhere"),
+    NUMA_COL(interleave_hit, "interleave_hit since boot"),
+    NUMA_COL(local_node, "local_node since boot: pages allocated here by this node's CPUs"),
+    NUMA_COL(other_node, "other_node since boot: pages allocated here by other nodes' CPUs"),
 };
 
 /* PROMO only for kernels that print it. */
@@ -272,6 +310,16 @@ static bool col_shown(const struct km_vctx *c, int col)
         if (!KM_IS_NA(c->s->zi.zones[i].promo))
             return true;
     return false;
+}
+
+/* Prometheus: node, and zone for a zone */
+static void prom_labels(const struct km_vctx *c, const struct km_row *r, struct km_plabels *l)
+{
+    l->n = r->kind == K_ZONE ? 2 : 1;
+    l->name[0] = "node";
+    snprintf(l->val[0], sizeof(l->val[0]), "%d", r->kind == K_ZONE ? ZONE(r)->node : NODE(r)->node);
+    l->name[1] = "zone";
+    snprintf(l->val[1], sizeof(l->val[1]), "%s", r->kind == K_ZONE ? ZONE(r)->zone : "");
 }
 
 static void rows(struct km_vm *vm, const struct km_vctx *c)
@@ -441,4 +489,5 @@ const struct km_view_def km_view_nodes = {
     .main_src = KM_SRC_ZONEINFO,
     .main_any = KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_NODES),
     .col_shown = col_shown,
+    .prom_labels = prom_labels,
 };

@@ -163,48 +163,54 @@ enum {
     "than 10000 partial slabs has its free objects estimated, not counted)"
 
 /* A number column with a slabtop letter: title, --sort key, JSON name, letter, width, unit. */
-#define NUM(t, k, js, l, w, u, g, h)                                                               \
+#define NUM(t, k, js, l, w, u, g, h, ...)                                                          \
     {                                                                                              \
-        KM_NUM(t, k, js, w, u, g_##g, h), .letter = l                                              \
+        KM_NUM(t, k, js, w, u, g_##g, h), .letter = l, __VA_ARGS__                                 \
     }
+/* A Prometheus family of a cache (label cache); S: summed into cache="other" past the top N. */
+#define P(n) .prom = KM_PROMS({.name = n})
+#define PS(n) .prom = KM_PROMS({.name = n, .sum = true})
 
 static const struct km_col cols[NCOLS] = {
     [COL_NAME] = {KM_TEXT("NAME", "name", 24, g_name,
                           "cache name (a name listed twice is two rows)"),
                   .letter = 'n', .cmp = c_name},
     [COL_OBJS] = NUM("OBJS", "objs", "num_objs", 'o', 8, KM_U_COUNT, num_objs,
-                     "objects the cache's slabs hold, in use or free"),
+                     "objects the cache's slabs hold, in use or free", PS("slab_objects")),
     [COL_ACTIVE] = NUM("ACTIVE", "active", "active_objs", 'a', 8, KM_U_COUNT, active_objs,
-                       "objects in use" ACTIVE_NOTE),
+                       "objects in use" ACTIVE_NOTE, PS("slab_active_objects")),
     [COL_USE] = {KM_NUM("USE", "use", "use_pct", 4, KM_U_PCT, g_use,
                         "active / objects, rounded down as slabtop does; - for an empty cache"),
                  .letter = 'u', .fmt = f_use},
     [COL_OBJSIZE] = NUM("OBJ SIZE", "objsize", "obj_size", 's', 8, KM_U_COUNT, obj_size,
-                        "bytes per object, metadata and padding included"),
-    [COL_SLABS] = NUM("SLABS", "slabs", "num_slabs", 'l', 7, KM_U_COUNT, num_slabs, "slabs"),
+                        "bytes per object, metadata and padding included", P("slab_object_size_bytes")),
+    [COL_SLABS] = NUM("SLABS", "slabs", "num_slabs", 'l', 7, KM_U_COUNT, num_slabs, "slabs", PS("slab_slabs")),
     [COL_ASLABS] = NUM("ASLABS", "aslabs", "active_slabs", 'v', 7, KM_U_COUNT, active_slabs,
                        "active slabs: slabs with an object in use (SLAB allocator; equal "
-                       "to SLABS with SLUB, then the column is hidden)"),
+                       "to SLABS with SLUB, then the column is hidden)", PS("slab_active_slabs")),
     [COL_PERSLAB] = NUM("OBJ/SLAB", "objperslab", "objs_per_slab", 'b', 8, KM_U_COUNT,
-                        objs_per_slab, "objects per slab"),
+                        objs_per_slab, "objects per slab", P("slab_objects_per_slab")),
     [COL_PAGES] = NUM("PAGES/SLAB", "pagesperslab", "pages_per_slab", 'p', 10, KM_U_COUNT,
-                      pages_per_slab, "pages per slab (2^order)"),
+                      pages_per_slab, "pages per slab (2^order)", P("slab_pages_per_slab")),
     [COL_FOOT] = NUM("FOOTPRINT", "footprint", NULL, 'c', 9, KM_U_BYTES, foot,
                      "memory the cache holds: slabs x pages per slab x page size "
-                     "(slabtop's CACHE SIZE)"),
+                     "(slabtop's CACHE SIZE)", PS("slab_footprint_bytes")),
     [COL_WASTE] = NUM("WASTE", "waste", NULL, 0, 8, KM_U_BYTES, waste,
                       "footprint - active objects x object size: held but not used by "
-                      "live objects"),
+                      "live objects", PS("slab_waste_bytes")),
     [COL_LEFTOVER] = NUM("LEFTOVER", "leftover", NULL, 0, 8, KM_U_BYTES, leftover,
                          "per slab: pages per slab x page size - objects per slab x "
-                         "object size, the bytes no object can use"),
+                         "object size, the bytes no object can use", P("slab_leftover_bytes")),
     [COL_GROWTH] = {KM_NUM("GROWTH", "growth", NULL, 9, KM_U_BYTE_RATE, g_growth,
                            "footprint change per second since the previous frame"),
                     .attr = a_growth},
     [COL_RECL] = {KM_NUM("RECL", "reclaimable", NULL, 4, KM_U_BOOL, g_recl,
-                         "reclaimable (SLAB_RECLAIM_ACCOUNT), from /sys/kernel/slab (root)")},
+                         "reclaimable (SLAB_RECLAIM_ACCOUNT), from /sys/kernel/slab (root)"),
+                 .prom = KM_PROMS({.name = "slab_reclaimable",
+                                   .help = "1 when the cache is reclaimable "
+                                           "(SLAB_RECLAIM_ACCOUNT, /sys/kernel/slab, root)"})},
     [COL_ALIASES] = NUM("ALIASES", "aliases", "alias_count", 0, 7, KM_U_COUNT, aliases,
-                        "caches merged into this one (SLUB), from /sys/kernel/slab"),
+                        "caches merged into this one (SLUB), from /sys/kernel/slab", P("slab_aliases")),
     [COL_NODES] = {KM_TEXT("PER NODE", "nodes", 20, NULL,
                            "memory per NUMA node: the node's slabs (sysfs `slabs`, root, "
                            "SLUB_DEBUG) x pages per slab x page size"),
@@ -313,14 +319,20 @@ static void j_nodes_slab(const struct km_vctx *c, const struct km_row *r, struct
     {                                                                                              \
         KM_NUM(k, k, NULL, 0, u, s_##g, h)                                                         \
     }
+/* with a Prometheus family */
+#define CSUMP(k, js, u, g, h, fam)                                                                 \
+    {                                                                                              \
+        KM_NUM(k, k, js, 0, u, s_##g, h), .when = caches_ok, .prom = KM_PROMS({.name = fam})       \
+    }
 #define PSUM(k, g, h)                                                                              \
     {                                                                                              \
         KM_NUM(k, k, NULL, 0, KM_U_PCT, s_##g, h), .flags = KM_F_NOJSON                            \
     }
 
 static const struct km_col sum[] = {
-    CSUM("caches", NULL, KM_U_COUNT, caches, "caches"),
-    CSUM("active_caches", NULL, KM_U_COUNT, active_caches, "caches with an object in use"),
+    CSUMP("caches", NULL, KM_U_COUNT, caches, "caches", "slab_caches"),
+    CSUMP("active_caches", NULL, KM_U_COUNT, active_caches, "caches with an object in use",
+          "slab_active_caches"),
     CSUM("objs", "num_objs", KM_U_COUNT, objs, "objects"),
     CSUM("active_objs", NULL, KM_U_COUNT, active_objs, "objects in use"),
     CSUM("slabs", "num_slabs", KM_U_COUNT, slabs, "slabs"),
@@ -336,7 +348,8 @@ static const struct km_col sum[] = {
     MSUM("slab", KM_U_BYTES, slab, "meminfo Slab"),
     MSUM("sreclaimable", KM_U_BYTES, srecl, "meminfo SReclaimable"),
     MSUM("sunreclaim", KM_U_BYTES, sunrecl, "meminfo SUnreclaim"),
-    CSUM("slab_not_in_caches", NULL, KM_U_BYTES, gap, "meminfo Slab - footprint"),
+    CSUMP("slab_not_in_caches", NULL, KM_U_BYTES, gap, "meminfo Slab - footprint",
+          "slab_not_in_caches_bytes"),
     {KM_TEXT("nodes", "nodes", 0, NULL, "meminfo's Slab counters per node"), .jsonw = j_nodes_slab},
     PSUM("obj_pct", obj_pct, "active / all objects"),
     PSUM("slab_pct", slab_pct, "active / all slabs"),
@@ -463,4 +476,6 @@ const struct km_view_def km_view_slabs = {
     .main_src = KM_SRC_SLABINFO,
     .col_shown = col_shown,
     .keys = keys,
+    .prom_label = "cache",
+    .prom_top = 50,
 };

@@ -101,12 +101,15 @@ static const struct km_col cols[] = {
                             "no caller (vm_map_ram); unpurged: lazily freed, not yet purged")},
     [COL_MODULE] = {KM_TEXT("MODULE", "module", 16, g_module,
                             "the module the caller is in ([name]); - for the core kernel")},
-    [COL_AREAS] = {KM_NUM("AREAS", "areas", NULL, 6, KM_U_COUNT, g_areas, "vmalloc areas")},
+    [COL_AREAS] = {KM_NUM("AREAS", "areas", NULL, 6, KM_U_COUNT, g_areas, "vmalloc areas"),
+                    .prom = KM_PROMS({.name = "vmalloc_areas", .sum = true})},
     [COL_BYTES] = {KM_NUM("BYTES", "bytes", NULL, 9, KM_U_BYTES, g_bytes,
-                          "address space as vmallocinfo prints it, guard pages included")},
+                          "address space as vmallocinfo prints it, guard pages included"),
+                    .prom = KM_PROMS({.name = "vmalloc_address_space_bytes", .sum = true})},
     [COL_RAM] = {KM_NUM("RAM", "ram", NULL, 9, KM_U_BYTES, g_ram,
                         "RAM the areas hold: pages= x page size; - when no area says "
-                        "(ioremap, vmap)")},
+                        "(ioremap, vmap)"),
+                  .prom = KM_PROMS({.name = "vmalloc_ram_bytes", .sum = true})},
     [COL_GROWTH] = {KM_NUM("GROWTH", "growth", NULL, 9, KM_U_BYTE_RATE, g_growth,
                            "RAM change per second since the previous frame that read "
                            "vmallocinfo (a caller new since then grew from nothing)"),
@@ -210,7 +213,9 @@ static struct km_val s_counts(const struct km_vctx *c, const struct km_row *r, c
     }
 
 static const struct km_col sum[] = {
-    VSUM("callers", KM_U_COUNT, callers, "groups: callers, (none) and unpurged"),
+    {KM_NUM("callers", "callers", NULL, 0, KM_U_COUNT, s_callers,
+            "groups: callers, (none) and unpurged"),
+     .when = vm_ok, .prom = KM_PROMS({.name = "vmalloc_callers"})},
     VSUM("areas", KM_U_COUNT, areas, "areas"),
     VSUM("bytes", KM_U_BYTES, bytes, "address space, guard pages included"),
     VSUM("pages", KM_U_COUNT, pages, "RAM pages: the sum of pages="),
@@ -361,6 +366,20 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     km_json_rows(j, vm, c, vm_ok(c));
 }
 
+/* Prometheus: caller and module ("" for the core kernel) */
+static void prom_labels(const struct km_vctx *c, const struct km_row *r, struct km_plabels *l)
+{
+    char b[KM_FIELD_BUF];
+    struct km_val v;
+    l->n = 2;
+    l->name[0] = "caller";
+    l->name[1] = "module";
+    v = cols[COL_CALLER].get(c, r, b, sizeof(b));
+    snprintf(l->val[0], sizeof(l->val[0]), "%s", v.t == KM_VT_STR ? v.s : "");
+    v = cols[COL_MODULE].get(c, r, b, sizeof(b));
+    snprintf(l->val[1], sizeof(l->val[1]), "%s", v.t == KM_VT_STR ? v.s : "");
+}
+
 const struct km_view_def km_view_vmalloc = {
     .name = "vmalloc",
     .title = "Vmalloc",
@@ -378,4 +397,6 @@ const struct km_view_def km_view_vmalloc = {
     .json_always = true,
     .main_src = KM_SRC_VMALLOCINFO,
     .details = details,
+    .prom_labels = prom_labels,
+    .prom_top = 30,
 };
