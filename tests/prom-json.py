@@ -107,6 +107,14 @@ def main():
     for fam, key in [('unattributed_bytes', 'unattributed'), ('shared_execmem_bytes', 'shared')]:
         if mo.get(key):
             put('kmemtop_modules_' + fam, {}, mo[key].get('bytes'))
+    # the Overview: MemTotal in parts
+    ov = j.get('overview') or {}
+    if ov.get('status') == 'ok':
+        for r in ov.get('rows', []):
+            lab = {'part': r['name'], 'leaf': 'true' if r.get('leaf') else 'false'}
+            if r.get('parent'):  # an empty label is no label (Prometheus)
+                lab['parent'] = r['parent']
+            put('kmemtop_memory_bytes', lab, r.get('bytes'))
     # nodes and zones (JSON in pages)
     pg = lambda v: None if v is None else v * ps
     for n in j.get('nodes', {}).get('rows', []):

@@ -147,7 +147,11 @@ static const struct km_col cols[] = {
     [C_BYTES] = {KM_NUM("BYTES", "bytes", NULL, 9, KM_U_BYTES, g_bytes,
                         "bytes; a parent is the sum of its children; - where the kernel does "
                         "not print the figure"),
-                 .cmp = c_tree},
+                 .cmp = c_tree,
+                 .prom = KM_PROMS({.name = "memory_bytes",
+                                   .help = "MemTotal in parts (the Overview): free, user, kernel and "
+                                           "their parts, unaccounted; the leaf=\"true\" series add "
+                                           "up to MemTotal exactly"})},
     [C_PCT] = {KM_NUM("%TOTAL", "pct", NULL, 6, KM_U_PCT, g_pct, "share of MemTotal"),
                .cmp = c_tree},
     [C_BAR] = {.title = "SHARE", .key = "bar", .width = 20, .align = KM_AL_LEFT,
@@ -430,6 +434,19 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     km_json_obj_end(j);
 }
 
+/* Prometheus: the part, its parent ("" at the top) and whether it is a leaf */
+static void prom_labels(const struct km_vctx *c, const struct km_row *r, struct km_plabels *l)
+{
+    int p = OR(r)->parent;
+    l->n = 3;
+    l->name[0] = "part";
+    l->name[1] = "parent";
+    l->name[2] = "leaf";
+    snprintf(l->val[0], sizeof(l->val[0]), "%s", OR(r)->name);
+    snprintf(l->val[1], sizeof(l->val[1]), "%s", p < 0 ? "" : OV(c)->rows[p].name);
+    snprintf(l->val[2], sizeof(l->val[2]), "%s", OR(r)->leaf ? "true" : "false");
+}
+
 const struct km_view_def km_view_overview = {
     .name = "overview",
     .title = "Overview",
@@ -447,4 +464,5 @@ const struct km_view_def km_view_overview = {
     .main_src = KM_SRC_MEMINFO,
     .col_shown = col_shown,
     .col_title = col_title,
+    .prom_labels = prom_labels,
 };
