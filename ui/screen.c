@@ -508,6 +508,9 @@ static void on_key(struct loop *l, int ch)
 
 static int start_curses(struct scr *s, SCREEN **term)
 {
+    const char *t = getenv("TERM");
+    if (!t || !*t)
+        return -1; /* said by the caller; newterm would fail the same way (and leak) */
     km_tty_save(fileno(stdout)); /* the modes from before curses, for a fatal signal */
     *term = newterm(NULL, stdout, stdin);
     if (!*term)
