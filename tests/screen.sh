@@ -409,6 +409,14 @@ see "NO_COLOR: running" '\[2 Modules\]'
 keys 3
 see "NO_COLOR: the nodes tab" '\[3 Nodes\]'
 if T capture-pane -e -p -t "$S" | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then nok "NO_COLOR=1: no colours" "$(T capture-pane -e -p -t "$S" | cat -v | head -5)"; else ok "NO_COLOR=1: no colours"; fi
+# without colours the selection is reverse video, a warning state only bold: told apart
+keys Down Down
+sleep 0.3
+sel=$(T capture-pane -e -p -t "$S" | grep -n "DMA32" | head -1)
+case "$sel" in
+*"$(printf '\033')[1;7m"* | *"$(printf '\033')[7m"* | *"$(printf '\033')[7;1m"*) ok "NO_COLOR=1: the selected row is in reverse video" ;;
+*) nok "NO_COLOR=1: the selected row is in reverse video" "$(printf '%s\n' "$sel" | cat -v)" ;;
+esac
 keys q
 ended 0 "NO_COLOR"
 
