@@ -99,6 +99,42 @@ contains "per-node columns on several nodes" "$txt" '^WHAT +BYTES +%TOTAL +SHARE
 txt=$("$KMEMTOP" --root zte-armv7-4.1 -o --view overview)
 contains "no per-node columns on one node" "$txt" '^WHAT +BYTES +%TOTAL +SHARE +CHANGE +SOURCE'
 
+# outside MemTotal needs the zones' managed pages to add up to MemTotal (totalram_pages is
+# Σ managed): a tree whose zones manage 100000 pages (390.6M) less than MemTotal says why it
+# has no figure instead of counting those pages as outside (hotplug, balloon, deferred init)
+zmanaged() { awk '$1 == "managed" { s += $2 } END { print s * 4096 }' "$1/proc/zoneinfo"; }
+cp -R debian612a-root "$TMP/zman"
+awk '$1 == "managed" && $2 == 249044 { sub(/249044/, "149044") } { print }' \
+    debian612a-root/proc/zoneinfo >"$TMP/zman/proc/zoneinfo"
+j=$(ov "$TMP/zman")
+is "zones' managed pages short of MemTotal by 390.6M: no outside figure, and why" \
+    "$(printf '%s' "$j" | jq -r '"\(.outside_mem_total) \([.nodes[].outside_mem_total] | map(tostring) | join(",")) \(.zones_managed) | \(.outside_mem_total_reason)"')" \
+    "null null,null $(zmanaged "$TMP/zman") | the zones' managed pages add up to 1.5G, not MemTotal 1.9G: memory added by hotplug or a balloon after boot, or not yet handed to its zone by a deferred page init?"
+contains "... said on the Outside MemTotal line" "$("$KMEMTOP" --root "$TMP/zman" -o --view overview)" \
+    "^Outside MemTotal: not known \\(the zones' managed pages add up to 1\\.5G, not MemTotal 1\\.9G: .*deferred page init\\?\\)$"
+# 500 pages (2M) apart, the moment between the two reads: still a figure
+awk '$1 == "managed" && $2 == 249044 { sub(/249044/, "248544") } { print }' \
+    debian612a-root/proc/zoneinfo >"$TMP/zman/proc/zoneinfo"
+is "zones' managed pages 2M short of MemTotal (within 0.1% or 4M): outside is a figure" \
+    "$(ov "$TMP/zman" | jq -r '"\(.outside_mem_total - 77185024) \(.outside_mem_total_reason)"')" "2048000 null"
+is "a tree whose zones add up: the figure, no reason" \
+    "$(ov debian612a-root | jq -r '"\(.outside_mem_total) \(.outside_mem_total_reason) \(.zones_managed == .mem_total)"')" "77185024 null true"
+is "this VM's capture (6.18, deferred_init=lazy): managed 5.1G of MemTotal 23.5G, no outside figure" \
+    "$(ov this-vm-6.18 | jq -r '"\(.outside_mem_total) \(.outside_mem_total_reason | test("^the zones. managed pages add up to 5.1G, not MemTotal 23.5G: "))"')" "null true"
+is "zoneinfo not read: the reason says so" "$(ov kunpeng-4node | jq -r '"\(.outside_mem_total) \(.outside_mem_total_reason)"')" "null zoneinfo not read"
+# live: a figure exactly when Σ managed x page size is within max(4M, 0.1% of MemTotal) of MemTotal
+if [ -r /proc/zoneinfo ] && [ -r /proc/meminfo ]; then
+    j=$("$KMEMTOP" -o --view overview --format json | jq -c '.overview')
+    want=$(printf '%s' "$j" | jq -r '. as $o | (.zones_managed - .mem_total) | (if . < 0 then -. else . end) as $d | if $d > ([4194304, ($o.mem_total / 1000 | floor)] | max) then "null" else "number" end')
+    ps=$(getconf PAGESIZE)
+    mine=$(awk -v ps="$ps" '$1 == "managed" { s += $2 } END { printf "%.0f", s * ps }' /proc/zoneinfo)
+    got=$(printf '%s' "$j" | jq -r --argjson m "$mine" '"\(.outside_mem_total | type) \((.zones_managed - $m) | (if . < 0 then -. else . end) < 67108864)"')
+    is "live: outside MemTotal is a figure only when the zones' managed pages add up to MemTotal ($(printf '%s' "$j" | jq -r '"\(.zones_managed) of \(.mem_total)"'))" "$got" "$want true"
+    if [ "$want" = null ]; then
+        contains "live: ... and the line says why" "$("$KMEMTOP" -o --view overview)" "^Outside MemTotal: not known \\(the zones' managed pages add up to "
+    fi
+fi
+
 # memory pressure: PSI and vmstat; absent files say so
 j=$(ov debian612a-root)
 is "no PSI in the tree: said" "$(printf '%s' "$j" | jq -r '.pressure.psi | "\(.status) \(.reason)"')" \

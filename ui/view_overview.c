@@ -341,7 +341,8 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
         }
         line(arg, KM_ATTR_NORMAL, buf);
     } else {
-        line(arg, KM_ATTR_DIM, "Outside MemTotal: not known (zoneinfo not read)");
+        snprintf(buf, sizeof(buf), "Outside MemTotal: not known (%s)", ov->outside_reason);
+        line(arg, KM_IS_NA(ov->managed) ? KM_ATTR_DIM : KM_ATTR_WARN, buf);
     }
     if (!KM_IS_NA(ov->cma_total) && ov->cma_total > 0) {
         size(c, ov->cma_total, a, sizeof(a));
@@ -394,6 +395,11 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     if (ok) {
         km_json_int(j, "mem_total", ov->mem_total);
         km_json_int_opt(j, "outside_mem_total", ov->outside);
+        if (ov->outside_reason[0])
+            km_json_str(j, "outside_mem_total_reason", ov->outside_reason);
+        else
+            km_json_null(j, "outside_mem_total_reason");
+        km_json_int_opt(j, "zones_managed", ov->managed);
         km_json_int_opt(j, "cma_total", ov->cma_total);
         km_json_int_opt(j, "cma_free", ov->cma_free);
         km_json_int_opt(j, "hugetlb_free", ov->huge_free);

@@ -46,6 +46,8 @@ struct km_overview {
     struct km_ov_row rows[KM_OV_ROWS];
     /* beside the tree */
     int64_t outside;           /* Σ zones (present - managed) pages, bytes; KM_NA without */
+    int64_t managed;           /* Σ zones managed pages, bytes; KM_NA without */
+    char outside_reason[200];  /* why outside is KM_NA; "" when it is known */
     int64_t cma_total, cma_free;
     int64_t huge_free, huge_surp; /* default-size pool pages, bytes; KM_NA without */
     int nnodes;                   /* nodes with per-node figures (0 unless 2+) */
@@ -67,6 +69,17 @@ struct km_ov_input {
     long page_size;             /* bytes; <= 0 unknown */
     int kernel_major, kernel_minor; /* 0 0: unknown */
 };
+
+/*
+ * Outside MemTotal is Σ zones (present - managed) only while the zones'
+ * managed pages add up to MemTotal (totalram_pages() is Σ managed): within
+ * this much, for the moment between the reads of meminfo and zoneinfo. Else
+ * (memory hotplug, a balloon, pages a lazy deferred init has not yet given
+ * to their zone) outside is KM_NA and outside_reason says why.
+ */
+#define KM_OV_MANAGED_SLACK_MIN (4LL << 20) /* bytes */
+#define KM_OV_MANAGED_SLACK_PERMILLE 1      /* of MemTotal, when that is more */
+int64_t km_ov_managed_slack(int64_t mem_total);
 
 /* Fills *out; returns 0, or -EINVAL (out->ok false) without a MemTotal. */
 int km_overview(const struct km_ov_input *in, struct km_overview *out);
