@@ -313,6 +313,8 @@ int km_overview(const struct km_ov_input *in, struct km_overview *ov)
     struct build b = {ov, in};
     memset(ov, 0, sizeof(*ov));
     ov->unaccounted = -1;
+    ov->grow_bytes = KM_NA;
+    ov->grow_secs = NAN;
     ov->outside = ov->managed = ov->cma_total = ov->cma_free = ov->huge_free = ov->huge_surp = KM_NA;
     if (!m || KM_IS_NA(m->mem_total) || m->mem_total <= 0)
         return -EINVAL;
@@ -430,9 +432,36 @@ void km_overview_rate(struct km_overview *cur, const struct km_overview *prev, d
         if (p && !KM_IS_NA(p->bytes) && !KM_IS_NA(r->bytes))
             r->rate = (double)(r->bytes - p->bytes) / dt;
     }
-    const struct km_ov_row *pu = km_overview_row(prev, "unaccounted");
-    if (pu && cur->unaccounted >= 0)
-        cur->warn_grows = (cur->rows[cur->unaccounted].bytes - pu->bytes) * 1000 > cur->mem_total;
+}
+
+void km_ov_growth(struct km_overview *cur, struct km_ov_hist *h, double t)
+{
+    enum { N = KM_OV_GROW_INTERVALS + 1 };
+    cur->warn_grows = false;
+    cur->grow_bytes = KM_NA;
+    cur->grow_secs = NAN;
+    if (!cur->ok || cur->unaccounted < 0)
+        return;
+    int64_t u = cur->rows[cur->unaccounted].bytes;
+    if (h->n > 0 && !(t > h->t[h->n - 1]))
+        h->n = 0; /* time went back or stood: another run of samples */
+    if (h->n == N) {
+        memmove(h->bytes, h->bytes + 1, (N - 1) * sizeof(h->bytes[0]));
+        memmove(h->t, h->t + 1, (N - 1) * sizeof(h->t[0]));
+        h->n--;
+    }
+    h->bytes[h->n] = u;
+    h->t[h->n] = t;
+    h->n++;
+    if (h->n < N)
+        return;
+    bool each = true;
+    for (int i = 1; i < N; i++)
+        each = each && h->bytes[i] > h->bytes[i - 1];
+    cur->grow_bytes = h->bytes[N - 1] - h->bytes[0];
+    cur->grow_secs = h->t[N - 1] - h->t[0];
+    cur->warn_grows =
+        each && cur->grow_bytes > cur->mem_total / 1000 * KM_OV_GROW_PERMILLE;
 }
 
 const struct km_ov_row *km_overview_row(const struct km_overview *ov, const char *name)

@@ -159,6 +159,39 @@ echo time=1000 >"$TMP/ser/1/kmemtop-capture"; echo time=1010 >"$TMP/ser/2/kmemto
 j=$("$KMEMTOP" --root "$TMP/ser" -b --view overview --format json | tail -1 | jq -c '[.overview.pressure.vmstat.compact_stall.rate, .overview.pressure.vmstat.oom_kill.rate]')
 is "signals per second over a series" "$j" "[5,0.2]"
 
+# "unaccounted grows" only when sustained: up in each of the last 3 intervals and by more
+# than 0.1% of MemTotal (2021776 kB here: 2022 kB) over them. A series of trees 2 s apart whose
+# MemFree falls by the kB given (unaccounted rises by as much); one word per frame, whether warned.
+grows() {
+    name=$1; shift
+    rm -rf "$TMP/g-$name"; mkdir -p "$TMP/g-$name"
+    i=0
+    for drop in "$@"; do
+        i=$((i + 1)); t="$TMP/g-$name/$i"
+        cp -R debian612a-root "$t"
+        awk -v d="$drop" '$1 == "MemFree:" { $2 -= d } { print }' debian612a-root/proc/meminfo >"$t/proc/meminfo"
+        echo "time=$((1000 + 2 * i))" >"$t/kmemtop-capture"
+    done
+    "$KMEMTOP" --root "$TMP/g-$name" -b --view overview --format json |
+        jq -r '.overview.warnings | index("unaccounted_grows") != null' | tr '\n' ' ' | sed 's/ $//'
+}
+is "a jump of 30M in one frame, then flat (a busy machine): never warned" \
+    "$(grows jump 0 30000 30000 30000 30000)" "false false false false false"
+is "a steady leak of 1000 kB a frame (0.05%): warned from the third interval on" \
+    "$(grows leak 0 1000 2000 3000 4000 5000)" "false false false true true true"
+is "up, down, up (noise): never warned" "$(grows noise 0 1500 1000 3000 4500 4000)" \
+    "false false false false false false"
+is "up in each interval but 900 kB in all (under 0.1%): not warned" \
+    "$(grows small 0 300 600 900 1200)" "false false false false false"
+is "a leak that stops: the warning goes once an interval does not grow" \
+    "$(grows stops 0 1000 2000 3000 3000)" "false false false true false"
+j=$("$KMEMTOP" --root "$TMP/g-leak" -b --view overview --format json | sed -n 4p | jq -c '.overview.unaccounted_growth')
+is "the growth over the 3 intervals in JSON" "$j" '{"bytes":3072000,"seconds":6,"intervals":3}'
+contains "... and on the warning line" "$("$KMEMTOP" --root "$TMP/g-leak" -b --view overview | grep '^Warning' | head -1)" \
+    '^Warning: unaccounted [0-9.]+[KMG] \([0-9.]+% of MemTotal\), growing: up in each of the last 3 intervals, \+2\.93M in 6 s \(\+?500K/s\)$'
+is "no growth figure before 3 intervals" \
+    "$("$KMEMTOP" --root "$TMP/g-leak" -b --view overview --format json | sed -n 3p | jq -c '.overview.unaccounted_growth')" null
+
 # the Buddy tab: compaction beside the fragmentation indexes, and in its JSON
 contains "Buddy: the compaction line" "$("$KMEMTOP" --root debian612a-root -o --view buddy)" \
     '^Compaction: stalls [0-9]+, failures [0-9]+, successes [0-9]+ \(since boot [0-9]+, [0-9]+, [0-9]+\)$'

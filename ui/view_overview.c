@@ -364,9 +364,15 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     if (u && (ov->warn_share || ov->warn_grows)) {
         size(c, u->bytes, a, sizeof(a));
         km_fmt_pct(d, sizeof(d), share(c, u->bytes));
-        km_fmt_size_rate(b, sizeof(b), u->rate);
-        snprintf(buf, sizeof(buf), "Warning: unaccounted %s (%s of MemTotal)%s%s", a, d,
-                 ov->warn_grows ? ", growing " : "", ov->warn_grows ? b : "");
+        int k = snprintf(buf, sizeof(buf), "Warning: unaccounted %s (%s of MemTotal)", a, d);
+        if (ov->warn_grows && k > 0 && (size_t)k < sizeof(buf)) {
+            char g[32];
+            size(c, ov->grow_bytes, g, sizeof(g));
+            km_fmt_size_rate(b, sizeof(b), (double)ov->grow_bytes / ov->grow_secs);
+            snprintf(buf + k, sizeof(buf) - (size_t)k,
+                     ", growing: up in each of the last %d intervals, +%s in %.0f s (%s)",
+                     KM_OV_GROW_INTERVALS, g, ov->grow_secs, b);
+        }
         line(arg, KM_ATTR_WARN, buf);
     }
     pressure_line(c, line, arg);
@@ -413,6 +419,15 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
             km_json_obj_end(j);
         }
         km_json_arr_end(j);
+        if (KM_IS_NA(ov->grow_bytes)) {
+            km_json_null(j, "unaccounted_growth");
+        } else {
+            km_json_obj(j, "unaccounted_growth");
+            km_json_int(j, "bytes", ov->grow_bytes);
+            km_json_dbl(j, "seconds", ov->grow_secs);
+            km_json_int(j, "intervals", KM_OV_GROW_INTERVALS);
+            km_json_obj_end(j);
+        }
         km_json_arr(j, "warnings");
         if (ov->warn_share)
             km_json_str(j, NULL, "unaccounted_over_10pct");

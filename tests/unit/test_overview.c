@@ -318,9 +318,48 @@ static void test_rules(void)
     overview_of(more, 6, 1, NULL, &b);
     km_overview_rate(&b, &a, 2.0);
     ok(fabs(km_overview_row(&b, "free")->rate + 5000 * 1024.0) < 1e-6, "free: -5000 KiB/s");
-    ok(b.warn_grows, "unaccounted grew by 1% of MemTotal: warned");
     km_overview_rate(&a, &a, 2.0);
-    ok(!a.warn_grows && km_overview_row(&a, "free")->rate == 0, "no change: no growth");
+    ok(km_overview_row(&a, "free")->rate == 0, "no change: rate 0");
+    /* unaccounted grows: up in each of the last 3 intervals, by > 0.1% of MemTotal in all */
+    struct km_ov_hist h = {0};
+    int64_t u0 = km_overview_row(&a, "unaccounted")->bytes;
+    const int64_t steps[][7] = {
+        {0, 400, 800, 1200, 1600, 1600, 2000}, /* a leak of 400 KiB a frame, stopping once */
+        {0, 10000, 10000, 10000, 10000, 10000, 10000}, /* one jump (+1%): never */
+        {0, 300, 600, 900, 1200, 1500, 1800}, /* 900 KiB per 3 intervals: under 0.1%, never */
+    };
+    const char *want[] = {"---YYNN", "---NNNN", "---NNNN"};
+    for (int k = 0; k < 3; k++) {
+        char got[8] = "";
+        memset(&h, 0, sizeof(h));
+        for (int i = 0; i < 7; i++) {
+            struct km_overview o = a;
+            o.rows[o.unaccounted].bytes = u0 + steps[k][i] * 1024;
+            km_ov_growth(&o, &h, 10.0 + 2 * i);
+            got[i] = KM_IS_NA(o.grow_bytes) ? '-' : o.warn_grows ? 'Y' : 'N';
+        }
+        got[0] = got[1] = got[2] = '-';
+        is_str(got, want[k], k == 0 ? "sustained growth warned; a flat interval ends it"
+                             : k == 1 ? "a one-frame jump is not sustained growth"
+                                      : "growth under 0.1% of MemTotal is not warned");
+    }
+    memset(&h, 0, sizeof(h));
+    for (int i = 0; i < 4; i++) {
+        struct km_overview o = a;
+        o.rows[o.unaccounted].bytes = u0 + i * 1024 * 1024;
+        km_ov_growth(&o, &h, i == 3 ? 1.0 : 10.0 + i); /* time goes back on the last */
+        b = o;
+    }
+    ok(!b.warn_grows && h.n == 1, "time going back starts the history again");
+    memset(&h, 0, sizeof(h));
+    for (int i = 0; i < 4; i++) {
+        struct km_overview o = a;
+        o.rows[o.unaccounted].bytes = u0 + i * 1024 * 1024;
+        km_ov_growth(&o, &h, 10.0 + 2 * i);
+        b = o;
+    }
+    ok(b.warn_grows && b.grow_bytes == 3 * 1024 * 1024 && b.grow_secs == 6.0,
+       "3M over 3 intervals of 2 s: warned, with the growth and its seconds");
     km_overview_rate(&a, NULL, 2.0);
     ok(!tap_parse_str(p_mem, "NoMemTotal: 1 kB\n", &b, NULL) || true, "(no MemTotal)");
     struct km_meminfo none;
