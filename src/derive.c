@@ -139,11 +139,13 @@ static void module_events(struct km_derive_state *st, struct km_sample *smp,
         memcpy(smp->mod_events, st->events, st->nevents * sizeof(*st->events));
 }
 
-/* Where MemTotal goes, its rows' change against the previous sample; vmstat's pressure signals. */
+/*
+ * Where MemTotal goes, its rows' change against the previous sample, whether
+ * unaccounted grows (its history in the state); vmstat's pressure signals.
+ */
 static void overview(struct km_derive_state *st, struct km_sample *smp,
                      const struct km_sample *prev)
 {
-    (void)st;
     if (smp->src[KM_SRC_VMSTAT].status == KM_ST_OK)
         km_signals(&smp->vmstat, &smp->sig);
     if (smp->src[KM_SRC_MEMINFO].status != KM_ST_OK)
@@ -160,6 +162,7 @@ static void overview(struct km_derive_state *st, struct km_sample *smp,
     km_overview(&in, &smp->ov);
     if (prev && prev->ov.ok)
         km_overview_rate(&smp->ov, &prev->ov, smp->mono - prev->mono);
+    km_ov_growth(&smp->ov, &st->ov_hist, smp->mono); /* sustained growth, over several samples */
 }
 
 #define B(s) KM_SRC_BIT(KM_SRC_##s)

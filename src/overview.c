@@ -231,27 +231,80 @@ static void node_columns(struct build *b, const int idx[], int64_t huge_size)
     }
 }
 
-/* Memory the kernel never puts in MemTotal: present - managed pages, per zone. */
+int64_t km_ov_managed_slack(int64_t mem_total)
+{
+    int64_t p = mem_total > 0 ? mem_total / 1000 * KM_OV_MANAGED_SLACK_PERMILLE : 0;
+    return p > KM_OV_MANAGED_SLACK_MIN ? p : KM_OV_MANAGED_SLACK_MIN;
+}
+
+/* bytes as "10.8G", "512M", "64K": for a reason the core writes */
+static void human(char *o, size_t n, int64_t b)
+{
+    static const char units[] = "KMGTPE";
+    double v = (double)b / 1024;
+    int u = 0;
+    while ((v >= 1024 || v <= -1024) && u < 5) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(o, n, u ? "%.1f%c" : "%.0f%c", v, units[u]);
+}
+
+/*
+ * Memory the kernel never puts in MemTotal: present - managed pages, per
+ * zone; only when the zones' managed pages are MemTotal (both are
+ * totalram_pages() but for the moment between the two reads).
+ */
 static void outside(struct build *b)
 {
     const struct km_zoneinfo *zi = b->in->zi;
     struct km_overview *ov = b->ov;
     long ps = b->in->page_size;
-    ov->outside = KM_NA;
-    if (!zi || ps <= 0 || zi->nzones == 0)
+    ov->outside = ov->managed = KM_NA;
+    if (!zi) {
+        snprintf(ov->outside_reason, sizeof(ov->outside_reason), "zoneinfo not read");
         return;
-    int64_t s = 0;
+    }
+    if (ps <= 0 || zi->nzones == 0) {
+        snprintf(ov->outside_reason, sizeof(ov->outside_reason), "%s",
+                 ps <= 0 ? "the page size is not known" : "zoneinfo names no zone");
+        return;
+    }
+    int64_t s = 0, man = 0;
+    int64_t node_d[KM_OV_NODES];
+    for (int k = 0; k < KM_OV_NODES; k++)
+        node_d[k] = KM_NA;
     for (size_t i = 0; i < zi->nzones; i++) {
         const struct km_zone *z = &zi->zones[i];
-        if (KM_IS_NA(z->present) || KM_IS_NA(z->managed))
+        if (KM_IS_NA(z->present) || KM_IS_NA(z->managed)) {
+            snprintf(ov->outside_reason, sizeof(ov->outside_reason),
+                     "this kernel's zoneinfo prints no managed (or present) pages");
             return;
+        }
         int64_t d = km_sat_mul(z->present - z->managed, ps);
         s = km_sat_add(s, d);
+        man = km_sat_add(man, km_sat_mul(z->managed, ps));
         for (int k = 0; k < ov->nnodes; k++)
             if (ov->node_id[k] == z->node)
-                ov->node_outside[k] = KM_IS_NA(ov->node_outside[k]) ? d : ov->node_outside[k] + d;
+                node_d[k] = KM_IS_NA(node_d[k]) ? d : node_d[k] + d;
+    }
+    ov->managed = man;
+    int64_t diff = man - ov->mem_total;
+    if (diff < 0)
+        diff = -diff;
+    if (diff > km_ov_managed_slack(ov->mem_total)) {
+        char a[32], t[32];
+        human(a, sizeof(a), man);
+        human(t, sizeof(t), ov->mem_total);
+        snprintf(ov->outside_reason, sizeof(ov->outside_reason),
+                 "the zones' managed pages add up to %s, not MemTotal %s: memory added by hotplug "
+                 "or a balloon after boot, or not yet handed to its zone by a deferred page init?",
+                 a, t);
+        return;
     }
     ov->outside = s;
+    for (int k = 0; k < ov->nnodes; k++)
+        ov->node_outside[k] = node_d[k];
 }
 
 int km_overview(const struct km_ov_input *in, struct km_overview *ov)
@@ -260,7 +313,9 @@ int km_overview(const struct km_ov_input *in, struct km_overview *ov)
     struct build b = {ov, in};
     memset(ov, 0, sizeof(*ov));
     ov->unaccounted = -1;
-    ov->outside = ov->cma_total = ov->cma_free = ov->huge_free = ov->huge_surp = KM_NA;
+    ov->grow_bytes = KM_NA;
+    ov->grow_secs = NAN;
+    ov->outside = ov->managed = ov->cma_total = ov->cma_free = ov->huge_free = ov->huge_surp = KM_NA;
     if (!m || KM_IS_NA(m->mem_total) || m->mem_total <= 0)
         return -EINVAL;
     ov->ok = true;
@@ -377,9 +432,36 @@ void km_overview_rate(struct km_overview *cur, const struct km_overview *prev, d
         if (p && !KM_IS_NA(p->bytes) && !KM_IS_NA(r->bytes))
             r->rate = (double)(r->bytes - p->bytes) / dt;
     }
-    const struct km_ov_row *pu = km_overview_row(prev, "unaccounted");
-    if (pu && cur->unaccounted >= 0)
-        cur->warn_grows = (cur->rows[cur->unaccounted].bytes - pu->bytes) * 1000 > cur->mem_total;
+}
+
+void km_ov_growth(struct km_overview *cur, struct km_ov_hist *h, double t)
+{
+    enum { N = KM_OV_GROW_INTERVALS + 1 };
+    cur->warn_grows = false;
+    cur->grow_bytes = KM_NA;
+    cur->grow_secs = NAN;
+    if (!cur->ok || cur->unaccounted < 0)
+        return;
+    int64_t u = cur->rows[cur->unaccounted].bytes;
+    if (h->n > 0 && !(t > h->t[h->n - 1]))
+        h->n = 0; /* time went back or stood: another run of samples */
+    if (h->n == N) {
+        memmove(h->bytes, h->bytes + 1, (N - 1) * sizeof(h->bytes[0]));
+        memmove(h->t, h->t + 1, (N - 1) * sizeof(h->t[0]));
+        h->n--;
+    }
+    h->bytes[h->n] = u;
+    h->t[h->n] = t;
+    h->n++;
+    if (h->n < N)
+        return;
+    bool each = true;
+    for (int i = 1; i < N; i++)
+        each = each && h->bytes[i] > h->bytes[i - 1];
+    cur->grow_bytes = h->bytes[N - 1] - h->bytes[0];
+    cur->grow_secs = h->t[N - 1] - h->t[0];
+    cur->warn_grows =
+        each && cur->grow_bytes > cur->mem_total / 1000 * KM_OV_GROW_PERMILLE;
 }
 
 const struct km_ov_row *km_overview_row(const struct km_overview *ov, const char *name)

@@ -99,6 +99,42 @@ contains "per-node columns on several nodes" "$txt" '^WHAT +BYTES +%TOTAL +SHARE
 txt=$("$KMEMTOP" --root zte-armv7-4.1 -o --view overview)
 contains "no per-node columns on one node" "$txt" '^WHAT +BYTES +%TOTAL +SHARE +CHANGE +SOURCE'
 
+# outside MemTotal needs the zones' managed pages to add up to MemTotal (totalram_pages is
+# Σ managed): a tree whose zones manage 100000 pages (390.6M) less than MemTotal says why it
+# has no figure instead of counting those pages as outside (hotplug, balloon, deferred init)
+zmanaged() { awk '$1 == "managed" { s += $2 } END { print s * 4096 }' "$1/proc/zoneinfo"; }
+cp -R debian612a-root "$TMP/zman"
+awk '$1 == "managed" && $2 == 249044 { sub(/249044/, "149044") } { print }' \
+    debian612a-root/proc/zoneinfo >"$TMP/zman/proc/zoneinfo"
+j=$(ov "$TMP/zman")
+is "zones' managed pages short of MemTotal by 390.6M: no outside figure, and why" \
+    "$(printf '%s' "$j" | jq -r '"\(.outside_mem_total) \([.nodes[].outside_mem_total] | map(tostring) | join(",")) \(.zones_managed) | \(.outside_mem_total_reason)"')" \
+    "null null,null $(zmanaged "$TMP/zman") | the zones' managed pages add up to 1.5G, not MemTotal 1.9G: memory added by hotplug or a balloon after boot, or not yet handed to its zone by a deferred page init?"
+contains "... said on the Outside MemTotal line" "$("$KMEMTOP" --root "$TMP/zman" -o --view overview)" \
+    "^Outside MemTotal: not known \\(the zones' managed pages add up to 1\\.5G, not MemTotal 1\\.9G: .*deferred page init\\?\\)$"
+# 500 pages (2M) apart, the moment between the two reads: still a figure
+awk '$1 == "managed" && $2 == 249044 { sub(/249044/, "248544") } { print }' \
+    debian612a-root/proc/zoneinfo >"$TMP/zman/proc/zoneinfo"
+is "zones' managed pages 2M short of MemTotal (within 0.1% or 4M): outside is a figure" \
+    "$(ov "$TMP/zman" | jq -r '"\(.outside_mem_total - 77185024) \(.outside_mem_total_reason)"')" "2048000 null"
+is "a tree whose zones add up: the figure, no reason" \
+    "$(ov debian612a-root | jq -r '"\(.outside_mem_total) \(.outside_mem_total_reason) \(.zones_managed == .mem_total)"')" "77185024 null true"
+is "this VM's capture (6.18, deferred_init=lazy): managed 5.1G of MemTotal 23.5G, no outside figure" \
+    "$(ov this-vm-6.18 | jq -r '"\(.outside_mem_total) \(.outside_mem_total_reason | test("^the zones. managed pages add up to 5.1G, not MemTotal 23.5G: "))"')" "null true"
+is "zoneinfo not read: the reason says so" "$(ov kunpeng-4node | jq -r '"\(.outside_mem_total) \(.outside_mem_total_reason)"')" "null zoneinfo not read"
+# live: a figure exactly when Σ managed x page size is within max(4M, 0.1% of MemTotal) of MemTotal
+if [ -r /proc/zoneinfo ] && [ -r /proc/meminfo ]; then
+    j=$("$KMEMTOP" -o --view overview --format json | jq -c '.overview')
+    want=$(printf '%s' "$j" | jq -r '. as $o | (.zones_managed - .mem_total) | (if . < 0 then -. else . end) as $d | if $d > ([4194304, ($o.mem_total / 1000 | floor)] | max) then "null" else "number" end')
+    ps=$(getconf PAGESIZE)
+    mine=$(awk -v ps="$ps" '$1 == "managed" { s += $2 } END { printf "%.0f", s * ps }' /proc/zoneinfo)
+    got=$(printf '%s' "$j" | jq -r --argjson m "$mine" '"\(.outside_mem_total | type) \((.zones_managed - $m) | (if . < 0 then -. else . end) < 67108864)"')
+    is "live: outside MemTotal is a figure only when the zones' managed pages add up to MemTotal ($(printf '%s' "$j" | jq -r '"\(.zones_managed) of \(.mem_total)"'))" "$got" "$want true"
+    if [ "$want" = null ]; then
+        contains "live: ... and the line says why" "$("$KMEMTOP" -o --view overview)" "^Outside MemTotal: not known \\(the zones' managed pages add up to "
+    fi
+fi
+
 # memory pressure: PSI and vmstat; absent files say so
 j=$(ov debian612a-root)
 is "no PSI in the tree: said" "$(printf '%s' "$j" | jq -r '.pressure.psi | "\(.status) \(.reason)"')" \
@@ -122,6 +158,39 @@ awk '$1 == "compact_stall" { $2 += 50 } $1 == "oom_kill" { $2 += 2 } { print }' 
 echo time=1000 >"$TMP/ser/1/kmemtop-capture"; echo time=1010 >"$TMP/ser/2/kmemtop-capture"
 j=$("$KMEMTOP" --root "$TMP/ser" -b --view overview --format json | tail -1 | jq -c '[.overview.pressure.vmstat.compact_stall.rate, .overview.pressure.vmstat.oom_kill.rate]')
 is "signals per second over a series" "$j" "[5,0.2]"
+
+# "unaccounted grows" only when sustained: up in each of the last 3 intervals and by more
+# than 0.1% of MemTotal (2021776 kB here: 2022 kB) over them. A series of trees 2 s apart whose
+# MemFree falls by the kB given (unaccounted rises by as much); one word per frame, whether warned.
+grows() {
+    name=$1; shift
+    rm -rf "$TMP/g-$name"; mkdir -p "$TMP/g-$name"
+    i=0
+    for drop in "$@"; do
+        i=$((i + 1)); t="$TMP/g-$name/$i"
+        cp -R debian612a-root "$t"
+        awk -v d="$drop" '$1 == "MemFree:" { $2 -= d } { print }' debian612a-root/proc/meminfo >"$t/proc/meminfo"
+        echo "time=$((1000 + 2 * i))" >"$t/kmemtop-capture"
+    done
+    "$KMEMTOP" --root "$TMP/g-$name" -b --view overview --format json |
+        jq -r '.overview.warnings | index("unaccounted_grows") != null' | tr '\n' ' ' | sed 's/ $//'
+}
+is "a jump of 30M in one frame, then flat (a busy machine): never warned" \
+    "$(grows jump 0 30000 30000 30000 30000)" "false false false false false"
+is "a steady leak of 1000 kB a frame (0.05%): warned from the third interval on" \
+    "$(grows leak 0 1000 2000 3000 4000 5000)" "false false false true true true"
+is "up, down, up (noise): never warned" "$(grows noise 0 1500 1000 3000 4500 4000)" \
+    "false false false false false false"
+is "up in each interval but 900 kB in all (under 0.1%): not warned" \
+    "$(grows small 0 300 600 900 1200)" "false false false false false"
+is "a leak that stops: the warning goes once an interval does not grow" \
+    "$(grows stops 0 1000 2000 3000 3000)" "false false false true false"
+j=$("$KMEMTOP" --root "$TMP/g-leak" -b --view overview --format json | sed -n 4p | jq -c '.overview.unaccounted_growth')
+is "the growth over the 3 intervals in JSON" "$j" '{"bytes":3072000,"seconds":6,"intervals":3}'
+contains "... and on the warning line" "$("$KMEMTOP" --root "$TMP/g-leak" -b --view overview | grep '^Warning' | head -1)" \
+    '^Warning: unaccounted [0-9.]+[KMG] \([0-9.]+% of MemTotal\), growing: up in each of the last 3 intervals, \+2\.93M in 6 s \(\+?500K/s\)$'
+is "no growth figure before 3 intervals" \
+    "$("$KMEMTOP" --root "$TMP/g-leak" -b --view overview --format json | sed -n 3p | jq -c '.overview.unaccounted_growth')" null
 
 # the Buddy tab: compaction beside the fragmentation indexes, and in its JSON
 contains "Buddy: the compaction line" "$("$KMEMTOP" --root debian612a-root -o --view buddy)" \

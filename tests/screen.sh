@@ -325,8 +325,11 @@ see "vmalloc: the table" '^CALLER +MODULE +AREAS +BYTES +.RAM +GROWTH +KINDS +PE
 row1 "vmalloc: sorted by RAM like batch mode" CALLER "$(batch_first CALLER --view vmalloc)"
 see "vmalloc: RAM in areas against VmallocUsed" '^RAM in areas .* vs VmallocUsed .*: differ by'
 keys '\' z r a m Enter Home Enter
-see "Enter on disksize_store [zram]: its areas" '^disksize_store \[zram\]: 2 areas$'
+see "Enter on disksize_store [zram]: its areas" '^disksize_store \[zram\]: 2 areas, [0-9.]+[KM] of address space, [0-9.]+[KM] of RAM$'
+see "Enter: the columns of --details" '^ADDRESS RANGE +BYTES +PAGES +KINDS +PER NODE +CALLER$'
 see "Enter: each area's range, pages, flags and nodes" '^0x[0-9a-f]+-0x[0-9a-f]+ +1\.50M +384 +vmalloc +N1=384 '
+area=$("$KMEMTOP" --root "$FIX/debian61-root" -o --view vmalloc --details 'disksize_store [zram]' | grep '^0x' | tail -1 | sed 's/[][\\.*^$+?(){}|]/\\&/g')
+see "Enter: the same area lines as --details in batch mode" "^$area\$"
 keys Escape
 see "Esc goes back to the callers" '^CALLER'
 keys q

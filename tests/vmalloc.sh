@@ -152,4 +152,31 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ -r /proc/vmallocinfo
     "$KMEMTOP" -o --view vmalloc --format json >"$TMP/r.json"
     check "live, as root: rows" jq -e '.vmalloc.status == "ok" and (.vmalloc.rows | length > 0)' "$TMP/r.json"
 fi
+# --details CALLER: one caller's areas, against the file's own lines (awk: the caller before
+# "+off/len", the module in brackets), text and JSON; the Modules view's --details unchanged
+fx=debian612-root
+want=$(awk '$0 ~ / disksize_store\+/ && $0 ~ /\[zram\]/ && $0 !~ /unpurged/ { n++; b += $2; for (i = 3; i <= NF; i++) if ($i ~ /^pages=/) { sub(/pages=/, "", $i); p += $i } } END { print n, b, p }' "$fx/proc/vmallocinfo")
+j=$("$KMEMTOP" --root "$fx" -o --view vmalloc --details 'disksize_store [zram]' --format json | jq -c '.vmalloc.details')
+is "--details 'disksize_store [zram]' (JSON): the file's areas, bytes and pages" \
+    "$(printf '%s' "$j" | jq -r '"\(.areas | length) \([.areas[].bytes] | add) \([.areas[].pages] | add)"')" "$want"
+is "... caller and module" "$(printf '%s' "$j" | jq -r '"\(.name)|\(.caller)|\(.module)"')" "disksize_store [zram]|disksize_store|zram"
+is "... each area: range as printed, bytes, pages, kinds, per node pages, the caller as printed" \
+    "$(printf '%s' "$j" | jq -c '.areas[0] | keys')" '["bytes","caller","kinds","nodes","pages","range"]'
+first=$(grep ' disksize_store+' "$fx/proc/vmallocinfo" | grep -v unpurged | head -1 | awk '{print $1}')
+is "... the first area's range is the file's first" "$(printf '%s' "$j" | jq -r '.areas[0].range')" "$first"
+txt=$("$KMEMTOP" --root "$fx" -o --view vmalloc --details 'disksize_store [zram]')
+contains "--details (text): a summary line under the table" "$txt" '^disksize_store \[zram\]: 2 areas, 1\.88M of address space, 1\.88M of RAM$'
+contains "... the columns" "$txt" '^ADDRESS RANGE +BYTES +PAGES +KINDS +PER NODE +CALLER$'
+contains "... an area: range, bytes, pages, kinds, per node, caller" "$txt" "^$first +388K +96 +vmalloc +N0=96 +disksize_store\\+0x84/0x180\$"
+is "... one line per area" "$(printf '%s\n' "$txt" | grep -c '^0x.*disksize_store+')" "$(echo "$want" | cut -d' ' -f1)"
+if printf '%s\n' "$txt" | grep -q '^== Details'; then nok "a caller's --details does not print the Modules view's"; else ok "a caller's --details does not print the Modules view's"; fi
+n=$(grep -c ' kernel_clone+' "$fx/proc/vmallocinfo")
+is "--details CALLER without [module]: a core kernel caller ($n areas)" \
+    "$("$KMEMTOP" --root "$fx" -o --view vmalloc --details kernel_clone --format json | jq -r '"\(.vmalloc.details.areas | length) \(.vmalloc.details.module)"')" "$n null"
+is "--details of no caller: said, areas null" \
+    "$("$KMEMTOP" --root "$fx" -o --view vmalloc --details nosuch --format json | jq -c '.vmalloc.details')" '{"name":"nosuch","caller":null,"module":null,"areas":null}'
+contains "... and in text" "$("$KMEMTOP" --root "$fx" -o --view vmalloc --details nosuch)" '^no vmalloc caller nosuch in this frame$'
+is "--details MODULE with the Vmalloc view: the Modules view's details still printed" \
+    "$("$KMEMTOP" --root "$fx" -o --view vmalloc --details zram | grep -c '^== Details: zram ==$')" 1
+is "no --details: no details object" "$("$KMEMTOP" --root "$fx" -o --view vmalloc --format json | jq -c '.vmalloc.details')" null
 done_testing

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "text.h"
 #include "view_modules.h"
+#include "view_vmalloc.h"
 #include "views.h"
 
 #include <errno.h>
@@ -431,7 +432,7 @@ bool km_modules_after_needs(const void *state)
 }
 
 const struct km_view_opt km_modules_opts[] = {
-    {"details", true, "      --details NAME     modules view: one module's vmalloc areas"},
+    {"details", true, "      --details NAME     modules view: one module's vmalloc areas; vmalloc view: one caller's"},
     {NULL, false, NULL},
 };
 
@@ -467,6 +468,8 @@ void km_modules_text_after(const struct km_vctx *c, FILE *f)
     const char *name = km_modules_details_name(c);
     if (!name)
         return;
+    if (!km_modules_find(&c->s->mods, name) && km_vmalloc_has_caller(c, name))
+        return; /* a vmalloc caller's: under the Vmalloc table (view_vmalloc_details.c) */
     fprintf(f, "\n== Details: %s ==\n", name);
     km_modules_details_lines(c, name, text_line, f);
 }

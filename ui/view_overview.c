@@ -345,7 +345,8 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
         }
         line(arg, KM_ATTR_NORMAL, buf);
     } else {
-        line(arg, KM_ATTR_DIM, "Outside MemTotal: not known (zoneinfo not read)");
+        snprintf(buf, sizeof(buf), "Outside MemTotal: not known (%s)", ov->outside_reason);
+        line(arg, KM_IS_NA(ov->managed) ? KM_ATTR_DIM : KM_ATTR_WARN, buf);
     }
     if (!KM_IS_NA(ov->cma_total) && ov->cma_total > 0) {
         size(c, ov->cma_total, a, sizeof(a));
@@ -367,9 +368,15 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     if (u && (ov->warn_share || ov->warn_grows)) {
         size(c, u->bytes, a, sizeof(a));
         km_fmt_pct(d, sizeof(d), share(c, u->bytes));
-        km_fmt_size_rate(b, sizeof(b), u->rate);
-        snprintf(buf, sizeof(buf), "Warning: unaccounted %s (%s of MemTotal)%s%s", a, d,
-                 ov->warn_grows ? ", growing " : "", ov->warn_grows ? b : "");
+        int k = snprintf(buf, sizeof(buf), "Warning: unaccounted %s (%s of MemTotal)", a, d);
+        if (ov->warn_grows && k > 0 && (size_t)k < sizeof(buf)) {
+            char g[32];
+            size(c, ov->grow_bytes, g, sizeof(g));
+            km_fmt_size_rate(b, sizeof(b), (double)ov->grow_bytes / ov->grow_secs);
+            snprintf(buf + k, sizeof(buf) - (size_t)k,
+                     ", growing: up in each of the last %d intervals, +%s in %.0f s (%s)",
+                     KM_OV_GROW_INTERVALS, g, ov->grow_secs, b);
+        }
         line(arg, KM_ATTR_WARN, buf);
     }
     pressure_line(c, line, arg);
@@ -398,6 +405,11 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     if (ok) {
         km_json_int(j, "mem_total", ov->mem_total);
         km_json_int_opt(j, "outside_mem_total", ov->outside);
+        if (ov->outside_reason[0])
+            km_json_str(j, "outside_mem_total_reason", ov->outside_reason);
+        else
+            km_json_null(j, "outside_mem_total_reason");
+        km_json_int_opt(j, "zones_managed", ov->managed);
         km_json_int_opt(j, "cma_total", ov->cma_total);
         km_json_int_opt(j, "cma_free", ov->cma_free);
         km_json_int_opt(j, "hugetlb_free", ov->huge_free);
@@ -411,6 +423,15 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
             km_json_obj_end(j);
         }
         km_json_arr_end(j);
+        if (KM_IS_NA(ov->grow_bytes)) {
+            km_json_null(j, "unaccounted_growth");
+        } else {
+            km_json_obj(j, "unaccounted_growth");
+            km_json_int(j, "bytes", ov->grow_bytes);
+            km_json_dbl(j, "seconds", ov->grow_secs);
+            km_json_int(j, "intervals", KM_OV_GROW_INTERVALS);
+            km_json_obj_end(j);
+        }
         km_json_arr(j, "warnings");
         if (ov->warn_share)
             km_json_str(j, NULL, "unaccounted_over_10pct");

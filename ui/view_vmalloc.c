@@ -3,14 +3,16 @@
  * km_vmgroup (the function that asked for the areas, and its module), with
  * its areas, address space, RAM, kinds, pages per node and RAM growth.
  * Above the table: the totals, and the RAM in areas against meminfo's
- * VmallocUsed with what VmallocUsed counts on this kernel. Enter lists the
- * selected caller's areas. Without root only VmallocUsed is shown, with the
+ * VmallocUsed with what VmallocUsed counts on this kernel. Enter, and
+ * --details CALLER, list one caller's areas (view_vmalloc_details.c). Without root only VmallocUsed is shown, with the
  * reason the table is not.
  *
  * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #include "frame.h"
 #include "json.h"
+#include "view_modules.h"
+#include "view_vmalloc.h"
 #include "views.h"
 #include "kmemtop/derive.h"
 #include "kmemtop/sat.h"
@@ -298,72 +300,12 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
         note_not_counted(line, arg);
 }
 
-/* ---- Enter: the selected caller's areas --------------------------------------- */
-
-#define DETAILS_MAX 40
-
-/*
- * Addresses as the kernel printed them (%p: 2 * sizeof(void *) hex digits):
- * 16 for hashed or zeroed ones and any above 32 bits, else 8.
- */
-static int addr_digits(const struct km_vmallocinfo *v)
-{
-    if (v->addr_kind != KM_ADDR_REAL)
-        return 16;
-    for (size_t i = 0; i < v->n; i++)
-        if (v->areas[i].end > 0xffffffffull)
-            return 16;
-    return 8;
-}
-
-static void area_line(const struct km_vctx *c, const struct km_vmarea *a, int w, char *o, size_t n)
-{
-    char bytes[24], pages[24], flags[128], nodes[160];
-    size_t pos = 0;
-    nodes[0] = '\0';
-    for (int q = 0; q < a->nnuma && pos + 1 < sizeof(nodes); q++) {
-        int k = snprintf(nodes + pos, sizeof(nodes) - pos, "%sN%d=%lld", q ? " " : "",
-                         a->numa[q].node, (long long)a->numa[q].pages);
-        pos += k > 0 ? (size_t)k : 0;
-    }
-    km_size_cell(c, a->size, bytes, sizeof(bytes));
-    snprintf(pages, sizeof(pages), KM_IS_NA(a->pages) ? "-" : "%lld", (long long)a->pages);
-    km_vm_flags_text(a->flags, ",", flags, sizeof(flags));
-    snprintf(o, n, "0x%0*llx-0x%0*llx %9s %7s  %-20s %-12s %s", w, (unsigned long long)a->start, w,
-             (unsigned long long)a->end, bytes, pages, flags[0] ? flags : "-",
-             nodes[0] ? nodes : "-", a->caller ? a->caller : "-");
-}
-
-static void details(const struct km_vctx *c, const struct km_row *r, km_line_fn line, void *arg)
-{
-    const struct km_vmgroup *g = GR(r);
-    const struct km_vmgroups *gs = GS(c);
-    const struct km_vmallocinfo *v = &c->s->vm;
-    char buf[1024];
-    int w = addr_digits(v);
-    line(arg, KM_ATTR_NORMAL, "");
-    int len = snprintf(buf, sizeof(buf), "%s: %lld areas", r->id, (long long)g->areas);
-    if (g->areas > DETAILS_MAX && len > 0 && (size_t)len < sizeof(buf))
-        snprintf(buf + len, sizeof(buf) - (size_t)len, " (the first %d shown)", DETAILS_MAX);
-    line(arg, KM_ATTR_BOLD, buf);
-    snprintf(buf, sizeof(buf), "%-*s %9s %7s  %-20s %-12s %s", 2 * w + 5, "ADDRESS RANGE", "BYTES",
-             "PAGES", "FLAGS", "NODES", "CALLER");
-    line(arg, KM_ATTR_BOLD, buf);
-    for (int64_t k = 0; k < g->areas && k < DETAILS_MAX && gs->area; k++) {
-        size_t i = gs->area[g->area0 + (size_t)k];
-        if (i >= v->n)
-            break;
-        area_line(c, &v->areas[i], w, buf, sizeof(buf));
-        line(arg, KM_ATTR_NORMAL, buf);
-    }
-}
-
-/* ---- JSON ------------------------------------------------------------------ */
-
 static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
 {
     km_json_summary(vm->def, c, j);
     km_json_rows(j, vm, c, vm_ok(c));
+    if (km_modules_details_name(c)) /* --details CALLER: view_vmalloc_details.c */
+        km_vmalloc_details_json(c, km_modules_details_name(c), j);
 }
 
 /* Prometheus: caller and module ("" for the core kernel) */
@@ -396,7 +338,8 @@ const struct km_view_def km_view_vmalloc = {
     .json = json,
     .json_always = true,
     .main_src = KM_SRC_VMALLOCINFO,
-    .details = details,
+    .footer = km_vmalloc_footer,   /* --details CALLER */
+    .details = km_vmalloc_details, /* Enter */
     .prom_labels = prom_labels,
     .prom_top = 30,
 };

@@ -25,6 +25,8 @@ struct km_derive_state {
     /* the vmalloc groups of the last sample that read vmallocinfo, and its mono (< 0: none) */
     struct km_vmgroups vmg_base;
     double vmg_base_t;
+    /* the Overview's unaccounted bytes of the last samples: whether it grows, sustained */
+    struct km_ov_hist ov_hist;
 };
 
 /*

@@ -58,6 +58,7 @@ meminfo_keys) list=$(files proc/meminfo "$node/node*/meminfo") ;;
 meminfo_text) list=$(files proc/meminfo) ;;
 slabinfo_text) list=$(files proc/slabinfo) ;;
 vmstat) list=$(files proc/vmstat) ;;
+pressure) list=$(files proc/pressure/memory) ;; # and tests/fuzz/seeds/pressure/
 node_meminfo) list=$(files "$node/node*/meminfo") ;;
 numastat | distance) list=$(files "$node/node*/$target") ;;
 idlist) list=$(files "$node/online" "$node/possible" "$node/has_*" "$node/node*/cpulist") ;;

@@ -157,9 +157,80 @@ static void test_every_fixture(void)
         ok(parents_sum(&ov), name);
         snprintf(name, sizeof(name), "%s: unaccounted is the last row", names[i]);
         ok(ov.unaccounted == ov.nrows - 1, name);
+        if (in.zi) {
+            int64_t man = 0;
+            bool known = true;
+            for (size_t z = 0; z < zi.nzones; z++) {
+                known = known && !KM_IS_NA(zi.zones[z].managed);
+                man += KM_IS_NA(zi.zones[z].managed) ? 0 : zi.zones[z].managed * in.page_size;
+            }
+            int64_t gap = man > ov.mem_total ? man - ov.mem_total : ov.mem_total - man;
+            bool fig = known && gap <= km_ov_managed_slack(ov.mem_total);
+            snprintf(name, sizeof(name), "%s: outside MemTotal %s (zones manage %lld of %lld)",
+                     names[i], fig ? "is a figure" : "has a reason instead", (long long)man,
+                     (long long)ov.mem_total);
+            ok(fig ? !KM_IS_NA(ov.outside) && !ov.outside_reason[0]
+                   : KM_IS_NA(ov.outside) && ov.outside_reason[0],
+               name);
+        }
         km_vmallocinfo_free(&vm);
         km_zoneinfo_free(&zi);
     }
+}
+
+/* Outside MemTotal only when the zones' managed pages are MemTotal (totalram_pages). */
+static void test_outside(void)
+{
+    static const char mem[] = "MemTotal: 1000000 kB\nMemFree: 100000 kB\n";
+    char zt[512];
+    struct km_meminfo m;
+    struct km_zoneinfo zi;
+    struct km_overview ov;
+    tap_parse_str(p_mem, mem, &m, NULL);
+    struct km_ov_input in = {.mem = &m, .zi = &zi, .page_size = 4096};
+    /* 1000000 kB = 250000 pages: 200000 + 50000 managed, 10000 + 6000 more present */
+    static const char fmt[] = "Node 0, zone    DMA32\n  pages free     100\n        min      1\n"
+                              "        low      2\n        high     3\n        spanned  %d\n"
+                              "        present  %d\n        managed  %d\n"
+                              "Node 0, zone   Normal\n  pages free     100\n        min      1\n"
+                              "        low      2\n        high     3\n        spanned  %d\n"
+                              "        present  %d\n        managed  %d\n";
+    snprintf(zt, sizeof(zt), fmt, 210000, 210000, 200000, 56000, 56000, 50000);
+    tap_parse_str(p_zi, zt, &zi, NULL);
+    km_overview(&in, &ov);
+    is_int(ov.outside, 16000 * 4096LL, "zones add up to MemTotal: outside is present - managed");
+    is_int(ov.managed, 1000000 * 1024LL, "... Σ managed is MemTotal");
+    ok(!ov.outside_reason[0], "... and no reason");
+    km_zoneinfo_free(&zi);
+    /* 900 pages (3.5M) short: under 4M, the moment between the reads */
+    snprintf(zt, sizeof(zt), fmt, 210000, 210000, 200000, 56000, 56000, 49100);
+    tap_parse_str(p_zi, zt, &zi, NULL);
+    km_overview(&in, &ov);
+    is_int(ov.outside, 16900 * 4096LL, "3.5M short of MemTotal: still a figure");
+    km_zoneinfo_free(&zi);
+    /* hotplugged or lazily initialised: Normal manages 30000 pages (117M) fewer */
+    snprintf(zt, sizeof(zt), fmt, 210000, 210000, 200000, 56000, 56000, 20000);
+    tap_parse_str(p_zi, zt, &zi, NULL);
+    km_overview(&in, &ov);
+    ok(KM_IS_NA(ov.outside), "zones manage 117M less than MemTotal: no outside figure");
+    is_int(ov.managed, 220000 * 4096LL, "... Σ managed kept");
+    is_str(ov.outside_reason,
+           "the zones' managed pages add up to 859.4M, not MemTotal 976.6M: memory added by "
+           "hotplug or a balloon after boot, or not yet handed to its zone by a deferred page "
+           "init?",
+           "... and the reason names both figures");
+    km_zoneinfo_free(&zi);
+    /* more managed than MemTotal is as wrong */
+    snprintf(zt, sizeof(zt), fmt, 210000, 210000, 200000, 90000, 90000, 80000);
+    tap_parse_str(p_zi, zt, &zi, NULL);
+    km_overview(&in, &ov);
+    ok(KM_IS_NA(ov.outside) && ov.outside_reason[0], "zones manage more than MemTotal: no figure");
+    km_zoneinfo_free(&zi);
+    in.zi = NULL;
+    km_overview(&in, &ov);
+    is_str(ov.outside_reason, "zoneinfo not read", "no zoneinfo: said");
+    is_int(km_ov_managed_slack(1000000 * 1024LL), 4LL << 20, "slack: 4M on a small machine");
+    is_int(km_ov_managed_slack(100LL << 30), (100LL << 30) / 1000, "slack: 0.1% on a large one");
 }
 
 static const char BASE[] = "MemTotal: 1000000 kB\nMemFree: 100000 kB\nBuffers: 1000 kB\n"
@@ -247,9 +318,48 @@ static void test_rules(void)
     overview_of(more, 6, 1, NULL, &b);
     km_overview_rate(&b, &a, 2.0);
     ok(fabs(km_overview_row(&b, "free")->rate + 5000 * 1024.0) < 1e-6, "free: -5000 KiB/s");
-    ok(b.warn_grows, "unaccounted grew by 1% of MemTotal: warned");
     km_overview_rate(&a, &a, 2.0);
-    ok(!a.warn_grows && km_overview_row(&a, "free")->rate == 0, "no change: no growth");
+    ok(km_overview_row(&a, "free")->rate == 0, "no change: rate 0");
+    /* unaccounted grows: up in each of the last 3 intervals, by > 0.1% of MemTotal in all */
+    struct km_ov_hist h = {0};
+    int64_t u0 = km_overview_row(&a, "unaccounted")->bytes;
+    const int64_t steps[][7] = {
+        {0, 400, 800, 1200, 1600, 1600, 2000}, /* a leak of 400 KiB a frame, stopping once */
+        {0, 10000, 10000, 10000, 10000, 10000, 10000}, /* one jump (+1%): never */
+        {0, 300, 600, 900, 1200, 1500, 1800}, /* 900 KiB per 3 intervals: under 0.1%, never */
+    };
+    const char *want[] = {"---YYNN", "---NNNN", "---NNNN"};
+    for (int k = 0; k < 3; k++) {
+        char got[8] = "";
+        memset(&h, 0, sizeof(h));
+        for (int i = 0; i < 7; i++) {
+            struct km_overview o = a;
+            o.rows[o.unaccounted].bytes = u0 + steps[k][i] * 1024;
+            km_ov_growth(&o, &h, 10.0 + 2 * i);
+            got[i] = KM_IS_NA(o.grow_bytes) ? '-' : o.warn_grows ? 'Y' : 'N';
+        }
+        got[0] = got[1] = got[2] = '-';
+        is_str(got, want[k], k == 0 ? "sustained growth warned; a flat interval ends it"
+                             : k == 1 ? "a one-frame jump is not sustained growth"
+                                      : "growth under 0.1% of MemTotal is not warned");
+    }
+    memset(&h, 0, sizeof(h));
+    for (int i = 0; i < 4; i++) {
+        struct km_overview o = a;
+        o.rows[o.unaccounted].bytes = u0 + i * 1024 * 1024;
+        km_ov_growth(&o, &h, i == 3 ? 1.0 : 10.0 + i); /* time goes back on the last */
+        b = o;
+    }
+    ok(!b.warn_grows && h.n == 1, "time going back starts the history again");
+    memset(&h, 0, sizeof(h));
+    for (int i = 0; i < 4; i++) {
+        struct km_overview o = a;
+        o.rows[o.unaccounted].bytes = u0 + i * 1024 * 1024;
+        km_ov_growth(&o, &h, 10.0 + 2 * i);
+        b = o;
+    }
+    ok(b.warn_grows && b.grow_bytes == 3 * 1024 * 1024 && b.grow_secs == 6.0,
+       "3M over 3 intervals of 2 s: warned, with the growth and its seconds");
     km_overview_rate(&a, NULL, 2.0);
     ok(!tap_parse_str(p_mem, "NoMemTotal: 1 kB\n", &b, NULL) || true, "(no MemTotal)");
     struct km_meminfo none;
@@ -306,6 +416,7 @@ int main(void)
 {
     test_every_fixture();
     test_rules();
+    test_outside();
     test_pressure();
     return tap_done();
 }
