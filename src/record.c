@@ -22,7 +22,22 @@
 #define REC_MAX ((uint64_t)4 << 30)
 #define ZSTD_LEVEL 3
 
-enum { E_DATA = 1, E_SAME = 2, E_LINK = 3 };
+/*
+ * Entries. A writer numbers the paths of its session as it first meets them
+ * (0, 1, ...; a record with F_RESET starts a session: numbers start again and
+ * every file comes whole); a path once numbered is named by its number. A
+ * file or link as it was last time is E_SAME; a run of them, numbered one
+ * after the other (a tick read in the order of the one before), E_RUN.
+ */
+enum {
+    E_FILE_NEW = 1, /* mode, path, bytes: the path gets the next number */
+    E_LINK_NEW = 2, /* path, target: the same */
+    E_FILE = 3,     /* mode, number, bytes: new content */
+    E_LINK = 4,     /* number, target */
+    E_SAME = 5,     /* number */
+    E_RUN = 6,      /* first number, count */
+};
+#define F_RESET 1u
 
 /* ---- CRC-32 ------------------------------------------------------------------ */
 
@@ -90,29 +105,22 @@ static void buf_u32(struct km_buf *b, uint32_t v)
 }
 
 /* One entry: kind, mode, path, data. */
-static void buf_entry(struct km_buf *b, int kind, unsigned mode, const char *path,
-                      const char *data, size_t len)
-{
-    unsigned char k = (unsigned char)kind;
-    buf_add(b, &k, 1);
-    buf_u32(b, mode);
-    buf_u32(b, (uint32_t)strlen(path));
-    buf_add(b, path, strlen(path));
-    buf_u32(b, (uint32_t)len);
-    buf_add(b, data, len);
-}
-
 /* ---- the last content of each path: a hash table -------------------------------- */
 
 struct last {
     char *path;
     char *data;
     size_t len;
+    unsigned mode;
+    bool link;
+    uint32_t id;
 };
 
 struct table {
-    struct last *v;
+    struct last **v;
     size_t cap, n; /* cap: a power of two */
+    struct last **by_id; /* the session's numbers */
+    size_t nid, idcap;
 };
 
 static uint64_t hash(const char *s)
@@ -126,41 +134,54 @@ static uint64_t hash(const char *s)
 static struct last *lookup(struct table *t, const char *path, bool add)
 {
     if (add && (t->n + 1) * 2 > t->cap) {
-        struct table g = {.cap = t->cap ? t->cap * 2 : 1024};
+        struct table g = *t;
+        g.cap = t->cap ? t->cap * 2 : 1024;
         g.v = xcalloc(g.cap, sizeof(*g.v));
         for (size_t i = 0; i < t->cap; i++)
-            if (t->v[i].path) {
-                size_t j = hash(t->v[i].path) & (g.cap - 1);
-                while (g.v[j].path)
+            if (t->v[i]) {
+                size_t j = hash(t->v[i]->path) & (g.cap - 1);
+                while (g.v[j])
                     j = (j + 1) & (g.cap - 1);
                 g.v[j] = t->v[i];
             }
         free(t->v);
-        g.n = t->n;
         *t = g;
     }
     if (!t->cap)
         return NULL;
     for (size_t j = hash(path) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
-        if (!t->v[j].path) {
+        if (!t->v[j]) {
             if (!add)
                 return NULL;
-            t->v[j].path = xstrdup(path);
+            struct last *l = xcalloc(1, sizeof(*l));
+            l->path = xstrdup(path);
+            l->id = (uint32_t)t->nid;
+            xgrow((void **)&t->by_id, &t->idcap, t->nid + 1, sizeof(*t->by_id));
+            t->by_id[t->nid++] = l;
+            t->v[j] = l;
             t->n++;
-            return &t->v[j];
+            return l;
         }
-        if (strcmp(t->v[j].path, path) == 0)
-            return &t->v[j];
+        if (strcmp(t->v[j]->path, path) == 0)
+            return t->v[j];
     }
+}
+
+static struct last *by_id(const struct table *t, uint32_t id)
+{
+    return id < t->nid ? t->by_id[id] : NULL;
 }
 
 static void table_free(struct table *t)
 {
-    for (size_t i = 0; i < t->cap; i++) {
-        free(t->v[i].path);
-        free(t->v[i].data);
-    }
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->v[i]) {
+            free(t->v[i]->path);
+            free(t->v[i]->data);
+            free(t->v[i]);
+        }
     free(t->v);
+    free(t->by_id);
     *t = (struct table){0};
 }
 
@@ -170,6 +191,7 @@ static void set_last(struct last *l, const char *data, size_t len)
     l->data = xmalloc(len + 1);
     if (len)
         memcpy(l->data, data, len);
+    l->data[len] = '\0'; /* a link's target is a string */
     l->len = len;
 }
 
@@ -295,30 +317,77 @@ struct km_rec_writer {
     int fd;
     char path[4096];
     size_t ticks;
+    bool reset; /* the next record starts a session */
     struct table last;
     struct km_buf tick; /* the entries of the tick being read */
     size_t entries;
+    uint32_t run_first, run_len; /* E_SAME entries not written yet */
     struct km_capture_sink sink;
 };
 
+static void put_byte(struct km_buf *b, int v)
+{
+    unsigned char c = (unsigned char)v;
+    buf_add(b, &c, 1);
+}
+
+static void flush_run(struct km_rec_writer *w)
+{
+    if (w->run_len == 1) {
+        put_byte(&w->tick, E_SAME);
+        buf_u32(&w->tick, w->run_first);
+    } else if (w->run_len > 1) {
+        put_byte(&w->tick, E_RUN);
+        buf_u32(&w->tick, w->run_first);
+        buf_u32(&w->tick, w->run_len);
+    }
+    w->entries += w->run_len > 0;
+    w->run_len = 0;
+}
+
+/* One file or link read this tick. */
+static void sink_entry(struct km_rec_writer *w, const char *path, const char *data, size_t len,
+                       unsigned mode, bool link)
+{
+    size_t had = w->last.nid;
+    struct last *l = lookup(&w->last, path, true);
+    bool fresh = w->last.nid > had;
+    if (!fresh && l->link == link && l->mode == mode && l->len == len &&
+        memcmp(l->data, data, len) == 0) {
+        if (w->run_len && w->run_first + w->run_len == l->id) {
+            w->run_len++;
+            return;
+        }
+        flush_run(w);
+        w->run_first = l->id;
+        w->run_len = 1;
+        return;
+    }
+    flush_run(w);
+    put_byte(&w->tick, fresh ? (link ? E_LINK_NEW : E_FILE_NEW) : (link ? E_LINK : E_FILE));
+    if (!link)
+        buf_u32(&w->tick, mode);
+    if (fresh) {
+        buf_u32(&w->tick, (uint32_t)strlen(path));
+        buf_add(&w->tick, path, strlen(path));
+    } else
+        buf_u32(&w->tick, l->id);
+    buf_u32(&w->tick, (uint32_t)len);
+    buf_add(&w->tick, data, len);
+    set_last(l, data, len);
+    l->mode = mode;
+    l->link = link;
+    w->entries++;
+}
+
 static void sink_put(void *arg, const char *path, const char *data, size_t len, mode_t mode)
 {
-    struct km_rec_writer *w = arg;
-    struct last *l = lookup(&w->last, path, true);
-    if (l->data && l->len == len && memcmp(l->data, data, len) == 0) {
-        buf_entry(&w->tick, E_SAME, mode & 07777, path, NULL, 0);
-    } else {
-        buf_entry(&w->tick, E_DATA, mode & 07777, path, data, len);
-        set_last(l, data, len);
-    }
-    w->entries++;
+    sink_entry(arg, path, data, len, mode & 07777, false);
 }
 
 static void sink_link(void *arg, const char *path, const char *target)
 {
-    struct km_rec_writer *w = arg;
-    buf_entry(&w->tick, E_LINK, 0777, path, target, strlen(target));
-    w->entries++;
+    sink_entry(arg, path, target, strlen(target), 0777, true);
 }
 
 int km_rec_open_write(const char *path, struct km_rec_writer **out, uint64_t *torn, char *msg,
@@ -369,6 +438,7 @@ int km_rec_open_write(const char *path, struct km_rec_writer **out, uint64_t *to
     }
     struct km_rec_writer *w = xcalloc(1, sizeof(*w));
     w->fd = fd;
+    w->reset = true;
     w->ticks = n;
     snprintf(w->path, sizeof(w->path), "%s", path);
     w->sink = (struct km_capture_sink){.put = sink_put, .symlink = sink_link, .arg = w};
@@ -380,6 +450,7 @@ void km_rec_begin(struct km_rec_writer *w)
 {
     w->tick.len = 0;
     w->entries = 0;
+    w->run_len = 0;
     km_capture_set_sink(&w->sink);
 }
 
@@ -387,8 +458,10 @@ void km_rec_abort(struct km_rec_writer *w)
 {
     km_capture_set_sink(NULL);
     w->tick.len = 0;
-    /* what the tick stored as "last" was never written: store everything again */
+    w->run_len = 0;
+    /* what the tick stored as "last" was never written: a new session, everything whole */
     table_free(&w->last);
+    w->reset = true;
 }
 
 static int write_all(int fd, const void *d, size_t n)
@@ -417,6 +490,8 @@ int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *
     buf_u32(&raw, (uint32_t)strlen(k));
     buf_add(&raw, k, strlen(k));
     buf_u32(&raw, (uint32_t)(int32_t)t->complete);
+    flush_run(w);
+    buf_u32(&raw, w->reset ? F_RESET : 0);
     buf_u32(&raw, (uint32_t)w->entries);
     buf_add(&raw, w->tick.data, w->tick.len);
     w->tick.len = 0;
@@ -443,7 +518,11 @@ int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *
         if (rc)
             snprintf(msg, msgsz, "%s: cannot write the tick: %s", w->path, strerror(-rc));
     }
-    if (rc == 0) {
+    if (rc) {
+        table_free(&w->last); /* not written: the next record starts again */
+        w->reset = true;
+    } else {
+        w->reset = false;
         w->ticks++;
         if (bytes)
             *bytes = REC_HDR + z;
@@ -696,51 +775,66 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
     uint32_t klen = cur_u32(&c);
     const char *kern = cur_bytes(&c, klen);
     int complete = (int)(int32_t)cur_u32(&c);
-    uint32_t n = cur_u32(&c);
+    uint32_t flags = cur_u32(&c), n = cur_u32(&c);
+    if (flags & F_RESET)
+        table_free(&r->last); /* a writer's session starts: numbers start again */
     int wrc = 0;
     char bad_path[4096] = "";
     for (uint32_t e = 0; e < n && !c.bad && wrc == 0; e++) {
         const char *kind = cur_bytes(&c, 1);
-        uint32_t mode = cur_u32(&c), plen = cur_u32(&c);
-        const char *pb = cur_bytes(&c, plen);
-        uint32_t dlen = cur_u32(&c);
-        const char *data = cur_bytes(&c, dlen);
-        if (c.bad)
+        if (!kind)
             break;
-        char path[4096];
-        if (plen >= sizeof(path) || memchr(pb, '\0', plen)) {
-            c.bad = true;
-            break;
+        uint32_t first = 0, count = 1;
+        struct last *l = NULL;
+        if (*kind == E_SAME || *kind == E_RUN) {
+            first = cur_u32(&c);
+            count = *kind == E_RUN ? cur_u32(&c) : 1;
+            if (c.bad || count > r->last.nid || first > r->last.nid - count) {
+                c.bad = true;
+                break;
+            }
+        } else {
+            bool link = *kind == E_LINK_NEW || *kind == E_LINK;
+            uint32_t mode = link ? 0777 : cur_u32(&c);
+            if (*kind == E_FILE_NEW || *kind == E_LINK_NEW) {
+                uint32_t plen = cur_u32(&c);
+                const char *pb = cur_bytes(&c, plen);
+                char path[4096];
+                if (c.bad || plen >= sizeof(path) || memchr(pb, '\0', plen)) {
+                    c.bad = true;
+                    break;
+                }
+                memcpy(path, pb, plen);
+                path[plen] = '\0';
+                l = lookup(&r->last, path, true);
+            } else if (*kind == E_FILE || *kind == E_LINK)
+                l = by_id(&r->last, cur_u32(&c));
+            uint32_t dlen = cur_u32(&c);
+            const char *data = cur_bytes(&c, dlen);
+            if (c.bad || !l || (link && memchr(data, '\0', dlen))) {
+                c.bad = true;
+                break;
+            }
+            set_last(l, data, dlen);
+            l->mode = mode;
+            l->link = link;
+            first = l->id;
         }
-        memcpy(path, pb, plen);
-        path[plen] = '\0';
-        bool ok = tree_path(path);
-        if (*kind == E_DATA || *kind == E_SAME) {
-            struct last *l = lookup(&r->last, path, *kind == E_DATA);
-            if (!l || (*kind == E_SAME && !l->data)) {
+        for (uint32_t k = 0; k < count && wrc == 0 && dirfd >= 0; k++) {
+            l = by_id(&r->last, first + k);
+            if (!l->data) {
                 c.bad = true;
                 break;
             }
-            if (*kind == E_DATA)
-                set_last(l, data, dlen);
-            if (dirfd >= 0 && ok)
-                wrc = write_file_at(dirfd, path, l->data, l->len, mode);
+            if (!tree_path(l->path))
+                continue; /* nothing a reader tees: a hostile recording's */
+            if (!l->link)
+                wrc = write_file_at(dirfd, l->path, l->data, l->len, l->mode);
+            else if (link_ok(l->data))
+                wrc = write_link_at(dirfd, l->path, l->data);
             if (wrc)
-                snprintf(bad_path, sizeof(bad_path), "%s", path);
-        } else if (*kind == E_LINK) {
-            char t[4096];
-            if (dlen >= sizeof(t) || memchr(data, '\0', dlen)) {
-                c.bad = true;
-                break;
-            }
-            memcpy(t, data, dlen);
-            t[dlen] = '\0';
-            if (dirfd >= 0 && ok && link_ok(t))
-                wrc = write_link_at(dirfd, path, t);
-            if (wrc)
-                snprintf(bad_path, sizeof(bad_path), "%s", path);
-        } else
-            c.bad = true;
+                snprintf(bad_path, sizeof(bad_path), "%s", l->path);
+        }
     }
     if (c.bad) {
         snprintf(msg, msgsz, "%s: tick %zu: malformed record", r->path, i + 1);
