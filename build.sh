@@ -20,12 +20,12 @@ top=$(pwd)
 # for the libFuzzer targets of make fuzz and tests/fuzz-smoke.sh: on Debian 12 clang-14
 # and libclang-rt-14-dev, which -fsanitize=fuzzer needs to link and clang only recommends;
 # prometheus (the server and promtool), prometheus-node-exporter and curl for the
-# Prometheus tests; libmicrohttpd-dev serves --listen).
+# Prometheus tests; libmicrohttpd-dev serves --listen; libzstd-dev compresses recordings, -w).
 # QEMU_PKGS, for make check-qemu (tests/qemu/run.sh): qemu-system-x86_64 to boot Debian's
 # kernels, a static busybox as the guest's userland (busybox-static: it replaces the
 # busybox package, and its /bin/busybox serves the capture script's tests as well), cpio
 # and gzip for the initramfs, kmod for depmod, xz-utils to decompress 6.12's .ko.xz.
-PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev libmicrohttpd-dev procps"
+PKGS="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev libmicrohttpd-dev libzstd-dev procps"
 TEST_PKGS="tmux jq util-linux strace groff-base python3 clang libclang-rt-dev prometheus prometheus-node-exporter curl"
 QEMU_PKGS="qemu-system-x86 busybox-static cpio gzip kmod xz-utils"
 
@@ -41,7 +41,7 @@ deps() {
     want="$PKGS"
     [ "${1:-}" = test ] && want="$want $TEST_PKGS $QEMU_PKGS"
     if ! command -v dpkg-query >/dev/null 2>&1; then
-        echo "build.sh: not a Debian-based system; install: gcc make autoconf automake pkg-config, ncursesw, libproc2 (procps-ng 4) and libmicrohttpd development files${1:+, tmux jq}" >&2
+        echo "build.sh: not a Debian-based system; install: gcc make autoconf automake pkg-config, ncursesw, libproc2 (procps-ng 4), libmicrohttpd and libzstd development files${1:+, tmux jq}" >&2
         return 0
     fi
     miss=$(missing_pkgs $want)

@@ -206,13 +206,23 @@ DIR *km_cap_opendir(int fd)
     return d;
 }
 
+/* The second sink (a recording, record.c): every file and link the tee sees. */
+static const struct km_capture_sink *sink;
+
+void km_capture_set_sink(const struct km_capture_sink *s)
+{
+    sink = s;
+}
+
 bool km_capture_active(void)
 {
-    return km_cap.tee;
+    return km_cap.tee || sink;
 }
 
 void km_capture_put(const char *path, const char *data, size_t len, mode_t mode)
 {
+    if (sink)
+        sink->put(sink->arg, path, data, len, mode);
     if (!km_cap.tee)
         return;
     char rel[4096];
@@ -242,12 +252,16 @@ void km_capture_put(const char *path, const char *data, size_t len, mode_t mode)
 
 void km_capture_symlink(const char *path, const char *target)
 {
-    if (!km_cap.tee)
+    if (!km_cap.tee && !sink)
         return;
     if (!safe_target(target)) {
         km_cap.links_skipped++;
         return;
     }
+    if (sink)
+        sink->symlink(sink->arg, path, target);
+    if (!km_cap.tee)
+        return;
     char rel[4096];
     const char *leaf;
     int pfd = open_parent(path, rel, sizeof(rel), &leaf);
@@ -265,7 +279,7 @@ void km_capture_symlink(const char *path, const char *target)
 
 void km_capture_copy(const char *path)
 {
-    if (!km_cap.tee)
+    if (!km_cap.tee && !sink)
         return;
     struct km_buf b = {0};
     km_read_file(path, &b); /* the reader tees it */

@@ -74,6 +74,8 @@ int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz)
             i = 0; /* one tree: every frame shows it again */
         }
         if (a->tree == 0 || a->roots.n > 1) {
+            if (a->prepare && a->prepare(a->prepare_arg, i, msg, msgsz) != 0)
+                return -1;
             int rc = km_root_switch(&a->roots.trees[i], msg, msgsz);
             if (rc)
                 return rc;

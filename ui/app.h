@@ -29,6 +29,8 @@ struct km_opts {
     char **roots;               /* --root, repeatable */
     size_t nroots;
     const char *capture;        /* --capture DIR */
+    const char *record;         /* -w FILE: append each tick's files to a recording */
+    const char *replay;         /* -r FILE: show a recording's ticks as a series of trees */
     bool force;                 /* --force: replace a previous capture in DIR */
     unsigned dir_mode;          /* --dir-mode: the capture's directories, 0 = 0700 */
     bool no_color;
@@ -52,6 +54,12 @@ struct km_app {
     size_t tree; /* index of the tree shown next */
     struct km_vm vms[KM_VIEWS_MAX]; /* parallel to km_views[] */
     struct km_vctx ctx;
+    /*
+     * When set (kmemtop -r), called before the sampler switches to tree i of
+     * roots: it makes the tree (ui/replay.c). Non-zero, with msg: an error.
+     */
+    int (*prepare)(void *arg, size_t tree, char *msg, size_t msgsz);
+    void *prepare_arg;
 };
 
 /* Parses argv into a->o. Returns 0, 1 after --help/--version (exit 0), or -1 (usage error, printed). */

@@ -10,8 +10,10 @@
 #include "export.h"
 #include "serve.h"
 #include "text.h"
+#include "replay.h"
 
 #include "kmemtop/capture.h"
+#include "kmemtop/record.h"
 #include "kmemtop/source.h"
 #include "kmemtop/read.h"
 
@@ -50,6 +52,7 @@ static void wait_frame(double s)
  */
 static void reader_gone(void)
 {
+    km_replay_cleanup(); /* -r: its temporary trees */
     signal(SIGPIPE, SIG_DFL);
     raise(SIGPIPE);
     _exit(128 + SIGPIPE);
@@ -327,6 +330,72 @@ static int run_capture(struct km_app *a, char *msg, size_t msgsz)
     return rc;
 }
 
+/* One tick into the recording: the files of the views read, as a capture tree holds them. */
+static int record_one(struct km_app *a, struct km_rec_writer *w, const bool *v, size_t *bytes,
+                      char *msg, size_t msgsz)
+{
+    km_rec_begin(w);
+    km_sampler_reset_files(a->sampler); /* every tick whole: each replays as a tree of its own */
+    int rc = km_app_tick(a, v, msg, msgsz);
+    if (rc == 0) {
+        km_sources_capture_libproc2(); /* the files libproc2 reads by name (meminfo, slabinfo) */
+        km_capture_copy("/proc/version");
+        km_capture_copy("/proc/sys/kernel/kptr_restrict");
+    }
+    if (rc || km_capture_interrupted()) {
+        km_rec_abort(w);
+        return rc;
+    }
+    const struct km_sample *s = a->ctx.s;
+    /* from a tree: what its record said (unknown stays unknown, so replay infers the same) */
+    double wall = a->ctx.tree ? a->ctx.tree->wall : s->wall;
+    long ps = a->ctx.tree ? a->ctx.tree->page_size : s->page_size;
+    struct km_rec_tick t = {.wall = wall, .page_size = ps, .kernel = s->kernel,
+                            .complete = a->ctx.tree ? a->ctx.tree->complete : 1};
+    return km_rec_commit(w, &t, bytes, msg, msgsz);
+}
+
+/* -w FILE: -n ticks (without -n, until a signal or the series' end), -d seconds apart. */
+static int run_record(struct km_app *a, char *msg, size_t msgsz)
+{
+    sigset_t sigs;
+    catch_capture_signals(&sigs);
+    struct km_rec_writer *w;
+    uint64_t torn = 0;
+    int rc = km_rec_open_write(a->o.record, &w, &torn, msg, msgsz);
+    if (rc)
+        return rc;
+    if (torn) {
+        char m[600];
+        snprintf(m, sizeof(m),
+                 "%s: %llu bytes of a torn record at its end (cut off); the recording continues "
+                 "after tick %zu",
+                 a->o.record, (unsigned long long)torn, km_rec_writer_ticks(w));
+        say_error(m);
+    }
+    bool v[KM_VIEWS_MAX];
+    memcpy(v, a->o.views, sizeof(v));
+    if (!a->o.view_given)
+        all_views(v);
+    long n = a->o.iterations;
+    for (long i = 0; (n < 0 || i < n) && !km_capture_interrupted(); i++) {
+        size_t bytes = 0;
+        rc = record_one(a, w, v, &bytes, msg, msgsz);
+        if (rc == 1) {
+            rc = 0; /* the series has no tree left */
+            break;
+        }
+        if (rc || km_capture_interrupted())
+            break;
+        printf("recorded tick %zu: %zu bytes\n", km_rec_writer_ticks(w), bytes);
+        fflush(stdout);
+        if ((n < 0 || i + 1 < n) && a->roots.n == 0)
+            capture_wait(a->o.delay, &sigs);
+    }
+    km_rec_close_write(w);
+    return rc;
+}
+
 /* After a caught signal: ends as the signal would have (the shell sees 128 + its number). */
 static void end_by_signal(int sig)
 {
@@ -490,7 +559,32 @@ int main(int argc, char **argv)
         km_app_free(&a);
         return rc == KM_APP_USAGE ? 2 : 1;
     }
-    if (a.o.capture) {
+    if (a.o.replay && !(a.o.batch || a.o.format != KM_FMT_TEXT || !isatty(STDOUT_FILENO))) {
+        say_error("-r: the screen cannot replay a recording yet; use -b (and --format)");
+        km_app_free(&a);
+        return 2;
+    }
+    if (a.o.replay) {
+        rc = km_replay_open(&a, msg, sizeof(msg));
+        if (rc == 0)
+            rc = km_root_enter(!a.o.no_namespace, msg, sizeof(msg));
+        if (rc) {
+            say_error(msg);
+            km_replay_close();
+            km_app_free(&a);
+            return 1;
+        }
+    }
+    if (a.o.record) {
+        rc = run_record(&a, msg, sizeof(msg));
+        int sig = km_capture_interrupted();
+        if (sig) {
+            if (rc)
+                say_error(msg);
+            km_app_free(&a);
+            end_by_signal(sig);
+        }
+    } else if (a.o.capture) {
         rc = run_capture(&a, msg, sizeof(msg));
         int sig = km_capture_interrupted();
         if (sig) {
@@ -510,6 +604,7 @@ int main(int argc, char **argv)
     }
     if (rc)
         say_error(msg);
+    km_replay_close();
     km_app_free(&a);
     return rc ? 1 : 0;
 }

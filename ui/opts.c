@@ -45,6 +45,8 @@ static const struct option generic_opts[] = {
     {"filter", required_argument, NULL, OPT_FILTER},
     {"root", required_argument, NULL, OPT_ROOT},
     {"capture", required_argument, NULL, OPT_CAPTURE},
+    {"record", required_argument, NULL, 'w'},
+    {"replay", required_argument, NULL, 'r'},
     {"force", no_argument, NULL, OPT_FORCE},
     {"dir-mode", required_argument, NULL, OPT_DIR_MODE},
     {"raw", no_argument, NULL, OPT_RAW},
@@ -111,6 +113,9 @@ void km_usage(FILE *f)
           "      --root DIR         show a captured tree (repeatable; a DIR of trees is a series)\n"
           "      --no-namespace     --root without a mount namespace: meminfo, slabinfo by own parsers\n"
           "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
+          "  -w, --record FILE      append each tick's files to the recording FILE (with -n, -d; no\n"
+          "                         -n: until interrupted); live or from --root\n"
+          "  -r, --replay FILE      print the ticks of the recording FILE (batch: -b, --format)\n"
           "      --force            --capture: replace the previous capture DIR holds\n"
           "      --dir-mode MODE    --capture: octal mode of the tree's directories (default 700)\n"
           "      --textfile DIR     rewrite DIR/kmemtop.prom every -d seconds (node_exporter's textfile)\n"
@@ -312,6 +317,12 @@ static int tree_opt(struct km_opts *o, int c, const char *arg)
     case OPT_CAPTURE:
         o->capture = arg;
         return 0;
+    case 'w':
+        o->record = arg;
+        return 0;
+    case 'r':
+        o->replay = arg;
+        return 0;
     case OPT_FORCE:
         o->force = true;
         return 0;
@@ -392,7 +403,7 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0; /* said below, as "kmemtop: ...", not with the whole argv[0] */
-    while ((c = getopt_long(argc, argv, ":bn:d:os:ChV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":bn:d:os:ChVw:r:", longopts, NULL)) != -1) {
         if (c == 'h') {
             km_usage(stdout);
             return 1;
@@ -423,6 +434,13 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
         return bad("--textfile and --listen are two ways to run: choose one", o->listen);
     if ((o->textfile || o->listen) && o->capture)
         return bad("--capture writes a tree, not metrics", o->capture);
+    if (o->record && (o->capture || o->replay || o->textfile || o->listen ||
+                      o->format == KM_FMT_PROM))
+        return bad("-w records ticks: not with --capture, -r, --textfile, --listen or "
+                   "--format prometheus", o->record);
+    if (o->replay && (o->capture || o->nroots || o->textfile || o->listen))
+        return bad("-r replays a recording: not with --capture, --root, --textfile or --listen",
+                   o->replay);
     if ((o->force || o->dir_mode) && !o->capture)
         return bad("only with --capture DIR", o->force ? "--force" : "--dir-mode");
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))

@@ -62,6 +62,18 @@ bool km_capture_active(void);
 void km_capture_symlink(const char *path, const char *target);
 /* Copies a whole file, for sources read by libproc2 (meminfo, slabinfo). */
 void km_capture_copy(const char *path);
+/*
+ * A second sink for the tee, besides a capture tree (or without one): while
+ * set, every file the reader copies and every link a listing recreates (the
+ * safe ones) goes to it as well; km_capture_active() is then true. NULL
+ * removes it. Used by the recorder (record.h).
+ */
+struct km_capture_sink {
+    void (*put)(void *arg, const char *path, const char *data, size_t len, mode_t mode);
+    void (*symlink)(void *arg, const char *path, const char *target);
+    void *arg;
+};
+void km_capture_set_sink(const struct km_capture_sink *s);
 /* Symlinks skipped since km_capture_open (targets leaving the tree). */
 unsigned km_capture_links_skipped(void);
 /*

@@ -1,0 +1,908 @@
+/* record.c - a recording of raw ticks, written and read back. See record.h. */
+#include "kmemtop/record.h"
+#include "kmemtop/capture.h"
+#include "kmemtop/root.h"
+#include "kmemtop/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define FILE_MAGIC "KMTREC\0\1"
+#define FILE_HDR 8
+#define REC_MAGIC "KMR1"
+#define REC_HDR 32
+/* Nothing a tick holds comes near: 64 files of KM_READ_CAP_BIG. */
+#define REC_MAX ((uint64_t)4 << 30)
+#define ZSTD_LEVEL 3
+
+/*
+ * Entries. A writer numbers the paths of its session as it first meets them
+ * (0, 1, ...; a record with F_RESET starts a session: numbers start again and
+ * every file comes whole); a path once numbered is named by its number. A
+ * file or link as it was last time is E_SAME; a run of them, numbered one
+ * after the other (a tick read in the order of the one before), E_RUN.
+ */
+enum {
+    E_FILE_NEW = 1, /* mode, path, bytes: the path gets the next number */
+    E_LINK_NEW = 2, /* path, target: the same */
+    E_FILE = 3,     /* mode, number, bytes: new content */
+    E_LINK = 4,     /* number, target */
+    E_SAME = 5,     /* number */
+    E_RUN = 6,      /* first number, count */
+};
+#define F_RESET 1u
+
+/* ---- CRC-32 ------------------------------------------------------------------ */
+
+uint32_t km_crc32(uint32_t crc, const void *data, size_t len)
+{
+    static uint32_t table[256];
+    if (!table[1])
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; k++)
+                c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+    const unsigned char *p = data;
+    crc = ~crc;
+    while (len--)
+        crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
+
+/* ---- little-endian fields ------------------------------------------------------ */
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void buf_add(struct km_buf *b, const void *d, size_t n)
+{
+    xgrow((void **)&b->data, &b->cap, b->len + n + 1, 1);
+    if (n)
+        memcpy(b->data + b->len, d, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void buf_u32(struct km_buf *b, uint32_t v)
+{
+    unsigned char t[4];
+    put_u32(t, v);
+    buf_add(b, t, 4);
+}
+
+/* One entry: kind, mode, path, data. */
+/* ---- the last content of each path: a hash table -------------------------------- */
+
+struct last {
+    char *path;
+    char *data;
+    size_t len;
+    unsigned mode;
+    bool link;
+    uint32_t id;
+};
+
+struct table {
+    struct last **v;
+    size_t cap, n; /* cap: a power of two */
+    struct last **by_id; /* the session's numbers */
+    size_t nid, idcap;
+};
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    return h;
+}
+
+static struct last *lookup(struct table *t, const char *path, bool add)
+{
+    if (add && (t->n + 1) * 2 > t->cap) {
+        struct table g = *t;
+        g.cap = t->cap ? t->cap * 2 : 1024;
+        g.v = xcalloc(g.cap, sizeof(*g.v));
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->v[i]) {
+                size_t j = hash(t->v[i]->path) & (g.cap - 1);
+                while (g.v[j])
+                    j = (j + 1) & (g.cap - 1);
+                g.v[j] = t->v[i];
+            }
+        free(t->v);
+        *t = g;
+    }
+    if (!t->cap)
+        return NULL;
+    for (size_t j = hash(path) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+        if (!t->v[j]) {
+            if (!add)
+                return NULL;
+            struct last *l = xcalloc(1, sizeof(*l));
+            l->path = xstrdup(path);
+            l->id = (uint32_t)t->nid;
+            xgrow((void **)&t->by_id, &t->idcap, t->nid + 1, sizeof(*t->by_id));
+            t->by_id[t->nid++] = l;
+            t->v[j] = l;
+            t->n++;
+            return l;
+        }
+        if (strcmp(t->v[j]->path, path) == 0)
+            return t->v[j];
+    }
+}
+
+static struct last *by_id(const struct table *t, uint32_t id)
+{
+    return id < t->nid ? t->by_id[id] : NULL;
+}
+
+static void table_free(struct table *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->v[i]) {
+            free(t->v[i]->path);
+            free(t->v[i]->data);
+            free(t->v[i]);
+        }
+    free(t->v);
+    free(t->by_id);
+    *t = (struct table){0};
+}
+
+static void set_last(struct last *l, const char *data, size_t len)
+{
+    free(l->data);
+    l->data = xmalloc(len + 1);
+    if (len)
+        memcpy(l->data, data, len);
+    l->data[len] = '\0'; /* a link's target is a string */
+    l->len = len;
+}
+
+/* ---- scanning a file for its whole records ---------------------------------------- */
+
+struct rec {
+    uint64_t off; /* of the frame */
+    uint32_t zlen, rawlen;
+    double wall;
+    long page_size;
+    int complete; /* known once decoded */
+};
+
+static int pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -errno;
+        if (r == 0)
+            return -ENODATA;
+        done += (size_t)r;
+    }
+    return 0;
+}
+
+static uint32_t frame_crc(const unsigned char *hdr, const void *payload, size_t n)
+{
+    uint32_t c = km_crc32(0, hdr, 12);
+    c = km_crc32(c, hdr + 16, REC_HDR - 16);
+    return km_crc32(c, payload, n);
+}
+
+/*
+ * The whole records of fd (size bytes) into *recs; *end: where the last ends.
+ * A record that is short, has a bad frame or a bad CRC ends the scan: what
+ * follows is a torn tail. -EINVAL when the file is not a recording.
+ */
+static int scan(int fd, uint64_t size, struct rec **recs, size_t *nrec, uint64_t *end,
+                const char *path, char *msg, size_t msgsz)
+{
+    unsigned char hdr[REC_HDR];
+    *recs = NULL;
+    *nrec = 0;
+    size_t cap = 0;
+    if (size < FILE_HDR || pread_all(fd, hdr, FILE_HDR, 0) || memcmp(hdr, FILE_MAGIC, FILE_HDR)) {
+        snprintf(msg, msgsz, "%s: not a kmemtop recording (no KMTREC header)", path);
+        return -EINVAL;
+    }
+    uint64_t off = FILE_HDR;
+    char *payload = NULL;
+    size_t pcap = 0;
+    while (off + REC_HDR <= size) {
+        if (pread_all(fd, hdr, REC_HDR, off) || memcmp(hdr, REC_MAGIC, 4))
+            break;
+        uint32_t zlen = get_u32(hdr + 4), rawlen = get_u32(hdr + 8);
+        if (zlen == 0 || off + REC_HDR + zlen > size)
+            break;
+        xgrow((void **)&payload, &pcap, zlen, 1);
+        if (pread_all(fd, payload, zlen, off + REC_HDR) ||
+            frame_crc(hdr, payload, zlen) != get_u32(hdr + 12))
+            break;
+        xgrow((void **)recs, &cap, *nrec + 1, sizeof(**recs));
+        uint64_t wbits = get_u64(hdr + 16);
+        struct rec *r = &(*recs)[(*nrec)++];
+        r->off = off;
+        r->zlen = zlen;
+        r->rawlen = rawlen;
+        memcpy(&r->wall, &wbits, sizeof(r->wall));
+        r->page_size = (long)(int64_t)get_u64(hdr + 24);
+        off += REC_HDR + zlen;
+    }
+    free(payload);
+    *end = off;
+    return 0;
+}
+
+/* Opens path without following a link; a link, or anything but a regular file, is refused. */
+static int open_file(const char *path, int flags, bool *made, char *msg, size_t msgsz)
+{
+    flags |= O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+    int fd = -1;
+    *made = false;
+    if (flags & O_CREAT) {
+        fd = open(path, flags | O_EXCL, 0600);
+        if (fd >= 0)
+            *made = true;
+        else if (errno == EEXIST)
+            fd = open(path, flags & ~O_CREAT);
+    } else
+        fd = open(path, flags);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ELOOP)
+            snprintf(msg, msgsz, "%s: is a symbolic link (refused: a recording is never written "
+                     "or read through a link)", path);
+        else
+            snprintf(msg, msgsz, "%s: %s", path, strerror(e));
+        return -e;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        snprintf(msg, msgsz, "%s: not a regular file", path);
+        close(fd);
+        return -EINVAL;
+    }
+    if (*made && fchmod(fd, 0600) < 0) {
+        int e = errno;
+        snprintf(msg, msgsz, "%s: %s", path, strerror(e));
+        close(fd);
+        return -e;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+struct km_rec_writer {
+    int fd;
+    char path[4096];
+    size_t ticks;
+    bool reset; /* the next record starts a session */
+    struct table last;
+    struct km_buf tick; /* the entries of the tick being read */
+    size_t entries;
+    uint32_t run_first, run_len; /* E_SAME entries not written yet */
+    struct km_capture_sink sink;
+};
+
+static void put_byte(struct km_buf *b, int v)
+{
+    unsigned char c = (unsigned char)v;
+    buf_add(b, &c, 1);
+}
+
+static void flush_run(struct km_rec_writer *w)
+{
+    if (w->run_len == 1) {
+        put_byte(&w->tick, E_SAME);
+        buf_u32(&w->tick, w->run_first);
+    } else if (w->run_len > 1) {
+        put_byte(&w->tick, E_RUN);
+        buf_u32(&w->tick, w->run_first);
+        buf_u32(&w->tick, w->run_len);
+    }
+    w->entries += w->run_len > 0;
+    w->run_len = 0;
+}
+
+/* One file or link read this tick. */
+static void sink_entry(struct km_rec_writer *w, const char *path, const char *data, size_t len,
+                       unsigned mode, bool link)
+{
+    size_t had = w->last.nid;
+    struct last *l = lookup(&w->last, path, true);
+    bool fresh = w->last.nid > had;
+    if (!fresh && l->link == link && l->mode == mode && l->len == len &&
+        memcmp(l->data, data, len) == 0) {
+        if (w->run_len && w->run_first + w->run_len == l->id) {
+            w->run_len++;
+            return;
+        }
+        flush_run(w);
+        w->run_first = l->id;
+        w->run_len = 1;
+        return;
+    }
+    flush_run(w);
+    put_byte(&w->tick, fresh ? (link ? E_LINK_NEW : E_FILE_NEW) : (link ? E_LINK : E_FILE));
+    if (!link)
+        buf_u32(&w->tick, mode);
+    if (fresh) {
+        buf_u32(&w->tick, (uint32_t)strlen(path));
+        buf_add(&w->tick, path, strlen(path));
+    } else
+        buf_u32(&w->tick, l->id);
+    buf_u32(&w->tick, (uint32_t)len);
+    buf_add(&w->tick, data, len);
+    set_last(l, data, len);
+    l->mode = mode;
+    l->link = link;
+    w->entries++;
+}
+
+static void sink_put(void *arg, const char *path, const char *data, size_t len, mode_t mode)
+{
+    sink_entry(arg, path, data, len, mode & 07777, false);
+}
+
+static void sink_link(void *arg, const char *path, const char *target)
+{
+    sink_entry(arg, path, target, strlen(target), 0777, true);
+}
+
+int km_rec_open_write(const char *path, struct km_rec_writer **out, uint64_t *torn, char *msg,
+                      size_t msgsz)
+{
+    bool made;
+    *out = NULL;
+    *torn = 0;
+    int fd = open_file(path, O_RDWR | O_CREAT, &made, msg, msgsz);
+    if (fd < 0)
+        return fd;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int e = errno;
+        if (e == EWOULDBLOCK)
+            snprintf(msg, msgsz, "%s: another kmemtop is recording into it (locked)", path);
+        else
+            snprintf(msg, msgsz, "%s: cannot lock: %s", path, strerror(e));
+        close(fd);
+        return -e;
+    }
+    struct stat st;
+    fstat(fd, &st);
+    struct rec *recs = NULL;
+    size_t n = 0;
+    uint64_t end = 0;
+    int rc = 0;
+    if (st.st_size == 0) {
+        rc = pwrite(fd, FILE_MAGIC, FILE_HDR, 0) == FILE_HDR ? 0 : -(errno ? errno : ENOSPC);
+        end = FILE_HDR;
+        if (rc)
+            snprintf(msg, msgsz, "%s: %s", path, strerror(-rc));
+    } else {
+        rc = scan(fd, (uint64_t)st.st_size, &recs, &n, &end, path, msg, msgsz);
+        if (rc == 0 && end < (uint64_t)st.st_size) {
+            *torn = (uint64_t)st.st_size - end;
+            if (ftruncate(fd, (off_t)end) < 0) {
+                rc = -errno;
+                snprintf(msg, msgsz, "%s: cannot cut off its torn tail: %s", path, strerror(-rc));
+            }
+        }
+    }
+    free(recs);
+    if (rc == 0 && lseek(fd, (off_t)end, SEEK_SET) < 0)
+        rc = -errno;
+    if (rc) {
+        close(fd);
+        return rc;
+    }
+    struct km_rec_writer *w = xcalloc(1, sizeof(*w));
+    w->fd = fd;
+    w->reset = true;
+    w->ticks = n;
+    snprintf(w->path, sizeof(w->path), "%s", path);
+    w->sink = (struct km_capture_sink){.put = sink_put, .symlink = sink_link, .arg = w};
+    *out = w;
+    return 0;
+}
+
+void km_rec_begin(struct km_rec_writer *w)
+{
+    w->tick.len = 0;
+    w->entries = 0;
+    w->run_len = 0;
+    km_capture_set_sink(&w->sink);
+}
+
+void km_rec_abort(struct km_rec_writer *w)
+{
+    km_capture_set_sink(NULL);
+    w->tick.len = 0;
+    w->run_len = 0;
+    /* what the tick stored as "last" was never written: a new session, everything whole */
+    table_free(&w->last);
+    w->reset = true;
+}
+
+static int write_all(int fd, const void *d, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = write(fd, (const char *)d + done, n - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return r < 0 ? -errno : -ENOSPC;
+        done += (size_t)r;
+    }
+    return 0;
+}
+
+int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *bytes, char *msg,
+                  size_t msgsz)
+{
+    km_capture_set_sink(NULL);
+    double wall = t->wall;
+    long page_size = t->page_size;
+    /* the payload: kernel, complete, entry count, the entries */
+    struct km_buf raw = {0};
+    const char *k = t->kernel ? t->kernel : "";
+    buf_u32(&raw, (uint32_t)strlen(k));
+    buf_add(&raw, k, strlen(k));
+    buf_u32(&raw, (uint32_t)(int32_t)t->complete);
+    flush_run(w);
+    buf_u32(&raw, w->reset ? F_RESET : 0);
+    buf_u32(&raw, (uint32_t)w->entries);
+    buf_add(&raw, w->tick.data, w->tick.len);
+    w->tick.len = 0;
+    size_t zcap = ZSTD_compressBound(raw.len);
+    unsigned char *rec = xmalloc(REC_HDR + zcap);
+    size_t z = ZSTD_compress(rec + REC_HDR, zcap, raw.data, raw.len, ZSTD_LEVEL);
+    int rc = 0;
+    if (ZSTD_isError(z) || raw.len > UINT32_MAX || z > UINT32_MAX) {
+        snprintf(msg, msgsz, "%s: cannot compress the tick: %s", w->path,
+                 ZSTD_isError(z) ? ZSTD_getErrorName(z) : "too large");
+        rc = -EIO;
+    } else {
+        memcpy(rec, REC_MAGIC, 4);
+        put_u32(rec + 4, (uint32_t)z);
+        put_u32(rec + 8, (uint32_t)raw.len);
+        uint64_t wbits;
+        memcpy(&wbits, &wall, sizeof(wbits));
+        put_u64(rec + 16, wbits);
+        put_u64(rec + 24, (uint64_t)(int64_t)page_size);
+        put_u32(rec + 12, frame_crc(rec, rec + REC_HDR, z));
+        rc = write_all(w->fd, rec, REC_HDR + z);
+        if (rc == 0 && fdatasync(w->fd) < 0 && errno != EINVAL)
+            rc = -errno;
+        if (rc)
+            snprintf(msg, msgsz, "%s: cannot write the tick: %s", w->path, strerror(-rc));
+    }
+    if (rc) {
+        table_free(&w->last); /* not written: the next record starts again */
+        w->reset = true;
+    } else {
+        w->reset = false;
+        w->ticks++;
+        if (bytes)
+            *bytes = REC_HDR + z;
+    }
+    free(rec);
+    km_buf_free(&raw);
+    return rc;
+}
+
+size_t km_rec_writer_ticks(const struct km_rec_writer *w)
+{
+    return w->ticks;
+}
+
+void km_rec_close_write(struct km_rec_writer *w)
+{
+    if (!w)
+        return;
+    km_capture_set_sink(NULL);
+    close(w->fd);
+    table_free(&w->last);
+    km_buf_free(&w->tick);
+    free(w);
+}
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+struct km_rec_reader {
+    int fd;
+    char path[4096];
+    struct rec *recs;
+    size_t n;
+    size_t next; /* the tick decoded next: those before it are in last */
+    struct table last;
+};
+
+int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *torn, char *msg,
+                     size_t msgsz)
+{
+    bool made;
+    *out = NULL;
+    *torn = 0;
+    int fd = open_file(path, O_RDONLY, &made, msg, msgsz);
+    if (fd < 0)
+        return fd;
+    struct stat st;
+    fstat(fd, &st);
+    struct km_rec_reader *r = xcalloc(1, sizeof(*r));
+    uint64_t end = 0;
+    int rc = scan(fd, (uint64_t)st.st_size, &r->recs, &r->n, &end, path, msg, msgsz);
+    if (rc) {
+        close(fd);
+        free(r->recs);
+        free(r);
+        return rc;
+    }
+    *torn = (uint64_t)st.st_size - end;
+    r->fd = fd;
+    snprintf(r->path, sizeof(r->path), "%s", path);
+    *out = r;
+    return 0;
+}
+
+size_t km_rec_ticks(const struct km_rec_reader *r)
+{
+    return r->n;
+}
+
+double km_rec_wall(const struct km_rec_reader *r, size_t i)
+{
+    return i < r->n ? r->recs[i].wall : 0;
+}
+
+long km_rec_page_size(const struct km_rec_reader *r, size_t i)
+{
+    return i < r->n ? r->recs[i].page_size : 0;
+}
+
+int km_rec_complete(const struct km_rec_reader *r, size_t i)
+{
+    return i < r->n ? r->recs[i].complete : 0;
+}
+
+/* A path a tree may hold: /proc/... or /sys/..., no empty, "." or ".." component. */
+static bool tree_path(const char *p)
+{
+    if (strncmp(p, "/proc/", 6) != 0 && strncmp(p, "/sys/", 5) != 0)
+        return false;
+    for (p++; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+            return false;
+        p += n;
+        if (*p == '/' && !*++p)
+            return false;
+    }
+    return true;
+}
+
+/* A link target the tree may hold: relative, no "..". */
+static bool link_ok(const char *t)
+{
+    if (!t[0] || t[0] == '/')
+        return false;
+    for (const char *p = t; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return false;
+        p += n;
+        p += *p == '/';
+    }
+    return true;
+}
+
+static int walk_dir(int fd, const char *rel, int hops);
+
+/*
+ * Directory name in fd, made 0700 when absent; a link the tree holds (a slab
+ * alias: sys/kernel/slab/<alias> -> :0000312) is resolved by hand, inside the
+ * tree, when its target is relative without ".."; never followed otherwise.
+ */
+static int step_dir(int fd, const char *name, int hops)
+{
+    if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST)
+        return -errno;
+    int nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (nfd >= 0 || (errno != ELOOP && errno != ENOTDIR))
+        return nfd >= 0 ? nfd : -errno;
+    char t[4096];
+    ssize_t n = readlinkat(fd, name, t, sizeof(t) - 1);
+    if (n <= 0 || hops >= 8)
+        return -ENOTDIR;
+    t[n] = '\0';
+    return link_ok(t) ? walk_dir(fd, t, hops + 1) : -ENOTDIR;
+}
+
+/* Directory rel (components separated by '/') under fd, made as needed. */
+static int walk_dir(int fd, const char *rel, int hops)
+{
+    int cur = dup(fd);
+    for (const char *p = rel; cur >= 0 && *p;) {
+        size_t n = strcspn(p, "/");
+        char comp[256];
+        if (n == 0 || n >= sizeof(comp)) {
+            p += n ? n : 1;
+            if (n) {
+                close(cur);
+                return -ENAMETOOLONG;
+            }
+            continue;
+        }
+        memcpy(comp, p, n);
+        comp[n] = '\0';
+        p += n;
+        if (strcmp(comp, ".") == 0)
+            continue;
+        int nfd = step_dir(cur, comp, hops);
+        close(cur);
+        if (nfd < 0)
+            return nfd;
+        cur = nfd;
+    }
+    return cur < 0 ? -errno : cur;
+}
+
+/* The parent directory of path (relative to dirfd, made 0700) and its last component. */
+static int parent_of(int dirfd, const char *path, const char **leaf)
+{
+    char rel[4096];
+    snprintf(rel, sizeof(rel), "%s", path + 1);
+    char *slash = strrchr(rel, '/');
+    *leaf = path + 1 + (slash - rel) + 1;
+    *slash = '\0';
+    return walk_dir(dirfd, rel, 0);
+}
+
+static int write_file_at(int dirfd, const char *path, const char *data, size_t len, unsigned mode)
+{
+    const char *leaf;
+    int pfd = parent_of(dirfd, path, &leaf);
+    if (pfd < 0)
+        return pfd;
+    unlinkat(pfd, leaf, 0); /* read twice in one tick: the last read */
+    int fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int rc = fd < 0 ? -errno : write_all(fd, data, len);
+    if (fd >= 0 && rc == 0 && fchmod(fd, (mode & 0666) | 0400) < 0)
+        rc = -errno;
+    if (fd >= 0 && close(fd) < 0 && rc == 0)
+        rc = -errno;
+    close(pfd);
+    return rc;
+}
+
+static int write_link_at(int dirfd, const char *path, const char *target)
+{
+    const char *leaf;
+    int pfd = parent_of(dirfd, path, &leaf);
+    if (pfd < 0)
+        return pfd;
+    int rc = symlinkat(target, pfd, leaf) < 0 && errno != EEXIST ? -errno : 0;
+    close(pfd);
+    return rc;
+}
+
+/* A cursor over a decoded payload. */
+struct cur {
+    const unsigned char *p, *end;
+    bool bad;
+};
+
+static uint32_t cur_u32(struct cur *c)
+{
+    if (c->end - c->p < 4) {
+        c->bad = true;
+        return 0;
+    }
+    uint32_t v = get_u32(c->p);
+    c->p += 4;
+    return v;
+}
+
+/* n bytes as a pointer into the payload, NULL when short. */
+static const char *cur_bytes(struct cur *c, uint32_t n)
+{
+    if ((size_t)(c->end - c->p) < n) {
+        c->bad = true;
+        return NULL;
+    }
+    const char *s = (const char *)c->p;
+    c->p += n;
+    return s;
+}
+
+/* Decodes record i; with dirfd >= 0, writes its tree there. */
+static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz)
+{
+    const struct rec *rc = &r->recs[i];
+    char *z = xmalloc(rc->zlen);
+    char *raw = xmalloc((size_t)rc->rawlen + 1);
+    int err = pread_all(r->fd, z, rc->zlen, rc->off + REC_HDR);
+    size_t got = err ? 0 : ZSTD_decompress(raw, rc->rawlen, z, rc->zlen);
+    free(z);
+    if (err || ZSTD_isError(got) || got != rc->rawlen) {
+        snprintf(msg, msgsz, "%s: tick %zu: cannot decompress: %s", r->path, i + 1,
+                 err ? strerror(-err) : ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
+        free(raw);
+        return -EIO;
+    }
+    struct cur c = {(unsigned char *)raw, (unsigned char *)raw + got, false};
+    uint32_t klen = cur_u32(&c);
+    const char *kern = cur_bytes(&c, klen);
+    int complete = (int)(int32_t)cur_u32(&c);
+    uint32_t flags = cur_u32(&c), n = cur_u32(&c);
+    if (flags & F_RESET)
+        table_free(&r->last); /* a writer's session starts: numbers start again */
+    int wrc = 0;
+    char bad_path[4096] = "";
+    for (uint32_t e = 0; e < n && !c.bad && wrc == 0; e++) {
+        const char *kind = cur_bytes(&c, 1);
+        if (!kind)
+            break;
+        uint32_t first = 0, count = 1;
+        struct last *l = NULL;
+        if (*kind == E_SAME || *kind == E_RUN) {
+            first = cur_u32(&c);
+            count = *kind == E_RUN ? cur_u32(&c) : 1;
+            if (c.bad || count > r->last.nid || first > r->last.nid - count) {
+                c.bad = true;
+                break;
+            }
+        } else {
+            bool link = *kind == E_LINK_NEW || *kind == E_LINK;
+            uint32_t mode = link ? 0777 : cur_u32(&c);
+            if (*kind == E_FILE_NEW || *kind == E_LINK_NEW) {
+                uint32_t plen = cur_u32(&c);
+                const char *pb = cur_bytes(&c, plen);
+                char path[4096];
+                if (c.bad || plen >= sizeof(path) || memchr(pb, '\0', plen)) {
+                    c.bad = true;
+                    break;
+                }
+                memcpy(path, pb, plen);
+                path[plen] = '\0';
+                l = lookup(&r->last, path, true);
+            } else if (*kind == E_FILE || *kind == E_LINK)
+                l = by_id(&r->last, cur_u32(&c));
+            uint32_t dlen = cur_u32(&c);
+            const char *data = cur_bytes(&c, dlen);
+            if (c.bad || !l || (link && memchr(data, '\0', dlen))) {
+                c.bad = true;
+                break;
+            }
+            set_last(l, data, dlen);
+            l->mode = mode;
+            l->link = link;
+            first = l->id;
+        }
+        for (uint32_t k = 0; k < count && wrc == 0 && dirfd >= 0; k++) {
+            l = by_id(&r->last, first + k);
+            if (!l->data) {
+                c.bad = true;
+                break;
+            }
+            if (!tree_path(l->path))
+                continue; /* nothing a reader tees: a hostile recording's */
+            if (!l->link)
+                wrc = write_file_at(dirfd, l->path, l->data, l->len, l->mode);
+            else if (link_ok(l->data))
+                wrc = write_link_at(dirfd, l->path, l->data);
+            if (wrc)
+                snprintf(bad_path, sizeof(bad_path), "%s", l->path);
+        }
+    }
+    if (c.bad) {
+        snprintf(msg, msgsz, "%s: tick %zu: malformed record", r->path, i + 1);
+        free(raw);
+        return -EINVAL;
+    }
+    if (wrc) {
+        snprintf(msg, msgsz, "%s: tick %zu: cannot write %s into its tree: %s", r->path, i + 1,
+                 bad_path, strerror(-wrc));
+        free(raw);
+        return wrc;
+    }
+    if (dirfd >= 0) {
+        char meta[512];
+        int m = snprintf(meta, sizeof(meta), "# written by kmemtop -r (a tick of a recording)\n");
+        if (rc->wall > 0)
+            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "time=%.6f\n", rc->wall);
+        if (rc->page_size > 0)
+            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "page_size=%ld\n", rc->page_size);
+        if (kern && klen)
+            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "kernel=%.*s\n",
+                          (int)(klen < 200 ? klen : 200), kern);
+        if (complete)
+            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "complete=%d\n", complete > 0);
+        int fd = openat(dirfd, KM_CAPTURE_META, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        0600);
+        wrc = fd < 0 ? -errno : write_all(fd, meta, (size_t)m);
+        if (fd >= 0)
+            close(fd);
+        if (wrc) {
+            snprintf(msg, msgsz, "%s: tick %zu: cannot write its record: %s", r->path, i + 1,
+                     strerror(-wrc));
+            free(raw);
+            return wrc;
+        }
+    }
+    r->recs[i].complete = complete;
+    free(raw);
+    return 0;
+}
+
+int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz)
+{
+    if (i >= r->n) {
+        snprintf(msg, msgsz, "%s: no tick %zu", r->path, i + 1);
+        return -ENOENT;
+    }
+    if (i < r->next) {
+        table_free(&r->last);
+        r->next = 0;
+    }
+    for (; r->next < i; r->next++) {
+        int rc = decode(r, r->next, -1, msg, msgsz);
+        if (rc)
+            return rc;
+    }
+    int rc = decode(r, i, dirfd, msg, msgsz);
+    if (rc == 0)
+        r->next = i + 1;
+    return rc;
+}
+
+void km_rec_close_read(struct km_rec_reader *r)
+{
+    if (!r)
+        return;
+    close(r->fd);
+    free(r->recs);
+    table_free(&r->last);
+    free(r);
+}

@@ -1,0 +1,130 @@
+#!/bin/sh
+# record.sh - kmemtop -w FILE and -r FILE: a recording of three ticks from a series of
+# fixture trees replays to the frames of --root on the same trees (but for root, time and
+# the read timings); an unchanged tick is small (bytes per tick printed); the file is 0600;
+# a torn tail is ignored on replay and cut off when the recording is continued; a second
+# writer is refused while the first holds the lock; a symlink FILE is refused; replay's
+# temporary trees are gone at exit and after SIGTERM.
+. "$(dirname "$0")/lib.sh"
+umask 022
+mkdir "$TMP/s" "$TMP/t"
+ln -s "$FIX/debian61-root" "$TMP/s/1"
+ln -s "$FIX/debian61-root2" "$TMP/s/2"
+ln -s "$FIX/debian61-root2" "$TMP/s/3" # the same files again: a tick that changed nothing
+export TMPDIR="$TMP/t"
+REC=$TMP/rec
+
+# the frames without what differs by construction: the tree's path, the time, read timings
+frames() { jq -S -c 'del(.root, .time) | del(.. | .seconds?)'; }
+
+out=$("$KMEMTOP" -w "$REC" --root "$TMP/s" 2>&1)
+is "-w records the series' three ticks" "$(printf '%s\n' "$out" | grep -c '^recorded tick')" 3
+is "the recording is mode 0600" "$(stat -c %a "$REC")" 600
+b1=$(printf '%s\n' "$out" | sed -n 's/^recorded tick 1: \([0-9]*\) bytes$/\1/p')
+b2=$(printf '%s\n' "$out" | sed -n 's/^recorded tick 2: \([0-9]*\) bytes$/\1/p')
+b3=$(printf '%s\n' "$out" | sed -n 's/^recorded tick 3: \([0-9]*\) bytes$/\1/p')
+echo "# bytes per tick: first $b1, changed $b2, unchanged $b3 (the trees: $(du -sLh "$FIX/debian61-root" | cut -f1))"
+if [ -n "$b3" ] && [ "$b3" -lt $((b2 / 3)) ] && [ "$b3" -lt 10000 ]; then
+    ok "dedup: the unchanged tick takes $b3 bytes ($b2 for a changed one)"
+else
+    nok "dedup: the unchanged tick is small" "$out"
+fi
+
+"$KMEMTOP" --root "$TMP/s" -b --format json >"$TMP/root.json" 2>"$TMP/root.err"
+"$KMEMTOP" -r "$REC" -b --format json >"$TMP/rec.json" 2>"$TMP/rec.err"
+is "replay prints three JSON frames" "$(wc -l <"$TMP/rec.json")" 3
+if frames <"$TMP/root.json" >"$TMP/root.f" && frames <"$TMP/rec.json" >"$TMP/rec.f" &&
+    cmp -s "$TMP/root.f" "$TMP/rec.f"; then
+    ok "the replayed frames equal those of --root on the same trees"
+else
+    nok "the replayed frames equal those of --root on the same trees" \
+        "$(diff "$TMP/root.f" "$TMP/rec.f" | cut -c1-300 | head -20; cat "$TMP/rec.err")"
+fi
+"$KMEMTOP" --root "$TMP/s" -b >"$TMP/root.txt" 2>&1
+"$KMEMTOP" -r "$REC" -b >"$TMP/rec.txt" 2>&1
+is "text replay: as many lines as --root's" "$(wc -l <"$TMP/rec.txt")" "$(wc -l <"$TMP/root.txt")"
+"$KMEMTOP" -r "$REC" -b --format csv --view slabs >"$TMP/rec.csv" 2>&1
+"$KMEMTOP" --root "$TMP/s" -b --format csv --view slabs >"$TMP/root.csv" 2>&1
+is "CSV replay of a view equals --root's" "$(cmp -s "$TMP/rec.csv" "$TMP/root.csv" && echo same)" same
+is "replay leaves no temporary tree" "$(ls -A "$TMP/t")" ""
+
+# a torn tail: the last record cut short is ignored, then cut off by the next writer
+cp "$REC" "$TMP/torn"
+truncate -s -5 "$TMP/torn"
+"$KMEMTOP" -r "$TMP/torn" -b --format json >"$TMP/torn.json" 2>"$TMP/torn.err"
+is "a torn tail: replay shows the ticks before it" "$(wc -l <"$TMP/torn.json")" 2
+contains "a torn tail: replay says it ignored it" "$(cat "$TMP/torn.err")" 'torn tail.*ignored'
+out=$("$KMEMTOP" -w "$TMP/torn" --root "$FIX/debian61-root2" -n 1 2>&1)
+contains "appending after a torn tail says it was cut off" "$out" 'torn record.*continues after tick 2'
+"$KMEMTOP" -r "$TMP/torn" -b --format json >"$TMP/torn2.json" 2>"$TMP/torn2.err"
+is "the continued recording replays three ticks, no torn tail" \
+    "$(wc -l <"$TMP/torn2.json")$(cat "$TMP/torn2.err")" 3
+frames <"$TMP/torn2.json" | head -2 >"$TMP/torn2.f"
+head -2 "$TMP/rec.f" >"$TMP/rec2.f"
+is "its first two ticks are those recorded before the tear" \
+    "$(cmp -s "$TMP/torn2.f" "$TMP/rec2.f" && echo same)" same
+# a whole recording appended to: the new writer stores its files whole, the replay is right
+"$KMEMTOP" -w "$TMP/torn" --root "$FIX/debian61-root2" -n 1 >/dev/null 2>&1
+"$KMEMTOP" -r "$TMP/torn" -b --format json 2>&1 | frames | tail -1 | jq -c 'del(.frame)' >"$TMP/torn3.f"
+tail -1 "$TMP/rec.f" | jq -c 'del(.frame)' >"$TMP/rec3.f"
+is "a fourth tick appended replays as the same tree recorded in one run" \
+    "$(cmp -s "$TMP/torn3.f" "$TMP/rec3.f" && echo same)" same
+
+# two writers: the second is refused while the first records (live, every 0.2 s)
+"$KMEMTOP" -w "$TMP/live" -n 300 -d 0.2 --view slabs >"$TMP/live.out" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q '^recorded tick 1' "$TMP/live.out" 2>/dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+done
+out=$("$KMEMTOP" -w "$TMP/live" -n 1 2>&1)
+rc=$?
+is "a second writer is refused (exit 1)" "$rc" 1
+contains "a second writer is refused: it says the file is locked" "$out" 'another kmemtop is recording into it'
+kill -TERM $pid
+wait $pid
+is "the first writer ends by its SIGTERM" "$?" 143
+"$KMEMTOP" -r "$TMP/live" -b --format json --view slabs >"$TMP/live.json" 2>"$TMP/live.err"
+n=$(wc -l <"$TMP/live.json")
+if [ "$n" -ge 1 ] && [ ! -s "$TMP/live.err" ]; then
+    ok "the interrupted live recording replays whole ($n ticks)"
+else
+    nok "the interrupted live recording replays whole" "$(cat "$TMP/live.err" "$TMP/live.out")"
+fi
+echo "# live bytes per tick (slabs view): $(sed -n 's/^recorded tick [0-9]*: //p' "$TMP/live.out" | tr '\n' ' ')"
+
+# a symlink FILE is refused, its target untouched
+touch "$TMP/victim"
+ln -s "$TMP/victim" "$TMP/link"
+out=$("$KMEMTOP" -w "$TMP/link" --root "$FIX/debian61-root" -n 1 2>&1)
+rc=$?
+is "-w on a symlink: refused (exit 1)" "$rc" 1
+contains "-w on a symlink: says why" "$out" 'symbolic link'
+is "-w on a symlink: the target is untouched" "$(stat -c %s "$TMP/victim")" 0
+ln -s "$REC" "$TMP/reclink"
+"$KMEMTOP" -r "$TMP/reclink" -b >/dev/null 2>"$TMP/rl.err"
+contains "-r on a symlink: refused" "$(cat "$TMP/rl.err")" 'symbolic link'
+"$KMEMTOP" -r "$TMP/victim" -b >/dev/null 2>"$TMP/nr.err"
+contains "-r on a file that is not a recording: refused" "$(cat "$TMP/nr.err")" 'not a kmemtop recording'
+
+# SIGTERM while replaying (blocked writing into a full pipe): the temporary trees go too
+mkfifo "$TMP/fifo"
+exec 3<>"$TMP/fifo"
+"$KMEMTOP" -r "$REC" -b --format json >"$TMP/fifo" 2>/dev/null &
+pid=$!
+i=0
+while [ $i -lt 50 ] && [ -z "$(ls -A "$TMP/t")" ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+sleep 0.3
+made=$(ls -A "$TMP/t" | wc -l)
+kill -TERM $pid
+wait $pid
+rc=$?
+exec 3<&-
+is "SIGTERM during replay: it had its directory ($made), ends by the signal" "$made $rc" "1 143"
+is "SIGTERM during replay: no temporary tree is left" "$(ls -A "$TMP/t")" ""
+
+done_testing
