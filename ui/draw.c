@@ -337,6 +337,8 @@ static void draw_body(struct scr *s, int y, int h)
         vm->def->notes(vm, c, scr_lines_add, &notes);
     char pb[512];
     const char *problem = km_frame_view_problem(vm->def, c, pb, sizeof(pb));
+    if (!problem[0])
+        km_frame_quiet(vm, "z", scr_lines_add, &notes);
     int max_notes = h - 4 < h / 2 ? h - 4 : h / 2;
     int row = 0;
     if (problem[0]) { /* the reason first; then the notes, wrapped, say what is left */

@@ -45,6 +45,10 @@ const struct km_key km_keys[] = {
     {KA_FILTER, KG_FIND, {'\\', KEY_F(4)}, {"\\", "F4"},
      "show only rows whose name contains the text (no case; a|b: either)", "Filter", 30},
     {KA_CLEAR, KG_FIND, {ESC}, {"Esc"}, "clear the search and the filter", NULL, 0},
+    {KA_QUIET, KG_FIND, {'z'}, {"z"},
+     "show or hide the rows that say nothing: empty zones (Nodes), all-zero migrate types "
+     "(Buddy)",
+     NULL, 0},
 
     {KA_REFRESH, KG_SAMPLING, {' '}, {"Space"}, "sample now", NULL, 0},
     {KA_PAUSE, KG_SAMPLING, {'Z'}, {"Z"}, "pause or resume sampling", "Pause", 50},

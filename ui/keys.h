@@ -38,6 +38,7 @@ enum km_action {
     KA_SEARCH_PREV,
     KA_FILTER,
     KA_CLEAR,
+    KA_QUIET,
     KA_REFRESH,
     KA_PAUSE,
     KA_DELAY,

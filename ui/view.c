@@ -108,16 +108,31 @@ static size_t top_of(const struct km_vm *vm, size_t i)
     return i;
 }
 
-/* Visible: the row matches, or an ancestor does, or a descendant does. */
+static bool hidden_quiet(const struct km_vm *vm, const struct km_row *r)
+{
+    return vm->hide_quiet && r->quiet && !r->pinned;
+}
+
+/*
+ * Visible: the row matches, or an ancestor does, or a descendant does; a
+ * quiet row never while they are hidden (nor does it show its parent), and
+ * nquiet counts those the filter would have shown.
+ */
 static void apply_filter(struct km_vm *vm, bool *show)
 {
+    vm->nquiet = 0;
     for (size_t i = 0; i < vm->nrows; i++) { /* parents come before children */
         const struct km_row *r = &vm->rows[i];
         show[i] = r->pinned || km_filter_match(vm->filter, km_row_name(r)) ||
                   (r->depth > 0 && r->parent < i && show[r->parent]);
+        if (show[i] && hidden_quiet(vm, r)) {
+            show[i] = false;
+            vm->nquiet++;
+        }
     }
     for (size_t i = vm->nrows; i-- > 0;)
-        if (show[i] && vm->rows[i].depth > 0 && vm->rows[i].parent < i)
+        if (show[i] && vm->rows[i].depth > 0 && vm->rows[i].parent < i &&
+            !hidden_quiet(vm, &vm->rows[vm->rows[i].parent]))
             show[vm->rows[i].parent] = true;
 }
 
