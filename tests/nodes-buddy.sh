@@ -187,6 +187,9 @@ is "CSV keeps every zone" \
 out=$(txt edge-numa-sparse nodes)
 contains "sparse: the memory-less node8 keeps its row, 6 empty zones hidden" "$out" '^6 empty zones hidden: '
 
+is "CSV and JSON keep the columns a single frame has no value for (the rates)" \
+    "$("$KMEMTOP" --root debian61-root -o --format csv --view nodes | head -1 | grep -c ',hit,miss,foreign,interleave,local,other,') $(jq -c '.nodes.rows[0].rates | keys | length' "$TMP/debian61-root.json")" "1 6"
+
 # ---- rates on a series (debian61 root -> root2, uptimes 23.33 -> 28.37 s) -----------------
 "$KMEMTOP" --root series-debian61 -b --format json --view nodes,buddy >"$TMP/series.json"
 is "series: two frames, rates null on the first" \

@@ -306,6 +306,18 @@ see "the Nodes and Buddy views survive filtering and searching" '\[4 Buddy\]'
 keys q
 ended 0 "nodes and buddy"
 
+# --- a column whose every cell is absent ('-') is not drawn; the sort column stays ---
+start 160 30 --root "$FIX/debian61-root" -d 0.2 --view nodes
+see "nodes, one tree: LOCAL%, SPANNED, PRESENT and PROTECTION on screen" '^NODE/ZONE.* LOCAL% +SPANNED +PRESENT +PROTECTION'
+gone "nodes, one tree: no column of '-' only (the six rate columns)" 'HIT/s|MISS/s|FOREIGN/s|INTLV/s|LOCAL/s|OTHER/s'
+keys q
+ended 0 "all-absent columns"
+start 160 30 --root "$FIX/debian61-root" -d 0.2 --view nodes -s hit
+see "the sort column is drawn though all its cells are absent" 'HIT/s'
+gone "the other all-absent columns are not" 'MISS/s|FOREIGN/s'
+keys q
+ended 0 "all-absent columns, sorted by one"
+
 # --- quiet rows: empty zones and all-zero migrate types hidden, z shows them ---
 start 160 40 --root "$FIX/debian61-root" -d 0.2 --view nodes
 see "nodes: how many empty zones are hidden, and the key" '^7 empty zones hidden: z shows them$'
@@ -351,7 +363,7 @@ start 160 40 --root "$FIX/debian61-root" -d 0.2
 see "vmalloc: running" '\[2 Modules\]'
 keys 7
 see "6: the Vmalloc tab is marked" '\[7 Vmalloc\]'
-see "vmalloc: the table" '^CALLER +MODULE +AREAS +BYTES +.RAM +GROWTH +KINDS +PER NODE'
+see "vmalloc: the table (no GROWTH column: all '-' on one tree)" '^CALLER +MODULE +AREAS +BYTES +.RAM +KINDS +PER NODE'
 row1 "vmalloc: sorted by RAM like batch mode" CALLER "$(batch_first CALLER --view vmalloc)"
 see "vmalloc: RAM in areas against VmallocUsed" '^RAM in areas .* vs VmallocUsed .*: differ by'
 keys '\' z r a m Enter Home Enter

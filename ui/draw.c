@@ -135,7 +135,20 @@ static void draw_tabs(const struct scr *s, int y)
     }
 }
 
-/* Column k's wanted width: its title, its preferred width, its longest cell. */
+/* An absent cell: "-" or nothing, blanks aside. */
+static bool cell_absent(const char *t)
+{
+    t += strspn(t, " ");
+    if (*t == '-')
+        t++;
+    return t[strspn(t, " ")] == '\0';
+}
+
+/*
+ * Column k's wanted width: its title, its preferred width, its longest cell;
+ * -1 when every cell of a row is absent ('-'): such a column is left out (the
+ * name column and the sort column never are; nor any when there is no row).
+ */
 static int col_want(const struct km_vm *vm, const struct km_vctx *c, int k)
 {
     const struct km_view_def *d = vm->def;
@@ -145,23 +158,25 @@ static int col_want(const struct km_vm *vm, const struct km_vctx *c, int k)
         w = d->cols[k].width;
     /* long text (USED BY) is cut rather than pushing columns off */
     int cap = k > 0 && d->cols[k].align == KM_AL_LEFT ? 2 * w : 1 << 20;
-    for (size_t v = 0; v < vm->nvis && w < cap; v++) {
+    bool absent = k > 0 && k != vm->sort_col && vm->nvis > 0;
+    for (size_t v = 0; v < vm->nvis && (w < cap || absent); v++) {
         char raw[CELL], cell[CELL];
         km_text_cell(vm, c, km_vm_row(vm, v), k, raw, sizeof(raw));
+        absent = absent && cell_absent(raw);
         defuse(cell, sizeof(cell), raw, c->utf8);
         int cw = km_layout_width(cell);
         if (cw > w)
             w = cw < cap ? cw : cap;
     }
-    return w;
+    return absent ? -1 : w;
 }
 
 static bool widths_fresh(const struct scr_widths *m, const struct km_vm *vm,
                          const struct km_vctx *c)
 {
     return m->valid && m->vm == vm && m->sample == c->s && (!c->s || m->seq == c->s->seq) &&
-           m->nvis == vm->nvis && m->utf8 == c->utf8 &&
-           strcmp(m->filter, vm->filter) == 0;
+           m->nvis == vm->nvis && m->utf8 == c->utf8 && m->sort_col == vm->sort_col &&
+           m->quiet == vm->hide_quiet && strcmp(m->filter, vm->filter) == 0;
 }
 
 /*
@@ -185,14 +200,19 @@ static const struct scr_widths *measure(struct scr *s)
     m->n = 0;
     for (int k = 0; k < vm->def->ncols; k++)
         if (km_col_on_screen(vm->def, c, k)) {
+            int w = col_want(vm, c, k);
+            if (w < 0)
+                continue; /* every cell absent */
             m->idx[m->n] = k;
-            m->want[m->n++] = col_want(vm, c, k);
+            m->want[m->n++] = w;
         }
     m->vm = vm;
     m->sample = c->s;
     m->seq = c->s ? c->s->seq : 0;
     m->nvis = vm->nvis;
     m->utf8 = c->utf8;
+    m->sort_col = vm->sort_col;
+    m->quiet = vm->hide_quiet;
     snprintf(m->filter, sizeof(m->filter), "%s", vm->filter);
     m->valid = true;
     return m;

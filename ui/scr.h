@@ -19,7 +19,8 @@ enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY };
 /*
  * The table's measured columns, kept while what they depend on stays: the
  * view model, the sample (and its sequence number), the visible rows, the
- * buddy order, the locale's UTF-8 and the filter. Owns idx and want.
+ * buddy order, the locale's UTF-8, the filter and the sort column. Owns idx
+ * and want. A column whose every cell is absent ('-') is not among them.
  */
 struct scr_widths {
     bool valid;
@@ -29,6 +30,8 @@ struct scr_widths {
     size_t nvis;
     bool utf8;
     char filter[128];
+    int sort_col;    /* kept even when all its cells are absent */
+    bool quiet;      /* vm->hide_quiet */
     int n;           /* columns shown */
     int *idx, *want; /* column indexes shown, their wanted widths in cells */
     size_t cap;
