@@ -318,6 +318,25 @@ gone "the other all-absent columns are not" 'MISS/s|FOREIGN/s'
 keys q
 ended 0 "all-absent columns, sorted by one"
 
+# --- Left/Right scroll a table wider than the screen, the name column fixed ---
+start 80 24 --root "$FIX/debian61-root" -d 0.2 --view nodes
+see "80 columns: the Nodes table is cut at the right" '^NODE/ZONE.* +CPUS +TOTAL +FREE +USED% +STATE +MIN'
+see "the hint bar says Left/Right scroll the columns" 'Left/Right Columns'
+hasnt 'PROTECTION' && ok "80 columns: PROTECTION off screen" || nok "80 columns: PROTECTION off screen" "$(pane)"
+keys Right Right
+see "Right Right: CPUS and TOTAL scrolled off, the name column stays" '^NODE/ZONE.{0,4} +FREE +USED% +STATE '
+see "Right Right: the rows keep their names" '^  DMA32 +822M '
+keys Right Right Right Right Right Right Right Right Right Right Right Right
+see "Right to the end: PROTECTION" '^NODE/ZONE.* PROTECTION'
+see "at the end: the last column's cells" '^  DMA +.*0,3.67M'
+keys Home Left Left Left Left Left Left Left Left Left Left Left Left Left Left
+see "Left back to the start" '^NODE/ZONE.* +CPUS +TOTAL +FREE'
+T resize-window -t "$S" -x 200 -y 24
+see "200 columns: all of it fits" '^NODE/ZONE.* PROTECTION'
+gone "200 columns: no Left/Right hint" 'Left/Right'
+keys q
+ended 0 "horizontal scroll"
+
 # --- quiet rows: empty zones and all-zero migrate types hidden, z shows them ---
 start 160 40 --root "$FIX/debian61-root" -d 0.2 --view nodes
 see "nodes: how many empty zones are hidden, and the key" '^7 empty zones hidden: z shows them$'

@@ -29,6 +29,11 @@ const struct km_key km_keys[] = {
     {KA_PGDN, KG_MOVE, {KEY_NPAGE}, {"PgDn"}, "one page down", NULL, 0},
     {KA_HOME, KG_MOVE, {KEY_HOME}, {"Home"}, "first row", NULL, 0},
     {KA_END, KG_MOVE, {KEY_END}, {"End"}, "last row", NULL, 0},
+    /* in the hint bar only while the table is wider than the screen */
+    {KA_HSCROLL, KG_MOVE, {KEY_LEFT, KEY_RIGHT}, {"Left", "Right"},
+     "scroll the columns sideways when the table is wider than the screen (the name column "
+     "stays)",
+     "Columns", 25},
     {KA_DETAILS, KG_MOVE, {'\n', '\r', KEY_ENTER}, {"Enter"},
      "details of the selected row (a module's memory); Esc goes back", "Details", 80},
 

@@ -29,6 +29,7 @@ enum km_action {
     KA_PGDN,
     KA_HOME,
     KA_END,
+    KA_HSCROLL,
     KA_SORT_LEFT,
     KA_SORT_RIGHT,
     KA_REVERSE,

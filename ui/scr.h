@@ -55,6 +55,9 @@ struct scr {
     size_t over_top;        /* first line shown of the help or details overlay */
     int pick;               /* column under the picker's cursor */
     int table_rows;         /* table rows on screen, for PgUp/PgDn */
+    int hscroll[KM_VIEWS_MAX]; /* per view: columns scrolled off to the left, after the name */
+    bool h_more;            /* the last table drawn left columns out at its right */
+    bool h_wide;            /* ... or at its left: Left/Right scroll, the hint bar says so */
     int over_rows;          /* overlay lines on screen */
     char details_id[128];   /* the row the details overlay is about */
     struct scr_widths widths[KM_VIEWS_MAX]; /* per view; valid = false when a view's state changed */

@@ -267,6 +267,12 @@ static void act_view(struct loop *l, enum km_action act, int ch)
     case KA_END:
         move_sel(l, (long)vm_of(l)->nvis - 1, true);
         break;
+    case KA_HSCROLL: /* draw_table clamps and says whether there is more */
+        if (ch == KEY_RIGHT && l->s.h_more)
+            l->s.hscroll[l->s.view]++;
+        else if (ch == KEY_LEFT && l->s.hscroll[l->s.view] > 0)
+            l->s.hscroll[l->s.view]--;
+        break;
     default:
         break;
     }
