@@ -337,6 +337,21 @@ gone "200 columns: no Left/Right hint" 'Left/Right'
 keys q
 ended 0 "horizontal scroll"
 
+# --- SLUB merged caches: filter and search by alias name, details list the aliases ---
+start 160 40 --root "$FIX/this-vm-6.18" -d 0.2 --view slabs
+see "slabs: running" '\[5 Slabs\]'
+keys '\' e x t 4 _ i o _ e n d _ v e c Enter
+see "filter by an alias: the cache it is merged into" '^lsm_inode_cache '
+is "filter by an alias: that cache alone" "$(table_names NAME)" "lsm_inode_cache "
+keys Escape / k v m _ a s y n c Enter
+see "search by an alias selects the cache" 'Search: kvm_async +[0-9]+/[0-9]+ '
+keys Enter
+see "details: the cache merged into" 'Slabs: kernfs_node_cache'
+see "details: the alias names listed" 'Merged into kernfs_node_cache \(SLUB aliases\):'
+see "details: kvm_async_pf by name" '^  kvm_async_pf$'
+keys Escape q
+ended 0 "slab aliases"
+
 # --- quiet rows: empty zones and all-zero migrate types hidden, z shows them ---
 start 160 40 --root "$FIX/debian61-root" -d 0.2 --view nodes
 see "nodes: how many empty zones are hidden, and the key" '^7 empty zones hidden: z shows them$'

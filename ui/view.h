@@ -222,6 +222,11 @@ struct km_view_def {
      * ("empty zone", "empty zones"), for the line that says how many are hidden.
      */
     const char *quiet_one, *quiet_many;
+    /*
+     * Optional: whether row r matches a filter or search pattern (as
+     * km_filter_match) by a name other than its own (slabs: a merged alias).
+     */
+    bool (*match)(const struct km_row *r, const char *pattern);
     /* Optional: whether a column applies to this sample (e.g. buddy orders). */
     bool (*col_shown)(const struct km_vctx *c, int col);
     /* Optional: a column title computed from the sample (e.g. block sizes). */
