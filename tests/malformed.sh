@@ -112,10 +112,10 @@ is "4.18: the zones keep their figures (free, min, managed; DMA32's NUMA hits)" 
     '[["DMA",3808,190,3840,"ok"],["DMA32",59214,8446,193648,"ok"]]'
 is "4.18: the Buddy view has its zones, and the page size is inferred" \
     "$(jq -c '[.buddy.status, (.buddy.rows|length), .page_size, .page_size_source]' "$J")" '["ok",2,4096,"inferred"]'
-run "4.18 nameless value, text" --view nodes
+run "4.18 nameless value, text" --view nodes --all-rows
 count_is "4.18 text: the warning, once" "$TMP/out" \
     '^/proc/zoneinfo: 1 line not understood, first at line 31: a value without a name$' 1
-count_is "4.18 text: every zone row" "$TMP/out" '^  (DMA|DMA32|Normal|Movable|Device) ' 5
+count_is "4.18 text: every zone row (--all-rows: the empty ones too)" "$TMP/out" '^  (DMA|DMA32|Normal|Movable|Device) ' 5
 
 # ---- names that are not text: no escape codes in batch text, valid JSON ---------------
 H=edge-hostile-names

@@ -167,6 +167,29 @@ else
     ok "# SKIP strace not usable here"
 fi
 
+# ---- quiet rows: empty zones and all-zero migrate types out of text, never out of JSON/CSV ----
+out=$(txt debian612a-root)
+contains "text: how many empty zones are hidden, and how to show them" "$out" '^8 empty zones hidden: --all-rows shows them$'
+contains "text: how many all-zero migrate types are hidden" "$out" '^5 all-zero migrate types hidden: --all-rows shows them$'
+if printf '%s\n' "$out" | grep -Eq '^  (DMA32|Normal|Movable|Device) +- +0 |^  (HighAtomic|Isolate) +0 '; then
+    nok "text: no empty zone nor all-zero migrate type row" "$out"
+else ok "text: no empty zone nor all-zero migrate type row"; fi
+contains "text: a migrate type with free blocks stays (1/DMA CMA)" "$out" '^  CMA +63.3M '
+out=$("$KMEMTOP" --root debian612a-root -o --view nodes,buddy --all-rows)
+is "--all-rows: all 10 zones and 12 migrate types, no hidden count" \
+    "$(printf '%s\n' "$out" | grep -Ec '^  (DMA|DMA32|Normal|Movable|Device) +- ') $(printf '%s\n' "$out" | grep -Ec '^  (Unmovable|Movable|Reclaimable|HighAtomic|CMA|Isolate) +[0-9]') $(printf '%s\n' "$out" | grep -c 'hidden')" \
+    "10 12 0"
+"$KMEMTOP" --root debian612a-root -o --all-rows --view nodes,buddy >/dev/null 2>&1 && ok "--all-rows is an option" || nok "--all-rows is an option"
+is "JSON keeps every zone and migrate type" \
+    "$(jq -c '[([.nodes.rows[].zones[]] | length), ([.buddy.rows[].types | keys[]] | length)]' "$TMP/debian612a-root.json")" "[10,12]"
+is "CSV keeps every zone" \
+    "$("$KMEMTOP" --root debian612a-root -o --format csv --view nodes | grep -c '^nodes,node[01]/')" 10
+out=$(txt edge-numa-sparse nodes)
+contains "sparse: the memory-less node8 keeps its row, 6 empty zones hidden" "$out" '^6 empty zones hidden: '
+
+is "CSV and JSON keep the columns a single frame has no value for (the rates)" \
+    "$("$KMEMTOP" --root debian61-root -o --format csv --view nodes | head -1 | grep -c ',hit,miss,foreign,interleave,local,other,') $(jq -c '.nodes.rows[0].rates | keys | length' "$TMP/debian61-root.json")" "1 6"
+
 # ---- rates on a series (debian61 root -> root2, uptimes 23.33 -> 28.37 s) -----------------
 "$KMEMTOP" --root series-debian61 -b --format json --view nodes,buddy >"$TMP/series.json"
 is "series: two frames, rates null on the first" \

@@ -80,8 +80,9 @@ after:  $(cat "$TMP/stty.after" 2>/dev/null)"; fi
 }
 # status: the status line (the line above the hint bar).
 status() { pane | tail -2 | head -1; }
-# table_names HEADER: the first word of each table row under the header starting with HEADER.
-table_names() { pane | awk -v h="^$1" '$0 ~ h { f = 1; next } f && /Filter:|Search:/ { exit } f && NF { printf "%s ", $1 }'; }
+# table_names HEADER: the first word of each table row under the header starting with HEADER
+# (the status line and the hint bar, the last two lines, are no rows).
+table_names() { pane | head -n -2 | awk -v h="^$1" '$0 ~ h { f = 1; next } f && /Filter:|Search:/ { exit } f && NF { printf "%s ", $1 }'; }
 
 # --- tabs, sorting, the slab letters -------------------------------------
 # --- the Overview: the first tab, shown at start --------------------------
@@ -287,23 +288,98 @@ start 160 40 --root "$FIX/debian61-root" -d 0.2
 see "nodes: running" '\[2 Modules\]'
 keys 3 '\' n o d e 1 Enter
 see "nodes: the filter is shown" 'Filter: node1'
-is "nodes: only node1 and its zones" "$(table_names NODE/ZONE)" "node1 DMA DMA32 Normal Movable Device "
+is "nodes: only node1 and its zones (the empty ones hidden)" "$(table_names NODE/ZONE)" "node1 DMA32 "
 keys Escape / D M A 3 2 Enter
-see "nodes: / finds node0's DMA32" 'Search: DMA32 +3/12 '
+see "nodes: / finds node0's DMA32" 'Search: DMA32 +3/5 '
 keys F3
-see "nodes: F3 finds node1's DMA32" 'Search: DMA32 +9/12 '
+see "nodes: F3 finds node1's DMA32" 'Search: DMA32 +5/5 '
 keys Escape 4 '\' 1 / d m a 3 2 Enter
 see "buddy: the filter is shown" 'Filter: 1/dma32'
-is "buddy: only 1/DMA32 and its migrate types" "$(table_names NODE/ZONE)" \
-    "1/DMA32 unusable Unmovable Movable Reclaimable HighAtomic Isolate "
+is "buddy: only 1/DMA32 and its migrate types (the all-zero ones hidden)" "$(table_names NODE/ZONE)" \
+    "1/DMA32 unusable Unmovable Movable Reclaimable "
 keys Escape / R e c l a i m Enter
-see "buddy: / finds a migrate type" 'Search: Reclaim +5/21 '
+see "buddy: / finds a migrate type" 'Search: Reclaim +9/14 '
 keys F3
-see "buddy: F3 the next zone's" 'Search: Reclaim +12/21 '
+see "buddy: F3 the next zone's" 'Search: Reclaim +14/14 '
 keys Escape Z Space
 see "the Nodes and Buddy views survive filtering and searching" '\[4 Buddy\]'
 keys q
 ended 0 "nodes and buddy"
+
+# --- a column whose every cell is absent ('-') is not drawn; the sort column stays ---
+start 160 30 --root "$FIX/debian61-root" -d 0.2 --view nodes
+see "nodes, one tree: LOCAL%, SPANNED, PRESENT and PROTECTION on screen" '^NODE/ZONE.* LOCAL% +SPANNED +PRESENT +PROTECTION'
+gone "nodes, one tree: no column of '-' only (the six rate columns)" 'HIT/s|MISS/s|FOREIGN/s|INTLV/s|LOCAL/s|OTHER/s'
+keys q
+ended 0 "all-absent columns"
+start 160 30 --root "$FIX/debian61-root" -d 0.2 --view nodes -s hit
+see "the sort column is drawn though all its cells are absent" 'HIT/s'
+gone "the other all-absent columns are not" 'MISS/s|FOREIGN/s'
+keys q
+ended 0 "all-absent columns, sorted by one"
+
+# --- Left/Right scroll a table wider than the screen, the name column fixed ---
+start 80 24 --root "$FIX/debian61-root" -d 0.2 --view nodes
+see "80 columns: the Nodes table is cut at the right" '^NODE/ZONE.* +CPUS +TOTAL +FREE +USED% +STATE +MIN'
+see "the hint bar says Left/Right scroll the columns" 'Left/Right Columns'
+hasnt 'PROTECTION' && ok "80 columns: PROTECTION off screen" || nok "80 columns: PROTECTION off screen" "$(pane)"
+keys Right Right
+see "Right Right: CPUS and TOTAL scrolled off, the name column stays" '^NODE/ZONE.{0,4} +FREE +USED% +STATE '
+see "Right Right: the rows keep their names" '^  DMA32 +822M '
+keys Right Right Right Right Right Right Right Right Right Right Right Right
+see "Right to the end: PROTECTION" '^NODE/ZONE.* PROTECTION'
+see "at the end: the last column's cells" '^  DMA +.*0,3.67M'
+keys Home Left Left Left Left Left Left Left Left Left Left Left Left Left Left
+see "Left back to the start" '^NODE/ZONE.* +CPUS +TOTAL +FREE'
+T resize-window -t "$S" -x 200 -y 24
+see "200 columns: all of it fits" '^NODE/ZONE.* PROTECTION'
+gone "200 columns: no Left/Right hint" 'Left/Right'
+keys q
+ended 0 "horizontal scroll"
+
+# --- SLUB merged caches: filter and search by alias name, details list the aliases ---
+start 160 40 --root "$FIX/this-vm-6.18" -d 0.2 --view slabs
+see "slabs: running" '\[5 Slabs\]'
+keys '\' e x t 4 _ i o _ e n d _ v e c Enter
+see "filter by an alias: the cache it is merged into" '^lsm_inode_cache '
+is "filter by an alias: that cache alone" "$(table_names NAME)" "lsm_inode_cache "
+keys Escape / k v m _ a s y n c Enter
+see "search by an alias selects the cache" 'Search: kvm_async +[0-9]+/[0-9]+ '
+keys Enter
+see "details: the cache merged into" 'Slabs: kernfs_node_cache'
+see "details: the alias names listed" 'Merged into kernfs_node_cache \(SLUB aliases\):'
+see "details: kvm_async_pf by name" '^  kvm_async_pf$'
+keys Escape q
+ended 0 "slab aliases"
+
+# --- quiet rows: empty zones and all-zero migrate types hidden, z shows them ---
+start 160 40 --root "$FIX/debian61-root" -d 0.2 --view nodes
+see "nodes: how many empty zones are hidden, and the key" '^7 empty zones hidden: z shows them$'
+is "nodes: no empty zone row by default" "$(table_names NODE/ZONE)" "node0 DMA DMA32 node1 DMA32 "
+keys z
+see "z: says every row is shown" 'Every row shown \(z hides the quiet ones\)'
+gone "z: the hidden count goes" 'empty zones hidden'
+is "z: the empty zones are back, in their place" "$(table_names NODE/ZONE)" \
+    "node0 DMA DMA32 Normal Movable Device node1 DMA DMA32 Normal Movable Device "
+keys 4
+see "buddy after z: every migrate type too" '^  HighAtomic +0 '
+keys z
+see "z again on Buddy: the all-zero migrate types hidden" '^7 all-zero migrate types hidden: z shows them$'
+gone "z again: no HighAtomic row" '^  HighAtomic '
+keys 3
+see "and on Nodes the empty zones hidden again" '^7 empty zones hidden: z shows them$'
+keys q
+ended 0 "quiet rows"
+start 160 40 --root "$FIX/edge-numa-sparse" -d 0.2 --view nodes
+see "a memory-less node keeps its row, its empty zones hidden" '^node8 \(no memory\) +4-5 '
+is "sparse: node rows all there" "$(table_names NODE/ZONE)" "node0 DMA32 Normal node8 node250 Movable "
+keys q
+ended 0 "quiet rows, memory-less node"
+start 160 40 --root "$FIX/debian61-root" -d 0.2 --view nodes --all-rows
+see "--all-rows: the screen shows the empty zones" '^  Movable +- +0 '
+hasnt 'empty zones hidden' && ok "--all-rows: no hidden count" || nok "--all-rows: no hidden count" "$(pane)"
+keys q
+ended 0 "quiet rows, --all-rows"
 
 # --- a module's vmalloc areas -------------------------------------------
 start 160 40 --root "$FIX/debian61-root" -d 0.2
@@ -321,7 +397,7 @@ start 160 40 --root "$FIX/debian61-root" -d 0.2
 see "vmalloc: running" '\[2 Modules\]'
 keys 7
 see "6: the Vmalloc tab is marked" '\[7 Vmalloc\]'
-see "vmalloc: the table" '^CALLER +MODULE +AREAS +BYTES +.RAM +GROWTH +KINDS +PER NODE'
+see "vmalloc: the table (no GROWTH column: all '-' on one tree)" '^CALLER +MODULE +AREAS +BYTES +.RAM +KINDS +PER NODE'
 row1 "vmalloc: sorted by RAM like batch mode" CALLER "$(batch_first CALLER --view vmalloc)"
 see "vmalloc: RAM in areas against VmallocUsed" '^RAM in areas .* vs VmallocUsed .*: differ by'
 keys '\' z r a m Enter Home Enter

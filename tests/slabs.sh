@@ -99,4 +99,9 @@ t=$(readlink "$SL/lsm_inode_cache")
 want=$(for l in "$SL"/*; do [ -L "$l" ] && [ "$(readlink "$l")" = "$t" ] && [ "${l##*/}" != lsm_inode_cache ] && echo "${l##*/}"; done | sort | tr '\n' ' ')
 got=$("$KMEMTOP" --root this-vm-6.18 -o --view slabs --format json | jq -r '.slabs.rows[]|select(.name=="lsm_inode_cache")|.aliases|sort|join(" ")')
 is "aliases of a merged cache are the links that share its directory ($t)" "$got " "$want"
+# filter (and search, tests/screen.sh) find a cache by a name merged into it
+is "--filter ext4_io_end_vec (an alias): the cache it is merged into" \
+    "$("$KMEMTOP" --root this-vm-6.18 -o --view slabs --filter ext4_io_end_vec --format json | jq -c '[.slabs.rows[].name]')" '["lsm_inode_cache"]'
+contains "--filter by an alias in text: the cache's row" \
+    "$("$KMEMTOP" --root this-vm-6.18 -o --view slabs --filter 'kvm_async|nomatch_xyz')" '^kernfs_node_cache '
 done_testing

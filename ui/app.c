@@ -11,6 +11,9 @@ int km_app_init(struct km_app *a, char *msg, size_t msgsz)
     a->sampler = km_sampler_new();
     for (int v = 0; km_views[v]; v++) {
         km_vm_init(&a->vms[v], km_views[v]);
+        /* quiet rows: out of the way on screen and in text; JSON, CSV, Prometheus lose none */
+        a->vms[v].hide_quiet = a->o.format == KM_FMT_TEXT && !a->o.all_rows && !a->o.textfile &&
+                               !a->o.listen;
         if (a->o.filter)
             snprintf(a->vms[v].filter, sizeof(a->vms[v].filter), "%s", a->o.filter);
     }

@@ -35,6 +35,7 @@ struct km_opts {
     unsigned dir_mode;          /* --dir-mode: the capture's directories, 0 = 0700 */
     bool no_color;
     bool raw;                   /* exact numbers instead of human units */
+    bool all_rows;              /* --all-rows: text and screen show quiet rows too */
     bool no_namespace;          /* --root without a mount namespace: own parsers */
     struct km_vstate vstates[KM_VIEWS_MAX]; /* each view's state, set by its own options */
     /* Prometheus (--format prometheus, --textfile, --listen) */

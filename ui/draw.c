@@ -135,7 +135,20 @@ static void draw_tabs(const struct scr *s, int y)
     }
 }
 
-/* Column k's wanted width: its title, its preferred width, its longest cell. */
+/* An absent cell: "-" or nothing, blanks aside. */
+static bool cell_absent(const char *t)
+{
+    t += strspn(t, " ");
+    if (*t == '-')
+        t++;
+    return t[strspn(t, " ")] == '\0';
+}
+
+/*
+ * Column k's wanted width: its title, its preferred width, its longest cell;
+ * -1 when every cell of a row is absent ('-'): such a column is left out (the
+ * name column and the sort column never are; nor any when there is no row).
+ */
 static int col_want(const struct km_vm *vm, const struct km_vctx *c, int k)
 {
     const struct km_view_def *d = vm->def;
@@ -145,23 +158,25 @@ static int col_want(const struct km_vm *vm, const struct km_vctx *c, int k)
         w = d->cols[k].width;
     /* long text (USED BY) is cut rather than pushing columns off */
     int cap = k > 0 && d->cols[k].align == KM_AL_LEFT ? 2 * w : 1 << 20;
-    for (size_t v = 0; v < vm->nvis && w < cap; v++) {
+    bool absent = k > 0 && k != vm->sort_col && vm->nvis > 0;
+    for (size_t v = 0; v < vm->nvis && (w < cap || absent); v++) {
         char raw[CELL], cell[CELL];
         km_text_cell(vm, c, km_vm_row(vm, v), k, raw, sizeof(raw));
+        absent = absent && cell_absent(raw);
         defuse(cell, sizeof(cell), raw, c->utf8);
         int cw = km_layout_width(cell);
         if (cw > w)
             w = cw < cap ? cw : cap;
     }
-    return w;
+    return absent ? -1 : w;
 }
 
 static bool widths_fresh(const struct scr_widths *m, const struct km_vm *vm,
                          const struct km_vctx *c)
 {
     return m->valid && m->vm == vm && m->sample == c->s && (!c->s || m->seq == c->s->seq) &&
-           m->nvis == vm->nvis && m->utf8 == c->utf8 &&
-           strcmp(m->filter, vm->filter) == 0;
+           m->nvis == vm->nvis && m->utf8 == c->utf8 && m->sort_col == vm->sort_col &&
+           m->quiet == vm->hide_quiet && strcmp(m->filter, vm->filter) == 0;
 }
 
 /*
@@ -185,14 +200,19 @@ static const struct scr_widths *measure(struct scr *s)
     m->n = 0;
     for (int k = 0; k < vm->def->ncols; k++)
         if (km_col_on_screen(vm->def, c, k)) {
+            int w = col_want(vm, c, k);
+            if (w < 0)
+                continue; /* every cell absent */
             m->idx[m->n] = k;
-            m->want[m->n++] = col_want(vm, c, k);
+            m->want[m->n++] = w;
         }
     m->vm = vm;
     m->sample = c->s;
     m->seq = c->s ? c->s->seq : 0;
     m->nvis = vm->nvis;
     m->utf8 = c->utf8;
+    m->sort_col = vm->sort_col;
+    m->quiet = vm->hide_quiet;
     snprintf(m->filter, sizeof(m->filter), "%s", vm->filter);
     m->valid = true;
     return m;
@@ -257,17 +277,39 @@ static void draw_row(const struct scr *s, int y, const struct km_row *r, bool se
     }
 }
 
+/*
+ * The columns from the horizontal scroll position on: the name column, then
+ * those after the hs first others (hs clamped so that one is left).
+ */
+static int scrolled_cols(const struct scr_widths *m, int *hs, int *idx, int *want)
+{
+    int n = 0;
+    if (*hs > m->n - 2)
+        *hs = m->n > 2 ? m->n - 2 : 0;
+    for (int i = 0; i < m->n; i++)
+        if (i == 0 || i > *hs) {
+            idx[n] = m->idx[i];
+            want[n++] = m->want[i];
+        }
+    return n;
+}
+
 static void draw_table(struct scr *s, int y, int h)
 {
     struct km_vm *vm = cur_vm(s);
     const struct scr_widths *m = measure(s);
-    const int *idx = m->idx;
-    int n = m->n, keep = -1;
-    int *w = xcalloc((size_t)vm->def->ncols, sizeof(int));
+    size_t nc = (size_t)vm->def->ncols;
+    int *idx = xcalloc(nc, sizeof(int)), *want = xcalloc(nc, sizeof(int));
+    int n = scrolled_cols(m, &s->hscroll[s->view], idx, want), keep = -1;
+    int *w = xcalloc(nc, sizeof(int));
     for (int i = 0; i < n; i++)
         if (idx[i] == vm->sort_col)
             keep = i;
-    km_layout_fit(m->want, n, NAME_MIN, keep, COLS, 1, w);
+    km_layout_fit(want, n, NAME_MIN, keep, COLS, 1, w);
+    s->h_more = false; /* columns left out at the right (the sort column may stay past them) */
+    for (int i = 1; i < n; i++)
+        s->h_more = s->h_more || w[i] < 0;
+    s->h_wide = s->h_more || s->hscroll[s->view] > 0;
     draw_header(s, y, idx, w, n);
     /*
      * The pinned rows (totals) stay at the foot of the table under a rule,
@@ -304,6 +346,8 @@ static void draw_table(struct scr *s, int y, int h)
             draw_row(s, ry + 1 + (int)p, km_vm_row(vm, nbody + p), nbody + p == vm->sel, idx, w, n);
     }
     free(w);
+    free(want);
+    free(idx);
 }
 
 /* Word-wraps text from row y; returns the rows used (at most h; the last cut with "…"). */
@@ -337,6 +381,8 @@ static void draw_body(struct scr *s, int y, int h)
         vm->def->notes(vm, c, scr_lines_add, &notes);
     char pb[512];
     const char *problem = km_frame_view_problem(vm->def, c, pb, sizeof(pb));
+    if (!problem[0])
+        km_frame_quiet(vm, "z", scr_lines_add, &notes);
     int max_notes = h - 4 < h / 2 ? h - 4 : h / 2;
     int row = 0;
     if (problem[0]) { /* the reason first; then the notes, wrapped, say what is left */
@@ -521,6 +567,18 @@ static int hint(const struct scr *s, int y, int x, const char *key, const char *
     return w + put(y, x + w, a_hi(s), t, COLS - x - w, false);
 }
 
+/* Whether k has a hint now: Left/Right's only while the table is wider than the screen. */
+static bool has_hint(const struct scr *s, const struct km_key *k)
+{
+    return k->hint && (k->action != KA_HSCROLL || (s->h_wide && s->mode == SM_TABLE));
+}
+
+/* The key as the hint bar writes it: its first name, both for the pair Left/Right. */
+static const char *hint_key(const struct km_key *k)
+{
+    return k->action == KA_HSCROLL ? "Left/Right" : k->names[0];
+}
+
 /* The key table's hints with the lowest ranks that fit in COLS, in table order. */
 static void draw_key_hints(const struct scr *s, int y)
 {
@@ -528,21 +586,22 @@ static void draw_key_hints(const struct scr *s, int y)
     for (;;) {
         int w = 0;
         for (size_t i = 0; i < km_nkeys; i++)
-            if (km_keys[i].hint && km_keys[i].hint_rank <= maxrank)
-                w += km_layout_width(km_keys[i].names[0]) + km_layout_width(km_keys[i].hint) + 2;
+            if (has_hint(s, &km_keys[i]) && km_keys[i].hint_rank <= maxrank)
+                w += km_layout_width(hint_key(&km_keys[i])) + km_layout_width(km_keys[i].hint) + 2;
         if (w <= COLS || maxrank <= 0)
             break;
         int next = 0; /* drop the highest rank still in */
         for (size_t i = 0; i < km_nkeys; i++)
-            if (km_keys[i].hint && km_keys[i].hint_rank < maxrank && km_keys[i].hint_rank > next)
+            if (has_hint(s, &km_keys[i]) && km_keys[i].hint_rank < maxrank &&
+                km_keys[i].hint_rank > next)
                 next = km_keys[i].hint_rank;
         maxrank = next;
     }
     for (size_t i = 0; i < km_nkeys; i++) {
         const struct km_key *k = &km_keys[i];
-        if (!k->hint || k->hint_rank > maxrank)
+        if (!has_hint(s, k) || k->hint_rank > maxrank)
             continue;
-        x += hint(s, y, x, k->names[0], k->hint);
+        x += hint(s, y, x, hint_key(k), k->hint);
     }
 }
 

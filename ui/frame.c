@@ -154,6 +154,17 @@ void km_frame_source_costs(const struct km_sample *s, km_line_fn line, void *arg
     }
 }
 
+void km_frame_quiet(const struct km_vm *vm, const char *how, km_line_fn line, void *arg)
+{
+    const struct km_view_def *d = vm->def;
+    if (vm->nquiet == 0 || !d->quiet_many)
+        return;
+    char buf[200];
+    snprintf(buf, sizeof(buf), "%zu %s hidden: %s shows them", vm->nquiet,
+             vm->nquiet == 1 ? d->quiet_one : d->quiet_many, how);
+    line(arg, KM_ATTR_DIM, buf);
+}
+
 static void text_line_cb(void *arg, int attr, const char *text)
 {
     km_text_line(arg, text);
@@ -174,6 +185,8 @@ void km_frame_text(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
             km_text_line(f, problem);
         if (vm->def->notes)
             vm->def->notes(vm, c, text_line_cb, f);
+        if (!problem[0])
+            km_frame_quiet(vm, "--all-rows", text_line_cb, f);
         if (!problem[0])
             km_text_table(f, vm, c);
         if (!problem[0] && vm->def->footer)

@@ -27,6 +27,11 @@ const char *km_frame_view_problem(const struct km_view_def *d, const struct km_v
 int64_t km_frame_module_total(const struct km_sample *s);
 /* The warning of each ok source in srcmask that left lines out, one line each (view notes). */
 void km_frame_warnings(const struct km_vctx *c, unsigned srcmask, km_line_fn line, void *arg);
+/*
+ * "14 empty zones hidden: HOW shows them" when the last refresh of vm left
+ * quiet rows out (how: "z" on screen, "--all-rows" in batch text); nothing else.
+ */
+void km_frame_quiet(const struct km_vm *vm, const char *how, km_line_fn line, void *arg);
 /* What each source read for the last frame cost, one line each (the help screen). */
 void km_frame_source_costs(const struct km_sample *s, km_line_fn line, void *arg);
 /*

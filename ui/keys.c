@@ -29,6 +29,11 @@ const struct km_key km_keys[] = {
     {KA_PGDN, KG_MOVE, {KEY_NPAGE}, {"PgDn"}, "one page down", NULL, 0},
     {KA_HOME, KG_MOVE, {KEY_HOME}, {"Home"}, "first row", NULL, 0},
     {KA_END, KG_MOVE, {KEY_END}, {"End"}, "last row", NULL, 0},
+    /* in the hint bar only while the table is wider than the screen */
+    {KA_HSCROLL, KG_MOVE, {KEY_LEFT, KEY_RIGHT}, {"Left", "Right"},
+     "scroll the columns sideways when the table is wider than the screen (the name column "
+     "stays)",
+     "Columns", 25},
     {KA_DETAILS, KG_MOVE, {'\n', '\r', KEY_ENTER}, {"Enter"},
      "details of the selected row (a module's memory); Esc goes back", "Details", 80},
 
@@ -45,6 +50,10 @@ const struct km_key km_keys[] = {
     {KA_FILTER, KG_FIND, {'\\', KEY_F(4)}, {"\\", "F4"},
      "show only rows whose name contains the text (no case; a|b: either)", "Filter", 30},
     {KA_CLEAR, KG_FIND, {ESC}, {"Esc"}, "clear the search and the filter", NULL, 0},
+    {KA_QUIET, KG_FIND, {'z'}, {"z"},
+     "show or hide the rows that say nothing: empty zones (Nodes), all-zero migrate types "
+     "(Buddy)",
+     NULL, 0},
 
     {KA_REFRESH, KG_SAMPLING, {' '}, {"Space"}, "sample now", NULL, 0},
     {KA_PAUSE, KG_SAMPLING, {'Z'}, {"Z"}, "pause or resume sampling", "Pause", 50},

@@ -16,6 +16,7 @@ enum {
     OPT_ROOT,
     OPT_CAPTURE,
     OPT_RAW,
+    OPT_ALL_ROWS,
     OPT_NO_NS,
     OPT_FORCE,
     OPT_DIR_MODE,
@@ -50,6 +51,7 @@ static const struct option generic_opts[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"dir-mode", required_argument, NULL, OPT_DIR_MODE},
     {"raw", no_argument, NULL, OPT_RAW},
+    {"all-rows", no_argument, NULL, OPT_ALL_ROWS},
     {"no-namespace", no_argument, NULL, OPT_NO_NS},
     {"no-color", no_argument, NULL, 'C'},
     {"textfile", required_argument, NULL, OPT_TEXTFILE},
@@ -110,6 +112,8 @@ void km_usage(FILE *f)
     for (int i = 0, n = view_opts(vo, VIEW_OPTS_MAX); i < n; i++)
         fprintf(f, "%s\n", vo[i]->usage);
     fputs("      --raw              exact byte counts instead of K/M/G\n"
+          "      --all-rows         text and screen: also the rows that say nothing (empty zones,\n"
+          "                         all-zero migrate types), which JSON and CSV always keep\n"
           "      --root DIR         show a captured tree (repeatable; a DIR of trees is a series)\n"
           "      --no-namespace     --root without a mount namespace: meminfo, slabinfo by own parsers\n"
           "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
@@ -368,6 +372,9 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
         return 0;
     case OPT_FILTER:
         o->filter = arg;
+        return 0;
+    case OPT_ALL_ROWS:
+        o->all_rows = true;
         return 0;
     case OPT_RAW:
         o->raw = true;

@@ -19,7 +19,8 @@ enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY };
 /*
  * The table's measured columns, kept while what they depend on stays: the
  * view model, the sample (and its sequence number), the visible rows, the
- * buddy order, the locale's UTF-8 and the filter. Owns idx and want.
+ * buddy order, the locale's UTF-8, the filter and the sort column. Owns idx
+ * and want. A column whose every cell is absent ('-') is not among them.
  */
 struct scr_widths {
     bool valid;
@@ -29,6 +30,8 @@ struct scr_widths {
     size_t nvis;
     bool utf8;
     char filter[128];
+    int sort_col;    /* kept even when all its cells are absent */
+    bool quiet;      /* vm->hide_quiet */
     int n;           /* columns shown */
     int *idx, *want; /* column indexes shown, their wanted widths in cells */
     size_t cap;
@@ -52,6 +55,9 @@ struct scr {
     size_t over_top;        /* first line shown of the help or details overlay */
     int pick;               /* column under the picker's cursor */
     int table_rows;         /* table rows on screen, for PgUp/PgDn */
+    int hscroll[KM_VIEWS_MAX]; /* per view: columns scrolled off to the left, after the name */
+    bool h_more;            /* the last table drawn left columns out at its right */
+    bool h_wide;            /* ... or at its left: Left/Right scroll, the hint bar says so */
     int over_rows;          /* overlay lines on screen */
     char details_id[128];   /* the row the details overlay is about */
     struct scr_widths widths[KM_VIEWS_MAX]; /* per view; valid = false when a view's state changed */

@@ -209,6 +209,20 @@ static void clear_find(struct loop *l)
         set_status(l, KM_ATTR_NORMAL, "Search and filter cleared");
 }
 
+/* z: quiet rows hidden or shown, in every view at once (as numastat -z) */
+static void toggle_quiet(struct loop *l)
+{
+    struct km_app *a = l->s.a;
+    bool hide = !vm_of(l)->hide_quiet;
+    for (int v = 0; km_views[v]; v++) /* the others are built again when shown */
+        a->vms[v].hide_quiet = hide;
+    if (a->ctx.s)
+        km_vm_refresh(vm_of(l), &a->ctx);
+    l->s.widths[l->s.view].valid = false;
+    set_status(l, KM_ATTR_NORMAL, "%s", hide ? "Rows that say nothing hidden (z shows them)"
+                                            : "Every row shown (z hides the quiet ones)");
+}
+
 static void open_prompt(struct loop *l, enum scr_prompt p)
 {
     struct scr *s = &l->s;
@@ -252,6 +266,12 @@ static void act_view(struct loop *l, enum km_action act, int ch)
         break;
     case KA_END:
         move_sel(l, (long)vm_of(l)->nvis - 1, true);
+        break;
+    case KA_HSCROLL: /* draw_table clamps and says whether there is more */
+        if (ch == KEY_RIGHT && l->s.h_more)
+            l->s.hscroll[l->s.view]++;
+        else if (ch == KEY_LEFT && l->s.hscroll[l->s.view] > 0)
+            l->s.hscroll[l->s.view]--;
         break;
     default:
         break;
@@ -298,6 +318,9 @@ static void act_other(struct loop *l, enum km_action act)
         break;
     case KA_CLEAR:
         clear_find(l);
+        break;
+    case KA_QUIET:
+        toggle_quiet(l);
         break;
     case KA_REFRESH:
         l->want_tick = true;

@@ -108,16 +108,39 @@ static size_t top_of(const struct km_vm *vm, size_t i)
     return i;
 }
 
-/* Visible: the row matches, or an ancestor does, or a descendant does. */
+/* The row's name matches pattern, or another name of it does (d->match). */
+static bool row_match(const struct km_vm *vm, const struct km_row *r, const char *pattern)
+{
+    if (km_filter_match(pattern, km_row_name(r)))
+        return true;
+    return vm->def->match && pattern && *pattern && vm->def->match(r, pattern);
+}
+
+static bool hidden_quiet(const struct km_vm *vm, const struct km_row *r)
+{
+    return vm->hide_quiet && r->quiet && !r->pinned;
+}
+
+/*
+ * Visible: the row matches, or an ancestor does, or a descendant does; a
+ * quiet row never while they are hidden (nor does it show its parent), and
+ * nquiet counts those the filter would have shown.
+ */
 static void apply_filter(struct km_vm *vm, bool *show)
 {
+    vm->nquiet = 0;
     for (size_t i = 0; i < vm->nrows; i++) { /* parents come before children */
         const struct km_row *r = &vm->rows[i];
-        show[i] = r->pinned || km_filter_match(vm->filter, km_row_name(r)) ||
+        show[i] = r->pinned || row_match(vm, r, vm->filter) ||
                   (r->depth > 0 && r->parent < i && show[r->parent]);
+        if (show[i] && hidden_quiet(vm, r)) {
+            show[i] = false;
+            vm->nquiet++;
+        }
     }
     for (size_t i = vm->nrows; i-- > 0;)
-        if (show[i] && vm->rows[i].depth > 0 && vm->rows[i].parent < i)
+        if (show[i] && vm->rows[i].depth > 0 && vm->rows[i].parent < i &&
+            !hidden_quiet(vm, &vm->rows[vm->rows[i].parent]))
             show[vm->rows[i].parent] = true;
 }
 
@@ -253,7 +276,7 @@ bool km_vm_search_next(struct km_vm *vm, int dir, bool include_current)
     for (size_t k = include_current ? 0 : 1; k <= n; k++) {
         size_t v = dir >= 0 ? (vm->sel + k) % n : (vm->sel + n - (k % n)) % n;
         const struct km_row *r = &vm->rows[vm->vis[v]];
-        if (km_filter_match(vm->search, km_row_name(r)) && !r->pinned) {
+        if (!r->pinned && row_match(vm, r, vm->search)) {
             km_vm_select(vm, v);
             return true;
         }

@@ -89,6 +89,7 @@ struct km_row {
     char id[128];     /* stable identity: survives refreshes and re-sorting */
     const char *name; /* what filter and search match; NULL: the id (use km_row_name) */
     bool pinned;      /* totals rows: kept last, never filtered or sorted */
+    bool quiet;       /* a row that says nothing (an empty zone): hidden while vm->hide_quiet */
 };
 
 /* A field's value for a row; a composed string goes into buf (n bytes; cut to fit). */
@@ -216,6 +217,16 @@ struct km_view_def {
      * for main_src. 0: main_src alone decides.
      */
     unsigned main_any;
+    /*
+     * What the view's quiet rows (km_row.quiet) are, singular and plural
+     * ("empty zone", "empty zones"), for the line that says how many are hidden.
+     */
+    const char *quiet_one, *quiet_many;
+    /*
+     * Optional: whether row r matches a filter or search pattern (as
+     * km_filter_match) by a name other than its own (slabs: a merged alias).
+     */
+    bool (*match)(const struct km_row *r, const char *pattern);
     /* Optional: whether a column applies to this sample (e.g. buddy orders). */
     bool (*col_shown)(const struct km_vctx *c, int col);
     /* Optional: a column title computed from the sample (e.g. block sizes). */
@@ -333,7 +344,13 @@ struct km_vm {
     /* visible rows after filter and sort, as indexes into rows */
     size_t *vis;
     size_t nvis, viscap;
-    size_t sel; /* index into vis */
+    /*
+     * Quiet rows (km_row.quiet) are left out of vis: the screen's default and
+     * batch text's; JSON, CSV and Prometheus keep every row (km_app_init).
+     */
+    bool hide_quiet;
+    size_t nquiet; /* quiet rows the last refresh left out (that the filter would show) */
+    size_t sel;    /* index into vis */
     size_t top; /* first visible row on screen */
 };
 

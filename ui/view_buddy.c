@@ -428,6 +428,17 @@ static bool any_rate(const struct km_buddy_zone *z)
     return false;
 }
 
+/* Quiet: a migrate type with no free block of any order and no pageblock (or none read). */
+static bool type_quiet(const struct km_vctx *c, const struct km_row *r)
+{
+    const struct km_pti_free *f = PF(r);
+    for (int k = 0; k < f->norders; k++)
+        if (f->free[k] != 0)
+            return false;
+    int64_t pb = pageblocks(c, r);
+    return KM_IS_NA(pb) || pb == 0;
+}
+
 static void rows(struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_buddyinfo *bi = &c->s->bi;
@@ -441,9 +452,11 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
             km_vm_add(vm, z, K_RATE, 1, top, "change/s", "node%d/%s/rate", z->node, z->zone);
         for (size_t t = 0; have_types(c) && t < p->nfree; t++) {
             const struct km_pti_free *f = &p->free[t];
-            if (f->node == z->node && strcmp(f->zone, z->zone) == 0)
-                km_vm_add(vm, f, K_TYPE, 1, top, f->type, "node%d/%s/%s", z->node, z->zone,
-                          f->type);
+            if (f->node == z->node && strcmp(f->zone, z->zone) == 0) {
+                size_t r = km_vm_add(vm, f, K_TYPE, 1, top, f->type, "node%d/%s/%s", z->node,
+                                     z->zone, f->type);
+                vm->rows[r].quiet = type_quiet(c, &vm->rows[r]);
+            }
         }
     }
 }
@@ -578,6 +591,8 @@ const struct km_view_def km_view_buddy = {
     .json = json,
     .main_src = KM_SRC_BUDDYINFO,
     .col_shown = col_shown,
+    .quiet_one = "all-zero migrate type",
+    .quiet_many = "all-zero migrate types",
     .col_title = col_title,
     .state_init = km_buddy_state_init,
     .state_sources = km_buddy_state_sources,

@@ -331,9 +331,12 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
         /* filter and search match the ids ("node1", "node1/DMA32") */
         size_t p = km_vm_add(vm, nd, K_NODE, 0, 0, NULL, "node%d", nd->node);
         for (size_t z = 0; z < zi->nzones; z++)
-            if (zi->zones[z].node == nd->node)
-                km_vm_add(vm, &zi->zones[z], K_ZONE, 1, p, NULL, "node%d/%s", nd->node,
-                          zi->zones[z].zone);
+            if (zi->zones[z].node == nd->node) {
+                size_t zr = km_vm_add(vm, &zi->zones[z], K_ZONE, 1, p, NULL, "node%d/%s",
+                                      nd->node, zi->zones[z].zone);
+                /* quiet: an empty zone (no managed pages); a node row never is */
+                vm->rows[zr].quiet = km_zone_wm_state(&zi->zones[z]) == KM_WM_EMPTY;
+            }
     }
 }
 
@@ -489,5 +492,7 @@ const struct km_view_def km_view_nodes = {
     .main_src = KM_SRC_ZONEINFO,
     .main_any = KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_NODES),
     .col_shown = col_shown,
+    .quiet_one = "empty zone",
+    .quiet_many = "empty zones",
     .prom_labels = prom_labels,
 };

@@ -247,6 +247,40 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
                   s->slabs[i].ordinal);
 }
 
+/* Filter and search find a cache by the names merged into it too (SLUB aliases). */
+static bool match_alias(const struct km_row *r, const char *pattern)
+{
+    for (char **a = SL(r)->aliases; a && *a; a++)
+        if (km_filter_match(pattern, *a))
+            return true;
+    return false;
+}
+
+/* The details overlay: the names merged into the cache, one a line. */
+static void details(const struct km_vctx *c, const struct km_row *r, km_line_fn line, void *arg)
+{
+    const struct km_slab *s = SL(r);
+    char buf[300];
+    size_t n = 0;
+    for (char **a = s->aliases; a && *a; a++)
+        n++;
+    if (s->naliases < 0 && n == 0)
+        return; /* /sys/kernel/slab not read: nothing known */
+    line(arg, KM_ATTR_NORMAL, "");
+    if (n == 0)
+        snprintf(buf, sizeof(buf), "No other cache is merged into %s.", s->name);
+    else if (s->naliases > (int)n)
+        snprintf(buf, sizeof(buf), "Merged into %s (SLUB aliases, %zu of %d named):", s->name, n,
+                 s->naliases);
+    else
+        snprintf(buf, sizeof(buf), "Merged into %s (SLUB aliases):", s->name);
+    line(arg, KM_ATTR_BOLD, buf);
+    for (char **a = s->aliases; a && *a; a++) {
+        snprintf(buf, sizeof(buf), "  %s", *a);
+        line(arg, KM_ATTR_NORMAL, buf);
+    }
+}
+
 /* ---- the summary above the table ------------------------------------------ */
 
 /* The summary: slabtop's totals over the caches, and meminfo's Slab counters. */
@@ -475,6 +509,8 @@ const struct km_view_def km_view_slabs = {
     .json_always = true,
     .main_src = KM_SRC_SLABINFO,
     .col_shown = col_shown,
+    .match = match_alias,
+    .details = details,
     .keys = keys,
     .prom_label = "cache",
     .prom_top = 50,
