@@ -44,7 +44,7 @@ static int open_dir_at(int fd, const char *name)
 }
 
 /* A link target the walk may follow: relative, no "..", not empty. */
-static bool safe_target(const char *t)
+bool km_capture_link_ok(const char *t)
 {
     if (!t[0] || t[0] == '/')
         return false;
@@ -87,7 +87,7 @@ static int step(int fd, const char *name, int hops)
     if (n < 0)
         return -ENOTDIR; /* a file where a directory must go */
     t[n] = '\0';
-    if (!safe_target(t) || hops >= LINK_HOPS)
+    if (!km_capture_link_ok(t) || hops >= LINK_HOPS)
         return SKIP_LINK;
     return walk(fd, t, hops + 1);
 }
@@ -254,7 +254,7 @@ void km_capture_symlink(const char *path, const char *target)
 {
     if (!km_cap.tee && !sink)
         return;
-    if (!safe_target(target)) {
+    if (!km_capture_link_ok(target)) {
         km_cap.links_skipped++;
         return;
     }

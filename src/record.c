@@ -19,7 +19,12 @@
 #define REC_MAGIC "KMR1"
 #define REC_HDR 32
 /* Nothing a tick holds comes near: 64 files of KM_READ_CAP_BIG. */
-#define REC_MAX ((uint64_t)4 << 30)
+/*
+ * A tick's files, decompressed: what one frame reads (vmallocinfo at most
+ * KM_READ_CAP_BIG, the rest far smaller); a record claiming more is not one
+ * kmemtop wrote, and its size is never allocated.
+ */
+#define REC_RAW_MAX ((uint64_t)256 << 20)
 #define ZSTD_LEVEL 3
 
 /*
@@ -251,7 +256,7 @@ static int scan(int fd, uint64_t size, struct rec **recs, size_t *nrec, uint64_t
         if (pread_all(fd, hdr, REC_HDR, off) || memcmp(hdr, REC_MAGIC, 4))
             break;
         uint32_t zlen = get_u32(hdr + 4), rawlen = get_u32(hdr + 8);
-        if (zlen == 0 || off + REC_HDR + zlen > size)
+        if (zlen == 0 || zlen > REC_RAW_MAX || rawlen > REC_RAW_MAX || off + REC_HDR + zlen > size)
             break;
         xgrow((void **)&payload, &pcap, zlen, 1);
         if (pread_all(fd, payload, zlen, off + REC_HDR) ||
@@ -499,7 +504,7 @@ int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *
     unsigned char *rec = xmalloc(REC_HDR + zcap);
     size_t z = ZSTD_compress(rec + REC_HDR, zcap, raw.data, raw.len, ZSTD_LEVEL);
     int rc = 0;
-    if (ZSTD_isError(z) || raw.len > UINT32_MAX || z > UINT32_MAX) {
+    if (ZSTD_isError(z) || raw.len > REC_RAW_MAX || z > REC_RAW_MAX) {
         snprintf(msg, msgsz, "%s: cannot compress the tick: %s", w->path,
                  ZSTD_isError(z) ? ZSTD_getErrorName(z) : "too large");
         rc = -EIO;
@@ -622,21 +627,6 @@ static bool tree_path(const char *p)
     return true;
 }
 
-/* A link target the tree may hold: relative, no "..". */
-static bool link_ok(const char *t)
-{
-    if (!t[0] || t[0] == '/')
-        return false;
-    for (const char *p = t; *p;) {
-        size_t n = strcspn(p, "/");
-        if (n == 2 && p[0] == '.' && p[1] == '.')
-            return false;
-        p += n;
-        p += *p == '/';
-    }
-    return true;
-}
-
 static int walk_dir(int fd, const char *rel, int hops);
 
 /*
@@ -656,7 +646,7 @@ static int step_dir(int fd, const char *name, int hops)
     if (n <= 0 || hops >= 8)
         return -ENOTDIR;
     t[n] = '\0';
-    return link_ok(t) ? walk_dir(fd, t, hops + 1) : -ENOTDIR;
+    return km_capture_link_ok(t) ? walk_dir(fd, t, hops + 1) : -ENOTDIR;
 }
 
 /* Directory rel (components separated by '/') under fd, made as needed. */
@@ -830,7 +820,7 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
                 continue; /* nothing a reader tees: a hostile recording's */
             if (!l->link)
                 wrc = write_file_at(dirfd, l->path, l->data, l->len, l->mode);
-            else if (link_ok(l->data))
+            else if (km_capture_link_ok(l->data))
                 wrc = write_link_at(dirfd, l->path, l->data);
             if (wrc)
                 snprintf(bad_path, sizeof(bad_path), "%s", l->path);

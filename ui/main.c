@@ -575,17 +575,9 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (a.o.record) {
-        rc = run_record(&a, msg, sizeof(msg));
-        int sig = km_capture_interrupted();
-        if (sig) {
-            if (rc)
-                say_error(msg);
-            km_app_free(&a);
-            end_by_signal(sig);
-        }
-    } else if (a.o.capture) {
-        rc = run_capture(&a, msg, sizeof(msg));
+    if (a.o.record || a.o.capture) {
+        /* both end by a caught signal once they have cleaned up */
+        rc = a.o.record ? run_record(&a, msg, sizeof(msg)) : run_capture(&a, msg, sizeof(msg));
         int sig = km_capture_interrupted();
         if (sig) {
             if (rc)

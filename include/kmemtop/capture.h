@@ -58,6 +58,8 @@ void km_capture_fail(int err, const char *path);
 void km_capture_put(const char *path, const char *data, size_t len, mode_t mode);
 /* True while reads are copied into a capture (the reader then needs each file's mode). */
 bool km_capture_active(void);
+/* Whether a tree may hold a link to target: relative, not empty, no ".." component. */
+bool km_capture_link_ok(const char *target);
 /* Recreates symlink path -> target; an absolute target or one with ".." is skipped. */
 void km_capture_symlink(const char *path, const char *target);
 /* Copies a whole file, for sources read by libproc2 (meminfo, slabinfo). */

@@ -10,7 +10,6 @@
 #include "kmemtop/modjoin.h"
 #include "synth_modorder.h"
 
-#include <stdarg.h>
 #include <time.h>
 
 #define PS 4096
@@ -23,29 +22,10 @@
 #define DECOY_REGION 0xffffffffd0000000ull
 #define FILL_REGION 0xffffc90000000000ull
 
-struct text {
-    char *p;
-    size_t len, cap;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct text *t, const char *fmt, ...)
-{
-    if (t->cap - t->len < 512) {
-        t->cap = t->cap ? t->cap * 2 : 1 << 20;
-        t->p = realloc(t->p, t->cap);
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    t->len += (size_t)vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
-    va_end(ap);
-}
-
-static void area(struct text *t, uint64_t start, int pages, const char *caller)
+static void area(struct syn_text *t, uint64_t start, int pages, const char *caller)
 {
     int64_t size = (int64_t)(pages + 1) * PS;
-    put(t, "0x%016llx-0x%016llx %7lld %s pages=%d vmalloc N0=%d\n", (unsigned long long)start,
+    syn_put(t, "0x%016llx-0x%016llx %7lld %s pages=%d vmalloc N0=%d\n", (unsigned long long)start,
         (unsigned long long)(start + (uint64_t)size), (long long)size, caller, pages, pages);
 }
 
@@ -72,12 +52,12 @@ static uint64_t mod_base(int k)
     return MOD_REGION + (uint64_t)k * 0x10000 + 0x2000;
 }
 
-static size_t module_areas(struct text *vm, struct text *mods, int k)
+static size_t module_areas(struct syn_text *vm, struct syn_text *mods, int k)
 {
     const char *img = "load_module+0xbb7/0x21a0";
     uint64_t b = mod_base(k);
     int want = k % 4 == 2 ? 5 : 4;
-    put(mods, "m%d %d 0 - Live 0x%016llx\n", k, want * PS, (unsigned long long)b);
+    syn_put(mods, "m%d %d 0 - Live 0x%016llx\n", k, want * PS, (unsigned long long)b);
     size_t n = 0;
     if (k % 4 == 1 || k % 4 == 3)
         area(vm, b - 2 * PS, 1, img), n++;
@@ -93,7 +73,7 @@ static size_t module_areas(struct text *vm, struct text *mods, int k)
 
 static void build_address(struct km_modules *m, struct km_vmallocinfo *v)
 {
-    struct text vm = {0}, mods = {0};
+    struct syn_text vm = {0}, mods = {0};
     size_t n = 0;
     for (int i = 0; n < NAREAS - NMODS * 5 / 2 - NDECOYS; i++, n++)
         area(&vm, FILL_REGION + (uint64_t)i * 6 * PS, 4, "kernel_clone+0x94/0x3e0");
@@ -193,15 +173,15 @@ static struct line *hashed_lines(void)
 
 static void hashed_vm(const struct line *l, const size_t *order, struct km_vmallocinfo *v)
 {
-    struct text t = {0};
+    struct syn_text t = {0};
     for (size_t k = 0; k < NAREAS; k++) {
         const struct line *x = &l[order[k]];
-        put(&t, "0x%016llx-0x%016llx %7d kernel_clone+0x94/0x3e0 pages=%d vmalloc N0=%d\n",
+        syn_put(&t, "0x%016llx-0x%016llx %7d kernel_clone+0x94/0x3e0 pages=%d vmalloc N0=%d\n",
             (unsigned long long)x->start, (unsigned long long)x->end, (x->pages + 1) * PS, x->pages,
             x->pages);
     }
     for (int k = 0; k < 100; k++) /* 5.4+ appends unpurged areas at the end */
-        put(&t, "0x%016llx-0x%016llx    8192 unpurged vm_area\n",
+        syn_put(&t, "0x%016llx-0x%016llx    8192 unpurged vm_area\n",
             (unsigned long long)hash32((uint64_t)k << 40), (unsigned long long)l[k * 7].start);
     if (km_parse_vmallocinfo(t.p, t.len, v, NULL) || v->addr_kind != KM_ADDR_HASHED)
         printf("Bail out! the hashed synthetic file does not parse as hashed\n"), exit(1);
