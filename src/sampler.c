@@ -37,6 +37,7 @@ struct km_sampler {
     struct km_derive_state derive;           /* rate bases, module events */
     struct km_buf buf;
     long inferred_page_size; /* of the tree shown: 0 not tried, -1 could not tell */
+    int possible_cpus;       /* of the tree shown (fixed while it runs): 0 not read, -1 unknown */
 };
 
 /* Another tree or another boot: no rates, no loads/unloads, nothing reused. */
@@ -44,6 +45,7 @@ static void forget_past(struct km_sampler *s)
 {
     km_derive_state_clear(&s->derive);
     km_sample_free(&s->kept);
+    s->possible_cpus = 0; /* another boot may have other CPUs */
     for (int i = 0; i < KM_SRC_COUNT; i++) {
         s->kept_t[i] = -1;
         km_buf_free(&s->kept_raw[i]);
@@ -65,6 +67,7 @@ void km_sampler_reset_files(struct km_sampler *s)
         if (d->state_free)
             d->state_free(&s->state[d->id]);
     s->inferred_page_size = 0; /* the next tree may have another */
+    s->possible_cpus = 0;
 }
 
 void km_sampler_free(struct km_sampler *s)
@@ -273,17 +276,20 @@ static void read_kernel(struct km_sampler *s, struct km_sample *smp)
  * vmap nodes, which decides the order vmallocinfo prints areas in (the
  * module join's order method). Readable by everyone; -1 when absent.
  */
-static void read_possible_cpus(struct km_sample *smp)
+static void read_possible_cpus(struct km_sampler *s, struct km_sample *smp)
 {
-    char line[256];
-    uint64_t mask[KM_CPU_POSSIBLE_BITS / 64];
-    smp->possible_cpus = -1;
-    if (km_read_line("/sys/devices/system/cpu/possible", line, sizeof(line)) != 0)
-        return;
-    memset(mask, 0, sizeof(mask));
-    int n = km_parse_idlist(line, strlen(line), mask, KM_CPU_POSSIBLE_BITS);
-    if (n > 0)
-        smp->possible_cpus = n;
+    /* the possible CPUs do not change while a kernel runs: read once per tree (and
+       again for each capture tree or recorded tick, which reset the files read) */
+    if (s->possible_cpus == 0) {
+        char line[256];
+        uint64_t mask[KM_CPU_POSSIBLE_BITS / 64];
+        memset(mask, 0, sizeof(mask));
+        int n = km_read_line("/sys/devices/system/cpu/possible", line, sizeof(line)) == 0
+                    ? km_parse_idlist(line, strlen(line), mask, KM_CPU_POSSIBLE_BITS)
+                    : -1;
+        s->possible_cpus = n > 0 ? n : -1;
+    }
+    smp->possible_cpus = s->possible_cpus;
 }
 
 static void read_uptime(struct km_sampler *s, struct km_sample *smp)
@@ -420,7 +426,7 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     choose_page_size(s, smp, o, &mask);
     read_sources(s, smp, mask, false);
     if (mask & KM_SRC_BIT(KM_SRC_MODULES))
-        read_possible_cpus(smp);
+        read_possible_cpus(s, smp);
     else
         smp->possible_cpus = -1;
     check_vmallocinfo(s, smp, mask);

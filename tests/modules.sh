@@ -178,4 +178,13 @@ is "cpu/possible wrong (0-2): every module shown exact has the twin's figures, t
     "$(jq -n --argjson w "$wrong" --argjson k "$key" \
         '[range($w|length) | select($w[.][4] != "estimate" and $w[.][0:4] != $k[.][0:4])] | length')" 0
 
+# the possible CPUs never change while a kernel runs: read once, not every frame
+if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null && [ -r /sys/devices/system/cpu/possible ]; then
+    strace -f -e trace=open,openat,openat2 -o "$TMP/strace" "$KMEMTOP" -b -n 3 -d 0.1 --view modules >/dev/null 2>&1
+    is "live, 3 frames: /sys/devices/system/cpu/possible opened once" "$(grep -c 'cpu/possible' "$TMP/strace")" 1
+    rm -rf "$TMP/cap3"
+    "$KMEMTOP" --capture "$TMP/cap3" -n 2 -d 0.1 --view modules >/dev/null 2>&1
+    is "--capture -n 2: each tree still gets it" "$(ls "$TMP"/cap3/000*/sys/devices/system/cpu/possible 2>/dev/null | wc -l)" 2
+fi
+
 done_testing
