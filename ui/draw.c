@@ -302,10 +302,19 @@ static void draw_table(struct scr *s, int y, int h)
     int *idx = xcalloc(nc, sizeof(int)), *want = xcalloc(nc, sizeof(int));
     int n = scrolled_cols(m, &s->hscroll[s->view], idx, want), keep = -1;
     int *w = xcalloc(nc, sizeof(int));
-    for (int i = 0; i < n; i++)
+    signed char *prio = xcalloc(nc, 1);
+    for (int i = 0; i < n; i++) {
         if (idx[i] == vm->sort_col)
             keep = i;
-    km_layout_fit(want, n, NAME_MIN, keep, COLS, 1, w);
+        prio[i] = vm->def->cols[idx[i]].prio;
+    }
+    /*
+     * Unscrolled, the least useful columns make room first; scrolled
+     * sideways, the columns follow in table order from the scroll position
+     * (dropped from the right), so that Right reaches every one.
+     */
+    km_layout_fit_prio(want, s->hscroll[s->view] > 0 ? NULL : prio, n, NAME_MIN, keep, COLS, 1, w);
+    free(prio);
     s->h_more = false; /* columns left out at the right (the sort column may stay past them) */
     for (int i = 1; i < n; i++)
         s->h_more = s->h_more || w[i] < 0;
