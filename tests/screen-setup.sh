@@ -80,4 +80,145 @@ in_hdr "200 columns: INIT shown" 'INIT'
 in_hdr "200 columns: STATE shown" "STATE"
 stop
 
+# --- (b) kmemtoprc: read at start, under the command line; bad lines named and skipped ---
+RC="$XDG_CONFIG_HOME/kmemtop/kmemtoprc"
+mkdir -p "$XDG_CONFIG_HOME/kmemtop"
+cat >"$RC" <<'EOR'
+# a hand-written kmemtoprc
+tab = slabs
+sort.slabs = objs
+reverse.slabs = yes
+not a setting
+columns.slabs = objs footprint
+color = sometimes
+EOR
+start 100 30 --root "$D612" -d 60
+see "kmemtoprc: the tab it names is opened" '\[5 Slabs\]'
+in_hdr "kmemtoprc: its columns" 'OBJS +FOOTPRINT'
+not_in_hdr "kmemtoprc: the columns not listed are hidden" 'ACTIVE'
+in_hdr "kmemtoprc: its sort, reversed (smallest first)" '▲OBJS'
+see "kmemtoprc: a bad line is said on the status line with its number" 'kmemtoprc: line 5: not .name = value.'
+stop
+contains "kmemtoprc: bad lines on stderr with file and line" "$(cat "$TMP/stderr")" "kmemtop/kmemtoprc:5: not 'name = value'"
+contains "kmemtoprc: the second bad line too" "$(cat "$TMP/stderr")" "kmemtoprc:7: wants yes or no: 'sometimes'"
+start 100 30 --root "$D612" -d 60 --no-config
+see "--no-config: the first tab" '\[1 Overview\]'
+keys 5
+in_hdr "--no-config: every column" 'ACTIVE'
+stop
+start 100 30 --root "$D612" -d 60 --view nodes -s footprint
+see "--view wins over the kmemtoprc's tab" '\[3 Nodes\]'
+keys 5
+in_hdr "-s wins over the kmemtoprc's sort" '▼FOOTPRINT'
+stop
+
+# --- the setup screen (F2): columns chosen and moved, W saves ---
+rm -rf "$XDG_CONFIG_HOME"
+start 100 40 --root "$D612" -d 60 --view modules
+see "modules before setup" '^MODULE'
+keys F2
+see "F2 opens the setup screen" 'Setup: W saves to .*kmemtop/kmemtoprc'
+see "setup lists the view's columns" '\[x\] INIT'
+# items: tab, delay, colours, mouse, sort, order, then SIZE, CORE, INIT...
+keys Down Down Down Down Down Down Down Down Space
+see "Space unticks INIT" '\[ \] INIT'
+keys Down Space
+see "and REFS" '\[ \] REFS'
+keys Escape
+see "back to the table" '^MODULE'
+start_w=$(header)
+keys Right
+not_in_hdr "hidden columns stay hidden when scrolled sideways" 'INIT|REFS'
+keys Left
+keys W
+see "W saves" 'Settings saved to'
+if [ -f "$RC" ] && grep -q '^columns.modules = ' "$RC" && ! grep '^columns.modules' "$RC" | grep -qw init; then
+    ok "the file lists the modules' columns without init"
+else nok "the file lists the modules' columns without init" "$(cat "$RC" 2>&1)"; fi
+is "the file is 0600" "$(stat -c %a "$RC" 2>/dev/null)" 600
+is "its directory was made 0700" "$(stat -c %a "$XDG_CONFIG_HOME/kmemtop" 2>/dev/null)" 700
+stop
+start 100 40 --root "$D612" -d 60 --view modules
+see "saved settings read back" '^MODULE'
+not_in_hdr "saved: INIT stays hidden" 'INIT'
+stop
+# W replaces a symlink, never writes through it
+echo precious >"$TMP/victim"
+rm -f "$RC"
+ln -s "$TMP/victim" "$RC"
+start 100 40 --root "$D612" -d 60 --view modules
+see "started with a symlinked kmemtoprc" '^MODULE'
+keys W
+see "W over a symlink saves" 'Settings saved to'
+stop
+is "the symlink's target is untouched" "$(cat "$TMP/victim")" precious
+if [ -f "$RC" ] && [ ! -L "$RC" ]; then ok "the symlink became a file"; else nok "the symlink became a file" "$(ls -l "$RC")"; fi
+
+# as nobody: a directory of someone else's is refused with the reason
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    mkdir -p "$TMP/rootcfg/kmemtop" && chmod 755 "$TMP/rootcfg" "$TMP/rootcfg/kmemtop"
+    T kill-session -t "$S" 2>/dev/null
+    T new-session -d -s "$S" -x 120 -y 30 "env LC_ALL=${UTF8:-C} XDG_CONFIG_HOME=$TMP/rootcfg setpriv --reuid=nobody --regid=nogroup --clear-groups $KMEMTOP --root $D612 -d 60 --view modules; echo EXITED rc=\$?; sleep 60"
+    see "as nobody" '^MODULE'
+    keys W
+    see "as nobody: root's directory is refused, saying why" 'Settings not saved: .*(belongs to uid 0|Permission denied)'
+    stop
+else
+    ok "# SKIP not root: no second user"
+    ok "# SKIP not root: no second user"
+fi
+
+# --- (c) the mouse: raw X10 reports (ESC [ M b x y) go through ncurses' getmouse ---
+# click X Y: a press and a release of button 1 at column X, line Y (0-based)
+click() {
+    _x=$(printf '%02x' $(($1 + 33))) _y=$(printf '%02x' $(($2 + 33)))
+    keys -H 1b 5b 4d 20 "$_x" "$_y"
+    keys -H 1b 5b 4d 23 "$_x" "$_y"
+}
+wheel() { keys -H 1b 5b 4d "$1" 30 30; } # 60 up, 61 down
+lineof() { pane | grep -n -E -- "$1" | head -1 | cut -d: -f1; }
+colof() { pane | grep -E -- "$1" | head -1 | awk -v w="$2" '{ print index($0, w) }'; }
+status_sel() { pane | tail -2 | head -1 | grep -oE '[0-9]+/[0-9]+' | head -1; }
+rm -rf "$XDG_CONFIG_HOME"
+start 100 30 --root "$D612" -d 60 --view slabs
+see "mouse: slabs" '^NAME'
+ty=$(($(lineof '\[5 Slabs\]') - 1))
+# the tabs: " 1 Overview  2 Modules  3 Nodes  4 Buddy [5 Slabs] 6 Vmstat ..."
+tx=$(colof '\[5 Slabs\]' ' 3 Nodes')
+click "$((tx + 2))" "$ty"
+see "mouse: a click on a tab switches to it" '\[3 Nodes\]'
+click 2 "$ty"
+see "mouse: another tab" '\[1 Overview\]'
+keys 5
+see "back to slabs" '^NAME'
+hy=$(($(lineof '^NAME') - 1))
+ox=$(colof '^NAME' 'OBJS')
+click "$ox" "$hy"
+in_hdr "mouse: a click on a title sorts by it" '▼OBJS'
+click "$ox" "$hy"
+in_hdr "mouse: again: the other way" '▲OBJS'
+click 3 "$((hy + 4))"
+if poll sh -c "[ \"\$(tmux -L $SOCK capture-pane -p -t $S | tail -2 | head -1 | grep -oE '[0-9]+/[0-9]+' | head -1)\" = 4/225 ]"; then
+    ok "mouse: a click on a row selects it"; else nok "mouse: a click on a row selects it" "$(pane | tail -2)"; fi
+wheel 61
+if poll sh -c "tmux -L $SOCK capture-pane -p -t $S | tail -2 | head -1 | grep -qE '(^| )7/225'"; then
+    ok "mouse: the wheel moves down"; else nok "mouse: the wheel moves down" "$(pane | tail -2)"; fi
+wheel 60
+if poll sh -c "tmux -L $SOCK capture-pane -p -t $S | tail -2 | head -1 | grep -qE '(^| )4/225'"; then
+    ok "mouse: and up"; else nok "mouse: and up" "$(pane | tail -2)"; fi
+stop
+start 100 30 --root "$D612" -d 60 --view slabs -M
+see "-M: slabs" '^NAME'
+click "$((tx + 2))" "$ty"
+sleep 0.5
+see "-M: a click on a tab does nothing" '\[5 Slabs\]'
+stop
+mkdir -p "$XDG_CONFIG_HOME/kmemtop" && echo 'mouse = no' >"$RC"
+start 100 30 --root "$D612" -d 60 --view slabs
+see "mouse = no: slabs" '^NAME'
+click "$((tx + 2))" "$ty"
+sleep 0.5
+see "mouse = no: a click does nothing" '\[5 Slabs\]'
+stop
+
 done_testing
