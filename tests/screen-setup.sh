@@ -170,12 +170,15 @@ fi
 
 # --- (c) the mouse: raw X10 reports (ESC [ M b x y) go through ncurses' getmouse ---
 # click X Y: a press and a release of button 1 at column X, line Y (0-based)
+# Each report goes in one send-keys, so that it reaches ncurses in one read (a report
+# split across ESCDELAY would be read as keys). X and Y below 90: printable bytes.
+chr() { printf "\\$(printf '%03o' "$1")"; }
 click() {
-    _x=$(printf '%02x' $(($1 + 33))) _y=$(printf '%02x' $(($2 + 33)))
-    keys -H 1b 5b 4d 20 "$_x" "$_y"
-    keys -H 1b 5b 4d 23 "$_x" "$_y"
+    _x=$(chr $(($1 + 33))) _y=$(chr $(($2 + 33)))
+    keys -l "$(printf '\033[M ')$_x$_y"
+    keys -l "$(printf '\033[M#')$_x$_y"
 }
-wheel() { keys -H 1b 5b 4d "$1" 30 30; } # 60 up, 61 down
+wheel() { keys -l "$(printf '\033[M')$(chr $((0x$1)))00"; } # 60 up, 61 down
 lineof() { pane | grep -n -E -- "$1" | head -1 | cut -d: -f1; }
 colof() { pane | grep -E -- "$1" | head -1 | awk -v w="$2" '{ print index($0, w) }'; }
 status_sel() { pane | tail -2 | head -1 | grep -oE '[0-9]+/[0-9]+' | head -1; }
@@ -207,6 +210,14 @@ wheel 60
 if poll sh -c "tmux -L $SOCK capture-pane -p -t $S | tail -2 | head -1 | grep -qE '(^| )4/225'"; then
     ok "mouse: and up"; else nok "mouse: and up" "$(pane | tail -2)"; fi
 stop
+# a terminal whose kmous is SGR (xterm-256color: ESC [ < b ; x ; y M, 1-based)
+XENV=TERM=xterm-256color start 100 30 --root "$D612" -d 60 --view slabs
+see "SGR mouse: slabs" '^NAME'
+keys -l "$(printf '\033[<0;%d;%dM' $((tx + 3)) $((ty + 1)))"
+keys -l "$(printf '\033[<0;%d;%dm' $((tx + 3)) $((ty + 1)))"
+see "SGR mouse: a click on a tab switches to it" '\[3 Nodes\]'
+stop
+XENV=
 start 100 30 --root "$D612" -d 60 --view slabs -M
 see "-M: slabs" '^NAME'
 click "$((tx + 2))" "$ty"

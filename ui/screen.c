@@ -504,6 +504,8 @@ static void mouse_key(struct loop *l)
     struct km_vm *vm = vm_of(l);
     struct scr_click c = scr_mouse_read(s);
     int wheel = c.what == SC_WHEEL_UP ? -3 : c.what == SC_WHEEL_DOWN ? 3 : 0;
+    if (s->prompt != SP_NONE || s->mode == SM_PICKER)
+        return; /* what is typed there is about this view */
     if (s->mode == SM_HELP || s->mode == SM_DETAILS) {
         long top = (long)s->over_top + wheel;
         s->over_top = top < 0 ? 0 : (size_t)top;
@@ -516,8 +518,6 @@ static void mouse_key(struct loop *l)
     }
     if (c.what == SC_TAB)
         switch_view(l, (int)c.arg);
-    else if (s->mode != SM_TABLE || s->prompt != SP_NONE)
-        return;
     else if (c.what == SC_SORT && km_col_sortable(&vm->def->cols[c.arg])) {
         if (c.arg == vm->sort_col) { /* again: the other way */
             vm->reverse = !vm->reverse;
