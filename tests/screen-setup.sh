@@ -168,6 +168,15 @@ else
     ok "# SKIP not root: no second user"
 fi
 
+# the help screen names the setup key, W and the mouse
+start 120 150 --root "$D612" -d 60 --view modules
+see "help: modules" '^MODULE'
+keys h
+see "help lists F2" 'F2 +setup'
+see "help lists W" 'W +save the settings'
+see "help says what the mouse does" 'a column title: sort by it'
+stop
+
 # --- (c) the mouse: raw X10 reports (ESC [ M b x y) go through ncurses' getmouse ---
 # click X Y: a press and a release of button 1 at column X, line Y (0-based)
 # Each report goes in one send-keys, so that it reaches ncurses in one read (a report
