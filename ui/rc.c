@@ -359,6 +359,18 @@ static int open_dir(const char *path, int depth, char *msg, size_t n)
             int pfd = open_dir(parent, depth + 1, msg, n);
             if (pfd < 0)
                 return -1;
+            /*
+             * Never a directory of ours in someone else's: root under sudo with
+             * the caller's HOME would leave a root-owned ~/.config/kmemtop there.
+             */
+            struct stat pst;
+            if (fstat(pfd, &pst) < 0 || pst.st_uid != geteuid()) {
+                snprintf(msg, n, "%s belongs to uid %u, not to this user (uid %u): no directory "
+                         "made in it (under sudo, HOME may be the caller's; set XDG_CONFIG_HOME)",
+                         parent, (unsigned)pst.st_uid, (unsigned)geteuid());
+                close(pfd);
+                return -1;
+            }
             if (mkdirat(pfd, slash + 1, 0700) < 0 && errno != EEXIST) {
                 snprintf(msg, n, "cannot make %s: %s", path, strerror(errno));
                 close(pfd);

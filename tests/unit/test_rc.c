@@ -260,6 +260,24 @@ static void test_files(void)
         fclose(f);
     }
     is_str(got, "0\n", "no temporary file left");
+    /* root under sudo with the caller's HOME: no directory made in, no file written to theirs */
+    if (geteuid() == 0) {
+        snprintf(other, sizeof(other), "%s/userhome", dir);
+        mkdir(other, 0755);
+        ok(chown(other, 65534, 65534) == 0, "a directory of another user's");
+        snprintf(path, sizeof(path), "%s/userhome/kmemtop/kmemtoprc", dir);
+        is_int(km_rc_save(path, &rc, msg, sizeof(msg)), -1, "root: no kmemtop directory made in it");
+        ok(strstr(msg, "belongs to uid 65534") != NULL, "root: says whose it is");
+        snprintf(other, sizeof(other), "%s/userhome/kmemtop", dir);
+        ok(access(other, F_OK) != 0, "root: nothing made there");
+        mkdir(other, 0700);
+        ok(chown(other, 65534, 65534) == 0, "and their kmemtop directory");
+        is_int(km_rc_save(path, &rc, msg, sizeof(msg)), -1, "root: no file written in it");
+        ok(access(path, F_OK) != 0, "root: no file there");
+    } else {
+        for (int i = 0; i < 7; i++)
+            ok(1, "# SKIP not root: no other user's directory");
+    }
     /* a FIFO: refused at once, never blocking */
     snprintf(path, sizeof(path), "%s/fifo", dir);
     mkfifo(path, 0600);
