@@ -5,10 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Growable storage for caller/module strings; offsets become pointers at the end. */
+/*
+ * Growable storage for caller/module strings; offsets become pointers at the end. Each
+ * distinct string is stored once (an open-addressing table of offsets, by hash): a server's
+ * 100k areas come from a few hundred callers.
+ */
 struct text {
     char *data;
     size_t len, cap;
+    size_t *slot; /* offset + 1, 0 empty */
+    size_t nslot, used;
+};
+
+/* Growable per-node counts of every area. */
+struct numas {
+    struct km_vmnuma *v;
+    size_t n, cap;
 };
 
 /* Per area: where its strings start in struct text, SIZE_MAX when absent. */
@@ -16,13 +28,49 @@ struct offs {
     size_t caller, module;
 };
 
+static size_t str_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static void text_rehash(struct text *t)
+{
+    size_t n = t->nslot ? t->nslot * 2 : 256;
+    size_t *slot = xcalloc(n, sizeof(*slot));
+    for (size_t i = 0; i < t->nslot; i++) {
+        if (!t->slot[i])
+            continue;
+        const char *s = t->data + t->slot[i] - 1;
+        size_t h = str_hash(s, strlen(s)) & (n - 1);
+        while (slot[h])
+            h = (h + 1) & (n - 1);
+        slot[h] = t->slot[i];
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->nslot = n;
+}
+
 static size_t text_add(struct text *t, const char *s, size_t len)
 {
+    if ((t->used + 1) * 2 > t->nslot)
+        text_rehash(t);
+    size_t h = str_hash(s, len) & (t->nslot - 1);
+    for (; t->slot[h]; h = (h + 1) & (t->nslot - 1)) {
+        const char *have = t->data + t->slot[h] - 1; /* NUL-ended inside data */
+        if (strnlen(have, len + 1) == len && memcmp(have, s, len) == 0)
+            return t->slot[h] - 1;
+    }
     size_t off = t->len;
     xgrow((void **)&t->data, &t->cap, t->len + len + 1, 1);
     memcpy(t->data + t->len, s, len);
     t->data[t->len + len] = '\0';
     t->len += len + 1;
+    t->slot[h] = off + 1;
+    t->used++;
     return off;
 }
 
@@ -89,7 +137,7 @@ static bool looks_like_caller(const char *tok, size_t len)
 }
 
 /* "N<nid>=<pages>"; returns 1 when tok is such a token, 0 when not, <0 when malformed. */
-static int parse_numa(const char *tok, size_t len, struct km_vmarea *a)
+static int parse_numa(const char *tok, size_t len, struct km_vmarea *a, struct numas *nu)
 {
     if (len < 3 || tok[0] != 'N' || tok[1] < '0' || tok[1] > '9')
         return 0;
@@ -103,8 +151,10 @@ static int parse_numa(const char *tok, size_t len, struct km_vmarea *a)
     if (km_parse_i64(eq + 1, (size_t)(tok + len - eq - 1), &pages))
         return -EINVAL;
     if (a->nnuma < KM_VM_MAX_NUMA) {
-        a->numa[a->nnuma].node = (int)nid;
-        a->numa[a->nnuma].pages = pages;
+        if (a->nnuma == 0)
+            a->numa0 = (uint32_t)nu->n;
+        xgrow((void **)&nu->v, &nu->cap, nu->n + 1, sizeof(*nu->v));
+        nu->v[nu->n++] = (struct km_vmnuma){(int)nid, pages};
         a->nnuma++;
     }
     return 1;
@@ -131,7 +181,7 @@ static void take_caller(struct km_tok *t, const char *tok, size_t len, struct km
 
 /* Everything after the size: caller, key=value tokens and flag words. */
 static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct text *tx,
-                      struct offs *o, struct km_perr *err)
+                      struct offs *o, struct numas *nu, struct km_perr *err)
 {
     const char *tok;
     size_t len;
@@ -149,7 +199,7 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
             /* %llx without 0x up to 4.10, %pa with 0x after */
             if (km_parse_hex(tok + 5, len - 5, &u))
                 return km_perr_set(err, lineno, "bad phys= value '%.*s'", (int)len, tok);
-        } else if ((rc = parse_numa(tok, len, a)) != 0) {
+        } else if ((rc = parse_numa(tok, len, a, nu)) != 0) {
             if (rc < 0)
                 return km_perr_set(err, lineno, "bad per-node count '%.*s'", (int)len, tok);
         } else if (first && looks_like_caller(tok, len)) {
@@ -162,7 +212,8 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
 }
 
 static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea *a,
-                      struct text *tx, struct offs *o, bool *ptrval, struct km_perr *err)
+                      struct text *tx, struct offs *o, struct numas *nu, bool *ptrval,
+                      struct km_perr *err)
 {
     struct km_tok t;
     const char *tok;
@@ -183,7 +234,7 @@ static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea
     if (rc || a->size < 0)
         return km_perr_set(err, lineno, "bad size '%.*s'%s", (int)(tlen > 30 ? 30 : tlen), tok,
                            rc == -ERANGE ? " (too large)" : "");
-    return parse_tail(&t, lineno, a, tx, o, err);
+    return parse_tail(&t, lineno, a, tx, o, nu, err);
 }
 
 /*
@@ -242,6 +293,7 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
     const char *line;
     size_t llen, cap = 0, ocap = 0;
     struct text tx = {0};
+    struct numas nu = {0};
     struct offs *o = NULL;
     bool ptrval = false;
     int64_t bytes = 0, pages = 0; /* totals, bounded so that no sum over the areas overflows */
@@ -253,7 +305,9 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
         bool lp = false; /* this line's "(____ptrval____)": counts only if the line is kept */
         xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
         xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
-        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &lp, &why);
+        size_t nu0 = nu.n; /* a line left out gives its per-node counts back */
+        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &nu,
+                            &lp, &why);
         const struct km_vmarea *a = &out->areas[out->n];
         if (rc == 0 && (a->size > VM_MAX_BYTES - bytes ||
                         (!KM_IS_NA(a->pages) && a->pages > VM_MAX_PAGES - pages)))
@@ -262,27 +316,40 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
         if (rc < 0) { /* left out and counted; its strings stay unused in tx */
             km_perr_skip(err, &why);
             bad++;
+            nu.n = nu0;
         } else if (rc == 0 && out->n > 0 && (a->start || a->end) &&
                    a->start == a[-1].start && a->end == a[-1].end && a->size == a[-1].size) {
             /* two areas cannot have one range: a line printed twice by a torn read */
             if (out->dups++ == 0)
                 out->dup_lineno = it.lineno;
-        } else if (rc == 0) {
+            nu.n = nu0;
+        } else if (rc != 0) {
+            nu.n = nu0;
+        } else {
             ptrval = ptrval || lp;
             bytes += a->size;
             pages += KM_IS_NA(a->pages) ? 0 : a->pages;
             out->n++;
         }
     }
+    free(tx.slot);
     if (bad && out->n == 0) {
         free(o);
         free(tx.data);
+        free(nu.v);
         km_vmallocinfo_free(out);
         return km_perr_unusable(err);
     }
     out->addr_kind = classify(out->areas, out->n, ptrval);
     fix_strings(out, o, tx.data);
     free(o);
+    out->numa = nu.v;
+    out->nnuma = nu.n;
+    /* what a frame keeps: no room left over from growing (xgrow doubles) */
+    if (out->n && cap > out->n)
+        out->areas = xrealloc(out->areas, out->n * sizeof(*out->areas));
+    if (nu.n && nu.cap > nu.n)
+        out->numa = xrealloc(out->numa, nu.n * sizeof(*out->numa));
     return 0;
 }
 
@@ -291,6 +358,7 @@ void km_vmallocinfo_free(struct km_vmallocinfo *v)
     if (!v)
         return;
     free(v->areas);
+    free(v->numa);
     free(v->text);
     memset(v, 0, sizeof(*v));
 }

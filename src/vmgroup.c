@@ -181,8 +181,8 @@ static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs, 
     size_t j = 0;
     for (size_t i = 0; i < v->n; i++)
         for (int q = 0; q < v->areas[i].nnuma; q++)
-            np[j++] =
-                (struct node_pages){gid[i], v->areas[i].numa[q].node, v->areas[i].numa[q].pages};
+            np[j++] = (struct node_pages){gid[i], km_vm_numa(v, &v->areas[i])[q].node,
+                                          km_vm_numa(v, &v->areas[i])[q].pages};
     qsort(np, m, sizeof(*np), cmp_node_pages);
     gs->nodes = xmalloc(m * sizeof(*gs->nodes));
     for (j = 0; j < m; j++) {

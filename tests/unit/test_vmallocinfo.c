@@ -61,8 +61,8 @@ static void test_debian61_hashed(void)
     is_int(a->pages, 1024, "bpf_prog_pack pages");
     is_int(a->flags, KM_VM_VMALLOC | KM_VM_VPAGES, "vmalloc vpages");
     is_int(a->nnuma, 2, "two nodes");
-    is_int(a->numa[1].node, 1, "N1 node id");
-    is_int(a->numa[1].pages, 512, "N1 pages");
+    is_int(km_vm_numa(&v, a)[1].node, 1, "N1 node id");
+    is_int(km_vm_numa(&v, a)[1].pages, 512, "N1 pages");
     a = &v.areas[v.n - 1];
     is_int(a->flags, KM_VM_UNPURGED, "last line is unpurged");
     ok(a->caller == NULL, "unpurged has no caller");
@@ -106,7 +106,7 @@ static void test_debian612(void)
     is_str(a->caller, "disksize_store+0x84/0x180", "zram caller");
     is_str(a->module, "zram", "zram module");
     is_int(a->pages, 96, "zram pages");
-    is_int(a->numa[0].pages, 96, "N0=96");
+    is_int(km_vm_numa(&v, a)[0].pages, 96, "N0=96");
     is_int(a->lineno, 50, "lineno 50");
     is_int(km_vmallocinfo_vmalloc_pages(&v), 2258, "debian612 vmalloc pages");
     km_vmallocinfo_free(&v);
