@@ -28,10 +28,14 @@ struct offs {
     size_t caller, module;
 };
 
+/* The length and up to 16 bytes of each end: callers differ there (symbol, offset/size). */
 static size_t str_hash(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++)
+    uint64_t h = 1469598103934665603ull ^ len;
+    size_t n = len < 16 ? len : 16;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    for (size_t i = len > 32 ? len - 16 : n; i < len; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return (size_t)(h ^ (h >> 29));
 }
@@ -301,7 +305,9 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &llen)) {
-        struct km_perr why = {0};
+        struct km_perr why; /* only line and msg are read (km_perr_skip): 300+ bytes not zeroed */
+        why.line = 0;
+        why.msg[0] = '\0';
         bool lp = false; /* this line's "(____ptrval____)": counts only if the line is kept */
         xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
         xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));

@@ -310,6 +310,7 @@ int main(int argc, char **argv)
     int frames = 200, a = 1;
     char msg[512];
     procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    km_malloc_steady(); /* as the program does */
     for (; a + 1 < argc && argv[a][0] == '-'; a += 2) {
         if (strcmp(argv[a], "-n") == 0)
             frames = atoi(argv[a + 1]);
