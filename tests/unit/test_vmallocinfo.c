@@ -291,8 +291,38 @@ static void test_estimate_pages(void)
     km_vmallocinfo_free(&v);
 }
 
+/*
+ * What a frame keeps of a large file: each caller and module text once (areas of one caller
+ * share its pointer), every area's N<nid>= counts in one array, a line left out giving its
+ * counts back.
+ */
+static void test_shared_storage(void)
+{
+    struct km_vmallocinfo v;
+    struct km_perr e = {0};
+    const char *f = "0x1000-0x3000 8192 foo+0x1/0x2 [m] pages=1 vmalloc N0=1\n"
+                    "0x3000-0x5000 8192 bar+0x1/0x2 pages=1 vmalloc N1=1\n"
+                    "0x5000-0x7000 8192 foo+0x1/0x2 pages=1 vmalloc N2=1 N3=oops\n"
+                    "0x7000-0xa000 12288 foo+0x1/0x2 [m] pages=2 vmalloc N4=1 N5=1\n"
+                    "0xa000-0xc000 8192 foo+0x1/0x20 pages=1 vmalloc N6=1\n";
+    is_int(parse_str(f, &v, &e), 0, "shared storage: parses");
+    is_int(v.n, 4, "shared storage: the bad N3= line left out");
+    ok(v.areas[0].caller == v.areas[2].caller && v.areas[0].module == v.areas[2].module,
+       "shared storage: one caller and module text, one pointer");
+    ok(v.areas[0].caller != v.areas[3].caller && v.areas[0].caller != v.areas[1].caller,
+       "shared storage: another caller text, another pointer");
+    is_str(v.areas[3].caller, "foo+0x1/0x20", "shared storage: a longer text is its own");
+    is_int((int)v.nnuma, 5, "shared storage: five per-node counts kept, the bad line's not");
+    ok(km_vm_numa(&v, &v.areas[2])[0].node == 4 && km_vm_numa(&v, &v.areas[2])[1].node == 5 &&
+           v.areas[2].nnuma == 2,
+       "shared storage: the area after the bad line has its own counts");
+    ok(km_vm_numa(&v, &v.areas[3])[0].node == 6, "shared storage: and the last one");
+    km_vmallocinfo_free(&v);
+}
+
 int main(void)
 {
+    test_shared_storage();
     test_estimate_pages();
     test_lenient();
     test_debian61_hashed();
