@@ -28,16 +28,15 @@ struct offs {
     size_t caller, module;
 };
 
-/* The length and up to 16 bytes of each end: callers differ there (symbol, offset/size). */
+/* The length and up to 8 bytes of each end: callers differ there (symbol, offset/size). */
 static size_t str_hash(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull ^ len;
-    size_t n = len < 16 ? len : 16;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    for (size_t i = len > 32 ? len - 16 : n; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return (size_t)(h ^ (h >> 29));
+    uint64_t a = 0, b = 0;
+    memcpy(&a, s, len < 8 ? len : 8);
+    if (len > 8)
+        memcpy(&b, s + (len > 16 ? len - 8 : 8), len > 16 ? 8 : len - 8);
+    uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ len) * 0xff51afd7ed558ccdull;
+    return (size_t)(h ^ (h >> 32));
 }
 
 static void text_rehash(struct text *t)
@@ -78,6 +77,68 @@ static size_t text_add(struct text *t, const char *s, size_t len)
     return off;
 }
 
+/* km_tok_next's blanks; the tokenizer inlined here, where every byte of a large file goes */
+static const bool blank[256] = {
+    [' '] = true, ['\t'] = true, ['\r'] = true, ['\n'] = true,
+    ['\0'] = true, ['\v'] = true, ['\f'] = true,
+};
+
+static inline bool tok_next(struct km_tok *t, const char **tok, size_t *len)
+{
+    const char *p = t->p, *end = t->end;
+    while (p < end && blank[(unsigned char)*p])
+        p++;
+    if (p >= end) {
+        t->p = p;
+        return false;
+    }
+    const char *s = p;
+    while (p < end && !blank[(unsigned char)*p])
+        p++;
+    t->p = p;
+    *tok = s;
+    *len = (size_t)(p - s);
+    return true;
+}
+
+static const unsigned char hexv[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+}; /* value + 1, 0 for a byte that is no hex digit */
+
+/* km_parse_i64 inlined for the short counts of every line (size, pages=, N<nid>=). */
+static inline int dec_i64(const char *s, size_t len, int64_t *out)
+{
+    if (len == 0 || len > 18)
+        return km_parse_i64(s, len, out);
+    int64_t v = 0;
+    unsigned bad = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        bad |= d > 9;
+        v = v * 10 + (int64_t)(d & 0xf);
+    }
+    if (bad)
+        return km_parse_i64(s, len, out); /* a sign, or its error */
+    *out = v;
+    return 0;
+}
+
+/* Exactly 16 hex digits, as "0x%016lx" prints them after its 0x; false if one is not. */
+static inline bool hex16(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned bad = 0;
+    for (int i = 0; i < 16; i++) {
+        unsigned d = hexv[(unsigned char)s[i]];
+        bad |= d == 0;
+        v = (v << 4) | ((d - 1) & 0xf);
+    }
+    *out = v;
+    return !bad;
+}
+
 static bool has_prefix(const char *tok, size_t len, const char *pfx)
 {
     size_t n = strlen(pfx);
@@ -112,6 +173,7 @@ static int parse_range(const char *tok, size_t len, struct km_vmarea *a, bool *p
     return rc;
 }
 
+/* a word with a first letter not yet among them needs it in parse_tail's test too */
 #define FLAG_WORD(w, f) {w, sizeof(w) - 1, f}
 static const struct {
     const char *word;
@@ -152,7 +214,7 @@ static int parse_numa(const char *tok, size_t len, struct km_vmarea *a, struct n
     int64_t pages;
     if (km_parse_u64(tok + 1, (size_t)(eq - tok - 1), &nid) || nid > INT32_MAX)
         return -EINVAL;
-    if (km_parse_i64(eq + 1, (size_t)(tok + len - eq - 1), &pages))
+    if (dec_i64(eq + 1, (size_t)(tok + len - eq - 1), &pages))
         return -EINVAL;
     if (a->nnuma < KM_VM_MAX_NUMA) {
         if (a->nnuma == 0)
@@ -174,7 +236,7 @@ static void take_caller(struct km_tok *t, const char *tok, size_t len, struct km
     struct km_tok peek = *t;
     const char *m;
     size_t mlen;
-    if (km_tok_next(&peek, &m, &mlen) && mlen >= 2 && m[0] == '[') {
+    if (tok_next(&peek, &m, &mlen) && mlen >= 2 && m[0] == '[') {
         m++, mlen--;
         if (m[mlen - 1] == ']')
             mlen--;
@@ -190,16 +252,20 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
     const char *tok;
     size_t len;
     bool first = true;
-    while (km_tok_next(t, &tok, &len)) {
-        uint32_t f = flag_of(tok, len);
+    while (tok_next(t, &tok, &len)) {
+        /* only these letters begin a flag word: the other tokens skip the word list */
+        char c0 = tok[0];
+        uint32_t f = c0 == 'v' || c0 == 'i' || c0 == 'u' || c0 == 's' || c0 == 'd'
+                         ? flag_of(tok, len)
+                         : 0;
         int rc;
         uint64_t u;
         if (f) {
             a->flags |= f;
-        } else if (has_prefix(tok, len, "pages=")) {
-            if (km_parse_i64(tok + 6, len - 6, &a->pages) || a->pages < 0)
+        } else if (c0 == 'p' && has_prefix(tok, len, "pages=")) {
+            if (dec_i64(tok + 6, len - 6, &a->pages) || a->pages < 0)
                 return km_perr_set(err, lineno, "bad pages= value '%.*s'", (int)len, tok);
-        } else if (has_prefix(tok, len, "phys=")) {
+        } else if (c0 == 'p' && has_prefix(tok, len, "phys=")) {
             /* %llx without 0x up to 4.10, %pa with 0x after */
             if (km_parse_hex(tok + 5, len - 5, &u))
                 return km_perr_set(err, lineno, "bad phys= value '%.*s'", (int)len, tok);
@@ -227,14 +293,20 @@ static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea
     a->pages = KM_NA;
     a->lineno = lineno;
     o->caller = o->module = SIZE_MAX;
-    if (!km_tok_next(&t, &tok, &tlen))
+    /* the range as a 64-bit kernel prints it, "0x<16 digits>-0x<16 digits>": read in place */
+    if (len >= 37 && line[0] == '0' && line[1] == 'x' && line[18] == '-' && line[19] == '0' &&
+        line[20] == 'x' && (len == 37 || blank[(unsigned char)line[37]]) &&
+        hex16(line + 2, &a->start) && hex16(line + 21, &a->end)) {
+        t.p = line + 37;
+    } else if (!tok_next(&t, &tok, &tlen)) {
         return 1; /* blank line */
-    if (parse_range(tok, tlen, a, ptrval))
+    } else if (parse_range(tok, tlen, a, ptrval)) {
         return km_perr_set(err, lineno, "bad address range '%.*s'", (int)(tlen > 60 ? 60 : tlen),
                            tok);
-    if (!km_tok_next(&t, &tok, &tlen))
+    }
+    if (!tok_next(&t, &tok, &tlen))
         return km_perr_set(err, lineno, "missing size after the address range");
-    int rc = km_parse_i64(tok, tlen, &a->size);
+    int rc = dec_i64(tok, tlen, &a->size);
     if (rc || a->size < 0)
         return km_perr_set(err, lineno, "bad size '%.*s'%s", (int)(tlen > 30 ? 30 : tlen), tok,
                            rc == -ERANGE ? " (too large)" : "");
