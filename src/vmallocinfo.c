@@ -101,11 +101,6 @@ static inline bool tok_next(struct km_tok *t, const char **tok, size_t *len)
     return true;
 }
 
-static const unsigned char hexv[256] = {
-    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
-    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-}; /* value + 1, 0 for a byte that is no hex digit */
 
 /* km_parse_i64 inlined for the short counts of every line (size, pages=, N<nid>=). */
 static inline int dec_i64(const char *s, size_t len, int64_t *out)
@@ -125,18 +120,40 @@ static inline int dec_i64(const char *s, size_t len, int64_t *out)
     return 0;
 }
 
+/*
+ * 8 hex digits at s, eight bytes at a time: false unless each is one. Bytes are checked for
+ * the ranges '0'-'9' and (lowercased) 'a'-'f' together, then the nibbles packed in order.
+ */
+static inline bool hex8(const char *s, uint32_t *out)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if (x & high)
+        return false;
+    uint64_t lx = x | 0x2020202020202020ull; /* digits keep their 0x20 bit */
+    /* byte b in [lo, hi] (every byte < 0x80): b + (0x80 - lo) has bit 7, b + (0x7f - hi) not */
+    uint64_t dig = (x + (0x80 - 0x30) * ones) & ~(x + (0x7f - 0x39) * ones);
+    uint64_t let = (lx + (0x80 - 0x61) * ones) & ~(lx + (0x7f - 0x66) * ones);
+    if (((dig | let) & high) != high)
+        return false;
+    uint64_t val = (lx & 0x0f0f0f0f0f0f0f0full) + ((let & high) >> 7) * 9; /* 0..15 each */
+    /* byte 0 (the first digit) lowest: pair, then quad, then the two halves */
+    uint64_t t = ((val & 0x000f000f000f000full) << 4) | ((val >> 8) & 0x000f000f000f000full);
+    t = ((t & 0x000000ff000000ffull) << 8) | ((t >> 16) & 0x000000ff000000ffull);
+    t = ((t & 0xffffull) << 16) | ((t >> 32) & 0xffffull);
+    *out = (uint32_t)t;
+    return true;
+}
+
 /* Exactly 16 hex digits, as "0x%016lx" prints them after its 0x; false if one is not. */
 static inline bool hex16(const char *s, uint64_t *out)
 {
-    uint64_t v = 0;
-    unsigned bad = 0;
-    for (int i = 0; i < 16; i++) {
-        unsigned d = hexv[(unsigned char)s[i]];
-        bad |= d == 0;
-        v = (v << 4) | ((d - 1) & 0xf);
-    }
-    *out = v;
-    return !bad;
+    uint32_t hi, lo;
+    if (!hex8(s, &hi) || !hex8(s + 8, &lo))
+        return false;
+    *out = (uint64_t)hi << 32 | lo;
+    return true;
 }
 
 static bool has_prefix(const char *tok, size_t len, const char *pfx)

@@ -320,8 +320,28 @@ static void test_shared_storage(void)
     km_vmallocinfo_free(&v);
 }
 
+/* The 64-bit range read in place: every digit, either case; a bad digit is the line's error. */
+static void test_range_in_place(void)
+{
+    struct km_vmallocinfo v;
+    struct km_perr e = {0};
+    const char *f = "0xFEDCBA9876543210-0xfedcba9876545210 8192 a+0/1 pages=1 vmalloc\n"
+                    "0x0123456789abcdef-0x0123456789abefef 8192 a+0/1 pages=1 vmalloc\n"
+                    "0xffffb0000000000g-0xffffb00000002000 8192 a+0/1 pages=1 vmalloc\n"
+                    "0xffffb00000004000-0xffffb0000000:000 8192 a+0/1 pages=1 vmalloc\n";
+    is_int(parse_str(f, &v, &e), 0, "range in place: parses");
+    ok(v.n == 2 && v.areas[0].start == 0xfedcba9876543210ull &&
+           v.areas[0].end == 0xfedcba9876545210ull && v.areas[1].start == 0x0123456789abcdefull &&
+           v.areas[1].end == 0x0123456789abefefull,
+       "range in place: upper and lower case, every digit value");
+    ok(e.skipped == 2 && e.skip_line == 3 && strstr(e.skip_msg, "bad address range"),
+       "range in place: a g or a : in it leaves the line out, named");
+    km_vmallocinfo_free(&v);
+}
+
 int main(void)
 {
+    test_range_in_place();
     test_shared_storage();
     test_estimate_pages();
     test_lenient();
