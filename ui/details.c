@@ -4,6 +4,7 @@
  * modules view: its vmalloc areas) add their lines through their details hook.
  */
 #include "screen.h"
+#include "hist.h"
 #include "text.h"
 #include "views.h"
 
@@ -57,4 +58,5 @@ void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const st
     }
     if (d->details)
         d->details(c, r, line, arg);
+    km_hist_details(vm, c, r, line, arg);
 }
