@@ -90,10 +90,11 @@ KM_DEFAULT_TAB=1 start 120 40 --root "$FIX/pcp-xeon-2node" -d 0.2
 KM_DEFAULT_TAB=
 see "starts on the Overview tab" '\[1 Overview\]'
 see "the Overview: MemTotal and how it adds up" '^MemTotal [0-9.]+G = free \+ user \+ kernel \+ unaccounted'
-see "the Overview: the tree, with per-node columns" '^WHAT.* +BYTES +%TOTAL +SHARE +CHANGE +N0 +N1'
+# from the second frame the history columns come after CHANGE (+BYTES, TREND; FLAG only with a suspect)
+see "the Overview: the tree, with per-node columns" '^WHAT.* +BYTES +%TOTAL +SHARE +CHANGE( +\+BYTES +TREND)? +N0 +N1'
 see "the Overview: no name cut" '^  shmem \(tmpfs, shared anon\) '
 T resize-window -t "$S" -x 180 -y 40
-see "the Overview at 180 columns: the sources too" '^WHAT.* +BYTES +%TOTAL +SHARE +CHANGE +N0 +N1 +SOURCE'
+see "the Overview at 180 columns: the sources too" '^WHAT.* +BYTES +%TOTAL +SHARE +CHANGE( +\+BYTES +TREND)? +N0 +N1 +SOURCE'
 T resize-window -t "$S" -x 120 -y 40
 see "the Overview: unaccounted, the last line" '^unaccounted +[0-9.]+[KMG]? '
 see "the Overview: memory outside MemTotal" '^Outside MemTotal: '

@@ -432,7 +432,8 @@ void km_hist_f_flag(const struct km_vctx *c, const struct km_row *r, char *out, 
 {
     (void)c;
     const struct km_track *t = r->hist;
-    snprintf(out, n, "%s", !t ? "" : t->suspect ? "LEAK" : t->isnew && t->owner->base_tick ? "new" : "");
+    /* "-" when neither: the screen leaves out a column no row is flagged in */
+    snprintf(out, n, "%s", !t ? "-" : t->suspect ? "LEAK" : t->isnew && t->owner->base_tick ? "new" : "-");
 }
 
 /* ---- notes, details, JSON ---- */

@@ -207,6 +207,8 @@ static void test_ring(void)
     is_str(tv.s, "_#_#_#_#_#_#", "TREND: the last 12 ticks");
     km_col_cell(&def.cols[6], &ctx, g, cell, sizeof(cell));
     is_str(cell, "LEAK", "FLAG of a suspect");
+    km_col_cell(&def.cols[6], &ctx, w, cell, sizeof(cell));
+    is_str(cell, "-", "FLAG of neither");
     km_col_cell(&def.cols[6], &ctx, l, cell, sizeof(cell));
     is_str(cell, "new", "FLAG of a new row");
     km_col_cell(&def.cols[3], &ctx, g, cell, sizeof(cell));
