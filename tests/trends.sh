@@ -148,7 +148,7 @@ see "... the x axis and the span (the trees' uptimes)" '^ +up 16m50s \.\. up 19m
 T send-keys -t km Escape
 gone "Esc closes it" '^History of FOOTPRINT'
 T send-keys -t km B
-see "B: the status line names the baseline" 'Baseline: frame 14; the \+ columns count from it'
+see "B: the status line names the baseline" 'Baseline: the frame shown; the \+ columns count from it'
 gone "B: no change left since the new baseline" '\+5\.08M'
 see "B: dentry's change is 0 now" '^dentry( +[^ ]+){11} +0 +0 '
 T send-keys -t km q

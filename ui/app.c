@@ -120,6 +120,5 @@ void km_app_set_baseline(struct km_app *a, char *msg, size_t msgsz)
         if (localtime_r(&t, &tm))
             strftime(when, sizeof(when), " (%H:%M:%S)", &tm);
     }
-    snprintf(msg, msgsz, "Baseline: frame %u%s; the + columns count from it",
-             a->ctx.s ? a->ctx.s->seq + 1 : 0, when);
+    snprintf(msg, msgsz, "Baseline: the frame shown%s; the + columns count from it", when);
 }
