@@ -93,7 +93,15 @@ static struct km_track *add(struct km_hist *h, const char *id)
     t->owner = h;
     t->first = h->ticks;
     t->isnew = h->base_tick != 0;
-    rehash(h); /* t may have moved with the array: the table holds indexes */
+    /* the table holds indexes, so the array may move; grown when half full */
+    if (2 * h->n + 2 > h->nslot)
+        rehash(h);
+    else {
+        size_t sl = hash_id(t->id) & (h->nslot - 1);
+        while (h->slot[sl])
+            sl = (sl + 1) & (h->nslot - 1);
+        h->slot[sl] = (uint32_t)h->n;
+    }
     return &h->t[h->n - 1];
 }
 
