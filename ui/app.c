@@ -111,8 +111,8 @@ int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz)
 void km_app_set_baseline(struct km_app *a, char *msg, size_t msgsz)
 {
     for (int v = 0; km_views[v]; v++)
-        if (a->vms[v].hist)
-            km_hist_set_baseline(a->vms[v].hist);
+        if (a->vms[v].hist && a->ctx.s)
+            km_hist_baseline_at(a->vms[v].hist, a->ctx.s->seq);
     char when[32] = "";
     if (a->ctx.s && a->ctx.s->wall > 0) {
         time_t t = (time_t)a->ctx.s->wall;

@@ -136,6 +136,14 @@ void km_hist_set_baseline(struct km_hist *h)
     }
 }
 
+void km_hist_baseline_at(struct km_hist *h, unsigned seq)
+{
+    if (h->have_seq && h->seq == seq)
+        km_hist_set_baseline(h);
+    else
+        h->want_base = h->ticks + 1;
+}
+
 /* Drops the tracks absent for KM_HIST_GONE ticks; marks the others' absence this tick. */
 static void age(struct km_hist *h)
 {

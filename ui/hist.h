@@ -82,6 +82,12 @@ void km_hist_free(struct km_hist *h);
 void km_hist_update(struct km_hist *h, struct km_vm *vm, const struct km_vctx *c);
 /* Makes the latest tick the baseline. */
 void km_hist_set_baseline(struct km_hist *h);
+/*
+ * Makes the sample seq (the frame shown) the baseline: the latest tick when
+ * it recorded that sample, else the next tick it records (a view not built
+ * from it: a tab not shown).
+ */
+void km_hist_baseline_at(struct km_hist *h, unsigned seq);
 /* The track of id, or NULL. */
 const struct km_track *km_hist_find(const struct km_hist *h, const char *id);
 /* Whether d's history columns apply to c: its history holds two ticks or more. */

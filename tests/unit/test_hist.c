@@ -241,6 +241,28 @@ static void test_ring(void)
     ok(h->untracked > 0, "the rows past them are counted");
     ok(row_of(&vm, ids[KM_HIST_ROWS_MAX + 4])->hist == NULL, "and have no history");
     km_vm_free(&vm);
+
+    /* B before a view was ever built, or while another tab was shown: its next tick */
+    km_vm_init(&vm, &def);
+    vm.hist = km_hist_new(&def, 1, 0);
+    vm.hist->want_base = 0; /* no --baseline */
+    km_hist_baseline_at(vm.hist, sample.seq + 1);
+    struct item one[1] = {{"x", 100, 1}};
+    tick(&vm, one, 1);
+    is_int((int64_t)vm.hist->base_tick, 1, "B before the first tick: the first tick is the baseline");
+    one[0].size = 300;
+    tick(&vm, one, 1);
+    km_hist_baseline_at(vm.hist, sample.seq + 5); /* a sample this view was not built from */
+    is_int((int64_t)vm.hist->base_tick, 1, "B on a sample the view did not record: not yet moved");
+    one[0].size = 700;
+    tick(&vm, one, 1);
+    is_int((int64_t)vm.hist->base_tick, 3, "... moved at its next tick");
+    is_int(cell_int(&vm, "x", 3), 0, "... and counts from there");
+    km_hist_baseline_at(vm.hist, sample.seq);
+    one[0].size = 750;
+    tick(&vm, one, 1);
+    is_int(cell_int(&vm, "x", 3), 50, "B on the sample shown: that tick");
+    km_vm_free(&vm);
 }
 
 int main(void)
