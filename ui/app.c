@@ -1,16 +1,20 @@
 /* app.c - program state shared by batch mode and the screen. See app.h. */
 #include "app.h"
+#include "hist.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 int km_app_init(struct km_app *a, char *msg, size_t msgsz)
 {
     a->sampler = km_sampler_new();
     for (int v = 0; km_views[v]; v++) {
         km_vm_init(&a->vms[v], km_views[v]);
+        a->vms[v].hist = km_hist_new(km_views[v], a->o.baseline ? a->o.baseline : 1,
+                                     a->o.leak_threshold);
         /* quiet rows: out of the way on screen and in text; JSON, CSV, Prometheus lose none */
         a->vms[v].hide_quiet = a->o.format == KM_FMT_TEXT && !a->o.all_rows && !a->o.textfile &&
                                !a->o.listen;
@@ -19,6 +23,7 @@ int km_app_init(struct km_app *a, char *msg, size_t msgsz)
     }
     a->ctx.raw = a->o.raw;
     a->ctx.states = a->o.vstates;
+    a->ctx.vms = a->vms;
     if (a->o.sort && km_app_apply_sort(a, a->o.sort, msg, msgsz) < 0)
         return KM_APP_USAGE;
     if (a->o.nroots == 0)
@@ -101,4 +106,19 @@ int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz)
         if (visible[v])
             km_vm_build(&a->vms[v], &a->ctx);
     return 0;
+}
+
+void km_app_set_baseline(struct km_app *a, char *msg, size_t msgsz)
+{
+    for (int v = 0; km_views[v]; v++)
+        if (a->vms[v].hist && a->ctx.s)
+            km_hist_baseline_at(a->vms[v].hist, a->ctx.s->seq);
+    char when[32] = "";
+    if (a->ctx.s && a->ctx.s->wall > 0) {
+        time_t t = (time_t)a->ctx.s->wall;
+        struct tm tm;
+        if (localtime_r(&t, &tm))
+            strftime(when, sizeof(when), " (%H:%M:%S)", &tm);
+    }
+    snprintf(msg, msgsz, "Baseline: the frame shown%s; the + columns count from it", when);
 }

@@ -49,6 +49,8 @@ struct km_opts {
     bool no_vmallocinfo;        /* --no-vmallocinfo */
     double min_scrape;          /* --scrape-interval-min: scrapes closer share one sample */
     int max_conns;              /* --max-connections */
+    uint64_t baseline;          /* --baseline: the frame (from 1) that is the trends' baseline */
+    int64_t leak_threshold;     /* --leak-threshold: bytes */
 };
 
 struct km_app {
@@ -86,6 +88,8 @@ int km_app_apply_sort(struct km_app *a, const char *sort, char *msg, size_t msgs
  * no tree left.
  */
 int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz);
+/* Makes every view's latest frame its baseline (hist.h); msg says which frame. */
+void km_app_set_baseline(struct km_app *a, char *msg, size_t msgsz);
 /* Trees left to show in a series (SIZE_MAX for the live system). */
 size_t km_app_frames_left(const struct km_app *a);
 

@@ -36,7 +36,7 @@ static bool csv_has(const struct km_view_def *d, const struct km_vctx *c, int k)
 {
     const struct km_col *f = &d->cols[k];
     return (f->get || f->fmt) && !(f->flags & KM_F_NOCSV) &&
-           ((f->flags & KM_F_NOSCREEN) || km_col_shown(d, c, k));
+           (((f->flags & KM_F_NOSCREEN) && !(f->flags & KM_F_HIST)) || km_col_shown(d, c, k));
 }
 
 /*

@@ -4,6 +4,7 @@
  * modules view: its vmalloc areas) add their lines through their details hook.
  */
 #include "screen.h"
+#include "hist.h"
 #include "text.h"
 #include "views.h"
 
@@ -23,6 +24,15 @@ static const char *value_of(const struct km_vm *vm, const struct km_vctx *c, con
     return v;
 }
 
+/* Columns a value takes on screen: one per UTF-8 character (a TREND's blocks). */
+static int cols_of(const char *s)
+{
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
+    return w;
+}
+
 void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const struct km_row *r,
                        km_line_fn line, void *arg)
 {
@@ -36,7 +46,7 @@ void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const st
     for (int k = 0; k < d->ncols; k++) {
         if (!km_col_on_screen(d, c, k))
             continue;
-        int len = (int)strlen(value_of(vm, c, r, k, cell, sizeof(cell)));
+        int len = cols_of(value_of(vm, c, r, k, cell, sizeof(cell)));
         if (len > vw && len <= VALUE_MAX)
             vw = len;
     }
@@ -46,15 +56,17 @@ void km_screen_details(const struct km_vm *vm, const struct km_vctx *c, const st
         const char *v = value_of(vm, c, r, k, cell, sizeof(cell));
         const char *title = km_col_title(d, c, k, tb, sizeof(tb));
         const char *help = d->cols[k].help ? d->cols[k].help : "";
-        if ((int)strlen(v) > vw) { /* long: the value alone, its description under it */
+        int pad = vw + (int)strlen(v) - cols_of(v); /* printf pads bytes, not characters */
+        if (cols_of(v) > vw) { /* long: the value alone, its description under it */
             snprintf(buf, sizeof(buf), "  %-12s %s", title, v);
             line(arg, KM_ATTR_NORMAL, buf);
             snprintf(buf, sizeof(buf), "  %-12s %-*s  %s", "", vw, "", help);
         } else {
-            snprintf(buf, sizeof(buf), "  %-12s %-*s  %s", title, vw, v, help);
+            snprintf(buf, sizeof(buf), "  %-12s %-*s  %s", title, pad, v, help);
         }
         line(arg, KM_ATTR_NORMAL, buf);
     }
     if (d->details)
         d->details(c, r, line, arg);
+    km_hist_details(vm, c, r, line, arg);
 }

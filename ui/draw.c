@@ -8,6 +8,7 @@
 #include "keys.h"
 #include "layout.h"
 #include "scr.h"
+#include "hist.h"
 #include "text.h"
 
 #include <curses.h>
@@ -427,6 +428,8 @@ static void draw_body(struct scr *s, int y, int h)
         vm->def->notes(vm, c, scr_lines_add, &notes);
     char pb[512];
     const char *problem = km_frame_view_problem(vm->def, c, pb, sizeof(pb));
+    if (!problem[0])
+        km_hist_note(vm, c, scr_lines_add, &notes);
     if (!problem[0])
         km_frame_quiet(vm, "z", scr_lines_add, &notes);
     int max_notes = h - 4 < h / 2 ? h - 4 : h / 2;

@@ -1,5 +1,6 @@
 /* field.c - cells, order, JSON and CSV derived from a field's (unit, value). See field.h. */
 #include "fmt.h"
+#include "hist.h"
 #include "json.h"
 #include "view.h"
 
@@ -159,24 +160,27 @@ void km_json_rows(struct km_json *j, const struct km_vm *vm, const struct km_vct
     km_json_arr_end(j);
 }
 
-static void json_fields(const struct km_col *f, int n, const struct km_vctx *c,
-                        const struct km_row *r, struct km_json *j)
+/* d: the view of the fields, whose history decides on KM_F_HIST ones; NULL: none apply. */
+static void json_fields(const struct km_view_def *d, const struct km_col *f, int n,
+                        const struct km_vctx *c, const struct km_row *r, struct km_json *j)
 {
+    bool hist = d && km_hist_shown(d, c);
     for (int k = 0; k < n; k++)
-        if (!(f[k].flags & KM_F_NOJSON) && (f[k].get || f[k].jsonw) && (!f[k].when || f[k].when(c)))
+        if (!(f[k].flags & KM_F_NOJSON) && (f[k].get || f[k].jsonw) &&
+            (!f[k].when || f[k].when(c)) && (hist || !(f[k].flags & KM_F_HIST)))
             km_col_json(&f[k], c, r, j);
 }
 
 void km_json_fields_of(const struct km_col *f, int n, const struct km_vctx *c,
                        const struct km_row *r, struct km_json *j)
 {
-    json_fields(f, n, c, r, j);
+    json_fields(NULL, f, n, c, r, j);
 }
 
 void km_json_fields(const struct km_view_def *d, const struct km_vctx *c, const struct km_row *r,
                     struct km_json *j)
 {
-    json_fields(d->cols, d->ncols, c, r, j);
+    json_fields(d, d->cols, d->ncols, c, r, j);
 }
 
 struct km_row km_sample_row(const struct km_vctx *c)
@@ -188,7 +192,7 @@ void km_json_summary(const struct km_view_def *d, const struct km_vctx *c, struc
 {
     struct km_row r = km_sample_row(c);
     km_json_obj(j, d->sum_key ? d->sum_key : "summary");
-    json_fields(d->sum, d->nsum, c, &r, j);
+    json_fields(NULL, d->sum, d->nsum, c, &r, j);
     km_json_obj_end(j);
 }
 

@@ -84,6 +84,8 @@ enum {
     KM_F_NOSCREEN = 1 << 0, /* a JSON and CSV field only: no column on screen or in text */
     KM_F_NOJSON = 1 << 1,   /* computed for the screen: not in the JSON rows */
     KM_F_NOCSV = 1 << 2,    /* not in CSV either */
+    /* a history field (ui/hist.h): there only while the view's history holds two ticks */
+    KM_F_HIST = 1 << 3,
     /* for Prometheus alone: a raw counter the table shows as a rate (they come last) */
     KM_F_PROM_ONLY = KM_F_NOSCREEN | KM_F_NOJSON | KM_F_NOCSV,
 };

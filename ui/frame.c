@@ -1,6 +1,7 @@
 /* frame.c - summary header, view status and batch frames. See frame.h. */
 #include "frame.h"
 #include "fmt.h"
+#include "hist.h"
 #include "json.h"
 #include "kmemtop/root.h"
 #include "text.h"
@@ -186,6 +187,8 @@ void km_frame_text(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
         if (vm->def->notes)
             vm->def->notes(vm, c, text_line_cb, f);
         if (!problem[0])
+            km_hist_note(vm, c, text_line_cb, f);
+        if (!problem[0])
             km_frame_quiet(vm, "--all-rows", text_line_cb, f);
         if (!problem[0])
             km_text_table(f, vm, c);
@@ -283,6 +286,8 @@ void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
             vm->def->json(vm, c, &j);
         else
             km_json_rows(&j, vm, c, ok); /* a view without a JSON writer of its own */
+        if (ok)
+            km_hist_json(vm, c, &j);
         km_json_obj_end(&j);
     }
     km_json_obj_end(&j);

@@ -59,6 +59,10 @@ const struct km_key km_keys[] = {
     {KA_PAUSE, KG_SAMPLING, {'Z'}, {"Z"}, "pause or resume sampling", "Pause", 50},
     {KA_DELAY, KG_SAMPLING, {'d'}, {"d"}, "set the delay between samples, in seconds",
      "Delay", 70},
+    {KA_BASELINE, KG_SAMPLING, {'B'}, {"B"},
+     "make the frame shown the baseline of the change columns (+SIZE, +BYTES, ...) of every "
+     "view",
+     NULL, 0},
 
     {KA_HELP, KG_OTHER, {'h', '?', KEY_F(1)}, {"h", "?", "F1"}, "this help", "Help", 10},
     {KA_REDRAW, KG_OTHER, {CTRL('l')}, {"Ctrl-L"}, "redraw the screen", NULL, 0},

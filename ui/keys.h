@@ -43,6 +43,7 @@ enum km_action {
     KA_REFRESH,
     KA_PAUSE,
     KA_DELAY,
+    KA_BASELINE,
     KA_DETAILS,
     KA_HELP,
     KA_REDRAW,

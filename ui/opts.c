@@ -1,5 +1,6 @@
 /* opts.c - the command line. See app.h. */
 #include "app.h"
+#include "hist.h"
 #include "config.h"
 
 #include <errno.h>
@@ -30,6 +31,8 @@ enum {
     OPT_SCRAPE_MIN,
     OPT_MAX_CONNS,
     OPT_NO_CONFIG,
+    OPT_BASELINE,
+    OPT_LEAK_THRESHOLD,
     OPT_VIEW_OPT = 512, /* + the index of a view's option in view_opts() */
 };
 
@@ -66,6 +69,8 @@ static const struct option generic_opts[] = {
     {"no-vmallocinfo", no_argument, NULL, OPT_NO_VMALLOC},
     {"scrape-interval-min", required_argument, NULL, OPT_SCRAPE_MIN},
     {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"leak-threshold", required_argument, NULL, OPT_LEAK_THRESHOLD},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -117,6 +122,10 @@ void km_usage(FILE *f)
     fputs("      --raw              exact byte counts instead of K/M/G\n"
           "      --all-rows         text and screen: also the rows that say nothing (empty zones,\n"
           "                         all-zero migrate types), which JSON and CSV always keep\n"
+          "      --baseline N       the Nth frame is the baseline of the change columns (default 1;\n"
+          "                         the screen's B sets it to the frame shown)\n"
+          "      --leak-threshold SIZE  growth over the trend window above which a row that grew\n"
+          "                         in 90% of its intervals is a leak suspect (default 1M; K, M, G)\n"
           "      --root DIR         show a captured tree (repeatable; a DIR of trees is a series)\n"
           "      --no-namespace     --root without a mount namespace: meminfo, slabinfo by own parsers\n"
           "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
@@ -312,6 +321,45 @@ static int prom_opt(struct km_opts *o, int c, const char *arg)
     return 1;
 }
 
+/* A size in bytes: digits with an optional K, M or G (powers of 1024), at most 1 TiB. */
+static int parse_size(const char *arg, int64_t *out)
+{
+    size_t n = strlen(arg);
+    double mult = 1, v;
+    char num[64];
+    if (n > 0 && strchr("KkMmGg", arg[n - 1])) {
+        char u = (char)(arg[n - 1] | 0x20);
+        mult = u == 'k' ? 1024.0 : u == 'm' ? 1048576.0 : 1073741824.0;
+        n--;
+    }
+    if (n == 0 || n >= sizeof(num))
+        return -1;
+    memcpy(num, arg, n);
+    num[n] = '\0';
+    if (parse_num(num, 0, 1099511627776.0, &v) || v * mult > 1099511627776.0)
+        return -1;
+    *out = (int64_t)(v * mult);
+    return 0;
+}
+
+/* The trends' options; 1 when c is none of them. */
+static int hist_opt(struct km_opts *o, int c, const char *arg)
+{
+    double v;
+    switch (c) {
+    case OPT_BASELINE:
+        if (parse_num(arg, 1, 1e12, &v) || v != (double)(uint64_t)v)
+            return bad("--baseline wants a frame number, 1 or more", arg);
+        o->baseline = (uint64_t)v;
+        return 0;
+    case OPT_LEAK_THRESHOLD:
+        if (parse_size(arg, &o->leak_threshold))
+            return bad("--leak-threshold wants a size: bytes, or a number with K, M or G", arg);
+        return 0;
+    }
+    return 1;
+}
+
 /* --root, --capture and their companions; 1 when c is none of them. */
 static int tree_opt(struct km_opts *o, int c, const char *arg)
 {
@@ -398,6 +446,8 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
     int rc = tree_opt(o, c, arg);
     if (rc == 1)
         rc = prom_opt(o, c, arg);
+    if (rc == 1)
+        rc = hist_opt(o, c, arg);
     return rc == 0 ? 0 : -1;
 }
 
@@ -411,6 +461,8 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
     o->vmalloc_interval = 30;
     o->min_scrape = 1;
     o->max_conns = 16;
+    o->baseline = 1;
+    o->leak_threshold = KM_LEAK_THRESHOLD_DEFAULT;
     struct option longopts[sizeof(generic_opts) / sizeof(generic_opts[0]) + VIEW_OPTS_MAX];
     const struct km_view_opt *vo[VIEW_OPTS_MAX];
     int ng = (int)(sizeof(generic_opts) / sizeof(generic_opts[0])) - 1, nv = view_opts(vo, VIEW_OPTS_MAX);

@@ -210,6 +210,17 @@ static void clear_find(struct loop *l)
 }
 
 /* z: quiet rows hidden or shown, in every view at once (as numastat -z) */
+static void set_baseline(struct loop *l)
+{
+    struct km_app *a = l->s.a;
+    char msg[160];
+    km_app_set_baseline(a, msg, sizeof(msg));
+    if (a->ctx.s)
+        km_vm_refresh(vm_of(l), &a->ctx);
+    l->s.widths[l->s.view].valid = false;
+    set_status(l, KM_ATTR_NORMAL, "%s", msg);
+}
+
 static void toggle_quiet(struct loop *l)
 {
     struct km_app *a = l->s.a;
@@ -333,6 +344,9 @@ static void act_other(struct loop *l, enum km_action act)
         break;
     case KA_DELAY:
         open_prompt(l, SP_DELAY);
+        break;
+    case KA_BASELINE:
+        set_baseline(l);
         break;
     case KA_DETAILS: {
         const struct km_row *r = km_vm_row(vm_of(l), vm_of(l)->sel);

@@ -1,6 +1,7 @@
 /* view.c - the view model: rows, filter, sort, search, selection. See view.h. */
 #include "view.h"
 #include "fmt.h"
+#include "hist.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -21,6 +22,8 @@ void km_vm_free(struct km_vm *vm)
 {
     free(vm->rows);
     free(vm->vis);
+    km_hist_free(vm->hist);
+    vm->hist = NULL;
     vm->rows = NULL;
     vm->vis = NULL;
     vm->nrows = vm->cap = vm->nvis = vm->viscap = 0;
@@ -220,6 +223,8 @@ void km_vm_build(struct km_vm *vm, const struct km_vctx *c)
     vm->nrows = 0;
     if (vm->def->rows)
         vm->def->rows(vm, c);
+    if (vm->hist)
+        km_hist_update(vm->hist, vm, c);
     km_vm_refresh(vm, c);
 }
 
@@ -308,6 +313,8 @@ const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, i
 
 bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col)
 {
+    if ((d->cols[col].flags & KM_F_HIST) && !km_hist_shown(d, c))
+        return false;
     return !d->col_shown || d->col_shown(c, col);
 }
 

@@ -21,7 +21,10 @@
 #include "field.h"
 #include "kmemtop/sample.h"
 
-struct km_tree; /* kmemtop/root.h */
+struct km_tree;  /* kmemtop/root.h */
+struct km_track; /* hist.h */
+struct km_hist;  /* hist.h */
+struct km_vm;
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -78,6 +81,8 @@ struct km_vctx {
     const struct km_tree *tree;   /* --root: the tree shown (its record), NULL live */
     /* every view's state, parallel to km_views[]; NULL: every view's defaults */
     struct km_vstate *states;
+    /* every view's model, parallel to km_views[] (their histories); NULL: none */
+    const struct km_vm *vms;
 };
 
 struct km_row {
@@ -90,6 +95,7 @@ struct km_row {
     const char *name; /* what filter and search match; NULL: the id (use km_row_name) */
     bool pinned;      /* totals rows: kept last, never filtered or sorted */
     bool quiet;       /* a row that says nothing (an empty zone): hidden while vm->hide_quiet */
+    const struct km_track *hist; /* the row's history (hist.h); NULL: none kept */
 };
 
 /* A field's value for a row; a composed string goes into buf (n bytes; cut to fit). */
@@ -218,6 +224,12 @@ struct km_view_def {
     int nsum;
     const char *sum_key; /* the summary's JSON key; NULL: "summary" */
     int default_sort;    /* column index */
+    /*
+     * Optional: the --sort keys of the row's main figure and of a second one
+     * (integers) whose history the view keeps (hist.h): trend, baseline, leak
+     * suspects; the table then holds the KM_HIST_* fields. {NULL}: none.
+     */
+    const char *trend[2];
     void (*rows)(struct km_vm *vm, const struct km_vctx *c);
     /* Lines shown above the table (status, summaries, notes); may be NULL. */
     void (*notes)(const struct km_vm *vm, const struct km_vctx *c,
@@ -372,6 +384,7 @@ struct km_vm {
     size_t nquiet; /* quiet rows the last refresh left out (that the filter would show) */
     size_t sel;    /* index into vis */
     size_t top; /* first visible row on screen */
+    struct km_hist *hist; /* the rows' history when def->trend names figures (hist.h), owned */
 };
 
 void km_vm_init(struct km_vm *vm, const struct km_view_def *def);

@@ -12,6 +12,7 @@
  */
 #include "fmt.h"
 #include "frame.h"
+#include "hist.h"
 #include "json.h"
 #include "view_modules.h"
 #include "views.h"
@@ -281,6 +282,9 @@ static const struct km_col cols[] = {
          PM("module_dynamic_bytes"), .prio = KM_PRIO_TOP),
     RCOL("DPAGES", "dynamic_pages", NULL, 6, COUNT, g_dpages, "pages of those areas", .prio = KM_PRIO_LOW),
     RCOL("TOTAL", "total", "total_bytes", 7, BYTES, g_total, "static + dynamic", .prio = KM_PRIO_TOP),
+    KM_HIST_DELTA0("+TOTAL"),
+    KM_HIST_TREND,
+    KM_HIST_FLAG,
     LCOL("METHOD", "method", 8, g_method,
          "how the static areas were found: address, order, estimate, shared", .prio = KM_PRIO_TOP),
     {KM_TEXT("USED BY", "usedby", 20, NULL, "modules that use this one"), .prio = KM_PRIO_NORMAL, .json = "used_by",
@@ -295,8 +299,9 @@ static const struct km_col cols[] = {
     {KM_TEXT("ESTIMATE REASON", "estimate_reason", 0, g_miss,
              "why the module is an estimate while the others were matched"),
      .flags = KM_F_NOSCREEN},
+    KM_HIST_NEW,
 };
-_Static_assert(KM_ARRAY_LEN(cols) == COL_TOTAL + 6, "the TOTAL column index");
+_Static_assert(KM_ARRAY_LEN(cols) == COL_TOTAL + 10, "the TOTAL column index");
 
 /* ---- rows -------------------------------------------------------------------------- */
 
@@ -629,6 +634,7 @@ const struct km_view_def km_view_modules = {
     .sources = KM_SRC_BIT(KM_SRC_MODULES) | KM_SRC_BIT(KM_SRC_VMALLOCINFO),
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
+    .trend = {"total"},
     .sum = sum,
     .nsum = (int)KM_ARRAY_LEN(sum),
     .sum_key = "totals",

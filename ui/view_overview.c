@@ -12,6 +12,7 @@
 #include "view_overview.h"
 #include "fmt.h"
 #include "frame.h"
+#include "hist.h"
 #include "json.h"
 #include "views.h"
 #include "kmemtop/util.h"
@@ -132,7 +133,19 @@ static void j_nodes(const struct km_vctx *c, const struct km_row *r, struct km_j
     km_json_arr_end(j);
 }
 
-enum { C_WHAT, C_BYTES, C_PCT, C_BAR, C_RATE, C_NODE0, C_SOURCE = C_NODE0 + KM_OV_NODES, C_NOTE };
+enum {
+    C_WHAT,
+    C_BYTES,
+    C_PCT,
+    C_BAR,
+    C_RATE,
+    C_DELTA,
+    C_TREND,
+    C_FLAG,
+    C_NODE0,
+    C_SOURCE = C_NODE0 + KM_OV_NODES,
+    C_NOTE
+};
 
 #define NODE_COL(k)                                                                                \
     [C_NODE0 + k] = {KM_NUM("NODE", "node" #k, NULL, 8, KM_U_BYTES, g_node##k,                     \
@@ -168,6 +181,9 @@ static const struct km_col cols[] = {
     NODE_COL(5),
     NODE_COL(6),
     NODE_COL(7),
+    [C_DELTA] = KM_HIST_DELTA0("+BYTES"),
+    [C_TREND] = KM_HIST_TREND,
+    [C_FLAG] = KM_HIST_FLAG,
     [C_SOURCE] = {KM_TEXT("SOURCE", "source", 30, g_source,
                           "the kernel's figure the line comes from"), .prio = KM_PRIO_LOW,
                   .cmp = c_tree},
@@ -183,6 +199,7 @@ static const struct km_col cols[] = {
      .flags = KM_F_NOSCREEN},
     {KM_TEXT("NODES", "nodes", 0, NULL, "per node bytes (2+ nodes)"), .flags = KM_F_NOSCREEN,
      .jsonw = j_nodes, .nosort = true},
+    KM_HIST_NEW,
 };
 
 static bool col_shown(const struct km_vctx *c, int col)
@@ -477,6 +494,7 @@ const struct km_view_def km_view_overview = {
                KM_SRC_BIT(KM_SRC_VMSTAT) | KM_SRC_BIT(KM_SRC_PRESSURE),
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
+    .trend = {"bytes"},
     .default_sort = C_WHAT,
     .rows = rows,
     .notes = notes,

@@ -7,6 +7,7 @@
  */
 #include "fmt.h"
 #include "frame.h"
+#include "hist.h"
 #include "json.h"
 #include "views.h"
 
@@ -152,10 +153,14 @@ enum {
     COL_WASTE,
     COL_LEFTOVER,
     COL_GROWTH,
+    COL_DELTA,
+    COL_DELTA_OBJS,
+    COL_TREND,
+    COL_FLAG,
     COL_RECL,
     COL_ALIASES,
     COL_NODES,
-    NCOLS = COL_NODES + 3 /* and two JSON-only fields */
+    NCOLS = COL_NODES + 4 /* and three JSON-only fields */
 };
 
 #define ACTIVE_NOTE                                                                                \
@@ -204,6 +209,11 @@ static const struct km_col cols[NCOLS] = {
     [COL_GROWTH] = {KM_NUM("GROWTH", "growth", NULL, 9, KM_U_BYTE_RATE, g_growth,
                            "footprint change per second since the previous frame"), .prio = KM_PRIO_NORMAL,
                     .attr = a_growth},
+    [COL_DELTA] = KM_HIST_DELTA0("+SIZE"),
+    [COL_DELTA_OBJS] = KM_HIST_DELTA1("+OBJS", "delta_objs", KM_U_COUNT, km_hist_f_dcount1,
+                                      "change of OBJS since the baseline"),
+    [COL_TREND] = KM_HIST_TREND,
+    [COL_FLAG] = KM_HIST_FLAG,
     [COL_RECL] = {KM_NUM("RECL", "reclaimable", NULL, 4, KM_U_BOOL, g_recl,
                          "reclaimable (SLAB_RECLAIM_ACCOUNT), from /sys/kernel/slab (root)"), .prio = KM_PRIO_NORMAL,
                  .prom = KM_PROMS({.name = "slab_reclaimable",
@@ -221,6 +231,7 @@ static const struct km_col cols[NCOLS] = {
      .flags = KM_F_NOSCREEN},
     {KM_TEXT("ALIAS NAMES", "alias_names", 0, NULL, "the names merged into this cache"),
      .json = "aliases", .fmt = f_alias_list, .jsonw = j_alias_list, .flags = KM_F_NOSCREEN},
+    KM_HIST_NEW,
 };
 
 /* Columns that carry nothing on this sample are hidden (their sort still works). */
@@ -500,6 +511,7 @@ const struct km_view_def km_view_slabs = {
     .sources = KM_SRC_BIT(KM_SRC_SLABINFO) | KM_SRC_BIT(KM_SRC_NODES),
     .cols = cols,
     .ncols = NCOLS,
+    .trend = {"footprint", "objs"},
     .sum = sum,
     .nsum = (int)KM_ARRAY_LEN(sum),
     .default_sort = COL_FOOT,

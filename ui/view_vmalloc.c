@@ -10,6 +10,7 @@
  * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #include "frame.h"
+#include "hist.h"
 #include "json.h"
 #include "view_modules.h"
 #include "view_vmalloc.h"
@@ -95,7 +96,20 @@ static void j_nodes(const struct km_vctx *c, const struct km_row *r, struct km_j
     km_json_arr_end(j);
 }
 
-enum { COL_CALLER, COL_MODULE, COL_AREAS, COL_BYTES, COL_RAM, COL_GROWTH, COL_KINDS, COL_NODES };
+enum {
+    COL_CALLER,
+    COL_MODULE,
+    COL_AREAS,
+    COL_BYTES,
+    COL_RAM,
+    COL_GROWTH,
+    COL_DELTA,
+    COL_DELTA_RAM,
+    COL_TREND,
+    COL_FLAG,
+    COL_KINDS,
+    COL_NODES
+};
 
 static const struct km_col cols[] = {
     [COL_CALLER] = {KM_TEXT("CALLER", "caller", 28, g_caller,
@@ -116,6 +130,11 @@ static const struct km_col cols[] = {
                            "RAM change per second since the previous frame that read "
                            "vmallocinfo (a caller new since then grew from nothing)"), .prio = KM_PRIO_NORMAL,
                     .attr = a_growth},
+    [COL_DELTA] = KM_HIST_DELTA0("+BYTES"),
+    [COL_DELTA_RAM] = KM_HIST_DELTA1("+RAM", "delta_ram", KM_U_BYTES, km_hist_f_dbytes1,
+                                     "change of RAM since the baseline"),
+    [COL_TREND] = KM_HIST_TREND,
+    [COL_FLAG] = KM_HIST_FLAG,
     [COL_KINDS] = {KM_TEXT("KINDS", "kinds", 14, g_kinds,
                            "the flags seen among the areas: vmalloc, vmap, ioremap, user, "
                            "vpages, ..."), .prio = KM_PRIO_NORMAL,
@@ -126,6 +145,7 @@ static const struct km_col cols[] = {
     /* JSON and CSV only */
     {KM_NUM("PAGES", "pages", NULL, 0, KM_U_COUNT, g_pages, "RAM pages: the sum of pages="),
      .flags = KM_F_NOSCREEN},
+    KM_HIST_NEW,
 };
 
 static bool vm_ok(const struct km_vctx *c)
@@ -330,6 +350,7 @@ const struct km_view_def km_view_vmalloc = {
     .derives = KM_DER_VMGROUPS, /* the Modules view reads vmallocinfo without needing them */
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
+    .trend = {"bytes", "ram"},
     .sum = sum,
     .nsum = (int)KM_ARRAY_LEN(sum),
     .default_sort = COL_RAM,
