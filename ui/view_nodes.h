@@ -1,6 +1,6 @@
 /*
- * view_nodes.h - what the nodes view's two files share: the watermark
- * state and headroom of a zone or node (view_nodes.c), the distance
+ * view_nodes.h - what the nodes view's files share: the watermark
+ * state and headroom of a zone or node (view_nodes_state.c), the distance
  * matrix under the table and a node's distances in its details
  * (view_nodes_dist.c). Render layer: no curses.
  */
@@ -8,6 +8,7 @@
 #define KM_UI_VIEW_NODES_H
 
 #include "view.h"
+#include "kmemtop/frag.h"
 #include "kmemtop/nodes.h"
 
 /*
@@ -16,6 +17,9 @@
  * NULL when unknown. doc/formulas.md.
  */
 const char *km_nodes_state_name(const struct km_vctx *c, const struct km_zone *z, int node);
+/* The same as states: zone z's, node's. */
+enum km_wm_state km_nodes_zone_state(const struct km_vctx *c, const struct km_zone *z);
+enum km_wm_state km_nodes_node_state(const struct km_vctx *c, int node);
 /* free - (low + protection) for the same allocations, pages; KM_NA when unknown. */
 int64_t km_nodes_headroom(const struct km_vctx *c, const struct km_zone *z, int node);
 
