@@ -252,7 +252,7 @@ struct km_view_def {
     /*
      * A key of keys[] without sort_letter was pressed: changes state, says
      * what it did in status (a one-line message, may stay ""). Returns true
-     * when the rows must be refreshed.
+     * when the rows must be rebuilt (km_vm_build).
      */
     bool (*key)(void *state, const struct km_vctx *c, int ch, char *status, size_t n);
     const struct km_view_opt *opts; /* ended by name == NULL */

@@ -87,8 +87,8 @@ void km_nodes_footer(const struct km_vm *vm, const struct km_vctx *c, km_line_fn
 {
     const struct km_nodes *ns = &c->s->nodes;
     int ncol = columns(ns);
-    if (ncol == 0)
-        return;
+    if (ncol < 2)
+        return; /* one node: a distance to itself says nothing */
     char buf[1024];
     summary(ns, ncol, buf, sizeof(buf));
     if (ncol > KM_NODES_MATRIX_MAX) {
