@@ -244,8 +244,37 @@ static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, siz
     }
 }
 
+/* Rates once there is a previous frame; before that, numastat's counters since boot. */
+static bool have_rates(const struct km_vctx *c)
+{
+    for (size_t i = 0; i < c->s->nodes.n; i++)
+        if (!isnan(c->s->nodes.nodes[i].rate_numa_hit))
+            return true;
+    return false;
+}
+
+/*
+ * A numastat column: its value is the rate (JSON, CSV); its cell and order
+ * are the rate, or on a single frame (no rate yet for any node) the counter
+ * since boot in pages, as numastat prints it, titled by its name.
+ */
 #define RATE_GET(fld)                                                                              \
-    KM_GETTER(g_##fld, (void)0, km_v_dbl(r->kind == K_NODE ? NODE(r)->rate_##fld : NAN))
+    KM_GETTER(g_##fld, (void)0, km_v_dbl(r->kind == K_NODE ? NODE(r)->rate_##fld : NAN))         \
+    static void f_##fld(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)        \
+    {                                                                                              \
+        if (have_rates(c))                                                                         \
+            km_val_text(c, KM_U_RATE, g_##fld(c, r, NULL, 0), o, n);                               \
+        else                                                                                       \
+            km_fmt_int(o, n, r->kind == K_NODE ? NODE(r)->fld : KM_NA);                            \
+    }                                                                                              \
+    static int c_##fld(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)    \
+    {                                                                                              \
+        if (have_rates(c))                                                                         \
+            return km_cmp_dbl(a->kind == K_NODE ? NODE(a)->rate_##fld : NAN,                       \
+                              b->kind == K_NODE ? NODE(b)->rate_##fld : NAN);                      \
+        return km_cmp_i64(a->kind == K_NODE ? NODE(a)->fld : KM_NA,                               \
+                          b->kind == K_NODE ? NODE(b)->fld : KM_NA);                               \
+    }
 RATE_GET(numa_hit)
 RATE_GET(numa_miss)
 RATE_GET(numa_foreign)
@@ -281,20 +310,19 @@ NUMA_GET(other_node)
 #define NUMA_COL(fld, h)                                                                           \
     {                                                                                              \
         KM_NUM(#fld, "numastat_" #fld, NULL, 10, KM_U_COUNT, g_c_##fld, h),                        \
-            .flags = KM_F_NOJSON | KM_F_NOCSV,                                                          \
+            .flags = KM_F_PROM_ONLY,                                                               \
             .prom = KM_PROMS({.name = "node_" #fld "_total", .kinds = 1u << K_NODE,               \
                               .type = KM_PROM_COUNTER})                                            \
     }
-#define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h)
+#define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h, .fmt = f_##fn, .cmp = c_##fn)
 
 enum {
     C_CPUS = 1,
     C_PROMO = 11,
     C_FILE,
     C_SLAB,
-    C_RATE0,                /* six rates, then numastat's six counters since boot */
-    C_COUNT0 = C_RATE0 + 6,
-    C_LOCAL = C_COUNT0 + 6,
+    C_RATE0, /* six numastat rates (counters on a single frame), then LOCAL% */
+    C_LOCAL = C_RATE0 + 6,
     C_HEADPCT = 7,
 };
 
@@ -342,13 +370,6 @@ static const struct km_col cols[] = {
              "local_node per second: allocated here by this node's CPUs"),
     RATE_COL("OTHER/s", "other", other_node,
              "other_node per second: allocated here by other nodes' CPUs"),
-    /* on a single frame (no rates yet): the counters since boot, as numastat prints them */
-    NUMA_COL(numa_hit, "numa_hit since boot: pages allocated on this node as intended"),
-    NUMA_COL(numa_miss, "numa_miss since boot: pages allocated here though another node was preferred"),
-    NUMA_COL(numa_foreign, "numa_foreign since boot: pages meant for this node, allocated elsewhere"),
-    NUMA_COL(interleave_hit, "interleave_hit since boot"),
-    NUMA_COL(local_node, "local_node since boot: pages allocated here by this node's CPUs"),
-    NUMA_COL(other_node, "other_node since boot: pages allocated here by other nodes' CPUs"),
     RCOL("LOCAL%", "localshare", 6, KM_U_PCT, local,
          "local_node / (local_node + other_node): over the last interval, since boot on "
          "the first frame"),
@@ -359,6 +380,13 @@ static const struct km_col cols[] = {
     {KM_TEXT("PROTECTION", "protection", 10, NULL,
              "zone lowmem_reserve[]: kept back from allocations that could use each zone"),
      .fmt = f_prot},
+    /* Prometheus only */
+    NUMA_COL(numa_hit, "numa_hit since boot: pages allocated on this node as intended"),
+    NUMA_COL(numa_miss, "numa_miss since boot: pages allocated here though another node was preferred"),
+    NUMA_COL(numa_foreign, "numa_foreign since boot: pages meant for this node, allocated elsewhere"),
+    NUMA_COL(interleave_hit, "interleave_hit since boot"),
+    NUMA_COL(local_node, "local_node since boot: pages allocated here by this node's CPUs"),
+    NUMA_COL(other_node, "other_node since boot: pages allocated here by other nodes' CPUs"),
 };
 
 /* ---- the view's own state: the all-zones mode ----------------------------- */
@@ -411,20 +439,9 @@ static int sort_for(const void *p)
     return p && ((const struct nodes_state *)p)->zones ? C_HEADPCT : 0;
 }
 
-/* Rates once there is a previous frame; before that, numastat's counters since boot. */
-static bool have_rates(const struct km_vctx *c)
-{
-    for (size_t i = 0; i < c->s->nodes.n; i++)
-        if (!isnan(c->s->nodes.nodes[i].rate_numa_hit))
-            return true;
-    return false;
-}
-
-/* PROMO only for kernels that print it; numastat's counters only without rates. */
+/* PROMO only for kernels that print it. */
 static bool col_shown(const struct km_vctx *c, int col)
 {
-    if (col >= C_COUNT0 && col < C_LOCAL)
-        return !have_rates(c);
     if (col != C_PROMO)
         return true;
     for (size_t i = 0; i < c->s->zi.nzones; i++)
@@ -433,14 +450,22 @@ static bool col_shown(const struct km_vctx *c, int col)
     return false;
 }
 
-/* Tables: the rates or, before there are any, the counters; no node column for zones alone. */
+/* Tables of zones alone have no node columns (CSV keeps them, empty). */
 static bool col_table(const struct km_vctx *c, int col)
 {
     bool node_col = col == C_CPUS || col == C_FILE || col == C_SLAB ||
                     (col >= C_RATE0 && col <= C_LOCAL);
-    if (node_col && all_zones(c))
-        return false;
-    return col < C_RATE0 || col >= C_COUNT0 || have_rates(c);
+    return !node_col || !all_zones(c);
+}
+
+/* The numastat columns on a single frame: the counters' own names. */
+static void col_title(const struct km_vctx *c, int col, char *out, size_t n)
+{
+    static const char *const names[] = {"numa_hit",       "numa_miss",  "numa_foreign",
+                                        "interleave_hit", "local_node", "other_node"};
+    out[0] = '\0';
+    if (col >= C_RATE0 && col < C_LOCAL && !have_rates(c))
+        snprintf(out, n, "%s", names[col - C_RATE0]);
 }
 
 /* Prometheus: node, and zone for a zone */
@@ -602,6 +627,7 @@ const struct km_view_def km_view_nodes = {
     .main_any = KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_NODES),
     .col_shown = col_shown,
     .col_table = col_table,
+    .col_title = col_title,
     .quiet_one = "empty zone",
     .quiet_many = "empty zones",
     .prom_labels = prom_labels,
