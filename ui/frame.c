@@ -187,8 +187,10 @@ void km_frame_text(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
             vm->def->notes(vm, c, text_line_cb, f);
         if (!problem[0])
             km_frame_quiet(vm, "--all-rows", text_line_cb, f);
-        if (!problem[0])
+        if (!problem[0]) {
+            km_text_sort_line(f, vm, c);
             km_text_table(f, vm, c);
+        }
         if (!problem[0] && vm->def->footer)
             vm->def->footer(vm, c, text_line_cb, f);
     }
