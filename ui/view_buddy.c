@@ -68,8 +68,8 @@ static void block_size(char *o, size_t n, int64_t bytes)
         bytes /= 1024;
         u++;
     }
-    if (u < 0)
-        snprintf(o, n, "%lld", (long long)bytes);
+    if (u < 0) /* a block under 1K (a tree's page size): bytes, with their unit */
+        snprintf(o, n, "%lldB", (long long)bytes);
     else
         snprintf(o, n, "%lld%c", (long long)bytes, units[u]);
 }
