@@ -347,7 +347,7 @@ static const struct km_col cols[] = {
             "largest order with a free block"),
      .prom = KM_PROMS({.name = "buddy_largest_free_order", .kinds = 1u << K_ZONE,
                        .help = "the largest order with a free block (absent when none is free)"})},
-    {KM_NUM("BLOCKS", "pageblocks", NULL, 6, KM_U_COUNT, g_blocks,
+    {KM_NUM("PAGEBLOCKS", "pageblocks", NULL, 10, KM_U_COUNT, g_blocks,
             "pageblocks of the zone / of the migrate type"),
      .prom = KM_PROMS({.name = "zone_pageblocks", .kinds = 1u << K_ZONE,
                        .help = "pageblocks of the zone (pagetypeinfo, root)"},
