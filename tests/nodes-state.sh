@@ -175,4 +175,40 @@ is "64 nodes: one summary line, no matrix" \
 is "64 nodes: JSON has every row of 64" \
     "$("$KMEMTOP" --root "$TMP/n64" -o --format json --view nodes | jq '[.nodes.rows[].distance | length] | [length, min, max] | join(" ")' -r)" "64 64 64"
 
+# ---- live, as a user without root: the figures are there for everyone ---------------------
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$KMEMTOP" -o --format json --view nodes >"$TMP/nob.json" 2>"$TMP/nob.err"
+    is "live as nobody: every node with zones has a state and a headroom" \
+        "$(jq '[.nodes.rows[] | select(.zones | length > 0) | select(.state == null or .headroom == null)] | length' "$TMP/nob.json")" 0
+    out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$KMEMTOP" -o --view nodes 2>&1)
+    contains "live as nobody: the text table has HEADROOM and HEAD%" "$out" '^NODE/ZONE.* STATE +HEADROOM +HEAD%'
+fi
+
+# ---- the screen: A switches to all zones and back, Enter shows a node's distances --------
+if command -v tmux >/dev/null 2>&1; then
+    SOCK="kmns$$"
+    T() { tmux -L "$SOCK" "$@"; }
+    trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+    T new-session -d -s keep -x 80 -y 24 'sleep 600'
+    T new-session -d -s km -x 100 -y 30 "env TERM=xterm-256color LC_ALL=C $KMEMTOP --root $FIX/edge-numa-sparse --view nodes -d 0.2; sleep 600"
+    pane() { T capture-pane -p -t km; }
+    names() { pane | awk '/^NODE\/ZONE/ { f = 1; next } f && /^Node distances/ { exit } f && NF { printf "%s ", $1 }'; }
+    poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
+    want_names() { [ "$(names)" = "$1" ]; }
+    see() { if poll sh -c "tmux -L $SOCK capture-pane -p -t km | grep -Eq -- '$2'"; then ok "$1"; else nok "$1" "$(pane)"; fi; }
+    see "screen: nodes with their zones, HEADROOM on screen" '^NODE/ZONE.* STATE +HEADROOM +HEAD%'
+    poll want_names "node0 DMA32 Normal node8 node250 Movable " && ok "screen: the tree of nodes and zones" || nok "screen: the tree of nodes and zones" "$(pane)"
+    T send-keys -t km A
+    poll want_names "node250/Movable node0/Normal node0/DMA32 " && ok "screen: A lists all zones, least headroom first" ||
+        nok "screen: A lists all zones, least headroom first" "$(pane)"
+    see "screen: A says so on the status line" 'All zones, least headroom first'
+    T send-keys -t km A
+    poll want_names "node0 DMA32 Normal node8 node250 Movable " && ok "screen: A again: nodes and their zones at once" ||
+        nok "screen: A again: nodes and their zones at once" "$(pane)"
+    see "screen: the distance matrix under the table" '^250: +30 +30 +10$'
+    T send-keys -t km Enter End
+    see "screen: Enter on node0: its distances in the details" '^distances to nodes 0-250: 10 20 30$'
+    T send-keys -t km Escape q
+fi
+
 done_testing
