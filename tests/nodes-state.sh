@@ -190,7 +190,7 @@ if command -v tmux >/dev/null 2>&1; then
     T() { tmux -L "$SOCK" "$@"; }
     trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
     T new-session -d -s keep -x 80 -y 24 'sleep 600'
-    T new-session -d -s km -x 100 -y 30 "env TERM=xterm-256color LC_ALL=C $KMEMTOP --root $FIX/edge-numa-sparse --view nodes -d 0.2; sleep 600"
+    T new-session -d -s km -x 160 -y 30 "env TERM=xterm-256color LC_ALL=C $KMEMTOP --root $FIX/edge-numa-sparse --view nodes -d 0.2; sleep 600"
     pane() { T capture-pane -p -t km; }
     names() { pane | awk '/^NODE\/ZONE/ { f = 1; next } f && /^Node distances/ { exit } f && NF { printf "%s ", $1 }'; }
     poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
