@@ -1,5 +1,6 @@
 /* frag.c - buddy fragmentation, watermark state, NUMA local share. See frag.h. */
 #include "kmemtop/frag.h"
+#include "kmemtop/sat.h"
 
 #include <errno.h>
 #include <math.h>
@@ -93,25 +94,38 @@ int km_frag_largest_order(const int64_t *free, int norders)
     return -1;
 }
 
-enum km_wm_state km_wm_state(int64_t free, int64_t min, int64_t low, int64_t high, int64_t managed)
+enum km_wm_state km_wm_state_res(int64_t free, int64_t min, int64_t low, int64_t high,
+                                 int64_t managed, int64_t reserve)
 {
     if (!KM_IS_NA(managed) && managed == 0)
         return KM_WM_EMPTY;
     if (KM_IS_NA(free) || KM_IS_NA(min) || KM_IS_NA(low) || KM_IS_NA(high))
         return KM_WM_UNKNOWN;
-    if (free >= high)
+    int64_t r = KM_IS_NA(reserve) || reserve < 0 ? 0 : reserve;
+    /* as zone_watermark_ok(): met only when free exceeds mark + reserve */
+    if (free > km_sat_add(high, r))
         return KM_WM_OK;
-    if (free >= low)
+    if (free > km_sat_add(low, r))
         return KM_WM_BELOW_HIGH;
-    if (free >= min)
+    if (free > km_sat_add(min, r))
         return KM_WM_BELOW_LOW;
     return KM_WM_BELOW_MIN;
 }
 
-enum km_wm_state km_zone_wm_state(const struct km_zone *z)
+enum km_wm_state km_wm_state(int64_t free, int64_t min, int64_t low, int64_t high, int64_t managed)
+{
+    return km_wm_state_res(free, min, low, high, managed, 0);
+}
+
+enum km_wm_state km_zone_wm_state_res(const struct km_zone *z, int64_t reserve)
 {
     int64_t managed = KM_IS_NA(z->managed) ? z->present : z->managed;
-    return km_wm_state(z->free, z->min, z->low, z->high, managed);
+    return km_wm_state_res(z->free, z->min, z->low, z->high, managed, reserve);
+}
+
+enum km_wm_state km_zone_wm_state(const struct km_zone *z)
+{
+    return km_zone_wm_state_res(z, 0);
 }
 
 const char *km_wm_state_name(enum km_wm_state st)

@@ -54,7 +54,6 @@ SKIP = {
         "localshare": "computed from local and other over the interval",
         "file": "node FilePages: not in the JSON node rows",
         "slab": "node Slab: not in the JSON node rows (slabs summary)",
-        "state": "a node shows its worst zone (zones compared)",
         "promo": "zone promo: not in the JSON zone rows",
     },
     "buddy": {
@@ -100,6 +99,17 @@ def modules_pins(v):
     return pins
 
 
+def zmanaged(zones):
+    """A node's managed pages: the sum over its zones, None without any."""
+    have = [z["managed"] for z in zones if z["managed"] is not None]
+    return sum(have) if have else None
+
+
+def share(h, m):
+    """HEAD%: headroom / managed x 100 as the view computes it, absent without either."""
+    return "" if h is None or m is None or m <= 0 else csv_of(100.0 * h / m)
+
+
 def nodes_rows(v, ps):
     rows = []
     for n in v.get("rows", []):
@@ -117,7 +127,13 @@ def nodes_rows(v, ps):
             "" if n.get("has_cpu") is not False else " (no CPUs)")
         vals = {"node": label, "cpus": csv_of(n["cpus"] or None), "total": csv_of(total),
                 "free": csv_of(free), "min": "", "low": "", "high": "", "spanned": "",
-                "present": "", "protection": ""}
+                "present": "", "protection": "", "state": csv_of(n.get("state")),
+                "headroom": csv_of(times(n.get("headroom"), ps))}
+        zm = zmanaged(zones)
+        # the share is over every zone of the node: only when the rows list them all
+        # (a filter can leave some out; MemTotal is their managed pages' sum)
+        if zm is None or n["mem_total"] in (None, zm * ps):
+            vals["headroom_pct"] = share(n.get("headroom"), zm)
         for col, key in (("hit", "numa_hit"), ("miss", "numa_miss"), ("foreign", "numa_foreign"),
                          ("interleave", "interleave_hit"), ("local", "local_node"),
                          ("other", "other_node")):
@@ -125,7 +141,9 @@ def nodes_rows(v, ps):
         rows.append((rid, vals))
         for z in zones:
             zv = {"node": text_of(z["zone"]), "cpus": "", "total": csv_of(times(z["managed"], ps)),
-                  "free": csv_of(times(z["free"], ps)), "state": z["state"]}
+                  "free": csv_of(times(z["free"], ps)), "state": csv_of(z["state"]),
+                  "headroom": csv_of(times(z.get("headroom"), ps)),
+                  "headroom_pct": share(z.get("headroom"), z["managed"])}
             for k in ("min", "low", "high", "spanned", "present"):
                 zv[k] = csv_of(times(z[k], ps))
             prot = z.get("protection")

@@ -95,9 +95,9 @@ is "per node: free, anonymous, slab on each node; none for buffers (node meminfo
     "$(printf '%s' "$j" | jq -r '[.rows[] | select(.name == "free" or .name == "anonymous" or .name == "slab_reclaimable" or .name == "buffers") | "\(.name)=\([.nodes[].bytes | type] | join(","))"] | join(" ")')" \
     "free=number,number anonymous=number,number buffers=null,null slab_reclaimable=number,number"
 txt=$("$KMEMTOP" --root pcp-xeon-2node -o --view overview)
-contains "per-node columns on several nodes" "$txt" '^WHAT +BYTES +%TOTAL +SHARE +CHANGE +N0 +N1 +SOURCE'
+contains "per-node columns on several nodes" "$txt" '^WHAT\*? +BYTES +%TOTAL +SHARE +CHANGE +N0 +N1 +SOURCE'
 txt=$("$KMEMTOP" --root zte-armv7-4.1 -o --view overview)
-contains "no per-node columns on one node" "$txt" '^WHAT +BYTES +%TOTAL +SHARE +CHANGE +SOURCE'
+contains "no per-node columns on one node" "$txt" '^WHAT\*? +BYTES +%TOTAL +SHARE +CHANGE +SOURCE'
 
 # outside MemTotal needs the zones' managed pages to add up to MemTotal (totalram_pages is
 # Σ managed): a tree whose zones manage 100000 pages (390.6M) less than MemTotal says why it

@@ -82,7 +82,7 @@ after:  $(cat "$TMP/stty.after" 2>/dev/null)"; fi
 status() { pane | tail -2 | head -1; }
 # table_names HEADER: the first word of each table row under the header starting with HEADER
 # (the status line and the hint bar, the last two lines, are no rows).
-table_names() { pane | head -n -2 | awk -v h="^$1" '$0 ~ h { f = 1; next } f && /Filter:|Search:/ { exit } f && NF { printf "%s ", $1 }'; }
+table_names() { pane | head -n -2 | awk -v h="^$1" '$0 ~ h { f = 1; next } f && /Filter:|Search:|^Node distances/ { exit } f && NF { printf "%s ", $1 }'; }
 
 # --- tabs, sorting, the slab letters -------------------------------------
 # --- the Overview: the first tab, shown at start --------------------------
@@ -308,14 +308,21 @@ keys q
 ended 0 "nodes and buddy"
 
 # --- a column whose every cell is absent ('-') is not drawn; the sort column stays ---
-start 160 30 --root "$FIX/debian61-root" -d 0.2 --view nodes
+start 240 30 --root "$FIX/debian61-root" -d 0.2 --view nodes
 see "nodes, one tree: LOCAL%, SPANNED, PRESENT and PROTECTION on screen" '^NODE/ZONE.* LOCAL% +SPANNED +PRESENT +PROTECTION'
 gone "nodes, one tree: no column of '-' only (the six rate columns)" 'HIT/s|MISS/s|FOREIGN/s|INTLV/s|LOCAL/s|OTHER/s'
+see "nodes, one tree: numastat's counters since boot instead" '^NODE/ZONE.* SLAB +numa_hit +numa_miss +numa_foreign +interleave_hit +local_node +other_node +LOCAL%'
+see "... as node0's numastat holds them" '^node0 .* 70520 +0 +0 +256 +69648 +872 +98\.8%'
 keys q
 ended 0 "all-absent columns"
-start 160 30 --root "$FIX/debian61-root" -d 0.2 --view nodes -s hit
-see "the sort column is drawn though all its cells are absent" 'HIT/s'
-gone "the other all-absent columns are not" 'MISS/s|FOREIGN/s'
+start 200 30 --root "$FIX/debian61-root" -d 0.2 --view slabs
+see "slabs, one tree: the table is drawn" '^NAME.*FOOTPRINT'
+gone "slabs, one tree: GROWTH, every cell '-', is not drawn" 'GROWTH'
+keys q
+ended 0 "all-absent GROWTH"
+start 200 30 --root "$FIX/debian61-root" -d 0.2 --view slabs -s growth
+see "the sort column is drawn though all its cells are absent" 'GROWTH'
+
 keys q
 ended 0 "all-absent columns, sorted by one"
 
@@ -328,14 +335,14 @@ hasnt 'PROTECTION' && ok "80 columns: PROTECTION off screen" || nok "80 columns:
 keys Right Right
 see "Right Right: CPUS and TOTAL scrolled off, the name column stays" '^NODE/ZONE.{0,4} +FREE +USED% +STATE '
 see "Right Right: the rows keep their names" '^  DMA32 +822M '
-keys Right Right Right Right Right Right Right Right Right Right Right Right
+keys Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right
 see "Right to the end: PROTECTION" '^NODE/ZONE.* PROTECTION'
 see "at the end: the last column's cells" '^  DMA +.*0,3.67M'
-keys Home Left Left Left Left Left Left Left Left Left Left Left Left Left Left
+keys Home Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left Left
 see "Left back to the start" '^NODE/ZONE.* +TOTAL +FREE +STATE'
-T resize-window -t "$S" -x 200 -y 24
-see "200 columns: all of it fits" '^NODE/ZONE.* PROTECTION'
-gone "200 columns: no Left/Right hint" 'Left/Right'
+T resize-window -t "$S" -x 240 -y 24
+see "240 columns: all of it fits" '^NODE/ZONE.* PROTECTION'
+gone "240 columns: no Left/Right hint" 'Left/Right'
 keys q
 ended 0 "horizontal scroll"
 

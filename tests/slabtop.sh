@@ -35,7 +35,7 @@ slabtop_rows() {
 # kmemtop's table (--raw) in the same shape; columns found by their titles
 kmemtop_rows() {
     awk -v ps_ok="$2" '
-    /^NAME  / { n=split($0, h, /  +/); for (i=1;i<=n;i++) col[h[i]]=i; t=1; next }
+    /^NAME\*?  / { n=split($0, h, /  +/); for (i=1;i<=n;i++) { sub(/\*$/,"",h[i]); col[h[i]]=i }; t=1; next }
     t && NF==0 { t=0 }
     t { u=$col["USE"]; sub(/%/,"",u)
         if (u=="-") u=($col["OBJS"]==0 ? "0" : "BAD-USE")

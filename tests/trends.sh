@@ -86,7 +86,7 @@ contains "text: the suspects line" "$lastframe" \
 contains "text: -s delta sorts by the change, filp first" "$(printf '%s\n' "$lastframe" | awk '/^NAME/ { getline; print }')" '^filp '
 contains "text: dentry's row with its signed change, an ASCII trend rising, LEAK" "$lastframe" \
     "^dentry .* \+$grow +\+[0-9]+ +_[._~=+*#-]*# +LEAK$"
-contains "text: the header of the history columns" "$lastframe" 'GROWTH +\+SIZE +\+OBJS +TREND +FLAG$'
+contains "text: the header of the history columns, the sort column (-s delta) marked" "$lastframe" 'GROWTH +\+SIZE\* +\+OBJS +TREND +FLAG$'
 first=$(awk '/^== Slabs ==/ { n++ } n == 1' "$TMP/s.txt")
 if printf '%s\n' "$first" | grep -q 'TREND'; then nok "text: no history columns on the first frame"; else ok "text: no history columns on the first frame"; fi
 "$KMEMTOP" --root "$S" -b --view slabs --format csv | awk '/^view,/ { h = $0 } /^slabs,dentry#0,/ { r = $0 } END { print h; print r }' | tr -d '\r' >"$TMP/s.csv"

@@ -61,7 +61,8 @@ static void scaled(char *out, size_t n, double v, const char *suffix)
     }
     int decimals = u == 0 || a >= 99.95 ? 0 : a < 9.995 ? 2 : 1;
     size_t pos = put_fixed(out, n, v, decimals);
-    if (u > 0 && pos + 1 < n) {
+    /* every size carries its unit, 696B as 1.5K; only zero is bare */
+    if (v != 0 && pos + 1 < n) {
         out[pos++] = units[u];
         out[pos] = '\0';
     }

@@ -56,10 +56,13 @@ static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
     if (s->root[0])
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - captured tree %s%s", s->root,
                       s->own_parsers ? " (meminfo, slabinfo: own parsers)" : "");
-    snprintf(buf + n, sizeof(buf) - (size_t)n, " - page %ldK%s", s->page_size / 1024,
-             s->page_size_src == KM_PS_INFERRED ? " (inferred)"
-             : s->page_size_src == KM_PS_HOST && s->root[0] ? " (host's: not recorded in the tree)"
-                                                            : "");
+    if (s->page_size_src == KM_PS_HOST && s->root[0]) /* not recorded, not inferable */
+        snprintf(buf + n, sizeof(buf) - (size_t)n,
+                 " - page size unknown (not recorded in the tree; pages counted as %ldK)",
+                 s->page_size / 1024);
+    else
+        snprintf(buf + n, sizeof(buf) - (size_t)n, " - page %ldK%s", s->page_size / 1024,
+                 s->page_size_src == KM_PS_INFERRED ? " (inferred)" : "");
     line(arg, KM_ATTR_BOLD, buf);
     if (s->root[0] && c->tree && c->tree->complete < 0) {
         snprintf(buf, sizeof(buf), "INCOMPLETE capture: %s; files may be missing",
@@ -92,7 +95,7 @@ void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg)
     if (m->vmalloc_used_valid)
         km_size_cell(c, m->vmalloc_used, g, sizeof(g));
     else
-        snprintf(g, sizeof(g), "n/a");
+        snprintf(g, sizeof(g), "-");
     km_size_cell(c, m->kernel_stack, h, sizeof(h));
     km_size_cell(c, m->page_tables, i, sizeof(i));
     km_size_cell(c, m->percpu, j, sizeof(j));
@@ -190,8 +193,10 @@ void km_frame_text(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
             km_hist_note(vm, c, text_line_cb, f);
         if (!problem[0])
             km_frame_quiet(vm, "--all-rows", text_line_cb, f);
-        if (!problem[0])
+        if (!problem[0]) {
+            km_text_sort_line(f, vm, c);
             km_text_table(f, vm, c);
+        }
         if (!problem[0] && vm->def->footer)
             vm->def->footer(vm, c, text_line_cb, f);
     }

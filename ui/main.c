@@ -434,14 +434,21 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
     struct km_vm *vms[KM_VIEWS_MAX];
     for (int i = 0; i < KM_VIEWS_MAX; i++)
         vms[i] = v[i] ? &a->vms[i] : NULL;
+    /*
+     * -b without -n, live, runs as top -b does: until a signal (n == 0). A
+     * tree shows once, a series and a recording each tree once; -o, or a
+     * batch that only the output chose (a pipe, --format), prints one frame.
+     */
     long n = a->o.iterations;
     if (n < 0)
-        n = a->roots.n > 1 ? (long)a->roots.n : 1;
+        n = a->roots.n > 1                                      ? (long)a->roots.n
+            : a->o.batch && !a->o.once && a->roots.n == 0 ? 0
+                                                          : 1;
     struct output out;
     if (output_open(&out, msg, msgsz) < 0)
         return -1;
     int rc = 0;
-    for (long i = 0; i < n && rc == 0; i++) {
+    for (long i = 0; (n == 0 || i < n) && rc == 0; i++) {
         rc = km_app_tick(a, v, msg, msgsz);
         if (rc == 1) {
             rc = 0;
@@ -451,7 +458,7 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
             break;
         write_frame(a, vms, i, out.f);
         rc = output_flush(&out, false, msg, msgsz);
-        if (rc == 0 && i + 1 < n && a->roots.n == 0)
+        if (rc == 0 && (n == 0 || i + 1 < n) && a->roots.n == 0)
             wait_frame(a->o.delay);
     }
     if (rc == 0)

@@ -106,8 +106,10 @@ void km_usage(FILE *f)
           "Show the memory the Linux kernel keeps for itself: modules, NUMA nodes and zones,\n"
           "buddy free lists, slab caches.\n"
           "\n"
-          "  -b, --batch            print frames as text (no screen); also when stdout is not a tty\n"
-          "  -n, --iterations N     frames to print in batch mode (default 1; a series: its trees)\n"
+          "  -b, --batch            print text frames (no screen) as top -b: live, until -n or a signal;\n"
+          "                         without -b when stdout is not a tty, one frame\n"
+          "  -n, --iterations N     frames to print in batch mode (default: -b live, no limit; a series,\n"
+          "                         its trees; else 1)\n"
           "  -d, --delay SECS       seconds between frames, fractions allowed (default 2)\n"
           "  -o, --once             one frame and exit (-b -n 1)\n",
           f);

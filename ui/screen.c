@@ -181,7 +181,7 @@ static void view_key(struct loop *l, const struct km_view_key *k, int ch)
         return;
     char msg[sizeof(l->s.status)] = "";
     if (vm->def->key(km_view_state(&a->ctx, vm->def), &a->ctx, ch, msg, sizeof(msg))) {
-        km_vm_refresh(vm, &a->ctx);
+        km_vm_build(vm, &a->ctx); /* the state may change the rows (nodes: all zones) */
         l->s.widths[l->s.view].valid = false; /* cells may read the state */
     }
     if (msg[0])

@@ -123,7 +123,9 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
     for (int k = 0; k < nc; k++) {
         char tb[64];
         shown[k] = km_col_on_screen(d, c, k);
-        snprintf(title[k], sizeof(title[k]), "%s", km_col_title(d, c, k, tb, sizeof(tb)));
+        /* the sort column's title ends in '*' (km_text_sort_line says which way) */
+        snprintf(title[k], sizeof(title[k]), "%s%s", km_col_title(d, c, k, tb, sizeof(tb)),
+                 k == vm->sort_col && km_col_sortable(&d->cols[k]) ? "*" : "");
         w[k] = text_width(title[k]);
         maxlen[k] = strlen(title[k]);
     }
@@ -157,4 +159,16 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
     free(shown);
     free(maxlen);
     free(w);
+}
+
+void km_text_sort_line(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
+{
+    const struct km_view_def *d = vm->def;
+    int k = vm->sort_col;
+    if (k < 0 || k >= d->ncols || !km_col_sortable(&d->cols[k]))
+        return;
+    char tb[64], line[200];
+    snprintf(line, sizeof(line), "%s, sorted by %s (%s)", d->title,
+             km_col_title(d, c, k, tb, sizeof(tb)), km_vm_desc(vm) ? "descending" : "ascending");
+    km_text_line(f, line);
 }

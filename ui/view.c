@@ -2,6 +2,7 @@
 #include "view.h"
 #include "fmt.h"
 #include "hist.h"
+#include "views.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -16,6 +17,26 @@ void km_vm_init(struct km_vm *vm, const struct km_view_def *def)
     memset(vm, 0, sizeof(*vm));
     vm->def = def;
     vm->sort_col = def->default_sort;
+    vm->auto_sort = def->default_sort;
+}
+
+/*
+ * A view whose state changes its default sort (nodes' all-zones mode):
+ * the sort follows while it is still the automatic one, a sort the user
+ * chose stays.
+ */
+static void follow_sort_for(struct km_vm *vm, const struct km_vctx *c)
+{
+    const struct km_view_def *d = vm->def;
+    const void *st = d->sort_for ? km_view_state(c, d) : NULL;
+    int want = d->sort_for ? d->sort_for(st) : d->default_sort;
+    if (want == vm->auto_sort || want < 0 || want >= d->ncols)
+        return;
+    if (vm->sort_col == vm->auto_sort) {
+        vm->sort_col = want;
+        vm->reverse = false;
+    }
+    vm->auto_sort = want;
 }
 
 void km_vm_free(struct km_vm *vm)
@@ -171,6 +192,7 @@ static struct km_val *sort_keys(const struct km_vm *vm, const struct km_vctx *c,
 
 void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
 {
+    follow_sort_for(vm, c);
     bool *show = xcalloc(vm->nrows ? vm->nrows : 1, sizeof(*show));
     apply_filter(vm, show);
     size_t *tops = xmalloc((vm->nrows ? vm->nrows : 1) * sizeof(*tops));
@@ -320,7 +342,8 @@ bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col)
 
 bool km_col_on_screen(const struct km_view_def *d, const struct km_vctx *c, int col)
 {
-    return !(d->cols[col].flags & KM_F_NOSCREEN) && km_col_shown(d, c, col);
+    return !(d->cols[col].flags & KM_F_NOSCREEN) && km_col_shown(d, c, col) &&
+           (!d->col_table || d->col_table(c, col));
 }
 
 int km_cmp_i64(int64_t a, int64_t b)

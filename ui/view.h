@@ -261,10 +261,21 @@ struct km_view_def {
     bool (*match)(const struct km_row *r, const char *pattern);
     /* Optional: whether a column applies to this sample (e.g. buddy orders). */
     bool (*col_shown)(const struct km_vctx *c, int col);
+    /*
+     * Optional: whether a shown column is drawn in the tables of the screen
+     * and of text frames; CSV keeps it (nodes: the rates on a single frame).
+     */
+    bool (*col_table)(const struct km_vctx *c, int col);
     /* Optional: a column title computed from the sample (e.g. block sizes). */
     void (*col_title)(const struct km_vctx *c, int col, char *out, size_t n);
 
     /* --- the view's own state, keys, options and words; all optional --- */
+    /*
+     * Optional: the default sort column for this state (state NULL: the
+     * defaults); the view model follows it while the user has not chosen
+     * another column.
+     */
+    int (*sort_for)(const void *state);
     /* Sets the defaults in state (zeroed storage of KM_VSTATE_MAX bytes). */
     void (*state_init)(void *state);
     /* Sources to read besides sources, as the state asks (buddy: pagetypeinfo). */
@@ -273,7 +284,7 @@ struct km_view_def {
     /*
      * A key of keys[] without sort_letter was pressed: changes state, says
      * what it did in status (a one-line message, may stay ""). Returns true
-     * when the rows must be refreshed.
+     * when the rows must be rebuilt (km_vm_build).
      */
     bool (*key)(void *state, const struct km_vctx *c, int ch, char *status, size_t n);
     const struct km_view_opt *opts; /* ended by name == NULL */
@@ -307,7 +318,7 @@ const char *km_col_title(const struct km_view_def *d, const struct km_vctx *c, i
 bool km_col_shown(const struct km_view_def *d, const struct km_vctx *c, int col);
 /* Fields before the first KM_F_NOSCREEN one: the columns (JSON-only fields come last). */
 int km_view_screen_cols(const struct km_view_def *d);
-/* A column of the screen and of batch text: not KM_F_NOSCREEN, and shown. */
+/* A column of the screen and of batch text: not KM_F_NOSCREEN, shown, and drawn (col_table). */
 bool km_col_on_screen(const struct km_view_def *d, const struct km_vctx *c, int col);
 
 /* ---- fields: what renderers derive from (unit, value); field.c ---- */
@@ -366,7 +377,8 @@ enum km_attr { KM_ATTR_NORMAL, KM_ATTR_DIM, KM_ATTR_WARN, KM_ATTR_BAD, KM_ATTR_G
 struct km_vm {
     const struct km_view_def *def;
     int sort_col;
-    bool reverse; /* against the column's natural direction */
+    bool reverse;  /* against the column's natural direction */
+    int auto_sort; /* the sort the view's state asks for (sort_for), else default_sort */
     char filter[128];
     char search[128];
     char sel_id[128];

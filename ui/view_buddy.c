@@ -68,8 +68,8 @@ static void block_size(char *o, size_t n, int64_t bytes)
         bytes /= 1024;
         u++;
     }
-    if (u < 0)
-        snprintf(o, n, "%lld", (long long)bytes);
+    if (u < 0) /* a block under 1K (a tree's page size): bytes, with their unit */
+        snprintf(o, n, "%lldB", (long long)bytes);
     else
         snprintf(o, n, "%lld%c", (long long)bytes, units[u]);
 }
@@ -347,7 +347,7 @@ static const struct km_col cols[] = {
             "largest order with a free block"), .prio = KM_PRIO_HIGH,
      .prom = KM_PROMS({.name = "buddy_largest_free_order", .kinds = 1u << K_ZONE,
                        .help = "the largest order with a free block (absent when none is free)"})},
-    {KM_NUM("BLOCKS", "pageblocks", NULL, 6, KM_U_COUNT, g_blocks,
+    {KM_NUM("PAGEBLOCKS", "pageblocks", NULL, 10, KM_U_COUNT, g_blocks,
             "pageblocks of the zone / of the migrate type"), .prio = KM_PRIO_NORMAL,
      .prom = KM_PROMS({.name = "zone_pageblocks", .kinds = 1u << K_ZONE,
                        .help = "pageblocks of the zone (pagetypeinfo, root)"},

@@ -6,11 +6,17 @@
  * /proc/zoneinfo. Node ids are the kernel's (sparse ids stay as they are);
  * memory-less and CPU-less nodes are labelled. The table shows when either
  * source is readable. Sizes in bytes on screen (human units), pages in
- * JSON; derived figures are defined in doc/formulas.md.
+ * JSON; derived figures are defined in doc/formulas.md. STATE and HEADROOM
+ * follow the kernel's watermark check with lowmem_reserve (protection):
+ * a zone's for allocations whose highest zone it is, a node's for those
+ * that may use all its zones (view_nodes_state.c). The all-zones mode
+ * (A, --all-zones) lists the zones of every node in one table, least
+ * headroom first. The distance matrix is in view_nodes_dist.c.
  */
 #include "fmt.h"
 #include "frame.h"
 #include "json.h"
+#include "view_nodes.h"
 #include "views.h"
 
 #include "kmemtop/frag.h"
@@ -90,19 +96,23 @@ static int64_t node_free(const struct km_vctx *c, const struct km_node *nd)
     return pages(c, zone_sum(c, nd->node, offsetof(struct km_zone, free)));
 }
 
-/* The node's worst zone state (doc/formulas.md). */
-static enum km_wm_state node_state(const struct km_vctx *c, int node)
-{
-    enum km_wm_state st = KM_WM_UNKNOWN;
-    for (size_t i = 0; i < c->s->zi.nzones; i++)
-        if (c->s->zi.zones[i].node == node)
-            st = km_wm_worse(st, km_zone_wm_state(&c->s->zi.zones[i]));
-    return st;
-}
-
 static enum km_wm_state row_state(const struct km_vctx *c, const struct km_row *r)
 {
-    return r->kind == K_ZONE ? km_zone_wm_state(ZONE(r)) : node_state(c, NODE(r)->node);
+    return r->kind == K_ZONE ? km_nodes_zone_state(c, ZONE(r)) : km_nodes_node_state(c, NODE(r)->node);
+}
+
+static int64_t row_headroom(const struct km_vctx *c, const struct km_row *r)
+{
+    return km_nodes_headroom(c, r->kind == K_ZONE ? ZONE(r) : NULL,
+                             r->kind == K_ZONE ? ZONE(r)->node : NODE(r)->node);
+}
+
+/* Managed pages of the row (a node: of its zones); KM_NA if unknown. */
+static int64_t row_managed(const struct km_vctx *c, const struct km_row *r)
+{
+    if (r->kind == K_ZONE)
+        return ZONE(r)->managed;
+    return zone_sum(c, NODE(r)->node, offsetof(struct km_zone, managed));
 }
 
 /* Interval share when there is a previous frame, since boot otherwise. */
@@ -115,19 +125,25 @@ static double local_share(const struct km_node *nd)
 
 /* ---- fields ----------------------------------------------------------- */
 
-/* "node1", labelled when it has no memory or no CPUs; a zone's name */
+/* "node1", labelled when it has no memory or no CPUs; a zone's name ("node1/Normal" listed alone) */
 static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    if (r->kind == K_ZONE)
+    if (r->kind == K_ZONE && r->depth > 0)
         return km_v_str(ZONE(r)->zone);
+    if (r->kind == K_ZONE) {
+        snprintf(b, n, "node%d/%s", ZONE(r)->node, ZONE(r)->zone);
+        return km_v_str(b);
+    }
     const struct km_node *nd = NODE(r);
     snprintf(b, n, "node%d%s%s", nd->node, has_memory(c, nd) == 0 ? " (no memory)" : "",
              has_cpu(c, nd) == 0 ? " (no CPUs)" : "");
     return km_v_str(b);
 }
-/* by node number (zones keep their order under their node) */
+/* by node number (zones keep their order under their node; listed alone, the file's order) */
 static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
+    if (a->kind == K_ZONE && b->kind == K_ZONE)
+        return (ZONE(a) > ZONE(b)) - (ZONE(a) < ZONE(b));
     return NODE(a)->node - NODE(b)->node;
 }
 static struct km_val g_cpus(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
@@ -161,6 +177,32 @@ BYTES_GET(high, r->kind == K_ZONE ? pages(c, ZONE(r)->high) : KM_NA)
 BYTES_GET(promo, r->kind == K_ZONE ? pages(c, ZONE(r)->promo) : KM_NA)
 BYTES_GET(spanned, r->kind == K_ZONE ? pages(c, ZONE(r)->spanned) : KM_NA)
 BYTES_GET(present, r->kind == K_ZONE ? pages(c, ZONE(r)->present) : KM_NA)
+BYTES_GET(headroom, pages(c, row_headroom(c, r)))
+
+static double head_share(const struct km_vctx *c, const struct km_row *r)
+{
+    int64_t h = row_headroom(c, r), m = row_managed(c, r);
+    if (KM_IS_NA(h) || KM_IS_NA(m) || m <= 0)
+        return NAN;
+    return 100.0 * (double)h / (double)m;
+}
+static struct km_val g_headpct(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
+{
+    return km_v_dbl(head_share(c, r));
+}
+/* least headroom first; rows without a figure (empty zones) last */
+static int c_headpct(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
+{
+    double x = head_share(c, a), y = head_share(c, b);
+    if (isnan(x) || isnan(y))
+        return isnan(x) - isnan(y);
+    return (x > y) - (x < y);
+}
+static int a_head(const struct km_vctx *c, const struct km_row *r)
+{
+    int64_t h = row_headroom(c, r);
+    return KM_IS_NA(h) ? KM_ATTR_NORMAL : h <= 0 ? KM_ATTR_BAD : KM_ATTR_NORMAL;
+}
 
 /* ok is good; kswapd at work is a warning; direct reclaim is bad; an empty zone is dim */
 static int a_state(const struct km_vctx *c, const struct km_row *r)
@@ -202,8 +244,37 @@ static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, siz
     }
 }
 
+/* Rates once there is a previous frame; before that, numastat's counters since boot. */
+static bool have_rates(const struct km_vctx *c)
+{
+    for (size_t i = 0; i < c->s->nodes.n; i++)
+        if (!isnan(c->s->nodes.nodes[i].rate_numa_hit))
+            return true;
+    return false;
+}
+
+/*
+ * A numastat column: its value is the rate (JSON, CSV); its cell and order
+ * are the rate, or on a single frame (no rate yet for any node) the counter
+ * since boot in pages, as numastat prints it, titled by its name.
+ */
 #define RATE_GET(fld)                                                                              \
-    KM_GETTER(g_##fld, (void)0, km_v_dbl(r->kind == K_NODE ? NODE(r)->rate_##fld : NAN))
+    KM_GETTER(g_##fld, (void)0, km_v_dbl(r->kind == K_NODE ? NODE(r)->rate_##fld : NAN))         \
+    static void f_##fld(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)        \
+    {                                                                                              \
+        if (have_rates(c))                                                                         \
+            km_val_text(c, KM_U_RATE, g_##fld(c, r, NULL, 0), o, n);                               \
+        else                                                                                       \
+            km_fmt_int(o, n, r->kind == K_NODE ? NODE(r)->fld : KM_NA);                            \
+    }                                                                                              \
+    static int c_##fld(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)    \
+    {                                                                                              \
+        if (have_rates(c))                                                                         \
+            return km_cmp_dbl(a->kind == K_NODE ? NODE(a)->rate_##fld : NAN,                       \
+                              b->kind == K_NODE ? NODE(b)->rate_##fld : NAN);                      \
+        return km_cmp_i64(a->kind == K_NODE ? NODE(a)->fld : KM_NA,                               \
+                          b->kind == K_NODE ? NODE(b)->fld : KM_NA);                               \
+    }
 RATE_GET(numa_hit)
 RATE_GET(numa_miss)
 RATE_GET(numa_foreign)
@@ -238,14 +309,22 @@ NUMA_GET(local_node)
 NUMA_GET(other_node)
 #define NUMA_COL(fld, h)                                                                           \
     {                                                                                              \
-        KM_NUM(#fld, "numastat_" #fld, NULL, 0, KM_U_COUNT, g_c_##fld, h),                         \
+        KM_NUM(#fld, "numastat_" #fld, NULL, 10, KM_U_COUNT, g_c_##fld, h),                        \
             .flags = KM_F_PROM_ONLY,                                                               \
             .prom = KM_PROMS({.name = "node_" #fld "_total", .kinds = 1u << K_NODE,               \
                               .type = KM_PROM_COUNTER})                                            \
     }
-#define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h, .prio = KM_PRIO_LOW)
+#define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h, .fmt = f_##fn, .cmp = c_##fn, .prio = KM_PRIO_LOW)
 
-enum { C_PROMO = 9 };
+enum {
+    C_CPUS = 1,
+    C_PROMO = 11,
+    C_FILE,
+    C_SLAB,
+    C_RATE0, /* six numastat rates (counters on a single frame), then LOCAL% */
+    C_LOCAL = C_RATE0 + 6,
+    C_HEADPCT = 7,
+};
 
 static const struct km_col cols[] = {
     {KM_TEXT("NODE/ZONE", "node", 12, g_name,
@@ -260,9 +339,20 @@ static const struct km_col cols[] = {
                               ZONE_P("zone_free_bytes", "zone free pages, in bytes")), .prio = KM_PRIO_TOP),
     RCOL("USED%", "used", 6, KM_U_PCT, used, "share of total not free", .prio = KM_PRIO_NORMAL),
     {KM_TEXT("STATE", "state", 10, g_state,
-             "free against the watermarks: ok, below_high, below_low, below_min, empty; "
-             "a node shows its worst zone"), .prio = KM_PRIO_TOP,
+             "free against the watermarks plus protection, as the kernel checks them: ok, "
+             "below_high, below_low, below_min, empty; a zone for allocations whose highest "
+             "zone it is, a node for allocations that may use all its zones (its best zone)"),
+     .prio = KM_PRIO_TOP,
      .cmp = c_state, .attr = a_state, .desc = true},
+    /* least headroom first */
+    {.title = "HEADROOM", .key = "headroom", .width = 8, .align = KM_AL_RIGHT,
+     .unit = KM_U_BYTES, .get = g_headroom, .attr = a_head, .prio = KM_PRIO_NORMAL,
+     .help = "free - (low + protection): what can be allocated before kswapd is woken; a node: "
+             "the sum over its zones for allocations that may use them all"},
+    {.title = "HEAD%", .key = "headshare", .json = "headroom_pct", .width = 6,
+     .align = KM_AL_RIGHT, .unit = KM_U_PCT, .get = g_headpct, .cmp = c_headpct, .attr = a_head,
+     .prio = KM_PRIO_NORMAL,
+     .help = "HEADROOM as a share of managed pages"},
     SIZE_COL("MIN", "min", min, "zone min watermark: below it allocations reclaim directly",
              WM_P("min"), .prio = KM_PRIO_HIGH),
     SIZE_COL("LOW", "low", low, "zone low watermark: below it kswapd is woken", WM_P("low"), .prio = KM_PRIO_HIGH),
@@ -301,6 +391,56 @@ static const struct km_col cols[] = {
     NUMA_COL(other_node, "other_node since boot: pages allocated here by other nodes' CPUs"),
 };
 
+/* ---- the view's own state: the all-zones mode ----------------------------- */
+
+struct nodes_state {
+    bool zones; /* every node's zones in one table, not nodes with their zones */
+};
+_Static_assert(sizeof(struct nodes_state) <= KM_VSTATE_MAX, "the nodes state fits");
+
+static bool all_zones(const struct km_vctx *c)
+{
+    const struct nodes_state *st = km_view_state(c, &km_view_nodes);
+    return st && st->zones;
+}
+
+static const struct km_view_key keys[] = {
+    {"A", KG_FIND, "Nodes view: all zones of every node in one list, least headroom first "
+                   "(again: nodes with their zones)", false},
+    {NULL, 0, NULL, false},
+};
+
+static bool key(void *p, const struct km_vctx *c, int ch, char *status, size_t n)
+{
+    struct nodes_state *st = p;
+    st->zones = !st->zones;
+    snprintf(status, n, "%s", st->zones ? "All zones, least headroom first" : "Nodes and their zones");
+    return true;
+}
+
+static const struct km_view_opt opts[] = {
+    {"all-zones", false,
+     "      --all-zones        nodes view: the zones of every node in one list, least headroom first"},
+    {NULL, false, NULL},
+};
+
+static const char *opt(void *p, const char *name, const char *arg)
+{
+    ((struct nodes_state *)p)->zones = true;
+    return NULL;
+}
+
+static void status(const void *p, char *out, size_t n)
+{
+    snprintf(out, n, "%s", ((const struct nodes_state *)p)->zones ? "all zones  " : "");
+}
+
+/* the all-zones mode sorts by headroom share unless another sort was chosen */
+static int sort_for(const void *p)
+{
+    return p && ((const struct nodes_state *)p)->zones ? C_HEADPCT : 0;
+}
+
 /* PROMO only for kernels that print it. */
 static bool col_shown(const struct km_vctx *c, int col)
 {
@@ -310,6 +450,24 @@ static bool col_shown(const struct km_vctx *c, int col)
         if (!KM_IS_NA(c->s->zi.zones[i].promo))
             return true;
     return false;
+}
+
+/* Tables of zones alone have no node columns (CSV keeps them, empty). */
+static bool col_table(const struct km_vctx *c, int col)
+{
+    bool node_col = col == C_CPUS || col == C_FILE || col == C_SLAB ||
+                    (col >= C_RATE0 && col <= C_LOCAL);
+    return !node_col || !all_zones(c);
+}
+
+/* The numastat columns on a single frame: the counters' own names. */
+static void col_title(const struct km_vctx *c, int col, char *out, size_t n)
+{
+    static const char *const names[] = {"numa_hit",       "numa_miss",  "numa_foreign",
+                                        "interleave_hit", "local_node", "other_node"};
+    out[0] = '\0';
+    if (col >= C_RATE0 && col < C_LOCAL && !have_rates(c))
+        snprintf(out, n, "%s", names[col - C_RATE0]);
 }
 
 /* Prometheus: node, and zone for a zone */
@@ -326,60 +484,19 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_nodes *ns = &c->s->nodes;
     const struct km_zoneinfo *zi = &c->s->zi;
+    bool flat = all_zones(c);
     for (size_t i = 0; i < ns->n; i++) {
         const struct km_node *nd = &ns->nodes[i];
         /* filter and search match the ids ("node1", "node1/DMA32") */
-        size_t p = km_vm_add(vm, nd, K_NODE, 0, 0, NULL, "node%d", nd->node);
+        size_t p = flat ? 0 : km_vm_add(vm, nd, K_NODE, 0, 0, NULL, "node%d", nd->node);
         for (size_t z = 0; z < zi->nzones; z++)
             if (zi->zones[z].node == nd->node) {
-                size_t zr = km_vm_add(vm, &zi->zones[z], K_ZONE, 1, p, NULL, "node%d/%s",
-                                      nd->node, zi->zones[z].zone);
+                size_t zr = km_vm_add(vm, &zi->zones[z], K_ZONE, flat ? 0 : 1, p, NULL,
+                                      "node%d/%s", nd->node, zi->zones[z].zone);
                 /* quiet: an empty zone (no managed pages); a node row never is */
                 vm->rows[zr].quiet = km_zone_wm_state(&zi->zones[z]) == KM_WM_EMPTY;
             }
     }
-}
-
-/* ---- notes: distances and what is missing ------------------------------- */
-
-/* The node id of the i-th online node (distance columns), or -1. */
-static int online_id(const struct km_nodes *ns, int i)
-{
-    bool mask = false;
-    for (int w = 0; w < KM_NODE_WORDS; w++)
-        mask = mask || ns->online[w];
-    if (!mask)
-        return (size_t)i < ns->n ? ns->nodes[i].node : -1;
-    for (int id = 0; id < KM_MAX_NODES; id++)
-        if (km_mask_test(ns->online, id) && i-- == 0)
-            return id;
-    return -1;
-}
-
-static void notes_distance(const struct km_vctx *c, km_line_fn line, void *arg)
-{
-    const struct km_nodes *ns = &c->s->nodes;
-    char buf[1024];
-    size_t len = (size_t)snprintf(buf, sizeof(buf), "Distances (to node");
-    int ncol = 0;
-    for (size_t i = 0; i < ns->n; i++)
-        if (ns->nodes[i].ndistance > ncol)
-            ncol = ns->nodes[i].ndistance;
-    if (ncol == 0)
-        return;
-    for (int k = 0; k < ncol && len < sizeof(buf); k++)
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %d", online_id(ns, k));
-    if (len < sizeof(buf))
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "):");
-    for (size_t i = 0; i < ns->n && len < sizeof(buf); i++) {
-        const struct km_node *nd = &ns->nodes[i];
-        if (nd->ndistance == 0)
-            continue;
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %snode%d", i ? "| " : "", nd->node);
-        for (int k = 0; k < nd->ndistance && len < sizeof(buf); k++)
-            len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %d", nd->distance[k]);
-    }
-    line(arg, KM_ATTR_NORMAL, buf);
 }
 
 static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn line, void *arg)
@@ -388,7 +505,6 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     const struct km_source *ns = &c->s->src[KM_SRC_NODES];
     char buf[400];
     km_frame_warnings(c, vm->def->sources, line, arg);
-    notes_distance(c, line, arg);
     bool zok = zs->status == KM_ST_OK, nok = ns->status == KM_ST_OK;
     if (zok == nok)
         return; /* both shown, or neither (the frame says why) */
@@ -397,6 +513,13 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     else
         snprintf(buf, sizeof(buf), "Node CPUs, meminfo and numastat: %s", ns->reason);
     line(arg, KM_ATTR_DIM, buf);
+}
+
+/* Enter on a node: its distances to every node, and its counters since boot. */
+static void details(const struct km_vctx *c, const struct km_row *r, km_line_fn line, void *arg)
+{
+    if (r->kind == K_NODE)
+        km_nodes_distance_row(c, NODE(r), line, arg);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -409,9 +532,20 @@ static void json_bool3(struct km_json *j, const char *key, int v)
         km_json_bool(j, key, v);
 }
 
-static void json_zone(struct km_json *j, const struct km_zone *z)
+static void json_state(struct km_json *j, const char *st)
+{
+    if (st)
+        km_json_str(j, "state", st);
+    else
+        km_json_null(j, "state");
+}
+
+static void json_zone(struct km_json *j, const struct km_vctx *c, const struct km_zone *z,
+                      bool with_node)
 {
     km_json_obj(j, NULL);
+    if (with_node)
+        km_json_int(j, "node", z->node);
     km_json_str(j, "zone", z->zone);
     km_json_int_opt(j, "free", z->free);
     km_json_int_opt(j, "min", z->min);
@@ -425,11 +559,8 @@ static void json_zone(struct km_json *j, const struct km_zone *z)
     for (int i = 0; i < z->nprotection; i++)
         km_json_int_opt(j, NULL, z->protection[i]);
     km_json_arr_end(j);
-    const char *st = km_wm_state_name(km_zone_wm_state(z));
-    if (st)
-        km_json_str(j, "state", st);
-    else
-        km_json_null(j, "state");
+    json_state(j, km_nodes_state_name(c, z, z->node));
+    km_json_int_opt(j, "headroom", km_nodes_headroom(c, z, z->node));
     km_json_obj_end(j);
 }
 
@@ -459,6 +590,8 @@ static void json_node(struct km_json *j, const struct km_vctx *c, const struct k
     km_json_arr_end(j);
     json_bool3(j, "has_cpu", has_cpu(c, nd));
     json_bool3(j, "has_memory", has_memory(c, nd));
+    json_state(j, km_nodes_state_name(c, NULL, nd->node));
+    km_json_int_opt(j, "headroom", km_nodes_headroom(c, NULL, nd->node));
 }
 
 static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
@@ -466,13 +599,15 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
     km_json_arr(j, "rows");
     for (size_t v = 0; v < vm->nvis; v++) {
         const struct km_row *r = km_vm_row(vm, v);
+        if (r->kind == K_ZONE && r->depth == 0) /* --all-zones: zones, each naming its node */
+            json_zone(j, c, ZONE(r), true);
         if (r->kind != K_NODE)
             continue;
         km_json_obj(j, NULL);
         json_node(j, c, NODE(r));
         km_json_arr(j, "zones");
         for (size_t w = v + 1; w < vm->nvis && km_vm_row(vm, w)->kind == K_ZONE; w++)
-            json_zone(j, ZONE(km_vm_row(vm, w)));
+            json_zone(j, c, ZONE(km_vm_row(vm, w)), false);
         km_json_arr_end(j);
         km_json_obj_end(j);
     }
@@ -488,11 +623,21 @@ const struct km_view_def km_view_nodes = {
     .default_sort = 0,
     .rows = rows,
     .notes = notes,
+    .footer = km_nodes_footer,
     .json = json,
     .main_src = KM_SRC_ZONEINFO,
     .main_any = KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_NODES),
     .col_shown = col_shown,
+    .col_table = col_table,
+    .col_title = col_title,
     .quiet_one = "empty zone",
     .quiet_many = "empty zones",
     .prom_labels = prom_labels,
+    .sort_for = sort_for,
+    .keys = keys,
+    .key = key,
+    .opts = opts,
+    .opt = opt,
+    .status = status,
+    .details = details,
 };

@@ -53,19 +53,29 @@ int km_frag_can_alloc(const int64_t *free, int norders, int order);
 /* The largest order with a free block, -1 when the lists are empty. */
 int km_frag_largest_order(const int64_t *free, int norders);
 
-/* Where a zone's free pages stand against its watermarks; ordered by severity. */
+/*
+ * Where a zone's free pages stand against its watermarks, as the kernel's
+ * zone_watermark_ok() checks them: a watermark is met when free pages
+ * exceed it plus the zone's lowmem_reserve (protection) for the
+ * allocation's highest usable zone. Ordered by severity; R is that reserve.
+ */
 enum km_wm_state {
     KM_WM_UNKNOWN = 0, /* free or a watermark absent */
-    KM_WM_OK,          /* free >= high */
-    KM_WM_BELOW_HIGH,  /* low <= free < high: kswapd, once woken, keeps reclaiming */
-    KM_WM_BELOW_LOW,   /* min <= free < low: kswapd is woken */
-    KM_WM_BELOW_MIN,   /* free < min: allocations reclaim directly */
+    KM_WM_OK,          /* free > high + R */
+    KM_WM_BELOW_HIGH,  /* low + R < free <= high + R: kswapd, once woken, keeps reclaiming */
+    KM_WM_BELOW_LOW,   /* min + R < free <= low + R: kswapd is woken */
+    KM_WM_BELOW_MIN,   /* free <= min + R: allocations reclaim directly */
     KM_WM_EMPTY,       /* no managed pages: the zone holds no memory */
 };
-/* All in pages; managed may be KM_NA (then only free and the watermarks decide). */
+/* All in pages; managed may be KM_NA (then only free and the watermarks decide). R = 0. */
 enum km_wm_state km_wm_state(int64_t free, int64_t min, int64_t low, int64_t high, int64_t managed);
-/* The state of a zoneinfo record (managed, else present when managed is absent). */
+/* The same with the reserve R (pages; KM_NA counts as 0). */
+enum km_wm_state km_wm_state_res(int64_t free, int64_t min, int64_t low, int64_t high,
+                                 int64_t managed, int64_t reserve);
+/* The state of a zoneinfo record (managed, else present when managed is absent), R = 0. */
 enum km_wm_state km_zone_wm_state(const struct km_zone *z);
+/* The same for an allocation that the zone's protection[] holds back `reserve` pages from. */
+enum km_wm_state km_zone_wm_state_res(const struct km_zone *z, int64_t reserve);
 /* "ok", "below_high", "below_low", "below_min", "empty"; NULL for KM_WM_UNKNOWN. */
 const char *km_wm_state_name(enum km_wm_state st);
 /* The worse of two states for a node: below_min > below_low > below_high > ok; empty and unknown

@@ -169,11 +169,20 @@ static void zte(void)
 static void states(void)
 {
     is_int(km_wm_state(100, 10, 20, 30, 1000), KM_WM_OK, "free 100, high 30: ok");
-    is_int(km_wm_state(30, 10, 20, 30, 1000), KM_WM_OK, "free == high: ok");
+    is_int(km_wm_state(30, 10, 20, 30, 1000), KM_WM_BELOW_HIGH, "free == high: below_high (zone_watermark_ok wants more)");
+    is_int(km_wm_state(31, 10, 20, 30, 1000), KM_WM_OK, "free 31: ok");
     is_int(km_wm_state(29, 10, 20, 30, 1000), KM_WM_BELOW_HIGH, "free 29: below_high");
-    is_int(km_wm_state(20, 10, 20, 30, 1000), KM_WM_BELOW_HIGH, "free == low: below_high");
+    is_int(km_wm_state(20, 10, 20, 30, 1000), KM_WM_BELOW_LOW, "free == low: below_low");
+    is_int(km_wm_state(21, 10, 20, 30, 1000), KM_WM_BELOW_HIGH, "free 21: below_high");
     is_int(km_wm_state(19, 10, 20, 30, 1000), KM_WM_BELOW_LOW, "free 19: below_low");
-    is_int(km_wm_state(10, 10, 20, 30, 1000), KM_WM_BELOW_LOW, "free == min: below_low");
+    is_int(km_wm_state(10, 10, 20, 30, 1000), KM_WM_BELOW_MIN, "free == min: below_min");
+    is_int(km_wm_state(11, 10, 20, 30, 1000), KM_WM_BELOW_LOW, "free 11: below_low");
+    /* protection: the reserve for the allocation's highest zone is added to every mark */
+    is_int(km_wm_state_res(100, 10, 20, 30, 1000, 70), KM_WM_BELOW_HIGH, "free 100, high 30 + reserve 70: below_high");
+    is_int(km_wm_state_res(100, 10, 20, 30, 1000, 80), KM_WM_BELOW_LOW, "reserve 80: below_low");
+    is_int(km_wm_state_res(100, 10, 20, 30, 1000, 95), KM_WM_BELOW_MIN, "reserve 95: below_min");
+    is_int(km_wm_state_res(100, 10, 20, 30, 1000, KM_NA), KM_WM_OK, "reserve absent: as 0");
+    is_int(km_wm_state_res(100, 10, 20, INT64_MAX, 1000, 5), KM_WM_BELOW_HIGH, "saturating: no overflow");
     is_int(km_wm_state(9, 10, 20, 30, 1000), KM_WM_BELOW_MIN, "free 9: below_min");
     is_int(km_wm_state(0, 0, 0, 0, 0), KM_WM_EMPTY, "managed 0: empty");
     is_int(km_wm_state(0, 32, 40, 48, 0), KM_WM_EMPTY,

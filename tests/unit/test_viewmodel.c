@@ -628,6 +628,13 @@ static void test_fields(void)
     test_summary_line();
     struct km_vctx human = {0}, raw = {.raw = true};
     text_is(&human, KM_U_BYTES, km_v_int(45056), "44.0K", "bytes: human units");
+    /* one unit convention: every size has its suffix, bytes included; zero alone is bare */
+    text_is(&human, KM_U_BYTES, km_v_int(696), "696B", "bytes below 1K: with B");
+    text_is(&human, KM_U_BYTES, km_v_int(1023), "1023B", "1023 bytes: still B");
+    text_is(&human, KM_U_BYTES, km_v_int(-696), "-696B", "a negative size (headroom): with B");
+    text_is(&human, KM_U_BYTES, km_v_int(0), "0", "zero bytes: 0");
+    text_is(&human, KM_U_BYTES, km_v_int(1536), "1.50K", "1536 bytes: 1.50K");
+    text_is(&human, KM_U_BYTE_RATE, km_v_dbl(512), "+512B/s", "a byte rate below 1K: B/s");
     text_is(&raw, KM_U_BYTES, km_v_int(45056), "45056", "bytes: exact with --raw");
     text_is(&human, KM_U_COUNT, km_v_int(45056), "45056", "a count: exact");
     text_is(&human, KM_U_BYTES, km_v_int(KM_NA), "-", "KM_NA: absent, '-'");
