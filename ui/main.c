@@ -118,7 +118,7 @@ static int output_flush(struct output *o, bool close, char *msg, size_t msgsz)
 static void all_views(bool v[KM_VIEWS_MAX])
 {
     for (int i = 0; i < KM_VIEWS_MAX; i++)
-        v[i] = i < km_nviews();
+        v[i] = i < km_nviews() && !km_views[i]->opt_in;
 }
 
 /* An error on stderr: it may quote names from a stranger's tree, so no control byte gets out. */
