@@ -14,6 +14,7 @@
  * Render layer (libkmrender.a): no curses, links with libkmcore.a alone.
  */
 #include "frame.h"
+#include "json.h"
 #include "views.h"
 #include "kmemtop/read.h"
 #include "kmemtop/util.h"
@@ -264,6 +265,24 @@ static void details(const struct km_vctx *c, const struct km_row *r, km_line_fn 
     }
 }
 
+/* JSON: which hierarchy, where, then the rows (only when the walk was ok). */
+static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json *j)
+{
+    const struct km_cgroups *g = &c->s->cg;
+    bool ok = c->s->src[KM_SRC_CGROUPS].status == KM_ST_OK;
+    if (ok && g->hier != KM_CG_NONE) {
+        km_json_str(j, "hierarchy", g->hier == KM_CG_V2 ? "v2" : "v1");
+        km_json_str(j, "mount", g->mount);
+        km_json_int(j, "denied", (int64_t)g->ndenied);
+        km_json_int_opt(j, "v1_dying", KM_IS_NA(g->v1_css) || g->v1_css < (int64_t)g->n
+                                            ? KM_NA
+                                            : g->v1_css - (int64_t)g->n);
+    } else {
+        km_json_null(j, "hierarchy");
+    }
+    km_json_rows(j, vm, c, ok);
+}
+
 static bool vm_key(struct km_vm *vm, const struct km_vctx *c, int ch, char *status, size_t n)
 {
     if (ch == '*') {
@@ -309,6 +328,8 @@ const struct km_view_def km_view_cgroups = {
     .vm_key = vm_key,
     .sort_children = true,
     .details = details,
+    .json = json,
+    .json_always = true,
     .opt_in = true,
     .prom_label = "cgroup",
 };
