@@ -448,6 +448,7 @@ const struct km_srcdesc km_sources[] = {
      .path = "/sys/fs/cgroup",
      .id = KM_SRC_CGROUPS,
      .who = KM_WHO_EVERYONE,
+     .flags = KM_SRCF_FAMILY,
      .cap = KM_READ_CAP,
      .min_interval = KM_CG_MIN_INTERVAL,
      .missing = "no memory cgroups: neither cgroup2 nor cgroup v1's memory controller is mounted "

@@ -6,6 +6,7 @@
  */
 #include "kmemtop/cgroups.h"
 #include "kmemtop/read.h"
+#include "kmemtop/sampler.h"
 
 #include "../tap.h"
 
@@ -232,11 +233,49 @@ static void test_walk(void)
     ok(system(cmd) == 0, "cleaned up");
 }
 
+/*
+ * The live throttle: a tick within KM_CG_MIN_INTERVAL reuses the last walk, rates and
+ * all (not a rate of 0 against itself), and is no new base for the next walk's rates.
+ */
+static void test_throttle(void)
+{
+    struct km_sampler *s = km_sampler_new();
+    const unsigned m = KM_SRC_BIT(KM_SRC_CGROUPS);
+    km_sampler_tick(s, m, NULL);
+    const struct km_sample *c = km_sampler_cur(s);
+    if (c->src[KM_SRC_CGROUPS].status != KM_ST_OK || c->cg.n == 0) {
+        printf("# no live cgroup hierarchy (%s): throttle not tested\n",
+               c->src[KM_SRC_CGROUPS].reason);
+        km_sampler_free(s);
+        return;
+    }
+    int f = c->cg.hier == KM_CG_V1 ? KM_CGF_KMEM : KM_CGF_CURRENT;
+    usleep(200000);
+    km_sampler_tick(s, m, NULL);
+    c = km_sampler_cur(s);
+    ok(c->src[KM_SRC_CGROUPS].age > 0, "throttle: a tick 0.2 s later reuses the walk");
+    ok(c->cg.n > 0 && isnan(c->cg.v[0].rate[f]),
+       "throttle: the reused walk keeps its rates (none yet), not 0 against itself");
+    usleep((useconds_t)(KM_CG_MIN_INTERVAL * 1e6) + 100000);
+    km_sampler_tick(s, m, NULL);
+    c = km_sampler_cur(s);
+    ok(c->src[KM_SRC_CGROUPS].age == 0 && c->cg.n > 0 && !KM_IS_NA(c->cg.v[0].v[f]) &&
+           !isnan(c->cg.v[0].rate[f]),
+       "throttle: the next walk has a rate");
+    double r = c->cg.n ? c->cg.v[0].rate[f] : NAN;
+    usleep(200000);
+    km_sampler_tick(s, m, NULL);
+    c = km_sampler_cur(s);
+    ok(c->cg.n > 0 && c->cg.v[0].rate[f] == r, "throttle: reused again, the same rate");
+    km_sampler_free(s);
+}
+
 int main(void)
 {
     test_mounts();
     test_stat();
     test_value();
     test_walk();
+    test_throttle();
     return tap_done();
 }
