@@ -100,6 +100,17 @@ if [ -z "$hier" ]; then
     exit
 fi
 contains "live: the hierarchy found from mountinfo" "$(printf '%s\n' "$live" | jq -r .cgroups.status)" ok
+# --capture and -w hold the cgroup files when the view is named, and only then
+"$KMEMTOP" --capture "$TMP/cap" --view cgroups >/dev/null 2>&1
+is "capture --view cgroups: replayed, the same hierarchy" \
+    "$(J --root "$TMP/cap" | jq -r '.cgroups | "\(.status) \(.hierarchy) \(.mount) \(.rows | length > 0)"')" \
+    "ok $hier $mnt true"
+"$KMEMTOP" --capture "$TMP/cap0" >/dev/null 2>&1
+is "capture without --view cgroups: no cgroup file" "$(find "$TMP/cap0" -name memory.stat | wc -l)" 0
+"$KMEMTOP" -w "$TMP/rec" --view cgroups -n 2 -d 0.5 >/dev/null 2>&1
+is "recording: both ticks hold the walk (not throttled while recording), the second a rate" \
+    "$("$KMEMTOP" -r "$TMP/rec" -b --view cgroups --format json | jq -r '.cgroups | "\(.status) \(.rows[0].kernel_rate != null)"' | tr '\n' ' ')" \
+    "ok false ok true "
 P="$mnt/kmemtop-test-$$"
 if [ "$(id -u)" != 0 ] || ! mkdir "$P" 2>/dev/null; then
     why="not root"; [ "$(id -u)" = 0 ] && why="mkdir $P refused"
@@ -165,6 +176,13 @@ print(n, flush=True); time.sleep(4)"' sh "$P/a" >"$TMP/sent" &
         ok "live: socket buffers ($t bytes, $(cat "$TMP/sent") sent unread) in a, not in b"
     else nok "live: socket buffers in a, not in b" "a: $t, b: $tb, sent $(cat "$TMP/sent")"; fi
     wait $spid
+fi
+# a cgroup whose memory.stat a normal user may not read: marked, and said
+if command -v setpriv >/dev/null 2>&1 && chmod 0400 "$P/b/memory.stat" 2>/dev/null; then
+    out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$KMEMTOP" -o --view cgroups 2>&1)
+    chmod 0444 "$P/b/memory.stat"
+    contains "nobody: the unreadable cgroup is marked" "$out" "^ +b \(no access\)"
+    contains "nobody: and said above the table" "$out" "^memory.stat of 1 cgroup is not readable by this user"
 fi
 # a dying cgroup: page cache and files charged, the process moved out, rmdir
 mkdir "$P/dying"

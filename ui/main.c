@@ -182,6 +182,8 @@ static int capture_one(struct km_app *a, const char *tree, char *msg, size_t msg
         return rc;
     bool v[KM_VIEWS_MAX];
     all_views(v);
+    for (int i = 0; i < KM_VIEWS_MAX; i++) /* and a view all leaves out, when named (cgroups) */
+        v[i] = v[i] || a->o.views[i];
     km_sampler_reset_files(a->sampler);
     rc = km_app_tick(a, v, msg, msgsz);
     if (rc)
