@@ -86,6 +86,40 @@ mkdir -p "$TMP/nocg/proc/self"
 echo '25 1 0:23 / /sys rw - sysfs sysfs rw' >"$TMP/nocg/proc/self/mountinfo"
 contains "no cgroup mount: said" "$("$KMEMTOP" --root "$TMP/nocg" -o --view cgroups)" "^Cgroups: "
 
+# ---- the screen, on the generated v2 tree: the tab, folding, Enter, filter
+if command -v tmux >/dev/null 2>&1; then
+    SOCK="kmcg$$"
+    T() { tmux -L "$SOCK" "$@"; }
+    pane() { T capture-pane -p -t cg 2>/dev/null; }
+    see() { _i=0; while [ $_i -lt 50 ]; do pane | grep -Eq -- "$2" && break; sleep 0.1; _i=$((_i + 1)); done
+            if pane | grep -Eq -- "$2"; then ok "$1"; else nok "$1" "no /$2/ on screen:
+$(pane)"; fi; }
+    gone() { _i=0; while [ $_i -lt 50 ]; do pane | grep -Eq -- "$2" || break; sleep 0.1; _i=$((_i + 1)); done
+            if pane | grep -Eq -- "$2"; then nok "$1" "/$2/ still on screen:
+$(pane)"; else ok "$1"; fi; }
+    TERM=xterm-256color T new-session -d -s cg -x 150 -y 30 "\"$KMEMTOP\" --root \"$TMP/v2\" --view cgroups"
+    see "screen: the Cgroups tab is shown" '\[[0-9] Cgroups\]'
+    see "screen: the hierarchy line" "^Hierarchy: cgroup v2 at /sys/fs/cgroup, 250 cgroups"
+    see "screen: the root, unfolded, and the slices under it" "^  - slice-9.slice "
+    T send-keys -t cg -- -
+    see "screen: - folds the selected root" "^\+ / "
+    gone "screen: its children hidden" "slice-9.slice"
+    T send-keys -t cg +
+    see "screen: + unfolds it" "^  - slice-9.slice "
+    T send-keys -t cg Down -- -
+    see "screen: a slice folded" "^  \+ slice-9.slice "
+    T send-keys -t cg '*'
+    see "screen: * unfolds all" "^    - pod-99 "
+    T send-keys -t cg Enter
+    see "screen: Enter shows memory.stat" "/sys/fs/cgroup/slice-9.slice/memory.stat"
+    see "screen: its lines" "^kernel 40960$"
+    T send-keys -t cg Escape '\\' 'ctr-113' Enter
+    see "screen: a filter by path" "ctr-113 "
+    gone "screen: the rest filtered out" "ctr-13 "
+    T send-keys -t cg q
+    T kill-server 2>/dev/null
+fi
+
 # ---- this machine
 live=$(J 2>&1)
 hier=$(printf '%s\n' "$live" | jq -r '.cgroups.hierarchy // empty' 2>/dev/null)
