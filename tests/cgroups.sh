@@ -61,6 +61,17 @@ contains "a bad line: its file and line named" "$(jq -r '.sources.cgroups.warnin
     "/sys/fs/cgroup/slice-2.slice/memory.stat: 1 line not understood, first at line 2"
 is "the view is not in all" "$("$KMEMTOP" --root "$TMP/v2" -o --format json | jq 'has("cgroups")')" false
 is "all,cgroups has it" "$("$KMEMTOP" --root "$TMP/v2" -o --view all,cgroups --format json | jq '.cgroups.status')" '"ok"'
+# Prometheus: only behind --prom-cgroups; --prom-include matches paths at every depth
+is "prometheus: no cgroup family by default" \
+    "$("$KMEMTOP" --root "$TMP/v2" -o --format prometheus | grep -c '^kmemtop_cgroup_')" 0
+prom=$("$KMEMTOP" --root "$TMP/v2" -o --format prometheus --prom-cgroups)
+is "prometheus --prom-cgroups: a series per cgroup" "$(printf '%s\n' "$prom" | grep -c '^kmemtop_cgroup_kernel_bytes{')" 250
+contains "prometheus --prom-cgroups: a pod's kernel bytes" "$prom" \
+    '^kmemtop_cgroup_kernel_bytes\{cgroup="/slice-3.slice/pod-13"\} 98304$'
+is "prometheus --prom-include cgroups=GLOB: that subtree only" \
+    "$("$KMEMTOP" --root "$TMP/v2" -o --format prometheus --prom-cgroups --prom-include 'cgroups=/slice-3.slice/pod-13*' |
+       grep '^kmemtop_cgroup_kernel_bytes{' | sed 's/.*cgroup="\([^"]*\)".*/\1/' | tr '\n' ' ')" \
+    "/slice-3.slice/pod-13 /slice-3.slice/pod-13/ctr-113 /slice-3.slice/pod-13/ctr-13 "
 
 # ---- a generated v1 hierarchy
 sh "$GEN" "$TMP/v1" 40 v1

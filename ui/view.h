@@ -257,6 +257,8 @@ struct km_view_def {
      * costly walk): read only when --view names it, or while the screen shows it.
      */
     bool opt_in;
+    /* Optional, for an opt_in view: whether its state has Prometheus export it anyway. */
+    bool (*exported)(const void *state);
     /* Children are sorted among their siblings at every depth (a tree), not kept in build order. */
     bool sort_children;
     /* Option name given (arg NULL without argument): NULL, or what was wrong with arg. */

@@ -115,13 +115,16 @@ static const struct km_col cols[] = {
                         "the cgroup, below the hierarchy's mount point ('-' folds it, '+' unfolds)"),
                 .fmt = f_path},
     [C_CURRENT] = {KM_NUM("CURRENT", "current", NULL, 8, KM_U_BYTES, g_current,
-                          "all memory charged to it: memory.current (v1 memory.usage_in_bytes)")},
+                          "all memory charged to it: memory.current (v1 memory.usage_in_bytes)"),
+                .prom = KM_PROMS({.name = "cgroup_memory_bytes", .help = "memory charged to the cgroup: memory.current (v1 memory.usage_in_bytes)"})},
     [C_KERNEL] = {KM_NUM("KERNEL", "kernel", NULL, 8, KM_U_BYTES, g_kernel,
                          "kernel memory charged to it, memory.stat kernel (v2, 5.18+)"),
-                  V2ONLY},
+                  V2ONLY,
+                .prom = KM_PROMS({.name = "cgroup_kernel_bytes", .help = "kernel memory charged to the cgroup (memory.stat kernel, v2, 5.18+)"})},
     [C_SLAB] = {KM_NUM("SLAB", "slab", NULL, 8, KM_U_BYTES, g_slab,
                        "slab objects charged to it (memory.stat slab, v2)"),
-                V2ONLY},
+                V2ONLY,
+                .prom = KM_PROMS({.name = "cgroup_slab_bytes", .help = "slab memory charged to the cgroup (memory.stat slab, v2)"})},
     [C_SRECL] = {KM_NUM("S_RECL", "slab_reclaimable", NULL, 8, KM_U_BYTES, g_srecl,
                         "of which reclaimable (dentries, inodes)"),
                  V2ONLY},
@@ -130,31 +133,38 @@ static const struct km_col cols[] = {
                    V2ONLY},
     [C_KSTACK] = {KM_NUM("KSTACK", "kernel_stack", NULL, 8, KM_U_BYTES, g_kstack,
                          "kernel stacks of its tasks"),
-                  V2ONLY},
+                  V2ONLY,
+                .prom = KM_PROMS({.name = "cgroup_kernel_stack_bytes", .help = "kernel stacks of the cgroup (v2)"})},
     [C_PT] = {KM_NUM("PGTABLE", "pagetables", NULL, 8, KM_U_BYTES, g_pt,
                      "page tables of its processes"),
-              V2ONLY},
+              V2ONLY,
+                .prom = KM_PROMS({.name = "cgroup_pagetables_bytes", .help = "page tables of the cgroup (v2)"})},
     [C_SECPT] = {KM_NUM("SECPT", "sec_pagetables", NULL, 8, KM_U_BYTES, g_secpt,
                         "secondary page tables (KVM's, 6.2+)"),
                  V2ONLY},
     [C_PERCPU] = {KM_NUM("PERCPU", "percpu", NULL, 8, KM_U_BYTES, g_percpu,
                          "per-CPU allocations charged to it"),
-                  V2ONLY},
+                  V2ONLY,
+                .prom = KM_PROMS({.name = "cgroup_percpu_bytes", .help = "per-CPU memory charged to the cgroup (v2)"})},
     [C_SOCK] = {KM_NUM("SOCK", "sock", NULL, 8, KM_U_BYTES, g_sock,
                        "network socket buffers"),
-                V2ONLY},
+                V2ONLY,
+                .prom = KM_PROMS({.name = "cgroup_sock_bytes", .help = "socket buffers of the cgroup (v2)"})},
     [C_VMALLOC] = {KM_NUM("VMALLOC", "vmalloc", NULL, 8, KM_U_BYTES, g_vmalloc,
                           "vmalloc pages charged to it (6.1+ in memory.stat)"),
-                   V2ONLY},
+                   V2ONLY,
+                .prom = KM_PROMS({.name = "cgroup_vmalloc_bytes", .help = "vmalloc memory charged to the cgroup (v2, 6.1+)"})},
     [C_KMEM] = {KM_NUM("KMEM", "kmem", NULL, 8, KM_U_BYTES, g_kmem,
                        "kernel memory charged to it: memory.kmem.usage_in_bytes (v1)"),
-                V1ONLY},
+                V1ONLY,
+                .prom = KM_PROMS({.name = "cgroup_kmem_bytes", .help = "kernel memory charged to the cgroup: memory.kmem.usage_in_bytes (v1)"})},
     [C_KMEM_MAX] = {KM_NUM("KMEM_MAX", "kmem_max", NULL, 8, KM_U_BYTES, g_kmem_max,
                            "the most it ever held: memory.kmem.max_usage_in_bytes (v1)"),
                     V1ONLY},
     [C_TCP] = {KM_NUM("TCP", "kmem_tcp", NULL, 8, KM_U_BYTES, g_tcp,
                       "TCP socket buffers: memory.kmem.tcp.usage_in_bytes (v1)"),
-               V1ONLY},
+               V1ONLY,
+                .prom = KM_PROMS({.name = "cgroup_kmem_tcp_bytes", .help = "TCP buffers: memory.kmem.tcp.usage_in_bytes (v1)"})},
     [C_KRATE] = {KM_NUM("KERN/s", "kernel_rate", NULL, 8, KM_U_BYTE_RATE, g_krate,
                         "change per second of KERNEL (v1: KMEM)"),
                  .attr = a_growth},
@@ -164,7 +174,8 @@ static const struct km_col cols[] = {
     [C_DYING] = {KM_NUM("DYING", "dying", NULL, 6, KM_U_COUNT, g_dying,
                         "removed descendants still pinned by kernel objects: cgroup.stat "
                         "nr_dying_descendants (red while it grows)"),
-                 .attr = a_dying, V2ONLY},
+                 .attr = a_dying, V2ONLY,
+                .prom = KM_PROMS({.name = "cgroup_dying_descendants", .help = "removed descendants still pinned: cgroup.stat nr_dying_descendants (v2)"})},
     [C_DESC] = {KM_NUM("DESC", "descendants", NULL, 6, KM_U_COUNT, g_desc,
                        "live descendants: cgroup.stat nr_descendants"),
                 V2ONLY},
@@ -306,6 +317,30 @@ static bool vm_key(struct km_vm *vm, const struct km_vctx *c, int ch, char *stat
     return changed;
 }
 
+/* The view's own state: whether Prometheus exports it (--prom-cgroups). */
+struct cg_state {
+    bool prom;
+};
+_Static_assert(sizeof(struct cg_state) <= KM_VSTATE_MAX, "fits a view's state");
+
+static const struct km_view_opt opts[] = {
+    {"prom-cgroups", false,
+     "      --prom-cgroups     Prometheus: the Cgroups view too, a series per cgroup and column\n"
+     "                         (mind the cardinality: --prom-include cgroups=GLOBS narrows it)"},
+    {NULL, false, NULL},
+};
+
+static const char *opt(void *state, const char *name, const char *arg)
+{
+    ((struct cg_state *)state)->prom = true;
+    return NULL;
+}
+
+static bool exported(const void *state)
+{
+    return ((const struct cg_state *)state)->prom;
+}
+
 static const struct km_view_key keys[] = {
     {"-", KG_MOVE, "Cgroups view: fold the selected cgroup (hide its children)", false},
     {"+", KG_MOVE, "Cgroups view: unfold the selected cgroup", false},
@@ -331,5 +366,8 @@ const struct km_view_def km_view_cgroups = {
     .json = json,
     .json_always = true,
     .opt_in = true,
+    .opts = opts,
+    .opt = opt,
+    .exported = exported,
     .prom_label = "cgroup",
 };
