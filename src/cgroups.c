@@ -88,7 +88,9 @@ int km_parse_cgroup_mounts(const char *buf, size_t len, struct km_cg_mount *out,
         if (!unescape(tok[4], tl[4], m.point, sizeof(m.point)) ||
             !unescape(tok[3], tl[3], m.root, sizeof(m.root)))
             continue;
-        if (is_v1 && has_word(tok[dash + 3], tl[dash + 3], "memory") && out->hier == KM_CG_NONE)
+        bool opts = nt > dash + 3; /* the super options (a kernel always prints them) */
+        if (is_v1 && opts && has_word(tok[dash + 3], tl[dash + 3], "memory") &&
+            out->hier == KM_CG_NONE)
             *out = m;
         if (is_v2 && v2.hier == KM_CG_NONE)
             v2 = m;

@@ -53,6 +53,10 @@ static void test_mounts(void)
     km_parse_cgroup_mounts(esc, strlen(esc), &m, &e);
     ok(strcmp(m.point, "/mnt/my cg") == 0 && strcmp(m.root, "/x") == 0,
        "an escaped blank in the mount point");
+    /* found by tests/unit/test_fuzz.c: a line that ends after the source, no super options */
+    const char *noopts = "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup\n";
+    is_int(km_parse_cgroup_mounts(noopts, strlen(noopts), &m, &e), 0, "no super options: ok");
+    is_int(m.hier, KM_CG_NONE, "no super options: no memory controller named");
     const char *none = "25 1 0:23 / /sys rw - sysfs sysfs rw\n";
     is_int(km_parse_cgroup_mounts(none, strlen(none), &m, &e), 0, "no cgroup mount: ok");
     is_int(m.hier, KM_CG_NONE, "no cgroup mount: none");
