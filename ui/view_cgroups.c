@@ -219,9 +219,12 @@ static void notes(const struct km_vm *vm, const struct km_vctx *c, km_line_fn li
     char buf[512];
     if (so->status != KM_ST_OK)
         return;
+    char every[80] = "";
+    if (!c->tree)
+        snprintf(every, sizeof(every), " (walked at most every %.0f s while this view is shown)",
+                 KM_CG_MIN_INTERVAL);
     snprintf(buf, sizeof(buf), "Hierarchy: %s at %s, %zu cgroup%s%s", km_cg_hier_name(g->hier),
-             g->mount, g->n, g->n == 1 ? "" : "s",
-             c->tree ? "" : " (walked at most every 2 s while this view is shown)");
+             g->mount, g->n, g->n == 1 ? "" : "s", every);
     line(arg, KM_ATTR_BOLD, buf);
     if (g->ndenied) {
         snprintf(buf, sizeof(buf),
@@ -342,9 +345,9 @@ static bool exported(const void *state)
 }
 
 static const struct km_view_key keys[] = {
-    {"-", KG_MOVE, "Cgroups view: fold the selected cgroup (hide its children)", false},
-    {"+", KG_MOVE, "Cgroups view: unfold the selected cgroup", false},
-    {"*", KG_MOVE, "Cgroups view: unfold every cgroup", false},
+    {"-+*", KG_FIND,
+     "Cgroups view: fold the selected cgroup (hide its children), unfold it, unfold every one",
+     false},
     {NULL, 0, NULL, false},
 };
 
