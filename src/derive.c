@@ -44,10 +44,17 @@ static void rates(struct km_derive_state *st, struct km_sample *smp, const struc
         if (!d->rate)
             continue;
         double t = st->base_t[d->id];
+        if (smp->src[d->id].age > 0 && t >= 0) {
+            /* a throttled source reused: the base is that same last read, with its rates */
+            d->free(smp);
+            d->copy(smp, &st->base);
+            continue;
+        }
         d->rate(smp, t >= 0 ? &st->base : &none, smp->mono - t);
     }
     for (const struct km_srcdesc *d = km_sources; d->name; d++) {
-        if (!d->rate || smp->src[d->id].status != KM_ST_OK)
+        /* a reused read is no new base: its time is not the tick's */
+        if (!d->rate || smp->src[d->id].status != KM_ST_OK || smp->src[d->id].age > 0)
             continue;
         d->free(&st->base);
         d->copy(&st->base, smp);

@@ -508,6 +508,47 @@ int km_read_dir(const char *path, char ***names, char ***targets)
     return (int)n;
 }
 
+int km_read_subdirs(const char *path, char ***names)
+{
+    struct stat st;
+    int fd = open_kernel(path, O_DIRECTORY, S_IFDIR, &st);
+    if (fd < 0)
+        return fd == KM_ENOTREG ? -ENOTDIR : fd;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int err = -errno;
+        close(fd);
+        return err;
+    }
+    size_t n = 0, cap = 0, seen = 0;
+    char **v = NULL;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (++seen > KM_READ_DIR_MAX) {
+            closedir(d);
+            km_strv_free(v, n);
+            return KM_ETOOMANY;
+        }
+        bool dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN) { /* a file system without d_type: ask, never following */
+            struct stat es;
+            dir = fstatat(dirfd(d), e->d_name, &es, AT_SYMLINK_NOFOLLOW) == 0 &&
+                  S_ISDIR(es.st_mode);
+        }
+        if (!dir)
+            continue;
+        xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+        v[n++] = xstrdup(e->d_name);
+    }
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_str);
+    closedir(d);
+    *names = v;
+    return (int)n;
+}
+
 void km_strv_free(char **v, size_t n)
 {
     if (!v)

@@ -100,6 +100,8 @@ static bool reuse_kept(struct km_sampler *s, const struct km_srcdesc *d, struct 
     double t = s->kept_t[d->id], age = smp->mono - t;
     if (d->min_interval <= 0 || smp->root[0] || t < 0 || age < 0 || age >= d->min_interval)
         return false;
+    if ((d->flags & KM_SRCF_FAMILY) && km_capture_active())
+        return false; /* many files: read again, so that the tree or recording holds them */
     d->copy(smp, &s->kept);
     const struct km_buf *raw = &s->kept_raw[d->id];
     if (km_capture_active() && raw->data) /* the kernel's mode: who may read it */

@@ -299,6 +299,53 @@ static void pressure_free(struct km_sample *smp)
     memset(&smp->psi, 0, sizeof(smp->psi));
 }
 
+/* ---- memory cgroups: the hierarchy mountinfo names, walked ---------------------------- */
+
+#define MOUNTINFO "/proc/self/mountinfo"
+
+static int cgroups_read(struct km_src_io *io, struct km_sample *smp, struct km_perr *pe)
+{
+    snprintf(io->path, sizeof(io->path), "%s", MOUNTINFO);
+    int rc = km_read_file(MOUNTINFO, io->buf);
+    if (rc)
+        return rc;
+    io->bytes += io->buf->len;
+    struct km_cg_mount m;
+    rc = km_parse_cgroup_mounts(io->buf->data, io->buf->len, &m, pe);
+    if (rc)
+        return rc;
+    if (m.hier == KM_CG_NONE) {
+        smp->cg.hier = KM_CG_NONE;
+        return -ENOENT;
+    }
+    memset(pe, 0, sizeof(*pe)); /* mountinfo's odd lines are no cgroup's */
+    char bad[256] = "";
+    size_t bytes = 0;
+    rc = km_cgroups_read(&m, io->buf, &smp->cg, &bytes, pe, bad, sizeof(bad));
+    io->bytes += bytes;
+    if (rc == 0 && m.hier == KM_CG_V1 && km_read_file("/proc/cgroups", io->buf) == 0) {
+        io->bytes += io->buf->len;
+        km_parse_proc_cgroups(io->buf->data, io->buf->len, &smp->cg.v1_css, NULL);
+    }
+    snprintf(io->path, sizeof(io->path), "%s", bad[0] ? bad : m.point);
+    return rc;
+}
+
+static void cgroups_rate(struct km_sample *cur, const struct km_sample *base, double dt)
+{
+    km_cgroups_rates(&cur->cg, &base->cg, dt);
+}
+
+static void cgroups_copy(struct km_sample *dst, const struct km_sample *src)
+{
+    km_cgroups_copy(&dst->cg, &src->cg, true);
+}
+
+static void cgroups_free(struct km_sample *smp)
+{
+    km_cgroups_free(&smp->cg);
+}
+
 /* ---- the registry ------------------------------------------------------------------ */
 
 const struct km_srcdesc km_sources[] = {
@@ -396,6 +443,20 @@ const struct km_srcdesc km_sources[] = {
      .cap = KM_READ_CAP,
      .read = pressure_read,
      .free = pressure_free},
+    /* a file family: every cgroup's memory.stat, memory.current, cgroup.stat (v1: memory.kmem.*) */
+    {.name = "cgroups",
+     .path = "/sys/fs/cgroup",
+     .id = KM_SRC_CGROUPS,
+     .who = KM_WHO_EVERYONE,
+     .flags = KM_SRCF_FAMILY,
+     .cap = KM_READ_CAP,
+     .min_interval = KM_CG_MIN_INTERVAL,
+     .missing = "no memory cgroups: neither cgroup2 nor cgroup v1's memory controller is mounted "
+                "(" MOUNTINFO ")",
+     .read = cgroups_read,
+     .rate = cgroups_rate,
+     .copy = cgroups_copy,
+     .free = cgroups_free},
     {.name = NULL},
 };
 

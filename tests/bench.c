@@ -11,10 +11,17 @@
  * of its own, so that its memory is its own: RSS after the warm-up and at the end (steady means
  * the two are equal), and the peak (VmHWM).
  *
- *   _build/tests/kmemtop-bench [-n FRAMES] [-w WARM] [--root TREE] [view ... | all | join]
+ *   _build/tests/kmemtop-bench [-n FRAMES] [-w WARM] [--root TREE] [view ... | all | join |
+ *                               cgroups=N]
  *
  * With --root the frames read the captured (or tests/scale-tree.py) tree as `kmemtop --root`
  * does, and the plain read reads the same files of the tree.
+ *
+ * cgroups=N times the Cgroups view on a generated cgroup v2 tree of N cgroups (the layout of
+ * tests/gen-cgroups.sh: 10 slices, 100 pods, containers under them), read through --root's
+ * code path (every frame walks it: no throttle on a tree), against a plain read of the same
+ * files. The live Cgroups view is timed only when named (it is left out of "all", as kmemtop
+ * leaves it out), and live frames within 2 s reuse the last walk.
  */
 #include "kmemtop/capture.h"
 #include "kmemtop/read.h"
@@ -169,7 +176,7 @@ static void bench_view(int v, int frames, FILE *null)
 {
     bool vis[KM_VIEWS_MAX] = {false};
     for (int i = 0; km_views[i]; i++)
-        vis[i] = v < 0 || i == v;
+        vis[i] = (v < 0 && !km_views[i]->opt_in) || i == v; /* all: as kmemtop -b */
     unsigned mask = km_frame_sources(vis, NULL);
     struct km_sampler *s = km_sampler_new();
     nfiles = ndirs = 0;
@@ -305,6 +312,146 @@ static void bench_join(int frames)
     km_vmallocinfo_free(&v);
 }
 
+/* Every file and directory of a generated tree, for the plain reader. */
+static int collect_all(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    if (type == FTW_F) {
+        xgrow((void **)&files, &capf, nfiles + 1, sizeof(*files));
+        files[nfiles++] = xstrdup(path);
+    } else if (type == FTW_D) {
+        xgrow((void **)&dirs, &capd, ndirs + 1, sizeof(*dirs));
+        dirs[ndirs++] = xstrdup(path);
+    }
+    return 0;
+}
+
+/* One cgroup's files, its figures following from its number i, as tests/gen-cgroups.sh. */
+static void cg_files(const char *dir, long i)
+{
+    char p[4096], text[1024];
+    snprintf(p, sizeof(p), "%s/memory.stat", dir);
+    FILE *f = fopen(p, "w");
+    snprintf(text, sizeof(text),
+             "anon %ld\nfile %ld\nkernel %ld\nkernel_stack 16384\npagetables %ld\nsec_pagetables "
+             "0\npercpu %ld\nsock %ld\nvmalloc %ld\nshmem 0\nslab_reclaimable %ld\n"
+             "slab_unreclaimable %ld\nslab %ld\n",
+             i * 65536, i * 32768, i * 4096, i * 512, i * 8, i, i * 16, i * 256, i * 768, i * 1024);
+    fputs(text, f);
+    fclose(f);
+    snprintf(p, sizeof(p), "%s/memory.current", dir);
+    f = fopen(p, "w");
+    fprintf(f, "%ld\n", i * 131072);
+    fclose(f);
+    snprintf(p, sizeof(p), "%s/cgroup.stat", dir);
+    f = fopen(p, "w");
+    fputs("nr_descendants 0\nnr_dying_descendants 0\n", f);
+    fclose(f);
+}
+
+/* A generated cgroup v2 tree of n cgroups in dir (dir/proc/self/mountinfo, dir/sys/fs/cgroup). */
+static void cg_tree(const char *dir, long n)
+{
+    char p[4096], root[4096];
+    snprintf(p, sizeof(p), "%s/proc", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof(p), "%s/proc/self", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof(p), "%s/proc/self/mountinfo", dir);
+    FILE *f = fopen(p, "w");
+    fputs("35 24 0:30 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw\n", f);
+    fclose(f);
+    const char *parts[] = {"sys", "sys/fs", "sys/fs/cgroup"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(p, sizeof(p), "%s/%s", dir, parts[k]);
+        mkdir(p, 0755);
+    }
+    snprintf(root, sizeof(root), "%s/sys/fs/cgroup", dir);
+    cg_files(root, 0);
+    long i = 1;
+    for (long s = 0; s < 10 && i < n; s++, i++) {
+        snprintf(p, sizeof(p), "%s/slice-%ld.slice", root, s);
+        mkdir(p, 0755);
+        cg_files(p, i);
+    }
+    for (long s = 0; s < 100 && i < n; s++, i++) {
+        snprintf(p, sizeof(p), "%s/slice-%ld.slice/pod-%ld", root, s % 10, s);
+        mkdir(p, 0755);
+        cg_files(p, i);
+    }
+    for (long c = 0; i < n; c++, i++) {
+        snprintf(p, sizeof(p), "%s/slice-%ld.slice/pod-%ld/ctr-%ld", root, c % 10, c % 100, c);
+        mkdir(p, 0755);
+        cg_files(p, i);
+    }
+}
+
+/* The Cgroups view's frame on a generated tree of n cgroups, against a plain read of its files. */
+static void bench_cgroups_tree(long n, int frames, FILE *null)
+{
+    char tmpl[] = "/tmp/kmemtop-bench-cg.XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    if (!dir) {
+        perror("kmemtop-bench: mkdtemp");
+        return;
+    }
+    double g0 = cpu_now();
+    cg_tree(dir, n);
+    double g1 = cpu_now();
+    nfiles = ndirs = 0;
+    char sub[4200];
+    snprintf(sub, sizeof(sub), "%s/sys/fs/cgroup", dir);
+    nftw(sub, collect_all, 16, FTW_PHYS); /* the plain reader's list: every file, every directory */
+    char pdir[4200], sdir[4200];
+    snprintf(pdir, sizeof(pdir), "%s/proc", dir);
+    snprintf(sdir, sizeof(sdir), "%s/sys", dir);
+    km_read_set_tree(open(pdir, O_PATH | O_DIRECTORY | O_CLOEXEC),
+                     open(sdir, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    int v = km_view_find("cgroups");
+    bool vis[KM_VIEWS_MAX] = {false};
+    vis[v] = true;
+    struct km_sampler_opts so = opts_of(vis);
+    so.root = dir;
+    struct km_sampler *s = km_sampler_new();
+    size_t bufsz = 128 << 10;
+    char *buf = xmalloc(bufsz);
+    struct km_vm vm;
+    km_vm_init(&vm, km_views[v]);
+    struct km_vctx c = {0};
+    double t_plain = 0, t_read = 0, t_view = 0;
+    size_t bytes = 0, rows = 0;
+    for (int i = 0; i < frames; i++) {
+        double t0 = cpu_now();
+        bytes = plain_read(buf, bufsz);
+        double t1 = cpu_now();
+        km_sampler_tick(s, KM_SRC_BIT(KM_SRC_CGROUPS), &so);
+        double t2 = cpu_now();
+        c.s = km_sampler_cur(s);
+        c.prev = km_sampler_prev(s);
+        km_vm_build(&vm, &c);
+        km_text_table(null, &vm, &c);
+        double t3 = cpu_now();
+        rows = vm.nvis;
+        t_plain += t1 - t0;
+        t_read += t2 - t1;
+        t_view += t3 - t2;
+    }
+    printf("cgroups  %ld generated v2 cgroups (%.1f s to make): %zu rows, %zu files %zu dirs %zu "
+           "bytes\n         plain read %8.1f ms   kmemtop frame %8.1f ms (walk and parse %.1f ms, "
+           "view and text %.1f ms)   ratio %.3f\n",
+           n, g1 - g0, rows, nfiles, ndirs, bytes, t_plain / frames * 1e3,
+           (t_read + t_view) / frames * 1e3, t_read / frames * 1e3, t_view / frames * 1e3,
+           t_plain > 0 ? (t_read + t_view) / t_plain : 0);
+    km_vm_free(&vm);
+    km_sampler_free(s);
+    km_read_set_tree(-1, -1);
+    free(buf);
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    nftw(dir, rm_entry, 16, FTW_PHYS | FTW_DEPTH);
+}
+
 int main(int argc, char **argv)
 {
     int frames = 200, a = 1;
@@ -337,7 +484,7 @@ int main(int argc, char **argv)
            "warm-up\n",
            tree_dir ? tree_dir : "live", frames, warm);
     for (int v = 0; km_views[v]; v++) {
-        bool want = first >= argc;
+        bool want = first >= argc && !km_views[v]->opt_in;
         for (int k = first; k < argc; k++)
             want |= strcmp(argv[k], km_views[v]->name) == 0;
         if (want)
@@ -352,6 +499,9 @@ int main(int argc, char **argv)
         bench_view_child(-1, frames, null);
     if (!tree_dir && first >= argc)
         bench_libproc2(frames);
+    for (int k = first; k < argc; k++)
+        if (strncmp(argv[k], "cgroups=", 8) == 0)
+            bench_cgroups_tree(atol(argv[k] + 8), frames, null);
     if (join)
         bench_join(frames);
     fclose(null);

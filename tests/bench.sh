@@ -4,14 +4,16 @@
 #   tests/bench.sh BUILDDIR [kmemtop-bench arguments]
 #
 # With arguments, they go to BUILDDIR/tests/kmemtop-bench alone (one run, e.g. "join",
-# "-n 50 slabs", "--root DIR all"), but for "slabtop", which runs part 4 alone (with
+# "-n 50 slabs", "--root DIR all"), but for "slabtop", which runs part 5 alone (with
 # KM_BENCH_KMEMTOP=PROGRAM, another kmemtop than BUILDDIR's). Without, it prints in turn:
 #   1. the live system (each view, libproc2's slabinfo read, the module join);
 #   2. a captured fixture, tests/fixtures/debian612-root;
 #   3. the scale trees of tests/scale-tree.py with 100k and 200k vmalloc areas (2000 slab
 #      caches, 64 nodes x 4 zones, 1000 modules with sysfs), written once into
 #      BUILDDIR/bench-trees (about 140 and 190 MB);
-#   4. as root, live, side by side over the same seconds: `kmemtop --view slabs -d 1` and
+#   4. the Cgroups view on a generated cgroup v2 tree of 10,000 cgroups (made in /tmp and
+#      removed again: kmemtop-bench cgroups=10000);
+#   5. as root, live, side by side over the same seconds: `kmemtop --view slabs -d 1` and
 #      `slabtop -d 1`, each on a terminal of its own (tmux, socket of its own), their CPU
 #      from /proc/PID/schedstat (or utime + stime of /proc/PID/stat) over KM_BENCH_SECS
 #      seconds (default 30) after 5 of warm-up.
@@ -83,6 +85,10 @@ for n in 100 200; do
     echo "== scale tree: ${n}k areas, 2000 caches, 64 nodes x 4 zones, 1000 modules =="
     "$bench" -n "$frames" -w "$warm" --root "$t"
 done
+
+echo
+echo "== the Cgroups view on a generated cgroup v2 tree of 10,000 cgroups =="
+"$bench" -n "$frames" cgroups=10000
 
 echo
 side_by_side

@@ -23,22 +23,28 @@ for o in $(sed -n 's/^# usage: kmemtop-capture \(.*\) DIR$/\1/p' "$KM_SRCDIR/tes
     else nok "kmemtop-capture(1) documents $o"; fi
 done
 # every key of a frame's JSON objects and rows is named in doc/json-schema.md
-"$KMEMTOP" --root "$FIX/debian61-root" -o --format json >"$TMP/f.json"
+# (all,cgroups: every view, the ones "all" leaves out too)
+"$KMEMTOP" --root "$FIX/debian61-root" -o --view all,cgroups --format json >"$TMP/f.json"
 # and a tree whose sources left lines out (their warning keys)
-"$KMEMTOP" --root "$FIX/edge-malformed" -o --format json >"$TMP/m.json"
+"$KMEMTOP" --root "$FIX/edge-malformed" -o --view all,cgroups --format json >"$TMP/m.json"
 # the views, from the registry as --help lists them ("modules, nodes, ... or all")
 views=$(km_views)
 [ "$(echo $views | wc -w)" -ge 4 ] && ok "--help lists the views: $views" || nok "--help lists the views"
 jv=$(for v in $views; do printf '.%s,' "$v"; done | sed 's/,$//')
 # a tree with /proc/vmstat, for the Vmstat rows
-"$KMEMTOP" --root "$FIX/pcp-laptop-a" -o --format json >"$TMP/v.json"
+"$KMEMTOP" --root "$FIX/pcp-laptop-a" -o --view all,cgroups --format json >"$TMP/v.json"
+# generated cgroup hierarchies, v2 and v1, for the Cgroups rows
+sh "$KM_SRCDIR/tests/gen-cgroups.sh" "$TMP/cg2" 12
+sh "$KM_SRCDIR/tests/gen-cgroups.sh" "$TMP/cg1" 12 v1
+"$KMEMTOP" --root "$TMP/cg2" -o --view all,cgroups --format json >"$TMP/c2.json"
+"$KMEMTOP" --root "$TMP/cg1" -o --view all,cgroups --format json >"$TMP/c1.json"
 # the keys of each frame's objects, rows (the first of each view that has one), zones and
 # view summaries; a jq error fails here (a missing object must not hide the rest)
 prog="(keys[]), (.summary|keys[]), ($jv|keys[]), (.sources[]|keys[]),
       ($jv|(.rows[0]? // {})|keys[]), (.nodes.rows[0]?.zones[0]? // {}|keys[]),
       ($jv|(.summary? // .totals? // {})|keys[])"
 : >"$TMP/keys"
-for f in "$TMP/f.json" "$TMP/m.json" "$TMP/v.json"; do
+for f in "$TMP/f.json" "$TMP/m.json" "$TMP/v.json" "$TMP/c2.json" "$TMP/c1.json"; do
     jq -r "$prog" "$f" >>"$TMP/keys" 2>"$TMP/jq.err" ||
         nok "the JSON keys of $(basename "$f") can be listed" "$(cat "$TMP/jq.err")"
 done

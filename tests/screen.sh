@@ -127,12 +127,14 @@ see "> moves it back to objects" '▼OBJS|vOBJS'
 keys Tab
 see "Tab goes to the next tab" '\[6 Vmstat\]'
 keys Tab
-see "Tab goes to the next tab (the last)" '\[7 Vmalloc\]'
+see "Tab goes to the next tab" '\[7 Vmalloc\]'
+keys Tab
+see "Tab goes to the next tab (the last)" '\[8 Cgroups\]'
 keys Tab
 see "Tab goes to the next tab (wraps to the Overview)" '\[1 Overview\]'
 keys BTab
-see "Shift-Tab goes back (wraps to the last)" '\[7 Vmalloc\]'
-keys BTab BTab
+see "Shift-Tab goes back (wraps to the last)" '\[8 Cgroups\]'
+keys BTab BTab BTab
 see "Shift-Tab goes back" '\[5 Slabs\]'
 keys 3
 see "2: Nodes" '\[3 Nodes\]'

@@ -25,7 +25,8 @@ void km_export_init(struct km_export *e, struct km_app *a)
     for (int v = 0; v < KM_VIEWS_MAX; v++)
         any = any || a->o.views[v];
     for (int v = 0; km_views[v]; v++)
-        e->visible[v] = any ? a->o.views[v] : true;
+        e->visible[v] = (any ? a->o.views[v] : !km_views[v]->opt_in) ||
+                        (km_views[v]->exported && km_views[v]->exported(a->o.vstates[v].b));
     if (a->o.no_vmallocinfo) /* a view of vmallocinfo alone has nothing left */
         for (int v = 0; km_views[v]; v++)
             if (km_views[v]->main_src == KM_SRC_VMALLOCINFO)

@@ -118,7 +118,7 @@ static int output_flush(struct output *o, bool close, char *msg, size_t msgsz)
 static void all_views(bool v[KM_VIEWS_MAX])
 {
     for (int i = 0; i < KM_VIEWS_MAX; i++)
-        v[i] = i < km_nviews();
+        v[i] = i < km_nviews() && !km_views[i]->opt_in;
 }
 
 /* An error on stderr: it may quote names from a stranger's tree, so no control byte gets out. */
@@ -182,6 +182,8 @@ static int capture_one(struct km_app *a, const char *tree, char *msg, size_t msg
         return rc;
     bool v[KM_VIEWS_MAX];
     all_views(v);
+    for (int i = 0; i < KM_VIEWS_MAX; i++) /* and a view all leaves out, when named (cgroups) */
+        v[i] = v[i] || a->o.views[i];
     km_sampler_reset_files(a->sampler);
     rc = km_app_tick(a, v, msg, msgsz);
     if (rc)

@@ -113,7 +113,14 @@ void km_usage(FILE *f)
           "  -d, --delay SECS       seconds between frames, fractions allowed (default 2)\n"
           "  -o, --once             one frame and exit (-b -n 1)\n",
           f);
+    char optin[128] = "";
+    for (int v = 0, pos = 0; km_views[v]; v++)
+        if (km_views[v]->opt_in && pos < (int)sizeof(optin))
+            pos += snprintf(optin + pos, sizeof(optin) - (size_t)pos, "%s%s", pos ? ", " : "",
+                            km_views[v]->name);
     fprintf(f, "      --view V[,V..]     %s or all (batch default: all)\n", names);
+    if (optin[0])
+        fprintf(f, "                         all leaves out %s: read only when named\n", optin);
     fputs("      --format F         text, json (JSON Lines, one object per frame), csv or prometheus\n", f);
     fprintf(f, "  -s, --sort KEY         a column key%s%s%s\n", letters[0] ? ", or a slabtop letter (" : "",
             letters, letters[0] ? ")" : "");
@@ -172,7 +179,7 @@ static int parse_views(struct km_opts *o, const char *arg)
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (strcmp(t, "all") == 0) {
             for (int i = 0; km_views[i]; i++)
-                o->views[i] = true;
+                o->views[i] = o->views[i] || !km_views[i]->opt_in;
             continue;
         }
         int v = km_view_find(t);

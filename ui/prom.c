@@ -321,6 +321,9 @@ static void select_rows(struct table *t, const struct km_vm *vm, const struct km
                 continue;
             }
             tops += keep;
+        } else if (d->sort_children) { /* a tree (cgroups): every row by its own name */
+            const char *name = km_row_name(r);
+            keep = (!inc || globs_match(inc, name)) && !globs_match(exc, name);
         }
         if (!keep)
             continue;

@@ -177,10 +177,12 @@ static void view_key(struct loop *l, const struct km_view_key *k, int ch)
         sort_letter(l, ch);
         return;
     }
-    if (!vm->def->key)
+    if (!vm->def->key && !vm->def->vm_key)
         return;
     char msg[sizeof(l->s.status)] = "";
-    if (vm->def->key(km_view_state(&a->ctx, vm->def), &a->ctx, ch, msg, sizeof(msg))) {
+    if (vm->def->vm_key ? vm->def->vm_key(vm, &a->ctx, ch, msg, sizeof(msg))
+                        : vm->def->key(km_view_state(&a->ctx, vm->def), &a->ctx, ch, msg,
+                                       sizeof(msg))) {
         km_vm_build(vm, &a->ctx); /* the state may change the rows (nodes: all zones) */
         l->s.widths[l->s.view].valid = false; /* cells may read the state */
     }

@@ -45,9 +45,56 @@ void km_vm_free(struct km_vm *vm)
     free(vm->vis);
     km_hist_free(vm->hist);
     vm->hist = NULL;
+    free(vm->fold);
     vm->rows = NULL;
     vm->vis = NULL;
-    vm->nrows = vm->cap = vm->nvis = vm->viscap = 0;
+    vm->fold = NULL;
+    vm->nrows = vm->cap = vm->nvis = vm->viscap = vm->nfold = vm->foldcap = 0;
+}
+
+/* The fold set: a few ids the user folded, searched in order (a user folds a handful). */
+static long fold_find(const struct km_vm *vm, const char *id)
+{
+    for (size_t i = 0; i < vm->nfold; i++)
+        if (strcmp(vm->fold[i], id) == 0)
+            return (long)i;
+    return -1;
+}
+
+bool km_vm_is_folded(const struct km_vm *vm, const char *id)
+{
+    return fold_find(vm, id) >= 0;
+}
+
+#define KM_FOLD_MAX 4096 /* folds kept at most: the oldest is dropped beyond */
+
+bool km_vm_fold(struct km_vm *vm, const char *id, int how)
+{
+    long i = fold_find(vm, id);
+    if (how < 0)
+        how = i < 0;
+    if (how && i < 0) {
+        if (vm->nfold == KM_FOLD_MAX) {
+            memmove(vm->fold, vm->fold + 1, (vm->nfold - 1) * sizeof(*vm->fold));
+            vm->nfold--;
+        }
+        xgrow((void **)&vm->fold, &vm->foldcap, vm->nfold + 1, sizeof(*vm->fold));
+        snprintf(vm->fold[vm->nfold++], sizeof(vm->fold[0]), "%s", id);
+        return true;
+    }
+    if (!how && i >= 0) {
+        memmove(vm->fold + i, vm->fold + i + 1, (vm->nfold - (size_t)i - 1) * sizeof(*vm->fold));
+        vm->nfold--;
+        return true;
+    }
+    return false;
+}
+
+bool km_vm_unfold_all(struct km_vm *vm)
+{
+    bool any = vm->nfold > 0;
+    vm->nfold = 0;
+    return any;
 }
 
 size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
@@ -190,11 +237,109 @@ static struct km_val *sort_keys(const struct km_vm *vm, const struct km_vctx *c,
     return k;
 }
 
-void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
+/*
+ * Marks each row's has_kids and folded, and hides the descendants of a
+ * folded row (parents come before their children).
+ */
+static void apply_fold(struct km_vm *vm, bool *show)
 {
-    follow_sort_for(vm, c);
-    bool *show = xcalloc(vm->nrows ? vm->nrows : 1, sizeof(*show));
-    apply_filter(vm, show);
+    bool *under = vm->nfold ? xcalloc(vm->nrows ? vm->nrows : 1, sizeof(*under)) : NULL;
+    for (size_t i = 0; i < vm->nrows; i++) {
+        struct km_row *r = &vm->rows[i];
+        r->has_kids = false;
+        r->folded = vm->nfold && km_vm_is_folded(vm, r->id);
+        if (r->depth > 0 && r->parent < i) {
+            vm->rows[r->parent].has_kids = true;
+            if (under && (under[r->parent] || vm->rows[r->parent].folded)) {
+                under[i] = true;
+                show[i] = false;
+            }
+        }
+    }
+    free(under);
+}
+
+/*
+ * sort_children: the rows under parent p (SIZE_MAX: the top rows) in
+ * list[0..n), each group sorted, appended depth first to vis.
+ */
+static void emit_sorted(struct km_vm *vm, struct sort_ctx *sc, const size_t *first,
+                        const size_t *next, size_t p, size_t *tmp)
+{
+    size_t n = 0;
+    for (size_t i = p == SIZE_MAX ? first[vm->nrows] : first[p]; i != SIZE_MAX; i = next[i])
+        tmp[n++] = i;
+    if (n == 0)
+        return;
+    size_t *group = xmalloc(n * sizeof(*group));
+    memcpy(group, tmp, n * sizeof(*group));
+    qsort_r(group, n, sizeof(*group), cmp_rows, sc);
+    for (size_t k = 0; k < n; k++) {
+        vm->vis[vm->nvis++] = group[k];
+        emit_sorted(vm, sc, first, next, group[k], tmp);
+    }
+    free(group);
+}
+
+/* The sort column's value of every shown row (sort_children), or NULL as sort_keys. */
+static struct km_val *all_keys(const struct km_vm *vm, const struct km_vctx *c,
+                               const struct km_col *col, const bool *show)
+{
+    if (!col || col->cmp || !col->get || vm->nrows < 2)
+        return NULL;
+    struct km_val *k = xmalloc(vm->nrows * sizeof(*k));
+    char buf[KM_FIELD_BUF];
+    for (size_t i = 0; i < vm->nrows; i++) {
+        if (!show[i])
+            continue;
+        k[i] = km_col_value(col, c, &vm->rows[i], buf, sizeof(buf));
+        if (k[i].t == KM_VT_STR) {
+            free(k);
+            return NULL;
+        }
+    }
+    return k;
+}
+
+/* Every shown row in a tree order whose siblings are sorted at each depth. */
+static void refresh_tree(struct km_vm *vm, const struct km_vctx *c, const bool *show)
+{
+    const struct km_col *col =
+        vm->sort_col >= 0 && vm->sort_col < vm->def->ncols ? &vm->def->cols[vm->sort_col] : NULL;
+    struct sort_ctx sc = {
+        .vm = vm, .c = c, .col = col && km_col_sortable(col) ? col : NULL, .desc = km_vm_desc(vm)};
+    size_t n = vm->nrows;
+    size_t *first = xmalloc((n + 1) * sizeof(*first)), *next = xmalloc((n ? n : 1) * sizeof(*next));
+    size_t *last = xmalloc((n + 1) * sizeof(*last)), *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+    for (size_t i = 0; i <= n; i++)
+        first[i] = last[i] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        next[i] = SIZE_MAX;
+        const struct km_row *r = &vm->rows[i];
+        if (!show[i] || (r->pinned && r->depth == 0))
+            continue;
+        size_t p = r->depth > 0 && r->parent < i ? r->parent : n;
+        if (p < n && !show[p])
+            continue;
+        if (last[p] == SIZE_MAX)
+            first[p] = i;
+        else
+            next[last[p]] = i;
+        last[p] = i;
+    }
+    struct km_val *keys = sc.col ? all_keys(vm, c, sc.col, show) : NULL;
+    sc.keys = keys;
+    emit_sorted(vm, &sc, first, next, SIZE_MAX, tmp);
+    free(keys);
+    free(first);
+    free(next);
+    free(last);
+    free(tmp);
+}
+
+/* The top rows sorted, each followed by its children in build order. */
+static void refresh_flat(struct km_vm *vm, const struct km_vctx *c, const bool *show)
+{
     size_t *tops = xmalloc((vm->nrows ? vm->nrows : 1) * sizeof(*tops));
     size_t ntop = 0;
     for (size_t i = 0; i < vm->nrows; i++)
@@ -208,18 +353,30 @@ void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
     sc.keys = keys;
     qsort_r(tops, ntop, sizeof(*tops), cmp_rows, &sc);
     free(keys);
-    xgrow((void **)&vm->vis, &vm->viscap, vm->nrows + 1, sizeof(*vm->vis));
-    vm->nvis = 0;
     for (size_t t = 0; t < ntop; t++) {
         vm->vis[vm->nvis++] = tops[t];
         for (size_t i = tops[t] + 1; i < vm->nrows && vm->rows[i].depth > 0; i++)
             if (show[i] && top_of(vm, i) == tops[t])
                 vm->vis[vm->nvis++] = i;
     }
+    free(tops);
+}
+
+void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c)
+{
+    follow_sort_for(vm, c);
+    bool *show = xcalloc(vm->nrows ? vm->nrows : 1, sizeof(*show));
+    apply_filter(vm, show);
+    apply_fold(vm, show);
+    xgrow((void **)&vm->vis, &vm->viscap, vm->nrows + 1, sizeof(*vm->vis));
+    vm->nvis = 0;
+    if (vm->def->sort_children)
+        refresh_tree(vm, c, show);
+    else
+        refresh_flat(vm, c, show);
     for (size_t i = 0; i < vm->nrows; i++)
         if (vm->rows[i].pinned && vm->rows[i].depth == 0)
             vm->vis[vm->nvis++] = i;
-    free(tops);
     free(show);
     /*
      * Restore the selection by identity. When that row is not shown (filtered

@@ -96,6 +96,8 @@ struct km_row {
     bool pinned;      /* totals rows: kept last, never filtered or sorted */
     bool quiet;       /* a row that says nothing (an empty zone): hidden while vm->hide_quiet */
     const struct km_track *hist; /* the row's history (hist.h); NULL: none kept */
+    /* set by km_vm_refresh: the row has children, the user folded it (its children hidden) */
+    bool has_kids, folded;
 };
 
 /* A field's value for a row; a composed string goes into buf (n bytes; cut to fit). */
@@ -288,6 +290,20 @@ struct km_view_def {
      */
     bool (*key)(void *state, const struct km_vctx *c, int ch, char *status, size_t n);
     const struct km_view_opt *opts; /* ended by name == NULL */
+    /*
+     * Optional, instead of key: a key of keys[] that acts on the view model
+     * (folds the selected row). Returns true when the rows must be refreshed.
+     */
+    bool (*vm_key)(struct km_vm *vm, const struct km_vctx *c, int ch, char *status, size_t n);
+    /*
+     * Left out of "all" and of the batch, capture and Prometheus default (a
+     * costly walk): read only when --view names it, or while the screen shows it.
+     */
+    bool opt_in;
+    /* Optional, for an opt_in view: whether its state has Prometheus export it anyway. */
+    bool (*exported)(const void *state);
+    /* Children are sorted among their siblings at every depth (a tree), not kept in build order. */
+    bool sort_children;
     /* Option name given (arg NULL without argument): NULL, or what was wrong with arg. */
     const char *(*opt)(void *state, const char *name, const char *arg);
     /* Words for the screen's status line ("order 4  "), may write "". */
@@ -395,6 +411,9 @@ struct km_vm {
     bool hide_quiet;
     size_t nquiet; /* quiet rows the last refresh left out (that the filter would show) */
     size_t sel;    /* index into vis */
+    /* ids of the rows the user folded (km_vm_fold): their descendants are left out of vis */
+    char (*fold)[128];
+    size_t nfold, foldcap;
     size_t top; /* first visible row on screen */
     struct km_hist *hist; /* the rows' history when def->trend names figures (hist.h), owned */
 };
@@ -408,6 +427,14 @@ void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c);
 /* Appends a row (for the views' rows callbacks); returns its index. */
 size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
                  const char *name, const char *idfmt, ...) __attribute__((format(printf, 7, 8)));
+/*
+ * Folds (how 1), unfolds (0) or toggles (-1) the row of this id; returns
+ * whether that changed anything. km_vm_refresh applies it.
+ */
+bool km_vm_fold(struct km_vm *vm, const char *id, int how);
+/* Unfolds every row; returns whether any was folded. */
+bool km_vm_unfold_all(struct km_vm *vm);
+bool km_vm_is_folded(const struct km_vm *vm, const char *id);
 /* Finds a screen column by --sort key or title (case-insensitive); -1 if none. */
 int km_vm_find_col(const struct km_vm *vm, const char *key);
 /* Column with this slabtop letter; -1 if none. */

@@ -16,7 +16,7 @@
 #define KM_VIEWS_MAX 9
 
 /* The views, in tab order: the registry's one line. */
-#define KM_VIEW_LIST(X) X(overview) X(modules) X(nodes) X(buddy) X(slabs) X(vmstat) X(vmalloc)
+#define KM_VIEW_LIST(X) X(overview) X(modules) X(nodes) X(buddy) X(slabs) X(vmstat) X(vmalloc) X(cgroups)
 
 #define KM_VIEW_EXTERN(name) extern const struct km_view_def km_view_##name;
 KM_VIEW_LIST(KM_VIEW_EXTERN)

@@ -76,6 +76,13 @@ int km_read_i64(const char *path, int64_t *out);
  */
 int km_read_dir(const char *path, char ***names, char ***targets);
 void km_strv_free(char **v, size_t n);
+/*
+ * The subdirectories of a directory (d_type, or fstatat without following
+ * when the file system gives none: a symlink to a directory is not one),
+ * sorted by name. Returns the count or a negative errno (KM_ETOOMANY past
+ * KM_READ_DIR_MAX entries). km_strv_free frees. Nothing is captured.
+ */
+int km_read_subdirs(const char *path, char ***names);
 /* True when the errno means "the file is not there". */
 bool km_err_missing(int err);
 /* True when the errno means "no permission". */

@@ -12,6 +12,7 @@
 #define KMEMTOP_SAMPLE_H
 
 #include "kmemtop/buddyinfo.h"
+#include "kmemtop/cgroups.h"
 #include "kmemtop/meminfo.h"
 #include "kmemtop/modevents.h"
 #include "kmemtop/modules.h"
@@ -38,6 +39,7 @@ enum km_src {
     KM_SRC_SLABINFO,
     KM_SRC_VMSTAT,
     KM_SRC_PRESSURE,
+    KM_SRC_CGROUPS,
     KM_SRC_COUNT
 };
 #define KM_SRC_BIT(s) (1u << (s))
@@ -90,6 +92,8 @@ struct km_sample {
     struct km_slab_summary slabsum; /* slabtop's totals of slabs (when slabinfo was asked) */
     struct km_vmstat vmstat;
     struct km_pressure psi;
+    /* memory cgroups (only while a view asks: a walk of the hierarchy) */
+    struct km_cgroups cg;
     /* where MemTotal goes (when meminfo was read ok), with each row's change per second */
     struct km_overview ov;
     /* vmstat's reclaim, compaction and OOM counters and their rates (when vmstat was read) */

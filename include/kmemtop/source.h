@@ -28,6 +28,9 @@ enum km_src_who { KM_WHO_EVERYONE, KM_WHO_ROOT };
 #define KM_SRCF_LIBPROC2 0x1u
 /* read after the sample's page size is known (the slab footprint needs it) */
 #define KM_SRCF_PAGE_SIZE 0x2u
+/* A family of files (a directory walked): while a capture or recording runs the throttle
+   never reuses its last read, which keeps one file only, but reads it all again. */
+#define KM_SRCF_FAMILY 0x4u
 
 struct km_srcdesc;
 

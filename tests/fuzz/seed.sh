@@ -59,6 +59,7 @@ meminfo_text) list=$(files proc/meminfo) ;;
 slabinfo_text) list=$(files proc/slabinfo) ;;
 vmstat) list=$(files proc/vmstat) ;;
 pressure) list=$(files proc/pressure/memory) ;; # and tests/fuzz/seeds/pressure/
+cgroup_files) list= ;; # tests/fuzz/seeds/cgroup_files/ (no fixture holds cgroup files)
 node_meminfo) list=$(files "$node/node*/meminfo") ;;
 numastat | distance) list=$(files "$node/node*/$target") ;;
 idlist) list=$(files "$node/online" "$node/possible" "$node/has_*" "$node/node*/cpulist") ;;

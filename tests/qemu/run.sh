@@ -448,6 +448,46 @@ host_checks() {
     else
         nok "$k: the host's replay of the capture is the guest's replay of it, value for value" "a replay is missing"
     fi
+    # cgroup v2: the growth in the right cgroup, the dying one, the capture and a normal user
+    b=$o/cgroups-before.json a=$o/cgroups-after.json d=$o/cgroups-dying.json
+    jqt "$k: cgroups: the v2 hierarchy at /sys/fs/cgroup, with kmq, kmq/a, kmq/b" "$b" \
+        '.[0].cgroups | if .status == "ok" and .hierarchy == "v2" and .mount == "/sys/fs/cgroup" and
+         ((["/kmq", "/kmq/a", "/kmq/b"] - [.rows[].path]) == []) then true else {status, reason, hierarchy, mount} end'
+    if [ -s "$b" ] && [ -s "$a" ]; then
+        g=$(jq -rs --slurpfile b "$b" '
+            def r($f; $p): $f[0].cgroups.rows[] | select(.path == $p);
+            [(r(.; "/kmq/a").kernel - r($b; "/kmq/a").kernel), (r(.; "/kmq/a").slab - r($b; "/kmq/a").slab),
+             (r(.; "/kmq/b").kernel - r($b; "/kmq/b").kernel)] | map(tostring) | join(" ")' "$a")
+        set -- $g
+        if [ "${1:-0}" -gt 2000000 ] && [ "${2:-0}" -gt 1000000 ] && [ "${3:-1}" -lt 200000 ]; then
+            ok "$k: cgroups: 6000 dentries and inodes made in kmq/a: its kernel grew by $1, its slab by $2, kmq/b by $3"
+        else
+            nok "$k: cgroups: the growth in kmq/a, not in kmq/b" "kernel +${1:-?}, slab +${2:-?}, b +${3:-?}"
+        fi
+    else
+        nok "$k: cgroups: the growth in kmq/a, not in kmq/b" "a frame is missing"
+    fi
+    jqt "$k: cgroups: the removed cgroup is a dying descendant of kmq and of the root" "$d" \
+        '.[0].cgroups.rows | (map(select(.path == "/kmq"))[0].dying) as $k | (map(select(.path == "/"))[0].dying) as $r |
+         if $k >= 1 and $r >= $k then true else {kmq: $k, root: $r} end'
+    jqt "$k: cgroups: the kernel columns 6.1+ gives are numbers, not null" "$d" \
+        '.[0].cgroups.rows | map(select(.path == "/kmq/a"))[0] | if ([.kernel, .slab, .kernel_stack, .pagetables,
+         .percpu, .sock, .vmalloc, .current] | all(type == "number")) then true else . end'
+    t=$(cat "$o/cgroups-dying.txt" 2>/dev/null)
+    case $t in *"Hierarchy: cgroup v2 at /sys/fs/cgroup"*) ok "$k: cgroups text: the hierarchy is said" ;;
+    *) nok "$k: cgroups text: the hierarchy is said" "$(head -20 "$o/cgroups-dying.txt" 2>/dev/null)" ;; esac
+    if [ -d "$o/cgcapture" ]; then
+        "$KMEMTOP" --root "$o/cgcapture" -b -n 1 --format json --raw --view cgroups >"$o/cgroups-replay.json" 2>&1
+        jqt "$k: cgroups: the host's replay of the guest's capture has kmq's rows and its dying descendant" \
+            "$o/cgroups-replay.json" '.[0].cgroups | if .status == "ok" and .hierarchy == "v2" and
+             (.rows | map(select(.path == "/kmq"))[0].dying >= 1) then true else {status, reason} end'
+    else
+        nok "$k: cgroups: the guest's capture with --view cgroups came out" "no $o/cgcapture"
+    fi
+    jqt "$k: cgroups as nobody: the rows, or what cannot be read said" "$o/cgroups-nobody.json" \
+        '.[0].cgroups | if (.status == "ok" and (.rows | length) > 0) or ((.reason // "") != "") then true
+         else {status, reason} end'
+
     for live in live-before live-after; do
         if [ -s "$o/$live.json" ] && [ -s "$o/replay-host.json" ]; then
             a=$(jq -cs ".[0] | $STATIC" "$o/$live.json")

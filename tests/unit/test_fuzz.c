@@ -10,6 +10,7 @@
  * (edge-malformed) parses, leaving out just the lines its README names.
  */
 #include "kmemtop/buddyinfo.h"
+#include "kmemtop/cgroups.h"
 #include "kmemtop/meminfo.h"
 #include "kmemtop/modules.h"
 #include "kmemtop/nodes.h"
@@ -215,6 +216,35 @@ static void run_has_key(struct result *r, const char *p, size_t len, const char 
             bad(r, "key \"%s\": %d", keys[k], !has_key_ref(p, len, keys[k]));
 }
 
+/* The cgroup parsers (src/cgroups.c) on the same input: mountinfo, flat key value, one number. */
+static void run_cgroup_files(struct result *r, const char *p, size_t len, const char *sp)
+{
+    struct km_perr pe = {.line = -1};
+    struct km_cg_mount m;
+    int rc = km_parse_cgroup_mounts(p, len, &m, &pe);
+    check_perr(r, rc, &pe, p, len);
+    if (rc == 0 && (!cstr_ok(m.point, sizeof(m.point)) || !cstr_ok(m.root, sizeof(m.root)) ||
+                    (m.hier != KM_CG_NONE && m.hier != KM_CG_V1 && m.hier != KM_CG_V2)))
+        bad(r, "mount malformed");
+    int64_t v[KM_CGF_N];
+    for (int i = 0; i < KM_CGF_N; i++)
+        v[i] = KM_NA;
+    pe = (struct km_perr){.line = -1};
+    rc = km_parse_cgroup_stat(p, len, v, NULL, &pe);
+    check_perr(r, rc, &pe, p, len);
+    for (int i = 0; i < KM_CGF_N; i++)
+        if (!KM_IS_NA(v[i]) && v[i] < 0)
+            bad(r, "field %d negative", i);
+    int64_t one = 0;
+    pe = (struct km_perr){.line = -1};
+    rc = km_parse_cgroup_value(p, len, &one, &pe);
+    if (rc && (rc != -EINVAL || pe.line != 1 || !pe.msg[0]))
+        bad(r, "one number: rc %d line %d", rc, pe.line);
+    km_parse_proc_cgroups(p, len, &one, NULL);
+    if (!KM_IS_NA(one) && one < 0)
+        bad(r, "num_cgroups negative");
+}
+
 static void run_slab_nodes(struct result *r, const char *p, size_t len, const char *sp)
 {
     /* a NUL-terminated string, exactly sized; an out array of exactly max entries */
@@ -248,6 +278,14 @@ struct target {
 
 /* Seeds: real files; a trailing "@N" keeps only the first N bytes (cut at a line end). */
 static const struct target targets[] = {
+    {"cgroup files",
+     run_cgroup_files,
+     12000,
+     true,
+     {"../fuzz/seeds/cgroup_files/mountinfo-v1-6.18", "../fuzz/seeds/cgroup_files/mountinfo-v2",
+      "../fuzz/seeds/cgroup_files/memory.stat-v2", "../fuzz/seeds/cgroup_files/cgroup.stat",
+      "../fuzz/seeds/cgroup_files/memory.stat-v1-6.18", "../fuzz/seeds/cgroup_files/proc-cgroups-6.18",
+      "../fuzz/seeds/cgroup_files/value"}},
     {"buddyinfo",
      run_buddyinfo,
      16000,

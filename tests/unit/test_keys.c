@@ -235,7 +235,7 @@ static int view_key_clashes(const struct km_view_def *d)
 {
     int clashes = 0;
     for (const struct km_view_key *k = d->keys; k && k->chars; k++) {
-        if (!k->sort_letter && !d->key)
+        if (!k->sort_letter && !d->key && !d->vm_key)
             printf("# %s view: key %s without a key hook\n", d->name, k->chars), clashes++;
         for (const char *c = k->chars; *c; c++)
             if (km_key_find(*c) || km_view_key_find(d, *c) != k) {

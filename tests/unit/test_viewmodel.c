@@ -681,6 +681,73 @@ static void test_fields(void)
     is_str(km_col_json_key(&f), "size_bytes", "...unless the field names another");
 }
 
+/* ---- a tree (sort_children) and folding -------------------------------------------------- */
+
+/* a tree three deep, items listed parents first as the cgroups walk lists them */
+static const struct item tree_items[] = {
+    {"root", NULL, 100, -1}, {"a", NULL, 10, 0},  {"a1", NULL, 1, 1}, {"a2", NULL, 4, 1},
+    {"b", NULL, 30, 0},      {"b1", NULL, 5, 4},  {"b2", NULL, 7, 4}, {"b2x", NULL, 2, 6},
+};
+
+static void tree_rows(struct km_vm *vm, const struct km_vctx *c)
+{
+    for (size_t i = 0; i < KM_ARRAY_LEN(tree_items); i++) {
+        int d = 0;
+        for (int p = tree_items[i].parent; p >= 0; p = tree_items[p].parent)
+            d++;
+        km_vm_add(vm, &tree_items[i], 0, d, tree_items[i].parent < 0 ? 0 : (size_t)tree_items[i].parent,
+                  NULL, "%s", tree_items[i].id);
+    }
+}
+
+static const struct km_view_def tree_view = {
+    .name = "tree",
+    .title = "Tree",
+    .cols = cols,
+    .ncols = (int)KM_ARRAY_LEN(cols),
+    .default_sort = 1,
+    .rows = tree_rows,
+    .sort_children = true,
+};
+
+static void test_tree_and_fold(void)
+{
+    struct km_vm vm;
+    struct km_vctx c = {0};
+    km_vm_init(&vm, &tree_view);
+    km_vm_build(&vm, &c);
+    is_str(order(&vm), "root b b2 b2x b1 a a2 a1", "tree: siblings sorted by size at every depth");
+    km_vm_set_sort(&vm, 0, &c);
+    is_str(order(&vm), "root a a1 a2 b b1 b2 b2x", "tree: by name at every depth");
+    vm.reverse = true;
+    km_vm_refresh(&vm, &c);
+    is_str(order(&vm), "root b b2 b2x b1 a a2 a1", "tree: reversed at every depth");
+    km_vm_set_sort(&vm, 1, &c);
+    ok(km_vm_fold(&vm, "b", 1), "fold b: changed");
+    ok(!km_vm_fold(&vm, "b", 1), "fold b again: nothing to change");
+    km_vm_refresh(&vm, &c);
+    is_str(order(&vm), "root b a a2 a1", "folded b: its descendants hidden, b shown");
+    const struct km_row *b = km_vm_row(&vm, 1);
+    ok(b && b->folded && b->has_kids, "folded b: marked folded, with children");
+    const struct km_row *a1 = km_vm_row(&vm, 4);
+    ok(a1 && !a1->has_kids && !a1->folded, "a leaf: no children, not folded");
+    km_vm_fold(&vm, "root", -1);
+    km_vm_build(&vm, &c);
+    is_str(order(&vm), "root", "toggle-folded root, rebuilt: the folds stay");
+    km_vm_fold(&vm, "root", -1);
+    km_vm_refresh(&vm, &c);
+    is_str(order(&vm), "root b a a2 a1", "root toggled back: b still folded");
+    snprintf(vm.filter, sizeof(vm.filter), "a1|b2x");
+    km_vm_refresh(&vm, &c);
+    is_str(order(&vm), "root b a a1", "filter with b folded: matches under a fold stay hidden");
+    ok(km_vm_unfold_all(&vm), "unfold all: something was folded");
+    km_vm_refresh(&vm, &c);
+    is_str(order(&vm), "root b b2 b2x a a1", "filter a1|b2x: the matches and their ancestors");
+    ok(!km_vm_unfold_all(&vm), "unfold all again: nothing");
+    km_vm_free(&vm);
+    ok(vm.nfold == 0 && vm.fold == NULL, "free: the folds too");
+}
+
 int main(void)
 {
     test_build_and_sort();
@@ -692,5 +759,6 @@ int main(void)
     test_modules_unattributed();
     test_vmstat_view();
     test_fields();
+    test_tree_and_fold();
     return tap_done();
 }
