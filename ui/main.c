@@ -282,9 +282,10 @@ static int capture_trees(struct km_app *a, long n, const sigset_t *sigs, long *d
 {
     int rc = 0;
     for (long i = 0; i < n && rc == 0 && !km_capture_interrupted(); i++) {
-        char tree[16] = "";
-        if (n > 1)
-            snprintf(tree, sizeof(tree), "%04ld", i + 1);
+        char tree[24] = "";
+        if (n > 1) /* a series' trees in name order: as many digits as the last needs */
+            snprintf(tree, sizeof(tree), "%0*ld", n > 9999 ? (int)snprintf(NULL, 0, "%ld", n) : 4,
+                     i + 1);
         rc = capture_one(a, tree, msg, msgsz);
         if (rc)
             break;
@@ -293,7 +294,7 @@ static int capture_trees(struct km_app *a, long n, const sigset_t *sigs, long *d
             printf("captured %s/%s\n", a->o.capture, tree);
             fflush(stdout); /* each tree as it lands, also into a pipe or a log */
         }
-        if (i + 1 < n)
+        if (i + 1 < n && a->roots.n <= 1)
             capture_wait(a->o.delay, sigs);
     }
     return rc;
@@ -308,7 +309,11 @@ static int run_capture(struct km_app *a, char *msg, size_t msgsz)
     int rc = km_capture_open(a->o.capture, &co, msg, msgsz);
     if (rc)
         return rc;
-    long n = a->o.iterations > 0 ? a->o.iterations : 1, done = 0;
+    /* a recording (-r) or a series: each of its ticks a tree, unless -n says how many */
+    long left = a->roots.n > 1 ? (long)(a->roots.n - a->tree) : 1;
+    long n = a->o.iterations > 0 ? a->o.iterations : a->o.replay ? left : 1, done = 0;
+    if (a->roots.n > 1 && n > left)
+        n = left;
     rc = capture_trees(a, n, &sigs, &done, msg, msgsz);
     char cmsg[1024];
     int crc = km_capture_close(cmsg, sizeof(cmsg));
@@ -373,6 +378,7 @@ static int run_record(struct km_app *a, char *msg, size_t msgsz)
                  a->o.record, (unsigned long long)torn, km_rec_writer_ticks(w));
         say_error(m);
     }
+    km_rec_set_limits(w, a->o.keep, a->o.max_size);
     bool v[KM_VIEWS_MAX];
     memcpy(v, a->o.views, sizeof(v));
     if (!a->o.view_given)
@@ -436,13 +442,15 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
         vms[i] = v[i] ? &a->vms[i] : NULL;
     long n = a->o.iterations;
     if (n < 0)
-        n = a->roots.n > 1 ? (long)a->roots.n : 1;
+        n = a->roots.n > 1 ? (long)(a->roots.n - a->tree) : 1;
     struct output out;
     if (output_open(&out, msg, msgsz) < 0)
         return -1;
     int rc = 0;
     for (long i = 0; i < n && rc == 0; i++) {
-        rc = km_app_tick(a, v, msg, msgsz);
+        /* --from: the first tick with the rates of its recorded interval */
+        rc = i == 0 && a->tree > 0 ? km_app_seek(a, a->tree, v, msg, msgsz)
+                                   : km_app_tick(a, v, msg, msgsz);
         if (rc == 1) {
             rc = 0;
             break; /* the series has no tree left */
@@ -559,11 +567,6 @@ int main(int argc, char **argv)
         km_app_free(&a);
         return rc == KM_APP_USAGE ? 2 : 1;
     }
-    if (a.o.replay && !(a.o.batch || a.o.format != KM_FMT_TEXT || !isatty(STDOUT_FILENO))) {
-        say_error("-r: the screen cannot replay a recording yet; use -b (and --format)");
-        km_app_free(&a);
-        return 2;
-    }
     if (a.o.replay) {
         rc = km_replay_open(&a, msg, sizeof(msg));
         if (rc == 0)
@@ -574,6 +577,12 @@ int main(int argc, char **argv)
             km_app_free(&a);
             return 1;
         }
+    }
+    if (km_app_range(&a, msg, sizeof(msg)) < 0) {
+        say_error(msg);
+        km_replay_close();
+        km_app_free(&a);
+        return 1;
     }
     if (a.o.record || a.o.capture) {
         /* both end by a caught signal once they have cleaned up */

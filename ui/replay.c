@@ -19,6 +19,7 @@
 static struct km_rec_reader *rec;
 static char tmp_dir[4096];          /* the private directory; "" when none */
 static volatile sig_atomic_t have_tmp; /* tmp_dir is set and not removed yet */
+static size_t made_last = SIZE_MAX, made_before = SIZE_MAX; /* the trees made last, SIZE_MAX: none */
 
 /* The tree directory of tick i, relative to tmp_dir. */
 static void tree_name(char *buf, size_t n, size_t i)
@@ -110,10 +111,13 @@ static int prepare(void *arg, size_t i, char *msg, size_t msgsz)
         return -1;
     }
     char name[32];
-    if (i >= 2) { /* the tree before the one shown until now is done with */
-        tree_name(name, sizeof(name), i - 2);
+    /* the tree made before the one shown until now is done with (a seek: wherever it was) */
+    if (made_before != SIZE_MAX && made_before != made_last && made_before != i) {
+        tree_name(name, sizeof(name), made_before);
         rm_at(dfd, name, 0);
     }
+    made_before = made_last;
+    made_last = i;
     tree_name(name, sizeof(name), i);
     rm_at(dfd, name, 0); /* shown once already (one tree shown again) */
     int rc = mkdirat(dfd, name, 0700) < 0 ? -errno : 0;

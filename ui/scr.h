@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 enum scr_mode { SM_TABLE, SM_HELP, SM_DETAILS, SM_PICKER };
-enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY };
+enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY, SP_BRANCH };
 
 /*
  * The table's measured columns, kept while what they depend on stays: the
@@ -48,6 +48,7 @@ struct scr {
     bool paused;
     bool color;             /* colour pairs are in use */
     bool series_end;        /* a series of trees has no tree left */
+    bool replay;            /* a recording or a series of trees: the replay keys (t, T, b, r) act */
     double next_tick;       /* km_now() seconds */
     char status[256];       /* a message on the status line */
     int status_attr;        /* enum km_attr */
