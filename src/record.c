@@ -1013,21 +1013,47 @@ static int walk_dir(int fd, const char *rel, int hops)
     return cur < 0 ? -errno : cur;
 }
 
-/* The parent directory of path (relative to dirfd, made 0700) and its last component. */
-static int parent_of(int dirfd, const char *path, const char **leaf)
+/*
+ * The directory a tick's last file went into, kept open: the files of a tree
+ * come directory by directory, so most need no walk from the top.
+ */
+struct pcache {
+    int dirfd; /* the tree */
+    int fd;    /* -1: none */
+    char rel[4096];
+};
+
+static void pcache_close(struct pcache *pc)
+{
+    if (pc->fd >= 0)
+        close(pc->fd);
+    pc->fd = -1;
+}
+
+/* The parent directory of path (in the tree, made 0700; not to be closed) and its last component. */
+static int parent_of(struct pcache *pc, const char *path, const char **leaf)
 {
     char rel[4096];
     snprintf(rel, sizeof(rel), "%s", path + 1);
     char *slash = strrchr(rel, '/');
     *leaf = path + 1 + (slash - rel) + 1;
     *slash = '\0';
-    return walk_dir(dirfd, rel, 0);
+    if (pc->fd >= 0 && strcmp(rel, pc->rel) == 0)
+        return pc->fd;
+    pcache_close(pc);
+    int fd = walk_dir(pc->dirfd, rel, 0);
+    if (fd >= 0) {
+        pc->fd = fd;
+        snprintf(pc->rel, sizeof(pc->rel), "%s", rel);
+    }
+    return fd;
 }
 
-static int write_file_at(int dirfd, const char *path, const char *data, size_t len, unsigned mode)
+static int write_file_at(struct pcache *pc, const char *path, const char *data, size_t len,
+                         unsigned mode)
 {
     const char *leaf;
-    int pfd = parent_of(dirfd, path, &leaf);
+    int pfd = parent_of(pc, path, &leaf);
     if (pfd < 0)
         return pfd;
     unlinkat(pfd, leaf, 0); /* read twice in one tick: the last read */
@@ -1037,19 +1063,16 @@ static int write_file_at(int dirfd, const char *path, const char *data, size_t l
         rc = -errno;
     if (fd >= 0 && close(fd) < 0 && rc == 0)
         rc = -errno;
-    close(pfd);
     return rc;
 }
 
-static int write_link_at(int dirfd, const char *path, const char *target)
+static int write_link_at(struct pcache *pc, const char *path, const char *target)
 {
     const char *leaf;
-    int pfd = parent_of(dirfd, path, &leaf);
+    int pfd = parent_of(pc, path, &leaf);
     if (pfd < 0)
         return pfd;
-    int rc = symlinkat(target, pfd, leaf) < 0 && errno != EEXIST ? -errno : 0;
-    close(pfd);
-    return rc;
+    return symlinkat(target, pfd, leaf) < 0 && errno != EEXIST ? -errno : 0;
 }
 
 /* A cursor over a decoded payload. */
@@ -1115,6 +1138,9 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
         table_free(&r->last); /* a writer's session starts: numbers start again */
     int wrc = 0;
     char bad_path[4096] = "";
+    static struct pcache pc; /* static: 4 KiB off the stack */
+    pc.dirfd = dirfd;
+    pc.fd = -1;
     for (uint32_t e = 0; e < n && !c.bad && wrc == 0; e++) {
         const char *kind = cur_bytes(&c, 1);
         if (!kind)
@@ -1164,13 +1190,14 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
             if (!tree_path(l->path))
                 continue; /* nothing a reader tees: a hostile recording's */
             if (!l->link)
-                wrc = write_file_at(dirfd, l->path, l->data, l->len, l->mode);
+                wrc = write_file_at(&pc, l->path, l->data, l->len, l->mode);
             else if (km_capture_link_ok(l->data))
-                wrc = write_link_at(dirfd, l->path, l->data);
+                wrc = write_link_at(&pc, l->path, l->data);
             if (wrc)
                 snprintf(bad_path, sizeof(bad_path), "%s", l->path);
         }
     }
+    pcache_close(&pc);
     if (c.bad) {
         snprintf(msg, msgsz, "%s: tick %zu: malformed record", r->path, i + 1);
         free(raw);
