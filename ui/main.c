@@ -196,8 +196,13 @@ static int capture_one(struct km_app *a, const char *tree, char *msg, size_t msg
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     double wall = s->wall > 0 ? s->wall : (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    long ps = s->page_size;
+    if (a->ctx.tree) { /* from a tree or a recording: what it said, unknown staying unknown */
+        wall = a->ctx.tree->wall;
+        ps = a->ctx.tree->page_size;
+    }
     char fmsg[512];
-    int frc = km_capture_finish(wall, s->page_size, s->kernel, fmsg, sizeof(fmsg));
+    int frc = km_capture_finish(wall, ps, s->kernel, fmsg, sizeof(fmsg));
     if (rc)
         return rc;
     if (frc) {
