@@ -605,6 +605,7 @@ int main(int argc, char **argv)
         rc = run_batch(&a, msg, sizeof(msg));
     else {
         int status = km_screen_run(&a);
+        km_replay_close();
         km_app_free(&a);
         return status;
     }

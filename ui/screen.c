@@ -401,16 +401,14 @@ static int act_replay(struct loop *l, enum km_action act, char *msg, size_t n)
     switch (act) {
     case KA_TICK_NEXT:
         if (shown >= last) {
-            set_status(l, KM_ATTR_WARN, "The last tick (%zu) is shown: no tick after it",
-                       shown + 1);
+            set_status(l, KM_ATTR_WARN, "Tick %zu is the last", shown + 1);
             s->paused = true;
             return 0;
         }
         return replay_go(l, shown + 1, msg, n);
     case KA_TICK_PREV:
         if (shown <= a->first) {
-            set_status(l, KM_ATTR_WARN, "The first tick (%zu) is shown: no tick before it",
-                       shown + 1);
+            set_status(l, KM_ATTR_WARN, "Tick %zu is the first", shown + 1);
             s->paused = true;
             return 0;
         }
