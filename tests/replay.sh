@@ -99,6 +99,12 @@ grep -h '^time=' "$TMP/y"/*/kmemtop-capture | tr '\n' ' ' >"$TMP/ytimes"
 is "-r --capture: each tree's record has its tick's time" "$(cat "$TMP/ytimes")" \
     "time=$T0.000 time=$((T0 + 10)).000 "
 
+# a series whose names sort otherwise than their capture times: shown in time order
+mv "$TMP/y/0001" "$TMP/y/b"
+mv "$TMP/y/0002" "$TMP/y/a"
+is "a series is shown in the order of its trees' capture times, not their names" \
+    "$("$KMEMTOP" --root "$TMP/y" -b --format json --view slabs | ticktimes)" "$T0 $((T0 + 10)) "
+
 # --keep and --max-size: the oldest ticks dropped up to a self-contained record
 cp -a "$FIX/debian61-root2" "$TMP/late"
 echo "time=$((T0 + 3010))" >"$TMP/late/kmemtop-capture"
