@@ -39,9 +39,11 @@ static size_t side_events(const struct km_mod_side *have, const struct km_mod_si
                           size_t *n, size_t cap)
 {
     size_t added = 0;
+    struct km_modidx idx;
+    km_modidx_init(&idx, lack->mods);
     for (size_t k = 0; k < have->mods->n; k++) {
         const struct km_module *m = &have->mods->mods[k];
-        if (km_modules_find(lack->mods, m->name))
+        if (km_modidx_find(&idx, m->name))
             continue;
         struct km_mod_event e = *tmpl;
         km_copy(e.name, sizeof(e.name), m->name, strlen(m->name));
@@ -61,6 +63,7 @@ static size_t side_events(const struct km_mod_side *have, const struct km_mod_si
         push_event(ev, n, cap, &e);
         added++;
     }
+    km_modidx_free(&idx);
     return added;
 }
 
@@ -68,8 +71,11 @@ static size_t side_events(const struct km_mod_side *have, const struct km_mod_si
 static unsigned count_missing(const struct km_modules *have, const struct km_modules *lack)
 {
     unsigned c = 0;
+    struct km_modidx idx;
+    km_modidx_init(&idx, lack);
     for (size_t k = 0; k < have->n; k++)
-        c += km_modules_find(lack, have->mods[k].name) == NULL;
+        c += km_modidx_find(&idx, have->mods[k].name) == NULL;
+    km_modidx_free(&idx);
     return c;
 }
 

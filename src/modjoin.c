@@ -66,6 +66,10 @@ static bool is_shared(const struct km_vmarea *a, long ps)
 
 static void classify(struct km_mj_ctx *x)
 {
+    struct km_modidx idx;
+    km_modidx_init(&idx, x->m);
+    const char *memo[64] = {NULL};
+    bool image[64] = {false};
     for (size_t i = 0; i < x->vm->n; i++) {
         const struct km_vmarea *a = &x->vm->areas[i];
         x->cls[i] = C_NONE;
@@ -73,17 +77,24 @@ static void classify(struct km_mj_ctx *x)
         if (KM_IS_NA(a->pages))
             continue; /* no pages: ioremap, vm_map_ram, unpurged, percpu */
         if (a->module) {
-            const struct km_module *mod = km_modules_find(x->m, a->module);
+            const struct km_module *mod = km_modidx_find(&idx, a->module);
             x->cls[i] = C_DYN;
             x->owner[i] = mod ? (long)(mod - x->m->mods) : -1;
         } else if (a->caller && a->caller_symlen > 0) {
+            /* the parser stores a caller once: the same pointer is the same caller */
+            size_t h = ((uintptr_t)a->caller >> 3) & 63;
+            if (memo[h] != a->caller) {
+                memo[h] = a->caller;
+                image[h] = km_mj_image_caller(a->caller, (size_t)a->caller_symlen);
+            }
             if (is_shared(a, x->ps))
                 x->cls[i] = C_SHARED;
-            else if (km_mj_image_caller(a->caller, (size_t)a->caller_symlen))
+            else if (image[h])
                 x->cls[i] = C_IMAGE;
             x->out->image.areas += x->cls[i] != C_NONE; /* for choose_method */
         }
     }
+    km_modidx_free(&idx);
 }
 
 /* ---- is the file in address order? ----------------------------------------- */

@@ -154,6 +154,55 @@ struct km_module *km_modules_find(const struct km_modules *m, const char *name)
     return NULL;
 }
 
+/* FNV-1a: names are short and few; the table is at least twice their number. */
+static size_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+void km_modidx_init(struct km_modidx *x, const struct km_modules *m)
+{
+    x->m = m;
+    x->mask = 0;
+    x->slot = NULL;
+    if (!m || m->n == 0 || m->n > (SIZE_MAX >> 3))
+        return;
+    size_t cap = 16;
+    while (cap < m->n * 2)
+        cap <<= 1;
+    x->slot = xcalloc(cap, sizeof(*x->slot));
+    x->mask = cap - 1;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t h = name_hash(m->mods[i].name) & x->mask;
+        bool dup = false;
+        while (x->slot[h] && !dup) {
+            dup = strcmp(m->mods[x->slot[h] - 1].name, m->mods[i].name) == 0;
+            h = (h + 1) & x->mask;
+        }
+        if (!dup) /* the first of a name listed twice, as km_modules_find */
+            x->slot[h] = i + 1;
+    }
+}
+
+const struct km_module *km_modidx_find(const struct km_modidx *x, const char *name)
+{
+    if (!x->slot)
+        return x->m ? km_modules_find(x->m, name) : NULL;
+    for (size_t h = name_hash(name) & x->mask; x->slot[h]; h = (h + 1) & x->mask)
+        if (strcmp(x->m->mods[x->slot[h] - 1].name, name) == 0)
+            return &x->m->mods[x->slot[h] - 1];
+    return NULL;
+}
+
+void km_modidx_free(struct km_modidx *x)
+{
+    free(x->slot);
+    memset(x, 0, sizeof(*x));
+}
+
 /* ---- /sys/module/<m>/: reader --------------------------------------------- */
 
 /* A name from /proc/modules becomes a path component: refuse anything odd. */

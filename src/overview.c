@@ -104,17 +104,31 @@ struct vmsplit {
 static struct vmsplit vm_split(const struct km_vmallocinfo *v)
 {
     struct vmsplit s = {0, 0, 0, 0};
+    /* the parser stores a caller once: what a caller is, decided once per pointer */
+    const char *memo[64] = {NULL};
+    unsigned char kind[64] = {0}; /* 1 image allocator, 2 stack allocator, 0 neither */
     for (size_t i = 0; i < v->n; i++) {
         const struct km_vmarea *a = &v->areas[i];
         if (!(a->flags & KM_VM_VMALLOC) || KM_IS_NA(a->pages) || a->pages <= 0)
             continue;
         s.all = km_sat_add(s.all, a->pages);
         size_t sl = a->caller ? (size_t)a->caller_symlen : 0;
-        if (sl && km_mj_image_caller(a->caller, sl))
+        unsigned char k = 0;
+        if (sl) {
+            size_t h = ((uintptr_t)a->caller >> 3) & 63;
+            if (memo[h] != a->caller) {
+                memo[h] = a->caller;
+                kind[h] = km_mj_image_caller(a->caller, sl)       ? 1
+                          : km_ov_stack_caller(a->caller, sl) ? 2
+                                                              : 0;
+            }
+            k = kind[h];
+        }
+        if (k == 1)
             s.images = km_sat_add(s.images, a->pages);
         else if (a->module)
             s.modules = km_sat_add(s.modules, a->pages);
-        else if (sl && km_ov_stack_caller(a->caller, sl))
+        else if (k == 2)
             s.stacks = km_sat_add(s.stacks, a->pages);
     }
     return s;

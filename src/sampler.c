@@ -410,6 +410,13 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     struct km_sample *smp = &s->s[s->cur];
     struct km_sample *prev = s->have_prev || s->seq > 0 ? &s->s[!s->cur] : NULL;
     km_sample_free(smp);
+    /*
+     * No derivation and no view reads the previous sample's areas (its module join, groups
+     * and overview are kept apart): at server scale they are most of the memory, so only
+     * the current sample holds them.
+     */
+    if (prev)
+        km_vmallocinfo_free(&prev->vm);
     smp->seq = s->seq++;
     if (o && o->root)
         snprintf(smp->root, sizeof(smp->root), "%s", o->root);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -180,6 +181,18 @@ int km_parse_u64(const char *s, size_t len, uint64_t *out)
     if (len == 0)
         return -EINVAL;
     uint64_t v = 0;
+    if (len <= 19) { /* cannot overflow: one test for a bad byte at the end */
+        unsigned bad = 0;
+        for (size_t i = 0; i < len; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            bad |= d > 9;
+            v = v * 10 + d;
+        }
+        if (bad)
+            return -EINVAL;
+        *out = v;
+        return 0;
+    }
     for (size_t i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
             return -EINVAL;
@@ -221,6 +234,18 @@ int km_parse_hex(const char *s, size_t len, uint64_t *out)
     if (len == 0)
         return -EINVAL;
     uint64_t v = 0;
+    if (len <= 16) { /* cannot overflow: one test for a bad byte at the end */
+        unsigned bad = 0;
+        for (size_t i = 0; i < len; i++) {
+            unsigned d = hex_val[(unsigned char)s[i]];
+            bad |= d == 0;
+            v = (v << 4) | ((d - 1) & 0xf);
+        }
+        if (bad)
+            return -EINVAL;
+        *out = v;
+        return 0;
+    }
     for (size_t i = 0; i < len; i++) {
         unsigned d = hex_val[(unsigned char)s[i]];
         if (!d)
@@ -296,4 +321,17 @@ double km_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * glibc raises its mmap threshold to the size of each large block freed, so that after a few
+ * frames the per-frame arrays of a large vmallocinfo (megabytes, made and freed every tick)
+ * come from the heap, whose freed middle is never given back: RSS grows over the first frames
+ * and stays at the peak. A fixed threshold keeps such blocks mapped and unmapped: flat RSS.
+ */
+void km_malloc_steady(void)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 }

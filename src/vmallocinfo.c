@@ -5,10 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Growable storage for caller/module strings; offsets become pointers at the end. */
+/*
+ * Growable storage for caller/module strings; offsets become pointers at the end. Each
+ * distinct string is stored once (an open-addressing table of offsets, by hash): a server's
+ * 100k areas come from a few hundred callers.
+ */
 struct text {
     char *data;
     size_t len, cap;
+    size_t *slot; /* offset + 1, 0 empty */
+    size_t nslot, used;
+};
+
+/* Growable per-node counts of every area. */
+struct numas {
+    struct km_vmnuma *v;
+    size_t n, cap;
 };
 
 /* Per area: where its strings start in struct text, SIZE_MAX when absent. */
@@ -16,14 +28,132 @@ struct offs {
     size_t caller, module;
 };
 
+/* The length and up to 8 bytes of each end: callers differ there (symbol, offset/size). */
+static size_t str_hash(const char *s, size_t len)
+{
+    uint64_t a = 0, b = 0;
+    memcpy(&a, s, len < 8 ? len : 8);
+    if (len > 8)
+        memcpy(&b, s + (len > 16 ? len - 8 : 8), len > 16 ? 8 : len - 8);
+    uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ len) * 0xff51afd7ed558ccdull;
+    return (size_t)(h ^ (h >> 32));
+}
+
+static void text_rehash(struct text *t)
+{
+    size_t n = t->nslot ? t->nslot * 2 : 256;
+    size_t *slot = xcalloc(n, sizeof(*slot));
+    for (size_t i = 0; i < t->nslot; i++) {
+        if (!t->slot[i])
+            continue;
+        const char *s = t->data + t->slot[i] - 1;
+        size_t h = str_hash(s, strlen(s)) & (n - 1);
+        while (slot[h])
+            h = (h + 1) & (n - 1);
+        slot[h] = t->slot[i];
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->nslot = n;
+}
+
 static size_t text_add(struct text *t, const char *s, size_t len)
 {
+    if ((t->used + 1) * 2 > t->nslot)
+        text_rehash(t);
+    size_t h = str_hash(s, len) & (t->nslot - 1);
+    for (; t->slot[h]; h = (h + 1) & (t->nslot - 1)) {
+        const char *have = t->data + t->slot[h] - 1; /* NUL-ended inside data */
+        if (strnlen(have, len + 1) == len && memcmp(have, s, len) == 0)
+            return t->slot[h] - 1;
+    }
     size_t off = t->len;
     xgrow((void **)&t->data, &t->cap, t->len + len + 1, 1);
     memcpy(t->data + t->len, s, len);
     t->data[t->len + len] = '\0';
     t->len += len + 1;
+    t->slot[h] = off + 1;
+    t->used++;
     return off;
+}
+
+/* km_tok_next's blanks; the tokenizer inlined here, where every byte of a large file goes */
+static const bool blank[256] = {
+    [' '] = true, ['\t'] = true, ['\r'] = true, ['\n'] = true,
+    ['\0'] = true, ['\v'] = true, ['\f'] = true,
+};
+
+static inline bool tok_next(struct km_tok *t, const char **tok, size_t *len)
+{
+    const char *p = t->p, *end = t->end;
+    while (p < end && blank[(unsigned char)*p])
+        p++;
+    if (p >= end) {
+        t->p = p;
+        return false;
+    }
+    const char *s = p;
+    while (p < end && !blank[(unsigned char)*p])
+        p++;
+    t->p = p;
+    *tok = s;
+    *len = (size_t)(p - s);
+    return true;
+}
+
+
+/* km_parse_i64 inlined for the short counts of every line (size, pages=, N<nid>=). */
+static inline int dec_i64(const char *s, size_t len, int64_t *out)
+{
+    if (len == 0 || len > 18)
+        return km_parse_i64(s, len, out);
+    int64_t v = 0;
+    unsigned bad = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        bad |= d > 9;
+        v = v * 10 + (int64_t)(d & 0xf);
+    }
+    if (bad)
+        return km_parse_i64(s, len, out); /* a sign, or its error */
+    *out = v;
+    return 0;
+}
+
+/*
+ * 8 hex digits at s, eight bytes at a time: false unless each is one. Bytes are checked for
+ * the ranges '0'-'9' and (lowercased) 'a'-'f' together, then the nibbles packed in order.
+ */
+static inline bool hex8(const char *s, uint32_t *out)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if (x & high)
+        return false;
+    uint64_t lx = x | 0x2020202020202020ull; /* digits keep their 0x20 bit */
+    /* byte b in [lo, hi] (every byte < 0x80): b + (0x80 - lo) has bit 7, b + (0x7f - hi) not */
+    uint64_t dig = (x + (0x80 - 0x30) * ones) & ~(x + (0x7f - 0x39) * ones);
+    uint64_t let = (lx + (0x80 - 0x61) * ones) & ~(lx + (0x7f - 0x66) * ones);
+    if (((dig | let) & high) != high)
+        return false;
+    uint64_t val = (lx & 0x0f0f0f0f0f0f0f0full) + ((let & high) >> 7) * 9; /* 0..15 each */
+    /* byte 0 (the first digit) lowest: pair, then quad, then the two halves */
+    uint64_t t = ((val & 0x000f000f000f000full) << 4) | ((val >> 8) & 0x000f000f000f000full);
+    t = ((t & 0x000000ff000000ffull) << 8) | ((t >> 16) & 0x000000ff000000ffull);
+    t = ((t & 0xffffull) << 16) | ((t >> 32) & 0xffffull);
+    *out = (uint32_t)t;
+    return true;
+}
+
+/* Exactly 16 hex digits, as "0x%016lx" prints them after its 0x; false if one is not. */
+static inline bool hex16(const char *s, uint64_t *out)
+{
+    uint32_t hi, lo;
+    if (!hex8(s, &hi) || !hex8(s + 8, &lo))
+        return false;
+    *out = (uint64_t)hi << 32 | lo;
+    return true;
 }
 
 static bool has_prefix(const char *tok, size_t len, const char *pfx)
@@ -60,6 +190,7 @@ static int parse_range(const char *tok, size_t len, struct km_vmarea *a, bool *p
     return rc;
 }
 
+/* a word with a first letter not yet among them needs it in parse_tail's test too */
 #define FLAG_WORD(w, f) {w, sizeof(w) - 1, f}
 static const struct {
     const char *word;
@@ -89,7 +220,7 @@ static bool looks_like_caller(const char *tok, size_t len)
 }
 
 /* "N<nid>=<pages>"; returns 1 when tok is such a token, 0 when not, <0 when malformed. */
-static int parse_numa(const char *tok, size_t len, struct km_vmarea *a)
+static int parse_numa(const char *tok, size_t len, struct km_vmarea *a, struct numas *nu)
 {
     if (len < 3 || tok[0] != 'N' || tok[1] < '0' || tok[1] > '9')
         return 0;
@@ -100,11 +231,13 @@ static int parse_numa(const char *tok, size_t len, struct km_vmarea *a)
     int64_t pages;
     if (km_parse_u64(tok + 1, (size_t)(eq - tok - 1), &nid) || nid > INT32_MAX)
         return -EINVAL;
-    if (km_parse_i64(eq + 1, (size_t)(tok + len - eq - 1), &pages))
+    if (dec_i64(eq + 1, (size_t)(tok + len - eq - 1), &pages))
         return -EINVAL;
     if (a->nnuma < KM_VM_MAX_NUMA) {
-        a->numa[a->nnuma].node = (int)nid;
-        a->numa[a->nnuma].pages = pages;
+        if (a->nnuma == 0)
+            a->numa0 = (uint32_t)nu->n;
+        xgrow((void **)&nu->v, &nu->cap, nu->n + 1, sizeof(*nu->v));
+        nu->v[nu->n++] = (struct km_vmnuma){(int)nid, pages};
         a->nnuma++;
     }
     return 1;
@@ -120,7 +253,7 @@ static void take_caller(struct km_tok *t, const char *tok, size_t len, struct km
     struct km_tok peek = *t;
     const char *m;
     size_t mlen;
-    if (km_tok_next(&peek, &m, &mlen) && mlen >= 2 && m[0] == '[') {
+    if (tok_next(&peek, &m, &mlen) && mlen >= 2 && m[0] == '[') {
         m++, mlen--;
         if (m[mlen - 1] == ']')
             mlen--;
@@ -131,25 +264,29 @@ static void take_caller(struct km_tok *t, const char *tok, size_t len, struct km
 
 /* Everything after the size: caller, key=value tokens and flag words. */
 static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct text *tx,
-                      struct offs *o, struct km_perr *err)
+                      struct offs *o, struct numas *nu, struct km_perr *err)
 {
     const char *tok;
     size_t len;
     bool first = true;
-    while (km_tok_next(t, &tok, &len)) {
-        uint32_t f = flag_of(tok, len);
+    while (tok_next(t, &tok, &len)) {
+        /* only these letters begin a flag word: the other tokens skip the word list */
+        char c0 = tok[0];
+        uint32_t f = c0 == 'v' || c0 == 'i' || c0 == 'u' || c0 == 's' || c0 == 'd'
+                         ? flag_of(tok, len)
+                         : 0;
         int rc;
         uint64_t u;
         if (f) {
             a->flags |= f;
-        } else if (has_prefix(tok, len, "pages=")) {
-            if (km_parse_i64(tok + 6, len - 6, &a->pages) || a->pages < 0)
+        } else if (c0 == 'p' && has_prefix(tok, len, "pages=")) {
+            if (dec_i64(tok + 6, len - 6, &a->pages) || a->pages < 0)
                 return km_perr_set(err, lineno, "bad pages= value '%.*s'", (int)len, tok);
-        } else if (has_prefix(tok, len, "phys=")) {
+        } else if (c0 == 'p' && has_prefix(tok, len, "phys=")) {
             /* %llx without 0x up to 4.10, %pa with 0x after */
             if (km_parse_hex(tok + 5, len - 5, &u))
                 return km_perr_set(err, lineno, "bad phys= value '%.*s'", (int)len, tok);
-        } else if ((rc = parse_numa(tok, len, a)) != 0) {
+        } else if ((rc = parse_numa(tok, len, a, nu)) != 0) {
             if (rc < 0)
                 return km_perr_set(err, lineno, "bad per-node count '%.*s'", (int)len, tok);
         } else if (first && looks_like_caller(tok, len)) {
@@ -162,7 +299,8 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
 }
 
 static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea *a,
-                      struct text *tx, struct offs *o, bool *ptrval, struct km_perr *err)
+                      struct text *tx, struct offs *o, struct numas *nu, bool *ptrval,
+                      struct km_perr *err)
 {
     struct km_tok t;
     const char *tok;
@@ -172,18 +310,24 @@ static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea
     a->pages = KM_NA;
     a->lineno = lineno;
     o->caller = o->module = SIZE_MAX;
-    if (!km_tok_next(&t, &tok, &tlen))
+    /* the range as a 64-bit kernel prints it, "0x<16 digits>-0x<16 digits>": read in place */
+    if (len >= 37 && line[0] == '0' && line[1] == 'x' && line[18] == '-' && line[19] == '0' &&
+        line[20] == 'x' && (len == 37 || blank[(unsigned char)line[37]]) &&
+        hex16(line + 2, &a->start) && hex16(line + 21, &a->end)) {
+        t.p = line + 37;
+    } else if (!tok_next(&t, &tok, &tlen)) {
         return 1; /* blank line */
-    if (parse_range(tok, tlen, a, ptrval))
+    } else if (parse_range(tok, tlen, a, ptrval)) {
         return km_perr_set(err, lineno, "bad address range '%.*s'", (int)(tlen > 60 ? 60 : tlen),
                            tok);
-    if (!km_tok_next(&t, &tok, &tlen))
+    }
+    if (!tok_next(&t, &tok, &tlen))
         return km_perr_set(err, lineno, "missing size after the address range");
-    int rc = km_parse_i64(tok, tlen, &a->size);
+    int rc = dec_i64(tok, tlen, &a->size);
     if (rc || a->size < 0)
         return km_perr_set(err, lineno, "bad size '%.*s'%s", (int)(tlen > 30 ? 30 : tlen), tok,
                            rc == -ERANGE ? " (too large)" : "");
-    return parse_tail(&t, lineno, a, tx, o, err);
+    return parse_tail(&t, lineno, a, tx, o, nu, err);
 }
 
 /*
@@ -242,6 +386,7 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
     const char *line;
     size_t llen, cap = 0, ocap = 0;
     struct text tx = {0};
+    struct numas nu = {0};
     struct offs *o = NULL;
     bool ptrval = false;
     int64_t bytes = 0, pages = 0; /* totals, bounded so that no sum over the areas overflows */
@@ -249,11 +394,15 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
     memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &llen)) {
-        struct km_perr why = {0};
+        struct km_perr why; /* only line and msg are read (km_perr_skip): 300+ bytes not zeroed */
+        why.line = 0;
+        why.msg[0] = '\0';
         bool lp = false; /* this line's "(____ptrval____)": counts only if the line is kept */
         xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
         xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
-        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &lp, &why);
+        size_t nu0 = nu.n; /* a line left out gives its per-node counts back */
+        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &nu,
+                            &lp, &why);
         const struct km_vmarea *a = &out->areas[out->n];
         if (rc == 0 && (a->size > VM_MAX_BYTES - bytes ||
                         (!KM_IS_NA(a->pages) && a->pages > VM_MAX_PAGES - pages)))
@@ -262,27 +411,40 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
         if (rc < 0) { /* left out and counted; its strings stay unused in tx */
             km_perr_skip(err, &why);
             bad++;
+            nu.n = nu0;
         } else if (rc == 0 && out->n > 0 && (a->start || a->end) &&
                    a->start == a[-1].start && a->end == a[-1].end && a->size == a[-1].size) {
             /* two areas cannot have one range: a line printed twice by a torn read */
             if (out->dups++ == 0)
                 out->dup_lineno = it.lineno;
-        } else if (rc == 0) {
+            nu.n = nu0;
+        } else if (rc != 0) {
+            nu.n = nu0;
+        } else {
             ptrval = ptrval || lp;
             bytes += a->size;
             pages += KM_IS_NA(a->pages) ? 0 : a->pages;
             out->n++;
         }
     }
+    free(tx.slot);
     if (bad && out->n == 0) {
         free(o);
         free(tx.data);
+        free(nu.v);
         km_vmallocinfo_free(out);
         return km_perr_unusable(err);
     }
     out->addr_kind = classify(out->areas, out->n, ptrval);
     fix_strings(out, o, tx.data);
     free(o);
+    out->numa = nu.v;
+    out->nnuma = nu.n;
+    /* what a frame keeps: no room left over from growing (xgrow doubles) */
+    if (out->n && cap > out->n)
+        out->areas = xrealloc(out->areas, out->n * sizeof(*out->areas));
+    if (nu.n && nu.cap > nu.n)
+        out->numa = xrealloc(out->numa, nu.n * sizeof(*out->numa));
     return 0;
 }
 
@@ -291,6 +453,7 @@ void km_vmallocinfo_free(struct km_vmallocinfo *v)
     if (!v)
         return;
     free(v->areas);
+    free(v->numa);
     free(v->text);
     memset(v, 0, sizeof(*v));
 }

@@ -83,38 +83,42 @@ static size_t *table_find(const struct table *t, const struct km_vmgroup *g, con
     return &t->slot[i];
 }
 
-/* Bytes the names can take: each caller's and module's once per area, and the two literals. */
-static size_t text_bound(const struct km_vmallocinfo *v)
-{
-    size_t n = sizeof(KM_VMG_NAME_NONE) + sizeof(KM_VMG_NAME_UNPURGED);
-    for (size_t i = 0; i < v->n; i++) {
-        struct key k = area_key(&v->areas[i]);
-        if (k.kind == KM_VMG_CALLER)
-            n += k.len + 1 + (k.module ? strlen(k.module) + 1 : 0);
-    }
-    return n;
-}
-
-static const char *text_add(struct km_vmgroups *gs, const char *s, size_t len)
-{
-    char *p = gs->text + gs->text_len;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    gs->text_len += len + 1;
-    return p;
-}
-
 static struct km_vmgroup *new_group(struct km_vmgroups *gs, const struct key *k)
 {
     struct km_vmgroup *g = &gs->g[gs->n++];
     memset(g, 0, sizeof(*g));
     g->kind = k->kind;
-    g->caller = text_add(gs, k->name, k->len);
+    g->caller = k->name; /* v's or a literal until own_names copies it */
     g->caller_len = k->len;
-    g->module = k->module ? text_add(gs, k->module, strlen(k->module)) : NULL;
+    g->module = k->module;
     g->pages = g->ram = KM_NA;
     g->growth = NAN;
     return g;
+}
+
+/* The groups' names into gs->text, which the groups then point into. */
+static void own_names(struct km_vmgroups *gs)
+{
+    size_t n = 1;
+    for (size_t k = 0; k < gs->n; k++)
+        n += gs->g[k].caller_len + 1 + (gs->g[k].module ? strlen(gs->g[k].module) + 1 : 0);
+    gs->text = xmalloc(n);
+    gs->text_len = 0;
+    for (size_t k = 0; k < gs->n; k++) {
+        struct km_vmgroup *g = &gs->g[k];
+        char *p = gs->text + gs->text_len;
+        memcpy(p, g->caller, g->caller_len);
+        p[g->caller_len] = '\0';
+        gs->text_len += g->caller_len + 1;
+        g->caller = p;
+        if (g->module) {
+            size_t len = strlen(g->module);
+            p = gs->text + gs->text_len;
+            memcpy(p, g->module, len + 1);
+            gs->text_len += len + 1;
+            g->module = p;
+        }
+    }
 }
 
 /* Each area into its group (gid[i]: the group of area i), with its sums. */
@@ -122,16 +126,37 @@ static void group_areas(const struct km_vmallocinfo *v, struct km_vmgroups *gs, 
 {
     struct table t;
     table_init(&t, v->n);
+    /*
+     * The parser stores each caller and module text once, so areas with one caller share its
+     * pointers: a small cache by those pointers finds most areas' group without hashing the
+     * text (a pointer pair seen before is the same key; the table still decides the rest).
+     */
+    struct {
+        const char *caller, *module;
+        uint32_t unpurged;
+        size_t gid;
+    } memo[64] = {{0}};
     for (size_t i = 0; i < v->n; i++) {
         const struct km_vmarea *a = &v->areas[i];
-        struct key k = area_key(a);
-        size_t *slot = table_find(&t, gs->g, &k);
-        if (!*slot) {
-            new_group(gs, &k);
-            *slot = gs->n;
+        uint32_t unp = a->flags & KM_VM_UNPURGED;
+        size_t h = (((uintptr_t)a->caller >> 3) ^ ((uintptr_t)a->module >> 5) ^ unp) & 63;
+        size_t gi;
+        if (memo[h].gid && memo[h].caller == a->caller && memo[h].module == a->module &&
+            memo[h].unpurged == unp) {
+            gi = memo[h].gid - 1;
+        } else {
+            struct key k = area_key(a);
+            size_t *slot = table_find(&t, gs->g, &k);
+            if (!*slot) {
+                new_group(gs, &k);
+                *slot = gs->n;
+            }
+            gi = *slot - 1;
+            memo[h].caller = a->caller, memo[h].module = a->module, memo[h].unpurged = unp;
+            memo[h].gid = gi + 1;
         }
-        struct km_vmgroup *g = &gs->g[*slot - 1];
-        gid[i] = *slot - 1;
+        struct km_vmgroup *g = &gs->g[gi];
+        gid[i] = gi;
         g->areas++;
         g->bytes = km_sat_add(g->bytes, a->size);
         km_sat_acc(&g->pages, a->pages);
@@ -169,35 +194,62 @@ static int cmp_node_pages(const void *a, const void *b)
     return (x->node > y->node) - (x->node < y->node);
 }
 
-/* Pages per node and group: every N<nid>= the parser kept, sorted by group and node, merged. */
-static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs, const size_t *gid)
+/* Node ids below this are summed in a dense array; others (no kernel has them) sorted. */
+#define DENSE_NODES 4096
+
+/*
+ * Pages per node and group: every N<nid>= the parser kept, summed per group and node, in node
+ * order. Each group's areas (gs->area) are walked once; their nodes summed in a dense array.
+ */
+static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs)
 {
-    size_t m = 0;
-    for (size_t i = 0; i < v->n; i++)
-        m += (size_t)v->areas[i].nnuma;
-    if (!m)
+    if (!v->nnuma)
         return;
-    struct node_pages *np = xmalloc(m * sizeof(*np));
-    size_t j = 0;
-    for (size_t i = 0; i < v->n; i++)
-        for (int q = 0; q < v->areas[i].nnuma; q++)
-            np[j++] =
-                (struct node_pages){gid[i], v->areas[i].numa[q].node, v->areas[i].numa[q].pages};
-    qsort(np, m, sizeof(*np), cmp_node_pages);
-    gs->nodes = xmalloc(m * sizeof(*gs->nodes));
-    for (j = 0; j < m; j++) {
-        struct km_vmgroup *g = &gs->g[np[j].g];
-        struct km_vmg_node *last = gs->nnodes ? &gs->nodes[gs->nnodes - 1] : NULL;
-        if (g->nnodes && last->node == np[j].node) {
-            last->pages = km_sat_add(last->pages, np[j].pages);
-            continue;
+    gs->nodes = xmalloc(v->nnuma * sizeof(*gs->nodes));
+    int64_t *acc = xmalloc(DENSE_NODES * sizeof(*acc));
+    bool *seen = xcalloc(DENSE_NODES, sizeof(*seen));
+    struct node_pages *np = xmalloc(v->nnuma * sizeof(*np)); /* one group's, then sorted */
+    for (size_t k = 0; k < gs->n; k++) {
+        struct km_vmgroup *g = &gs->g[k];
+        size_t m = 0;
+        for (size_t x = 0; x < (size_t)g->areas; x++) {
+            const struct km_vmarea *a = &v->areas[gs->area[g->area0 + x]];
+            const struct km_vmnuma *nu = km_vm_numa(v, a);
+            for (int q = 0; q < a->nnuma; q++) {
+                int node = nu[q].node;
+                if (node >= 0 && node < DENSE_NODES && seen[node]) {
+                    acc[node] = km_sat_add(acc[node], nu[q].pages);
+                } else if (node >= 0 && node < DENSE_NODES) {
+                    seen[node] = true;
+                    acc[node] = nu[q].pages;
+                    np[m++] = (struct node_pages){k, node, 0};
+                } else {
+                    np[m++] = (struct node_pages){k, node, nu[q].pages};
+                }
+            }
         }
-        if (!g->nnodes)
-            g->node0 = gs->nnodes;
-        gs->nodes[gs->nnodes++] = (struct km_vmg_node){np[j].node, np[j].pages};
-        g->nnodes++;
+        for (size_t j = 0; j < m; j++)
+            if (np[j].node >= 0 && np[j].node < DENSE_NODES) {
+                np[j].pages = acc[np[j].node];
+                seen[np[j].node] = false;
+            }
+        if (m > 1)
+            qsort(np, m, sizeof(*np), cmp_node_pages);
+        for (size_t j = 0; j < m; j++) {
+            struct km_vmg_node *last = g->nnodes ? &gs->nodes[gs->nnodes - 1] : NULL;
+            if (last && last->node == np[j].node) {
+                last->pages = km_sat_add(last->pages, np[j].pages);
+                continue;
+            }
+            if (!g->nnodes)
+                g->node0 = gs->nnodes;
+            gs->nodes[gs->nnodes++] = (struct km_vmg_node){np[j].node, np[j].pages};
+            g->nnodes++;
+        }
     }
     free(np);
+    free(seen);
+    free(acc);
 }
 
 static int64_t ram_of(int64_t pages, long page_size)
@@ -214,10 +266,13 @@ void km_vmgroup(const struct km_vmallocinfo *v, long page_size, struct km_vmgrou
         return;
     size_t *gid = xmalloc(v->n * sizeof(*gid));
     out->g = xmalloc(v->n * sizeof(*out->g));
-    out->text = xmalloc(text_bound(v));
     group_areas(v, out, gid);
+    out->g = xrealloc(out->g, out->n * sizeof(*out->g)); /* a few hundred, not one per area */
+    own_names(out);
     list_areas(v, out, gid);
-    group_nodes(v, out, gid);
+    group_nodes(v, out);
+    if (out->nnodes)
+        out->nodes = xrealloc(out->nodes, out->nnodes * sizeof(*out->nodes));
     free(gid);
     for (size_t k = 0; k < out->n; k++) {
         struct km_vmgroup *g = &out->g[k];

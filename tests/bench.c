@@ -1,17 +1,24 @@
 /*
  * bench.c - what a kmemtop frame costs against a plain read of the files it needs.
  *
- * For each view: one frame (the second, as in steady state) is captured into a temporary tree to
- * learn exactly which files (and directories) that view's frame reads. Then, in alternating rounds,
+ * For each view (and "all": every view in one frame, as `kmemtop -b` prints it): one frame (the
+ * second, as in steady state) is captured into a temporary tree to learn exactly which files (and
+ * directories) that view's frame reads. Then, after WARM frames of warm-up, in alternating rounds,
  * (a) those files are read plainly (open, read to EOF with a 128 KiB buffer, as cat(1), close;
  * directories listed) and (b) kmemtop takes a frame: sampler tick for the view's sources, view
- * model build, text table rendered to /dev/null. CPU time (user + system, the kernel's work of
- * producing the files included) per frame is compared.
+ * model build, the batch text frame written to /dev/null. CPU time (user + system, the kernel's
+ * work of producing the files included) per frame is compared. Each view runs in a child process
+ * of its own, so that its memory is its own: RSS after the warm-up and at the end (steady means
+ * the two are equal), and the peak (VmHWM).
  *
- *   _build/tests/kmemtop-bench [-n FRAMES] [view ... | join]
+ *   _build/tests/kmemtop-bench [-n FRAMES] [-w WARM] [--root TREE] [view ... | all | join]
+ *
+ * With --root the frames read the captured (or tests/scale-tree.py) tree as `kmemtop --root`
+ * does, and the plain read reads the same files of the tree.
  */
 #include "kmemtop/capture.h"
 #include "kmemtop/read.h"
+#include "kmemtop/root.h"
 #include "kmemtop/sampler.h"
 
 #include "unit/synth_modorder.h"
@@ -27,12 +34,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 static char **files, **dirs;
 static size_t nfiles, ndirs, capf, capd;
 static size_t tree_prefix;
+static struct km_roots roots;  /* --root: one tree */
+static const char *tree_dir;   /* its directory, prefixed to the files of the plain read */
+static int warm = 20;
+static int procfd = -1; /* the real /proc, opened before --root mounts its own over it */
+
+static char *in_tree(const char *live)
+{
+    if (!tree_dir)
+        return xstrdup(live);
+    size_t n = strlen(tree_dir) + strlen(live) + 1;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s%s", tree_dir, live);
+    return p;
+}
 
 static int collect(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -41,10 +63,10 @@ static int collect(const char *path, const struct stat *st, int type, struct FTW
     const char *live = path + tree_prefix; /* "/proc/..." */
     if (type == FTW_F && strstr(live, "/kmemtop-capture") == NULL && live[1] != 'k') {
         xgrow((void **)&files, &capf, nfiles + 1, sizeof(*files));
-        files[nfiles++] = xstrdup(live);
+        files[nfiles++] = in_tree(live);
     } else if (type == FTW_D && strncmp(live, "/sys/", 5) == 0) {
         xgrow((void **)&dirs, &capd, ndirs + 1, sizeof(*dirs));
-        dirs[ndirs++] = xstrdup(live);
+        dirs[ndirs++] = in_tree(live);
     }
     return 0;
 }
@@ -87,7 +109,29 @@ static size_t plain_read(char *buf, size_t bufsz)
 /* The files one frame reads: a capture of the second frame, listed, then removed. */
 static struct km_sampler_opts opts_of(const bool *vis)
 {
-    return (struct km_sampler_opts){.derive = km_views_derives(vis, NULL)};
+    struct km_sampler_opts so = {.derive = km_views_derives(vis, NULL)};
+    if (roots.n) {
+        so.root = roots.trees[0].dir;
+        so.wall = roots.trees[0].wall;
+        so.page_size = roots.trees[0].page_size;
+    }
+    return so;
+}
+
+/* VmRSS or VmHWM of this process, KiB */
+static long status_kib(const char *key)
+{
+    int fd = openat(procfd, "self/status", O_RDONLY | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    char line[256];
+    long v = -1;
+    size_t n = strlen(key);
+    while (f && fgets(line, sizeof(line), f))
+        if (strncmp(line, key, n) == 0 && line[n] == ':')
+            v = atol(line + n + 1);
+    if (f)
+        fclose(f);
+    return v;
 }
 
 static void learn_files(struct km_sampler *s, unsigned mask, const struct km_sampler_opts *so)
@@ -120,10 +164,12 @@ static void learn_files(struct km_sampler *s, unsigned mask, const struct km_sam
     nftw(dir, rm_entry, 16, FTW_PHYS | FTW_DEPTH);
 }
 
+/* v < 0: every view in one frame */
 static void bench_view(int v, int frames, FILE *null)
 {
     bool vis[KM_VIEWS_MAX] = {false};
-    vis[v] = true;
+    for (int i = 0; km_views[i]; i++)
+        vis[i] = v < 0 || i == v;
     unsigned mask = km_frame_sources(vis, NULL);
     struct km_sampler *s = km_sampler_new();
     nfiles = ndirs = 0;
@@ -131,35 +177,64 @@ static void bench_view(int v, int frames, FILE *null)
     learn_files(s, mask, &so);
     size_t bufsz = 128 << 10; /* what cat(1) uses */
     char *buf = xmalloc(bufsz);
-    struct km_vm vm;
-    km_vm_init(&vm, km_views[v]);
-    struct km_vctx c = {0};
+    struct km_vm vms[KM_VIEWS_MAX];
+    struct km_vm *shown[KM_VIEWS_MAX + 1] = {NULL};
+    for (int i = 0; km_views[i]; i++) {
+        km_vm_init(&vms[i], km_views[i]);
+        vms[i].hide_quiet = true; /* as batch text */
+        shown[i] = vis[i] ? &vms[i] : NULL;
+    }
+    struct km_vctx c = {.tree = roots.n ? &roots.trees[0] : NULL};
     double t_plain = 0, t_km = 0;
     size_t bytes = 0;
-    for (int i = 0; i < frames; i++) {
+    long rss_warm = 0;
+    for (int i = -warm; i < frames; i++) {
+        if (i == 0)
+            rss_warm = status_kib("VmRSS");
         double t0 = cpu_now();
         bytes = plain_read(buf, bufsz);
         double t1 = cpu_now();
         km_sampler_tick(s, mask, &so);
         c.s = km_sampler_cur(s);
         c.prev = km_sampler_prev(s);
-        km_vm_build(&vm, &c);
-        km_text_table(null, &vm, &c);
+        for (int k = 0; km_views[k]; k++)
+            if (vis[k])
+                km_vm_build(&vms[k], &c);
+        km_frame_text(null, shown, &c);
         double t2 = cpu_now();
-        t_plain += t1 - t0;
-        t_km += t2 - t1;
+        if (i >= 0) {
+            t_plain += t1 - t0;
+            t_km += t2 - t1;
+        }
     }
-    printf(
-        "%-8s %5zu files %4zu dirs %8zu bytes   plain %8.1f us   kmemtop %8.1f us   ratio %.3f\n",
-        km_views[v]->name, nfiles, ndirs, bytes, t_plain / frames * 1e6, t_km / frames * 1e6,
-        t_plain > 0 ? t_km / t_plain : 0);
+    printf("%-8s %5zu files %4zu dirs %9zu bytes  plain %9.1f us  kmemtop %9.1f us  ratio %6.3f  "
+           "RSS %6ld -> %6ld KiB  peak %6ld KiB\n",
+           v < 0 ? "all" : km_views[v]->name, nfiles, ndirs, bytes, t_plain / frames * 1e6,
+           t_km / frames * 1e6, t_plain > 0 ? t_km / t_plain : 0, rss_warm, status_kib("VmRSS"),
+           status_kib("VmHWM"));
+    fflush(stdout);
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     for (size_t i = 0; i < ndirs; i++)
         free(dirs[i]);
-    km_vm_free(&vm);
+    for (int i = 0; km_views[i]; i++)
+        km_vm_free(&vms[i]);
     km_sampler_free(s);
     free(buf);
+}
+
+/* In a child of its own: the memory figures are the view's alone. */
+static void bench_view_child(int v, int frames, FILE *null)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        bench_view(v, frames, null);
+        _exit(0);
+    }
+    int st;
+    if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+        printf("%-8s failed\n", v < 0 ? "all" : km_views[v]->name);
 }
 
 /*
@@ -232,30 +307,56 @@ static void bench_join(int frames)
 
 int main(int argc, char **argv)
 {
-    int frames = 200, first = 1;
-    if (argc > 2 && strcmp(argv[1], "-n") == 0) {
-        frames = atoi(argv[2]);
-        first = 3;
+    int frames = 200, a = 1;
+    char msg[512];
+    procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    km_malloc_steady(); /* as the program does */
+    for (; a + 1 < argc && argv[a][0] == '-'; a += 2) {
+        if (strcmp(argv[a], "-n") == 0)
+            frames = atoi(argv[a + 1]);
+        else if (strcmp(argv[a], "-w") == 0)
+            warm = atoi(argv[a + 1]);
+        else if (strcmp(argv[a], "--root") == 0) {
+            if (km_roots_expand(&argv[a + 1], 1, &roots, msg, sizeof(msg)) ||
+                km_root_enter(true, msg, sizeof(msg)) ||
+                km_root_switch(&roots.trees[0], msg, sizeof(msg))) {
+                fprintf(stderr, "kmemtop-bench: %s\n", msg);
+                return 1;
+            }
+            tree_dir = roots.trees[0].dir;
+        } else
+            break;
     }
+    int first = a;
     if (frames < 1)
         frames = 1;
+    if (warm < 0)
+        warm = 0;
     FILE *null = fopen("/dev/null", "w");
-    printf("CPU time (user+system) per frame, mean of %d alternating rounds\n", frames);
+    printf("%s: CPU time (user+system) per frame, mean of %d alternating rounds after %d of "
+           "warm-up\n",
+           tree_dir ? tree_dir : "live", frames, warm);
     for (int v = 0; km_views[v]; v++) {
         bool want = first >= argc;
-        for (int a = first; a < argc; a++)
-            want |= strcmp(argv[a], km_views[v]->name) == 0;
+        for (int k = first; k < argc; k++)
+            want |= strcmp(argv[k], km_views[v]->name) == 0;
         if (want)
-            bench_view(v, frames, null);
+            bench_view_child(v, frames, null);
     }
-    bench_libproc2(frames);
-    bool join = first >= argc;
-    for (int a = first; a < argc; a++)
-        join |= strcmp(argv[a], "join") == 0;
+    bool all = first >= argc, join = first >= argc && !tree_dir;
+    for (int k = first; k < argc; k++) {
+        all |= strcmp(argv[k], "all") == 0;
+        join |= strcmp(argv[k], "join") == 0;
+    }
+    if (all)
+        bench_view_child(-1, frames, null);
+    if (!tree_dir && first >= argc)
+        bench_libproc2(frames);
     if (join)
         bench_join(frames);
     fclose(null);
     free(files);
     free(dirs);
+    km_roots_free(&roots);
     return 0;
 }

@@ -46,6 +46,8 @@ enum km_action {
     KA_DETAILS,
     KA_HELP,
     KA_REDRAW,
+    KA_SETUP,
+    KA_SAVE,
     KA_QUIT,
     KA_TICK_NEXT,  /* replay: t */
     KA_TICK_PREV,  /* replay: T */

@@ -558,6 +558,7 @@ int main(int argc, char **argv)
 {
     struct km_app a;
     memset(&a, 0, sizeof(a));
+    km_malloc_steady();
     int rc = km_opts_parse(&a.o, argc, argv);
     if (rc) {
         free(a.o.roots); /* --root given before the bad option */

@@ -71,13 +71,14 @@ static int addr_digits(const struct km_sample *s)
     return s->vm.addr_kind == KM_ADDR_ZERO ? 16 : 8;
 }
 
-static void numa_text(const struct km_vmarea *a, char *o, size_t n)
+static void numa_text(const struct km_vmallocinfo *v, const struct km_vmarea *a, char *o, size_t n)
 {
+    const struct km_vmnuma *nu = km_vm_numa(v, a);
     size_t pos = 0;
     o[0] = '\0';
     for (int k = 0; k < a->nnuma && pos + 1 < n; k++)
-        pos += (size_t)snprintf(o + pos, n - pos, "%sN%d=%lld", k ? " " : "", a->numa[k].node,
-                                (long long)a->numa[k].pages);
+        pos += (size_t)snprintf(o + pos, n - pos, "%sN%d=%lld", k ? " " : "", nu[k].node,
+                                (long long)nu[k].pages);
     if (!o[0])
         snprintf(o, n, "-");
 }
@@ -137,7 +138,7 @@ int km_modules_details_lines(const struct km_vctx *c, const char *name,
     for (size_t k = 0; k < set.n; k++) {
         const struct km_vmarea *a = &c->s->vm.areas[c->s->mj.list[set.first + k]];
         char numa[160], caller[600];
-        numa_text(a, numa, sizeof(numa));
+        numa_text(&c->s->vm, a, numa, sizeof(numa));
         caller_text(a, caller, sizeof(caller));
         snprintf(buf, sizeof(buf), "0x%0*llx-0x%0*llx %9lld %6lld  %-7s  %-12s %s", w,
                  (unsigned long long)a->start, w, (unsigned long long)a->end, (long long)a->size,
@@ -174,8 +175,8 @@ void km_modules_details_json(const struct km_vctx *c, const char *name, struct k
         km_json_obj(j, "numa_pages");
         for (int q = 0; q < a->nnuma; q++) {
             char key[16];
-            snprintf(key, sizeof(key), "N%d", a->numa[q].node);
-            km_json_int(j, key, a->numa[q].pages);
+            snprintf(key, sizeof(key), "N%d", km_vm_numa(&c->s->vm, a)[q].node);
+            km_json_int(j, key, km_vm_numa(&c->s->vm, a)[q].pages);
         }
         km_json_obj_end(j);
         km_json_obj_end(j);

@@ -74,7 +74,8 @@ static void area_line(const struct km_vctx *c, const struct km_vmarea *a, int w,
     nodes[0] = '\0';
     for (int q = 0; q < a->nnuma && pos + 1 < sizeof(nodes); q++) {
         int k = snprintf(nodes + pos, sizeof(nodes) - pos, "%sN%d=%lld", q ? " " : "",
-                         a->numa[q].node, (long long)a->numa[q].pages);
+                         km_vm_numa(&c->s->vm, a)[q].node,
+                         (long long)km_vm_numa(&c->s->vm, a)[q].pages);
         pos += k > 0 ? (size_t)k : 0;
     }
     range_text(a, w, range, sizeof(range));
@@ -192,8 +193,8 @@ void km_vmalloc_details_json(const struct km_vctx *c, const char *name, struct k
             km_json_arr(j, "nodes");
             for (int n = 0; n < a->nnuma; n++) {
                 km_json_obj(j, NULL);
-                km_json_int(j, "node", a->numa[n].node);
-                km_json_int(j, "pages", a->numa[n].pages);
+                km_json_int(j, "node", km_vm_numa(v, a)[n].node);
+                km_json_int(j, "pages", km_vm_numa(v, a)[n].pages);
                 km_json_obj_end(j);
             }
             km_json_arr_end(j);

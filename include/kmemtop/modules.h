@@ -70,5 +70,18 @@ void km_mod_cache_free(struct km_mod_cache **c);
 void km_modules_read_sysfs(struct km_mod_cache *cache, struct km_modules *m, bool sections);
 void km_modules_free(struct km_modules *m);
 struct km_module *km_modules_find(const struct km_modules *m, const char *name);
+/*
+ * km_modules_find in constant time, for a caller that looks up many names in one
+ * set (the module join, module events): an index of m's names that stays valid
+ * while m does. Finds what km_modules_find finds (the first of a name listed twice).
+ */
+struct km_modidx {
+    const struct km_modules *m;
+    size_t *slot; /* index + 1 into m->mods, 0 empty; mask + 1 slots */
+    size_t mask;
+};
+void km_modidx_init(struct km_modidx *x, const struct km_modules *m);
+const struct km_module *km_modidx_find(const struct km_modidx *x, const char *name);
+void km_modidx_free(struct km_modidx *x);
 
 #endif

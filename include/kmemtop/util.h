@@ -22,6 +22,8 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
+/* A fixed malloc mmap threshold (glibc): large per-frame blocks go back to the system. */
+void km_malloc_steady(void);
 /* Grows *p (holding *cap elements of size sz) to at least need elements. */
 void xgrow(void **p, size_t *cap, size_t need, size_t sz);
 char *xstrdup(const char *s);

@@ -7,7 +7,9 @@
  * looks like. `size` includes the guard page. `pages` is KM_NA for lines
  * without "pages=" (vm_map_ram, unpurged, ioremap, percpu areas), which
  * hold no vmalloc'd memory. Strings point into `text`, owned by the
- * record set. Pure; *out owns its memory (km_vmallocinfo_free). A line it
+ * record set, each caller and module text stored once (areas with the same
+ * caller share one pointer); an area's N<nid>= counts are numa[numa0 ..
+ * numa0 + nnuma) (km_vm_numa). Pure; *out owns its memory (km_vmallocinfo_free). A line it
  * cannot read (or that would take the totals past 2^60 bytes or 2^40 pages)
  * is left out and counted in err (skipped, skip_line, skip_msg); a line
  * repeating the range of the one before is left out and counted in dups;
@@ -44,17 +46,21 @@ struct km_vmarea {
     const char *caller;  /* full caller text ("sym+0x1/0x2", "0x..."), NULL if none */
     int caller_symlen;   /* length of the symbol part (before '+'), 0 if none */
     const char *module;  /* the "[mod]" suffix without brackets, NULL if none */
-    int nnuma;
-    struct {
-        int node;
-        int64_t pages;
-    } numa[KM_VM_MAX_NUMA]; /* N<nid>=<pages>, first KM_VM_MAX_NUMA */
     int lineno;
+    int nnuma;       /* N<nid>=<pages> tokens kept, the first KM_VM_MAX_NUMA */
+    uint32_t numa0;  /* the first of them in km_vmallocinfo.numa */
+};
+
+struct km_vmnuma {
+    int node;
+    int64_t pages;
 };
 
 struct km_vmallocinfo {
     size_t n;
     struct km_vmarea *areas;
+    struct km_vmnuma *numa; /* every area's N<nid>= counts, in file order */
+    size_t nnuma;
     enum km_addr_kind addr_kind;
     char *text; /* owned storage for caller/module strings */
     /*
@@ -65,6 +71,13 @@ struct km_vmallocinfo {
     size_t dups;
     int dup_lineno;
 };
+
+/* The N<nid>= counts of area a of v: a->nnuma of them. */
+static inline const struct km_vmnuma *km_vm_numa(const struct km_vmallocinfo *v,
+                                                 const struct km_vmarea *a)
+{
+    return v->numa + a->numa0;
+}
 
 int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
                          struct km_perr *err);

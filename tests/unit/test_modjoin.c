@@ -299,7 +299,8 @@ static void test_order_debian61(void)
         same = a->nimage == 1 && b->nimage == 1 && a->static_bytes == b->static_bytes &&
                h.vm.areas[jh.list[a->first]].lineno - 1 >= 0 &&
                h.vm.areas[jh.list[a->first]].pages == r.vm.areas[jr.list[b->first]].pages &&
-               h.vm.areas[jh.list[a->first]].numa[0].node == r.vm.areas[jr.list[b->first]].numa[0].node;
+               km_vm_numa(&h.vm, &h.vm.areas[jh.list[a->first]])[0].node ==
+                   km_vm_numa(&r.vm, &r.vm.areas[jr.list[b->first]])[0].node;
     }
     ok(same, "debian61 root: order gives each module the area address gives it in root-kptr1");
     const struct km_modmem *z = mm_of(&h, &jh, "zram");

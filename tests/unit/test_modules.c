@@ -255,8 +255,43 @@ static void test_lenient(void)
     km_modules_free(&m);
 }
 
+/* km_modidx finds what km_modules_find finds, many modules, a name listed twice included. */
+static void test_index(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    for (int k = 0; k < 3000; k++)
+        fprintf(f, "mod_%d %d 0 - Live 0x%x\n", k, 4096 * (1 + k % 5), 0x1000 * k);
+    fprintf(f, "mod_7 1 0 - Live 0x0\n"); /* a name twice: the first is the one found */
+    fclose(f);
+    struct km_modules m;
+    is_int(parse_str(text, &m, NULL), 0, "index: 3001 modules parse");
+    struct km_modidx x;
+    km_modidx_init(&x, &m);
+    size_t same = 0;
+    char name[32];
+    for (int k = 0; k < 3000; k++) {
+        snprintf(name, sizeof(name), "mod_%d", k);
+        same += km_modidx_find(&x, name) == km_modules_find(&m, name) &&
+                km_modidx_find(&x, name) != NULL;
+    }
+    is_int((int)same, 3000, "index: every name finds the module km_modules_find finds");
+    ok(km_modidx_find(&x, "mod_7") == &m.mods[7], "index: the first of a name listed twice");
+    ok(km_modidx_find(&x, "mod_3000") == NULL && km_modidx_find(&x, "") == NULL,
+       "index: unknown names are not found");
+    km_modidx_free(&x);
+    struct km_modules none = {0};
+    km_modidx_init(&x, &none);
+    ok(km_modidx_find(&x, "mod_1") == NULL, "index of no module finds nothing");
+    km_modidx_free(&x);
+    km_modules_free(&m);
+    free(text);
+}
+
 int main(void)
 {
+    test_index();
     test_lenient();
     test_debian61();
     test_old_kernels();

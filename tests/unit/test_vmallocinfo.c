@@ -61,8 +61,8 @@ static void test_debian61_hashed(void)
     is_int(a->pages, 1024, "bpf_prog_pack pages");
     is_int(a->flags, KM_VM_VMALLOC | KM_VM_VPAGES, "vmalloc vpages");
     is_int(a->nnuma, 2, "two nodes");
-    is_int(a->numa[1].node, 1, "N1 node id");
-    is_int(a->numa[1].pages, 512, "N1 pages");
+    is_int(km_vm_numa(&v, a)[1].node, 1, "N1 node id");
+    is_int(km_vm_numa(&v, a)[1].pages, 512, "N1 pages");
     a = &v.areas[v.n - 1];
     is_int(a->flags, KM_VM_UNPURGED, "last line is unpurged");
     ok(a->caller == NULL, "unpurged has no caller");
@@ -106,7 +106,7 @@ static void test_debian612(void)
     is_str(a->caller, "disksize_store+0x84/0x180", "zram caller");
     is_str(a->module, "zram", "zram module");
     is_int(a->pages, 96, "zram pages");
-    is_int(a->numa[0].pages, 96, "N0=96");
+    is_int(km_vm_numa(&v, a)[0].pages, 96, "N0=96");
     is_int(a->lineno, 50, "lineno 50");
     is_int(km_vmallocinfo_vmalloc_pages(&v), 2258, "debian612 vmalloc pages");
     km_vmallocinfo_free(&v);
@@ -291,8 +291,58 @@ static void test_estimate_pages(void)
     km_vmallocinfo_free(&v);
 }
 
+/*
+ * What a frame keeps of a large file: each caller and module text once (areas of one caller
+ * share its pointer), every area's N<nid>= counts in one array, a line left out giving its
+ * counts back.
+ */
+static void test_shared_storage(void)
+{
+    struct km_vmallocinfo v;
+    struct km_perr e = {0};
+    const char *f = "0x1000-0x3000 8192 foo+0x1/0x2 [m] pages=1 vmalloc N0=1\n"
+                    "0x3000-0x5000 8192 bar+0x1/0x2 pages=1 vmalloc N1=1\n"
+                    "0x5000-0x7000 8192 foo+0x1/0x2 pages=1 vmalloc N2=1 N3=oops\n"
+                    "0x7000-0xa000 12288 foo+0x1/0x2 [m] pages=2 vmalloc N4=1 N5=1\n"
+                    "0xa000-0xc000 8192 foo+0x1/0x20 pages=1 vmalloc N6=1\n";
+    is_int(parse_str(f, &v, &e), 0, "shared storage: parses");
+    is_int(v.n, 4, "shared storage: the bad N3= line left out");
+    ok(v.areas[0].caller == v.areas[2].caller && v.areas[0].module == v.areas[2].module,
+       "shared storage: one caller and module text, one pointer");
+    ok(v.areas[0].caller != v.areas[3].caller && v.areas[0].caller != v.areas[1].caller,
+       "shared storage: another caller text, another pointer");
+    is_str(v.areas[3].caller, "foo+0x1/0x20", "shared storage: a longer text is its own");
+    is_int((int)v.nnuma, 5, "shared storage: five per-node counts kept, the bad line's not");
+    ok(km_vm_numa(&v, &v.areas[2])[0].node == 4 && km_vm_numa(&v, &v.areas[2])[1].node == 5 &&
+           v.areas[2].nnuma == 2,
+       "shared storage: the area after the bad line has its own counts");
+    ok(km_vm_numa(&v, &v.areas[3])[0].node == 6, "shared storage: and the last one");
+    km_vmallocinfo_free(&v);
+}
+
+/* The 64-bit range read in place: every digit, either case; a bad digit is the line's error. */
+static void test_range_in_place(void)
+{
+    struct km_vmallocinfo v;
+    struct km_perr e = {0};
+    const char *f = "0xFEDCBA9876543210-0xfedcba9876545210 8192 a+0/1 pages=1 vmalloc\n"
+                    "0x0123456789abcdef-0x0123456789abefef 8192 a+0/1 pages=1 vmalloc\n"
+                    "0xffffb0000000000g-0xffffb00000002000 8192 a+0/1 pages=1 vmalloc\n"
+                    "0xffffb00000004000-0xffffb0000000:000 8192 a+0/1 pages=1 vmalloc\n";
+    is_int(parse_str(f, &v, &e), 0, "range in place: parses");
+    ok(v.n == 2 && v.areas[0].start == 0xfedcba9876543210ull &&
+           v.areas[0].end == 0xfedcba9876545210ull && v.areas[1].start == 0x0123456789abcdefull &&
+           v.areas[1].end == 0x0123456789abefefull,
+       "range in place: upper and lower case, every digit value");
+    ok(e.skipped == 2 && e.skip_line == 3 && strstr(e.skip_msg, "bad address range"),
+       "range in place: a g or a : in it leaves the line out, named");
+    km_vmallocinfo_free(&v);
+}
+
 int main(void)
 {
+    test_range_in_place();
+    test_shared_storage();
     test_estimate_pages();
     test_lenient();
     test_debian61_hashed();
