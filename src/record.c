@@ -208,7 +208,28 @@ struct rec {
     double wall;
     long page_size;
     int complete; /* known once decoded */
+    bool key;     /* self-contained (F_RESET): decoding may start here */
+    bool checked; /* its CRC was verified (a scan does; a record known from the index, once decoded) */
+    unsigned char hdr[REC_HDR];
 };
+
+/*
+ * The index, FILE.idx: an 8-byte header ("KMTRIDX" 1), then one 48-byte
+ * entry per record: its offset (u64), a copy of its 32-byte frame, flags
+ * (u32, IDX_KEY: the record is self-contained) and a CRC-32 of the 44 bytes
+ * before. It lets a reader find the records without reading their payloads
+ * and a seek start at the self-contained record before the tick asked for.
+ * Entries are trusted only as far as they chain (each starts where the one
+ * before ends), fit in the recording and the first and last agree with the
+ * frames in the recording itself; the records after the last trusted entry
+ * are found by a scan, and with no usable index the whole file is scanned.
+ */
+#define IDX_MAGIC "KMTRIDX\1"
+#define IDX_HDR 8
+#define IDX_ENT 48
+#define IDX_KEY 1u
+/* A writer starts a self-contained record (every file whole) every this many ticks. */
+#define KEY_EVERY 256
 
 static int pread_all(int fd, void *buf, size_t n, uint64_t off)
 {
@@ -226,6 +247,20 @@ static int pread_all(int fd, void *buf, size_t n, uint64_t off)
     return 0;
 }
 
+static int write_all(int fd, const void *d, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = write(fd, (const char *)d + done, n - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return r < 0 ? -errno : -ENOSPC;
+        done += (size_t)r;
+    }
+    return 0;
+}
+
 static uint32_t frame_crc(const unsigned char *hdr, const void *payload, size_t n)
 {
     uint32_t c = km_crc32(0, hdr, 12);
@@ -234,46 +269,179 @@ static uint32_t frame_crc(const unsigned char *hdr, const void *payload, size_t 
 }
 
 /*
- * The whole records of fd (size bytes) into *recs; *end: where the last ends.
- * A record that is short, has a bad frame or a bad CRC ends the scan: what
- * follows is a torn tail. -EINVAL when the file is not a recording.
+ * Whether a payload starts a writer's session (F_RESET): its first bytes
+ * decompressed (kernel, complete, flags); false when they cannot be.
  */
-static int scan(int fd, uint64_t size, struct rec **recs, size_t *nrec, uint64_t *end,
-                const char *path, char *msg, size_t msgsz)
+static bool payload_key(const void *z, size_t zlen)
+{
+    ZSTD_DCtx *dc = ZSTD_createDCtx();
+    if (!dc)
+        return false;
+    unsigned char out[4096];
+    ZSTD_inBuffer in = {z, zlen, 0};
+    ZSTD_outBuffer ob = {out, sizeof(out), 0};
+    while (ob.pos < ob.size && in.pos < in.size) {
+        size_t r = ZSTD_decompressStream(dc, &ob, &in);
+        if (ZSTD_isError(r) || r == 0)
+            break;
+    }
+    ZSTD_freeDCtx(dc);
+    if (ob.pos < 4)
+        return false;
+    uint64_t klen = get_u32(out);
+    if (ob.pos < 4 + klen + 8)
+        return false;
+    return (get_u32(out + 4 + klen + 4) & F_RESET) != 0;
+}
+
+static void rec_from_hdr(struct rec *r, uint64_t off, const unsigned char *hdr)
+{
+    memset(r, 0, sizeof(*r));
+    r->off = off;
+    memcpy(r->hdr, hdr, REC_HDR);
+    r->zlen = get_u32(hdr + 4);
+    r->rawlen = get_u32(hdr + 8);
+    uint64_t wbits = get_u64(hdr + 16);
+    memcpy(&r->wall, &wbits, sizeof(r->wall));
+    r->page_size = (long)(int64_t)get_u64(hdr + 24);
+}
+
+/* A frame's fields are those a writer makes and its payload ends within size. */
+static bool frame_ok(const unsigned char *hdr, uint64_t off, uint64_t size)
+{
+    if (memcmp(hdr, REC_MAGIC, 4))
+        return false;
+    uint32_t zlen = get_u32(hdr + 4), rawlen = get_u32(hdr + 8);
+    return zlen > 0 && zlen <= REC_RAW_MAX && rawlen <= REC_RAW_MAX &&
+           off + REC_HDR + zlen <= size;
+}
+
+/*
+ * Appends the whole records of fd found from off on to *recs (*nrec of
+ * *cap); *end: where the last ends. A record that is short, has a bad frame
+ * or a bad CRC ends the scan: what follows is a torn tail.
+ */
+static void scan_from(int fd, uint64_t size, uint64_t off, struct rec **recs, size_t *nrec,
+                      size_t *cap, uint64_t *end)
 {
     unsigned char hdr[REC_HDR];
+    char *payload = NULL;
+    size_t pcap = 0;
+    while (off + REC_HDR <= size) {
+        if (pread_all(fd, hdr, REC_HDR, off) || !frame_ok(hdr, off, size))
+            break;
+        uint32_t zlen = get_u32(hdr + 4);
+        xgrow((void **)&payload, &pcap, zlen, 1);
+        if (pread_all(fd, payload, zlen, off + REC_HDR) ||
+            frame_crc(hdr, payload, zlen) != get_u32(hdr + 12))
+            break;
+        xgrow((void **)recs, cap, *nrec + 1, sizeof(**recs));
+        struct rec *r = &(*recs)[(*nrec)++];
+        rec_from_hdr(r, off, hdr);
+        r->checked = true;
+        r->key = *nrec == 1 || payload_key(payload, zlen);
+        off += REC_HDR + zlen;
+    }
+    free(payload);
+    *end = off;
+}
+
+/* path's index file name. */
+static void idx_name(char *out, size_t n, const char *path)
+{
+    snprintf(out, n, "%s.idx", path);
+}
+
+static uint32_t idx_crc(const unsigned char *e)
+{
+    return km_crc32(0, e, IDX_ENT - 4);
+}
+
+static void idx_entry(unsigned char *e, const struct rec *r)
+{
+    put_u64(e, r->off);
+    memcpy(e + 8, r->hdr, REC_HDR);
+    put_u32(e + 40, r->key ? IDX_KEY : 0);
+    put_u32(e + 44, idx_crc(e));
+}
+
+/*
+ * The records the index of path names, as far as it can be trusted (see
+ * above), into *recs; returns how many (0: no usable index).
+ */
+static size_t load_index(int fd, uint64_t size, const char *path, struct rec **recs,
+                         size_t *cap)
+{
+    char ip[4200];
+    idx_name(ip, sizeof(ip), path);
+    int xfd = open(ip, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (xfd < 0)
+        return 0;
+    struct stat st;
+    /* no more entries than records the recording could hold */
+    uint64_t most = IDX_HDR + (size / (REC_HDR + 1) + 1) * IDX_ENT;
+    if (fstat(xfd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < IDX_HDR) {
+        close(xfd);
+        return 0;
+    }
+    uint64_t len = (uint64_t)st.st_size < most ? (uint64_t)st.st_size : most;
+    unsigned char *b = xmalloc(len ? len : 1);
+    bool good = pread_all(xfd, b, len, 0) == 0 && memcmp(b, IDX_MAGIC, IDX_HDR) == 0;
+    close(xfd);
+    size_t n = 0;
+    uint64_t next = FILE_HDR;
+    for (uint64_t p = IDX_HDR; good && p + IDX_ENT <= len; p += IDX_ENT) {
+        const unsigned char *e = b + p;
+        if (get_u32(e + 44) != idx_crc(e) || get_u64(e) != next || !frame_ok(e + 8, next, size))
+            break;
+        xgrow((void **)recs, cap, n + 1, sizeof(**recs));
+        rec_from_hdr(&(*recs)[n], next, e + 8);
+        (*recs)[n].key = n == 0 || (get_u32(e + 40) & IDX_KEY);
+        next += REC_HDR + (*recs)[n].zlen;
+        n++;
+    }
+    free(b);
+    /* the first and the last entry's frames are those in the recording */
+    unsigned char hdr[REC_HDR];
+    for (size_t k = 0; k < 2 && n; k++) {
+        const struct rec *r = &(*recs)[k ? n - 1 : 0];
+        if (pread_all(fd, hdr, REC_HDR, r->off) || memcmp(hdr, r->hdr, REC_HDR))
+            n = 0;
+    }
+    return n;
+}
+
+/*
+ * The whole records of fd (size bytes) into *recs; *end: where the last ends;
+ * *indexed: how many the index gave (the rest were scanned). -EINVAL when
+ * the file is not a recording.
+ */
+static int scan(int fd, uint64_t size, struct rec **recs, size_t *nrec, uint64_t *end,
+                size_t *indexed, const char *path, char *msg, size_t msgsz)
+{
+    unsigned char hdr[FILE_HDR];
     *recs = NULL;
     *nrec = 0;
+    *indexed = 0;
     size_t cap = 0;
     if (size < FILE_HDR || pread_all(fd, hdr, FILE_HDR, 0) || memcmp(hdr, FILE_MAGIC, FILE_HDR)) {
         snprintf(msg, msgsz, "%s: not a kmemtop recording (no KMTREC header)", path);
         return -EINVAL;
     }
-    uint64_t off = FILE_HDR;
-    char *payload = NULL;
-    size_t pcap = 0;
-    while (off + REC_HDR <= size) {
-        if (pread_all(fd, hdr, REC_HDR, off) || memcmp(hdr, REC_MAGIC, 4))
-            break;
-        uint32_t zlen = get_u32(hdr + 4), rawlen = get_u32(hdr + 8);
-        if (zlen == 0 || zlen > REC_RAW_MAX || rawlen > REC_RAW_MAX || off + REC_HDR + zlen > size)
-            break;
-        xgrow((void **)&payload, &pcap, zlen, 1);
-        if (pread_all(fd, payload, zlen, off + REC_HDR) ||
-            frame_crc(hdr, payload, zlen) != get_u32(hdr + 12))
-            break;
-        xgrow((void **)recs, &cap, *nrec + 1, sizeof(**recs));
-        uint64_t wbits = get_u64(hdr + 16);
-        struct rec *r = &(*recs)[(*nrec)++];
-        r->off = off;
-        r->zlen = zlen;
-        r->rawlen = rawlen;
-        memcpy(&r->wall, &wbits, sizeof(r->wall));
-        r->page_size = (long)(int64_t)get_u64(hdr + 24);
-        off += REC_HDR + zlen;
+    size_t n = load_index(fd, size, path, recs, &cap);
+    uint64_t off = n ? (*recs)[n - 1].off + REC_HDR + (*recs)[n - 1].zlen : FILE_HDR;
+    if (n) { /* the last indexed record whole: a torn one is found by the scan */
+        struct rec *r = &(*recs)[n - 1];
+        char *z = xmalloc(r->zlen);
+        if (pread_all(fd, z, r->zlen, r->off + REC_HDR) == 0 &&
+            frame_crc(r->hdr, z, r->zlen) == get_u32(r->hdr + 12))
+            r->checked = true;
+        else
+            off = r->off, n--;
+        free(z);
     }
-    free(payload);
-    *end = off;
+    *nrec = *indexed = n;
+    scan_from(fd, size, off, recs, nrec, &cap, end);
     return 0;
 }
 
@@ -320,8 +488,16 @@ static int open_file(const char *path, int flags, bool *made, char *msg, size_t 
 
 struct km_rec_writer {
     int fd;
+    int xfd; /* the index, -1 when it cannot be written */
     char path[4096];
     size_t ticks;
+    struct rec *recs; /* every record of the file */
+    size_t reccap;
+    uint64_t end;     /* where the next record goes */
+    size_t since_key; /* records since the last self-contained one */
+    double keep;      /* --keep seconds, 0: all */
+    size_t dropped;   /* ticks dropped by keep and max_size */
+    uint64_t max_size; /* --max-size bytes, 0: any */
     bool reset; /* the next record starts a session */
     struct table last;
     struct km_buf tick; /* the entries of the tick being read */
@@ -395,28 +571,74 @@ static void sink_link(void *arg, const char *path, const char *target)
     sink_entry(arg, path, target, strlen(target), 0777, true);
 }
 
+/* Writes the whole index of w's records into a new file renamed over FILE.idx. */
+static int idx_rewrite(struct km_rec_writer *w)
+{
+    char ip[4200], tmp[4300];
+    idx_name(ip, sizeof(ip), w->path);
+    snprintf(tmp, sizeof(tmp), "%s.new", ip);
+    unlink(tmp);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    struct km_buf b = {0};
+    buf_add(&b, IDX_MAGIC, IDX_HDR);
+    for (size_t i = 0; i < w->ticks; i++) {
+        unsigned char e[IDX_ENT];
+        idx_entry(e, &w->recs[i]);
+        buf_add(&b, e, IDX_ENT);
+    }
+    int rc = write_all(fd, b.data, b.len);
+    km_buf_free(&b);
+    if (rc == 0 && rename(tmp, ip) < 0)
+        rc = -errno;
+    if (rc) {
+        close(fd);
+        unlink(tmp);
+        return rc;
+    }
+    if (w->xfd >= 0)
+        close(w->xfd);
+    w->xfd = fd;
+    return lseek(fd, 0, SEEK_END) < 0 ? -errno : 0;
+}
+
 int km_rec_open_write(const char *path, struct km_rec_writer **out, uint64_t *torn, char *msg,
                       size_t msgsz)
 {
     bool made;
     *out = NULL;
     *torn = 0;
-    int fd = open_file(path, O_RDWR | O_CREAT, &made, msg, msgsz);
-    if (fd < 0)
-        return fd;
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        int e = errno;
-        if (e == EWOULDBLOCK)
-            snprintf(msg, msgsz, "%s: another kmemtop is recording into it (locked)", path);
-        else
-            snprintf(msg, msgsz, "%s: cannot lock: %s", path, strerror(e));
-        close(fd);
-        return -e;
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 5; tries++) {
+        fd = open_file(path, O_RDWR | O_CREAT, &made, msg, msgsz);
+        if (fd < 0)
+            return fd;
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+            int e = errno;
+            if (e == EWOULDBLOCK)
+                snprintf(msg, msgsz, "%s: another kmemtop is recording into it (locked)", path);
+            else
+                snprintf(msg, msgsz, "%s: cannot lock: %s", path, strerror(e));
+            close(fd);
+            return -e;
+        }
+        /* a writer dropping old ticks renames a new file over path: lock that one instead */
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
+            (a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    if (fd < 0) {
+        snprintf(msg, msgsz, "%s: replaced again and again while being opened", path);
+        return -EAGAIN;
     }
     struct stat st;
     fstat(fd, &st);
     struct rec *recs = NULL;
-    size_t n = 0;
+    size_t n = 0, indexed = 0;
     uint64_t end = 0;
     int rc = 0;
     if (st.st_size == 0) {
@@ -425,7 +647,7 @@ int km_rec_open_write(const char *path, struct km_rec_writer **out, uint64_t *to
         if (rc)
             snprintf(msg, msgsz, "%s: %s", path, strerror(-rc));
     } else {
-        rc = scan(fd, (uint64_t)st.st_size, &recs, &n, &end, path, msg, msgsz);
+        rc = scan(fd, (uint64_t)st.st_size, &recs, &n, &end, &indexed, path, msg, msgsz);
         if (rc == 0 && end < (uint64_t)st.st_size) {
             *torn = (uint64_t)st.st_size - end;
             if (ftruncate(fd, (off_t)end) < 0) {
@@ -434,25 +656,42 @@ int km_rec_open_write(const char *path, struct km_rec_writer **out, uint64_t *to
             }
         }
     }
-    free(recs);
     if (rc == 0 && lseek(fd, (off_t)end, SEEK_SET) < 0)
         rc = -errno;
     if (rc) {
+        free(recs);
         close(fd);
         return rc;
     }
     struct km_rec_writer *w = xcalloc(1, sizeof(*w));
     w->fd = fd;
+    w->xfd = -1;
     w->reset = true;
     w->ticks = n;
+    w->recs = recs;
+    w->reccap = n;
+    w->end = end;
     snprintf(w->path, sizeof(w->path), "%s", path);
     w->sink = (struct km_capture_sink){.put = sink_put, .symlink = sink_link, .arg = w};
+    /* the index as the file is now; without one (cannot be written) replay scans */
+    if (idx_rewrite(w) < 0)
+        w->xfd = -1;
     *out = w;
     return 0;
 }
 
+void km_rec_set_limits(struct km_rec_writer *w, double keep, uint64_t max_size)
+{
+    w->keep = keep;
+    w->max_size = max_size;
+}
+
 void km_rec_begin(struct km_rec_writer *w)
 {
+    if (w->since_key >= KEY_EVERY) { /* a self-contained record: a seek may start here */
+        table_free(&w->last);
+        w->reset = true;
+    }
     w->tick.len = 0;
     w->entries = 0;
     w->run_len = 0;
@@ -469,16 +708,77 @@ void km_rec_abort(struct km_rec_writer *w)
     w->reset = true;
 }
 
-static int write_all(int fd, const void *d, size_t n)
+/*
+ * --keep and --max-size: the oldest ticks dropped, up to a self-contained
+ * record (the first tick kept needs none before it). The ticks kept are
+ * copied into a new file in the same directory, locked, then renamed over
+ * the recording (a crash leaves the old file or the new, both whole); the
+ * index is written again. Dropped: as many as leave at least keep seconds
+ * (the last tick's time against the first kept's) and at most max_size bytes.
+ */
+static int drop_old(struct km_rec_writer *w, char *msg, size_t msgsz)
 {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = write(fd, (const char *)d + done, n - done);
-        if (r < 0 && errno == EINTR)
+    if ((w->keep <= 0 && w->max_size == 0) || w->ticks < 2)
+        return 0;
+    double last = w->recs[w->ticks - 1].wall;
+    size_t k = 0;
+    for (size_t i = 1; i < w->ticks; i++) {
+        if (!w->recs[i].key)
             continue;
-        if (r <= 0)
-            return r < 0 ? -errno : -ENOSPC;
-        done += (size_t)r;
+        bool time_ok = w->keep <= 0 || (last > 0 && w->recs[i].wall > 0 && last - w->recs[i].wall >= w->keep);
+        bool size_over = w->max_size && w->end - (w->recs[k].off - FILE_HDR) > w->max_size;
+        if (time_ok && w->keep > 0)
+            k = i; /* still keep seconds after it: what is before may go */
+        else if (size_over)
+            k = i;
+        else
+            break;
+    }
+    if (k == 0)
+        return 0;
+    char tmp[4300];
+    snprintf(tmp, sizeof(tmp), "%s.new", w->path);
+    unlink(tmp);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int rc = fd < 0 ? -errno : 0;
+    if (rc == 0 && flock(fd, LOCK_EX | LOCK_NB) < 0)
+        rc = -errno;
+    if (rc == 0)
+        rc = write_all(fd, FILE_MAGIC, FILE_HDR);
+    uint64_t from = w->recs[k].off, len = w->end - from;
+    char *buf = xmalloc(1 << 20);
+    for (uint64_t done = 0; rc == 0 && done < len;) {
+        size_t n = len - done < (1 << 20) ? (size_t)(len - done) : (1 << 20);
+        rc = pread_all(w->fd, buf, n, from + done);
+        if (rc == 0)
+            rc = write_all(fd, buf, n);
+        done += n;
+    }
+    free(buf);
+    if (rc == 0 && fdatasync(fd) < 0 && errno != EINVAL)
+        rc = -errno;
+    if (rc == 0 && rename(tmp, w->path) < 0)
+        rc = -errno;
+    if (rc) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        snprintf(msg, msgsz, "%s: cannot drop its oldest ticks: %s", w->path, strerror(-rc));
+        return rc;
+    }
+    close(w->fd); /* the old file's lock goes with it; the new one is locked already */
+    w->fd = fd;
+    uint64_t shift = from - FILE_HDR;
+    memmove(w->recs, w->recs + k, (w->ticks - k) * sizeof(*w->recs));
+    w->ticks -= k;
+    for (size_t i = 0; i < w->ticks; i++)
+        w->recs[i].off -= shift;
+    w->end -= shift;
+    w->dropped += k;
+    if (idx_rewrite(w) < 0 && w->xfd >= 0) {
+        close(w->xfd);
+        w->xfd = -1;
     }
     return 0;
 }
@@ -520,17 +820,37 @@ int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *
         rc = write_all(w->fd, rec, REC_HDR + z);
         if (rc == 0 && fdatasync(w->fd) < 0 && errno != EINVAL)
             rc = -errno;
-        if (rc)
+        if (rc) {
             snprintf(msg, msgsz, "%s: cannot write the tick: %s", w->path, strerror(-rc));
+            /* a part written is a torn tail: cut off, so that the next record follows a whole one */
+            if (ftruncate(w->fd, (off_t)w->end) == 0)
+                lseek(w->fd, (off_t)w->end, SEEK_SET);
+        }
     }
     if (rc) {
         table_free(&w->last); /* not written: the next record starts again */
         w->reset = true;
     } else {
+        xgrow((void **)&w->recs, &w->reccap, w->ticks + 1, sizeof(*w->recs));
+        struct rec *r = &w->recs[w->ticks];
+        rec_from_hdr(r, w->end, rec);
+        r->key = w->reset;
+        r->checked = true;
+        w->since_key = w->reset ? 1 : w->since_key + 1;
+        w->end += REC_HDR + z;
         w->reset = false;
         w->ticks++;
         if (bytes)
             *bytes = REC_HDR + z;
+        if (w->xfd >= 0) { /* after the record is on disk: an entry never names a torn one */
+            unsigned char e[IDX_ENT];
+            idx_entry(e, r);
+            if (write_all(w->xfd, e, IDX_ENT) < 0) {
+                close(w->xfd);
+                w->xfd = -1; /* replay scans what the index does not name */
+            }
+        }
+        rc = drop_old(w, msg, msgsz);
     }
     free(rec);
     km_buf_free(&raw);
@@ -548,6 +868,9 @@ void km_rec_close_write(struct km_rec_writer *w)
         return;
     km_capture_set_sink(NULL);
     close(w->fd);
+    if (w->xfd >= 0)
+        close(w->xfd);
+    free(w->recs);
     table_free(&w->last);
     km_buf_free(&w->tick);
     free(w);
@@ -562,6 +885,8 @@ struct km_rec_reader {
     size_t n;
     size_t next; /* the tick decoded next: those before it are in last */
     struct table last;
+    size_t indexed; /* records the index named */
+    size_t decoded; /* ticks the last km_rec_materialise decoded before its own */
 };
 
 int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *torn, char *msg,
@@ -577,7 +902,7 @@ int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *tor
     fstat(fd, &st);
     struct km_rec_reader *r = xcalloc(1, sizeof(*r));
     uint64_t end = 0;
-    int rc = scan(fd, (uint64_t)st.st_size, &r->recs, &r->n, &end, path, msg, msgsz);
+    int rc = scan(fd, (uint64_t)st.st_size, &r->recs, &r->n, &end, &r->indexed, path, msg, msgsz);
     if (rc) {
         close(fd);
         free(r->recs);
@@ -589,6 +914,16 @@ int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *tor
     snprintf(r->path, sizeof(r->path), "%s", path);
     *out = r;
     return 0;
+}
+
+size_t km_rec_decoded(const struct km_rec_reader *r)
+{
+    return r->decoded;
+}
+
+size_t km_rec_indexed(const struct km_rec_reader *r)
+{
+    return r->indexed;
 }
 
 size_t km_rec_ticks(const struct km_rec_reader *r)
@@ -678,21 +1013,47 @@ static int walk_dir(int fd, const char *rel, int hops)
     return cur < 0 ? -errno : cur;
 }
 
-/* The parent directory of path (relative to dirfd, made 0700) and its last component. */
-static int parent_of(int dirfd, const char *path, const char **leaf)
+/*
+ * The directory a tick's last file went into, kept open: the files of a tree
+ * come directory by directory, so most need no walk from the top.
+ */
+struct pcache {
+    int dirfd; /* the tree */
+    int fd;    /* -1: none */
+    char rel[4096];
+};
+
+static void pcache_close(struct pcache *pc)
+{
+    if (pc->fd >= 0)
+        close(pc->fd);
+    pc->fd = -1;
+}
+
+/* The parent directory of path (in the tree, made 0700; not to be closed) and its last component. */
+static int parent_of(struct pcache *pc, const char *path, const char **leaf)
 {
     char rel[4096];
     snprintf(rel, sizeof(rel), "%s", path + 1);
     char *slash = strrchr(rel, '/');
     *leaf = path + 1 + (slash - rel) + 1;
     *slash = '\0';
-    return walk_dir(dirfd, rel, 0);
+    if (pc->fd >= 0 && strcmp(rel, pc->rel) == 0)
+        return pc->fd;
+    pcache_close(pc);
+    int fd = walk_dir(pc->dirfd, rel, 0);
+    if (fd >= 0) {
+        pc->fd = fd;
+        snprintf(pc->rel, sizeof(pc->rel), "%s", rel);
+    }
+    return fd;
 }
 
-static int write_file_at(int dirfd, const char *path, const char *data, size_t len, unsigned mode)
+static int write_file_at(struct pcache *pc, const char *path, const char *data, size_t len,
+                         unsigned mode)
 {
     const char *leaf;
-    int pfd = parent_of(dirfd, path, &leaf);
+    int pfd = parent_of(pc, path, &leaf);
     if (pfd < 0)
         return pfd;
     unlinkat(pfd, leaf, 0); /* read twice in one tick: the last read */
@@ -702,19 +1063,16 @@ static int write_file_at(int dirfd, const char *path, const char *data, size_t l
         rc = -errno;
     if (fd >= 0 && close(fd) < 0 && rc == 0)
         rc = -errno;
-    close(pfd);
     return rc;
 }
 
-static int write_link_at(int dirfd, const char *path, const char *target)
+static int write_link_at(struct pcache *pc, const char *path, const char *target)
 {
     const char *leaf;
-    int pfd = parent_of(dirfd, path, &leaf);
+    int pfd = parent_of(pc, path, &leaf);
     if (pfd < 0)
         return pfd;
-    int rc = symlinkat(target, pfd, leaf) < 0 && errno != EEXIST ? -errno : 0;
-    close(pfd);
-    return rc;
+    return symlinkat(target, pfd, leaf) < 0 && errno != EEXIST ? -errno : 0;
 }
 
 /* A cursor over a decoded payload. */
@@ -753,6 +1111,16 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
     char *z = xmalloc(rc->zlen);
     char *raw = xmalloc((size_t)rc->rawlen + 1);
     int err = pread_all(r->fd, z, rc->zlen, rc->off + REC_HDR);
+    if (!err && !rc->checked) { /* known from the index: its CRC once, now */
+        if (frame_crc(rc->hdr, z, rc->zlen) != get_u32(rc->hdr + 12)) {
+            snprintf(msg, msgsz, "%s: tick %zu: its CRC does not match (the file changed after "
+                     "it was indexed?)", r->path, i + 1);
+            free(z);
+            free(raw);
+            return -EIO;
+        }
+        r->recs[i].checked = true;
+    }
     size_t got = err ? 0 : ZSTD_decompress(raw, rc->rawlen, z, rc->zlen);
     free(z);
     if (err || ZSTD_isError(got) || got != rc->rawlen) {
@@ -770,6 +1138,9 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
         table_free(&r->last); /* a writer's session starts: numbers start again */
     int wrc = 0;
     char bad_path[4096] = "";
+    static struct pcache pc; /* static: 4 KiB off the stack */
+    pc.dirfd = dirfd;
+    pc.fd = -1;
     for (uint32_t e = 0; e < n && !c.bad && wrc == 0; e++) {
         const char *kind = cur_bytes(&c, 1);
         if (!kind)
@@ -819,13 +1190,14 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
             if (!tree_path(l->path))
                 continue; /* nothing a reader tees: a hostile recording's */
             if (!l->link)
-                wrc = write_file_at(dirfd, l->path, l->data, l->len, l->mode);
+                wrc = write_file_at(&pc, l->path, l->data, l->len, l->mode);
             else if (km_capture_link_ok(l->data))
-                wrc = write_link_at(dirfd, l->path, l->data);
+                wrc = write_link_at(&pc, l->path, l->data);
             if (wrc)
                 snprintf(bad_path, sizeof(bad_path), "%s", l->path);
         }
     }
+    pcache_close(&pc);
     if (c.bad) {
         snprintf(msg, msgsz, "%s: tick %zu: malformed record", r->path, i + 1);
         free(raw);
@@ -872,11 +1244,16 @@ int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, 
         snprintf(msg, msgsz, "%s: no tick %zu", r->path, i + 1);
         return -ENOENT;
     }
-    if (i < r->next) {
+    /* from the last self-contained record at or before i, unless the ticks decoded lead there */
+    size_t k = i;
+    while (k > 0 && !r->recs[k].key)
+        k--;
+    if (i < r->next || k > r->next) {
         table_free(&r->last);
-        r->next = 0;
+        r->next = k;
     }
-    for (; r->next < i; r->next++) {
+    r->decoded = 0;
+    for (; r->next < i; r->next++, r->decoded++) {
         int rc = decode(r, r->next, -1, msg, msgsz);
         if (rc)
             return rc;

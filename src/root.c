@@ -206,6 +206,26 @@ static int list_series(const char *dir, char ***names, size_t *n)
     return 0;
 }
 
+/*
+ * A series' trees in the order they were captured when each records its time
+ * (names may sort otherwise: 9 before 10, names from other hosts' clocks);
+ * trees of the same time keep their name order. An insertion sort: a series
+ * already in time order (the usual case) costs one pass.
+ */
+static void order_by_time(struct km_tree *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(t[i].wall > 0))
+            return; /* not every tree says when: name order */
+    for (size_t i = 1; i < n; i++) {
+        struct km_tree x = t[i];
+        size_t j = i;
+        for (; j > 0 && t[j - 1].wall > x.wall; j--)
+            t[j] = t[j - 1];
+        t[j] = x;
+    }
+}
+
 static int expand_one(const char *arg, struct km_roots *r, size_t *cap, char *msg, size_t msgsz)
 {
     if (!is_dir(arg)) {
@@ -218,7 +238,7 @@ static int expand_one(const char *arg, struct km_roots *r, size_t *cap, char *ms
         return 0;
     }
     char **names;
-    size_t n;
+    size_t n, first = r->n;
     int err = list_series(arg, &names, &n);
     if (err < 0) {
         snprintf(msg, msgsz, "--root %s: %s", arg, strerror(-err));
@@ -232,6 +252,7 @@ static int expand_one(const char *arg, struct km_roots *r, size_t *cap, char *ms
         free(names[i]);
     }
     free(names);
+    order_by_time(r->trees + first, r->n - first);
     if (n == 0) {
         snprintf(msg, msgsz,
                  "--root %s: no proc/ or sys/ here, and no subdirectories holding captured trees",

@@ -1,6 +1,7 @@
 /* app.c - program state shared by batch mode and the screen. See app.h. */
 #include "app.h"
 #include "hist.h"
+#include "when.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -121,4 +122,80 @@ void km_app_set_baseline(struct km_app *a, char *msg, size_t msgsz)
             strftime(when, sizeof(when), " (%H:%M:%S)", &tm);
     }
     snprintf(msg, msgsz, "Baseline: the frame shown%s; the + columns count from it", when);
+}
+
+size_t km_app_shown(const struct km_app *a)
+{
+    return a->tree > 0 ? a->tree - 1 : 0;
+}
+
+int km_app_seek(struct km_app *a, size_t i, const bool *visible, char *msg, size_t msgsz)
+{
+    if (a->roots.n <= 1) {
+        a->tree = 0;
+        return km_app_tick(a, visible, msg, msgsz);
+    }
+    if (i >= a->roots.n)
+        i = a->roots.n - 1;
+    /* the next tick (t): the sampler's last sample is the tick before it, the trends go on */
+    if (i > 0 && a->tree == i && a->ctx.s)
+        return km_app_tick(a, visible, msg, msgsz);
+    /* nothing of the ticks shown before: their rate bases and events are not this interval's */
+    km_sampler_free(a->sampler);
+    a->sampler = km_sampler_new();
+    /* nor their trends: the history starts again from the tick shown (its sequence too) */
+    for (int v = 0; km_views[v]; v++)
+        if (a->vms[v].hist) {
+            km_hist_free(a->vms[v].hist);
+            a->vms[v].hist = km_hist_new(km_views[v], a->o.baseline ? a->o.baseline : 1,
+                                         a->o.leak_threshold);
+        }
+    a->tree = i;
+    int rc = 0;
+    if (i > 0) {
+        a->tree = i - 1; /* the tick before, even before --from: the rates of tick i's interval */
+        rc = km_app_tick(a, visible, msg, msgsz);
+    }
+    return rc ? rc : km_app_tick(a, visible, msg, msgsz);
+}
+
+int km_app_range(struct km_app *a, char *msg, size_t msgsz)
+{
+    struct km_roots *r = &a->roots;
+    if (!a->o.from && !a->o.to)
+        return 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->trees[i].wall <= 0) {
+            snprintf(msg, msgsz, "--from, --to: %s has no capture time (its record has no time=)",
+                     r->trees[i].dir);
+            return -1;
+        }
+    double ref = r->n ? r->trees[0].wall : 0, from = 0, to = 0;
+    char m[256];
+    if (a->o.from && !km_when_time(a->o.from, ref, &from, m, sizeof(m))) {
+        snprintf(msg, msgsz, "--from: %s", m);
+        return -1;
+    }
+    if (a->o.to && !km_when_time(a->o.to, ref, &to, m, sizeof(m))) {
+        snprintf(msg, msgsz, "--to: %s", m);
+        return -1;
+    }
+    size_t first = 0, end = r->n;
+    while (a->o.from && first < r->n && r->trees[first].wall < from)
+        first++;
+    while (a->o.to && end > first && r->trees[end - 1].wall > to)
+        end--;
+    if (first >= end) {
+        char f[32], l[32];
+        km_when_format(ref, f, sizeof(f));
+        km_when_format(r->n ? r->trees[r->n - 1].wall : 0, l, sizeof(l));
+        snprintf(msg, msgsz, "--from, --to: no tick in that range (the ticks are from %s to %s)",
+                 f, l);
+        return -1;
+    }
+    for (size_t i = end; i < r->n; i++)
+        free(r->trees[i].dir);
+    r->n = end;
+    a->first = a->tree = first;
+    return 0;
 }

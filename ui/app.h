@@ -31,6 +31,9 @@ struct km_opts {
     const char *capture;        /* --capture DIR */
     const char *record;         /* -w FILE: append each tick's files to a recording */
     const char *replay;         /* -r FILE: show a recording's ticks as a series of trees */
+    double keep;                /* --keep seconds (-w), 0: all */
+    uint64_t max_size;          /* --max-size bytes (-w), 0: any */
+    const char *from, *to;      /* --from, --to TIME (-r, a --root series) */
     bool force;                 /* --force: replace a previous capture in DIR */
     unsigned dir_mode;          /* --dir-mode: the capture's directories, 0 = 0700 */
     bool no_color;
@@ -58,6 +61,7 @@ struct km_app {
     struct km_sampler *sampler;
     struct km_roots roots;
     size_t tree; /* index of the tree shown next */
+    size_t first; /* the first tree of --from (0 without) */
     struct km_vm vms[KM_VIEWS_MAX]; /* parallel to km_views[] */
     struct km_vctx ctx;
     /*
@@ -90,6 +94,20 @@ int km_app_apply_sort(struct km_app *a, const char *sort, char *msg, size_t msgs
 int km_app_tick(struct km_app *a, const bool *visible, char *msg, size_t msgsz);
 /* Makes every view's latest frame its baseline (hist.h); msg says which frame. */
 void km_app_set_baseline(struct km_app *a, char *msg, size_t msgsz);
+/*
+ * Shows tree i of a series (a recording's tick i) as it was recorded: a new
+ * sampler samples tree i - 1 and then tree i, so the rates and events are
+ * those of the interval between them, whichever tree was shown before.
+ */
+int km_app_seek(struct km_app *a, size_t i, const bool *visible, char *msg, size_t msgsz);
+/* Index of the tree shown (the last sampled), 0 before any. */
+size_t km_app_shown(const struct km_app *a);
+/*
+ * --from and --to: the series is cut to the trees whose capture time lies
+ * between them (their record's time=), a->first set to the first; msg and
+ * -1 when no tree is in the range or a tree's time is unknown.
+ */
+int km_app_range(struct km_app *a, char *msg, size_t msgsz);
 /* Trees left to show in a series (SIZE_MAX for the live system). */
 size_t km_app_frames_left(const struct km_app *a);
 

@@ -10,6 +10,7 @@
 #include "scr.h"
 #include "hist.h"
 #include "text.h"
+#include "when.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -526,6 +527,27 @@ static void status_right(const struct scr *s, char *out, size_t n)
     const struct km_app *a = s->a;
     size_t pos = 0;
     out[0] = '\0';
+    if (a->roots.n > 1 && a->o.replay && a->tree > 0) {
+        /* the time line: tick N/M, its wall-clock time, the interval its rates are over */
+        size_t i = km_app_shown(a);
+        char when[32];
+        km_when_format(a->roots.trees[i].wall, when, sizeof(when));
+        pos += (size_t)snprintf(out + pos, n - pos, "tick %zu/%zu %s", i + 1, a->roots.n, when);
+        double iv = i > 0 && a->roots.trees[i].wall > 0 && a->roots.trees[i - 1].wall > 0
+                        ? a->roots.trees[i].wall - a->roots.trees[i - 1].wall
+                        : 0;
+        if (pos < n && iv > 0)
+            pos += (size_t)snprintf(out + pos, n - pos, " +%.*fs", iv < 10 ? 1 : 0, iv);
+        if (pos < n && s->series_end)
+            pos += (size_t)snprintf(out + pos, n - pos, " end");
+        if (pos < n)
+            pos += (size_t)snprintf(out + pos, n - pos, " ");
+        if (pos < n && s->paused)
+            snprintf(out + pos, n - pos, "PAUSED");
+        else if (pos < n)
+            snprintf(out + pos, n - pos, "%gs", a->o.delay);
+        return;
+    }
     if (a->roots.n > 1)
         pos += (size_t)snprintf(out + pos, n - pos, "%s tree %zu/%zu ",
                                 s->series_end ? "end of series: last" : "",
@@ -555,13 +577,15 @@ static void status_left(const struct scr *s, char *out, size_t n)
 
 static void draw_status(const struct scr *s, int y)
 {
-    static const char *const label[] = {"", "Search: ", "Filter: ", "Delay (seconds): "};
+    static const char *const label[] = {"", "Search: ", "Filter: ", "Delay (seconds): ",
+                                        "Branch to (HH:MM, date time, +N/-N[smhd]): "};
     char left[400], right[128];
     bool utf8 = s->a->ctx.utf8;
     status_right(s, right, sizeof(right));
     int rw = km_layout_width(right);
-    if (rw > COLS / 2)
-        rw = COLS / 2;
+    int most = s->a->o.replay ? COLS * 2 / 3 : COLS / 2; /* the time line may take more */
+    if (rw > most)
+        rw = most;
     put(y, COLS - rw, s->paused || s->series_end ? scr_attr(s, KM_ATTR_WARN) : AT_NORMAL, right, rw,
         utf8);
     int at = AT_NORMAL;

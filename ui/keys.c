@@ -15,6 +15,8 @@ const char *const km_key_group_title[KG_N] = {
     [KG_SORT] = "Sorting",
     [KG_FIND] = "Search and filter",
     [KG_SAMPLING] = "Sampling",
+    [KG_REPLAY] = "Replay (-r FILE, a --root series; these win over a view's own keys: in Slabs, "
+                  "sort by b with F6 or < >)",
     [KG_OTHER] = "Other",
 };
 
@@ -64,6 +66,13 @@ const struct km_key km_keys[] = {
      "view",
      NULL, 0},
 
+    {KA_TICK_NEXT, KG_REPLAY, {'t'}, {"t"}, "the next tick", NULL, 0},
+    {KA_TICK_PREV, KG_REPLAY, {'T'}, {"T"},
+     "the previous tick (its rates: the tick before it against it)", NULL, 0},
+    {KA_BRANCH, KG_REPLAY, {'b'}, {"b"},
+     "branch to a time: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], +N or -N[smhd], @EPOCH", NULL, 0},
+    {KA_REWIND, KG_REPLAY, {'r'}, {"r"}, "rewind to the first tick", NULL, 0},
+
     {KA_HELP, KG_OTHER, {'h', '?', KEY_F(1)}, {"h", "?", "F1"}, "this help", "Help", 10},
     {KA_REDRAW, KG_OTHER, {CTRL('l')}, {"Ctrl-L"}, "redraw the screen", NULL, 0},
     {KA_SETUP, KG_OTHER, {KEY_F(2)}, {"F2"},
@@ -79,10 +88,21 @@ const struct km_key km_keys[] = {
 
 const size_t km_nkeys = sizeof(km_keys) / sizeof(km_keys[0]);
 
+const struct km_key *km_replay_key_find(int code)
+{
+    for (size_t i = 0; i < km_nkeys; i++)
+        for (int j = 0; km_keys[i].group == KG_REPLAY && j < KM_KEY_MAX && km_keys[i].codes[j]; j++)
+            if (km_keys[i].codes[j] == code)
+                return &km_keys[i];
+    return NULL;
+}
+
 const struct km_key *km_key_find(int code)
 {
     for (size_t i = 0; i < km_nkeys; i++) {
         const struct km_key *k = &km_keys[i];
+        if (k->group == KG_REPLAY)
+            continue;
         if (k->action == KA_VIEW && code >= '1' && code < '1' + km_nviews())
             return k;
         for (int j = 0; j < KM_KEY_MAX && k->codes[j]; j++)

@@ -50,6 +50,10 @@ enum km_action {
     KA_SETUP,
     KA_SAVE,
     KA_QUIT,
+    KA_TICK_NEXT,  /* replay: t */
+    KA_TICK_PREV,  /* replay: T */
+    KA_BRANCH,     /* replay: b */
+    KA_REWIND,     /* replay: r */
 };
 
 #define KM_KEY_MAX 10
@@ -68,8 +72,14 @@ extern const struct km_key km_keys[];
 extern const size_t km_nkeys;
 extern const char *const km_key_group_title[KG_N];
 
-/* The entry bound to curses key code (on every view), or NULL. */
+/* The entry bound to curses key code (on every view), or NULL; never a replay key. */
 const struct km_key *km_key_find(int code);
+/*
+ * The replay key (group KG_REPLAY) bound to code, or NULL. Only while a
+ * recording or a series of trees is shown; there they win over a view's own
+ * key of the same code (Slabs' sort letter b).
+ */
+const struct km_key *km_replay_key_find(int code);
 /* The key of view d's own bound to code, or NULL. */
 const struct km_view_key *km_view_key_find(const struct km_view_def *d, int code);
 /* k's j-th name into out (KA_VIEW: "1".."N"); false when k has no j-th name. */

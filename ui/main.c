@@ -198,8 +198,13 @@ static int capture_one(struct km_app *a, const char *tree, char *msg, size_t msg
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     double wall = s->wall > 0 ? s->wall : (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    long ps = s->page_size;
+    if (a->ctx.tree) { /* from a tree or a recording: what it said, unknown staying unknown */
+        wall = a->ctx.tree->wall;
+        ps = a->ctx.tree->page_size;
+    }
     char fmsg[512];
-    int frc = km_capture_finish(wall, s->page_size, s->kernel, fmsg, sizeof(fmsg));
+    int frc = km_capture_finish(wall, ps, s->kernel, fmsg, sizeof(fmsg));
     if (rc)
         return rc;
     if (frc) {
@@ -284,9 +289,10 @@ static int capture_trees(struct km_app *a, long n, const sigset_t *sigs, long *d
 {
     int rc = 0;
     for (long i = 0; i < n && rc == 0 && !km_capture_interrupted(); i++) {
-        char tree[16] = "";
-        if (n > 1)
-            snprintf(tree, sizeof(tree), "%04ld", i + 1);
+        char tree[24] = "";
+        if (n > 1) /* a series' trees in name order: as many digits as the last needs */
+            snprintf(tree, sizeof(tree), "%0*ld", n > 9999 ? (int)snprintf(NULL, 0, "%ld", n) : 4,
+                     i + 1);
         rc = capture_one(a, tree, msg, msgsz);
         if (rc)
             break;
@@ -295,7 +301,7 @@ static int capture_trees(struct km_app *a, long n, const sigset_t *sigs, long *d
             printf("captured %s/%s\n", a->o.capture, tree);
             fflush(stdout); /* each tree as it lands, also into a pipe or a log */
         }
-        if (i + 1 < n)
+        if (i + 1 < n && a->roots.n <= 1)
             capture_wait(a->o.delay, sigs);
     }
     return rc;
@@ -310,7 +316,11 @@ static int run_capture(struct km_app *a, char *msg, size_t msgsz)
     int rc = km_capture_open(a->o.capture, &co, msg, msgsz);
     if (rc)
         return rc;
-    long n = a->o.iterations > 0 ? a->o.iterations : 1, done = 0;
+    /* a recording (-r) or a series: each of its ticks a tree, unless -n says how many */
+    long left = a->roots.n > 1 ? (long)(a->roots.n - a->tree) : 1;
+    long n = a->o.iterations > 0 ? a->o.iterations : a->o.replay ? left : 1, done = 0;
+    if (a->roots.n > 1 && n > left)
+        n = left;
     rc = capture_trees(a, n, &sigs, &done, msg, msgsz);
     char cmsg[1024];
     int crc = km_capture_close(cmsg, sizeof(cmsg));
@@ -375,6 +385,7 @@ static int run_record(struct km_app *a, char *msg, size_t msgsz)
                  a->o.record, (unsigned long long)torn, km_rec_writer_ticks(w));
         say_error(m);
     }
+    km_rec_set_limits(w, a->o.keep, a->o.max_size);
     bool v[KM_VIEWS_MAX];
     memcpy(v, a->o.views, sizeof(v));
     if (!a->o.view_given)
@@ -443,7 +454,7 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
      */
     long n = a->o.iterations;
     if (n < 0)
-        n = a->roots.n > 1                                      ? (long)a->roots.n
+        n = a->roots.n > 1                                      ? (long)(a->roots.n - a->tree)
             : a->o.batch && !a->o.once && a->roots.n == 0 ? 0
                                                           : 1;
     struct output out;
@@ -451,7 +462,9 @@ static int run_batch(struct km_app *a, char *msg, size_t msgsz)
         return -1;
     int rc = 0;
     for (long i = 0; (n == 0 || i < n) && rc == 0; i++) {
-        rc = km_app_tick(a, v, msg, msgsz);
+        /* --from: the first tick with the rates of its recorded interval */
+        rc = i == 0 && a->tree > 0 ? km_app_seek(a, a->tree, v, msg, msgsz)
+                                   : km_app_tick(a, v, msg, msgsz);
         if (rc == 1) {
             rc = 0;
             break; /* the series has no tree left */
@@ -569,11 +582,6 @@ int main(int argc, char **argv)
         km_app_free(&a);
         return rc == KM_APP_USAGE ? 2 : 1;
     }
-    if (a.o.replay && !(a.o.batch || a.o.format != KM_FMT_TEXT || !isatty(STDOUT_FILENO))) {
-        say_error("-r: the screen cannot replay a recording yet; use -b (and --format)");
-        km_app_free(&a);
-        return 2;
-    }
     if (a.o.replay) {
         rc = km_replay_open(&a, msg, sizeof(msg));
         if (rc == 0)
@@ -584,6 +592,12 @@ int main(int argc, char **argv)
             km_app_free(&a);
             return 1;
         }
+    }
+    if (km_app_range(&a, msg, sizeof(msg)) < 0) {
+        say_error(msg);
+        km_replay_close();
+        km_app_free(&a);
+        return 1;
     }
     if (a.o.record || a.o.capture) {
         /* both end by a caught signal once they have cleaned up */
@@ -601,6 +615,7 @@ int main(int argc, char **argv)
         rc = run_batch(&a, msg, sizeof(msg));
     else {
         int status = km_screen_run(&a);
+        km_replay_close();
         km_app_free(&a);
         return status;
     }

@@ -2,6 +2,7 @@
 #include "app.h"
 #include "hist.h"
 #include "config.h"
+#include "when.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +31,10 @@ enum {
     OPT_NO_VMALLOC,
     OPT_SCRAPE_MIN,
     OPT_MAX_CONNS,
+    OPT_KEEP,
+    OPT_MAX_SIZE,
+    OPT_FROM,
+    OPT_TO,
     OPT_NO_CONFIG,
     OPT_BASELINE,
     OPT_LEAK_THRESHOLD,
@@ -52,6 +57,10 @@ static const struct option generic_opts[] = {
     {"capture", required_argument, NULL, OPT_CAPTURE},
     {"record", required_argument, NULL, 'w'},
     {"replay", required_argument, NULL, 'r'},
+    {"keep", required_argument, NULL, OPT_KEEP},
+    {"max-size", required_argument, NULL, OPT_MAX_SIZE},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
     {"force", no_argument, NULL, OPT_FORCE},
     {"dir-mode", required_argument, NULL, OPT_DIR_MODE},
     {"raw", no_argument, NULL, OPT_RAW},
@@ -140,7 +149,13 @@ void km_usage(FILE *f)
           "      --capture DIR      write the files kmemtop reads into DIR (with -n, -d: a series)\n"
           "  -w, --record FILE      append each tick's files to the recording FILE (with -n, -d; no\n"
           "                         -n: until interrupted); live or from --root\n"
-          "  -r, --replay FILE      print the ticks of the recording FILE (batch: -b, --format)\n"
+          "      --keep DURATION    -w: drop the oldest ticks, keeping at least DURATION (30m, 7d)\n"
+          "      --max-size SIZE    -w: drop the oldest ticks to stay under SIZE (500M, 2G)\n"
+          "  -r, --replay FILE      show the recording FILE (the screen: t, T, b, r step through it;\n"
+          "                         -b, --format print its ticks; --capture DIR writes them as trees)\n"
+          "      --from TIME        -r or a --root series: start at the first tick at or after TIME\n"
+          "      --to TIME          -r or a --root series: end at the last tick at or before TIME\n"
+          "                         (TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], +N/-N[smhd], @EPOCH)\n"
           "      --force            --capture: replace the previous capture DIR holds\n"
           "      --dir-mode MODE    --capture: octal mode of the tree's directories (default 700)\n"
           "      --textfile DIR     rewrite DIR/kmemtop.prom every -d seconds (node_exporter's textfile)\n"
@@ -389,6 +404,20 @@ static int tree_opt(struct km_opts *o, int c, const char *arg)
     case 'r':
         o->replay = arg;
         return 0;
+    case OPT_KEEP:
+        if (!km_when_duration(arg, &o->keep))
+            return bad("--keep wants a duration: N with s, m, h, d or w (30m, 7d)", arg);
+        return 0;
+    case OPT_MAX_SIZE:
+        if (!km_when_size(arg, &o->max_size) || o->max_size < 65536)
+            return bad("--max-size wants a size of 64K or more (K, M, G, T: powers of 1024)", arg);
+        return 0;
+    case OPT_FROM:
+        o->from = arg;
+        return 0;
+    case OPT_TO:
+        o->to = arg;
+        return 0;
     case OPT_FORCE:
         o->force = true;
         return 0;
@@ -518,9 +547,14 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
                       o->format == KM_FMT_PROM))
         return bad("-w records ticks: not with --capture, -r, --textfile, --listen or "
                    "--format prometheus", o->record);
-    if (o->replay && (o->capture || o->nroots || o->textfile || o->listen))
-        return bad("-r replays a recording: not with --capture, --root, --textfile or --listen",
-                   o->replay);
+    if (o->replay && (o->nroots || o->textfile || o->listen))
+        return bad("-r replays a recording: not with --root, --textfile or --listen", o->replay);
+    if ((o->keep > 0 || o->max_size) && !o->record)
+        return bad("only with -w FILE (the recording whose oldest ticks go)",
+                   o->keep > 0 ? "--keep" : "--max-size");
+    if ((o->from || o->to) && !o->replay && !o->nroots)
+        return bad("only with -r FILE or a --root series (the ticks to show)",
+                   o->from ? "--from" : "--to");
     if ((o->force || o->dir_mode) && !o->capture)
         return bad("only with --capture DIR", o->force ? "--force" : "--dir-mode");
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))

@@ -3,7 +3,7 @@
  * the --root code path. Each tick becomes a capture tree in a private
  * temporary directory (mode 0700, under $TMPDIR or /tmp), made just before
  * the sampler switches to it (km_app's prepare hook) and removed two ticks
- * later; the directory goes at exit, and on SIGINT, SIGTERM, SIGHUP and a
+ * later (under $TMPDIR, else /dev/shm when a tmpfs, else /tmp); the directory goes at exit, and on SIGINT, SIGTERM, SIGHUP and a
  * reader gone (km_replay_cleanup, async-signal-safe). Rates come from each
  * tick's recorded time, as for a series of captured trees.
  */

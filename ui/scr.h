@@ -30,7 +30,7 @@ struct scr_geom {
     int col_k[KM_RC_COLS_MAX + 1]; /* its index in the view's table */
     long row[SCR_LINES_MAX];       /* the visible row (vis index) on each line; -1: none */
 };
-enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY };
+enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY, SP_BRANCH };
 
 /*
  * The table's measured columns, kept while what they depend on stays: the
@@ -64,6 +64,7 @@ struct scr {
     bool paused;
     bool color;             /* colour pairs are in use */
     bool series_end;        /* a series of trees has no tree left */
+    bool replay;            /* a recording or a series of trees: the replay keys (t, T, b, r) act */
     double next_tick;       /* km_now() seconds */
     char status[256];       /* a message on the status line */
     int status_attr;        /* enum km_attr */

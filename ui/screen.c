@@ -7,6 +7,7 @@
  */
 #include "fmt.h"
 #include "keys.h"
+#include "when.h"
 #include "scr.h"
 #include "tty.h"
 
@@ -60,6 +61,8 @@ struct loop {
     bool dirty;        /* the screen needs painting */
     bool want_tick;    /* sample now (Space) */
     bool want_resample; /* sample the tree shown again for a new tab */
+    bool want_branch;   /* b's prompt was answered: branch to its time */
+    enum km_action want_replay; /* a replay key was pressed: the loop acts on it */
 };
 
 static void set_status(struct loop *l, int attr, const char *fmt, ...)
@@ -80,6 +83,8 @@ static struct km_vm *vm_of(struct loop *l)
     return &l->s.a->vms[l->s.view];
 }
 
+static void invalidate_widths(struct scr *s);
+
 /*
  * Samples the active view's sources. resample: show the tree being shown
  * again (a series must not advance because a tab changed). Returns 0 or
@@ -92,13 +97,19 @@ static int do_tick(struct loop *l, bool resample, char *msg, size_t n)
     bool vis[KM_VIEWS_MAX] = {false};
     vis[s->view] = true;
     bool series = a->roots.n > 1;
+    int rc;
     if (resample && series && a->tree > 0) {
-        a->tree--;
-        s->series_end = false;
+        /* the tree shown again, with the rates of its own interval (the tree before it first) */
+        bool end = s->series_end;
+        rc = km_app_seek(a, km_app_shown(a), vis, msg, n);
+        s->series_end = end;
+        invalidate_widths(s);
+        l->dirty = true;
+        return rc == 1 ? 0 : rc;
     } else if (s->series_end) {
         return 0;
     }
-    int rc = km_app_tick(a, vis, msg, n);
+    rc = km_app_tick(a, vis, msg, n);
     if (rc == 1) {
         rc = 0;
         s->series_end = true;
@@ -108,6 +119,29 @@ static int do_tick(struct loop *l, bool resample, char *msg, size_t n)
         set_status(l, KM_ATTR_WARN, "End of the series: the last of its %zu trees stays shown",
                    a->roots.n);
     }
+    l->dirty = true;
+    return rc;
+}
+
+static void invalidate_widths(struct scr *s)
+{
+    for (int v = 0; v < KM_VIEWS_MAX; v++)
+        s->widths[v].valid = false; /* a new sampler: its samples may sit where the old ones did */
+}
+
+/* Replay: shows tick i (its rates: tick i - 1 against it) and says where it is. */
+static int replay_go(struct loop *l, size_t i, char *msg, size_t n)
+{
+    struct scr *s = &l->s;
+    struct km_app *a = s->a;
+    bool vis[KM_VIEWS_MAX] = {false};
+    vis[s->view] = true;
+    int rc = km_app_seek(a, i, vis, msg, n);
+    if (rc == 1)
+        rc = 0;
+    s->series_end = a->tree >= a->roots.n;
+    s->paused = true; /* stepping by hand: the ticks stay until t, or Z plays them */
+    invalidate_widths(s);
     l->dirty = true;
     return rc;
 }
@@ -383,6 +417,69 @@ static void act_other(struct loop *l, enum km_action act)
     }
 }
 
+/* t, T, b, r: the replay keys. */
+static int act_replay(struct loop *l, enum km_action act, char *msg, size_t n)
+{
+    struct scr *s = &l->s;
+    struct km_app *a = s->a;
+    size_t shown = km_app_shown(a), last = a->roots.n - 1;
+    switch (act) {
+    case KA_TICK_NEXT:
+        if (shown >= last) {
+            set_status(l, KM_ATTR_WARN, "Tick %zu is the last", shown + 1);
+            s->paused = true;
+            return 0;
+        }
+        return replay_go(l, shown + 1, msg, n);
+    case KA_TICK_PREV:
+        if (shown <= a->first) {
+            set_status(l, KM_ATTR_WARN, "Tick %zu is the first", shown + 1);
+            s->paused = true;
+            return 0;
+        }
+        return replay_go(l, shown - 1, msg, n);
+    case KA_REWIND:
+        set_status(l, KM_ATTR_NORMAL, "Rewound to the first tick");
+        return replay_go(l, a->first, msg, n);
+    case KA_BRANCH:
+        open_prompt(l, SP_BRANCH);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* b's prompt done: the first tick at or after the time typed. */
+static int branch(struct loop *l, char *msg, size_t n)
+{
+    struct scr *s = &l->s;
+    struct km_app *a = s->a;
+    const struct km_roots *r = &a->roots;
+    double ref = r->trees[km_app_shown(a)].wall, t;
+    char why[200];
+    if (ref <= 0) {
+        set_status(l, KM_ATTR_BAD, "This series has no capture times: b cannot branch");
+        return 0;
+    }
+    if (!km_when_time(s->input, ref, &t, why, sizeof(why))) {
+        set_status(l, KM_ATTR_BAD, "%s", why);
+        return 0;
+    }
+    size_t i = a->first;
+    while (i < r->n && r->trees[i].wall < t - 1e-6)
+        i++;
+    char when[32];
+    km_when_format(t, when, sizeof(when));
+    if (i >= r->n) {
+        char lastw[32];
+        km_when_format(r->trees[r->n - 1].wall, lastw, sizeof(lastw));
+        set_status(l, KM_ATTR_WARN, "No tick at or after %s (the last is at %s)", when, lastw);
+        return 0;
+    }
+    set_status(l, KM_ATTR_NORMAL, "Branched to tick %zu, the first at or after %s", i + 1, when);
+    return replay_go(l, i, msg, n);
+}
+
 static void set_delay(struct loop *l)
 {
     char *end;
@@ -418,13 +515,15 @@ static void prompt_done(struct loop *l, bool cancel)
     struct scr *s = &l->s;
     enum scr_prompt p = s->prompt;
     s->prompt = SP_NONE;
-    if (cancel && p != SP_DELAY) {
+    if (cancel && p != SP_DELAY && p != SP_BRANCH) {
         s->input[0] = '\0';
         s->prompt = p;
         prompt_changed(l);
         s->prompt = SP_NONE;
     } else if (!cancel && p == SP_DELAY) {
         set_delay(l);
+    } else if (!cancel && p == SP_BRANCH) {
+        l->want_branch = true; /* the loop seeks: it may fail with a message that ends it */
     }
 }
 
@@ -579,6 +678,11 @@ static void on_key(struct loop *l, int ch)
             set_status(l, KM_ATTR_NORMAL, "%s", m);
         return;
     }
+    const struct km_key *rk = s->replay ? km_replay_key_find(ch) : NULL;
+    if (rk) { /* wins over a view's own key of the same code */
+        l->want_replay = rk->action;
+        return;
+    }
     const struct km_key *k = km_key_find(ch);
     const struct km_view_key *vk = k ? NULL : km_view_key_find(km_views[s->view], ch);
     if (vk) {
@@ -635,7 +739,7 @@ static int start_curses(struct scr *s, SCREEN **term)
 /* How long getch may wait: until the next tick, capped so signals are seen soon. */
 static int wait_ms(const struct loop *l)
 {
-    if (l->want_tick || l->want_resample)
+    if (l->want_tick || l->want_resample || l->want_replay || l->want_branch)
         return 0;
     double ms = l->s.paused || l->s.series_end ? MAX_WAIT_MS
                                                : (l->s.next_tick - km_now()) * 1000.0;
@@ -664,6 +768,14 @@ static int step(struct loop *l, char *msg, size_t n)
 {
     struct scr *s = &l->s;
     double now = km_now();
+    if (l->want_replay || l->want_branch) {
+        int rc = l->want_branch ? branch(l, msg, n) : act_replay(l, l->want_replay, msg, n);
+        l->want_replay = KA_NONE;
+        l->want_branch = false;
+        if (rc)
+            return rc;
+        s->next_tick = now + s->a->o.delay;
+    }
     if (l->want_resample || l->want_tick || (!s->paused && now >= s->next_tick)) {
         int rc = do_tick(l, l->want_resample, msg, n);
         l->want_resample = l->want_tick = false;
@@ -688,7 +800,8 @@ static int step(struct loop *l, char *msg, size_t n)
             break;
         if (ch)
             on_key(l, ch);
-        if (l->quit || l->want_resample || l->want_tick || got_signal)
+        if (l->quit || l->want_resample || l->want_tick || l->want_replay || l->want_branch ||
+            got_signal)
             break;
         timeout(0);
     }
@@ -717,7 +830,14 @@ int km_screen_run(struct km_app *a)
     if (rcmsg[0])
         set_status(&l, KM_ATTR_WARN, "%s", rcmsg);
     char msg[512] = "";
-    int rc = do_tick(&l, false, msg, sizeof(msg));
+    l.s.replay = a->roots.n > 1;
+    l.s.paused = a->o.replay != NULL; /* a recording waits for t (Z plays it), as atop -r */
+    int rc;
+    if (a->tree > 0) /* --from: its first tick with the rates of its recorded interval */
+        rc = replay_go(&l, a->tree, msg, sizeof(msg));
+    else
+        rc = do_tick(&l, false, msg, sizeof(msg));
+    l.s.paused = a->o.replay != NULL;
     /*
      * Without --view, the first tab that has data: not an empty Modules tab on
      * a kernel without module support (its file is not there at all).

@@ -193,7 +193,7 @@ struct km_vm;
 typedef void (*km_line_fn)(void *arg, int attr, const char *text);
 
 /* Where the help screen lists a key (the screen's key groups). */
-enum km_key_group { KG_VIEWS, KG_MOVE, KG_SORT, KG_FIND, KG_SAMPLING, KG_OTHER, KG_N };
+enum km_key_group { KG_VIEWS, KG_MOVE, KG_SORT, KG_FIND, KG_SAMPLING, KG_REPLAY, KG_OTHER, KG_N };
 
 /* Keys of a view's own, active only while it is shown. */
 struct km_view_key {

@@ -19,6 +19,9 @@
  * with O_NOFOLLOW (a symlink is refused), locked with flock (a second writer
  * is refused); a torn tail is cut off before the next record is appended.
  * Reading: records up to the last whole one; what follows is ignored.
+ * The index FILE.idx (record.c) names each record's offset and frame, so a
+ * reader need not read every payload to find them; without it, or past
+ * what it names, the file is scanned. A writer writes it again when it opens.
  * Functions return 0 or a negative errno with a sentence in msg.
  */
 #ifndef KMEMTOP_RECORD_H
@@ -48,7 +51,13 @@ struct km_rec_tick {
 /* Stops the tee and appends the tick; *bytes (may be NULL): what the record took in the file. */
 int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *bytes, char *msg,
                   size_t msgsz);
-/* Ticks in the file (those before this writer included). */
+/*
+ * --keep seconds (0: all) and --max-size bytes (0: any): after each commit
+ * the oldest ticks are dropped, up to a self-contained record, as long as
+ * what stays spans at least keep seconds / until it fits in max_size.
+ */
+void km_rec_set_limits(struct km_rec_writer *w, double keep, uint64_t max_size);
+/* Ticks in the file (those before this writer included, those dropped not). */
 size_t km_rec_writer_ticks(const struct km_rec_writer *w);
 void km_rec_close_write(struct km_rec_writer *w);
 
@@ -56,6 +65,10 @@ void km_rec_close_write(struct km_rec_writer *w);
 int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *torn, char *msg,
                      size_t msgsz);
 size_t km_rec_ticks(const struct km_rec_reader *r);
+/* Records found through the index FILE.idx (the rest by a scan of the file). */
+size_t km_rec_indexed(const struct km_rec_reader *r);
+/* Ticks the last km_rec_materialise decoded before the one asked for (a seek's cost). */
+size_t km_rec_decoded(const struct km_rec_reader *r);
 /* Tick i's wall time and page size (0: unknown). */
 double km_rec_wall(const struct km_rec_reader *r, size_t i);
 long km_rec_page_size(const struct km_rec_reader *r, size_t i);
@@ -65,8 +78,9 @@ int km_rec_complete(const struct km_rec_reader *r, size_t i);
  * Writes tick i as a capture tree into the directory dirfd (empty, made by
  * the caller): its files and links under proc/ and sys/, and its record
  * (kmemtop-capture: time, page size, kernel, complete). Ticks are decoded
- * in order (a file the same as before needs the ticks before it): going
- * back starts again from the first.
+ * in order from the last self-contained record at or before i (a writer
+ * makes one every 256 ticks; a file the same as before needs the ticks
+ * before it), so a seek decodes at most 255 ticks besides its own.
  */
 int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz);
 void km_rec_close_read(struct km_rec_reader *r);

@@ -15,8 +15,9 @@
  *
  * Trees and series: a tree is a directory with proc/ or sys/. Any other
  * DIR is a series: its subdirectories (symlinks followed) that are trees,
- * in strverscmp order (so 9-x sorts before 10-x; zero-padded names such
- * as 0001 sort the same either way). Hidden entries and entries that are
+ * in the order of their capture times when every one's record has a time
+ * (ties in name order), else in strverscmp order (so 9-x sorts before 10-x;
+ * zero-padded names such as 0001 sort the same either way). Hidden entries and entries that are
  * not trees are skipped; a DIR with no tree at all is -ENOENT. Each tree's
  * KM_CAPTURE_META file gives wall and page_size (lines "time=<epoch
  * seconds[.fraction]>", "page_size=<bytes>", "kernel=<release>",

@@ -212,6 +212,8 @@ static void no_slabtop_letters(void)
     ok(strlen(letters) >= 10, "the slabs view has slabtop's letters");
     for (size_t i = 0; i < km_nkeys; i++) {
         const struct km_key *k = &km_keys[i];
+        if (k->group == KG_REPLAY)
+            continue; /* they win only while a replay is shown: replay_keys() */
         bool clash = false;
         for (int j = 0; j < KM_KEY_MAX && k->codes[j]; j++)
             if (k->codes[j] < 128 && strchr(letters, k->codes[j]))
@@ -228,6 +230,30 @@ static void no_slabtop_letters(void)
                 snprintf(name, sizeof(name), "'%s' leaves slabtop's letters alone", k->desc);
                 ok(strpbrk(k->chars, letters) == NULL, name);
             }
+}
+
+/*
+ * The replay keys (t, T, b, r): found only as replay keys, so that outside a
+ * replay Slabs' b still sorts; the help screen and the man page say that in
+ * a replay they win over it.
+ */
+static void replay_keys(const char *help)
+{
+    const struct km_view_def *slabs = km_views[km_view_find("slabs")];
+    const int codes[] = {'t', 'T', 'b', 'r'};
+    const enum km_action acts[] = {KA_TICK_NEXT, KA_TICK_PREV, KA_BRANCH, KA_REWIND};
+    for (int i = 0; i < 4; i++) {
+        const struct km_key *k = km_replay_key_find(codes[i]);
+        char name[96];
+        snprintf(name, sizeof(name), "replay key %c: its action, and no key of every view", codes[i]);
+        ok(k && k->action == acts[i] && k->group == KG_REPLAY && !km_key_find(codes[i]), name);
+    }
+    ok(km_view_key_find(slabs, 'b') && km_view_key_find(slabs, 'b')->sort_letter,
+       "b still sorts on the slabs view outside a replay");
+    ok(km_replay_key_find('a') == NULL && km_replay_key_find('q') == NULL,
+       "a and q are no replay keys");
+    ok(strstr(help, "win over a view's own keys") != NULL && strstr(help, "F6") != NULL,
+       "the help screen says the replay keys win, and how Slabs still sorts by b");
 }
 
 /* A view's own keys: none is a key of every view, none is bound twice, each has a handler. */
@@ -251,7 +277,9 @@ static void no_double_binding(void)
     int clashes = 0;
     for (size_t i = 0; i < km_nkeys; i++)
         for (int j = 0; j < KM_KEY_MAX && km_keys[i].codes[j]; j++)
-            if (km_key_find(km_keys[i].codes[j]) != &km_keys[i]) {
+            if ((km_keys[i].group == KG_REPLAY ? km_replay_key_find(km_keys[i].codes[j])
+                                               : km_key_find(km_keys[i].codes[j])) != &km_keys[i] ||
+                (km_keys[i].group == KG_REPLAY && km_key_find(km_keys[i].codes[j]))) {
                 printf("# code %d bound twice\n", km_keys[i].codes[j]);
                 clashes++;
             }
@@ -295,6 +323,7 @@ int main(void)
     km_help_text(km_views[km_view_find("slabs")], NULL, add_line, &help);
     each_key(help_has_key, help.s);
     ok(strstr(help.s, "FOOTPRINT") != NULL, "help lists the view's columns");
+    replay_keys(help.s);
     free(help.s);
     man_has_keys();
     escapes();
