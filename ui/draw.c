@@ -11,9 +11,11 @@
 #include "text.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { P_HDR = 1, P_CYAN, P_WARN, P_BAD, P_GOOD, P_STATUS };
 
@@ -93,6 +95,32 @@ static void defuse(char *out, size_t n, const char *text, bool utf8)
     km_sanitize_rep(out, n, text, utf8 ? "\xEF\xBF\xBD" : "?");
 }
 
+/*
+ * The screen is not erased before a paint (only on a resize, a change of tab
+ * or mode, and Ctrl-L): every line is written over from the left, the gaps
+ * between what is written are blanked and each line is cleared after its
+ * last cell, so that ncurses sends only what changed and does less work.
+ * row_end[y]: the column up to which row y has been written in this paint.
+ */
+static int *row_end;
+static int row_lines, row_cols, last_view = -1, last_mode = -1;
+static unsigned long n_paints, n_erases; /* for KM_TEST_DRAW_LOG */
+
+/* Row y is written from x on: the gap since the last write blanked first. */
+static void row_from(int y, int x)
+{
+    if (row_end[y] < x) {
+        attrset(AT_NORMAL);
+        mvhline(y, row_end[y], ' ', x - row_end[y]);
+    }
+}
+
+static void row_to(int y, int x)
+{
+    if (row_end[y] < x)
+        row_end[y] = x < COLS ? x : COLS;
+}
+
 /* Writes text at (y, x) cut to w cells (ellipsis when cut); returns cells written. */
 static int put(int y, int x, int attr, const char *text, int w, bool utf8)
 {
@@ -103,19 +131,57 @@ static int put(int y, int x, int attr, const char *text, int w, bool utf8)
     char safe[4 * CELL], buf[CELL];
     defuse(safe, sizeof(safe), text, utf8);
     int n = km_layout_trunc(buf, sizeof(buf), safe, w, utf8);
+    row_from(y, x);
     attrset(attr);
     mvaddstr(y, x, buf);
     attrset(AT_NORMAL);
+    row_to(y, x + n);
     return n;
+}
+
+static void put_line(int y, int x, int attr, chtype ch, int n)
+{
+    if (y < 0 || y >= LINES || n <= 0)
+        return;
+    row_from(y, x);
+    attrset(attr);
+    mvhline(y, x, ch, n);
+    attrset(AT_NORMAL);
+    row_to(y, x + n);
 }
 
 static void fill(int y, int attr)
 {
-    if (y < 0 || y >= LINES)
-        return;
-    attrset(attr);
-    mvhline(y, 0, ' ', COLS);
+    put_line(y, 0, attr, ' ', COLS);
+}
+
+/* Before a paint: erase only when the size, the tab or the mode changed. */
+static void paint_begin(const struct scr *s)
+{
+    n_paints++;
+    if (LINES != row_lines || COLS != row_cols || s->view != last_view ||
+        (int)s->mode != last_mode) {
+        erase();
+        n_erases++;
+        row_end = xrealloc(row_end, (size_t)(LINES > 0 ? LINES : 1) * sizeof(*row_end));
+        row_lines = LINES;
+        row_cols = COLS;
+        last_view = s->view;
+        last_mode = (int)s->mode;
+    }
+    for (int y = 0; y < LINES; y++)
+        row_end[y] = 0;
+}
+
+/* After: what was not written over in each line is cleared. */
+static void paint_end(void)
+{
     attrset(AT_NORMAL);
+    for (int y = 0; y < LINES; y++)
+        if (row_end[y] < COLS) {
+            move(y, row_end[y]);
+            clrtoeol();
+        }
 }
 
 static struct km_vm *cur_vm(const struct scr *s)
@@ -220,6 +286,17 @@ static const struct scr_widths *measure(struct scr *s)
 
 void scr_draw_free(struct scr *s)
 {
+    const char *log = getenv("KM_TEST_DRAW_LOG"); /* tests/screen-diff.sh: erased paints */
+    int fd = log && log[0] ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)
+                           : -1;
+    if (fd >= 0) {
+        dprintf(fd, "paints %lu erases %lu\n", n_paints, n_erases);
+        close(fd);
+    }
+    free(row_end);
+    row_end = NULL;
+    row_lines = row_cols = 0;
+    last_view = last_mode = -1;
     for (int v = 0; v < KM_VIEWS_MAX; v++) {
         free(s->widths[v].idx);
         free(s->widths[v].want);
@@ -339,9 +416,7 @@ static void draw_table(struct scr *s, int y, int h)
         int width = 0, ry = y + 1 + drawn;
         for (int i = 0; i < n; i++)
             width += w[i] < 0 ? 0 : w[i] + (width ? 1 : 0);
-        attrset(AT_DIM);
-        mvhline(ry, 0, s->a->ctx.utf8 ? ACS_HLINE : '-', width < COLS ? width : COLS);
-        attrset(AT_NORMAL);
+        put_line(ry, 0, AT_DIM, s->a->ctx.utf8 ? ACS_HLINE : '-', width < COLS ? width : COLS);
         for (size_t p = 0; p < npin; p++)
             draw_row(s, ry + 1 + (int)p, km_vm_row(vm, nbody + p), nbody + p == vm->sel, idx, w, n);
     }
@@ -513,8 +588,6 @@ static void draw_status(const struct scr *s, int y)
     int rw = km_layout_width(right);
     if (rw > COLS / 2)
         rw = COLS / 2;
-    put(y, COLS - rw, s->paused || s->series_end ? scr_attr(s, KM_ATTR_WARN) : AT_NORMAL, right, rw,
-        utf8);
     int at = AT_NORMAL;
     if (s->prompt != SP_NONE) {
         snprintf(left, sizeof(left), "%s%s%s", label[s->prompt], s->input,
@@ -526,6 +599,9 @@ static void draw_status(const struct scr *s, int y)
     } else
         status_left(s, left, sizeof(left));
     int lw = put(y, 0, at, left, COLS - rw - 1, utf8);
+    /* the right part after the left one: the gap between is blanked */
+    put(y, COLS - rw, s->paused || s->series_end ? scr_attr(s, KM_ATTR_WARN) : AT_NORMAL, right, rw,
+        utf8);
     if (s->prompt != SP_NONE) {
         lw = km_layout_width(label[s->prompt]) + km_layout_width(s->input);
         move(y, lw < COLS - rw - 1 ? lw : COLS - rw - 2);
@@ -621,7 +697,7 @@ static void draw_hints(const struct scr *s, int y)
 
 void scr_draw(struct scr *s)
 {
-    erase();
+    paint_begin(s);
     int H = LINES, nsum = H >= 24 ? 3 : H >= 16 ? 2 : 1;
     if (H < 5)
         nsum = 0;
@@ -649,6 +725,7 @@ void scr_draw(struct scr *s)
         }
     }
     draw_hints(s, H - 1);
+    paint_end();
     draw_status(s, bottom); /* last: it places the cursor */
     refresh();
 }
