@@ -139,6 +139,22 @@ static int put(int y, int x, int attr, const char *text, int w, bool utf8)
     return n;
 }
 
+/* A cell already laid out (km_layout_cell of defused text): w cells, written as it is. */
+static void put_cell(int y, int x, int attr, const char *cell, int w, bool utf8)
+{
+    if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+        return;
+    if (x + w > COLS) { /* never: km_layout_fit keeps the columns within COLS */
+        put(y, x, attr, cell, w, utf8);
+        return;
+    }
+    row_from(y, x);
+    attrset(attr);
+    mvaddstr(y, x, cell);
+    attrset(AT_NORMAL);
+    row_to(y, x + w);
+}
+
 static void put_line(int y, int x, int attr, chtype ch, int n)
 {
     if (y < 0 || y >= LINES || n <= 0)
@@ -349,7 +365,7 @@ static void draw_row(const struct scr *s, int y, const struct km_row *r, bool se
         int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : AT_NORMAL;
         if (!sel && r->pinned)
             at |= AT_BOLD;
-        put(y, x, at, cell, w[i], utf8);
+        put_cell(y, x, at, cell, w[i], utf8); /* defused and laid out once */
         x += w[i] + 1;
     }
 }
