@@ -149,9 +149,24 @@ static void put_cell(int y, int x, int attr, const char *cell, int w, bool utf8)
         return;
     }
     row_from(y, x);
-    attrset(attr);
-    mvaddstr(y, x, cell);
-    attrset(AT_NORMAL);
+    /*
+     * ASCII (the most of a table) goes in as characters with their attribute,
+     * copied into the line as they are: addstr would take each byte through
+     * the multibyte decoder. A cell is one column per byte then.
+     */
+    chtype ch[4 * CELL];
+    size_t n = 0;
+    while (cell[n] && (unsigned char)cell[n] < 0x80 && n < sizeof(ch) / sizeof(ch[0]))
+        n++;
+    if (!cell[n] && (int)n == w) {
+        for (size_t i = 0; i < n; i++)
+            ch[i] = (chtype)(unsigned char)cell[i] | (chtype)attr;
+        mvaddchnstr(y, x, ch, (int)n);
+    } else {
+        attrset(attr);
+        mvaddstr(y, x, cell);
+        attrset(AT_NORMAL);
+    }
     row_to(y, x + w);
 }
 
@@ -345,6 +360,48 @@ static void draw_header(const struct scr *s, int y, const int *idx, const int *w
     }
 }
 
+/*
+ * A row is written in runs: neighbouring cells of one attribute go out in one
+ * call, with the blank between them, when a blank of that attribute looks
+ * like any other (no underline, no reverse; or the row is the selection).
+ */
+struct run {
+    char text[4 * CELL];
+    size_t len;
+    int x, w, at;
+};
+
+static void run_flush(struct run *u, int y, bool utf8)
+{
+    if (u->len)
+        put_cell(y, u->x, u->at, u->text, u->w, utf8);
+    u->len = 0;
+}
+
+static void run_add(struct run *u, int y, int x, int at, bool join, const char *cell, int w,
+                    bool utf8)
+{
+    size_t n = strlen(cell);
+    if (u->len && (!join || at != u->at || u->x + u->w + 1 != x || u->len + n + 2 > sizeof(u->text)))
+        run_flush(u, y, utf8);
+    if (u->len) {
+        u->text[u->len++] = ' ';
+        u->w++;
+    } else {
+        u->x = x;
+        u->w = 0;
+        u->at = at;
+    }
+    if (n >= sizeof(u->text) - u->len) { /* never: a cell is at most CELL bytes */
+        run_flush(u, y, utf8);
+        put_cell(y, x, at, cell, w, utf8);
+        return;
+    }
+    memcpy(u->text + u->len, cell, n + 1);
+    u->len += n;
+    u->w += w;
+}
+
 static void draw_row(const struct scr *s, int y, const struct km_row *r, bool sel,
                      const int *idx, const int *w, int n)
 {
@@ -352,6 +409,7 @@ static void draw_row(const struct scr *s, int y, const struct km_row *r, bool se
     bool utf8 = s->a->ctx.utf8;
     if (sel)
         fill(y, a_hi(s));
+    struct run u = {.len = 0};
     int x = 0;
     for (int i = 0; i < n; i++) {
         if (w[i] < 0)
@@ -365,9 +423,11 @@ static void draw_row(const struct scr *s, int y, const struct km_row *r, bool se
         int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : AT_NORMAL;
         if (!sel && r->pinned)
             at |= AT_BOLD;
-        put_cell(y, x, at, cell, w[i], utf8); /* defused and laid out once */
+        bool join = sel || !(at & (int)(A_UNDERLINE | A_REVERSE));
+        run_add(&u, y, x, at, join, cell, w[i], utf8); /* defused and laid out once */
         x += w[i] + 1;
     }
+    run_flush(&u, y, utf8);
 }
 
 /*
