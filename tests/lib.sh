@@ -11,6 +11,8 @@ _failed=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kmemtop-test.XXXXXX")
 chmod 755 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
+# the screen reads $XDG_CONFIG_HOME/kmemtop/kmemtoprc: never the tester's own
+XDG_CONFIG_HOME="$TMP/xdg"; export XDG_CONFIG_HOME
 
 ok()   { _n=$((_n + 1)); echo "ok $_n - $1"; }
 nok()  { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /' | head -${KM_DIAG_LINES:-40}; return 0; }

@@ -34,6 +34,9 @@ struct km_opts {
     bool force;                 /* --force: replace a previous capture in DIR */
     unsigned dir_mode;          /* --dir-mode: the capture's directories, 0 = 0700 */
     bool no_color;
+    bool delay_given;           /* -d given: it wins over the kmemtoprc's delay */
+    bool no_config;             /* --no-config: the screen reads no kmemtoprc */
+    bool no_mouse;              /* -M, --no-mouse */
     bool raw;                   /* exact numbers instead of human units */
     bool all_rows;              /* --all-rows: text and screen show quiet rows too */
     bool no_namespace;          /* --root without a mount namespace: own parsers */

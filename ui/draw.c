@@ -215,21 +215,42 @@ static void paint_end(void)
         }
 }
 
+int scr_put(int y, int x, int attr, const char *text, int w, bool utf8)
+{
+    return put(y, x, attr, text, w, utf8);
+}
+void scr_fill(int y, int attr)
+{
+    fill(y, attr);
+}
+int scr_hi(const struct scr *s)
+{
+    return a_hi(s);
+}
+int scr_hdr(const struct scr *s)
+{
+    return a_hdr(s);
+}
+
 static struct km_vm *cur_vm(const struct scr *s)
 {
     return &s->a->vms[s->view];
 }
 
-static void draw_tabs(const struct scr *s, int y)
+static void draw_tabs(struct scr *s, int y)
 {
-    int x = 0;
-    for (int v = 0; km_views[v] && x < COLS; v++) {
+    int x = 0, v;
+    s->geom.tab_y = y;
+    for (v = 0; km_views[v] && x < COLS; v++) {
         char t[32];
         bool on = v == s->view;
         snprintf(t, sizeof(t), "%c%d %s%c", on ? '[' : ' ', v + 1, km_views[v]->title,
                  on ? ']' : ' ');
+        s->geom.tab_x[v] = x;
         x += put(y, x, on ? a_hi(s) : AT_NORMAL, t, COLS - x, s->a->ctx.utf8);
     }
+    s->geom.tab_x[v] = x;
+    s->geom.ntabs = v;
 }
 
 /* An absent cell: "-" or nothing, blanks aside. */
@@ -295,14 +316,20 @@ static const struct scr_widths *measure(struct scr *s)
         m->cap = nc;
     }
     m->n = 0;
-    for (int k = 0; k < vm->def->ncols; k++)
-        if (km_col_on_screen(vm->def, c, k)) {
+    /* the name column, then the columns chosen (setup screen, kmemtoprc) in their order */
+    int order[KM_RC_COLS_MAX + 1], no = 1;
+    order[0] = 0;
+    no += scr_col_order(s, s->view, order + 1, KM_RC_COLS_MAX);
+    for (int j = 0; j < no; j++)
+        if (km_col_on_screen(vm->def, c, order[j])) {
+            int k = order[j];
             int w = col_want(vm, c, k);
             if (w < 0)
                 continue; /* every cell absent */
             m->idx[m->n] = k;
             m->want[m->n++] = w;
         }
+
     m->vm = vm;
     m->sample = c->s;
     m->seq = c->s ? c->s->seq : 0;
@@ -335,8 +362,10 @@ void scr_draw_free(struct scr *s)
     }
 }
 
-static void draw_header(const struct scr *s, int y, const int *idx, const int *w, int n)
+static void draw_header(struct scr *s, int y, const int *idx, const int *w, int n)
 {
+    s->geom.hdr_y = y;
+    s->geom.ncols = 0;
     const struct km_vm *vm = cur_vm(s);
     const struct km_view_def *d = vm->def;
     bool utf8 = s->a->ctx.utf8;
@@ -356,6 +385,11 @@ static void draw_header(const struct scr *s, int y, const int *idx, const int *w
             snprintf(t, sizeof(t), "%s", title);
         km_layout_cell(cell, sizeof(cell), t, w[i], right, utf8);
         put(y, x, sorted ? a_hi(s) : a_hdr(s), cell, w[i], utf8);
+        if (s->geom.ncols < KM_RC_COLS_MAX + 1) {
+            s->geom.col_x[s->geom.ncols] = x;
+            s->geom.col_w[s->geom.ncols] = w[i];
+            s->geom.col_k[s->geom.ncols++] = idx[i];
+        }
         x += w[i] + 1;
     }
 }
@@ -402,10 +436,13 @@ static void run_add(struct run *u, int y, int x, int at, bool join, const char *
     u->w += w;
 }
 
-static void draw_row(const struct scr *s, int y, const struct km_row *r, bool sel,
-                     const int *idx, const int *w, int n)
+static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, const int *w,
+                     int n)
 {
     const struct km_vm *vm = cur_vm(s);
+    const struct km_row *r = km_vm_row(vm, v);
+    if (y >= 0 && y < SCR_LINES_MAX)
+        s->geom.row[y] = (long)v;
     bool utf8 = s->a->ctx.utf8;
     if (sel)
         fill(y, a_hi(s));
@@ -455,10 +492,19 @@ static void draw_table(struct scr *s, int y, int h)
     int *idx = xcalloc(nc, sizeof(int)), *want = xcalloc(nc, sizeof(int));
     int n = scrolled_cols(m, &s->hscroll[s->view], idx, want), keep = -1;
     int *w = xcalloc(nc, sizeof(int));
-    for (int i = 0; i < n; i++)
+    signed char *prio = xcalloc(nc, 1);
+    for (int i = 0; i < n; i++) {
         if (idx[i] == vm->sort_col)
             keep = i;
-    km_layout_fit(want, n, NAME_MIN, keep, COLS, 1, w);
+        prio[i] = vm->def->cols[idx[i]].prio;
+    }
+    /*
+     * Unscrolled, the least useful columns make room first; scrolled
+     * sideways, the columns follow in table order from the scroll position
+     * (dropped from the right), so that Right reaches every one.
+     */
+    km_layout_fit_prio(want, s->hscroll[s->view] > 0 ? NULL : prio, n, NAME_MIN, keep, COLS, 1, w);
+    free(prio);
     s->h_more = false; /* columns left out at the right (the sort column may stay past them) */
     for (int i = 1; i < n; i++)
         s->h_more = s->h_more || w[i] < 0;
@@ -486,7 +532,7 @@ static void draw_table(struct scr *s, int y, int h)
     vm->top = km_layout_scroll(vm->sel, vm->top, nbody, bh);
     for (; drawn < bh && vm->top + (size_t)drawn < nbody; drawn++) {
         size_t v = vm->top + (size_t)drawn;
-        draw_row(s, y + 1 + drawn, km_vm_row(vm, v), v == vm->sel, idx, w, n);
+        draw_row(s, y + 1 + drawn, v, v == vm->sel, idx, w, n);
     }
     if (npin) {
         int width = 0, ry = y + 1 + drawn;
@@ -494,7 +540,7 @@ static void draw_table(struct scr *s, int y, int h)
             width += w[i] < 0 ? 0 : w[i] + (width ? 1 : 0);
         put_line(ry, 0, AT_DIM, s->a->ctx.utf8 ? ACS_HLINE : '-', width < COLS ? width : COLS);
         for (size_t p = 0; p < npin; p++)
-            draw_row(s, ry + 1 + (int)p, km_vm_row(vm, nbody + p), nbody + p == vm->sel, idx, w, n);
+            draw_row(s, ry + 1 + (int)p, nbody + p, nbody + p == vm->sel, idx, w, n);
     }
     free(w);
     free(want);
@@ -694,6 +740,8 @@ static void hint_pairs(const struct scr *s, const char *const **out, int *n)
     static const char *const edit[] = {"Enter", "Done", "Esc", "Cancel", NULL};
     static const char *const over[] = {"Esc", "Back", "Up/Down", "Scroll", "F10", "Quit", NULL};
     static const char *const pick[] = {"Enter", "Sort", "Esc", "Cancel", NULL};
+    static const char *const setup[] = {"Left/Right", "Change", "Space", "Show", "[/]", "Move",
+                                        "Tab", "View", "W", "Save", "Esc", "Done", NULL};
     const char *const *p = NULL;
     if (s->prompt == SP_SEARCH)
         p = search;
@@ -703,6 +751,8 @@ static void hint_pairs(const struct scr *s, const char *const **out, int *n)
         p = edit;
     else if (s->mode == SM_PICKER)
         p = pick;
+    else if (s->mode == SM_SETUP)
+        p = setup;
     else if (s->mode != SM_TABLE)
         p = over;
     *out = p;
@@ -774,6 +824,10 @@ static void draw_hints(const struct scr *s, int y)
 void scr_draw(struct scr *s)
 {
     paint_begin(s);
+    s->geom.tab_y = s->geom.hdr_y = -1;
+    s->geom.ntabs = s->geom.ncols = 0;
+    for (int i = 0; i < SCR_LINES_MAX; i++)
+        s->geom.row[i] = -1;
     int H = LINES, nsum = H >= 24 ? 3 : H >= 16 ? 2 : 1;
     if (H < 5)
         nsum = 0;
@@ -796,6 +850,8 @@ void scr_draw(struct scr *s)
                 draw_details(s, y, h);
             else if (s->mode == SM_PICKER)
                 draw_picker(s, y, h);
+            else if (s->mode == SM_SETUP)
+                scr_setup_draw(s, y, h);
             else
                 draw_body(s, y, h);
         }

@@ -90,5 +90,9 @@ void km_help_text(const struct km_view_def *d, const struct km_vctx *c, km_line_
     line(arg, KM_ATTR_GOOD, "  green: a healthy state, a slab cache that shrinks");
     line(arg, KM_ATTR_NORMAL, "  -C or NO_COLOR: no colours");
     line(arg, KM_ATTR_NORMAL, "");
+    line(arg, KM_ATTR_BOLD, "Mouse");
+    line(arg, KM_ATTR_NORMAL, "  a tab: its view; a column title: sort by it (again: reversed); a row: select it");
+    line(arg, KM_ATTR_NORMAL, "  the wheel: move three rows; -M or mouse = no (F2) leave the mouse to the terminal");
+    line(arg, KM_ATTR_NORMAL, "");
     line(arg, KM_ATTR_NORMAL, "Absent values show as '-', never as 0. See kmemtop(1).");
 }

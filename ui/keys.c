@@ -62,6 +62,13 @@ const struct km_key km_keys[] = {
 
     {KA_HELP, KG_OTHER, {'h', '?', KEY_F(1)}, {"h", "?", "F1"}, "this help", "Help", 10},
     {KA_REDRAW, KG_OTHER, {CTRL('l')}, {"Ctrl-L"}, "redraw the screen", NULL, 0},
+    {KA_SETUP, KG_OTHER, {KEY_F(2)}, {"F2"},
+     "setup: the default tab, delay, colours, mouse, and each view's sort and columns "
+     "(shown or not, their order)",
+     "Setup", 45},
+    {KA_SAVE, KG_OTHER, {'W'}, {"W"},
+     "save the settings in force (tab, delay, colours, mouse, sorts, columns) to the kmemtoprc",
+     NULL, 0},
     {KA_QUIT, KG_OTHER, {'q', KEY_F(10), CTRL('c')}, {"q", "F10", "Ctrl-C"}, "quit", "Quit",
      5},
 };

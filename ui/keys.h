@@ -46,6 +46,8 @@ enum km_action {
     KA_DETAILS,
     KA_HELP,
     KA_REDRAW,
+    KA_SETUP,
+    KA_SAVE,
     KA_QUIT,
 };
 

@@ -64,7 +64,24 @@ static size_t bytes_for(const char *s, int cells)
 
 #define NAME_WHOLE 24 /* cells: slab caches, zones, nodes with their (no memory) fit */
 
-int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int gap, int *w)
+/*
+ * The column to drop next: of those still in (never column 0; keep only on
+ * the second pass), the lowest priority, the rightmost of equals. -1: none.
+ */
+static int next_drop(const int *w, const signed char *prio, int n, int keep, int pass)
+{
+    int best = -1;
+    for (int i = n - 1; i >= 1; i--) {
+        if (w[i] < 0 || (i == keep && pass == 0))
+            continue;
+        if (best < 0 || (prio && prio[i] < prio[best]))
+            best = i;
+    }
+    return best;
+}
+
+int km_layout_fit_prio(const int *want, const signed char *prio, int n, int name_min, int keep,
+                       int width, int gap, int *w)
 {
     if (n <= 0 || width < 1)
         return 0;
@@ -82,11 +99,12 @@ int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int
         w[i] = want[i];
         rest += want[i] + gap;
     }
-    /* drop from the right, the kept column last */
+    /* the least useful first (from the right among equals), the kept column last */
     for (int pass = 0; pass < 2 && min0 + rest > width; pass++)
-        for (int i = n - 1; i >= 1 && min0 + rest > width; i--) {
-            if (w[i] < 0 || (i == keep && pass == 0))
-                continue;
+        while (min0 + rest > width) {
+            int i = next_drop(w, prio, n, keep, pass);
+            if (i < 0)
+                break;
             rest -= want[i] + gap;
             w[i] = -1;
             kept--;
@@ -96,6 +114,11 @@ int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int
     if (w[0] < 0)
         w[0] = 0;
     return kept;
+}
+
+int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int gap, int *w)
+{
+    return km_layout_fit_prio(want, NULL, n, name_min, keep, width, gap, w);
 }
 
 /*

@@ -37,6 +37,14 @@ int km_layout_width(const char *s);
 int km_layout_fit(const int *want, int n, int name_min, int keep, int width, int gap, int *w);
 
 /*
+ * km_layout_fit with priorities: prio[i] is column i's (enum km_prio, the
+ * higher the longer it stays); the lowest are dropped first, the rightmost
+ * of equals first, so that NULL (all equal) drops from the right.
+ */
+int km_layout_fit_prio(const int *want, const signed char *prio, int n, int name_min, int keep,
+                       int width, int gap, int *w);
+
+/*
  * Writes s cut to at most width cells into out (n bytes), characters that
  * cannot be shown replaced. A cut string ends with "…" when utf8, else "~".
  * Returns the cells written.

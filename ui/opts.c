@@ -29,6 +29,7 @@ enum {
     OPT_NO_VMALLOC,
     OPT_SCRAPE_MIN,
     OPT_MAX_CONNS,
+    OPT_NO_CONFIG,
     OPT_VIEW_OPT = 512, /* + the index of a view's option in view_opts() */
 };
 
@@ -54,6 +55,8 @@ static const struct option generic_opts[] = {
     {"all-rows", no_argument, NULL, OPT_ALL_ROWS},
     {"no-namespace", no_argument, NULL, OPT_NO_NS},
     {"no-color", no_argument, NULL, 'C'},
+    {"no-mouse", no_argument, NULL, 'M'},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
     {"textfile", required_argument, NULL, OPT_TEXTFILE},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"prom-top", required_argument, NULL, OPT_PROM_TOP},
@@ -135,6 +138,8 @@ void km_usage(FILE *f)
           "                         (default 1)\n"
           "      --max-connections N  --listen: connections served at once (default 16)\n"
           "  -C, --no-color         no colours (NO_COLOR is honoured too)\n"
+          "  -M, --no-mouse         the screen ignores the mouse (clicks, wheel)\n"
+          "      --no-config        the screen reads no kmemtoprc (saved settings)\n"
           "  -h, --help             this help\n"
           "  -V, --version          version\n",
           f);
@@ -354,6 +359,7 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
         if (parse_num(arg, 0.05, 86400, &v))
             return bad("-d wants seconds between 0.05 and 86400", arg);
         o->delay = v;
+        o->delay_given = true;
         return 0;
     case 'o':
         if (o->iterations > 0)
@@ -381,6 +387,12 @@ static int one_opt(struct km_opts *o, int c, const char *arg)
         return 0;
     case 'C':
         o->no_color = true;
+        return 0;
+    case 'M':
+        o->no_mouse = true;
+        return 0;
+    case OPT_NO_CONFIG:
+        o->no_config = true;
         return 0;
     }
     int rc = tree_opt(o, c, arg);
@@ -410,7 +422,7 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0; /* said below, as "kmemtop: ...", not with the whole argv[0] */
-    while ((c = getopt_long(argc, argv, ":bn:d:os:ChVw:r:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":bn:d:os:CMhVw:r:", longopts, NULL)) != -1) {
         if (c == 'h') {
             km_usage(stdout);
             return 1;

@@ -8,12 +8,28 @@
 #ifndef KM_UI_SCR_H
 #define KM_UI_SCR_H
 
+#include "rc.h"
 #include "screen.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-enum scr_mode { SM_TABLE, SM_HELP, SM_DETAILS, SM_PICKER };
+enum scr_mode { SM_TABLE, SM_HELP, SM_DETAILS, SM_PICKER, SM_SETUP };
+
+#define SCR_LINES_MAX 1024 /* screen lines the mouse maps to rows (taller screens: the first) */
+
+/* Where the last paint put what a click can hit (draw.c writes it, the mouse reads it). */
+struct scr_geom {
+    int tab_y;                     /* the tab bar's line; -1: none drawn */
+    int tab_x[KM_VIEWS_MAX + 1];   /* tab v spans tab_x[v] .. tab_x[v + 1] - 1 */
+    int ntabs;
+    int hdr_y;                     /* the column header's line; -1: none */
+    int ncols;
+    int col_x[KM_RC_COLS_MAX + 1]; /* column i spans col_x[i] .. col_x[i] + col_w[i] */
+    int col_w[KM_RC_COLS_MAX + 1];
+    int col_k[KM_RC_COLS_MAX + 1]; /* its index in the view's table */
+    long row[SCR_LINES_MAX];       /* the visible row (vis index) on each line; -1: none */
+};
 enum scr_prompt { SP_NONE, SP_SEARCH, SP_FILTER, SP_DELAY };
 
 /*
@@ -61,6 +77,16 @@ struct scr {
     int over_rows;          /* overlay lines on screen */
     char details_id[128];   /* the row the details overlay is about */
     struct scr_widths widths[KM_VIEWS_MAX]; /* per view; valid = false when a view's state changed */
+    /* --- settings (ui/setup.c), mouse (ui/mouse.c) --- */
+    struct km_rc rc;        /* the settings in force: read at start, edited by the setup screen */
+    char rc_path[4096];     /* where W saves them; "" when there is no such path */
+    int setup_item;         /* the setup screen's cursor */
+    int setup_view;         /* the view whose sort and columns it edits */
+    /* its list of columns while it is open: every one after the name, in order, shown or not */
+    int setup_n, setup_idx[KM_RC_COLS_MAX];
+    bool setup_on[KM_RC_COLS_MAX];
+    bool mouse;             /* mouse reporting is on */
+    struct scr_geom geom;
 };
 
 struct scr_line {
@@ -82,6 +108,37 @@ int scr_attr(const struct scr *s, int km_attr);
 void scr_draw(struct scr *s);
 /* Frees what scr_draw keeps between paints. */
 void scr_draw_free(struct scr *s);
+/* draw.c's painting helpers, for the setup screen (setup.c) */
+int scr_put(int y, int x, int attr, const char *text, int w, bool utf8);
+void scr_fill(int y, int attr);
+int scr_hi(const struct scr *s);  /* selection, active tab, sort column */
+int scr_hdr(const struct scr *s); /* the column header's bar */
+
+/* setup.c: the settings (kmemtoprc) and the setup screen (F2) */
+/* Before curses: reads the file unless --no-config and applies it under the options; a
+ * bad line is printed on stderr and its first said in msg (for the status line). */
+void scr_rc_start(struct scr *s, char *msg, size_t n);
+/* Whether column k of view v is shown (the name column always is). */
+bool scr_col_chosen(const struct scr *s, int v, int k);
+/* The column order of view v: the indexes shown after the name into out (at most max). */
+int scr_col_order(const struct scr *s, int v, int *out, int max);
+void scr_setup_open(struct scr *s);
+void scr_setup_draw(struct scr *s, int y, int h);
+/* A key on the setup screen: a message in msg (may stay ""); returns 1 to quit kmemtop. */
+int scr_setup_key(struct scr *s, int ch, char *msg, size_t n);
+/* Saves the settings in force (W): 0, or -1; says which in msg. */
+int scr_rc_save(struct scr *s, char *msg, size_t n);
+
+/* mouse.c */
+void scr_mouse_set(struct scr *s, bool on);
+enum scr_click_what { SC_NONE, SC_TAB, SC_SORT, SC_ROW, SC_WHEEL_UP, SC_WHEEL_DOWN };
+struct scr_click {
+    enum scr_click_what what;
+    long arg; /* the tab's view, the column's index, the row's (vis index; setup: item) */
+};
+/* After KEY_MOUSE: what the event hit (SC_NONE: nothing, or the mouse is off). */
+struct scr_click scr_mouse_read(const struct scr *s);
+
 /* The details overlay's row, or NULL when it has gone from the sample. */
 const struct km_row *scr_details_row(const struct scr *s);
 

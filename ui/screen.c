@@ -350,6 +350,15 @@ static void act_other(struct loop *l, enum km_action act)
     case KA_REDRAW:
         clearok(curscr, TRUE);
         break;
+    case KA_SETUP:
+        scr_setup_open(s);
+        break;
+    case KA_SAVE: {
+        char m[sizeof(s->status)];
+        int rc = scr_rc_save(s, m, sizeof(m));
+        set_status(l, rc ? KM_ATTR_BAD : KM_ATTR_NORMAL, "%s", m);
+        break;
+    }
     case KA_QUIT:
         l->quit = true;
         break;
@@ -488,12 +497,52 @@ static void picker_key(struct loop *l, int ch)
         l->quit = true;
 }
 
+/* KEY_MOUSE: a tab, a column title, a row, or the wheel (ui/mouse.c says which). */
+static void mouse_key(struct loop *l)
+{
+    struct scr *s = &l->s;
+    struct km_vm *vm = vm_of(l);
+    struct scr_click c = scr_mouse_read(s);
+    int wheel = c.what == SC_WHEEL_UP ? -3 : c.what == SC_WHEEL_DOWN ? 3 : 0;
+    if (s->prompt != SP_NONE || s->mode == SM_PICKER)
+        return; /* what is typed there is about this view */
+    if (s->mode == SM_HELP || s->mode == SM_DETAILS) {
+        long top = (long)s->over_top + wheel;
+        s->over_top = top < 0 ? 0 : (size_t)top;
+        return;
+    }
+    if (s->mode == SM_SETUP) {
+        if (c.what == SC_ROW)
+            s->setup_item = (int)c.arg;
+        return;
+    }
+    if (c.what == SC_TAB)
+        switch_view(l, (int)c.arg);
+    else if (c.what == SC_SORT && km_col_sortable(&vm->def->cols[c.arg])) {
+        if (c.arg == vm->sort_col) { /* again: the other way */
+            vm->reverse = !vm->reverse;
+            km_vm_refresh(vm, &s->a->ctx);
+        } else
+            km_vm_set_sort(vm, (int)c.arg, &s->a->ctx);
+        after_sort(l);
+    } else if (c.what == SC_SORT)
+        set_status(l, KM_ATTR_WARN, "%s cannot be sorted", vm->def->cols[c.arg].title);
+    else if (c.what == SC_ROW)
+        km_vm_select(vm, (size_t)c.arg);
+    else if (wheel)
+        move_sel(l, wheel, false);
+}
+
 static void on_key(struct loop *l, int ch)
 {
     struct scr *s = &l->s;
     l->dirty = true;
     if (ch == KEY_RESIZE)
         return;
+    if (ch == KEY_MOUSE) {
+        mouse_key(l);
+        return;
+    }
     if (s->prompt != SP_NONE) {
         prompt_key(l, ch);
         return;
@@ -505,6 +554,13 @@ static void on_key(struct loop *l, int ch)
     }
     if (s->mode == SM_PICKER) {
         picker_key(l, ch);
+        return;
+    }
+    if (s->mode == SM_SETUP) {
+        char m[sizeof(s->status)];
+        l->quit = scr_setup_key(s, ch, m, sizeof(m)) == 1;
+        if (m[0])
+            set_status(l, KM_ATTR_NORMAL, "%s", m);
         return;
     }
     const struct km_key *k = km_key_find(ch);
@@ -628,7 +684,9 @@ int km_screen_run(struct km_app *a)
     struct loop l;
     memset(&l, 0, sizeof(l));
     l.s.a = a;
-    l.s.view = a->o.view_given ? a->o.first_view : 0;
+    char rcmsg[sizeof(l.s.status)];
+    scr_rc_start(&l.s, rcmsg, sizeof(rcmsg)); /* the kmemtoprc, under the options */
+    l.s.view = a->o.view_given ? a->o.first_view : l.s.rc.tab >= 0 ? l.s.rc.tab : 0;
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C"); /* the delay prompt and %.1f cells always use a dot */
     a->ctx.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -639,13 +697,16 @@ int km_screen_run(struct km_app *a)
                 getenv("TERM") ? getenv("TERM") : "");
         return 1;
     }
+    scr_mouse_set(&l.s, l.s.mouse);
+    if (rcmsg[0])
+        set_status(&l, KM_ATTR_WARN, "%s", rcmsg);
     char msg[512] = "";
     int rc = do_tick(&l, false, msg, sizeof(msg));
     /*
      * Without --view, the first tab that has data: not an empty Modules tab on
      * a kernel without module support (its file is not there at all).
      */
-    for (int v = l.s.view + 1; rc == 0 && !a->o.view_given && v < km_nviews() &&
+    for (int v = l.s.view + 1; rc == 0 && !a->o.view_given && l.s.rc.tab < 0 && v < km_nviews() &&
                                a->ctx.s->src[km_views[l.s.view]->main_src].status == KM_ST_MISSING;
          v++) {
         l.s.view = v;

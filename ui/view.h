@@ -131,6 +131,26 @@ struct km_col {
     bool (*when)(const struct km_vctx *c);
     /* optional: the Prometheus families the field feeds (KM_PROMS) */
     const struct km_prom *prom;
+    /*
+     * enum km_prio: which columns a screen too narrow for the table drops
+     * first (the lowest; ties from the right). The name column and the sort
+     * column stay.
+     */
+    signed char prio;
+};
+
+/*
+ * Column priorities (struct km_col.prio). KM_PRIO_NORMAL is 0, so a column
+ * that says nothing is normal; the figures a view is about are TOP, what
+ * seldom tells anything (INIT, always 0 once loaded; rates of counters a
+ * frame cannot rate; trend columns) LOW or LEAST.
+ */
+enum km_prio {
+    KM_PRIO_LEAST = -2,
+    KM_PRIO_LOW = -1,
+    KM_PRIO_NORMAL = 0,
+    KM_PRIO_HIGH = 1,
+    KM_PRIO_TOP = 2,
 };
 
 /*

@@ -243,9 +243,9 @@ static void j_usedby(const struct km_vctx *c, const struct km_row *r, struct km_
     }
 /* A module's Prometheus family (label module; the pinned rows are not exported) */
 #define PM(n) .prom = KM_PROMS({.name = n, .kinds = 1u << R_MODULE, .sum = true})
-#define LCOL(t, k, w, g, h)                                                                        \
+#define LCOL(t, k, w, g, h, ...)                                                                      \
     {                                                                                              \
-        KM_TEXT(t, k, w, g, h)                                                                     \
+        KM_TEXT(t, k, w, g, h), __VA_ARGS__                                                        \
     }
 #define BYTES KM_U_BYTES
 #define COUNT KM_U_COUNT
@@ -255,35 +255,35 @@ enum { COL_TOTAL = 15 };
 static const struct km_col cols[] = {
     LCOL("MODULE", "name", 20, g_name, "module name"),
     RCOL("SIZE", "size", NULL, 7, BYTES, g_size, "size as lsmod and /proc/modules report it",
-         PM("module_size_bytes")),
-    RCOL("CORE", "core", "core_size", 7, BYTES, g_core, "/sys/module/<m>/coresize", PM("module_core_bytes")),
+         PM("module_size_bytes"), .prio = KM_PRIO_TOP),
+    RCOL("CORE", "core", "core_size", 7, BYTES, g_core, "/sys/module/<m>/coresize", PM("module_core_bytes"), .prio = KM_PRIO_NORMAL),
     RCOL("INIT", "init", "init_size", 6, BYTES, g_init, "/sys/module/<m>/initsize (0 once loaded)",
-         PM("module_init_bytes")),
+         PM("module_init_bytes"), .prio = KM_PRIO_LEAST),
     RCOL("REFS", "refs", "refcount", 4, COUNT, g_refs, "reference count",
-         .prom = KM_PROMS({.name = "module_refcount", .kinds = 1u << R_MODULE})),
-    LCOL("STATE", "state", 9, g_state, "Live, Loading or Unloading"),
+         .prom = KM_PROMS({.name = "module_refcount", .kinds = 1u << R_MODULE}), .prio = KM_PRIO_HIGH),
+    LCOL("STATE", "state", 9, g_state, "Live, Loading or Unloading", .prio = KM_PRIO_LOW),
     LCOL("TAINT", "taint", 5, g_taint,
-         "taint flags (O out-of-tree, E unsigned, P proprietary, ...)"),
+         "taint flags (O out-of-tree, E unsigned, P proprietary, ...)", .prio = KM_PRIO_LOW),
     RCOL("AREAS", "areas", "static_areas", 5, COUNT, g_areas,
-         "vmalloc areas holding the module image", PM("module_static_areas")),
+         "vmalloc areas holding the module image", PM("module_static_areas"), .prio = KM_PRIO_NORMAL),
     RCOL("STATIC", "static", "static_bytes", 7, BYTES, g_static,
          "bytes of those areas as vmallocinfo prints them (guard pages included)",
-         PM("module_static_bytes")),
-    RCOL("PAGES", "pages", "static_pages", 6, COUNT, g_pages, "pages of those areas (pages=)"),
+         PM("module_static_bytes"), .prio = KM_PRIO_TOP),
+    RCOL("PAGES", "pages", "static_pages", 6, COUNT, g_pages, "pages of those areas (pages=)", .prio = KM_PRIO_LOW),
     RCOL("OVERHEAD", "overhead", "overhead_bytes", 8, BYTES, g_ovh,
-         "static minus lsmod size: page rounding and guard pages"),
+         "static minus lsmod size: page rounding and guard pages", .prio = KM_PRIO_TOP),
     RCOL("OVH%", "overhead_pct", NULL, 6, KM_U_PCT, g_ovhpct,
-         "overhead in percent of the lsmod size"),
+         "overhead in percent of the lsmod size", .prio = KM_PRIO_NORMAL),
     RCOL("DYN#", "dynamic_areas", NULL, 4, COUNT, g_dareas,
          "vmalloc areas the module's own code allocated (caller [name])",
-         PM("module_dynamic_areas")),
+         PM("module_dynamic_areas"), .prio = KM_PRIO_NORMAL),
     RCOL("DYNAMIC", "dynamic", "dynamic_bytes", 7, BYTES, g_dyn, "bytes of those areas as printed",
-         PM("module_dynamic_bytes")),
-    RCOL("DPAGES", "dynamic_pages", NULL, 6, COUNT, g_dpages, "pages of those areas"),
-    RCOL("TOTAL", "total", "total_bytes", 7, BYTES, g_total, "static + dynamic"),
+         PM("module_dynamic_bytes"), .prio = KM_PRIO_TOP),
+    RCOL("DPAGES", "dynamic_pages", NULL, 6, COUNT, g_dpages, "pages of those areas", .prio = KM_PRIO_LOW),
+    RCOL("TOTAL", "total", "total_bytes", 7, BYTES, g_total, "static + dynamic", .prio = KM_PRIO_TOP),
     LCOL("METHOD", "method", 8, g_method,
-         "how the static areas were found: address, order, estimate, shared"),
-    {KM_TEXT("USED BY", "usedby", 20, NULL, "modules that use this one"), .json = "used_by",
+         "how the static areas were found: address, order, estimate, shared", .prio = KM_PRIO_TOP),
+    {KM_TEXT("USED BY", "usedby", 20, NULL, "modules that use this one"), .prio = KM_PRIO_NORMAL, .json = "used_by",
      .fmt = f_usedby, .jsonw = j_usedby},
     /* JSON and CSV only */
     {KM_NUM("PERMANENT", "permanent", NULL, 0, KM_U_BOOL, g_permanent,

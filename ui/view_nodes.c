@@ -243,7 +243,7 @@ NUMA_GET(other_node)
             .prom = KM_PROMS({.name = "node_" #fld "_total", .kinds = 1u << K_NODE,               \
                               .type = KM_PROM_COUNTER})                                            \
     }
-#define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h)
+#define RATE_COL(t, k, fn, h) RCOL(t, k, 8, KM_U_RATE, fn, h, .prio = KM_PRIO_LOW)
 
 enum { C_PROMO = 9 };
 
@@ -251,27 +251,27 @@ static const struct km_col cols[] = {
     {KM_TEXT("NODE/ZONE", "node", 12, g_name,
              "NUMA node (labelled when it has no memory or no CPUs) and its zones"),
      .cmp = c_name},
-    {KM_TEXT("CPUS", "cpus", 8, g_cpus, "the node's CPUs (cpulist)"), .nosort = true},
+    {KM_TEXT("CPUS", "cpus", 8, g_cpus, "the node's CPUs (cpulist)"), .prio = KM_PRIO_LOW, .nosort = true},
     SIZE_COL("TOTAL", "total", total, "node MemTotal; zone managed pages",
              .prom = KM_PROMS(NODE_P("node_mem_total_bytes", "node meminfo MemTotal"),
-                              ZONE_P("zone_managed_bytes", "zone managed pages, in bytes"))),
+                              ZONE_P("zone_managed_bytes", "zone managed pages, in bytes")), .prio = KM_PRIO_TOP),
     SIZE_COL("FREE", "free", free, "node MemFree; zone free pages",
              .prom = KM_PROMS(NODE_P("node_mem_free_bytes", "node meminfo MemFree"),
-                              ZONE_P("zone_free_bytes", "zone free pages, in bytes"))),
-    RCOL("USED%", "used", 6, KM_U_PCT, used, "share of total not free"),
+                              ZONE_P("zone_free_bytes", "zone free pages, in bytes")), .prio = KM_PRIO_TOP),
+    RCOL("USED%", "used", 6, KM_U_PCT, used, "share of total not free", .prio = KM_PRIO_NORMAL),
     {KM_TEXT("STATE", "state", 10, g_state,
              "free against the watermarks: ok, below_high, below_low, below_min, empty; "
-             "a node shows its worst zone"),
+             "a node shows its worst zone"), .prio = KM_PRIO_TOP,
      .cmp = c_state, .attr = a_state, .desc = true},
     SIZE_COL("MIN", "min", min, "zone min watermark: below it allocations reclaim directly",
-             WM_P("min")),
-    SIZE_COL("LOW", "low", low, "zone low watermark: below it kswapd is woken", WM_P("low")),
-    SIZE_COL("HIGH", "high", high, "zone high watermark: kswapd reclaims up to it", WM_P("high")),
+             WM_P("min"), .prio = KM_PRIO_HIGH),
+    SIZE_COL("LOW", "low", low, "zone low watermark: below it kswapd is woken", WM_P("low"), .prio = KM_PRIO_HIGH),
+    SIZE_COL("HIGH", "high", high, "zone high watermark: kswapd reclaims up to it", WM_P("high"), .prio = KM_PRIO_NORMAL),
     SIZE_COL("PROMO", "promo", promo, "zone promotion watermark (memory tiering, 6.12+)",
-             WM_P("promo")),
+             WM_P("promo"), .prio = KM_PRIO_NORMAL),
     SIZE_COL("FILE", "file", file, "node FilePages (page cache)",
-             .prom = KM_PROMS(NODE_P("node_file_bytes", NULL))),
-    SIZE_COL("SLAB", "slab", slab, "node Slab", .prom = KM_PROMS(NODE_P("node_slab_bytes", NULL))),
+             .prom = KM_PROMS(NODE_P("node_file_bytes", NULL)), .prio = KM_PRIO_NORMAL),
+    SIZE_COL("SLAB", "slab", slab, "node Slab", .prom = KM_PROMS(NODE_P("node_slab_bytes", NULL)), .prio = KM_PRIO_NORMAL),
     RATE_COL("HIT/s", "hit", numa_hit, "numa_hit per second: allocated on this node as intended"),
     RATE_COL("MISS/s", "miss", numa_miss,
              "numa_miss per second: allocated here though another node was preferred"),
@@ -284,13 +284,13 @@ static const struct km_col cols[] = {
              "other_node per second: allocated here by other nodes' CPUs"),
     RCOL("LOCAL%", "localshare", 6, KM_U_PCT, local,
          "local_node / (local_node + other_node): over the last interval, since boot on "
-         "the first frame"),
+         "the first frame", .prio = KM_PRIO_HIGH),
     SIZE_COL("SPANNED", "spanned", spanned, "zone PFN range, holes included",
-             .prom = KM_PROMS(ZONE_P("zone_spanned_bytes", NULL))),
+             .prom = KM_PROMS(ZONE_P("zone_spanned_bytes", NULL)), .prio = KM_PRIO_LOW),
     SIZE_COL("PRESENT", "present", present, "zone physical pages present",
-             .prom = KM_PROMS(ZONE_P("zone_present_bytes", NULL))),
+             .prom = KM_PROMS(ZONE_P("zone_present_bytes", NULL)), .prio = KM_PRIO_LOW),
     {KM_TEXT("PROTECTION", "protection", 10, NULL,
-             "zone lowmem_reserve[]: kept back from allocations that could use each zone"),
+             "zone lowmem_reserve[]: kept back from allocations that could use each zone"), .prio = KM_PRIO_HIGH,
      .fmt = f_prot},
     /* Prometheus only */
     NUMA_COL(numa_hit, "numa_hit since boot: pages allocated on this node as intended"),

@@ -102,26 +102,26 @@ static const struct km_col cols[] = {
                             "the function that asked for the areas, without +off/len; (none): "
                             "no caller (vm_map_ram); unpurged: lazily freed, not yet purged")},
     [COL_MODULE] = {KM_TEXT("MODULE", "module", 16, g_module,
-                            "the module the caller is in ([name]); - for the core kernel")},
-    [COL_AREAS] = {KM_NUM("AREAS", "areas", NULL, 6, KM_U_COUNT, g_areas, "vmalloc areas"),
+                            "the module the caller is in ([name]); - for the core kernel"), .prio = KM_PRIO_HIGH},
+    [COL_AREAS] = {KM_NUM("AREAS", "areas", NULL, 6, KM_U_COUNT, g_areas, "vmalloc areas"), .prio = KM_PRIO_NORMAL,
                     .prom = KM_PROMS({.name = "vmalloc_areas", .sum = true})},
     [COL_BYTES] = {KM_NUM("BYTES", "bytes", NULL, 9, KM_U_BYTES, g_bytes,
-                          "address space as vmallocinfo prints it, guard pages included"),
+                          "address space as vmallocinfo prints it, guard pages included"), .prio = KM_PRIO_TOP,
                     .prom = KM_PROMS({.name = "vmalloc_address_space_bytes", .sum = true})},
     [COL_RAM] = {KM_NUM("RAM", "ram", NULL, 9, KM_U_BYTES, g_ram,
                         "RAM the areas hold: pages= x page size; - when no area says "
-                        "(ioremap, vmap)"),
+                        "(ioremap, vmap)"), .prio = KM_PRIO_TOP,
                   .prom = KM_PROMS({.name = "vmalloc_ram_bytes", .sum = true})},
     [COL_GROWTH] = {KM_NUM("GROWTH", "growth", NULL, 9, KM_U_BYTE_RATE, g_growth,
                            "RAM change per second since the previous frame that read "
-                           "vmallocinfo (a caller new since then grew from nothing)"),
+                           "vmallocinfo (a caller new since then grew from nothing)"), .prio = KM_PRIO_NORMAL,
                     .attr = a_growth},
     [COL_KINDS] = {KM_TEXT("KINDS", "kinds", 14, g_kinds,
                            "the flags seen among the areas: vmalloc, vmap, ioremap, user, "
-                           "vpages, ..."),
+                           "vpages, ..."), .prio = KM_PRIO_NORMAL,
                    .jsonw = j_kinds},
     [COL_NODES] = {KM_TEXT("PER NODE", "nodes", 14, g_nodes,
-                           "pages per NUMA node (N<node>=pages, summed over the areas)"),
+                           "pages per NUMA node (N<node>=pages, summed over the areas)"), .prio = KM_PRIO_LOW,
                    .nosort = true, .jsonw = j_nodes},
     /* JSON and CSV only */
     {KM_NUM("PAGES", "pages", NULL, 0, KM_U_COUNT, g_pages, "RAM pages: the sum of pages="),

@@ -42,11 +42,11 @@ static struct km_val g_rate(const struct km_vctx *c, const struct km_row *r, cha
 static const struct km_col cols[] = {
     {KM_TEXT("COUNTER", "name", 24, g_name, "the compaction counter, as /proc/vmstat names it")},
     {KM_NUM("VALUE", "value", NULL, 12, KM_U_COUNT, g_value,
-            "its count since boot (pages or events)"),
+            "its count since boot (pages or events)"), .prio = KM_PRIO_TOP,
      .prom = KM_PROMS({.name = "vmstat_compact_total", .type = KM_PROM_COUNTER,
                        .help = "/proc/vmstat's compact_* counters since boot (pages or events)"})},
     {KM_NUM("RATE", "rate", NULL, 10, KM_U_RATE, g_rate,
-            "its change per second since the previous frame")},
+            "its change per second since the previous frame"), .prio = KM_PRIO_HIGH},
 };
 
 static void rows(struct km_vm *vm, const struct km_vctx *c)

@@ -183,6 +183,29 @@ static void test_fit(void)
     is_int(km_layout_fit(want, 5, 12, -1, 0, 1, w), 0, "no width");
 }
 
+/* Priorities: the least useful columns go first, wherever they are; equals from the right. */
+static void test_fit_prio(void)
+{
+    /* name, SIZE (top), INIT (least), STATE (low), STATIC (top), METHOD (top) */
+    int want[] = {20, 7, 6, 9, 7, 8}, w[6];
+    signed char prio[] = {0, 2, -2, -1, 2, 2};
+    /* 20+8+7+10+8+9 = 62 */
+    is_int(km_layout_fit_prio(want, prio, 6, 12, -1, 62, 1, w), 6, "all fit");
+    /* the name shrinks to 12 first: 12+42 = 54 */
+    is_int(km_layout_fit_prio(want, prio, 6, 12, -1, 50, 1, w), 5, "50: one goes");
+    ok(w[2] < 0 && w[3] == 9 && w[5] == 8, "50: the least useful (INIT) goes, not the rightmost");
+    is_int(km_layout_fit_prio(want, prio, 6, 12, -1, 45, 1, w), 4, "45: two go");
+    ok(w[2] < 0 && w[3] < 0 && w[1] == 7 && w[4] == 7 && w[5] == 8, "45: then the low one (STATE)");
+    is_int(km_layout_fit_prio(want, prio, 6, 12, 2, 40, 1, w), 4, "the sort column stays");
+    ok(w[2] == 6 && w[3] < 0 && w[5] < 0, "least useful but sorted by: kept; the rightmost top one goes");
+    signed char same[] = {0, 0, 0, 0, 0, 0};
+    km_layout_fit_prio(want, same, 6, 12, -1, 40, 1, w);
+    ok(w[4] < 0 && w[5] < 0 && w[3] == 9, "equal priorities: from the right");
+    int wn[6];
+    km_layout_fit(want, 6, 12, -1, 40, 1, wn);
+    ok(memcmp(w, wn, sizeof(w)) == 0, "no priorities: as km_layout_fit");
+}
+
 static void test_wrap(void)
 {
     const char *s = "Slab caches need root: /proc/slabinfo is readable by root only.";
@@ -240,6 +263,7 @@ int main(void)
     test_trunc();
     test_cell();
     test_fit();
+    test_fit_prio();
     test_wrap();
     test_scroll();
     test_controls();
