@@ -13,9 +13,11 @@
 #include "when.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { P_HDR = 1, P_CYAN, P_WARN, P_BAD, P_GOOD, P_STATUS };
 
@@ -95,6 +97,32 @@ static void defuse(char *out, size_t n, const char *text, bool utf8)
     km_sanitize_rep(out, n, text, utf8 ? "\xEF\xBF\xBD" : "?");
 }
 
+/*
+ * The screen is not erased before a paint (only on a resize, a change of tab
+ * or mode, and Ctrl-L): every line is written over from the left, the gaps
+ * between what is written are blanked and each line is cleared after its
+ * last cell, so that ncurses sends only what changed and does less work.
+ * row_end[y]: the column up to which row y has been written in this paint.
+ */
+static int *row_end;
+static int row_lines, row_cols, last_view = -1, last_mode = -1;
+static unsigned long n_paints, n_erases; /* for KM_TEST_DRAW_LOG */
+
+/* Row y is written from x on: the gap since the last write blanked first. */
+static void row_from(int y, int x)
+{
+    if (row_end[y] < x) {
+        attrset(AT_NORMAL);
+        mvhline(y, row_end[y], ' ', x - row_end[y]);
+    }
+}
+
+static void row_to(int y, int x)
+{
+    if (row_end[y] < x)
+        row_end[y] = x < COLS ? x : COLS;
+}
+
 /* Writes text at (y, x) cut to w cells (ellipsis when cut); returns cells written. */
 static int put(int y, int x, int attr, const char *text, int w, bool utf8)
 {
@@ -105,19 +133,88 @@ static int put(int y, int x, int attr, const char *text, int w, bool utf8)
     char safe[4 * CELL], buf[CELL];
     defuse(safe, sizeof(safe), text, utf8);
     int n = km_layout_trunc(buf, sizeof(buf), safe, w, utf8);
+    row_from(y, x);
     attrset(attr);
     mvaddstr(y, x, buf);
     attrset(AT_NORMAL);
+    row_to(y, x + n);
     return n;
+}
+
+/* A cell already laid out (km_layout_cell of defused text): w cells, written as it is. */
+static void put_cell(int y, int x, int attr, const char *cell, int w, bool utf8)
+{
+    if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+        return;
+    if (x + w > COLS) { /* never: km_layout_fit keeps the columns within COLS */
+        put(y, x, attr, cell, w, utf8);
+        return;
+    }
+    row_from(y, x);
+    /*
+     * ASCII (the most of a table) goes in as characters with their attribute,
+     * copied into the line as they are: addstr would take each byte through
+     * the multibyte decoder. A cell is one column per byte then.
+     */
+    chtype ch[4 * CELL];
+    size_t n = 0;
+    while (cell[n] && (unsigned char)cell[n] < 0x80 && n < sizeof(ch) / sizeof(ch[0]))
+        n++;
+    if (!cell[n] && (int)n == w) {
+        for (size_t i = 0; i < n; i++)
+            ch[i] = (chtype)(unsigned char)cell[i] | (chtype)attr;
+        mvaddchnstr(y, x, ch, (int)n);
+    } else {
+        attrset(attr);
+        mvaddstr(y, x, cell);
+        attrset(AT_NORMAL);
+    }
+    row_to(y, x + w);
+}
+
+static void put_line(int y, int x, int attr, chtype ch, int n)
+{
+    if (y < 0 || y >= LINES || n <= 0)
+        return;
+    row_from(y, x);
+    attrset(attr);
+    mvhline(y, x, ch, n);
+    attrset(AT_NORMAL);
+    row_to(y, x + n);
 }
 
 static void fill(int y, int attr)
 {
-    if (y < 0 || y >= LINES)
-        return;
-    attrset(attr);
-    mvhline(y, 0, ' ', COLS);
+    put_line(y, 0, attr, ' ', COLS);
+}
+
+/* Before a paint: erase only when the size, the tab or the mode changed. */
+static void paint_begin(const struct scr *s)
+{
+    n_paints++;
+    if (LINES != row_lines || COLS != row_cols || s->view != last_view ||
+        (int)s->mode != last_mode) {
+        erase();
+        n_erases++;
+        row_end = xrealloc(row_end, (size_t)(LINES > 0 ? LINES : 1) * sizeof(*row_end));
+        row_lines = LINES;
+        row_cols = COLS;
+        last_view = s->view;
+        last_mode = (int)s->mode;
+    }
+    for (int y = 0; y < LINES; y++)
+        row_end[y] = 0;
+}
+
+/* After: what was not written over in each line is cleared. */
+static void paint_end(void)
+{
     attrset(AT_NORMAL);
+    for (int y = 0; y < LINES; y++)
+        if (row_end[y] < COLS) {
+            move(y, row_end[y]);
+            clrtoeol();
+        }
 }
 
 int scr_put(int y, int x, int attr, const char *text, int w, bool utf8)
@@ -249,6 +346,17 @@ static const struct scr_widths *measure(struct scr *s)
 
 void scr_draw_free(struct scr *s)
 {
+    const char *log = getenv("KM_TEST_DRAW_LOG"); /* tests/screen-diff.sh: erased paints */
+    int fd = log && log[0] ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)
+                           : -1;
+    if (fd >= 0) {
+        dprintf(fd, "paints %lu erases %lu\n", n_paints, n_erases);
+        close(fd);
+    }
+    free(row_end);
+    row_end = NULL;
+    row_lines = row_cols = 0;
+    last_view = last_mode = -1;
     for (int v = 0; v < KM_VIEWS_MAX; v++) {
         free(s->widths[v].idx);
         free(s->widths[v].want);
@@ -288,6 +396,48 @@ static void draw_header(struct scr *s, int y, const int *idx, const int *w, int 
     }
 }
 
+/*
+ * A row is written in runs: neighbouring cells of one attribute go out in one
+ * call, with the blank between them, when a blank of that attribute looks
+ * like any other (no underline, no reverse; or the row is the selection).
+ */
+struct run {
+    char text[4 * CELL];
+    size_t len;
+    int x, w, at;
+};
+
+static void run_flush(struct run *u, int y, bool utf8)
+{
+    if (u->len)
+        put_cell(y, u->x, u->at, u->text, u->w, utf8);
+    u->len = 0;
+}
+
+static void run_add(struct run *u, int y, int x, int at, bool join, const char *cell, int w,
+                    bool utf8)
+{
+    size_t n = strlen(cell);
+    if (u->len && (!join || at != u->at || u->x + u->w + 1 != x || u->len + n + 2 > sizeof(u->text)))
+        run_flush(u, y, utf8);
+    if (u->len) {
+        u->text[u->len++] = ' ';
+        u->w++;
+    } else {
+        u->x = x;
+        u->w = 0;
+        u->at = at;
+    }
+    if (n >= sizeof(u->text) - u->len) { /* never: a cell is at most CELL bytes */
+        run_flush(u, y, utf8);
+        put_cell(y, x, at, cell, w, utf8);
+        return;
+    }
+    memcpy(u->text + u->len, cell, n + 1);
+    u->len += n;
+    u->w += w;
+}
+
 static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, const int *w,
                      int n)
 {
@@ -298,6 +448,7 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
     bool utf8 = s->a->ctx.utf8;
     if (sel)
         fill(y, a_hi(s));
+    struct run u = {.len = 0};
     int x = 0;
     for (int i = 0; i < n; i++) {
         if (w[i] < 0)
@@ -311,9 +462,11 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
         int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : AT_NORMAL;
         if (!sel && r->pinned)
             at |= AT_BOLD;
-        put(y, x, at, cell, w[i], utf8);
+        bool join = sel || !(at & (int)(A_UNDERLINE | A_REVERSE));
+        run_add(&u, y, x, at, join, cell, w[i], utf8); /* defused and laid out once */
         x += w[i] + 1;
     }
+    run_flush(&u, y, utf8);
 }
 
 /*
@@ -387,9 +540,7 @@ static void draw_table(struct scr *s, int y, int h)
         int width = 0, ry = y + 1 + drawn;
         for (int i = 0; i < n; i++)
             width += w[i] < 0 ? 0 : w[i] + (width ? 1 : 0);
-        attrset(AT_DIM);
-        mvhline(ry, 0, s->a->ctx.utf8 ? ACS_HLINE : '-', width < COLS ? width : COLS);
-        attrset(AT_NORMAL);
+        put_line(ry, 0, AT_DIM, s->a->ctx.utf8 ? ACS_HLINE : '-', width < COLS ? width : COLS);
         for (size_t p = 0; p < npin; p++)
             draw_row(s, ry + 1 + (int)p, nbody + p, nbody + p == vm->sel, idx, w, n);
     }
@@ -586,8 +737,6 @@ static void draw_status(const struct scr *s, int y)
     int most = s->a->o.replay ? COLS * 2 / 3 : COLS / 2; /* the time line may take more */
     if (rw > most)
         rw = most;
-    put(y, COLS - rw, s->paused || s->series_end ? scr_attr(s, KM_ATTR_WARN) : AT_NORMAL, right, rw,
-        utf8);
     int at = AT_NORMAL;
     if (s->prompt != SP_NONE) {
         snprintf(left, sizeof(left), "%s%s%s", label[s->prompt], s->input,
@@ -599,6 +748,9 @@ static void draw_status(const struct scr *s, int y)
     } else
         status_left(s, left, sizeof(left));
     int lw = put(y, 0, at, left, COLS - rw - 1, utf8);
+    /* the right part after the left one: the gap between is blanked */
+    put(y, COLS - rw, s->paused || s->series_end ? scr_attr(s, KM_ATTR_WARN) : AT_NORMAL, right, rw,
+        utf8);
     if (s->prompt != SP_NONE) {
         lw = km_layout_width(label[s->prompt]) + km_layout_width(s->input);
         move(y, lw < COLS - rw - 1 ? lw : COLS - rw - 2);
@@ -698,7 +850,7 @@ static void draw_hints(const struct scr *s, int y)
 
 void scr_draw(struct scr *s)
 {
-    erase();
+    paint_begin(s);
     s->geom.tab_y = s->geom.hdr_y = -1;
     s->geom.ntabs = s->geom.ncols = 0;
     for (int i = 0; i < SCR_LINES_MAX; i++)
@@ -732,6 +884,7 @@ void scr_draw(struct scr *s)
         }
     }
     draw_hints(s, H - 1);
+    paint_end();
     draw_status(s, bottom); /* last: it places the cursor */
     refresh();
 }

@@ -1,0 +1,78 @@
+#!/bin/sh
+# screen-diff.sh - the screen is not erased on every tick: ncurses is left to
+# send only what changed. kmemtop runs in tmux on a fixed tree at a fast
+# refresh; KM_TEST_DRAW_LOG makes it write, on exit, how many paints it made
+# and how many of them erased the screen first (the first paint, a resize, a
+# change of tab or mode only). The bytes written to the pane per steady tick
+# are counted too, and a table that shrinks must leave no old row behind.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "1..0 # SKIP tmux is not installed"
+    exit 0
+fi
+export TERM=xterm-256color
+unset TMUX NO_COLOR
+SOCK="kmd$$"
+T() { tmux -L "$SOCK" "$@"; }
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+T new-session -d -s keep -x 80 -y 24 'sleep 3600'
+pane() { T capture-pane -p -t km 2>/dev/null; }
+poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
+has() { pane | grep -Eq -- "$1"; }
+exited() { ! T has-session -t km 2>/dev/null; }
+LOG="$TMP/draw.log"
+# paints: the count of paints in the log; erases: of those that erased first
+field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$LOG"; }
+
+start() {
+    rm -f "$LOG"
+    T new-session -d -s km -x 120 -y 40 \
+        "KM_TEST_DRAW_LOG=$LOG $KMEMTOP --root $FIX/debian612-root --view slabs -d 0.1; sleep 30"
+    poll has 'shmem_inode_cache' || nok "kmemtop shows the slab table" "$(pane)"
+}
+stop() {
+    T send-keys -t km q
+    poll test -s "$LOG"
+    T kill-session -t km 2>/dev/null
+}
+
+# 1. steady ticks: one erase (the first paint), many paints
+start
+sleep 2
+: > "$TMP/pipe"
+T pipe-pane -t km -o "cat >> $TMP/pipe"
+sleep 2
+T pipe-pane -t km
+bytes=$(wc -c < "$TMP/pipe")
+stop
+p=$(field paints) e=$(field erases)
+if [ "${p:-0}" -ge 10 ]; then ok "steady: $p paints in 4 s at -d 0.1"; else nok "steady: paints" "log: $(cat "$LOG" 2>&1)"; fi
+is "steady: only the first paint erased the screen" "$e" 1
+# about 20 ticks of an unchanged tree: next to nothing sent (a frame is thousands of bytes)
+if [ "$bytes" -le 400 ]; then ok "steady: $bytes bytes sent to the terminal in 2 s"; else nok "steady: $bytes bytes sent in 2 s"; fi
+
+# 2. a change of tab erases once, coming back once more
+start
+T send-keys -t km 1
+poll has '== Overview|OVERVIEW|Overview' >/dev/null
+sleep 0.5
+T send-keys -t km 2
+poll has 'shmem_inode_cache' >/dev/null
+sleep 0.5
+stop
+is "tabs: the first paint and two changes of tab erased" "$(field erases)" 3
+
+# 3. a filter that leaves one row: no line of the old table is left under it
+start
+T send-keys -t km '\' 'shmem_inode' Enter
+poll has 'Filter: shmem_inode' >/dev/null
+sleep 0.5
+rows=$(pane | awk '/^NAME / { f = 1; next } f && /[A-Za-z]/ { n++ } END { print n + 0 }')
+# the row, and at most the status and hint lines (and a total) under it
+left=$(pane | grep -cE 'kmalloc|dentry|inode_cache' )
+stop
+is "filter: one cache row left on screen" "$left" 1
+if [ "$rows" -le 4 ]; then ok "filter: $rows non-blank lines under the header"; else nok "filter: $rows lines under the header" "$(pane)"; fi
+
+done_testing
