@@ -186,14 +186,14 @@ see "Backspace first edits the shown value" 'Delay set to 0.9s'
 keys d 0 . 5 Enter
 see "back to 0.5s" 'Delay set to 0.5s'
 # a message lasts until the next key (or a few seconds), not for good
-keys x
-see "an unknown key says so" "Unknown key 'x'"
+keys y
+see "an unknown key says so" "Unknown key 'y'"
 keys Down
-gone "the next key clears the message" "Unknown key 'x'"
-keys x
-see "again: an unknown key says so" "Unknown key 'x'"
+gone "the next key clears the message" "Unknown key 'y'"
+keys y
+see "again: an unknown key says so" "Unknown key 'y'"
 sleep 4.5
-gone "a message goes after a few seconds" "Unknown key 'x'"
+gone "a message goes after a few seconds" "Unknown key 'y'"
 keys h
 see "h opens the help" 'Search and filter'
 keys End

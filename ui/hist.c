@@ -173,6 +173,8 @@ static void record(struct km_hist *h, struct km_vm *vm, const struct km_vctx *c)
     h->untracked = 0;
     for (size_t i = 0; i < vm->nrows; i++) {
         struct km_row *r = &vm->rows[i];
+        if (r->untracked)
+            continue;
         struct km_track *t = find(h, r->id);
         if (!t && !(t = add(h, r->id))) {
             h->untracked++;
@@ -204,7 +206,7 @@ void km_hist_update(struct km_hist *h, struct km_vm *vm, const struct km_vctx *c
     h->have_seq = true;
     h->seq = c->s->seq;
     for (size_t i = 0; i < vm->nrows; i++)
-        vm->rows[i].hist = find(h, vm->rows[i].id);
+        vm->rows[i].hist = vm->rows[i].untracked ? NULL : find(h, vm->rows[i].id);
 }
 
 bool km_hist_shown(const struct km_view_def *d, const struct km_vctx *c)

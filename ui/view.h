@@ -95,6 +95,7 @@ struct km_row {
     const char *name; /* what filter and search match; NULL: the id (use km_row_name) */
     bool pinned;      /* totals rows: kept last, never filtered or sorted */
     bool quiet;       /* a row that says nothing (an empty zone): hidden while vm->hide_quiet */
+    bool untracked;   /* a row without figures of its own (a slab alias): no history kept */
     const struct km_track *hist; /* the row's history (hist.h); NULL: none kept */
     /* set by km_vm_refresh: the row has children, the user folded it (its children hidden) */
     bool has_kids, folded;

@@ -19,9 +19,16 @@
 
 #define SL(r) ((const struct km_slab *)(r)->rec)
 
+/* Row kinds: a cache, or (key x) a name merged into the cache above it. */
+enum { K_CACHE, K_ALIAS };
+/* An alias row's record: it has no figures of its own (its cache has them). */
+static const struct km_slab blank = {.reclaimable = -1, .naliases = -1, .growth = NAN};
+#define ALIAS(r) ((r)->kind == K_ALIAS)
+
 /* ---- fields: each a value of the cache record --------------------------------- */
 
-#define INT_GET(nm, expr) KM_GETTER(g_##nm, const struct km_slab *s = SL(r), km_v_int(expr))
+#define INT_GET(nm, expr)                                                                          \
+    KM_GETTER(g_##nm, const struct km_slab *s = SL(r), km_v_int(ALIAS(r) ? KM_NA : (expr)))
 INT_GET(num_objs, s->num_objs)
 INT_GET(active_objs, s->active_objs)
 INT_GET(num_slabs, s->num_slabs)
@@ -37,7 +44,7 @@ INT_GET(ordinal, s->ordinal)
 
 static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    return km_v_str(SL(r)->name);
+    return km_v_str(ALIAS(r) ? r->name : SL(r)->name);
 }
 /* a name listed twice is two rows, in file order */
 static int c_name(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
@@ -47,12 +54,12 @@ static int c_name(const struct km_vctx *c, const struct km_row *a, const struct 
 }
 static struct km_val g_use(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    return km_v_dbl(km_slab_use_pct(SL(r)));
+    return ALIAS(r) ? km_v_none() : km_v_dbl(km_slab_use_pct(SL(r)));
 }
 /* slabtop rounds the use down to a whole percent */
 static void f_use(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
-    int p = km_slab_use_floor(SL(r));
+    int p = ALIAS(r) ? -1 : km_slab_use_floor(SL(r));
     if (p < 0)
         snprintf(o, n, "-");
     else
@@ -60,7 +67,7 @@ static void f_use(const struct km_vctx *c, const struct km_row *r, char *o, size
 }
 static struct km_val g_growth(const struct km_vctx *c, const struct km_row *r, char *b, size_t n)
 {
-    return km_v_dbl(SL(r)->growth);
+    return ALIAS(r) ? km_v_none() : km_v_dbl(SL(r)->growth);
 }
 /* A cache that grows is what slabtop users hunt for; one that shrinks gives memory back. */
 static int a_growth(const struct km_vctx *c, const struct km_row *r)
@@ -248,19 +255,40 @@ static bool col_shown(const struct km_vctx *c, int col)
     return col != COL_ASLABS && col != COL_RECL && col != COL_ALIASES && col != COL_NODES;
 }
 
+/* ---- the view's own state: the alias rows (key x) -------------------------- */
+
+struct slabs_state {
+    bool aliases; /* a child row under each cache for each name merged into it */
+};
+_Static_assert(sizeof(struct slabs_state) <= KM_VSTATE_MAX, "the slabs state fits");
+
+static bool show_aliases(const struct km_vctx *c)
+{
+    const struct slabs_state *st = km_view_state(c, &km_view_slabs);
+    return st && st->aliases;
+}
+
 static void rows(struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_slabs *s = &c->s->slabs;
+    bool kids = show_aliases(c);
     if (c->s->src[KM_SRC_SLABINFO].status != KM_ST_OK)
         return;
-    for (size_t i = 0; i < s->n; i++)
-        km_vm_add(vm, &s->slabs[i], 0, 0, 0, s->slabs[i].name, "%s#%d", s->slabs[i].name,
-                  s->slabs[i].ordinal);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct km_slab *k = &s->slabs[i];
+        size_t p = km_vm_add(vm, k, K_CACHE, 0, 0, k->name, "%s#%d", k->name, k->ordinal);
+        for (char **a = kids ? k->aliases : NULL; a && *a; a++) {
+            size_t r = km_vm_add(vm, &blank, K_ALIAS, 1, p, *a, "%s#%d/%s", k->name, k->ordinal, *a);
+            vm->rows[r].untracked = true;
+        }
+    }
 }
 
 /* Filter and search find a cache by the names merged into it too (SLUB aliases). */
 static bool match_alias(const struct km_row *r, const char *pattern)
 {
+    if (ALIAS(r))
+        return false; /* its name is matched already */
     for (char **a = SL(r)->aliases; a && *a; a++)
         if (km_filter_match(pattern, *a))
             return true;
@@ -500,8 +528,24 @@ static void json(const struct km_vm *vm, const struct km_vctx *c, struct km_json
 static const struct km_view_key keys[] = {
     {"abclvnopsu", KG_SORT, "Slabs view: sort as slabtop does (letters listed under Columns)",
      true},
+    {"x", KG_FIND, "Slabs view: a row under each cache for each name merged into it (SLUB "
+                   "aliases; again: hide them)", false},
     {NULL, 0, NULL, false},
 };
+
+static bool key(void *p, const struct km_vctx *c, int ch, char *status, size_t n)
+{
+    struct slabs_state *st = p;
+    st->aliases = !st->aliases;
+    snprintf(status, n, "%s", st->aliases ? "Merged names (aliases) under their caches"
+                                          : "Merged names hidden");
+    return true;
+}
+
+static void status(const void *p, char *out, size_t n)
+{
+    snprintf(out, n, "%s", ((const struct slabs_state *)p)->aliases ? "aliases  " : "");
+}
 
 const struct km_view_def km_view_slabs = {
     .name = "slabs",
@@ -524,6 +568,8 @@ const struct km_view_def km_view_slabs = {
     .match = match_alias,
     .details = details,
     .keys = keys,
+    .key = key,
+    .status = status,
     .prom_label = "cache",
     .prom_top = 50,
 };
