@@ -17,6 +17,13 @@
 #define FILE_MAGIC "KMTREC\0\1"
 #define FILE_HDR 8
 #define REC_MAGIC "KMR1"
+/*
+ * A record compressed with the previous record's raw payload as zstd's
+ * prefix: a file that changed a little costs what changed. Never a
+ * self-contained one (F_RESET); decoded only right after the one before.
+ * Recordings of KMR1 records alone (kmemtop before it) read as ever.
+ */
+#define REC_MAGIC_PREFIX "KMR2"
 #define REC_HDR 32
 /* Nothing a tick holds comes near: 64 files of KM_READ_CAP_BIG. */
 /*
@@ -272,8 +279,10 @@ static uint32_t frame_crc(const unsigned char *hdr, const void *payload, size_t 
  * Whether a payload starts a writer's session (F_RESET): its first bytes
  * decompressed (kernel, complete, flags); false when they cannot be.
  */
-static bool payload_key(const void *z, size_t zlen)
+static bool payload_key(const unsigned char *hdr, const void *z, size_t zlen)
 {
+    if (!memcmp(hdr, REC_MAGIC_PREFIX, 4))
+        return false; /* compressed against the record before: never self-contained */
     ZSTD_DCtx *dc = ZSTD_createDCtx();
     if (!dc)
         return false;
@@ -309,7 +318,7 @@ static void rec_from_hdr(struct rec *r, uint64_t off, const unsigned char *hdr)
 /* A frame's fields are those a writer makes and its payload ends within size. */
 static bool frame_ok(const unsigned char *hdr, uint64_t off, uint64_t size)
 {
-    if (memcmp(hdr, REC_MAGIC, 4))
+    if (memcmp(hdr, REC_MAGIC, 4) && memcmp(hdr, REC_MAGIC_PREFIX, 4))
         return false;
     uint32_t zlen = get_u32(hdr + 4), rawlen = get_u32(hdr + 8);
     return zlen > 0 && zlen <= REC_RAW_MAX && rawlen <= REC_RAW_MAX &&
@@ -339,7 +348,7 @@ static void scan_from(int fd, uint64_t size, uint64_t off, struct rec **recs, si
         struct rec *r = &(*recs)[(*nrec)++];
         rec_from_hdr(r, off, hdr);
         r->checked = true;
-        r->key = *nrec == 1 || payload_key(payload, zlen);
+        r->key = *nrec == 1 || payload_key(hdr, payload, zlen);
         off += REC_HDR + zlen;
     }
     free(payload);
@@ -499,6 +508,8 @@ struct km_rec_writer {
     size_t dropped;   /* ticks dropped by keep and max_size */
     uint64_t max_size; /* --max-size bytes, 0: any */
     bool reset; /* the next record starts a session */
+    struct km_buf prev; /* the last record's raw payload: the next one's zstd prefix */
+    ZSTD_CCtx *cc;
     struct table last;
     struct km_buf tick; /* the entries of the tick being read */
     size_t entries;
@@ -783,6 +794,25 @@ static int drop_old(struct km_rec_writer *w, char *msg, size_t msgsz)
     return 0;
 }
 
+/*
+ * raw compressed into dst (cap bytes), against prev (zstd's prefix: what
+ * the reader has decoded just before) unless NULL; with cc NULL, alone.
+ */
+static size_t compress_rec(ZSTD_CCtx *cc, void *dst, size_t cap, const struct km_buf *raw,
+                           const struct km_buf *prev)
+{
+    if (!cc)
+        return ZSTD_compress(dst, cap, raw->data, raw->len, ZSTD_LEVEL);
+    size_t z = ZSTD_CCtx_reset(cc, ZSTD_reset_session_and_parameters);
+    if (!ZSTD_isError(z))
+        z = ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+    if (!ZSTD_isError(z) && prev)
+        z = ZSTD_CCtx_refPrefix(cc, prev->data, prev->len);
+    if (!ZSTD_isError(z))
+        z = ZSTD_compress2(cc, dst, cap, raw->data, raw->len);
+    return z;
+}
+
 int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *bytes, char *msg,
                   size_t msgsz)
 {
@@ -802,14 +832,17 @@ int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *
     w->tick.len = 0;
     size_t zcap = ZSTD_compressBound(raw.len);
     unsigned char *rec = xmalloc(REC_HDR + zcap);
-    size_t z = ZSTD_compress(rec + REC_HDR, zcap, raw.data, raw.len, ZSTD_LEVEL);
+    if (!w->cc)
+        w->cc = ZSTD_createCCtx(); /* none: every record alone, as before */
+    bool prefix = w->cc && !w->reset && w->prev.len > 0;
+    size_t z = compress_rec(w->cc, rec + REC_HDR, zcap, &raw, prefix ? &w->prev : NULL);
     int rc = 0;
     if (ZSTD_isError(z) || raw.len > REC_RAW_MAX || z > REC_RAW_MAX) {
         snprintf(msg, msgsz, "%s: cannot compress the tick: %s", w->path,
                  ZSTD_isError(z) ? ZSTD_getErrorName(z) : "too large");
         rc = -EIO;
     } else {
-        memcpy(rec, REC_MAGIC, 4);
+        memcpy(rec, prefix ? REC_MAGIC_PREFIX : REC_MAGIC, 4);
         put_u32(rec + 4, (uint32_t)z);
         put_u32(rec + 8, (uint32_t)raw.len);
         uint64_t wbits;
@@ -830,7 +863,11 @@ int km_rec_commit(struct km_rec_writer *w, const struct km_rec_tick *t, size_t *
     if (rc) {
         table_free(&w->last); /* not written: the next record starts again */
         w->reset = true;
+        w->prev.len = 0;
     } else {
+        struct km_buf old = w->prev; /* this payload: the next record's prefix */
+        w->prev = raw;
+        raw = old;
         xgrow((void **)&w->recs, &w->reccap, w->ticks + 1, sizeof(*w->recs));
         struct rec *r = &w->recs[w->ticks];
         rec_from_hdr(r, w->end, rec);
@@ -873,6 +910,8 @@ void km_rec_close_write(struct km_rec_writer *w)
     free(w->recs);
     table_free(&w->last);
     km_buf_free(&w->tick);
+    km_buf_free(&w->prev);
+    ZSTD_freeCCtx(w->cc);
     free(w);
 }
 
@@ -887,6 +926,9 @@ struct km_rec_reader {
     struct table last;
     size_t indexed; /* records the index named */
     size_t decoded; /* ticks the last km_rec_materialise decoded before its own */
+    char *prev;       /* the raw payload of record prev_i: a KMR2 record's prefix */
+    size_t prev_len, prev_i; /* prev_i SIZE_MAX: none */
+    ZSTD_DCtx *dc;
 };
 
 int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *torn, char *msg,
@@ -901,6 +943,7 @@ int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *tor
     struct stat st;
     fstat(fd, &st);
     struct km_rec_reader *r = xcalloc(1, sizeof(*r));
+    r->prev_i = SIZE_MAX;
     uint64_t end = 0;
     int rc = scan(fd, (uint64_t)st.st_size, &r->recs, &r->n, &end, &r->indexed, path, msg, msgsz);
     if (rc) {
@@ -1121,7 +1164,21 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
         }
         r->recs[i].checked = true;
     }
-    size_t got = err ? 0 : ZSTD_decompress(raw, rc->rawlen, z, rc->zlen);
+    bool prefix = !memcmp(rc->hdr, REC_MAGIC_PREFIX, 4);
+    if (!err && prefix && (i == 0 || r->prev_i != i - 1)) {
+        snprintf(msg, msgsz, "%s: tick %zu: malformed record (compressed against a tick that "
+                 "is not before it)", r->path, i + 1);
+        free(z);
+        free(raw);
+        return -EINVAL;
+    }
+    if (!err && !r->dc && !(r->dc = ZSTD_createDCtx()))
+        err = -ENOMEM;
+    size_t got = err ? 0 : ZSTD_DCtx_reset(r->dc, ZSTD_reset_session_and_parameters);
+    if (!err && !ZSTD_isError(got) && prefix)
+        got = ZSTD_DCtx_refPrefix(r->dc, r->prev, r->prev_len);
+    if (!err && !ZSTD_isError(got))
+        got = ZSTD_decompressDCtx(r->dc, raw, rc->rawlen, z, rc->zlen);
     free(z);
     if (err || ZSTD_isError(got) || got != rc->rawlen) {
         snprintf(msg, msgsz, "%s: tick %zu: cannot decompress: %s", r->path, i + 1,
@@ -1129,6 +1186,10 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
         free(raw);
         return -EIO;
     }
+    free(r->prev); /* this payload: the next record's prefix */
+    r->prev = raw;
+    r->prev_len = got;
+    r->prev_i = i;
     struct cur c = {(unsigned char *)raw, (unsigned char *)raw + got, false};
     uint32_t klen = cur_u32(&c);
     const char *kern = cur_bytes(&c, klen);
@@ -1200,13 +1261,11 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
     pcache_close(&pc);
     if (c.bad) {
         snprintf(msg, msgsz, "%s: tick %zu: malformed record", r->path, i + 1);
-        free(raw);
         return -EINVAL;
     }
     if (wrc) {
         snprintf(msg, msgsz, "%s: tick %zu: cannot write %s into its tree: %s", r->path, i + 1,
                  bad_path, strerror(-wrc));
-        free(raw);
         return wrc;
     }
     if (dirfd >= 0) {
@@ -1229,12 +1288,10 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
         if (wrc) {
             snprintf(msg, msgsz, "%s: tick %zu: cannot write its record: %s", r->path, i + 1,
                      strerror(-wrc));
-            free(raw);
             return wrc;
         }
     }
     r->recs[i].complete = complete;
-    free(raw);
     return 0;
 }
 
@@ -1271,5 +1328,7 @@ void km_rec_close_read(struct km_rec_reader *r)
     close(r->fd);
     free(r->recs);
     table_free(&r->last);
+    free(r->prev);
+    ZSTD_freeDCtx(r->dc);
     free(r);
 }

@@ -2,6 +2,8 @@
 # rec-synth.py SRC OUT N T0 STEP [--no-index] - a recording of N ticks, STEP seconds apart from
 # the epoch time T0, made fast from SRC, a recording of three ticks of trees A, B, A again
 # (kmemtop -w SRC --root SERIES): its records are copied, only their times (and CRCs) are new.
+# They must be records compressed alone (KMR1: tests/fixtures/rec-v1.kmr, written so by an
+# older kmemtop); a KMR2 record is compressed against the one before, which is not so here.
 # Tick k is A's record every 256 ticks (a self-contained one, as kmemtop writes), else B's
 # (what changed since A) after an A, and the third record (what changed since B) after a B,
 # so the ticks alternate between the two trees as a busy machine's would. With the index
@@ -13,6 +15,7 @@ d = open(src, 'rb').read()
 assert d[:8] == b'KMTREC\0\1', 'not a recording'
 recs, off = [], 8
 while off + 32 <= len(d) and len(recs) < 3:
+    assert d[off:off + 4] == b'KMR1', 'SRC must hold records compressed alone (KMR1)'
     zlen = struct.unpack_from('<I', d, off + 4)[0]
     recs.append((bytearray(d[off:off + 32]), d[off + 32:off + 32 + zlen]))
     off += 32 + zlen

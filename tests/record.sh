@@ -4,7 +4,8 @@
 # the read timings); an unchanged tick is small (bytes per tick printed); the file is 0600;
 # a torn tail is ignored on replay and cut off when the recording is continued; a second
 # writer is refused while the first holds the lock; a symlink FILE is refused; replay's
-# temporary trees are gone at exit and after SIGTERM.
+# temporary trees are gone at exit and after SIGTERM; a tick whose vmallocinfo changed by a
+# line is small (compressed against the tick before); a recording of the old format replays.
 . "$(dirname "$0")/lib.sh"
 umask 022
 mkdir "$TMP/s" "$TMP/t"
@@ -148,5 +149,45 @@ rc=$?
 exec 3<&-
 is "SIGTERM during replay: it had its directory ($made), ends by the signal" "$made $rc" "1 143"
 is "SIGTERM during replay: no temporary tree is left" "$(ls -A "$TMP/t")" ""
+
+# a record is compressed against the record before it (zstd's prefix): a tick whose
+# vmallocinfo changed by one line costs what changed, not the file compressed alone
+mkdir "$TMP/v" "$TMP/v/1"
+cp -a "$FIX/debian61-root/." "$TMP/v/1/"
+cp -a "$TMP/v/1" "$TMP/v/2"
+chmod u+w "$TMP/v/2/proc" "$TMP/v/2/proc/vmallocinfo"
+sed -i '100s/pages=4 vmalloc/pages=5 vmalloc/' "$TMP/v/2/proc/vmallocinfo"
+out=$("$KMEMTOP" -w "$TMP/vrec" --root "$TMP/v" 2>&1)
+bv=$(printf '%s\n' "$out" | sed -n 's/^recorded tick 2: \([0-9]*\) bytes$/\1/p')
+if command -v zstd >/dev/null 2>&1; then
+    alone=$(zstd -3 -c "$TMP/v/2/proc/vmallocinfo" | wc -c)
+else
+    alone=$(printf '%s\n' "$out" | sed -n 's/^recorded tick 1: \([0-9]*\) bytes$/\1/p')
+fi
+echo "# vmallocinfo changed by one line: the tick takes $bv bytes (the file alone: $alone)"
+if [ -n "$bv" ] && [ "$bv" -lt $((alone / 10)) ]; then
+    ok "a tick whose vmallocinfo changed by one line: $bv bytes, < 1/10 of the file alone ($alone)"
+else
+    nok "a tick whose vmallocinfo changed by one line costs < 1/10 of the file alone" "$out"
+fi
+"$KMEMTOP" --root "$TMP/v" -b --format json 2>&1 | frames >"$TMP/v.root"
+"$KMEMTOP" -r "$TMP/vrec" -b --format json 2>&1 | frames >"$TMP/v.rec"
+is "the tick compressed against the one before replays as its tree" \
+    "$(cmp -s "$TMP/v.root" "$TMP/v.rec" && [ "$(wc -l <"$TMP/v.rec")" = 2 ] && echo same)" same
+
+# a recording written by kmemtop before the prefix (records compressed alone, KMR1:
+# tests/fixtures/rec-v1.kmr, of the trees debian61-root, -root2, -root) still replays
+mkdir "$TMP/o"
+ln -s "$FIX/debian61-root" "$TMP/o/1"
+ln -s "$FIX/debian61-root2" "$TMP/o/2"
+ln -s "$FIX/debian61-root" "$TMP/o/3"
+"$KMEMTOP" --root "$TMP/o" -b --format json 2>&1 | frames >"$TMP/o.root"
+"$KMEMTOP" -r "$FIX/rec-v1.kmr" -b --format json 2>"$TMP/o.err" | frames >"$TMP/o.rec"
+if cmp -s "$TMP/o.root" "$TMP/o.rec" && [ "$(wc -l <"$TMP/o.rec")" = 3 ] && [ ! -s "$TMP/o.err" ]; then
+    ok "a recording of the old format (records compressed alone) replays as its trees"
+else
+    nok "a recording of the old format replays as its trees" \
+        "$(diff "$TMP/o.root" "$TMP/o.rec" | cut -c1-300 | head; cat "$TMP/o.err")"
+fi
 
 done_testing

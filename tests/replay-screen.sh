@@ -52,7 +52,7 @@ ln -s "$FIX/debian61-root2" "$TMP/s/2"
 ln -s "$FIX/debian61-root" "$TMP/s/3"
 T0=1764633600 # 2025-12-02 00:00:00 UTC
 "$KMEMTOP" -w "$TMP/src" --root "$TMP/s" >/dev/null
-python3 "$KM_SRCDIR/tests/rec-synth.py" "$TMP/src" "$TMP/syn" 600 $T0 10
+python3 "$KM_SRCDIR/tests/rec-synth.py" "$FIX/rec-v1.kmr" "$TMP/syn" 600 $T0 10
 chmod 600 "$TMP/syn" # as kmemtop -w makes it
 
 start 140 30 -r "$TMP/syn" --view slabs -d 0.2

@@ -14,8 +14,8 @@ ln -s "$FIX/debian61-root" "$TMP/s/3"
 export TMPDIR="$TMP/t"
 T0=1764633600 # 2025-12-02 00:00:00 UTC
 "$KMEMTOP" -w "$TMP/src" --root "$TMP/s" >/dev/null
-python3 "$KM_SRCDIR/tests/rec-synth.py" "$TMP/src" "$TMP/syn" 600 $T0 10
-python3 "$KM_SRCDIR/tests/rec-synth.py" "$TMP/src" "$TMP/noidx" 600 $T0 10 --no-index
+python3 "$KM_SRCDIR/tests/rec-synth.py" "$FIX/rec-v1.kmr" "$TMP/syn" 600 $T0 10
+python3 "$KM_SRCDIR/tests/rec-synth.py" "$FIX/rec-v1.kmr" "$TMP/noidx" 600 $T0 10 --no-index
 is "the synthetic recording has its index" "$(stat -c %s "$TMP/syn.idx")" $((8 + 600 * 48))
 
 # the frames without what differs by construction: the tree's path, the frame number, timings
@@ -72,7 +72,7 @@ head -c $((8 + 400 * 48 + 20)) "$TMP/syn.idx" >"$TMP/torn.idx"
 is "a torn index: the ticks after it found by a scan, the same frames" \
     "$(cmp -s "$TMP/a.f" "$TMP/e.f" && echo same)" same
 cp "$TMP/noidx" "$TMP/other"
-python3 "$KM_SRCDIR/tests/rec-synth.py" "$TMP/src" "$TMP/other2" 600 $((T0 + 7)) 10
+python3 "$KM_SRCDIR/tests/rec-synth.py" "$FIX/rec-v1.kmr" "$TMP/other2" 600 $((T0 + 7)) 10
 cp "$TMP/other2.idx" "$TMP/other.idx"
 "$KMEMTOP" -r "$TMP/other" -b --format json --view slabs --from 00:50 --to 00:51 2>&1 | frames >"$TMP/f.f"
 is "the index of another recording: not used (the frames are this one's)" \
@@ -109,7 +109,7 @@ is "a series is shown in the order of its trees' capture times, not their names"
 # --keep and --max-size: the oldest ticks dropped up to a self-contained record
 cp -a "$FIX/debian61-root2" "$TMP/late"
 echo "time=$((T0 + 3010))" >"$TMP/late/kmemtop-capture"
-python3 "$KM_SRCDIR/tests/rec-synth.py" "$TMP/src" "$TMP/keep" 300 $T0 10
+python3 "$KM_SRCDIR/tests/rec-synth.py" "$FIX/rec-v1.kmr" "$TMP/keep" 300 $T0 10
 "$KMEMTOP" -w "$TMP/keep" --root "$TMP/late" -n 1 --keep 300s >"$TMP/k.out" 2>&1
 "$KMEMTOP" -r "$TMP/keep" -b --format json --view slabs >"$TMP/k.json" 2>"$TMP/k.err"
 is "--keep 300s: ticks 1-256 dropped (tick 257 is self-contained), 45 kept" \
@@ -121,7 +121,7 @@ last=$(tail -1 "$TMP/k.json" | frames)
 "$KMEMTOP" --root "$TMP/late" -b --format json --view slabs | frames >"$TMP/late.f"
 is "--keep: the tick appended replays as its tree" "$(printf '%s\n' "$last" | jq -c 'del(.interval, .slabs)' )" \
     "$(jq -c 'del(.interval, .slabs)' "$TMP/late.f")"
-python3 "$KM_SRCDIR/tests/rec-synth.py" "$TMP/src" "$TMP/max" 600 $T0 10
+python3 "$KM_SRCDIR/tests/rec-synth.py" "$FIX/rec-v1.kmr" "$TMP/max" 600 $T0 10
 before=$(stat -c %s "$TMP/max")
 "$KMEMTOP" -w "$TMP/max" --root "$TMP/late" -n 1 --max-size 4M >/dev/null 2>&1
 after=$(stat -c %s "$TMP/max")
