@@ -190,4 +190,9 @@ else
         "$(diff "$TMP/o.root" "$TMP/o.rec" | cut -c1-300 | head; cat "$TMP/o.err")"
 fi
 
+# a single tree without -n: one tick, then done (not the same tree again and again)
+rc=0
+timeout 20 "$KMEMTOP" -w "$TMP/one" --root "$FIX/debian61-root" --view slabs >"$TMP/one.out" 2>&1 || rc=$?
+is "-w from a single tree without -n: one tick, and it ends" "$rc $(grep -c '^recorded tick' "$TMP/one.out")" "0 1"
+
 done_testing

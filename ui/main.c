@@ -367,7 +367,10 @@ static int record_one(struct km_app *a, struct km_rec_writer *w, const bool *v, 
     return km_rec_commit(w, &t, bytes, msg, msgsz);
 }
 
-/* -w FILE: -n ticks (without -n, until a signal or the series' end), -d seconds apart. */
+/*
+ * -w FILE: -n ticks (without -n, until a signal or the series' end; a single tree: one),
+ * -d seconds apart on the live system.
+ */
 static int run_record(struct km_app *a, char *msg, size_t msgsz)
 {
     sigset_t sigs;
@@ -391,6 +394,8 @@ static int run_record(struct km_app *a, char *msg, size_t msgsz)
     if (!a->o.view_given)
         all_views(v);
     long n = a->o.iterations;
+    if (n < 0 && a->roots.n == 1)
+        n = 1; /* one tree: one tick (without -n, the same tree again and again, undelayed) */
     for (long i = 0; (n < 0 || i < n) && !km_capture_interrupted(); i++) {
         size_t bytes = 0;
         rc = record_one(a, w, v, &bytes, msg, msgsz);
