@@ -135,4 +135,36 @@ out=$("$KMEMTOP" --keep 7d -b 2>&1)
 contains "--keep without -w: refused" "$out" 'only with -w FILE'
 is "replay leaves no temporary tree" "$(ls -A "$TMP/t")" ""
 
+# ---- a real writer's long recording: every record after the first compressed against the one
+# before (KMR2) but every 256th, which stands alone (KMR1) so that dropping the oldest ticks
+# and seeking start from it; 270 ticks from a series of two trees taking turns
+mkdir "$TMP/s270"
+for i in $(seq 1 270); do
+    if [ $((i % 2)) = 0 ]; then t=debian61-root2; else t=debian61-root; fi
+    ln -s "$FIX/$t" "$TMP/s270/$(printf %03d "$i")"
+done
+"$KMEMTOP" -w "$TMP/r270" --root "$TMP/s270" --view slabs,vmalloc >/dev/null 2>&1
+is "270 ticks: records 1 and 257 stand alone, the others are compressed against the one before" \
+    "$(grep -a -o 'KMR[12]' "$TMP/r270" | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')" "KMR1:2 KMR2:268 "
+"$KMEMTOP" --root "$TMP/s270" -b --format json --view slabs,vmalloc 2>/dev/null | frames >"$TMP/s270.f"
+"$KMEMTOP" -r "$TMP/r270" -b --format json --view slabs,vmalloc 2>"$TMP/r270.err" | frames >"$TMP/r270.f"
+if [ "$(wc -l <"$TMP/r270.f")" = 270 ] && cmp -s "$TMP/s270.f" "$TMP/r270.f" && [ ! -s "$TMP/r270.err" ]; then
+    ok "the 270 ticks replay as the series shows its trees"
+else
+    nok "the 270 ticks replay as the series shows its trees" "$(wc -l <"$TMP/r270.f") frames; $(head -3 "$TMP/r270.err")"
+fi
+cp "$TMP/r270" "$TMP/m270"
+"$KMEMTOP" -w "$TMP/m270" --root "$FIX/debian61-root2" --view slabs,vmalloc --max-size 1M >/dev/null 2>&1
+"$KMEMTOP" -r "$TMP/m270" -b --format json --view slabs,vmalloc 2>"$TMP/m270.err" | frames >"$TMP/m270.f"
+n=$(wc -l <"$TMP/m270.f")
+head -n 14 "$TMP/m270.f" >"$TMP/m270.head"
+tail -n 14 "$TMP/r270.f" >"$TMP/r270.tail"
+if [ "$n" = 15 ] && [ "$(stat -c %s "$TMP/m270")" -lt $((1 << 20)) ] && cmp -s "$TMP/m270.head" "$TMP/r270.tail" &&
+    [ "$(grep -a -o "KMR[12]" "$TMP/m270" | head -1)" = KMR1 ] && [ ! -s "$TMP/m270.err" ]; then
+    ok "--max-size 1M: the first 256 ticks dropped, the file starts with tick 257 standing alone and replays as before"
+else
+    nok "--max-size 1M drops the first 256 ticks of a prefix-compressed recording" \
+        "$n ticks, $(stat -c %s "$TMP/m270") bytes, first record $(grep -a -o "KMR[12]" "$TMP/m270" | head -1); $(head -3 "$TMP/m270.err")"
+fi
+
 done_testing
