@@ -473,42 +473,12 @@ static char **link_targets(int dfd, const char *path, char *const *v, size_t n)
     return t;
 }
 
-int km_read_dir(const char *path, char ***names, char ***targets)
-{
-    struct stat st;
-    int fd = open_kernel(path, O_DIRECTORY, S_IFDIR, &st);
-    if (fd < 0)
-        return fd == KM_ENOTREG ? -ENOTDIR : fd;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        int err = -errno;
-        close(fd);
-        return err;
-    }
-    size_t n = 0, cap = 0;
-    char **v = NULL;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (n == KM_READ_DIR_MAX) {
-            closedir(d);
-            km_strv_free(v, n);
-            return KM_ETOOMANY;
-        }
-        xgrow((void **)&v, &cap, n + 1, sizeof(*v));
-        v[n++] = xstrdup(e->d_name);
-    }
-    if (n > 1)
-        qsort(v, n, sizeof(*v), cmp_str);
-    if (targets)
-        *targets = link_targets(dirfd(d), path, v, n);
-    closedir(d);
-    *names = v;
-    return (int)n;
-}
-
-int km_read_subdirs(const char *path, char ***names)
+/*
+ * The names in the directory path, sorted, at most KM_READ_DIR_MAX entries;
+ * dirs_only: only its subdirectories (an entry without d_type is asked with
+ * fstatat, never following a link); targets: see km_read_dir.
+ */
+static int list_dir(const char *path, bool dirs_only, char ***names, char ***targets)
 {
     struct stat st;
     int fd = open_kernel(path, O_DIRECTORY, S_IFDIR, &st);
@@ -531,22 +501,35 @@ int km_read_subdirs(const char *path, char ***names)
             km_strv_free(v, n);
             return KM_ETOOMANY;
         }
-        bool dir = e->d_type == DT_DIR;
-        if (e->d_type == DT_UNKNOWN) { /* a file system without d_type: ask, never following */
+        if (dirs_only) {
+            bool dir = e->d_type == DT_DIR;
             struct stat es;
-            dir = fstatat(dirfd(d), e->d_name, &es, AT_SYMLINK_NOFOLLOW) == 0 &&
-                  S_ISDIR(es.st_mode);
+            if (e->d_type == DT_UNKNOWN)
+                dir = fstatat(dirfd(d), e->d_name, &es, AT_SYMLINK_NOFOLLOW) == 0 &&
+                      S_ISDIR(es.st_mode);
+            if (!dir)
+                continue;
         }
-        if (!dir)
-            continue;
         xgrow((void **)&v, &cap, n + 1, sizeof(*v));
         v[n++] = xstrdup(e->d_name);
     }
     if (n > 1)
         qsort(v, n, sizeof(*v), cmp_str);
+    if (targets)
+        *targets = link_targets(dirfd(d), path, v, n);
     closedir(d);
     *names = v;
     return (int)n;
+}
+
+int km_read_dir(const char *path, char ***names, char ***targets)
+{
+    return list_dir(path, false, names, targets);
+}
+
+int km_read_subdirs(const char *path, char ***names)
+{
+    return list_dir(path, true, names, NULL);
 }
 
 void km_strv_free(char **v, size_t n)

@@ -70,6 +70,20 @@ static bool is_hms(const char *s, int *h, int *m, int *sec)
     return *h >= 0 && *h < 24 && *m >= 0 && *m < 60 && *sec >= 0 && *sec < 61;
 }
 
+/* tm's day at h:m:s local time into *out; false when mktime cannot say. */
+static bool at_time(struct tm *tm, int h, int m, int s, double *out)
+{
+    tm->tm_hour = h;
+    tm->tm_min = m;
+    tm->tm_sec = s;
+    tm->tm_isdst = -1;
+    time_t t = mktime(tm);
+    if (t == (time_t)-1)
+        return false;
+    *out = (double)t;
+    return true;
+}
+
 bool km_when_time(const char *s, double ref, double *out, char *msg, size_t msgsz)
 {
     while (*s == ' ')
@@ -98,15 +112,9 @@ bool km_when_time(const char *s, double ref, double *out, char *msg, size_t msgs
         time_t r = (time_t)ref;
         if (!localtime_r(&r, &tm))
             goto bad;
-        tm.tm_hour = h;
-        tm.tm_min = m;
-        tm.tm_sec = sec;
-        tm.tm_isdst = -1;
-        time_t t = mktime(&tm);
-        if (t == (time_t)-1)
-            goto bad;
-        *out = (double)t;
-        return true;
+        if (at_time(&tm, h, m, sec, out))
+            return true;
+        goto bad;
     }
     int y, mo, d;
     char sep = 0, rest[32] = "";
@@ -120,15 +128,9 @@ bool km_when_time(const char *s, double ref, double *out, char *msg, size_t msgs
         tm.tm_year = y - 1900;
         tm.tm_mon = mo - 1;
         tm.tm_mday = d;
-        tm.tm_hour = h;
-        tm.tm_min = m;
-        tm.tm_sec = sec;
-        tm.tm_isdst = -1;
-        time_t t = mktime(&tm);
-        if (t == (time_t)-1)
-            goto bad;
-        *out = (double)t;
-        return true;
+        if (at_time(&tm, h, m, sec, out))
+            return true;
+        goto bad;
     }
 bad:
     snprintf(msg, msgsz,
