@@ -98,17 +98,10 @@ echo '25 1 0:23 / /sys rw - sysfs sysfs rw' >"$TMP/nocg/proc/self/mountinfo"
 contains "no cgroup mount: said" "$("$KMEMTOP" --root "$TMP/nocg" -o --view cgroups)" "^Cgroups: "
 
 # ---- the screen, on the generated v2 tree: the tab, folding, Enter, filter
-if command -v tmux >/dev/null 2>&1; then
-    SOCK="kmcg$$"
-    T() { tmux -L "$SOCK" "$@"; }
-    pane() { T capture-pane -p -t cg 2>/dev/null; }
-    see() { _i=0; while [ $_i -lt 50 ]; do pane | grep -Eq -- "$2" && break; sleep 0.1; _i=$((_i + 1)); done
-            if pane | grep -Eq -- "$2"; then ok "$1"; else nok "$1" "no /$2/ on screen:
-$(pane)"; fi; }
-    gone() { _i=0; while [ $_i -lt 50 ]; do pane | grep -Eq -- "$2" || break; sleep 0.1; _i=$((_i + 1)); done
-            if pane | grep -Eq -- "$2"; then nok "$1" "/$2/ still on screen:
-$(pane)"; else ok "$1"; fi; }
-    TERM=xterm-256color T new-session -d -s cg -x 150 -y 30 "\"$KMEMTOP\" --root \"$TMP/v2\" --view cgroups"
+. "$KM_SRCDIR/tests/tmux.sh"
+S=cg
+if km_tmux kmcg; then
+    T new-session -d -s cg -x 150 -y 30 "\"$KMEMTOP\" --root \"$TMP/v2\" --view cgroups"
     see "screen: the Cgroups tab is shown" '\[[0-9] Cgroups\]'
     see "screen: the hierarchy line" "^Hierarchy: cgroup v2 at /sys/fs/cgroup, 250 cgroups"
     see "screen: the root, unfolded, and the slices under it" "^  - slice-9.slice "

@@ -185,17 +185,11 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 fi
 
 # ---- the screen: A switches to all zones and back, Enter shows a node's distances --------
-if command -v tmux >/dev/null 2>&1; then
-    SOCK="kmns$$"
-    T() { tmux -L "$SOCK" "$@"; }
-    trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-    T new-session -d -s keep -x 80 -y 24 'sleep 600'
-    T new-session -d -s km -x 160 -y 30 "env TERM=xterm-256color LC_ALL=C $KMEMTOP --root $FIX/edge-numa-sparse --view nodes -d 0.2; sleep 600"
-    pane() { T capture-pane -p -t km; }
+. "$KM_SRCDIR/tests/tmux.sh"
+if km_tmux kmns; then
+    T new-session -d -s km -x 160 -y 30 "env LC_ALL=C $KMEMTOP --root $FIX/edge-numa-sparse --view nodes -d 0.2; sleep 600"
     names() { pane | awk '/^NODE\/ZONE/ { f = 1; next } f && /^Node distances/ { exit } f && NF { printf "%s ", $1 }'; }
-    poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
     want_names() { [ "$(names)" = "$1" ]; }
-    see() { if poll sh -c "tmux -L $SOCK capture-pane -p -t km | grep -Eq -- '$2'"; then ok "$1"; else nok "$1" "$(pane)"; fi; }
     see "screen: nodes with their zones, HEADROOM on screen" '^NODE/ZONE.* STATE +HEADROOM +HEAD%'
     poll want_names "node0 DMA32 Normal node8 node250 Movable " && ok "screen: the tree of nodes and zones" || nok "screen: the tree of nodes and zones" "$(pane)"
     T send-keys -t km A

@@ -6,24 +6,12 @@
 # replay keys win over the sort letter b; Z plays; the help screen says so; a series of
 # trees takes t and T too; a user other than root replays a recording it may read.
 . "$(dirname "$0")/lib.sh"
-if ! command -v tmux >/dev/null 2>&1; then
+. "$KM_SRCDIR/tests/tmux.sh"
+if ! km_tmux kmr; then
     echo "1..0 # SKIP tmux is not installed (build.sh test installs it)"
     exit 0
 fi
-export TERM=xterm-256color
-unset TMUX NO_COLOR
-SOCK="kmr$$"
-S=km
-T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-T new-session -d -s keep -x 80 -y 24 'sleep 3600'
 
-pane() { T capture-pane -p -t "$S" 2>/dev/null; }
-poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
-has() { pane | grep -Eq -- "$1"; }
-see() { if poll has "$2"; then ok "$1"; else nok "$1" "no /$2/ on screen:
-$(pane)"; fi; }
-keys() { T send-keys -t "$S" "$@"; }
 # the screen but its last two lines (the status line and the hint bar)
 body() { pane | head -n -2; }
 # the Slabs table up to its LEFTOVER column: the trends' columns after it depend on the ticks

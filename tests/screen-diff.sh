@@ -7,19 +7,11 @@
 # are counted too, and a table that shrinks must leave no old row behind.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "1..0 # SKIP tmux is not installed"
+. "$KM_SRCDIR/tests/tmux.sh"
+if ! km_tmux kmd; then
+    echo "1..0 # SKIP tmux is not installed (build.sh test installs it)"
     exit 0
 fi
-export TERM=xterm-256color
-unset TMUX NO_COLOR
-SOCK="kmd$$"
-T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-T new-session -d -s keep -x 80 -y 24 'sleep 3600'
-pane() { T capture-pane -p -t km 2>/dev/null; }
-poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
-has() { pane | grep -Eq -- "$1"; }
 exited() { ! T has-session -t km 2>/dev/null; }
 LOG="$TMP/draw.log"
 # paints: the count of paints in the log; erases: of those that erased first

@@ -5,29 +5,14 @@
 # fixture trees; the pane is read with capture-pane.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
+. "$KM_SRCDIR/tests/tmux.sh"
+if ! km_tmux kms; then
     echo "1..0 # SKIP tmux is not installed (build.sh test installs it)"
     exit 0
 fi
-export TERM=xterm-256color
-unset TMUX NO_COLOR
-SOCK="kms$$"
-S=km
-T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-T new-session -d -s keep -x 80 -y 24 'sleep 3600'
 UTF8=C.UTF-8
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || UTF8=
 
-pane() { T capture-pane -p -t "$S" 2>/dev/null; }
-poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
-has() { pane | grep -Eq -- "$1"; }
-hasnt() { ! pane | grep -Eq -- "$1"; }
-see() { if poll has "$2"; then ok "$1"; else nok "$1" "no /$2/ on screen:
-$(pane)"; fi; }
-gone() { if poll hasnt "$2"; then ok "$1"; else nok "$1" "/$2/ still on screen:
-$(pane)"; fi; }
-keys() { T send-keys -t "$S" "$@"; }
 # The column header line (the one with the sort arrow).
 header() { pane | grep -E '^(MODULE|NODE/ZONE|NAME|WHAT|CALLER|COUNTER)' | head -1; }
 hdr_has() { header | grep -Eq -- "$1"; }

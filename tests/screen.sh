@@ -5,41 +5,22 @@
 # be on screen. Every way out must leave the terminal in normal mode.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
+. "$KM_SRCDIR/tests/tmux.sh"
+if ! km_tmux km; then
     echo "1..0 # SKIP tmux is not installed (build.sh test installs it)"
     exit 0
 fi
-export TERM=xterm-256color
-unset TMUX NO_COLOR
-SOCK="km$$"
-S=km
-T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-# a session that outlives each test's: killing the last session ends the server, and a
-# new-session racing with its exit could fail (a blank pane for the next test)
-T new-session -d -s keep -x 80 -y 24 'sleep 3600'
 UTF8=C.UTF-8
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || UTF8=
 
-pane() { T capture-pane -p -t "$S" 2>/dev/null; }
 # The first table row: the line after the column header that starts with $1.
 first_row() { pane | awk -v h="^$1" 'f { print $1; exit } $0 ~ h { f = 1 }'; }
 # batch_first HEADER ARGS...: the first row of the same table in batch mode.
 batch_first() { _h=$1; shift; "$KMEMTOP" --root "$FIX/debian61-root" -o "$@" | awk -v h="^$_h" 'f { print $1; exit } $0 ~ h { f = 1 }'; }
 
-# poll CMD...: runs CMD every 0.1 s for up to 6 s until it succeeds (ASan under load is slow).
-poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
-has() { pane | grep -Eq -- "$1"; }
-hasnt() { ! pane | grep -Eq -- "$1"; }
-# see NAME PATTERN: the pane shows PATTERN (grep -E) within 6 s.
-see() { if poll has "$2"; then ok "$1"; else nok "$1" "no /$2/ on screen:
-$(pane)"; fi; }
-gone() { if poll hasnt "$2"; then ok "$1"; else nok "$1" "/$2/ still on screen:
-$(pane)"; fi; }
 first_is() { [ "$(first_row "$1")" = "$2" ]; }
 row1() { if poll first_is "$2" "$3"; then ok "$1"; else nok "$1" "first row '$(first_row "$2")', want '$3':
 $(pane)"; fi; }
-keys() { T send-keys -t "$S" "$@"; }
 normal_mode() { [ "$(T display -p -t "$S" '#{alternate_on}')" = 0 ]; }
 
 # start W H ARGS...: kmemtop in a new session; EXITED rc=N is printed when it ends.

@@ -5,15 +5,11 @@
 # whatever the sort, and in no total. kmemtop runs in tmux on a captured tree.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
+. "$KM_SRCDIR/tests/tmux.sh"
+if ! km_tmux kmal; then
     echo "1..0 # SKIP tmux is not installed (build.sh test installs it)"
     exit 0
 fi
-export TERM=xterm-256color
-unset TMUX NO_COLOR
-SOCK="kmal$$"
-T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 TREE="$FIX/this-vm-6.18"
 CACHE=Acpi-State
 
@@ -26,14 +22,6 @@ done | sort | comm -23 - "$TMP/caches" >"$TMP/want"
 n=$(wc -l <"$TMP/want")
 [ "$n" -ge 2 ] && ok "the tree merges $n names into $CACHE" || nok "the tree merges names into $CACHE" "$(cat "$TMP/want")"
 
-pane() { T capture-pane -p -t km 2>/dev/null; }
-poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
-has() { pane | grep -Eq -- "$1"; }
-hasnt() { ! pane | grep -Eq -- "$1"; }
-see() { if poll has "$2"; then ok "$1"; else nok "$1" "no /$2/ on screen:
-$(pane)"; fi; }
-gone() { if poll hasnt "$2"; then ok "$1"; else nok "$1" "/$2/ still on screen:
-$(pane)"; fi; }
 # the rows right under CACHE's row that are indented (its children), their first word
 kids() { pane | awk -v c="$CACHE" 'f && /^  [^ ]/ { print $1; next } f { exit } $1 == c { f = 1 }' | sort; }
 kids_are_want() { [ "$(kids)" = "$(cat "$TMP/want")" ]; }

@@ -10,11 +10,11 @@
 . "$(dirname "$0")/lib.sh"
 
 N=14
-S="$TMP/series"
+SER="$TMP/series"
 BASE="$FIX/series-slab-growth/1-root"
-mkdir -p "$S"
+mkdir -p "$SER"
 for i in $(seq 1 $N); do
-    d="$S/$(printf %02d "$i")"
+    d="$SER/$(printf %02d "$i")"
     cp -R "$BASE" "$d"
     awk -v i="$i" '
         function set(sl) { $14 = sl; $15 = sl; $3 = sl * $5; $2 = $3 }
@@ -28,12 +28,12 @@ for i in $(seq 1 $N); do
     awk -v i="$i" '{ printf "%.2f %.2f\n", 1000 + 10 * i, 900 + 10 * i }' "$BASE/proc/uptime" >"$d/proc/uptime"
 done
 # slabs_of TREE CACHE: num_slabs; pages_of: pages per slab; objs_of: num_objs
-field_of() { awk -v c="$2" -v f="$3" '$1 == c { print $f }' "$S/$1/proc/slabinfo"; }
+field_of() { awk -v c="$2" -v f="$3" '$1 == c { print $f }' "$SER/$1/proc/slabinfo"; }
 foot_delta() { # CACHE FROM TO: footprint change in bytes (page size 4096)
     echo $((($(field_of "$3" "$1" 15) - $(field_of "$2" "$1" 15)) * $(field_of "$3" "$1" 6) * 4096))
 }
 
-"$KMEMTOP" --root "$S" -b --view slabs,overview,modules,vmalloc --format json >"$TMP/s.json" 2>"$TMP/err"
+"$KMEMTOP" --root "$SER" -b --view slabs,overview,modules,vmalloc --format json >"$TMP/s.json" 2>"$TMP/err"
 is "series: $N frames" "$(wc -l <"$TMP/s.json" | tr -d ' ')" $N
 last() { tail -1 "$TMP/s.json" | jq -c "$1"; }
 at() { sed -n "$1p" "$TMP/s.json" | jq -c "$2"; }
@@ -59,27 +59,27 @@ is "a cache new since the baseline: new_since_baseline, its whole footprint as d
 is "the other views' histories (nothing grows there): no suspect" \
     "$(last '[.overview.trend.suspects, .vmalloc.trend.suspects] | map(length)')" '[0,0]'
 
-"$KMEMTOP" --root "$S" -b --view slabs --format json --baseline 5 | tail -1 >"$TMP/b5.json"
+"$KMEMTOP" --root "$SER" -b --view slabs --format json --baseline 5 | tail -1 >"$TMP/b5.json"
 is "--baseline 5: dentry's delta from the 5th tree" \
     "$(jq '.slabs.rows[] | select(.name=="dentry") | .delta' "$TMP/b5.json")" "$(foot_delta dentry 05 $N)"
 is "--baseline 5: a cache new at the 8th tree is new" \
     "$(jq '.slabs.rows[] | select(.name=="kmemtop_test_new") | .new_since_baseline' "$TMP/b5.json")" true
-"$KMEMTOP" --root "$S" -b --view slabs --format json --baseline 9 | tail -1 >"$TMP/b9.json"
+"$KMEMTOP" --root "$SER" -b --view slabs --format json --baseline 9 | tail -1 >"$TMP/b9.json"
 is "--baseline 9: that cache was there at the baseline" \
     "$(jq -c '.slabs.rows[] | select(.name=="kmemtop_test_new") | [.new_since_baseline, .delta]' "$TMP/b9.json")" '[false,0]'
 grow=$(foot_delta dentry 01 $N)
-thr() { "$KMEMTOP" --root "$S" -b --view slabs --format json --leak-threshold "$1" | tail -1 | jq -c .slabs.trend.suspects; }
+thr() { "$KMEMTOP" --root "$SER" -b --view slabs --format json --leak-threshold "$1" | tail -1 | jq -c .slabs.trend.suspects; }
 is "--leak-threshold $grow (dentry's growth, exclusive): no suspect" "$(thr $grow)" '[]'
 is "--leak-threshold $((grow - 1)): dentry" "$(thr $((grow - 1)))" '["dentry#0"]'
 is "--leak-threshold 5M: dentry (5.08M)" "$(thr 5M)" '["dentry#0"]'
-out=$("$KMEMTOP" --root "$S" -b --leak-threshold 5X 2>&1) && rc=0 || rc=$?
+out=$("$KMEMTOP" --root "$SER" -b --leak-threshold 5X 2>&1) && rc=0 || rc=$?
 is "--leak-threshold 5X: a usage error" "$rc" 2
 contains "... that names the option" "$out" 'leak-threshold'
-out=$("$KMEMTOP" --root "$S" -b --baseline 0 2>&1) && rc=0 || rc=$?
+out=$("$KMEMTOP" --root "$SER" -b --baseline 0 2>&1) && rc=0 || rc=$?
 is "--baseline 0: a usage error" "$rc" 2
 
 # --- text and CSV ---
-"$KMEMTOP" --root "$S" -b --view slabs -s delta --raw >"$TMP/s.txt"
+"$KMEMTOP" --root "$SER" -b --view slabs -s delta --raw >"$TMP/s.txt"
 lastframe=$(awk '/^== Slabs ==/ { n++ } n == '$N "$TMP/s.txt")
 contains "text: the suspects line" "$lastframe" \
     '^Leak suspects \(grew in 90% of the last 13 intervals, by more than 1\.00M\): dentry$'
@@ -89,13 +89,13 @@ contains "text: dentry's row with its signed change, an ASCII trend rising, LEAK
 contains "text: the header of the history columns, the sort column (-s delta) marked" "$lastframe" 'GROWTH +\+SIZE\* +\+OBJS +TREND +FLAG$'
 first=$(awk '/^== Slabs ==/ { n++ } n == 1' "$TMP/s.txt")
 if printf '%s\n' "$first" | grep -q 'TREND'; then nok "text: no history columns on the first frame"; else ok "text: no history columns on the first frame"; fi
-"$KMEMTOP" --root "$S" -b --view slabs --format csv | awk '/^view,/ { h = $0 } /^slabs,dentry#0,/ { r = $0 } END { print h; print r }' | tr -d '\r' >"$TMP/s.csv"
+"$KMEMTOP" --root "$SER" -b --view slabs --format csv | awk '/^view,/ { h = $0 } /^slabs,dentry#0,/ { r = $0 } END { print h; print r }' | tr -d '\r' >"$TMP/s.csv"
 is "CSV, the last frame: the history fields by their JSON names" \
     "$(head -1 "$TMP/s.csv" | tr ',' '\n' | grep -Ec '^(delta|delta_objs|suspect|new_since_baseline)$')" 4
 contains "CSV: dentry's delta and suspect" "$(tail -1 "$TMP/s.csv")" ",$grow,.*,true,"
 
 # --- a recording of the series replays to the same trends ---
-"$KMEMTOP" -w "$TMP/rec" --root "$S" >/dev/null 2>"$TMP/rec.err"
+"$KMEMTOP" -w "$TMP/rec" --root "$SER" >/dev/null 2>"$TMP/rec.err"
 "$KMEMTOP" -r "$TMP/rec" -b --view slabs --format json | tail -1 >"$TMP/r.json"
 is "replay: the last frame's suspects" "$(jq -c .slabs.trend.suspects "$TMP/r.json")" '["dentry#0"]'
 is "replay: dentry's delta" "$(jq '.slabs.rows[] | select(.name=="dentry") | .delta' "$TMP/r.json")" "$grow"
@@ -103,7 +103,7 @@ is "replay: dentry's delta" "$(jq '.slabs.rows[] | select(.name=="dentry") | .de
 # --- as nobody ---
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     P=$(mktemp -d /tmp/kmemtop-trends.XXXXXX)
-    cp -R "$S" "$P/series" && chmod -R a+rX "$P"
+    cp -R "$SER" "$P/series" && chmod -R a+rX "$P"
     (cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups "$KMEMTOP" --root "$P/series" -b \
         --view slabs --format json) 2>"$TMP/nobody.err" | tail -1 >"$TMP/nobody.json"
     is "as nobody: the same suspects" "$(jq -c .slabs.trend.suspects "$TMP/nobody.json")" '["dentry#0"]'
@@ -113,27 +113,13 @@ else
 fi
 
 # --- the screen ---
-if ! command -v tmux >/dev/null 2>&1; then
+. "$KM_SRCDIR/tests/tmux.sh"
+if ! km_tmux kmtr; then
     ok "# SKIP screen: no tmux"
     done_testing
     exit
 fi
-export TERM=xterm-256color
-unset TMUX NO_COLOR
-SOCK="kmtr$$"
-T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-UTF8=C.UTF-8
-locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || UTF8=
-pane() { T capture-pane -p -t km 2>/dev/null; }
-poll() { _i=0; while [ $_i -lt 60 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done; "$@"; }
-has() { pane | grep -Eq -- "$1"; }
-hasnt() { ! pane | grep -Eq -- "$1"; }
-see() { if poll has "$2"; then ok "$1"; else nok "$1" "no /$2/ on screen:
-$(pane)"; fi; }
-gone() { if poll hasnt "$2"; then ok "$1"; else nok "$1" "/$2/ still on screen:
-$(pane)"; fi; }
-T new-session -d -s km -x 170 -y 50 "env LC_ALL=${UTF8:-C} $KMEMTOP --root $S --view slabs -s delta -d 0.1; sleep 60"
+T new-session -d -s km -x 170 -y 50 "env LC_ALL=${UTF8:-C} $KMEMTOP --root $SER --view slabs -s delta -d 0.1; sleep 60"
 see "screen: the series ends" 'end of series'
 see "screen: the suspects line" '^Leak suspects .*: dentry$'
 see "screen: dentry's row, its change and LEAK" '^dentry .* \+5\.08M .* LEAK$'
