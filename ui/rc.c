@@ -347,6 +347,22 @@ int km_rc_load(const char *path, struct km_rc *rc, km_rc_err_fn err, void *arg, 
  * Opens directory path (made 0700 when missing, its parent too), without
  * following a symlink at its last component; -1 with msg.
  */
+/*
+ * Whether the directory fd (path) is this user's own; else msg says so, with
+ * what: as root under sudo with the caller's HOME, writing there would leave
+ * a root-owned file or directory in their home.
+ */
+static bool owned(int fd, const char *path, const char *what, char *msg, size_t n)
+{
+    struct stat st = {0};
+    if (fstat(fd, &st) == 0 && st.st_uid == geteuid())
+        return true;
+    snprintf(msg, n, "%s belongs to uid %u, not to this user (uid %u): %s (under sudo, HOME may "
+             "be the caller's; set XDG_CONFIG_HOME)",
+             path, (unsigned)st.st_uid, (unsigned)geteuid(), what);
+    return false;
+}
+
 static int open_dir(const char *path, int depth, char *msg, size_t n)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -363,11 +379,7 @@ static int open_dir(const char *path, int depth, char *msg, size_t n)
              * Never a directory of ours in someone else's: root under sudo with
              * the caller's HOME would leave a root-owned ~/.config/kmemtop there.
              */
-            struct stat pst;
-            if (fstat(pfd, &pst) < 0 || pst.st_uid != geteuid()) {
-                snprintf(msg, n, "%s belongs to uid %u, not to this user (uid %u): no directory "
-                         "made in it (under sudo, HOME may be the caller's; set XDG_CONFIG_HOME)",
-                         parent, (unsigned)pst.st_uid, (unsigned)geteuid());
+            if (!owned(pfd, parent, "no directory made in it", msg, n)) {
                 close(pfd);
                 return -1;
             }
@@ -408,15 +420,7 @@ int km_rc_save(const char *path, const struct km_rc *rc, char *msg, size_t n)
     int dfd = open_dir(dir, 0, msg, n);
     if (dfd < 0)
         return -1;
-    struct stat st;
-    /*
-     * The directory must be the user's own: as root under sudo with the
-     * user's HOME, writing there would leave a root-owned file in their home.
-     */
-    if (fstat(dfd, &st) < 0 || st.st_uid != geteuid()) {
-        snprintf(msg, n, "%s belongs to uid %u, not to this user (uid %u): not written there "
-                 "(under sudo, HOME may be the caller's; set XDG_CONFIG_HOME)",
-                 dir, (unsigned)st.st_uid, (unsigned)geteuid());
+    if (!owned(dfd, dir, "not written there", msg, n)) {
         close(dfd);
         return -1;
     }
