@@ -21,12 +21,12 @@ void km_val_text(const struct km_vctx *c, enum km_unit u, struct km_val v, char 
     if (v.t == KM_VT_BLANK) {
         out[0] = '\0';
     } else if (v.t == KM_VT_NONE || (v.t == KM_VT_STR && !v.s[0])) {
-        snprintf(out, n, "-");
+        km_fmt_str(out, n, "-");
     } else if (v.t == KM_VT_STR) {
         if (out != v.s)
-            snprintf(out, n, "%s", v.s);
+            km_fmt_str(out, n, v.s);
     } else if (v.t == KM_VT_BOOL) {
-        snprintf(out, n, "%s", v.i ? "yes" : "no");
+        km_fmt_str(out, n, v.i ? "yes" : "no");
     } else if (v.t == KM_VT_INT) {
         u == KM_U_BYTES ? km_size_cell(c, v.i, out, n) : km_fmt_int(out, n, v.i);
     } else if (u == KM_U_PCT) {
@@ -111,7 +111,7 @@ void km_val_csv(struct km_val v, char *out, size_t n)
         break;
     case KM_VT_STR:
         if (out != v.s)
-            snprintf(out, n, "%s", v.s);
+            km_fmt_str(out, n, v.s);
         break;
     }
 }

@@ -7,6 +7,15 @@
 #include <stdio.h>
 #include <string.h>
 
+void km_fmt_str(char *out, size_t n, const char *s)
+{
+    if (!n)
+        return;
+    size_t len = strnlen(s, n - 1);
+    memmove(out, s, len);
+    out[len] = '\0';
+}
+
 /* Decimal digits of v into out (no snprintf: formatting is most of a frame's user time). */
 static size_t put_u64(char *out, size_t n, uint64_t v)
 {
@@ -66,13 +75,14 @@ static void scaled(char *out, size_t n, double v, const char *suffix)
         out[pos++] = units[u];
         out[pos] = '\0';
     }
-    snprintf(out + pos, n - pos, "%s", suffix);
+    if (pos < n)
+        km_fmt_str(out + pos, n - pos, suffix);
 }
 
 void km_fmt_size(char *out, size_t n, int64_t bytes)
 {
     if (KM_IS_NA(bytes))
-        snprintf(out, n, "-");
+        km_fmt_str(out, n, "-");
     else
         scaled(out, n, (double)bytes, "");
 }
@@ -80,7 +90,7 @@ void km_fmt_size(char *out, size_t n, int64_t bytes)
 void km_fmt_int(char *out, size_t n, int64_t v)
 {
     if (KM_IS_NA(v))
-        snprintf(out, n, "-");
+        km_fmt_str(out, n, "-");
     else if (v < 0 && n > 1) {
         out[0] = '-';
         put_u64(out + 1, n - 1, 0 - (uint64_t)v);
@@ -91,9 +101,9 @@ void km_fmt_int(char *out, size_t n, int64_t v)
 void km_fmt_size_rate(char *out, size_t n, double r)
 {
     if (isnan(r))
-        snprintf(out, n, "-");
+        km_fmt_str(out, n, "-");
     else if (r == 0)
-        snprintf(out, n, "0/s");
+        km_fmt_str(out, n, "0/s");
     else {
         char tmp[32];
         scaled(tmp, sizeof(tmp), r, "/s");
@@ -107,9 +117,9 @@ static void count_rate(char *out, size_t n, double r, bool sign)
     const char *plus = sign && r > 0 ? "+" : "";
     double a = fabs(r);
     if (isnan(r))
-        snprintf(out, n, "-");
+        km_fmt_str(out, n, "-");
     else if (r == 0)
-        snprintf(out, n, "0/s");
+        km_fmt_str(out, n, "0/s");
     else if (a < 99.95)
         snprintf(out, n, "%s%.1f/s", plus, r);
     else if (a < 999999.5)
@@ -133,7 +143,7 @@ void km_fmt_delta_rate(char *out, size_t n, double r)
 void km_fmt_pct(char *out, size_t n, double pct)
 {
     if (isnan(pct))
-        snprintf(out, n, "-");
+        km_fmt_str(out, n, "-");
     else
         snprintf(out, n, "%.1f%%", pct);
 }
@@ -141,7 +151,7 @@ void km_fmt_pct(char *out, size_t n, double pct)
 void km_fmt_uptime(char *out, size_t n, double secs)
 {
     if (!km_seconds_ok(secs)) { /* negative (unknown), nan, inf, or no kernel's */
-        snprintf(out, n, "-");
+        km_fmt_str(out, n, "-");
         return;
     }
     long s = (long)secs, d = s / 86400, h = (s / 3600) % 24, m = (s / 60) % 60;

@@ -11,6 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * s copied into out (size n), cut to n - 1 bytes as snprintf(out, n, "%s", s) would, without
+ * snprintf's cost (a cell's "-", a name); s may overlap out.
+ */
+void km_fmt_str(char *out, size_t n, const char *s);
 /* Human size, binary units: "812", "44.0K", "1.50M", "172G" (bytes in). */
 void km_fmt_size(char *out, size_t n, int64_t bytes);
 /* Exact integer, or "-". */

@@ -160,7 +160,7 @@ static struct km_val g_blocks(const struct km_vctx *c, const struct km_row *r, c
 static void fmt_milli(char *o, size_t n, int m)
 {
     if (m < 0)
-        snprintf(o, n, "-");
+        km_fmt_str(o, n, "-");
     else
         snprintf(o, n, "%d.%03d", m / 1000, m % 1000); /* as the kernel prints it */
 }
@@ -224,7 +224,7 @@ static void f_spread(const struct km_vctx *c, const struct km_row *r, char *o, s
     size_t pos = 0;
     o[0] = '\0';
     if (KM_IS_NA(total) || total <= 0) {
-        snprintf(o, n, "-");
+        km_fmt_str(o, n, "-");
         return;
     }
     for (int k = 0; k < no && pos + 4 < n; k++) {
@@ -244,7 +244,7 @@ static void order_cell(const struct km_vctx *c, const struct km_row *r, int k, c
     int no;
     const int64_t *f = counts(r, &no);
     if (k >= no) {
-        snprintf(o, n, "-");
+        km_fmt_str(o, n, "-");
         return;
     }
     switch (r->kind) {

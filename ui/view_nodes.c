@@ -235,7 +235,7 @@ static int c_state(const struct km_vctx *c, const struct km_row *a, const struct
 static void f_prot(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     const struct km_zone *z = r->kind == K_ZONE ? ZONE(r) : NULL;
-    snprintf(o, n, "-");
+    km_fmt_str(o, n, "-");
     for (int i = 0; z && i < z->nprotection; i++) {
         char v[32];
         size_t len = i ? strlen(o) : 0;

@@ -61,7 +61,7 @@ static void f_use(const struct km_vctx *c, const struct km_row *r, char *o, size
 {
     int p = ALIAS(r) ? -1 : km_slab_use_floor(SL(r));
     if (p < 0)
-        snprintf(o, n, "-");
+        km_fmt_str(o, n, "-");
     else
         snprintf(o, n, "%d%%", p);
 }
@@ -102,7 +102,7 @@ static void f_nodes(const struct km_vctx *c, const struct km_row *r, char *o, si
         pos += w > 0 ? (size_t)w : 0;
     }
     if (!s->nnodes)
-        snprintf(o, n, "-");
+        km_fmt_str(o, n, "-");
 }
 static void j_nodes(const struct km_vctx *c, const struct km_row *r, struct km_json *j,
                     const char *key)
