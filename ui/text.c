@@ -16,6 +16,33 @@ void km_text_line(FILE *f, const char *raw)
     fputc('\n', f);
 }
 
+/*
+ * A line of a table whose parts are already safe (cells sanitized, titles printable ASCII):
+ * as km_text_line, without sanitizing the line a second time. A line km_text_line would cut
+ * goes through it, so that the cut is the same.
+ */
+static void text_line_safe(FILE *f, const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 4095) {
+        km_text_line(f, s);
+        return;
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    fwrite(s, 1, n, f);
+    fputc('\n', f);
+}
+
+/* Printable ASCII only: km_sanitize leaves it as it is. */
+static bool plain_ascii(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p >= 0x7f)
+            return false;
+    return true;
+}
+
 void km_text_cell(const struct km_vm *vm, const struct km_vctx *c, const struct km_row *r, int col,
                   char *out, size_t n)
 {
@@ -120,6 +147,7 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
     size_t *maxlen = xcalloc((size_t)nc, sizeof(*maxlen));
     bool *shown = xcalloc((size_t)nc, sizeof(*shown)); /* decided once: col_shown may scan rows */
     char (*title)[64] = xcalloc((size_t)nc, sizeof(*title));
+    bool safe = true; /* every part of a line already safe: it is not sanitized again */
     for (int k = 0; k < nc; k++) {
         char tb[64];
         shown[k] = km_col_on_screen(d, c, k);
@@ -128,6 +156,8 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
                  k == vm->sort_col && km_col_sortable(&d->cols[k]) ? "*" : "");
         w[k] = text_width(title[k]);
         maxlen[k] = strlen(title[k]);
+        if (shown[k] && !plain_ascii(title[k]))
+            safe = false;
     }
     struct cells b = {0};
     collect(vm, c, shown, w, &b, maxlen);
@@ -151,7 +181,10 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
             p = put_cell(p, p == line, &d->cols[k], t, w[k]);
         }
         *p = '\0';
-        km_text_line(f, line);
+        if (safe)
+            text_line_safe(f, line);
+        else
+            km_text_line(f, line);
     }
     free(line);
     free(b.p);
