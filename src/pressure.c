@@ -118,6 +118,9 @@ void km_signals(const struct km_vmstat *v, struct km_signals *out)
         size_t pl = sigs[s].zoned ? strlen(sigs[s].zoned) : 0;
         for (size_t i = 0; i < v->items.n; i++) {
             const char *k = v->items.v[i].key;
+            /* a signal's names start alike, and most keys differ there */
+            if (k[0] != sigs[s].name[0])
+                continue;
             bool exact = strcmp(k, sigs[s].name) == 0;
             /* per-zone counters: pgscan_kswapd_normal, allocstall_dma32; not _throttle */
             bool zoned = pl && strncmp(k, sigs[s].zoned, pl) == 0 &&
