@@ -233,7 +233,7 @@ static int64_t *zone_field(struct km_zone *z, const char *key)
         {"node_unreclaimable", offsetof(struct km_zone, node_unreclaimable)},
     };
     for (size_t i = 0; i < KM_ARRAY_LEN(map); i++)
-        if (strcmp(map[i].key, key) == 0)
+        if (map[i].key[0] == key[0] && strcmp(map[i].key, key) == 0)
             return (int64_t *)(void *)((char *)z + map[i].off);
     return NULL;
 }
@@ -316,9 +316,6 @@ static int parse_line(struct zparse *s, const char *line, size_t len)
 
     km_tok_init(&t, line, len);
     km_tok_next(&t, &tok, &tl); /* the caller skipped blank lines */
-    bool two = km_tok_next(&t, &tok2, &tl2);
-    bool per_node = km_tok_eq(tok, tl, "per-node") && two && km_tok_eq(tok2, tl2, "stats") &&
-                    !km_tok_next(&t, &tok2, &tl2);
     if (km_tok_eq(tok, tl, "Node")) {
         if (zone_header(s, line, len) == 0)
             return 0;
@@ -329,7 +326,13 @@ static int parse_line(struct zparse *s, const char *line, size_t len)
     }
     if (s->st == ZS_SKIP)
         return 0;
-    if (km_tok_eq(tok, tl, "pagesets") && !two) {
+    bool pagesets = km_tok_eq(tok, tl, "pagesets"), pernode = km_tok_eq(tok, tl, "per-node");
+    if (!pagesets && !pernode)
+        return kv_line(s, line, len); /* nearly every line: its second token not looked at twice */
+    bool two = km_tok_next(&t, &tok2, &tl2);
+    bool per_node =
+        pernode && two && km_tok_eq(tok2, tl2, "stats") && !km_tok_next(&t, &tok2, &tl2);
+    if (pagesets && !two) {
         if (s->st == ZS_NONE)
             return km_perr_set(s->err, s->lineno, "pagesets outside a zone");
         s->st = ZS_PCP;
