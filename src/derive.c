@@ -11,6 +11,7 @@ void km_derive_state_init(struct km_derive_state *st)
     for (int i = 0; i < KM_SRC_COUNT; i++)
         st->base_t[i] = -1;
     st->vmg_base_t = -1;
+    st->ov_base_t = -1;
 }
 
 void km_derive_state_clear(struct km_derive_state *st)
@@ -146,17 +147,30 @@ static void module_events(struct km_derive_state *st, struct km_sample *smp,
         memcpy(smp->mod_events, st->events, st->nevents * sizeof(*st->events));
 }
 
+/* vmstat's pressure signals (the Overview's and the Buddy view's compaction). */
+static void signals(struct km_derive_state *st, struct km_sample *smp, const struct km_sample *prev)
+{
+    (void)st, (void)prev;
+    if (smp->src[KM_SRC_VMSTAT].status == KM_ST_OK)
+        km_signals(&smp->vmstat, &smp->sig);
+}
+
 /*
- * Where MemTotal goes, its rows' change against the previous sample, whether
- * unaccounted grows (its history in the state); vmstat's pressure signals.
+ * Where MemTotal goes, its rows' change against the last sample that made an
+ * Overview (as the vmalloc groups: a frame of another view in between costs
+ * the Overview nothing; shown every tick, that is the previous sample),
+ * whether unaccounted grows (its history in the state). Only for a frame that
+ * shows the Overview (KM_DER_OVERVIEW).
  */
 static void overview(struct km_derive_state *st, struct km_sample *smp,
                      const struct km_sample *prev)
 {
-    if (smp->src[KM_SRC_VMSTAT].status == KM_ST_OK)
-        km_signals(&smp->vmstat, &smp->sig);
-    if (smp->src[KM_SRC_MEMINFO].status != KM_ST_OK)
+    (void)prev; /* another system's sample is no base: the sampler forgot the state for it */
+    if (smp->src[KM_SRC_MEMINFO].status != KM_ST_OK) {
+        st->ov_base = smp->ov; /* not ok: the next one has no rates, as after a failed read */
+        st->ov_base_t = smp->mono;
         return;
+    }
     struct km_ov_input in = {
         .mem = &smp->mem,
         .vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK ? &smp->vm : NULL,
@@ -167,9 +181,11 @@ static void overview(struct km_derive_state *st, struct km_sample *smp,
     if (sscanf(smp->kernel, "%d.%d", &in.kernel_major, &in.kernel_minor) != 2)
         in.kernel_major = in.kernel_minor = 0;
     km_overview(&in, &smp->ov);
-    if (prev && prev->ov.ok)
-        km_overview_rate(&smp->ov, &prev->ov, smp->mono - prev->mono);
+    if (st->ov_base_t >= 0 && st->ov_base.ok)
+        km_overview_rate(&smp->ov, &st->ov_base, smp->mono - st->ov_base_t);
     km_ov_growth(&smp->ov, &st->ov_hist, smp->mono); /* sustained growth, over several samples */
+    st->ov_base = smp->ov;
+    st->ov_base_t = smp->mono;
 }
 
 #define B(s) KM_SRC_BIT(KM_SRC_##s)
@@ -183,8 +199,9 @@ const struct km_derivation km_derivations[] = {
     /* the Modules view reads vmallocinfo too: its frames need no groups */
     {"vmalloc groups", B(VMALLOCINFO), KM_DER_VMGROUPS, vmalloc_groups},
     {"module events", B(MODULES) | B(MEMINFO), 0, module_events}, /* after the join */
-    /* after the rates (vmstat's) and the estimate of vmalloc pages */
-    {"overview", B(MEMINFO) | B(VMSTAT), 0, overview},
+    {"pressure signals", B(VMSTAT), 0, signals}, /* after the rates (vmstat's) */
+    /* after the estimate of vmalloc pages; only for the Overview (SecPageTables: meminfo.h) */
+    {"overview", B(MEMINFO), KM_DER_OVERVIEW, overview},
     {NULL, 0, 0, NULL},
 };
 

@@ -15,6 +15,7 @@
 #include "hist.h"
 #include "json.h"
 #include "views.h"
+#include "kmemtop/derive.h"
 #include "kmemtop/util.h"
 
 #include <math.h>
@@ -492,6 +493,7 @@ const struct km_view_def km_view_overview = {
     .sources = KM_SRC_BIT(KM_SRC_MEMINFO) | KM_SRC_BIT(KM_SRC_VMALLOCINFO) |
                KM_SRC_BIT(KM_SRC_ZONEINFO) | KM_SRC_BIT(KM_SRC_NODES) |
                KM_SRC_BIT(KM_SRC_VMSTAT) | KM_SRC_BIT(KM_SRC_PRESSURE),
+    .derives = KM_DER_OVERVIEW, /* made only for a frame that shows it */
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
     .trend = {"bytes"},

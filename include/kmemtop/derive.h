@@ -27,13 +27,17 @@ struct km_derive_state {
     double vmg_base_t;
     /* the Overview's unaccounted bytes of the last samples: whether it grows, sustained */
     struct km_ov_hist ov_hist;
+    /* the Overview of the last sample that made one (its rows' rates are against it), its mono
+       (< 0: none) */
+    struct km_overview ov_base;
+    double ov_base_t;
 };
 
 /*
  * Derived data only some views use: computed only when a frame's views ask
  * for it (km_sampler_opts.derive), not whenever its sources are read.
  */
-enum { KM_DER_VMGROUPS = 1u << 0 };
+enum { KM_DER_VMGROUPS = 1u << 0, KM_DER_OVERVIEW = 1u << 1 };
 
 struct km_derivation {
     const char *name;
