@@ -50,6 +50,7 @@ struct km_mem_ctx {
     struct meminfo_info *info;
     struct km_buf text; /* our own read of /proc/meminfo, when needed */
     bool scanned;       /* present[] is known */
+    bool no_secpt;      /* SecPageTables not wanted (km_mem_ctx_want_secpt) */
     bool present[OPT_N];
 };
 
@@ -101,6 +102,11 @@ int km_mem_ctx_new(struct km_mem_ctx **ctx)
     /* libproc2's context is made on first read: it fails when the file is absent */
     *ctx = xcalloc(1, sizeof(**ctx));
     return 0;
+}
+
+void km_mem_ctx_want_secpt(struct km_mem_ctx *ctx, bool want)
+{
+    ctx->no_secpt = !want;
 }
 
 void km_mem_ctx_free(struct km_mem_ctx **ctx)
@@ -172,11 +178,18 @@ static int64_t ul_kib(unsigned long v)
  * Our own read happens on the first read of a context, to learn which
  * optional keys exist; after that every frame costs one read of the file, by
  * libproc2, but on a kernel that prints SecPageTables (6.1+), which libproc2
- * 4.0.2 has no item for: there the text is read each frame for it.
+ * 4.0.2 has no item for: there the text is read each frame for it, when it is
+ * wanted or when libproc2's MemAvailable may be its MemFree (the text corrects
+ * it, as it did when the text was read every frame).
  */
-static bool need_text(const struct km_mem_ctx *ctx)
+static bool need_text(const struct km_mem_ctx *ctx, const struct meminfo_stack *st)
 {
-    return !ctx->scanned || ctx->present[OPT_SECPT];
+    if (!ctx->scanned)
+        return true;
+    if (!ctx->present[OPT_SECPT])
+        return false;
+    return !ctx->no_secpt ||
+           st->head[I_AVAIL].result.ul_int == st->head[I_FREE].result.ul_int;
 }
 
 /*
@@ -230,7 +243,8 @@ static void fill(struct km_mem_ctx *ctx, const struct meminfo_stack *st, bool ha
         /* libproc2 turns MemAvailable 0 (or > MemTotal) into MemFree */
         if (out->mem_available == out->mem_free)
             out->mem_available = kib_to_bytes(text_kib(t, n, "MemAvailable"));
-        out->sec_page_tables = kib_to_bytes(text_kib(t, n, "SecPageTables"));
+        if (!ctx->no_secpt)
+            out->sec_page_tables = kib_to_bytes(text_kib(t, n, "SecPageTables"));
     }
     /* 4.4-5.2 print 0 for "not counted"; a real kernel always has some */
     out->vmalloc_used_valid = !KM_IS_NA(out->vmalloc_used) && out->vmalloc_used != 0;
@@ -295,7 +309,7 @@ int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out, struct km_pe
         return rc;
     }
     bool have_text = false;
-    if (need_text(ctx) && km_read_file("/proc/meminfo", &ctx->text) == 0) {
+    if (need_text(ctx, st) && km_read_file("/proc/meminfo", &ctx->text) == 0) {
         have_text = true;
         int rc = ctx->scanned ? 0 : scan_text(ctx, err);
         if (rc)

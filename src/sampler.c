@@ -38,6 +38,7 @@ struct km_sampler {
     struct km_buf buf;
     long inferred_page_size; /* of the tree shown: 0 not tried, -1 could not tell */
     int possible_cpus;       /* of the tree shown (fixed while it runs): 0 not read, -1 unknown */
+    unsigned wanted;         /* this tick's km_sampler_opts.derive, for the sources' reads */
 };
 
 /* Another tree or another boot: no rates, no loads/unloads, nothing reused. */
@@ -138,7 +139,7 @@ static void read_source(struct km_sampler *s, const struct km_srcdesc *d, struct
 {
     double t0 = km_now();
     if (!reuse_kept(s, d, smp)) {
-        struct km_src_io io = {.buf = &s->buf, .state = &s->state[d->id]};
+        struct km_src_io io = {.buf = &s->buf, .state = &s->state[d->id], .derive = s->wanted};
         km_source_run(d, &io, smp);
         keep(s, d, &io, smp);
     }
@@ -221,7 +222,7 @@ static void check_vmallocinfo(struct km_sampler *s, struct km_sample *smp, unsig
         }
         double cost = so->cost;
         d->free(smp);
-        struct km_src_io io = {.buf = &s->buf, .state = &s->state[d->id]};
+        struct km_src_io io = {.buf = &s->buf, .state = &s->state[d->id], .derive = s->wanted};
         double t0 = km_now();
         km_source_run(d, &io, smp);
         so->cost = cost + (km_now() - t0);
@@ -409,6 +410,7 @@ static void settle_page_size(struct km_sampler *s, struct km_sample *smp,
 int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_sampler_opts *o)
 {
     s->cur = !s->cur;
+    s->wanted = o ? o->derive : 0;
     struct km_sample *smp = &s->s[s->cur];
     struct km_sample *prev = s->have_prev || s->seq > 0 ? &s->s[!s->cur] : NULL;
     km_sample_free(smp);

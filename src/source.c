@@ -4,6 +4,7 @@
  */
 #include "kmemtop/source.h"
 #include "kmemtop/capture.h"
+#include "kmemtop/derive.h" /* KM_DER_OVERVIEW */
 #include "kmemtop/root.h"
 #include "kmemtop/sampler.h" /* KM_PTI_MIN_INTERVAL */
 
@@ -42,8 +43,10 @@ static int meminfo_read(struct km_src_io *io, struct km_sample *smp, struct km_p
 {
     struct km_mem_ctx **ctx = (struct km_mem_ctx **)io->state;
     int rc = *ctx ? 0 : km_mem_ctx_new(ctx);
-    if (rc == 0)
+    if (rc == 0) {
+        km_mem_ctx_want_secpt(*ctx, io->derive & KM_DER_OVERVIEW); /* the Overview's alone */
         rc = km_meminfo_read(*ctx, &smp->mem, pe);
+    }
     if (rc)
         km_mem_ctx_free(ctx); /* try afresh next tick */
     return rc;

@@ -37,6 +37,14 @@ struct km_mem_ctx;
 int km_mem_ctx_new(struct km_mem_ctx **ctx);
 void km_mem_ctx_free(struct km_mem_ctx **ctx);
 int km_meminfo_read(struct km_mem_ctx *ctx, struct km_meminfo *out, struct km_perr *err);
+/*
+ * Whether the reads of ctx must give SecPageTables (the Overview's; the default): libproc2
+ * 4.0.2 has no item for it, so on a kernel that prints it (6.1+) kmemtop reads the file a
+ * second time each frame for it. Not wanted: sec_page_tables is KM_NA and the file is read
+ * once a frame, by libproc2, unless its MemAvailable needs the text (libproc2 gives MemFree
+ * for a MemAvailable of 0).
+ */
+void km_mem_ctx_want_secpt(struct km_mem_ctx *ctx, bool want);
 /* Pure: does the meminfo text print this key? (libproc2 cannot tell 0 from absent) */
 bool km_meminfo_has_key(const char *buf, size_t len, const char *key);
 

@@ -43,6 +43,8 @@ struct km_src_io {
     char path[256];                /* the file its status names: the description's path, or the
                                       file under it that failed */
     size_t bytes;                  /* bytes read, for the cost shown */
+    unsigned derive;               /* the frame's derived data (KM_DER_*, derive.h): what a
+                                      source may leave out when no shown view needs it */
 };
 
 typedef int (*km_src_read_fn)(struct km_src_io *io, struct km_sample *smp, struct km_perr *err);
