@@ -46,6 +46,9 @@ void km_vm_free(struct km_vm *vm)
     km_hist_free(vm->hist);
     vm->hist = NULL;
     free(vm->fold);
+    free(vm->order);
+    vm->order = NULL;
+    vm->norder = vm->ordercap = 0;
     vm->rows = NULL;
     vm->vis = NULL;
     vm->fold = NULL;
@@ -337,6 +340,42 @@ static void refresh_tree(struct km_vm *vm, const struct km_vctx *c, const bool *
     free(tmp);
 }
 
+/*
+ * Sorts tops (ascending row indexes) by starting from the last refresh's order when it holds
+ * the same rows: insertion sort, n - 1 comparisons when the order did not change and a few
+ * more when some rows moved; qsort when the rows are others or too many moved. cmp_rows is a
+ * total order (ties go by row index), so the result is the one qsort gives.
+ */
+static void sort_tops(struct km_vm *vm, struct sort_ctx *sc, size_t *tops, size_t ntop)
+{
+    bool reuse = ntop >= 2 && vm->norder == ntop;
+    unsigned char *seen = reuse ? xcalloc(vm->nrows, 1) : NULL;
+    for (size_t t = 0; reuse && t < ntop; t++)
+        seen[tops[t]] = 1;
+    for (size_t t = 0; reuse && t < ntop; t++) /* a top row each, once */
+        reuse = vm->order[t] < vm->nrows && seen[vm->order[t]]-- == 1;
+    free(seen);
+    if (reuse) {
+        memcpy(tops, vm->order, ntop * sizeof(*tops));
+        size_t moves = 0, limit = 4 * ntop; /* beyond: qsort's n log n is cheaper */
+        for (size_t i = 1; i < ntop && moves <= limit; i++) {
+            size_t x = tops[i], j = i;
+            while (j > 0 && cmp_rows(&tops[j - 1], &x, sc) > 0 && moves++ <= limit) {
+                tops[j] = tops[j - 1];
+                j--;
+            }
+            tops[j] = x;
+        }
+        if (moves > limit)
+            qsort_r(tops, ntop, sizeof(*tops), cmp_rows, sc);
+    } else {
+        qsort_r(tops, ntop, sizeof(*tops), cmp_rows, sc);
+    }
+    xgrow((void **)&vm->order, &vm->ordercap, ntop ? ntop : 1, sizeof(*vm->order));
+    memcpy(vm->order, tops, ntop * sizeof(*tops));
+    vm->norder = ntop;
+}
+
 /* The top rows sorted, each followed by its children in build order. */
 static void refresh_flat(struct km_vm *vm, const struct km_vctx *c, const bool *show)
 {
@@ -351,7 +390,7 @@ static void refresh_flat(struct km_vm *vm, const struct km_vctx *c, const bool *
         .vm = vm, .c = c, .col = col && km_col_sortable(col) ? col : NULL, .desc = km_vm_desc(vm)};
     struct km_val *keys = sort_keys(vm, c, sc.col, tops, ntop);
     sc.keys = keys;
-    qsort_r(tops, ntop, sizeof(*tops), cmp_rows, &sc);
+    sort_tops(vm, &sc, tops, ntop);
     free(keys);
     for (size_t t = 0; t < ntop; t++) {
         vm->vis[vm->nvis++] = tops[t];

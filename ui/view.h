@@ -417,6 +417,10 @@ struct km_vm {
     size_t nfold, foldcap;
     size_t top; /* first visible row on screen */
     struct km_hist *hist; /* the rows' history when def->trend names figures (hist.h), owned */
+    /* the top rows' order of the last refresh (indexes into rows): a refresh whose rows are
+       still in that order (or nearly) is not sorted again (view.c, refresh_flat) */
+    size_t *order;
+    size_t norder, ordercap;
 };
 
 void km_vm_init(struct km_vm *vm, const struct km_view_def *def);

@@ -45,8 +45,10 @@ static void f_size(const struct km_vctx *c, const struct km_row *r, char *o, siz
 {
     km_size_cell(c, IT(r)->size, o, n);
 }
+static long size_cmps; /* comparisons by size made, for test_sort_again */
 static int c_size(const struct km_vctx *c, const struct km_row *a, const struct km_row *b)
 {
+    size_cmps++;
     return km_cmp_i64(IT(a)->size, IT(b)->size);
 }
 static void f_note(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
@@ -748,8 +750,67 @@ static void test_tree_and_fold(void)
     ok(vm.nfold == 0 && vm.fold == NULL, "free: the folds too");
 }
 
+/* The order of a view model that never sorted before (qsort alone) for the current items. */
+static const char *fresh_order(const struct km_vctx *c, int col, bool reverse)
+{
+    static char buf[1024];
+    struct km_vm vm;
+    km_vm_init(&vm, &test_view);
+    vm.sort_col = col;
+    vm.reverse = reverse;
+    km_vm_build(&vm, c);
+    snprintf(buf, sizeof(buf), "%s", order(&vm));
+    km_vm_free(&vm);
+    return buf;
+}
+
+/*
+ * Sorting only when the order changed: a rebuild whose rows are still in the
+ * last order costs n - 1 comparisons (qsort: about n log n), and whatever
+ * moved, the order is the one a first sort gives.
+ */
+static void test_sort_again(void)
+{
+    enum { N = 64 };
+    static struct item many[N];
+    static char ids[N][8];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "i%02d", i);
+        many[i] = (struct item){ids[i], NULL, (i * 37) % N * 100, -1};
+    }
+    use(many, N, true);
+    struct km_vctx c = {0};
+    struct km_vm vm;
+    km_vm_init(&vm, &test_view);
+    km_vm_build(&vm, &c);
+    ok(strcmp(order(&vm), fresh_order(&c, 1, false)) == 0, "sort again: the first sort");
+    size_cmps = 0;
+    km_vm_build(&vm, &c);
+    if (size_cmps != N - 1)
+        printf("# %ld comparisons\n", size_cmps);
+    ok(size_cmps == N - 1, "sort again: the same data sorted with n - 1 comparisons");
+    ok(strcmp(order(&vm), fresh_order(&c, 1, false)) == 0, "sort again: the same order");
+    many[5].size = 99999; /* one row moves to the top, another down */
+    many[40].size = -1;
+    km_vm_build(&vm, &c);
+    ok(strcmp(order(&vm), fresh_order(&c, 1, false)) == 0,
+       "sort again: two rows moved: the order of a first sort");
+    for (int i = 0; i < N; i++) /* everything moves: qsort again */
+        many[i].size = (N - i) * 10;
+    km_vm_build(&vm, &c);
+    ok(strcmp(order(&vm), fresh_order(&c, 1, false)) == 0,
+       "sort again: all rows moved: the order of a first sort");
+    km_vm_set_sort(&vm, 0, &c); /* another column */
+    ok(strcmp(order(&vm), fresh_order(&c, 0, false)) == 0, "sort again: by another column");
+    use(many, N - 3, true); /* rows gone */
+    km_vm_build(&vm, &c);
+    ok(strcmp(order(&vm), fresh_order(&c, 0, false)) == 0, "sort again: rows gone");
+    km_vm_free(&vm);
+}
+
 int main(void)
 {
+    test_sort_again();
     test_build_and_sort();
     test_filter();
     test_search();
