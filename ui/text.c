@@ -152,8 +152,12 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
         char tb[64];
         shown[k] = km_col_on_screen(d, c, k);
         /* the sort column's title ends in '*' (km_text_sort_line says which way) */
-        snprintf(title[k], sizeof(title[k]), "%s%s", km_col_title(d, c, k, tb, sizeof(tb)),
-                 k == vm->sort_col && km_col_sortable(&d->cols[k]) ? "*" : "");
+        km_fmt_str(title[k], sizeof(title[k]), km_col_title(d, c, k, tb, sizeof(tb)));
+        size_t tl = strlen(title[k]);
+        if (k == vm->sort_col && km_col_sortable(&d->cols[k]) && tl + 1 < sizeof(title[k])) {
+            title[k][tl] = '*';
+            title[k][tl + 1] = '\0';
+        }
         w[k] = text_width(title[k]);
         maxlen[k] = strlen(title[k]);
         if (shown[k] && !plain_ascii(title[k]))

@@ -68,10 +68,13 @@ static void block_size(char *o, size_t n, int64_t bytes)
         bytes /= 1024;
         u++;
     }
-    if (u < 0) /* a block under 1K (a tree's page size): bytes, with their unit */
-        snprintf(o, n, "%lldB", (long long)bytes);
-    else
-        snprintf(o, n, "%lld%c", (long long)bytes, units[u]);
+    /* a block under 1K (a tree's page size): bytes, with their unit */
+    char t[32];
+    km_fmt_int(t, sizeof(t) - 1, bytes);
+    size_t len = strlen(t);
+    t[len] = u < 0 ? 'B' : units[u];
+    t[len + 1] = '\0';
+    km_fmt_str(o, n, t);
 }
 
 /* Pageblocks of a type (type row) or of all types (zone row); KM_NA when not read. */
@@ -135,9 +138,10 @@ static void f_free(const struct km_vctx *c, const struct km_row *r, char *o, siz
     int64_t p = free_pages(r);
     bool lower = r->kind == K_TYPE && PF(r)->capped; /* a capped count: at least this */
     int64_t b = km_sat_mul(p, c->s->page_size);
-    char v[32];
-    c->raw ? km_fmt_int(v, sizeof(v), b) : km_fmt_size(v, sizeof(v), b);
-    snprintf(o, n, "%s%s", lower ? ">" : "", v);
+    char v[33];
+    v[0] = '>';
+    c->raw ? km_fmt_int(v + 1, sizeof(v) - 1, b) : km_fmt_size(v + 1, sizeof(v) - 1, b);
+    km_fmt_str(o, n, lower ? v : v + 1);
 }
 
 static int largest(const struct km_row *r)
@@ -161,8 +165,18 @@ static void fmt_milli(char *o, size_t n, int m)
 {
     if (m < 0)
         km_fmt_str(o, n, "-");
-    else
-        snprintf(o, n, "%d.%03d", m / 1000, m % 1000); /* as the kernel prints it */
+    else { /* "%d.%03d", as the kernel prints it */
+        char t[24];
+        km_fmt_int(t, sizeof(t) - 4, m / 1000);
+        size_t len = strlen(t);
+        int f = m % 1000;
+        t[len] = '.';
+        t[len + 1] = (char)('0' + f / 100);
+        t[len + 2] = (char)('0' + f / 10 % 10);
+        t[len + 3] = (char)('0' + f % 10);
+        t[len + 4] = '\0';
+        km_fmt_str(o, n, t);
+    }
 }
 static int unusable_sel(const struct km_vctx *c, const struct km_row *r)
 {
