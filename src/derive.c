@@ -2,7 +2,9 @@
 #include "kmemtop/derive.h"
 #include "kmemtop/source.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void km_derive_state_init(struct km_derive_state *st)
@@ -11,7 +13,6 @@ void km_derive_state_init(struct km_derive_state *st)
     for (int i = 0; i < KM_SRC_COUNT; i++)
         st->base_t[i] = -1;
     st->vmg_base_t = -1;
-    st->ov_base_t = -1;
 }
 
 void km_derive_state_clear(struct km_derive_state *st)
@@ -155,37 +156,54 @@ static void signals(struct km_derive_state *st, struct km_sample *smp, const str
         km_signals(&smp->vmstat, &smp->sig);
 }
 
-/*
- * Where MemTotal goes, its rows' change against the last sample that made an
- * Overview (as the vmalloc groups: a frame of another view in between costs
- * the Overview nothing; shown every tick, that is the previous sample),
- * whether unaccounted grows (its history in the state). Only for a frame that
- * shows the Overview (KM_DER_OVERVIEW).
- */
-static void overview(struct km_derive_state *st, struct km_sample *smp,
-                     const struct km_sample *prev)
+/* What km_overview reads of a sample; with_vm false: not its vmallocinfo areas. */
+static void ov_input(const struct km_sample *smp, bool with_vm, struct km_ov_input *in)
 {
-    (void)prev; /* another system's sample is no base: the sampler forgot the state for it */
-    if (smp->src[KM_SRC_MEMINFO].status != KM_ST_OK) {
-        st->ov_base = smp->ov; /* not ok: the next one has no rates, as after a failed read */
-        st->ov_base_t = smp->mono;
-        return;
-    }
-    struct km_ov_input in = {
+    *in = (struct km_ov_input){
         .mem = &smp->mem,
-        .vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK ? &smp->vm : NULL,
+        .vm = with_vm && smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK ? &smp->vm : NULL,
         .zi = smp->src[KM_SRC_ZONEINFO].status == KM_ST_OK ? &smp->zi : NULL,
         .nodes = smp->src[KM_SRC_NODES].status == KM_ST_OK ? &smp->nodes : NULL,
         .page_size = smp->page_size,
     };
-    if (sscanf(smp->kernel, "%d.%d", &in.kernel_major, &in.kernel_minor) != 2)
-        in.kernel_major = in.kernel_minor = 0;
+    if (sscanf(smp->kernel, "%d.%d", &in->kernel_major, &in->kernel_minor) != 2)
+        in->kernel_major = in->kernel_minor = 0;
+}
+
+/*
+ * Where MemTotal goes, its rows' change against the previous sample, whether
+ * unaccounted grows (its history in the state). Only for a frame that shows
+ * the Overview (KM_DER_OVERVIEW): when the previous frame showed another
+ * view it made none, and its Overview is made here from its figures, for the
+ * rates (its vmallocinfo areas are freed by then: vmalloc's split has no
+ * rate on that first frame).
+ */
+static void overview(struct km_derive_state *st, struct km_sample *smp,
+                     const struct km_sample *prev)
+{
+    if (smp->src[KM_SRC_MEMINFO].status != KM_ST_OK)
+        return;
+    struct km_ov_input in;
+    ov_input(smp, true, &in);
     km_overview(&in, &smp->ov);
-    if (st->ov_base_t >= 0 && st->ov_base.ok)
-        km_overview_rate(&smp->ov, &st->ov_base, smp->mono - st->ov_base_t);
+    if (prev && prev->ov.ok) {
+        km_overview_rate(&smp->ov, &prev->ov, smp->mono - prev->mono);
+    } else if (prev && prev->src[KM_SRC_MEMINFO].status == KM_ST_OK) {
+        /* both without the areas, so that each row is the same sum in both */
+        struct km_overview *was = xmalloc(2 * sizeof(*was)), *now = was + 1;
+        struct km_ov_input pin;
+        ov_input(prev, false, &pin);
+        ov_input(smp, false, &in);
+        if (km_overview(&pin, was) == 0 && km_overview(&in, now) == 0) {
+            km_overview_rate(now, was, smp->mono - prev->mono);
+            for (int i = 0; i < smp->ov.nrows; i++) {
+                const struct km_ov_row *r = km_overview_row(now, smp->ov.rows[i].name);
+                smp->ov.rows[i].rate = r ? r->rate : NAN;
+            }
+        }
+        free(was);
+    }
     km_ov_growth(&smp->ov, &st->ov_hist, smp->mono); /* sustained growth, over several samples */
-    st->ov_base = smp->ov;
-    st->ov_base_t = smp->mono;
 }
 
 #define B(s) KM_SRC_BIT(KM_SRC_##s)

@@ -27,10 +27,6 @@ struct km_derive_state {
     double vmg_base_t;
     /* the Overview's unaccounted bytes of the last samples: whether it grows, sustained */
     struct km_ov_hist ov_hist;
-    /* the Overview of the last sample that made one (its rows' rates are against it), its mono
-       (< 0: none) */
-    struct km_overview ov_base;
-    double ov_base_t;
 };
 
 /*
