@@ -15,6 +15,9 @@ struct text {
     size_t len, cap;
     size_t *slot; /* offset + 1, 0 empty */
     size_t nslot, used;
+    /* the caller of the line before, where the buffer has it: most lines repeat it */
+    const char *last;
+    size_t last_len, last_off;
 };
 
 /* Growable per-node counts of every area. */
@@ -93,8 +96,32 @@ static inline bool tok_next(struct km_tok *t, const char **tok, size_t *len)
         return false;
     }
     const char *s = p;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /*
+     * Eight bytes at a time: the first byte below 0x21 (every blank is one) is the lowest bit
+     * of the classic has-less-than mask (bytes after it can be flagged by the borrow, it
+     * cannot); a control byte that is not blank goes on with the word after it.
+     */
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        uint64_t m = (x - 0x21 * ones) & ~x & high;
+        if (!m) {
+            p += 8;
+            continue;
+        }
+        p += __builtin_ctzll(m) / 8;
+        if (blank[(unsigned char)*p])
+            goto done;
+        p++;
+    }
+#endif
     while (p < end && !blank[(unsigned char)*p])
         p++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+done:
+#endif
     t->p = p;
     *tok = s;
     *len = (size_t)(p - s);
@@ -247,7 +274,12 @@ static int parse_numa(const char *tok, size_t len, struct km_vmarea *a, struct n
 static void take_caller(struct km_tok *t, const char *tok, size_t len, struct km_vmarea *a,
                         struct text *tx, struct offs *o)
 {
-    o->caller = text_add(tx, tok, len);
+    if (tx->last && len == tx->last_len && memcmp(tok, tx->last, len) == 0) {
+        o->caller = tx->last_off;
+    } else {
+        o->caller = text_add(tx, tok, len);
+        tx->last = tok, tx->last_len = len, tx->last_off = o->caller;
+    }
     const char *plus = memchr(tok, '+', len);
     a->caller_symlen = plus && !has_prefix(tok, len, "0x") ? (int)(plus - tok) : 0;
     struct km_tok peek = *t;
