@@ -183,11 +183,9 @@ static inline bool hex16(const char *s, uint64_t *out)
     return true;
 }
 
-static bool has_prefix(const char *tok, size_t len, const char *pfx)
-{
-    size_t n = strlen(pfx);
-    return len >= n && memcmp(tok, pfx, n) == 0;
-}
+/* pfx a string literal: its length and the comparison known at compile time */
+#define has_prefix(tok, len, pfx)                                                                 \
+    ((len) >= sizeof(pfx) - 1 && memcmp((tok), (pfx), sizeof(pfx) - 1) == 0)
 
 /*
  * One address as printed by "0x%pK": hex digits, or "(____ptrval____)"
@@ -217,27 +215,28 @@ static int parse_range(const char *tok, size_t len, struct km_vmarea *a, bool *p
     return rc;
 }
 
-/* a word with a first letter not yet among them needs it in parse_tail's test too */
-#define FLAG_WORD(w, f) {w, sizeof(w) - 1, f}
-static const struct {
-    const char *word;
-    size_t len;
-    uint32_t flag;
-} flag_words[] = {
-    FLAG_WORD("ioremap", KM_VM_IOREMAP), FLAG_WORD("sparse", KM_VM_SPARSE),
-    FLAG_WORD("vmalloc", KM_VM_VMALLOC), FLAG_WORD("vmap", KM_VM_VMAP),
-    FLAG_WORD("user", KM_VM_USER),       FLAG_WORD("dma-coherent", KM_VM_DMA_COHERENT),
-    FLAG_WORD("vpages", KM_VM_VPAGES),   FLAG_WORD("vm_map_ram", KM_VM_MAP_RAM),
-    FLAG_WORD("unpurged", KM_VM_UNPURGED),
-};
-
+/* a flag word with a first letter not yet among them needs it in parse_tail's test too */
 /* Every token of every line goes through here: compare lengths before bytes. */
 static uint32_t flag_of(const char *tok, size_t len)
 {
-    for (size_t i = 0; i < KM_ARRAY_LEN(flag_words); i++)
-        if (flag_words[i].len == len && memcmp(tok, flag_words[i].word, len) == 0)
-            return flag_words[i].flag;
-    return 0;
+#define FLAG_IS(w) (memcmp(tok, (w), sizeof(w) - 1) == 0) /* len already sizeof(w) - 1 */
+    switch (len) { /* flag_words by length: each comparison of a constant length */
+    case 4:
+        return FLAG_IS("vmap") ? KM_VM_VMAP : FLAG_IS("user") ? KM_VM_USER : 0;
+    case 6:
+        return FLAG_IS("sparse") ? KM_VM_SPARSE : FLAG_IS("vpages") ? KM_VM_VPAGES : 0;
+    case 7:
+        return FLAG_IS("vmalloc") ? KM_VM_VMALLOC : FLAG_IS("ioremap") ? KM_VM_IOREMAP : 0;
+    case 8:
+        return FLAG_IS("unpurged") ? KM_VM_UNPURGED : 0;
+    case 10:
+        return FLAG_IS("vm_map_ram") ? KM_VM_MAP_RAM : 0;
+    case 12:
+        return FLAG_IS("dma-coherent") ? KM_VM_DMA_COHERENT : 0;
+    default:
+        return 0;
+    }
+#undef FLAG_IS
 }
 
 /* "%pS" prints "sym+0xoff/0xsize" or a bare "0x..." when unresolved. */
@@ -251,19 +250,29 @@ static int parse_numa(const char *tok, size_t len, struct km_vmarea *a, struct n
 {
     if (len < 3 || tok[0] != 'N' || tok[1] < '0' || tok[1] > '9')
         return 0;
-    const char *eq = memchr(tok, '=', len);
-    if (!eq)
-        return 0;
     uint64_t nid;
     int64_t pages;
-    if (km_parse_u64(tok + 1, (size_t)(eq - tok - 1), &nid) || nid > INT32_MAX)
-        return -EINVAL;
+    const char *eq;
+    if (tok[2] == '=') { /* N<digit>=: nodes 0-9 without a search or a parse */
+        eq = tok + 2;
+        nid = (uint64_t)(tok[1] - '0');
+    } else if (len > 3 && tok[3] == '=' && tok[1] != '0' && tok[2] >= '0' && tok[2] <= '9') {
+        eq = tok + 3;
+        nid = (uint64_t)(tok[1] - '0') * 10 + (uint64_t)(tok[2] - '0');
+    } else {
+        eq = memchr(tok, '=', len);
+        if (!eq)
+            return 0;
+        if (km_parse_u64(tok + 1, (size_t)(eq - tok - 1), &nid) || nid > INT32_MAX)
+            return -EINVAL;
+    }
     if (dec_i64(eq + 1, (size_t)(tok + len - eq - 1), &pages))
         return -EINVAL;
     if (a->nnuma < KM_VM_MAX_NUMA) {
         if (a->nnuma == 0)
             a->numa0 = (uint32_t)nu->n;
-        xgrow((void **)&nu->v, &nu->cap, nu->n + 1, sizeof(*nu->v));
+        if (nu->n + 1 > nu->cap)
+            xgrow((void **)&nu->v, &nu->cap, nu->n + 1, sizeof(*nu->v));
         nu->v[nu->n++] = (struct km_vmnuma){(int)nid, pages};
         a->nnuma++;
     }
@@ -430,8 +439,10 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
         why.line = 0;
         why.msg[0] = '\0';
         bool lp = false; /* this line's "(____ptrval____)": counts only if the line is kept */
-        xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
-        xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
+        if (out->n + 1 > cap)
+            xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
+        if (out->n + 1 > ocap)
+            xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
         size_t nu0 = nu.n; /* a line left out gives its per-node counts back */
         int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &nu,
                             &lp, &why);
