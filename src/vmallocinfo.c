@@ -8,6 +8,11 @@
 #include <emmintrin.h>
 #endif
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct km_vmarea) == 64,
+               "an area is 64 bytes on a 64-bit machine");
+_Static_assert(KM_VM_PAGES_EST <= UINT16_MAX && KM_VM_MAX_NUMA <= 127,
+               "the flags and the per-node count fit their fields");
+
 /*
  * Growable storage for caller/module strings; offsets become pointers at the end. Each
  * distinct string is stored once (an open-addressing table of offsets, by hash): a server's
@@ -376,7 +381,7 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
         int rc;
         uint64_t u;
         if (f) {
-            a->flags |= f;
+            a->flags |= (uint16_t)f;
         } else if (memo) {
             take_caller(t, tok, len, a, tx, true);
         } else if (c0 == 'p' && has_prefix(tok, len, "pages=")) {
@@ -587,7 +592,7 @@ size_t km_vmallocinfo_estimate_pages(struct km_vmallocinfo *v, long page_size)
             !KM_IS_NA(a->pages) || (a->flags & (KM_VM_UNPURGED | KM_VM_MAP_RAM)))
             continue;
         a->pages = a->size > page_size ? (a->size - page_size) / page_size : 0;
-        a->flags |= KM_VM_PAGES_EST;
+        a->flags |= (uint16_t)KM_VM_PAGES_EST;
         n++;
     }
     return n;

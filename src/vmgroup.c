@@ -205,10 +205,11 @@ static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs)
 {
     if (!v->nnuma)
         return;
-    gs->nodes = xmalloc(v->nnuma * sizeof(*gs->nodes));
+    /* both grow as needed: a group's entries are its distinct nodes, seldom all the tokens */
+    size_t ncap = 0, npcap = 0;
     int64_t *acc = xmalloc(DENSE_NODES * sizeof(*acc));
     bool *seen = xcalloc(DENSE_NODES, sizeof(*seen));
-    struct node_pages *np = xmalloc(v->nnuma * sizeof(*np)); /* one group's, then sorted */
+    struct node_pages *np = NULL; /* one group's, then sorted */
     for (size_t k = 0; k < gs->n; k++) {
         struct km_vmgroup *g = &gs->g[k];
         size_t m = 0;
@@ -219,7 +220,11 @@ static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs)
                 int node = nu[q].node;
                 if (node >= 0 && node < DENSE_NODES && seen[node]) {
                     acc[node] = km_sat_add(acc[node], nu[q].pages);
-                } else if (node >= 0 && node < DENSE_NODES) {
+                    continue;
+                }
+                if (m + 1 > npcap)
+                    xgrow((void **)&np, &npcap, m + 1, sizeof(*np));
+                if (node >= 0 && node < DENSE_NODES) {
                     seen[node] = true;
                     acc[node] = nu[q].pages;
                     np[m++] = (struct node_pages){k, node, 0};
@@ -243,6 +248,8 @@ static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs)
             }
             if (!g->nnodes)
                 g->node0 = gs->nnodes;
+            if (gs->nnodes + 1 > ncap)
+                xgrow((void **)&gs->nodes, &ncap, gs->nnodes + 1, sizeof(*gs->nodes));
             gs->nodes[gs->nnodes++] = (struct km_vmg_node){np[j].node, np[j].pages};
             g->nnodes++;
         }
