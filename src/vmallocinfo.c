@@ -4,6 +4,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+
+_Static_assert(sizeof(void *) != 8 || sizeof(struct km_vmarea) == 64,
+               "an area is 64 bytes on a 64-bit machine");
+_Static_assert(KM_VM_PAGES_EST <= UINT16_MAX && KM_VM_MAX_NUMA <= 127,
+               "the flags and the per-node count fit their fields");
 
 /*
  * Growable storage for caller/module strings; offsets become pointers at the end. Each
@@ -15,6 +23,11 @@ struct text {
     size_t len, cap;
     size_t *slot; /* offset + 1, 0 empty */
     size_t nslot, used;
+    /* the caller (and module) of the line before, where the buffer has them: most lines
+       repeat them */
+    const char *last, *last_mod;
+    size_t last_len, last_off, last_mod_len, last_mod_off;
+    int last_symlen;
 };
 
 /* Growable per-node counts of every area. */
@@ -23,10 +36,16 @@ struct numas {
     size_t n, cap;
 };
 
-/* Per area: where its strings start in struct text, SIZE_MAX when absent. */
-struct offs {
-    size_t caller, module;
-};
+/*
+ * While parsing, an area's caller and module hold where their text starts in struct text,
+ * plus one, as a pointer-sized integer (0: none): text moves as it grows, and an array of
+ * offsets beside the areas was 16 bytes more per area at the peak. fix_strings makes them
+ * pointers.
+ */
+static inline const char *off_ptr(size_t off)
+{
+    return (const char *)(uintptr_t)(off + 1);
+}
 
 /* The length and up to 8 bytes of each end: callers differ there (symbol, offset/size). */
 static size_t str_hash(const char *s, size_t len)
@@ -93,8 +112,32 @@ static inline bool tok_next(struct km_tok *t, const char **tok, size_t *len)
         return false;
     }
     const char *s = p;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /*
+     * Eight bytes at a time: the first byte below 0x21 (every blank is one) is the lowest bit
+     * of the classic has-less-than mask (bytes after it can be flagged by the borrow, it
+     * cannot); a control byte that is not blank goes on with the word after it.
+     */
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        uint64_t m = (x - 0x21 * ones) & ~x & high;
+        if (!m) {
+            p += 8;
+            continue;
+        }
+        p += __builtin_ctzll(m) / 8;
+        if (blank[(unsigned char)*p])
+            goto done;
+        p++;
+    }
+#endif
     while (p < end && !blank[(unsigned char)*p])
         p++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+done:
+#endif
     t->p = p;
     *tok = s;
     *len = (size_t)(p - s);
@@ -147,6 +190,32 @@ static inline bool hex8(const char *s, uint32_t *out)
 }
 
 /* Exactly 16 hex digits, as "0x%016lx" prints them after its 0x; false if one is not. */
+#if defined(__SSE2__) && defined(__x86_64__)
+/*
+ * SSE2 (every x86-64 has it): the sixteen bytes tested and turned into nibbles at once, pairs
+ * packed into bytes, the eight bytes (first digits highest) swapped into the value.
+ */
+static inline bool hex16(const char *s, uint64_t *out)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i lx = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    /* signed compares: a byte >= 0x80 is negative and neither a digit nor a letter */
+    __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+    __m128i let = _mm_and_si128(_mm_cmpgt_epi8(lx, _mm_set1_epi8('a' - 1)),
+                                _mm_cmplt_epi8(lx, _mm_set1_epi8('f' + 1)));
+    if (_mm_movemask_epi8(_mm_or_si128(dig, let)) != 0xffff)
+        return false;
+    __m128i nib = _mm_add_epi8(_mm_and_si128(lx, _mm_set1_epi8(0x0f)),
+                               _mm_and_si128(let, _mm_set1_epi8(9)));
+    /* 16-bit lane k: digit 2k in its low byte, digit 2k+1 in its high byte */
+    __m128i pair = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(nib, _mm_set1_epi16(0x00ff)), 4),
+                                _mm_srli_epi16(nib, 8));
+    uint64_t be = (uint64_t)_mm_cvtsi128_si64(_mm_packus_epi16(pair, pair));
+    *out = __builtin_bswap64(be);
+    return true;
+}
+#else
 static inline bool hex16(const char *s, uint64_t *out)
 {
     uint32_t hi, lo;
@@ -155,12 +224,11 @@ static inline bool hex16(const char *s, uint64_t *out)
     *out = (uint64_t)hi << 32 | lo;
     return true;
 }
+#endif
 
-static bool has_prefix(const char *tok, size_t len, const char *pfx)
-{
-    size_t n = strlen(pfx);
-    return len >= n && memcmp(tok, pfx, n) == 0;
-}
+/* pfx a string literal: its length and the comparison known at compile time */
+#define has_prefix(tok, len, pfx)                                                                 \
+    ((len) >= sizeof(pfx) - 1 && memcmp((tok), (pfx), sizeof(pfx) - 1) == 0)
 
 /*
  * One address as printed by "0x%pK": hex digits, or "(____ptrval____)"
@@ -190,27 +258,28 @@ static int parse_range(const char *tok, size_t len, struct km_vmarea *a, bool *p
     return rc;
 }
 
-/* a word with a first letter not yet among them needs it in parse_tail's test too */
-#define FLAG_WORD(w, f) {w, sizeof(w) - 1, f}
-static const struct {
-    const char *word;
-    size_t len;
-    uint32_t flag;
-} flag_words[] = {
-    FLAG_WORD("ioremap", KM_VM_IOREMAP), FLAG_WORD("sparse", KM_VM_SPARSE),
-    FLAG_WORD("vmalloc", KM_VM_VMALLOC), FLAG_WORD("vmap", KM_VM_VMAP),
-    FLAG_WORD("user", KM_VM_USER),       FLAG_WORD("dma-coherent", KM_VM_DMA_COHERENT),
-    FLAG_WORD("vpages", KM_VM_VPAGES),   FLAG_WORD("vm_map_ram", KM_VM_MAP_RAM),
-    FLAG_WORD("unpurged", KM_VM_UNPURGED),
-};
-
+/* a flag word with a first letter not yet among them needs it in parse_tail's test too */
 /* Every token of every line goes through here: compare lengths before bytes. */
 static uint32_t flag_of(const char *tok, size_t len)
 {
-    for (size_t i = 0; i < KM_ARRAY_LEN(flag_words); i++)
-        if (flag_words[i].len == len && memcmp(tok, flag_words[i].word, len) == 0)
-            return flag_words[i].flag;
-    return 0;
+#define FLAG_IS(w) (memcmp(tok, (w), sizeof(w) - 1) == 0) /* len already sizeof(w) - 1 */
+    switch (len) { /* flag_words by length: each comparison of a constant length */
+    case 4:
+        return FLAG_IS("vmap") ? KM_VM_VMAP : FLAG_IS("user") ? KM_VM_USER : 0;
+    case 6:
+        return FLAG_IS("sparse") ? KM_VM_SPARSE : FLAG_IS("vpages") ? KM_VM_VPAGES : 0;
+    case 7:
+        return FLAG_IS("vmalloc") ? KM_VM_VMALLOC : FLAG_IS("ioremap") ? KM_VM_IOREMAP : 0;
+    case 8:
+        return FLAG_IS("unpurged") ? KM_VM_UNPURGED : 0;
+    case 10:
+        return FLAG_IS("vm_map_ram") ? KM_VM_MAP_RAM : 0;
+    case 12:
+        return FLAG_IS("dma-coherent") ? KM_VM_DMA_COHERENT : 0;
+    default:
+        return 0;
+    }
+#undef FLAG_IS
 }
 
 /* "%pS" prints "sym+0xoff/0xsize" or a bare "0x..." when unresolved. */
@@ -224,19 +293,29 @@ static int parse_numa(const char *tok, size_t len, struct km_vmarea *a, struct n
 {
     if (len < 3 || tok[0] != 'N' || tok[1] < '0' || tok[1] > '9')
         return 0;
-    const char *eq = memchr(tok, '=', len);
-    if (!eq)
-        return 0;
     uint64_t nid;
     int64_t pages;
-    if (km_parse_u64(tok + 1, (size_t)(eq - tok - 1), &nid) || nid > INT32_MAX)
-        return -EINVAL;
+    const char *eq;
+    if (tok[2] == '=') { /* N<digit>=: nodes 0-9 without a search or a parse */
+        eq = tok + 2;
+        nid = (uint64_t)(tok[1] - '0');
+    } else if (len > 3 && tok[3] == '=' && tok[1] != '0' && tok[2] >= '0' && tok[2] <= '9') {
+        eq = tok + 3;
+        nid = (uint64_t)(tok[1] - '0') * 10 + (uint64_t)(tok[2] - '0');
+    } else {
+        eq = memchr(tok, '=', len);
+        if (!eq)
+            return 0;
+        if (km_parse_u64(tok + 1, (size_t)(eq - tok - 1), &nid) || nid > INT32_MAX)
+            return -EINVAL;
+    }
     if (dec_i64(eq + 1, (size_t)(tok + len - eq - 1), &pages))
         return -EINVAL;
     if (a->nnuma < KM_VM_MAX_NUMA) {
         if (a->nnuma == 0)
             a->numa0 = (uint32_t)nu->n;
-        xgrow((void **)&nu->v, &nu->cap, nu->n + 1, sizeof(*nu->v));
+        if (nu->n + 1 > nu->cap)
+            xgrow((void **)&nu->v, &nu->cap, nu->n + 1, sizeof(*nu->v));
         nu->v[nu->n++] = (struct km_vmnuma){(int)nid, pages};
         a->nnuma++;
     }
@@ -244,12 +323,30 @@ static int parse_numa(const char *tok, size_t len, struct km_vmarea *a, struct n
 }
 
 /* The caller token right after the size, and an optional " [mod]" after it. */
-static void take_caller(struct km_tok *t, const char *tok, size_t len, struct km_vmarea *a,
-                        struct text *tx, struct offs *o)
+static bool same_as_last(const struct text *tx, const char *tok, size_t len)
 {
-    o->caller = text_add(tx, tok, len);
-    const char *plus = memchr(tok, '+', len);
-    a->caller_symlen = plus && !has_prefix(tok, len, "0x") ? (int)(plus - tok) : 0;
+    return tx->last && len == tx->last_len && memcmp(tok, tx->last, len) == 0;
+}
+
+static inline void take_caller(struct km_tok *t, const char *tok, size_t len, struct km_vmarea *a,
+                        struct text *tx, bool memo)
+{
+    if (memo) {
+        a->caller = off_ptr(tx->last_off);
+        a->caller_symlen = tx->last_symlen;
+    } else {
+        size_t off = text_add(tx, tok, len);
+        a->caller = off_ptr(off);
+        const char *plus = memchr(tok, '+', len);
+        a->caller_symlen = plus && !has_prefix(tok, len, "0x") ? (int)(plus - tok) : 0;
+        tx->last = tok, tx->last_len = len, tx->last_off = off;
+        tx->last_symlen = a->caller_symlen;
+    }
+    const char *q = t->p;
+    while (q < t->end && blank[(unsigned char)*q])
+        q++;
+    if (q >= t->end || *q != '[')
+        return; /* no module: the next token is not read twice */
     struct km_tok peek = *t;
     const char *m;
     size_t mlen;
@@ -257,28 +354,36 @@ static void take_caller(struct km_tok *t, const char *tok, size_t len, struct km
         m++, mlen--;
         if (m[mlen - 1] == ']')
             mlen--;
-        o->module = text_add(tx, m, mlen);
+        if (!(tx->last_mod && mlen == tx->last_mod_len && memcmp(m, tx->last_mod, mlen) == 0)) {
+            tx->last_mod_off = text_add(tx, m, mlen);
+            tx->last_mod = m, tx->last_mod_len = mlen;
+        }
+        a->module = off_ptr(tx->last_mod_off);
         *t = peek;
     }
 }
 
 /* Everything after the size: caller, key=value tokens and flag words. */
 static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct text *tx,
-                      struct offs *o, struct numas *nu, struct km_perr *err)
+                      struct numas *nu, struct km_perr *err)
 {
     const char *tok;
     size_t len;
     bool first = true;
     while (tok_next(t, &tok, &len)) {
         /* only these letters begin a flag word: the other tokens skip the word list */
+        /* the caller of the line before: what its text decided then, without the tests */
+        bool memo = first && same_as_last(tx, tok, len);
         char c0 = tok[0];
-        uint32_t f = c0 == 'v' || c0 == 'i' || c0 == 'u' || c0 == 's' || c0 == 'd'
+        uint32_t f = !memo && (c0 == 'v' || c0 == 'i' || c0 == 'u' || c0 == 's' || c0 == 'd')
                          ? flag_of(tok, len)
                          : 0;
         int rc;
         uint64_t u;
         if (f) {
-            a->flags |= f;
+            a->flags |= (uint16_t)f;
+        } else if (memo) {
+            take_caller(t, tok, len, a, tx, true);
         } else if (c0 == 'p' && has_prefix(tok, len, "pages=")) {
             if (dec_i64(tok + 6, len - 6, &a->pages) || a->pages < 0)
                 return km_perr_set(err, lineno, "bad pages= value '%.*s'", (int)len, tok);
@@ -290,7 +395,7 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
             if (rc < 0)
                 return km_perr_set(err, lineno, "bad per-node count '%.*s'", (int)len, tok);
         } else if (first && looks_like_caller(tok, len)) {
-            take_caller(t, tok, len, a, tx, o);
+            take_caller(t, tok, len, a, tx, false);
         }
         /* anything else ("vm_area" after "unpurged", a future flag word) is ignored */
         first = false;
@@ -299,7 +404,7 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
 }
 
 static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea *a,
-                      struct text *tx, struct offs *o, struct numas *nu, bool *ptrval,
+                      struct text *tx, struct numas *nu, bool *ptrval,
                       struct km_perr *err)
 {
     struct km_tok t;
@@ -309,7 +414,6 @@ static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea
     memset(a, 0, sizeof(*a));
     a->pages = KM_NA;
     a->lineno = lineno;
-    o->caller = o->module = SIZE_MAX;
     /* the range as a 64-bit kernel prints it, "0x<16 digits>-0x<16 digits>": read in place */
     if (len >= 37 && line[0] == '0' && line[1] == 'x' && line[18] == '-' && line[19] == '0' &&
         line[20] == 'x' && (len == 37 || blank[(unsigned char)line[37]]) &&
@@ -327,7 +431,7 @@ static int parse_line(const char *line, size_t len, int lineno, struct km_vmarea
     if (rc || a->size < 0)
         return km_perr_set(err, lineno, "bad size '%.*s'%s", (int)(tlen > 30 ? 30 : tlen), tok,
                            rc == -ERANGE ? " (too large)" : "");
-    return parse_tail(&t, lineno, a, tx, o, nu, err);
+    return parse_tail(&t, lineno, a, tx, nu, err);
 }
 
 /*
@@ -362,13 +466,33 @@ static enum km_addr_kind classify(const struct km_vmarea *v, size_t n, bool ptrv
     return consistent * 2 > nonzero ? KM_ADDR_REAL : KM_ADDR_HASHED;
 }
 
-static void fix_strings(struct km_vmallocinfo *out, const struct offs *o, char *text)
+static const char *text_at(char *text, const char *off1)
+{
+    return off1 ? text + ((uintptr_t)off1 - 1) : NULL;
+}
+
+static void fix_strings(struct km_vmallocinfo *out, char *text)
 {
     for (size_t i = 0; i < out->n; i++) {
-        out->areas[i].caller = o[i].caller == SIZE_MAX ? NULL : text + o[i].caller;
-        out->areas[i].module = o[i].module == SIZE_MAX ? NULL : text + o[i].module;
+        out->areas[i].caller = text_at(text, out->areas[i].caller);
+        out->areas[i].module = text_at(text, out->areas[i].module);
     }
     out->text = text;
+}
+
+/*
+ * Room for every area the buffer can hold, allocated once: a kept line has at least a range
+ * ("a-b"), a blank and a size, 5 bytes, and its newline; no more than its lines either.
+ * Growing by doubling left up to twice the areas' memory at the peak and a copy at the end.
+ */
+static size_t areas_bound(const char *buf, size_t len)
+{
+    size_t lines = 1;
+    for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
+         p++)
+        lines++;
+    size_t most = len / 6 + 1;
+    return lines < most ? lines : most;
 }
 
 /*
@@ -384,25 +508,26 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
 {
     struct km_lines it;
     const char *line;
-    size_t llen, cap = 0, ocap = 0;
+    size_t llen, cap;
     struct text tx = {0};
     struct numas nu = {0};
-    struct offs *o = NULL;
     bool ptrval = false;
     int64_t bytes = 0, pages = 0; /* totals, bounded so that no sum over the areas overflows */
     int bad = 0;
     memset(out, 0, sizeof(*out));
+    cap = areas_bound(buf, len);
+    out->areas = xmalloc(cap * sizeof(*out->areas));
     km_lines_init(&it, buf, len);
     while (km_lines_next(&it, &line, &llen)) {
         struct km_perr why; /* only line and msg are read (km_perr_skip): 300+ bytes not zeroed */
         why.line = 0;
         why.msg[0] = '\0';
         bool lp = false; /* this line's "(____ptrval____)": counts only if the line is kept */
-        xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
-        xgrow((void **)&o, &ocap, out->n + 1, sizeof(*o));
+        if (out->n + 1 > cap)
+            xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
         size_t nu0 = nu.n; /* a line left out gives its per-node counts back */
-        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &o[out->n], &nu,
-                            &lp, &why);
+        int rc =
+            parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &nu, &lp, &why);
         const struct km_vmarea *a = &out->areas[out->n];
         if (rc == 0 && (a->size > VM_MAX_BYTES - bytes ||
                         (!KM_IS_NA(a->pages) && a->pages > VM_MAX_PAGES - pages)))
@@ -429,18 +554,16 @@ int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out
     }
     free(tx.slot);
     if (bad && out->n == 0) {
-        free(o);
         free(tx.data);
         free(nu.v);
         km_vmallocinfo_free(out);
         return km_perr_unusable(err);
     }
     out->addr_kind = classify(out->areas, out->n, ptrval);
-    fix_strings(out, o, tx.data);
-    free(o);
+    fix_strings(out, tx.data);
     out->numa = nu.v;
     out->nnuma = nu.n;
-    /* what a frame keeps: no room left over from growing (xgrow doubles) */
+    /* what a frame keeps: no room left over (lines left out, or numa's doubling) */
     if (out->n && cap > out->n)
         out->areas = xrealloc(out->areas, out->n * sizeof(*out->areas));
     if (nu.n && nu.cap > nu.n)
@@ -469,7 +592,7 @@ size_t km_vmallocinfo_estimate_pages(struct km_vmallocinfo *v, long page_size)
             !KM_IS_NA(a->pages) || (a->flags & (KM_VM_UNPURGED | KM_VM_MAP_RAM)))
             continue;
         a->pages = a->size > page_size ? (a->size - page_size) / page_size : 0;
-        a->flags |= KM_VM_PAGES_EST;
+        a->flags |= (uint16_t)KM_VM_PAGES_EST;
         n++;
     }
     return n;

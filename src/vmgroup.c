@@ -70,6 +70,22 @@ static void table_init(struct table *t, size_t n)
     t->mask = cap - 1;
 }
 
+/* Twice the slots, the groups g[0 .. n) in them again. */
+static void table_double(struct table *t, const struct km_vmgroup *g, size_t n)
+{
+    free(t->slot);
+    size_t cap = (t->mask + 1) * 2;
+    t->slot = xcalloc(cap, sizeof(*t->slot));
+    t->mask = cap - 1;
+    for (size_t k = 0; k < n; k++) {
+        struct key gk = group_key(&g[k]);
+        size_t i = (size_t)key_hash(&gk) & t->mask;
+        while (t->slot[i])
+            i = (i + 1) & t->mask;
+        t->slot[i] = k + 1;
+    }
+}
+
 /* The slot of the group with key k among g[], or the empty slot where it would go. */
 static size_t *table_find(const struct table *t, const struct km_vmgroup *g, const struct key *k)
 {
@@ -124,8 +140,10 @@ static void own_names(struct km_vmgroups *gs)
 /* Each area into its group (gid[i]: the group of area i), with its sums. */
 static void group_areas(const struct km_vmallocinfo *v, struct km_vmgroups *gs, size_t *gid)
 {
+    /* groups and their table grow as groups appear: a few hundred, not one per area */
     struct table t;
-    table_init(&t, v->n);
+    table_init(&t, 64);
+    size_t gcap = 0;
     /*
      * The parser stores each caller and module text once, so areas with one caller share its
      * pointers: a small cache by those pointers finds most areas' group without hashing the
@@ -148,6 +166,12 @@ static void group_areas(const struct km_vmallocinfo *v, struct km_vmgroups *gs, 
             struct key k = area_key(a);
             size_t *slot = table_find(&t, gs->g, &k);
             if (!*slot) {
+                if ((gs->n + 1) * 2 > t.mask + 1) { /* at most half full */
+                    table_double(&t, gs->g, gs->n);
+                    slot = table_find(&t, gs->g, &k);
+                }
+                if (gs->n + 1 > gcap)
+                    xgrow((void **)&gs->g, &gcap, gs->n + 1, sizeof(*gs->g));
                 new_group(gs, &k);
                 *slot = gs->n;
             }
@@ -205,10 +229,11 @@ static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs)
 {
     if (!v->nnuma)
         return;
-    gs->nodes = xmalloc(v->nnuma * sizeof(*gs->nodes));
+    /* both grow as needed: a group's entries are its distinct nodes, seldom all the tokens */
+    size_t ncap = 0, npcap = 0;
     int64_t *acc = xmalloc(DENSE_NODES * sizeof(*acc));
     bool *seen = xcalloc(DENSE_NODES, sizeof(*seen));
-    struct node_pages *np = xmalloc(v->nnuma * sizeof(*np)); /* one group's, then sorted */
+    struct node_pages *np = NULL; /* one group's, then sorted */
     for (size_t k = 0; k < gs->n; k++) {
         struct km_vmgroup *g = &gs->g[k];
         size_t m = 0;
@@ -219,7 +244,11 @@ static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs)
                 int node = nu[q].node;
                 if (node >= 0 && node < DENSE_NODES && seen[node]) {
                     acc[node] = km_sat_add(acc[node], nu[q].pages);
-                } else if (node >= 0 && node < DENSE_NODES) {
+                    continue;
+                }
+                if (m + 1 > npcap)
+                    xgrow((void **)&np, &npcap, m + 1, sizeof(*np));
+                if (node >= 0 && node < DENSE_NODES) {
                     seen[node] = true;
                     acc[node] = nu[q].pages;
                     np[m++] = (struct node_pages){k, node, 0};
@@ -243,6 +272,8 @@ static void group_nodes(const struct km_vmallocinfo *v, struct km_vmgroups *gs)
             }
             if (!g->nnodes)
                 g->node0 = gs->nnodes;
+            if (gs->nnodes + 1 > ncap)
+                xgrow((void **)&gs->nodes, &ncap, gs->nnodes + 1, sizeof(*gs->nodes));
             gs->nodes[gs->nnodes++] = (struct km_vmg_node){np[j].node, np[j].pages};
             g->nnodes++;
         }
@@ -265,9 +296,8 @@ void km_vmgroup(const struct km_vmallocinfo *v, long page_size, struct km_vmgrou
     if (!v || !v->n)
         return;
     size_t *gid = xmalloc(v->n * sizeof(*gid));
-    out->g = xmalloc(v->n * sizeof(*out->g));
     group_areas(v, out, gid);
-    out->g = xrealloc(out->g, out->n * sizeof(*out->g)); /* a few hundred, not one per area */
+    out->g = xrealloc(out->g, out->n * sizeof(*out->g)); /* no room left over from growing */
     own_names(out);
     list_areas(v, out, gid);
     group_nodes(v, out);

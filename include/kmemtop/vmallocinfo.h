@@ -38,17 +38,18 @@ enum km_addr_kind { KM_ADDR_REAL, KM_ADDR_HASHED, KM_ADDR_ZERO };
 
 #define KM_VM_MAX_NUMA 8
 
+/* 64 bytes, no padding: a server has 100k+ of them */
 struct km_vmarea {
     uint64_t start, end; /* as printed */
     int64_t size;        /* bytes, guard page included */
     int64_t pages;       /* pages= value, KM_NA when absent */
-    uint32_t flags;      /* enum km_vm_flag */
     const char *caller;  /* full caller text ("sym+0x1/0x2", "0x..."), NULL if none */
-    int caller_symlen;   /* length of the symbol part (before '+'), 0 if none */
     const char *module;  /* the "[mod]" suffix without brackets, NULL if none */
+    int caller_symlen;   /* length of the symbol part (before '+'), 0 if none */
     int lineno;
-    int nnuma;       /* N<nid>=<pages> tokens kept, the first KM_VM_MAX_NUMA */
-    uint32_t numa0;  /* the first of them in km_vmallocinfo.numa */
+    uint32_t numa0;      /* the first N<nid>= count kept, in km_vmallocinfo.numa */
+    uint16_t flags;      /* enum km_vm_flag (10 bits) */
+    signed char nnuma;   /* N<nid>=<pages> tokens kept, the first KM_VM_MAX_NUMA */
 };
 
 struct km_vmnuma {

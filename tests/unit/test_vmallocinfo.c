@@ -339,8 +339,53 @@ static void test_range_in_place(void)
     km_vmallocinfo_free(&v);
 }
 
+/*
+ * What the parser takes from the line before (its caller and module, when the text is the
+ * same) and the eight-bytes-at-a-time token scan: each must give what a fresh line gives.
+ */
+static void test_line_before(void)
+{
+    struct km_vmallocinfo v;
+    struct km_perr e = {0};
+    const char *f = "0x1000-0x3000 8192 foo+0x1/0x2 [a] pages=1 vmalloc N0=1\n"
+                    "0x3000-0x5000 8192 foo+0x1/0x2 [b] pages=1 vmalloc N10=2\n"
+                    "0x5000-0x7000 8192 foo+0x1/0x2 pages=1 vmalloc N07=3\n"
+                    "0x7000-0x9000 8192 foo+0x1/0x2 [b] pages=1 vmalloc\n"
+                    "0x9000-0xb000 8192 foo+0x1/0x2x pages=1 vmalloc\n"
+                    "0xb000-0xd000 8192 foo+0x1/0x2 vmalloc\tpages=4\n"
+                    "0xd000-0xf000 8192 a_long_symbol_\001name+0x10/0x20 pages=1\tvmalloc\n"
+                    "0xf000-0x11000 8192 a_very_long_symbol_name+0x1/0x2";
+    is_int(parse_str(f, &v, &e), 0, "line before: parses");
+    is_int(v.n, 8, "line before: every line kept");
+    ok(v.n == 8 && v.areas[0].caller == v.areas[1].caller && strcmp(v.areas[0].module, "a") == 0 &&
+           strcmp(v.areas[1].module, "b") == 0 && v.areas[1].caller_symlen == 3,
+       "line before: the same caller in another module takes that module, and its symbol");
+    ok(v.n == 8 && v.areas[2].module == NULL && v.areas[2].caller == v.areas[0].caller,
+       "line before: the same caller without a module has none");
+    ok(v.n == 8 && v.areas[3].module == v.areas[1].module,
+       "line before: a module seen before is the same text");
+    ok(v.n == 8 && strcmp(v.areas[4].caller, "foo+0x1/0x2x") == 0 &&
+           v.areas[4].caller != v.areas[0].caller,
+       "line before: a caller that only begins like the last one is its own");
+    ok(v.n == 8 && v.areas[5].caller == v.areas[0].caller && v.areas[5].pages == 4 &&
+           (v.areas[5].flags & KM_VM_VMALLOC),
+       "line before: a tab between tokens");
+    ok(v.n == 8 && strcmp(v.areas[6].caller, "a_long_symbol_\001name+0x10/0x20") == 0 &&
+           v.areas[6].caller_symlen == 19 && (v.areas[6].flags & KM_VM_VMALLOC) &&
+           v.areas[6].pages == 1,
+       "line before: a control byte that is not blank stays inside its token");
+    ok(v.n == 8 && strcmp(v.areas[7].caller, "a_very_long_symbol_name+0x1/0x2") == 0,
+       "line before: a long token at the end of the buffer, no newline");
+    ok(v.n == 8 && v.areas[1].nnuma == 1 && km_vm_numa(&v, &v.areas[1])[0].node == 10 &&
+           km_vm_numa(&v, &v.areas[1])[0].pages == 2 && v.areas[2].nnuma == 1 &&
+           km_vm_numa(&v, &v.areas[2])[0].node == 7 && km_vm_numa(&v, &v.areas[2])[0].pages == 3,
+       "line before: N10= and N07= read as nodes 10 and 7");
+    km_vmallocinfo_free(&v);
+}
+
 int main(void)
 {
+    test_line_before();
     test_range_in_place();
     test_shared_storage();
     test_estimate_pages();
