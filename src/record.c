@@ -1,6 +1,7 @@
 /* record.c - a recording of raw ticks, written and read back. See record.h. */
 #include "kmemtop/record.h"
 #include "kmemtop/capture.h"
+#include "kmemtop/read.h"
 #include "kmemtop/root.h"
 #include "kmemtop/util.h"
 
@@ -929,6 +930,8 @@ struct km_rec_reader {
     char *prev;       /* the raw payload of record prev_i: a KMR2 record's prefix */
     size_t prev_len, prev_i; /* prev_i SIZE_MAX: none */
     ZSTD_DCtx *dc;
+    uint32_t *ids; /* the entries of the tick decoded into a km_memtree */
+    size_t idcap;
 };
 
 int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *torn, char *msg,
@@ -1147,8 +1150,13 @@ static const char *cur_bytes(struct cur *c, uint32_t n)
     return s;
 }
 
-/* Decodes record i; with dirfd >= 0, writes its tree there. */
-static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz)
+/*
+ * Decodes record i; with dirfd >= 0, writes its tree there; with m, puts its
+ * files and links into m (borrowed from the table last, after the whole
+ * record is decoded: a file read twice has its last content by then).
+ */
+static int decode(struct km_rec_reader *r, size_t i, int dirfd, struct km_memtree *m, char *msg,
+                  size_t msgsz)
 {
     const struct rec *rc = &r->recs[i];
     char *z = xmalloc(rc->zlen);
@@ -1199,6 +1207,7 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
         table_free(&r->last); /* a writer's session starts: numbers start again */
     int wrc = 0;
     char bad_path[4096] = "";
+    size_t nids = 0;
     static struct pcache pc; /* static: 4 KiB off the stack */
     pc.dirfd = dirfd;
     pc.fd = -1;
@@ -1242,7 +1251,7 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
             l->link = link;
             first = l->id;
         }
-        for (uint32_t k = 0; k < count && wrc == 0 && dirfd >= 0; k++) {
+        for (uint32_t k = 0; k < count && wrc == 0 && (dirfd >= 0 || m); k++) {
             l = by_id(&r->last, first + k);
             if (!l->data) {
                 c.bad = true;
@@ -1250,6 +1259,11 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
             }
             if (!tree_path(l->path))
                 continue; /* nothing a reader tees: a hostile recording's */
+            if (m) {
+                xgrow((void **)&r->ids, &r->idcap, nids + 1, sizeof(*r->ids));
+                r->ids[nids++] = l->id;
+                continue;
+            }
             if (!l->link)
                 wrc = write_file_at(&pc, l->path, l->data, l->len, l->mode);
             else if (km_capture_link_ok(l->data))
@@ -1259,6 +1273,13 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
         }
     }
     pcache_close(&pc);
+    for (size_t k = 0; k < nids && !c.bad; k++) {
+        const struct last *l = by_id(&r->last, r->ids[k]);
+        if (!l->link)
+            km_memtree_put(m, l->path, l->data, l->len, l->mode);
+        else if (km_capture_link_ok(l->data))
+            km_memtree_link(m, l->path, l->data);
+    }
     if (c.bad) {
         snprintf(msg, msgsz, "%s: tick %zu: malformed record", r->path, i + 1);
         return -EINVAL;
@@ -1270,19 +1291,19 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
     }
     if (dirfd >= 0) {
         char meta[512];
-        int m = snprintf(meta, sizeof(meta), "# written by kmemtop -r (a tick of a recording)\n");
+        int ml = snprintf(meta, sizeof(meta), "# written by kmemtop -r (a tick of a recording)\n");
         if (rc->wall > 0)
-            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "time=%.6f\n", rc->wall);
+            ml += snprintf(meta + ml, sizeof(meta) - (size_t)ml, "time=%.6f\n", rc->wall);
         if (rc->page_size > 0)
-            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "page_size=%ld\n", rc->page_size);
+            ml += snprintf(meta + ml, sizeof(meta) - (size_t)ml, "page_size=%ld\n", rc->page_size);
         if (kern && klen)
-            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "kernel=%.*s\n",
+            ml += snprintf(meta + ml, sizeof(meta) - (size_t)ml, "kernel=%.*s\n",
                           (int)(klen < 200 ? klen : 200), kern);
         if (complete)
-            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "complete=%d\n", complete > 0);
+            ml += snprintf(meta + ml, sizeof(meta) - (size_t)ml, "complete=%d\n", complete > 0);
         int fd = openat(dirfd, KM_CAPTURE_META, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                         0600);
-        wrc = fd < 0 ? -errno : write_all(fd, meta, (size_t)m);
+        wrc = fd < 0 ? -errno : write_all(fd, meta, (size_t)ml);
         if (fd >= 0)
             close(fd);
         if (wrc) {
@@ -1295,8 +1316,11 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
     return 0;
 }
 
-int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz)
+static int load(struct km_rec_reader *r, size_t i, int dirfd, struct km_memtree *m, char *msg,
+                size_t msgsz)
 {
+    if (m)
+        km_memtree_clear(m); /* its bytes are the table's, which decoding changes */
     if (i >= r->n) {
         snprintf(msg, msgsz, "%s: no tick %zu", r->path, i + 1);
         return -ENOENT;
@@ -1311,14 +1335,26 @@ int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, 
     }
     r->decoded = 0;
     for (; r->next < i; r->next++, r->decoded++) {
-        int rc = decode(r, r->next, -1, msg, msgsz);
+        int rc = decode(r, r->next, -1, NULL, msg, msgsz);
         if (rc)
             return rc;
     }
-    int rc = decode(r, i, dirfd, msg, msgsz);
+    int rc = decode(r, i, dirfd, m, msg, msgsz);
     if (rc == 0)
         r->next = i + 1;
+    else if (m)
+        km_memtree_clear(m);
     return rc;
+}
+
+int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz)
+{
+    return load(r, i, dirfd, NULL, msg, msgsz);
+}
+
+int km_rec_load(struct km_rec_reader *r, size_t i, struct km_memtree *m, char *msg, size_t msgsz)
+{
+    return load(r, i, -1, m, msg, msgsz);
 }
 
 void km_rec_close_read(struct km_rec_reader *r)
@@ -1329,6 +1365,7 @@ void km_rec_close_read(struct km_rec_reader *r)
     free(r->recs);
     table_free(&r->last);
     free(r->prev);
+    free(r->ids);
     ZSTD_freeDCtx(r->dc);
     free(r);
 }

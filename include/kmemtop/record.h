@@ -83,6 +83,16 @@ int km_rec_complete(const struct km_rec_reader *r, size_t i);
  * before it), so a seek decodes at most 255 ticks besides its own.
  */
 int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz);
+/*
+ * Tick i as an in-memory tree (read.h: km_memtree), what kmemtop -r reads:
+ * m is cleared, then holds the tick's files and links as km_rec_materialise
+ * would write them, their bytes borrowed from the reader until the next
+ * km_rec_load or km_rec_materialise (which change them) or
+ * km_rec_close_read. The tick's record (time, page size, complete) is
+ * km_rec_wall, km_rec_page_size and km_rec_complete. On an error m is empty.
+ */
+struct km_memtree;
+int km_rec_load(struct km_rec_reader *r, size_t i, struct km_memtree *m, char *msg, size_t msgsz);
 void km_rec_close_read(struct km_rec_reader *r);
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32), continued from crc (0 to start). */
