@@ -684,7 +684,9 @@ static int mem_read(const char *path, struct km_buf *b, size_t max, bool tee)
     int rc = mem_file(path, &e);
     if (rc)
         return rc;
-    if (e->len >= max) { /* as read_fd: a file that fills max bytes is too big */
+    /* as read_fd: too big when it fills the buffer (at least KM_READ_MIN) and max bytes */
+    size_t c = b->cap < KM_READ_MIN ? KM_READ_MIN : b->cap;
+    if (e->len + 1 >= c && (c >= max + 1 || e->len >= max)) {
         rc = KM_ETOOBIG;
     } else {
         if (b->cap < e->len + 1 || b->cap < KM_READ_MIN)
