@@ -54,6 +54,13 @@ const char *km_read_strerror(int err)
 
 static int tree_proc = -1, tree_sys = -1;
 static bool in_tree, force_walk;
+static struct km_memtree *mem; /* an in-memory tree read from instead, NULL: none */
+
+static int mem_read(const char *path, struct km_buf *b, size_t max, bool tee);
+static int mem_list(const char *path, bool dirs_only, char ***names, char ***targets);
+struct mem_ent;
+static int mem_file(const char *path, const struct mem_ent **e);
+static size_t mem_line(const struct mem_ent *e, char *tmp, size_t tmpsz, unsigned *mode);
 
 void km_read_set_tree(int proc_fd, int sys_fd)
 {
@@ -63,6 +70,7 @@ void km_read_set_tree(int proc_fd, int sys_fd)
         close(tree_sys);
     tree_proc = proc_fd;
     tree_sys = sys_fd;
+    mem = NULL;
     in_tree = proc_fd >= 0 || sys_fd >= 0;
 }
 
@@ -375,6 +383,8 @@ static int read_path(const char *path, struct km_buf *b, size_t max, bool tee)
     struct stat st;
     if (max > KM_READ_CAP_BIG)
         max = KM_READ_CAP_BIG;
+    if (mem)
+        return mem_read(path, b, max, tee);
     int fd = open_kernel(path, 0, S_IFREG, &st);
     if (fd < 0)
         return fd;
@@ -423,6 +433,19 @@ int km_read_line(const char *path, char *dst, size_t dstsz)
 {
     char tmp[4096];
     struct stat st;
+    if (mem) {
+        const struct mem_ent *e;
+        unsigned mode;
+        int rc = mem_file(path, &e);
+        if (rc)
+            return rc;
+        size_t n = mem_line(e, tmp, sizeof(tmp), &mode);
+        km_capture_put(path, tmp, n, mode);
+        while (n > 0 && is_trailer(tmp[n - 1]))
+            n--;
+        km_copy(dst, dstsz, tmp, n);
+        return 0;
+    }
     int fd = open_kernel(path, 0, S_IFREG, &st);
     if (fd < 0)
         return fd;
@@ -456,6 +479,306 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* ---- an in-memory tree (see read.h) ----------------------------------------- */
+
+struct mem_ent {
+    const char *path;
+    const char *data; /* a link's target when link */
+    size_t len, seq;
+    unsigned mode;
+    bool link;
+};
+
+struct km_memtree {
+    struct mem_ent *v;
+    size_t n, cap, seq;
+};
+
+struct km_memtree *km_memtree_new(void)
+{
+    return xcalloc(1, sizeof(struct km_memtree));
+}
+
+void km_memtree_clear(struct km_memtree *m)
+{
+    m->n = 0;
+    m->seq = 0;
+}
+
+static void mem_add(struct km_memtree *m, const char *path, const char *data, size_t len,
+                    unsigned mode, bool link)
+{
+    if (m->n >= KM_MEMTREE_MAX)
+        return;
+    xgrow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
+    m->v[m->n++] = (struct mem_ent){path, data, len, m->seq++, mode, link};
+}
+
+void km_memtree_put(struct km_memtree *m, const char *path, const char *data, size_t len,
+                    unsigned mode)
+{
+    mem_add(m, path, data, len, mode, false);
+}
+
+void km_memtree_link(struct km_memtree *m, const char *path, const char *target)
+{
+    mem_add(m, path, target, strlen(target), 0777, true);
+}
+
+size_t km_memtree_count(const struct km_memtree *m)
+{
+    return m->n;
+}
+
+void km_memtree_free(struct km_memtree *m)
+{
+    if (!m)
+        return;
+    if (mem == m)
+        mem = NULL;
+    free(m->v);
+    free(m);
+}
+
+static int cmp_ent(const void *a, const void *b)
+{
+    const struct mem_ent *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sorted by path, each path once (its last put: a file read twice in a tick, as the tree keeps it). */
+static void mem_seal(struct km_memtree *m)
+{
+    if (m->n > 1)
+        qsort(m->v, m->n, sizeof(*m->v), cmp_ent);
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (k > 0 && strcmp(m->v[k - 1].path, m->v[i].path) == 0)
+            k--;
+        m->v[k++] = m->v[i];
+    }
+    m->n = k;
+}
+
+void km_read_set_mem(struct km_memtree *m)
+{
+    km_read_set_tree(-1, -1);
+    if (m)
+        mem_seal(m);
+    mem = m;
+    in_tree = m != NULL;
+}
+
+/* The first entry whose path is not below key. */
+static size_t mem_lower(const char *key)
+{
+    size_t lo = 0, hi = mem->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(mem->v[mid].path, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static const struct mem_ent *mem_find(const char *path)
+{
+    size_t i = mem_lower(path);
+    return i < mem->n && strcmp(mem->v[i].path, path) == 0 ? &mem->v[i] : NULL;
+}
+
+/* A directory: some path lies beneath it (a tree has no empty directory). */
+static bool mem_is_dir(const char *dir)
+{
+    char pre[PATH_MAX + 1];
+    int n = snprintf(pre, sizeof(pre), "%s/", dir);
+    if (n < 0 || (size_t)n >= sizeof(pre))
+        return false;
+    size_t i = mem_lower(pre);
+    return i < mem->n && strncmp(mem->v[i].path, pre, (size_t)n) == 0;
+}
+
+/*
+ * Resolves a kernel path in the tree as the walk of a directory tree would:
+ * relative links spliced in (at most KM_MAX_LINKS), an absolute one or ".."
+ * above /proc or /sys leaves it (KM_ELEAVES). 0 with *e the file, or with
+ * *e NULL and dir (PATH_MAX) the directory's own path.
+ */
+static int mem_resolve(const char *path, const struct mem_ent **e, char *dir)
+{
+    const char *rel;
+    *e = NULL;
+    int root = route(path, &rel);
+    if (root == KM_ELEAVES)
+        return root;
+    /* stored as asked (a file recorded through a link's path, as the tree's writer put it) */
+    if ((*e = mem_find(path)) != NULL && !(*e)->link)
+        return 0;
+    *e = NULL;
+    char work[2 * PATH_MAX], comp[NAME_MAX + 1], cand[PATH_MAX];
+    size_t rootlen = path[1] == 'p' ? 5 : 4, links = 0;
+    memcpy(dir, path, rootlen);
+    dir[rootlen] = '\0';
+    snprintf(work, sizeof(work), "%s", strcmp(rel, ".") == 0 ? "" : rel);
+    const char *p = work;
+    while (next_comp(&p, comp, sizeof(comp))) {
+        bool last = *p == '\0';
+        if (strcmp(comp, ".") == 0)
+            continue;
+        if (strcmp(comp, "..") == 0) {
+            if (strlen(dir) <= rootlen)
+                return KM_ELEAVES;
+            *strrchr(dir, '/') = '\0';
+            continue;
+        }
+        if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", dir, comp) >= sizeof(cand))
+            return -ENAMETOOLONG;
+        const struct mem_ent *x = mem_find(cand);
+        if (x && x->link) {
+            if (++links > KM_MAX_LINKS)
+                return -ELOOP;
+            if (x->data[0] == '/')
+                return KM_ELEAVES;
+            char rest[2 * PATH_MAX];
+            snprintf(rest, sizeof(rest), "%s", p);
+            if ((size_t)snprintf(work, sizeof(work), "%s/%s", x->data, rest) >= sizeof(work))
+                return -ENAMETOOLONG;
+            p = work;
+            continue;
+        }
+        if (x) {
+            if (!last)
+                return -ENOTDIR;
+            *e = x;
+            return 0;
+        }
+        if (!mem_is_dir(cand))
+            return -ENOENT;
+        snprintf(dir, PATH_MAX, "%s", cand);
+    }
+    return mem_is_dir(dir) ? 0 : -ENOENT;
+}
+
+/* The mode a tree's file has (record.c writes (mode & 0666) | 0400). */
+static unsigned mem_mode(const struct mem_ent *e)
+{
+    return (e->mode & 0666) | 0400;
+}
+
+/* A regular file of the in-memory tree: 0 and *e, or the error its tree would give. */
+static int mem_file(const char *path, const struct mem_ent **e)
+{
+    char dir[PATH_MAX];
+    if (km_capture_interrupted())
+        return -EINTR;
+    int rc = mem_resolve(path, e, dir);
+    return rc ? rc : *e ? 0 : KM_ENOTREG;
+}
+
+static int mem_read(const char *path, struct km_buf *b, size_t max, bool tee)
+{
+    const struct mem_ent *e;
+    int rc = mem_file(path, &e);
+    if (rc)
+        return rc;
+    /* as read_fd: too big when it fills the buffer (at least KM_READ_MIN) and max bytes */
+    size_t c = b->cap < KM_READ_MIN ? KM_READ_MIN : b->cap;
+    if (e->len + 1 >= c && (c >= max + 1 || e->len >= max)) {
+        rc = KM_ETOOBIG;
+    } else {
+        if (b->cap < e->len + 1 || b->cap < KM_READ_MIN)
+            resize(b, e->len + 1 > KM_READ_MIN ? e->len + 1 : KM_READ_MIN);
+        if (e->len)
+            memcpy(b->data, e->data, e->len);
+        b->len = e->len;
+        b->data[b->len] = '\0';
+    }
+    trim(b, rc);
+    if (rc == 0 && tee)
+        km_capture_put(path, b->data, b->len, mem_mode(e));
+    return rc;
+}
+
+/* The names in a directory of the in-memory tree: as list_dir. */
+static int mem_list(const char *path, bool dirs_only, char ***names, char ***targets)
+{
+    const struct mem_ent *e;
+    char dir[PATH_MAX], pre[PATH_MAX + 1];
+    if (km_capture_interrupted())
+        return -EINTR;
+    int rc = mem_resolve(path, &e, dir);
+    if (rc)
+        return rc;
+    if (e)
+        return -ENOTDIR;
+    size_t plen = (size_t)snprintf(pre, sizeof(pre), "%s/", dir), n = 0, cap = 0;
+    char **v = NULL;
+    for (size_t i = mem_lower(pre); i < mem->n && strncmp(mem->v[i].path, pre, plen) == 0; i++) {
+        const char *name = mem->v[i].path + plen;
+        size_t len = strcspn(name, "/");
+        bool deeper = name[len] == '/';
+        if (len == 0)
+            continue;
+        if (dirs_only) {
+            if (!deeper)
+                continue;
+            char sub[PATH_MAX];
+            snprintf(sub, sizeof(sub), "%.*s%.*s", (int)plen, pre, (int)len, name);
+            const struct mem_ent *x = mem_find(sub);
+            if (x && x->link)
+                continue; /* a link to a directory is not one */
+        }
+        if (n > 0 && strlen(v[n - 1]) == len && strncmp(v[n - 1], name, len) == 0)
+            continue;
+        xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+        v[n++] = xstrndup(name, len);
+    }
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_str);
+    size_t k = 0; /* a/x and a-b/y sort a-b first: a name may come twice */
+    for (size_t i = 0; i < n; i++) {
+        if (k > 0 && strcmp(v[k - 1], v[i]) == 0) {
+            free(v[i]);
+            continue;
+        }
+        v[k++] = v[i];
+    }
+    n = k;
+    if (n > KM_READ_DIR_MAX) {
+        km_strv_free(v, n);
+        return KM_ETOOMANY;
+    }
+    if (targets) {
+        char **t = xcalloc(n ? n : 1, sizeof(*t));
+        for (size_t i = 0; i < n; i++) {
+            char sub[PATH_MAX], p[4096];
+            snprintf(sub, sizeof(sub), "%s%s", pre, v[i]);
+            const struct mem_ent *x = mem_find(sub);
+            if (!x || !x->link)
+                continue;
+            t[i] = xstrdup(x->data);
+            snprintf(p, sizeof(p), "%s/%s", path, v[i]);
+            km_capture_symlink(p, t[i]);
+        }
+        *targets = t;
+    }
+    *names = v;
+    return (int)n;
+}
+
+/* What km_read_line's one read() of the tree's file gives: at most tmpsz - 1 bytes. */
+static size_t mem_line(const struct mem_ent *e, char *tmp, size_t tmpsz, unsigned *mode)
+{
+    size_t n = e->len < tmpsz - 1 ? e->len : tmpsz - 1;
+    if (n)
+        memcpy(tmp, e->data, n);
+    *mode = mem_mode(e);
+    return n;
+}
+
 /* Each entry's link target (NULL when it is not a link), captured as a link. */
 static char **link_targets(int dfd, const char *path, char *const *v, size_t n)
 {
@@ -481,6 +804,8 @@ static char **link_targets(int dfd, const char *path, char *const *v, size_t n)
 static int list_dir(const char *path, bool dirs_only, char ***names, char ***targets)
 {
     struct stat st;
+    if (mem)
+        return mem_list(path, dirs_only, names, targets);
     int fd = open_kernel(path, O_DIRECTORY, S_IFDIR, &st);
     if (fd < 0)
         return fd == KM_ENOTREG ? -ENOTDIR : fd;

@@ -1,6 +1,7 @@
 /* record.c - a recording of raw ticks, written and read back. See record.h. */
 #include "kmemtop/record.h"
 #include "kmemtop/capture.h"
+#include "kmemtop/read.h"
 #include "kmemtop/root.h"
 #include "kmemtop/util.h"
 
@@ -925,10 +926,12 @@ struct km_rec_reader {
     size_t next; /* the tick decoded next: those before it are in last */
     struct table last;
     size_t indexed; /* records the index named */
-    size_t decoded; /* ticks the last km_rec_materialise decoded before its own */
+    size_t decoded; /* ticks the last km_rec_load decoded before its own */
     char *prev;       /* the raw payload of record prev_i: a KMR2 record's prefix */
     size_t prev_len, prev_i; /* prev_i SIZE_MAX: none */
     ZSTD_DCtx *dc;
+    uint32_t *ids; /* the entries of the tick decoded into a km_memtree */
+    size_t idcap;
 };
 
 int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *torn, char *msg,
@@ -1005,119 +1008,6 @@ static bool tree_path(const char *p)
     return true;
 }
 
-static int walk_dir(int fd, const char *rel, int hops);
-
-/*
- * Directory name in fd, made 0700 when absent; a link the tree holds (a slab
- * alias: sys/kernel/slab/<alias> -> :0000312) is resolved by hand, inside the
- * tree, when its target is relative without ".."; never followed otherwise.
- */
-static int step_dir(int fd, const char *name, int hops)
-{
-    if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST)
-        return -errno;
-    int nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (nfd >= 0 || (errno != ELOOP && errno != ENOTDIR))
-        return nfd >= 0 ? nfd : -errno;
-    char t[4096];
-    ssize_t n = readlinkat(fd, name, t, sizeof(t) - 1);
-    if (n <= 0 || hops >= 8)
-        return -ENOTDIR;
-    t[n] = '\0';
-    return km_capture_link_ok(t) ? walk_dir(fd, t, hops + 1) : -ENOTDIR;
-}
-
-/* Directory rel (components separated by '/') under fd, made as needed. */
-static int walk_dir(int fd, const char *rel, int hops)
-{
-    int cur = dup(fd);
-    for (const char *p = rel; cur >= 0 && *p;) {
-        size_t n = strcspn(p, "/");
-        char comp[256];
-        if (n == 0 || n >= sizeof(comp)) {
-            p += n ? n : 1;
-            if (n) {
-                close(cur);
-                return -ENAMETOOLONG;
-            }
-            continue;
-        }
-        memcpy(comp, p, n);
-        comp[n] = '\0';
-        p += n;
-        if (strcmp(comp, ".") == 0)
-            continue;
-        int nfd = step_dir(cur, comp, hops);
-        close(cur);
-        if (nfd < 0)
-            return nfd;
-        cur = nfd;
-    }
-    return cur < 0 ? -errno : cur;
-}
-
-/*
- * The directory a tick's last file went into, kept open: the files of a tree
- * come directory by directory, so most need no walk from the top.
- */
-struct pcache {
-    int dirfd; /* the tree */
-    int fd;    /* -1: none */
-    char rel[4096];
-};
-
-static void pcache_close(struct pcache *pc)
-{
-    if (pc->fd >= 0)
-        close(pc->fd);
-    pc->fd = -1;
-}
-
-/* The parent directory of path (in the tree, made 0700; not to be closed) and its last component. */
-static int parent_of(struct pcache *pc, const char *path, const char **leaf)
-{
-    char rel[4096];
-    snprintf(rel, sizeof(rel), "%s", path + 1);
-    char *slash = strrchr(rel, '/');
-    *leaf = path + 1 + (slash - rel) + 1;
-    *slash = '\0';
-    if (pc->fd >= 0 && strcmp(rel, pc->rel) == 0)
-        return pc->fd;
-    pcache_close(pc);
-    int fd = walk_dir(pc->dirfd, rel, 0);
-    if (fd >= 0) {
-        pc->fd = fd;
-        snprintf(pc->rel, sizeof(pc->rel), "%s", rel);
-    }
-    return fd;
-}
-
-static int write_file_at(struct pcache *pc, const char *path, const char *data, size_t len,
-                         unsigned mode)
-{
-    const char *leaf;
-    int pfd = parent_of(pc, path, &leaf);
-    if (pfd < 0)
-        return pfd;
-    unlinkat(pfd, leaf, 0); /* read twice in one tick: the last read */
-    int fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    int rc = fd < 0 ? -errno : write_all(fd, data, len);
-    if (fd >= 0 && rc == 0 && fchmod(fd, (mode & 0666) | 0400) < 0)
-        rc = -errno;
-    if (fd >= 0 && close(fd) < 0 && rc == 0)
-        rc = -errno;
-    return rc;
-}
-
-static int write_link_at(struct pcache *pc, const char *path, const char *target)
-{
-    const char *leaf;
-    int pfd = parent_of(pc, path, &leaf);
-    if (pfd < 0)
-        return pfd;
-    return symlinkat(target, pfd, leaf) < 0 && errno != EEXIST ? -errno : 0;
-}
-
 /* A cursor over a decoded payload. */
 struct cur {
     const unsigned char *p, *end;
@@ -1147,8 +1037,12 @@ static const char *cur_bytes(struct cur *c, uint32_t n)
     return s;
 }
 
-/* Decodes record i; with dirfd >= 0, writes its tree there. */
-static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz)
+/*
+ * Decodes record i; with m, puts its files and links into m (borrowed from
+ * the table last, after the whole record is decoded: a file read twice has
+ * its last content by then).
+ */
+static int decode(struct km_rec_reader *r, size_t i, struct km_memtree *m, char *msg, size_t msgsz)
 {
     const struct rec *rc = &r->recs[i];
     char *z = xmalloc(rc->zlen);
@@ -1192,17 +1086,13 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
     r->prev_i = i;
     struct cur c = {(unsigned char *)raw, (unsigned char *)raw + got, false};
     uint32_t klen = cur_u32(&c);
-    const char *kern = cur_bytes(&c, klen);
+    (void)cur_bytes(&c, klen); /* the kernel release (osrelease, read as a file, says it too) */
     int complete = (int)(int32_t)cur_u32(&c);
     uint32_t flags = cur_u32(&c), n = cur_u32(&c);
     if (flags & F_RESET)
         table_free(&r->last); /* a writer's session starts: numbers start again */
-    int wrc = 0;
-    char bad_path[4096] = "";
-    static struct pcache pc; /* static: 4 KiB off the stack */
-    pc.dirfd = dirfd;
-    pc.fd = -1;
-    for (uint32_t e = 0; e < n && !c.bad && wrc == 0; e++) {
+    size_t nids = 0;
+    for (uint32_t e = 0; e < n && !c.bad; e++) {
         const char *kind = cur_bytes(&c, 1);
         if (!kind)
             break;
@@ -1242,7 +1132,7 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
             l->link = link;
             first = l->id;
         }
-        for (uint32_t k = 0; k < count && wrc == 0 && dirfd >= 0; k++) {
+        for (uint32_t k = 0; k < count && m; k++) {
             l = by_id(&r->last, first + k);
             if (!l->data) {
                 c.bad = true;
@@ -1250,53 +1140,28 @@ static int decode(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_
             }
             if (!tree_path(l->path))
                 continue; /* nothing a reader tees: a hostile recording's */
-            if (!l->link)
-                wrc = write_file_at(&pc, l->path, l->data, l->len, l->mode);
-            else if (km_capture_link_ok(l->data))
-                wrc = write_link_at(&pc, l->path, l->data);
-            if (wrc)
-                snprintf(bad_path, sizeof(bad_path), "%s", l->path);
+            xgrow((void **)&r->ids, &r->idcap, nids + 1, sizeof(*r->ids));
+            r->ids[nids++] = l->id;
         }
     }
-    pcache_close(&pc);
+    for (size_t k = 0; k < nids && !c.bad; k++) {
+        const struct last *l = by_id(&r->last, r->ids[k]);
+        if (!l->link)
+            km_memtree_put(m, l->path, l->data, l->len, l->mode);
+        else if (km_capture_link_ok(l->data))
+            km_memtree_link(m, l->path, l->data);
+    }
     if (c.bad) {
         snprintf(msg, msgsz, "%s: tick %zu: malformed record", r->path, i + 1);
         return -EINVAL;
-    }
-    if (wrc) {
-        snprintf(msg, msgsz, "%s: tick %zu: cannot write %s into its tree: %s", r->path, i + 1,
-                 bad_path, strerror(-wrc));
-        return wrc;
-    }
-    if (dirfd >= 0) {
-        char meta[512];
-        int m = snprintf(meta, sizeof(meta), "# written by kmemtop -r (a tick of a recording)\n");
-        if (rc->wall > 0)
-            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "time=%.6f\n", rc->wall);
-        if (rc->page_size > 0)
-            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "page_size=%ld\n", rc->page_size);
-        if (kern && klen)
-            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "kernel=%.*s\n",
-                          (int)(klen < 200 ? klen : 200), kern);
-        if (complete)
-            m += snprintf(meta + m, sizeof(meta) - (size_t)m, "complete=%d\n", complete > 0);
-        int fd = openat(dirfd, KM_CAPTURE_META, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        0600);
-        wrc = fd < 0 ? -errno : write_all(fd, meta, (size_t)m);
-        if (fd >= 0)
-            close(fd);
-        if (wrc) {
-            snprintf(msg, msgsz, "%s: tick %zu: cannot write its record: %s", r->path, i + 1,
-                     strerror(-wrc));
-            return wrc;
-        }
     }
     r->recs[i].complete = complete;
     return 0;
 }
 
-int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz)
+int km_rec_load(struct km_rec_reader *r, size_t i, struct km_memtree *m, char *msg, size_t msgsz)
 {
+    km_memtree_clear(m); /* its bytes are the table's, which decoding changes */
     if (i >= r->n) {
         snprintf(msg, msgsz, "%s: no tick %zu", r->path, i + 1);
         return -ENOENT;
@@ -1311,13 +1176,15 @@ int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, 
     }
     r->decoded = 0;
     for (; r->next < i; r->next++, r->decoded++) {
-        int rc = decode(r, r->next, -1, msg, msgsz);
+        int rc = decode(r, r->next, NULL, msg, msgsz);
         if (rc)
             return rc;
     }
-    int rc = decode(r, i, dirfd, msg, msgsz);
+    int rc = decode(r, i, m, msg, msgsz);
     if (rc == 0)
         r->next = i + 1;
+    else
+        km_memtree_clear(m);
     return rc;
 }
 
@@ -1329,6 +1196,7 @@ void km_rec_close_read(struct km_rec_reader *r)
     free(r->recs);
     table_free(&r->last);
     free(r->prev);
+    free(r->ids);
     ZSTD_freeDCtx(r->dc);
     free(r);
 }

@@ -605,17 +605,26 @@ static int open_tree_dirs(const char *tdir, int *proc, int *sys, char *msg, size
     return err;
 }
 
+/* The reader pointed at t: its directory's proc/ and sys/, or its in-memory tree. */
+static void point(const struct km_tree *t, int proc, int sys)
+{
+    if (t->mem)
+        km_read_set_mem(t->mem);
+    else
+        km_read_set_tree(proc, sys);
+}
+
 int km_root_switch(const struct km_tree *t, char *msg, size_t msgsz)
 {
     int proc = -1, sys = -1;
     if (msgsz)
         msg[0] = '\0';
-    int err = open_tree_dirs(t->dir, &proc, &sys, msg, msgsz);
+    int err = t->mem ? 0 : open_tree_dirs(t->dir, &proc, &sys, msg, msgsz);
     if (err < 0)
         return err;
     km_read_set_tree(-1, -1);
     if (own_parsers) {
-        km_read_set_tree(proc, sys); /* no mount at all: libproc2 is not used */
+        point(t, proc, sys); /* no mount at all: libproc2 is not used */
         return 0;
     }
     if ((err = uncover("/proc", &mounted_proc, msg, msgsz)) < 0 ||
@@ -626,7 +635,7 @@ int km_root_switch(const struct km_tree *t, char *msg, size_t msgsz)
             close(sys);
         return err;
     }
-    km_read_set_tree(proc, sys);
+    point(t, proc, sys);
     for (const struct km_srcdesc *d = km_sources; d->name; d++)
         if (d->flags & KM_SRCF_LIBPROC2) /* the files libproc2 opens by name */
             stage(d->path);

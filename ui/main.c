@@ -52,7 +52,6 @@ static void wait_frame(double s)
  */
 static void reader_gone(void)
 {
-    km_replay_cleanup(); /* -r: its temporary trees */
     signal(SIGPIPE, SIG_DFL);
     raise(SIGPIPE);
     _exit(128 + SIGPIPE);

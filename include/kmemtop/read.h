@@ -94,13 +94,41 @@ const char *km_read_strerror(int err);
  * Reads /proc from proc_fd and /sys from sys_fd (directories, O_PATH is
  * enough; -1 where the tree has none: its files are then missing). The
  * reader owns the descriptors from here on and closes them on the next
- * call; km_read_set_tree(-1, -1) returns to the live system.
+ * call; km_read_set_tree(-1, -1) returns to the live system (and leaves an
+ * in-memory tree, km_read_set_mem).
  */
 void km_read_set_tree(int proc_fd, int sys_fd);
-/* True while a tree is set. */
+/* True while a tree is set (a directory or an in-memory one). */
 bool km_read_in_tree(void);
 /* Tests: resolve by the component walk even where openat2 exists. */
 void km_read_force_walk(bool on);
+
+/*
+ * An in-memory tree (kmemtop -r: a recording's tick, never written to
+ * disk): kernel path -> bytes and mode, or -> a symlink's target, as a
+ * capture tree would hold them. km_read_set_mem() points the reader at it
+ * instead of a directory: every function above then answers from the table
+ * exactly as from the tree the tick would have been written as (missing:
+ * -ENOENT; a directory read as a file: KM_ENOTREG; a file as a directory:
+ * -ENOTDIR; caps, KM_ETOOMANY, the tee into a capture the same; links
+ * resolved inside the tree, an absolute one or ".." above /proc or /sys:
+ * KM_ELEAVES). Directories are those the paths imply (a tree has no empty
+ * one either). Paths and bytes are borrowed, not copied: they must stay
+ * valid until the table is cleared or put to again. A path put twice keeps
+ * its last content. Bounded: KM_MEMTREE_MAX entries (more are dropped).
+ */
+#define KM_MEMTREE_MAX 1048576
+struct km_memtree;
+struct km_memtree *km_memtree_new(void);
+void km_memtree_clear(struct km_memtree *m);
+/* A regular file; mode as recorded (the tree's file mode: (mode & 0666) | 0400). */
+void km_memtree_put(struct km_memtree *m, const char *path, const char *data, size_t len,
+                    unsigned mode);
+void km_memtree_link(struct km_memtree *m, const char *path, const char *target);
+size_t km_memtree_count(const struct km_memtree *m);
+void km_memtree_free(struct km_memtree *m);
+/* Reads from m (NULL: back to the live system); replaces a tree set by km_read_set_tree. */
+void km_read_set_mem(struct km_memtree *m);
 
 /*
  * Files that libproc2 reads by path (it cannot be handed a descriptor):

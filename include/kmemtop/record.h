@@ -67,22 +67,27 @@ int km_rec_open_read(const char *path, struct km_rec_reader **out, uint64_t *tor
 size_t km_rec_ticks(const struct km_rec_reader *r);
 /* Records found through the index FILE.idx (the rest by a scan of the file). */
 size_t km_rec_indexed(const struct km_rec_reader *r);
-/* Ticks the last km_rec_materialise decoded before the one asked for (a seek's cost). */
+/* Ticks the last km_rec_load decoded before the one asked for (a seek's cost). */
 size_t km_rec_decoded(const struct km_rec_reader *r);
 /* Tick i's wall time and page size (0: unknown). */
 double km_rec_wall(const struct km_rec_reader *r, size_t i);
 long km_rec_page_size(const struct km_rec_reader *r, size_t i);
-/* Tick i's complete= (as km_rec_tick's), known once the tick was materialised. */
+/* Tick i's complete= (as km_rec_tick's), known once the tick was loaded. */
 int km_rec_complete(const struct km_rec_reader *r, size_t i);
 /*
- * Writes tick i as a capture tree into the directory dirfd (empty, made by
- * the caller): its files and links under proc/ and sys/, and its record
- * (kmemtop-capture: time, page size, kernel, complete). Ticks are decoded
- * in order from the last self-contained record at or before i (a writer
- * makes one every 256 ticks; a file the same as before needs the ticks
- * before it), so a seek decodes at most 255 ticks besides its own.
+ * Tick i as an in-memory tree (read.h: km_memtree), what kmemtop -r reads:
+ * m is cleared, then holds the tick's files and links (those under /proc
+ * and /sys; links whose target is relative without ".."), their bytes
+ * borrowed from the reader until the next km_rec_load (which changes them)
+ * or km_rec_close_read. The tick's record (time, page size, complete) is
+ * km_rec_wall, km_rec_page_size and km_rec_complete. On an error m is empty.
+ * Ticks are decoded in order from the last self-contained record at or
+ * before i (a writer makes one every 256 ticks; a file the same as before
+ * needs the ticks before it), so a seek decodes at most 255 ticks besides
+ * its own.
  */
-int km_rec_materialise(struct km_rec_reader *r, size_t i, int dirfd, char *msg, size_t msgsz);
+struct km_memtree;
+int km_rec_load(struct km_rec_reader *r, size_t i, struct km_memtree *m, char *msg, size_t msgsz);
 void km_rec_close_read(struct km_rec_reader *r);
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32), continued from crc (0 to start). */

@@ -8,7 +8,9 @@
  * namespace (with a user namespace when not root) where km_root_switch()
  * mounts a small tmpfs over /proc holding safe copies of those two files;
  * without one, kmemtop's own parsers read them (km_root_own_parsers()).
- * Called again, km_root_switch() moves to another tree of a series.
+ * Called again, km_root_switch() moves to another tree of a series. A tree
+ * may also be held in memory (struct km_tree's mem: a recording's tick):
+ * the same switch, with the reader answering from the table.
  * km_roots_expand() turns --root arguments into a list of trees: a DIR
  * without proc/ whose subdirectories hold trees is a series in name order.
  * Errors return a negative errno with a sentence for the user in msg.
@@ -40,12 +42,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct km_memtree;
+
 struct km_tree {
     char *dir;
     double wall;    /* capture time from the tree's record, 0 unknown */
     long page_size; /* from the tree's record, 0 unknown */
     int complete;   /* the record's complete=: 1 yes, -1 no (incomplete), 0 not recorded */
     char error[256]; /* when incomplete: "could not write <path>: <why>" (or what is known) */
+    /*
+     * Not NULL: the tree is this in-memory one (kmemtop -r: read.h's
+     * km_memtree), dir only names it; km_root_switch points the reader at it
+     * and stages libproc2's files from it as from a directory.
+     */
+    struct km_memtree *mem;
 };
 
 struct km_roots {
