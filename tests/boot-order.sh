@@ -105,4 +105,24 @@ out=$(timeout 20 "$KMEMTOP" --root "$TMP/m/2" -b --format json --view overview 2
 is "a boot id that is a FIFO: not waited on, said" \
     "$(printf '%s\n' "$out" | jq -c '[.boot_id, (.boot_id_warning | test("^/proc/sys/kernel/random/boot_id: "))]')" '[null,true]'
 
+# ---- the screen: NEW BOOT on the replay time line and on a series' status line
+. "$KM_SRCDIR/tests/tmux.sh"
+if km_tmux bootorder; then
+    T new-session -d -s km -x 120 -y 24 "$KMEMTOP -r '$TMP/t.kmr' --view overview"
+    see "-r: the first tick, paused" 'tick 1/4 2025-12-02 00:00:00 PAUSED'
+    keys t
+    see "t: tick 2, ten seconds after tick 1" 'tick 2/4 2025-12-02 00:00:10 \+10s PAUSED'
+    keys t
+    see "t: tick 3, the new boot's first, said instead of an interval" 'tick 3/4 2025-12-02 00:00:20 NEW BOOT PAUSED'
+    keys t
+    see "t: tick 4, an interval again" 'tick 4/4 2025-12-02 00:00:30 \+10s end PAUSED'
+    keys q
+    T new-session -d -s s -x 120 -y 24 "$KMEMTOP --root '$TMP/s' -d 1 --view overview"
+    S=s
+    see "a series without times: its third tree says NEW BOOT" 'tree 3/4 NEW BOOT'
+    keys q
+else
+    ok "# SKIP tmux not installed"
+fi
+
 done_testing
