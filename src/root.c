@@ -154,12 +154,42 @@ static void read_meta(struct km_tree *t)
                  where[0] && why[0] ? ": " : "", why[0] || where[0] ? why : "reason not recorded");
 }
 
+static int open_tree_dirs(const char *tdir, int *proc, int *sys, char *msg, size_t msgsz);
+
+/*
+ * The tree's boot id and uptime, read as a sample reads them (beneath the
+ * tree, the read layer's limits, links out of it not followed), for the
+ * series' order. Unknown stays unknown: a malformed boot id is left out here
+ * and said by the sample of the tree.
+ */
+static void read_clock(struct km_tree *t)
+{
+    char msg[256], line[128];
+    int proc, sys;
+    t->uptime = -1;
+    if (open_tree_dirs(t->dir, &proc, &sys, msg, sizeof(msg)) < 0)
+        return;
+    km_read_set_tree(proc, sys);
+    char why[160];
+    if (km_read_line("/proc/sys/kernel/random/boot_id", line, sizeof(line)) != 0 ||
+        !km_parse_boot_id(line, strlen(line), t->boot_id, why, sizeof(why)))
+        t->boot_id[0] = '\0';
+    double up;
+    if (km_read_line("/proc/uptime", line, sizeof(line)) == 0) {
+        line[strcspn(line, " \t")] = '\0'; /* "uptime idle" */
+        if (parse_epoch(line, &up) && km_seconds_ok(up))
+            t->uptime = up;
+    }
+    km_read_set_tree(-1, -1);
+}
+
 static void add_tree(struct km_roots *r, size_t *cap, char *dir)
 {
     xgrow((void **)&r->trees, cap, r->n + 1, sizeof(*r->trees));
     struct km_tree *t = &r->trees[r->n++];
     *t = (struct km_tree){.dir = dir};
     read_meta(t);
+    read_clock(t);
 }
 
 static int by_version(const void *a, const void *b)
@@ -210,13 +240,13 @@ static int list_series(const char *dir, char ***names, size_t *n)
  * A series' trees in the order they were captured when each records its time
  * (names may sort otherwise: 9 before 10, names from other hosts' clocks);
  * trees of the same time keep their name order. An insertion sort: a series
- * already in time order (the usual case) costs one pass.
+ * already in time order (the usual case) costs one pass. True when done.
  */
-static void order_by_time(struct km_tree *t, size_t n)
+static bool order_by_time(struct km_tree *t, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!(t[i].wall > 0))
-            return; /* not every tree says when: name order */
+            return false; /* not every tree says when */
     for (size_t i = 1; i < n; i++) {
         struct km_tree x = t[i];
         size_t j = i;
@@ -224,6 +254,85 @@ static void order_by_time(struct km_tree *t, size_t n)
             t[j] = t[j - 1];
         t[j] = x;
     }
+    return true;
+}
+
+/* A tree of a series being ordered by boot: its boot's rank, its name's. */
+struct boot_key {
+    struct km_tree t;
+    size_t name;   /* place in name order */
+    size_t boot;   /* rank of its boot */
+    double first;  /* its boot's earliest recorded time, 0 none */
+    size_t bname;  /* its boot's earliest name */
+};
+
+static int by_boot_id(const void *a, const void *b)
+{
+    const struct boot_key *x = a, *y = b;
+    int c = strcmp(x->t.boot_id, y->t.boot_id);
+    return c ? c : x->name < y->name ? -1 : x->name > y->name;
+}
+
+static bool boots_timed; /* every boot has a recorded time: boots in time order */
+
+static int by_boot_start(const void *a, const void *b)
+{
+    const struct boot_key *x = a, *y = b;
+    if (boots_timed && x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return x->bname < y->bname ? -1 : x->bname > y->bname;
+}
+
+static int by_boot_uptime(const void *a, const void *b)
+{
+    const struct boot_key *x = a, *y = b;
+    if (x->boot != y->boot)
+        return x->boot < y->boot ? -1 : 1;
+    if (x->t.uptime != y->t.uptime)
+        return x->t.uptime < y->t.uptime ? -1 : 1;
+    return x->name < y->name ? -1 : x->name > y->name;
+}
+
+/*
+ * A series without every time recorded, whose trees all give their boot id
+ * and uptime: the trees of one boot by uptime (their kernel's own clock),
+ * the boots apart, in the order of their earliest recorded time when each
+ * has one, else of their earliest name. Otherwise the name order stays.
+ */
+static void order_by_boot(struct km_tree *t, size_t n)
+{
+    if (n < 2)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (!t[i].boot_id[0] || !(t[i].uptime >= 0))
+            return;
+    struct boot_key *k = xcalloc(n, sizeof(*k));
+    for (size_t i = 0; i < n; i++)
+        k[i] = (struct boot_key){.t = t[i], .name = i};
+    qsort(k, n, sizeof(*k), by_boot_id);
+    boots_timed = true;
+    for (size_t i = 0, j; i < n; i = j) { /* one group per boot: its start */
+        double first = 0;
+        for (j = i; j < n && strcmp(k[j].t.boot_id, k[i].t.boot_id) == 0; j++)
+            if (k[j].t.wall > 0 && (!(first > 0) || k[j].t.wall < first))
+                first = k[j].t.wall;
+        boots_timed = boots_timed && first > 0;
+        for (size_t m = i; m < j; m++) {
+            k[m].first = first;
+            k[m].bname = k[i].name; /* sorted by name within the boot */
+        }
+    }
+    qsort(k, n, sizeof(*k), by_boot_start); /* boots in order; a boot's trees stay together */
+    size_t rank = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(k[i].t.boot_id, k[i - 1].t.boot_id) != 0)
+            rank++;
+        k[i].boot = rank;
+    }
+    qsort(k, n, sizeof(*k), by_boot_uptime);
+    for (size_t i = 0; i < n; i++)
+        t[i] = k[i].t;
+    free(k);
 }
 
 static int expand_one(const char *arg, struct km_roots *r, size_t *cap, char *msg, size_t msgsz)
@@ -252,7 +361,8 @@ static int expand_one(const char *arg, struct km_roots *r, size_t *cap, char *ms
         free(names[i]);
     }
     free(names);
-    order_by_time(r->trees + first, r->n - first);
+    if (!order_by_time(r->trees + first, r->n - first))
+        order_by_boot(r->trees + first, r->n - first);
     if (n == 0) {
         snprintf(msg, msgsz,
                  "--root %s: no proc/ or sys/ here, and no subdirectories holding captured trees",

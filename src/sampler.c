@@ -14,7 +14,9 @@
 #include "kmemtop/root.h"
 #include "kmemtop/sat.h"
 #include "kmemtop/source.h"
+#include "kmemtop/util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,6 +307,29 @@ static void read_uptime(struct km_sampler *s, struct km_sample *smp)
         smp->uptime = up;
 }
 
+/*
+ * The boot's random id: two samples with different ones come from two boots
+ * (counters start again), whatever their uptimes say. Read every tick (one
+ * small file), so a capture and a recorded tick hold it too. A tree without
+ * it (before 2.6.24, or old captures) leaves it unknown; a malformed one is
+ * said and not used.
+ */
+#define KM_BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
+static void read_boot_id(struct km_sample *smp)
+{
+    char line[128], why[160];
+    smp->boot_id[0] = '\0';
+    smp->boot_warning[0] = '\0';
+    int rc = km_read_line(KM_BOOT_ID_PATH, line, sizeof(line));
+    if (rc == -ENOENT)
+        return;
+    if (rc != 0)
+        snprintf(smp->boot_warning, sizeof(smp->boot_warning), "%s: %s", KM_BOOT_ID_PATH,
+                 km_read_strerror(rc));
+    else if (!km_parse_boot_id(line, strlen(line), smp->boot_id, why, sizeof(why)))
+        snprintf(smp->boot_warning, sizeof(smp->boot_warning), "%s: %s", KM_BOOT_ID_PATH, why);
+}
+
 /* The power of two from 4 KiB to 256 KiB nearest to ratio, within 2^0.25; 0 if none. */
 static long nearest_page_size(double ratio)
 {
@@ -371,6 +396,8 @@ static bool same_system(const struct km_sample *a, const struct km_sample *b)
 {
     if (strcmp(a->kernel, b->kernel) != 0)
         return false;
+    if (a->boot_id[0] && b->boot_id[0] && strcmp(a->boot_id, b->boot_id) != 0)
+        return false;
     return a->uptime < 0 || b->uptime < 0 || b->uptime >= a->uptime;
 }
 
@@ -427,6 +454,9 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     smp->own_parsers = km_root_own_parsers() ? km_root_own_reason() : NULL;
     read_kernel(s, smp);
     read_uptime(s, smp);
+    read_boot_id(smp);
+    smp->new_boot = prev && prev->boot_id[0] && smp->boot_id[0] &&
+                    strcmp(prev->boot_id, smp->boot_id) != 0;
     if (prev && !same_system(prev, smp)) {
         prev = NULL; /* trees of other machines or boots: no rates, no loads/unloads */
         forget_past(s);

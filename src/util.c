@@ -335,3 +335,41 @@ void km_malloc_steady(void)
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 }
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+bool km_parse_boot_id(const char *s, size_t len, char *out, char *why, size_t whysz)
+{
+    out[0] = '\0';
+    if (len > 0 && s[len - 1] == '\n')
+        len--;
+    const char *what = NULL;
+    if (len != KM_BOOT_ID_LEN)
+        what = len == 0 ? "empty" : "not 36 characters";
+    for (size_t i = 0; !what && i < len; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : hex_digit(s[i]) < 0)
+            what = dash ? "no '-' where a UUID has one" : "a character that is not a hex digit";
+    }
+    if (what) {
+        /* the start of what is there, control bytes replaced (the tree is anyone's) */
+        char shown[48];
+        size_t n = 0;
+        for (; n < len && n < 40; n++)
+            shown[n] = (unsigned char)s[n] < 0x20 || (unsigned char)s[n] >= 0x7f ? '?' : s[n];
+        shown[n] = '\0';
+        snprintf(why, whysz, "line 1: not a boot id (8-4-4-4-12 hex digits): %s: \"%s%s\"", what,
+                 shown, len > n ? "..." : "");
+        return false;
+    }
+    for (size_t i = 0; i < len; i++)
+        out[i] = s[i] >= 'A' && s[i] <= 'F' ? (char)(s[i] - 'A' + 'a') : s[i];
+    out[len] = '\0';
+    return true;
+}

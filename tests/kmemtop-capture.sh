@@ -270,6 +270,11 @@ capture_proc() {
     done
     copy_in /proc/sys/kernel "$t/proc/sys/kernel" osrelease kptr_restrict tainted \
         perf_event_paranoid
+    # the boot's id (2.6.24+): kmemtop --root orders a series by boot, then uptime
+    if [ -e /proc/sys/kernel/random/boot_id ]; then
+        mkdirs "$t/proc/sys/kernel/random" &&
+            copy /proc/sys/kernel/random/boot_id "$t/proc/sys/kernel/random/boot_id"
+    fi
     # PSI (4.20+, CONFIG_PSI): absent or unreadable (psi=0) is simply not copied
     if [ -e /proc/pressure/memory ]; then
         mkdirs "$t/proc/pressure" && copy /proc/pressure/memory "$t/proc/pressure/memory"

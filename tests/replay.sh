@@ -5,7 +5,8 @@
 # scan without it (a torn or stale index is not trusted), and decodes only from the
 # self-contained record before it; -r --capture writes the ticks as a series that --root
 # shows as the recording; --keep and --max-size drop the oldest ticks and leave a
-# recording that replays.
+# recording that replays, where --from @TIME of a compressed (KMR2) tick of a real writer's
+# long recording still gives that tick's frame of the whole recording's replay.
 . "$(dirname "$0")/lib.sh"
 mkdir "$TMP/s" "$TMP/t"
 ln -s "$FIX/debian61-root" "$TMP/s/1"
@@ -186,5 +187,50 @@ else
     nok "--max-size 1M drops the first 256 ticks of a prefix-compressed recording" \
         "$n ticks, $(stat -c %s "$TMP/m270") bytes, first record $(grep -a -o "KMR[12]" "$TMP/m270" | head -1); $(head -3 "$TMP/m270.err")"
 fi
+
+# ---- seeking in a trimmed real-writer recording: 270 timed ticks (records 1 and 257 stand
+# alone, the rest KMR2, each compressed against the one before), trimmed by --keep and by
+# --max-size to ticks 257-270 and the one appended; --from @TIME of a compressed tick gives
+# exactly that tick's frame (rates included) of a replay of the whole recording from its start
+mkdir -p "$TMP/tb1" "$TMP/tb2" "$TMP/st"
+cp -a "$FIX/debian61-root/proc" "$TMP/tb1/"
+cp -a "$FIX/debian61-root2/proc" "$TMP/tb2/"
+for i in $(seq 1 270); do
+    d="$TMP/st/$(printf %03d "$i")"
+    mkdir "$d"
+    if [ $((i % 2)) = 0 ]; then cp -al "$TMP/tb2/proc" "$d/"; else cp -al "$TMP/tb1/proc" "$d/"; fi
+    echo "time=$((T0 + 10 * i))" >"$d/kmemtop-capture"
+done
+"$KMEMTOP" -w "$TMP/rt" --root "$TMP/st" --view slabs,vmalloc >/dev/null 2>&1
+is "270 timed ticks: records 1 and 257 stand alone, 268 compressed" \
+    "$(grep -a -o 'KMR[12]' "$TMP/rt" | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')" "KMR1:2 KMR2:268 "
+"$KMEMTOP" -r "$TMP/rt" -b --format json --view slabs,vmalloc 2>/dev/null | frames >"$TMP/rt.f"
+tick() { sed -n "${1}p" "$TMP/rt.f"; }
+cp -a "$TMP/tb1" "$TMP/tlate"
+echo "time=$((T0 + 2800))" >"$TMP/tlate/kmemtop-capture"
+cp "$TMP/rt" "$TMP/rk"
+cp "$TMP/rt.idx" "$TMP/rk.idx"
+"$KMEMTOP" -w "$TMP/rk" --root "$TMP/tlate" --view slabs,vmalloc --keep 200s >/dev/null 2>&1
+cp "$TMP/rt" "$TMP/rm"
+cp "$TMP/rt.idx" "$TMP/rm.idx"
+"$KMEMTOP" -w "$TMP/rm" --root "$TMP/tlate" --view slabs,vmalloc --max-size 1M >/dev/null 2>&1
+for r in rk rm; do
+    is "$r: trimmed to ticks 257-270 and the appended one, the first standing alone" \
+        "$("$KMEMTOP" -r "$TMP/$r" -b --format json --view slabs,vmalloc 2>&1 | ticktimes | awk '{ print NF, $1 }'):$(grep -a -o 'KMR[12]' "$TMP/$r" | head -1)" \
+        "15 $((T0 + 2570)):KMR1"
+    for i in 258 265 270; do
+        "$KMEMTOP" -r "$TMP/$r" -b --format json --view slabs,vmalloc --from @$((T0 + 10 * i)) \
+            2>"$TMP/seek.err" | head -1 | frames >"$TMP/seek.f"
+        if [ -s "$TMP/seek.f" ] && [ "$(cat "$TMP/seek.f")" = "$(tick $i)" ] && [ ! -s "$TMP/seek.err" ]; then
+            ok "$r: --from @TIME of tick $i gives the frame of tick $i in the full replay"
+        else
+            nok "$r: --from @TIME of tick $i gives the frame of tick $i in the full replay" \
+                "$(head -3 "$TMP/seek.err"; tick $i | diff "$TMP/seek.f" - | head -5)"
+        fi
+    done
+done
+# the comparison tells ticks apart: two neighbours (the two trees, and the rates between) differ
+if [ "$(tick 264)" != "$(tick 265)" ] && [ -n "$(tick 265)" ]; then ok "neighbouring ticks' frames differ"
+else nok "neighbouring ticks' frames differ"; fi
 
 done_testing

@@ -684,10 +684,13 @@ static void status_right(const struct scr *s, char *out, size_t n)
         char when[32];
         km_when_format(a->roots.trees[i].wall, when, sizeof(when));
         pos += (size_t)snprintf(out + pos, n - pos, "tick %zu/%zu %s", i + 1, a->roots.n, when);
+        bool reboot = a->ctx.s && a->ctx.s->new_boot;
         double iv = i > 0 && a->roots.trees[i].wall > 0 && a->roots.trees[i - 1].wall > 0
                         ? a->roots.trees[i].wall - a->roots.trees[i - 1].wall
                         : 0;
-        if (pos < n && iv > 0)
+        if (pos < n && reboot) /* no interval across a reboot: the rates are not over one */
+            pos += (size_t)snprintf(out + pos, n - pos, " NEW BOOT");
+        else if (pos < n && iv > 0)
             pos += (size_t)snprintf(out + pos, n - pos, " +%.*fs", iv < 10 ? 1 : 0, iv);
         if (pos < n && s->series_end)
             pos += (size_t)snprintf(out + pos, n - pos, " end");
@@ -700,9 +703,10 @@ static void status_right(const struct scr *s, char *out, size_t n)
         return;
     }
     if (a->roots.n > 1)
-        pos += (size_t)snprintf(out + pos, n - pos, "%s tree %zu/%zu ",
+        pos += (size_t)snprintf(out + pos, n - pos, "%s tree %zu/%zu %s",
                                 s->series_end ? "end of series: last" : "",
-                                a->tree < a->roots.n ? a->tree : a->roots.n, a->roots.n);
+                                a->tree < a->roots.n ? a->tree : a->roots.n, a->roots.n,
+                                a->ctx.s && a->ctx.s->new_boot ? "NEW BOOT " : "");
     if (pos < n && s->paused)
         pos += (size_t)snprintf(out + pos, n - pos, "PAUSED ");
     if (pos < n)

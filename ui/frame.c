@@ -64,6 +64,10 @@ static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
         snprintf(buf + n, sizeof(buf) - (size_t)n, " - page %ldK%s", s->page_size / 1024,
                  s->page_size_src == KM_PS_INFERRED ? " (inferred)" : "");
     line(arg, KM_ATTR_BOLD, buf);
+    if (s->boot_warning[0]) {
+        snprintf(buf, sizeof(buf), "%s (boot changes cannot be told)", s->boot_warning);
+        line(arg, KM_ATTR_WARN, buf);
+    }
     if (s->root[0] && c->tree && c->tree->complete < 0) {
         snprintf(buf, sizeof(buf), "INCOMPLETE capture: %s; files may be missing",
                  c->tree->error);
@@ -176,6 +180,10 @@ static void text_line_cb(void *arg, int attr, const char *text)
 
 void km_frame_text(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
 {
+    if (c->s->new_boot) /* before the frame: the frames above are of another boot */
+        fprintf(f, "-- new boot %s: the kernel was restarted; counters start again, no rates "
+                   "across it --\n",
+                c->s->boot_id);
     km_frame_summary(c, text_line_cb, f);
     for (int v = 0; km_views[v]; v++) {
         struct km_vm *vm = vms[v];
@@ -268,6 +276,12 @@ void km_frame_json(FILE *f, struct km_vm *const *vms, const struct km_vctx *c)
         km_json_null(&j, "time");
     km_json_int(&j, "frame", s->seq);
     km_json_dbl(&j, "interval", s->dt > 0 ? s->dt : (double)NAN);
+    if (s->boot_id[0])
+        km_json_str(&j, "boot_id", s->boot_id);
+    if (s->new_boot)
+        km_json_bool(&j, "new_boot", true);
+    if (s->boot_warning[0])
+        km_json_str(&j, "boot_id_warning", s->boot_warning);
     if (s->root[0])
         km_json_str(&j, "root", s->root);
     if (s->own_parsers)

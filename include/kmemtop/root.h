@@ -18,7 +18,11 @@
  * Trees and series: a tree is a directory with proc/ or sys/. Any other
  * DIR is a series: its subdirectories (symlinks followed) that are trees,
  * in the order of their capture times when every one's record has a time
- * (ties in name order), else in strverscmp order (so 9-x sorts before 10-x;
+ * (ties in name order); else, when every one gives its boot id and uptime
+ * (proc/sys/kernel/random/boot_id, proc/uptime, read as a sample reads
+ * them), one boot's trees by uptime, boots apart (ordered by their earliest
+ * recorded time when each has one, else by their earliest name); else in
+ * strverscmp order (so 9-x sorts before 10-x;
  * zero-padded names such as 0001 sort the same either way). Hidden entries and entries that are
  * not trees are skipped; a DIR with no tree at all is -ENOENT. Each tree's
  * KM_CAPTURE_META file gives wall and page_size (lines "time=<epoch
@@ -56,6 +60,8 @@ struct km_tree {
      * and stages libproc2's files from it as from a directory.
      */
     struct km_memtree *mem;
+    char boot_id[40]; /* the tree's proc/sys/kernel/random/boot_id, "" unknown or malformed */
+    double uptime;    /* the tree's proc/uptime, -1 unknown */
 };
 
 struct km_roots {

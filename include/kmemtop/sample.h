@@ -77,6 +77,9 @@ struct km_sample {
     long page_size; /* bytes, the sampled kernel's */
     enum km_pagesize_src page_size_src;
     double uptime; /* seconds, -1 unknown */
+    char boot_id[40]; /* /proc/sys/kernel/random/boot_id, "" unknown (absent or malformed) */
+    bool new_boot;    /* boot_id differs from the previous sample's: no rates across it */
+    char boot_warning[200]; /* why the boot id was not used ("FILE: line 1: ..."), "" none */
     int possible_cpus; /* /sys/devices/system/cpu/possible (read with modules), -1 unknown */
     const char *own_parsers; /* a tree without a mount namespace: why (meminfo and slabinfo
                                 then by kmemtop's own parsers); NULL otherwise */

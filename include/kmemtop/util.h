@@ -114,6 +114,15 @@ void km_copy(char *dst, size_t dstsz, const char *src, size_t len);
 int km_parse_idlist(const char *s, size_t len, uint64_t *mask, int nbits);
 bool km_mask_test(const uint64_t *mask, int bit);
 
+/*
+ * A kernel boot id (/proc/sys/kernel/random/boot_id: a random UUID, 8-4-4-4-12
+ * hex digits, made once per boot) in [s, s+len), a trailing newline allowed.
+ * Copies it, lower-cased, to out (KM_BOOT_ID_LEN + 1 bytes) and returns true;
+ * on anything else returns false and says why in why ("line 1: ..."), out "".
+ */
+#define KM_BOOT_ID_LEN 36
+bool km_parse_boot_id(const char *s, size_t len, char *out, char *why, size_t whysz);
+
 /* Monotonic clock in seconds. */
 double km_now(void);
 

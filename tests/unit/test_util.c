@@ -186,8 +186,34 @@ static void reader_proc(void)
     km_buf_free(&b);
 }
 
+/* km_parse_boot_id: the kernel's UUID, lower-cased; anything else refused with a reason */
+static void boot_ids(void)
+{
+    char id[KM_BOOT_ID_LEN + 1], why[160];
+    const char good[] = "4E478E75-3330-4a68-aa94-99d05a2c9192\n";
+    ok(km_parse_boot_id(good, strlen(good), id, why, sizeof(why)), "a boot id with its newline");
+    is_str(id, "4e478e75-3330-4a68-aa94-99d05a2c9192", "lower-cased, without the newline");
+    static const struct {
+        const char *in, *why;
+    } bad[] = {
+        {"", "line 1: not a boot id (8-4-4-4-12 hex digits): empty: \"\""},
+        {"4e478e75-3330-4a68-aa94-99d05a2c919", "not 36 characters"},
+        {"4e478e75-3330-4a68-aa94-99d05a2c91922", "not 36 characters"},
+        {"4e478e75+3330-4a68-aa94-99d05a2c9192", "no '-' where a UUID has one"},
+        {"4e478e75-3330-4a68-aa94-99d05a2c919g", "a character that is not a hex digit"},
+        {"4e478e75-3330-4a68-aa94-99d05a2c919\x01", "hex digit: \"4e478e75-3330-4a68-aa94-99d05a2c919?\""},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        strcpy(id, "x");
+        bool r = km_parse_boot_id(bad[i].in, strlen(bad[i].in), id, why, sizeof(why));
+        ok(!r && id[0] == '\0' && strstr(why, bad[i].why) && strncmp(why, "line 1: ", 8) == 0,
+           bad[i].why);
+    }
+}
+
 int main(void)
 {
+    boot_ids();
     numbers();
     lines_and_tokens();
     idlists();
