@@ -40,7 +40,7 @@ fi
 is "nothing said on stderr" "$(cat "$TMP/s.err")" ""
 "$KMEMTOP" --root "$TMP/s" -b --view overview >"$TMP/s.txt" 2>&1
 is "batch text: one line before the first frame of the new boot" \
-    "$(grep -n -A1 '^-- new boot' "$TMP/s.txt" | sed 's/^[0-9]*[:-]//; s/ - up.*tree .*\// /; s/ - page.*//')" \
+    "$(grep -n -A1 '^-- new boot' "$TMP/s.txt" | sed 's/^[0-9]*[:-]//; s/ - up.*tree .*\// /; s/ ([^)]*own parsers)//; s/ - page.*//')" \
     "-- new boot $B2: the kernel was restarted; counters start again, no rates across it --
 kmemtop - 6.1.0-56-amd64 c"
 
