@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "kmemtop/read.h"
+#include "kmemtop/sampler.h"
 #include "kmemtop/sat.h"
 #include "kmemtop/util.h"
 
@@ -54,31 +55,6 @@ static bool has_sub_dir(const char *dir, const char *sub)
 static bool is_tree(const char *dir)
 {
     return has_sub_dir(dir, "proc") || has_sub_dir(dir, "sys");
-}
-
-/*
- * Parses "123" or "123.456" without strtod, so the record reads the same
- * under any LC_NUMERIC the front end has set. Returns false on junk.
- */
-static bool parse_epoch(const char *s, double *out)
-{
-    double v = 0, scale = 1;
-    bool digits = false, frac = false;
-    for (; *s && *s != '\n' && *s != '\r'; s++) {
-        if (*s >= '0' && *s <= '9') {
-            digits = true;
-            if (frac)
-                v += (*s - '0') * (scale /= 10);
-            else
-                v = v * 10 + (*s - '0');
-        } else if (*s == '.' && !frac) {
-            frac = true;
-        } else {
-            return false;
-        }
-    }
-    *out = v;
-    return digits;
 }
 
 /* A page size some kernel uses (km_page_size_ok: a power of two from 4 KiB to 256 KiB). */
@@ -138,7 +114,7 @@ static void read_meta(struct km_tree *t)
             *next++ = '\0';
         double wall;
         long ps;
-        if (strncmp(line, "time=", 5) == 0 && parse_epoch(line + 5, &wall) && km_epoch_ok(wall))
+        if (strncmp(line, "time=", 5) == 0 && km_parse_seconds(line + 5, &wall) && km_epoch_ok(wall))
             t->wall = wall;
         else if (strncmp(line, "page_size=", 10) == 0 && parse_page_size(line + 10, &ps))
             t->page_size = ps;
@@ -164,22 +140,15 @@ static int open_tree_dirs(const char *tdir, int *proc, int *sys, char *msg, size
  */
 static void read_clock(struct km_tree *t)
 {
-    char msg[256], line[128];
+    char msg[256];
     int proc, sys;
     t->uptime = -1;
     if (open_tree_dirs(t->dir, &proc, &sys, msg, sizeof(msg)) < 0)
         return;
     km_read_set_tree(proc, sys);
-    char why[160];
-    if (km_read_line("/proc/sys/kernel/random/boot_id", line, sizeof(line)) != 0 ||
-        !km_parse_boot_id(line, strlen(line), t->boot_id, why, sizeof(why)))
-        t->boot_id[0] = '\0';
-    double up;
-    if (km_read_line("/proc/uptime", line, sizeof(line)) == 0) {
-        line[strcspn(line, " \t")] = '\0'; /* "uptime idle" */
-        if (parse_epoch(line, &up) && km_seconds_ok(up))
-            t->uptime = up;
-    }
+    char why[256];
+    km_read_boot_id(t->boot_id, why, sizeof(why));
+    t->uptime = km_read_uptime();
     km_read_set_tree(-1, -1);
 }
 

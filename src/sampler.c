@@ -297,14 +297,14 @@ static void read_possible_cpus(struct km_sampler *s, struct km_sample *smp)
     smp->possible_cpus = s->possible_cpus;
 }
 
-static void read_uptime(struct km_sampler *s, struct km_sample *smp)
+double km_read_uptime(void)
 {
-    smp->uptime = -1;
-    if (km_read_file("/proc/uptime", &s->buf) != 0)
-        return;
-    double up = strtod(s->buf.data, NULL);
-    if (km_seconds_ok(up)) /* inf, nan, 1e19 or -5 in a tree: unknown */
-        smp->uptime = up;
+    char line[128];
+    double up;
+    if (km_read_line("/proc/uptime", line, sizeof(line)) != 0 || !km_parse_seconds(line, &up) ||
+        !km_seconds_ok(up)) /* junk, 1e19 or -5 in a tree: unknown */
+        return -1;
+    return up;
 }
 
 /*
@@ -315,19 +315,18 @@ static void read_uptime(struct km_sampler *s, struct km_sample *smp)
  * said and not used.
  */
 #define KM_BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
-static void read_boot_id(struct km_sample *smp)
+void km_read_boot_id(char *out, char *warn, size_t warnsz)
 {
     char line[128], why[160];
-    smp->boot_id[0] = '\0';
-    smp->boot_warning[0] = '\0';
+    out[0] = '\0';
+    warn[0] = '\0';
     int rc = km_read_line(KM_BOOT_ID_PATH, line, sizeof(line));
     if (rc == -ENOENT)
         return;
     if (rc != 0)
-        snprintf(smp->boot_warning, sizeof(smp->boot_warning), "%s: %s", KM_BOOT_ID_PATH,
-                 km_read_strerror(rc));
-    else if (!km_parse_boot_id(line, strlen(line), smp->boot_id, why, sizeof(why)))
-        snprintf(smp->boot_warning, sizeof(smp->boot_warning), "%s: %s", KM_BOOT_ID_PATH, why);
+        snprintf(warn, warnsz, "%s: %s", KM_BOOT_ID_PATH, km_read_strerror(rc));
+    else if (!km_parse_boot_id(line, strlen(line), out, why, sizeof(why)))
+        snprintf(warn, warnsz, "%s: %s", KM_BOOT_ID_PATH, why);
 }
 
 /* The power of two from 4 KiB to 256 KiB nearest to ratio, within 2^0.25; 0 if none. */
@@ -453,8 +452,8 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
         snprintf(smp->root, sizeof(smp->root), "%s", o->root);
     smp->own_parsers = km_root_own_parsers() ? km_root_own_reason() : NULL;
     read_kernel(s, smp);
-    read_uptime(s, smp);
-    read_boot_id(smp);
+    smp->uptime = km_read_uptime();
+    km_read_boot_id(smp->boot_id, smp->boot_warning, sizeof(smp->boot_warning));
     smp->new_boot = prev && prev->boot_id[0] && smp->boot_id[0] &&
                     strcmp(prev->boot_id, smp->boot_id) != 0;
     if (prev && !same_system(prev, smp)) {

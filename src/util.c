@@ -336,6 +336,31 @@ void km_malloc_steady(void)
 #endif
 }
 
+/*
+ * Parses "123" or "123.456" without strtod, so the record reads the same
+ * under any LC_NUMERIC the front end has set. Returns false on junk.
+ */
+bool km_parse_seconds(const char *s, double *out)
+{
+    double v = 0, scale = 1;
+    bool digits = false, frac = false;
+    for (; *s && *s != '\n' && *s != '\r' && *s != ' ' && *s != '\t'; s++) {
+        if (*s >= '0' && *s <= '9') {
+            digits = true;
+            if (frac)
+                v += (*s - '0') * (scale /= 10);
+            else
+                v = v * 10 + (*s - '0');
+        } else if (*s == '.' && !frac) {
+            frac = true;
+        } else {
+            return false;
+        }
+    }
+    *out = v;
+    return digits;
+}
+
 static int hex_digit(char c)
 {
     return c >= '0' && c <= '9' ? c - '0'

@@ -43,6 +43,14 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
  * (zeroed when none: km_modjoin_free is safe on it). Pure.
  */
 bool km_vm_torn(const struct km_sample *smp, struct km_modjoin *out, char *why, size_t n);
+/*
+ * The kernel's clock as a sample reads it, through the read layer (live or
+ * the tree set): /proc/uptime in seconds, -1 unknown; the boot id into out
+ * (KM_BOOT_ID_LEN + 1 bytes, "" unknown), and in warn why one that is there
+ * is not used ("FILE: line 1: ..."; "" otherwise). Also what orders a series.
+ */
+double km_read_uptime(void);
+void km_read_boot_id(char *out, char *warn, size_t warnsz);
 const struct km_sample *km_sampler_cur(const struct km_sampler *s);
 const struct km_sample *km_sampler_prev(const struct km_sampler *s);
 

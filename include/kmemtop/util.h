@@ -123,6 +123,13 @@ bool km_mask_test(const uint64_t *mask, int bit);
 #define KM_BOOT_ID_LEN 36
 bool km_parse_boot_id(const char *s, size_t len, char *out, char *why, size_t whysz);
 
+/*
+ * Seconds as the kernel and kmemtop's records print them, "123" or
+ * "123.456", up to a blank or the end of the line; without strtod, so the
+ * same under any LC_NUMERIC the front end sets. False on anything else.
+ */
+bool km_parse_seconds(const char *s, double *out);
+
 /* Monotonic clock in seconds. */
 double km_now(void);
 

@@ -211,8 +211,23 @@ static void boot_ids(void)
     }
 }
 
+/* km_parse_seconds: /proc/uptime's first field and a record's time=, in any locale */
+static void seconds(void)
+{
+    double v = -1;
+    ok(km_parse_seconds("4187.91 8230.33\n", &v) && v > 4187.90 && v < 4187.92,
+       "uptime: the first field, up to the blank");
+    ok(km_parse_seconds("1764633600\n", &v) && v == 1764633600.0, "whole seconds to the newline");
+    ok(km_parse_seconds("12.5\r", &v) && v == 12.5, "a CR ends it too");
+    ok(!km_parse_seconds("4187,91 1", &v), "a decimal comma is junk (no locale)");
+    ok(!km_parse_seconds("-5", &v) && !km_parse_seconds("1e19", &v) && !km_parse_seconds("", &v) &&
+           !km_parse_seconds(" 1", &v) && !km_parse_seconds("1.2.3", &v),
+       "a sign, an exponent, nothing, a leading blank, two points: refused");
+}
+
 int main(void)
 {
+    seconds();
     boot_ids();
     numbers();
     lines_and_tokens();
