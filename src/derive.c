@@ -194,6 +194,12 @@ static void overview(struct km_derive_state *st, struct km_sample *smp,
         struct km_ov_input pin;
         ov_input(prev, false, &pin);
         ov_input(smp, false, &in);
+        /* a frame without the Overview does not read SecPageTables (meminfo.h): it is
+           left out of both, or its 1 GiB would show as a jump of the kernel's rows */
+        struct km_meminfo mem = smp->mem;
+        if (KM_IS_NA(prev->mem.sec_page_tables))
+            mem.sec_page_tables = KM_NA;
+        in.mem = &mem;
         if (km_overview(&pin, was) == 0 && km_overview(&in, now) == 0) {
             km_overview_rate(now, was, smp->mono - prev->mono);
             for (int i = 0; i < smp->ov.nrows; i++) {

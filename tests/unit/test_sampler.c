@@ -10,7 +10,11 @@
 #include "kmemtop/root.h"
 #include "kmemtop/sampler.h"
 
+#include "kmemtop/derive.h"
+#include "kmemtop/overview.h"
+
 #include <math.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,6 +113,62 @@ static void events_belong_to_their_sample(void)
     km_sampler_free(s);
 }
 
+/*
+ * A frame of another view (Buddy: meminfo and vmstat read, no Overview, so
+ * SecPageTables not read on 6.1+), then the Overview of the same tree: its
+ * CHANGE at once, and no row may take SecPageTables' appearance for growth.
+ */
+static void overview_after_another_view(void)
+{
+    char dir[] = "/tmp/km-test-secpt.XXXXXX", cmd[8192], a[64], b[64];
+    const char *src = getenv("KM_SRCDIR");
+    if (!mkdtemp(dir)) {
+        ok(0, "a temporary directory (mkdtemp)");
+        return;
+    }
+    snprintf(a, sizeof(a), "%s/a", dir);
+    snprintf(b, sizeof(b), "%s/b", dir);
+    /* two trees of one kernel, 10 s apart, with the same meminfo */
+    snprintf(cmd, sizeof(cmd),
+             "cp -R '%s/tests/fixtures/debian612-root' '%s' && chmod -R u+w '%s' && "
+             "sed -i 's/^SecPageTables: .*/SecPageTables:   1048576 kB/' '%s/proc/meminfo' && "
+             "grep -q '^SecPageTables:   1048576 kB' '%s/proc/meminfo' && cp -R '%s' '%s' && "
+             "awk '{ printf \"%%.2f %%s\\n\", $1 + 10, $2 }' '%s/proc/uptime' > '%s/up' && "
+             "mv '%s/up' '%s/proc/uptime'",
+             src ? src : ".", a, a, a, a, a, b, a, dir, dir, b);
+    ok(system(cmd) == 0, "two 6.12 trees 10 s apart, with 1 GiB of secondary page tables");
+    struct km_sampler *s = km_sampler_new();
+    char msg[512];
+    struct km_tree ta = {.dir = a, .page_size = 4096}, tb = {.dir = b, .page_size = 4096};
+    unsigned m = MEMONLY | KM_SRC_BIT(KM_SRC_VMSTAT);
+    struct km_sampler_opts o = {.page_size = 4096, .root = "t"};
+    ok(km_root_switch(&ta, msg, sizeof(msg)) == 0, "the first shown");
+    km_sampler_reset_files(s);
+    km_sampler_tick(s, m, &o); /* the Buddy view */
+    ok(!km_sampler_cur(s)->ov.ok, "no Overview made for another view");
+    ok(km_root_switch(&tb, msg, sizeof(msg)) == 0, "the second shown");
+    km_sampler_reset_files(s);
+    o.derive = KM_DER_OVERVIEW;
+    km_sampler_tick(s, m, &o); /* the Overview */
+    const struct km_sample *c = km_sampler_cur(s);
+    is_dbl(c->dt, 10, 0.01, "10 s between them");
+    const struct km_ov_row *sp = km_overview_row(&c->ov, "sec_page_tables");
+    is_dbl(sp ? (double)sp->bytes : NAN, 1048576.0 * 1024, 0, "SecPageTables read for the Overview");
+    /* the first frame did not read SecPageTables: no change for it ('-'), but no jump */
+    ok(sp && !(fabs(sp->rate) > 0), "sec_page_tables: no CHANGE from a frame that did not read it");
+    static const char *const rows[] = {"kernel_stack", "unaccounted", "free"};
+    for (int i = 0; i < 3; i++) {
+        const struct km_ov_row *r = km_overview_row(&c->ov, rows[i]);
+        char what[96];
+        snprintf(what, sizeof(what), "%s: CHANGE 0 at once (the same meminfo), not a jump", rows[i]);
+        is_dbl(r ? r->rate : NAN, 0, 0, what);
+    }
+    km_sampler_free(s);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
+}
+
 int main(void)
 {
     fflush(stdout);
@@ -122,6 +182,7 @@ int main(void)
         growth_survives_other_views();
         no_rates_across_kernels();
         events_belong_to_their_sample();
+        overview_after_another_view();
         int rc = tap_done();
         fflush(stdout);
         _exit(rc);
