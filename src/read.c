@@ -411,6 +411,82 @@ int km_read_file_quiet(const char *path, struct km_buf *b)
     return read_path(path, b, KM_READ_CAP, false);
 }
 
+/*
+ * Pieces of KM_READ_PIECE bytes, each handed on up to its last newline; the partial line after it
+ * is moved to the front and the next read goes on behind it. Only a line longer than the
+ * buffer grows it (doubling, within max). The file is generated once, however large.
+ */
+static int stream_fd(int fd, struct km_buf *b, size_t max, km_read_piece_fn fn, void *ctx,
+                     size_t *total)
+{
+    double deadline = 0;
+    size_t have = 0, off = 0; /* bytes in b (a partial line), the file's offset */
+    if (b->cap < KM_READ_PIECE + 1)
+        resize(b, KM_READ_PIECE + 1);
+    for (;;) {
+        if (have + 1 >= b->cap) { /* one line fills the buffer */
+            int rc = grow(b, max);
+            if (rc)
+                return rc;
+        }
+        ssize_t r = pread(fd, b->data + have, b->cap - 1 - have, (off_t)off);
+        if (deadline == 0)
+            deadline = mono_now() + KM_READ_TIMEOUT;
+        else if (mono_now() > deadline)
+            return KM_ESLOW;
+        if (r < 0 && errno == EINTR && !km_capture_interrupted())
+            continue;
+        if (r < 0)
+            return errno == EAGAIN || errno == ESPIPE ? KM_ENOTREG : -errno;
+        if (r == 0) {
+            b->data[have] = '\0';
+            if (have)
+                fn(ctx, b->data, have);
+            *total = off;
+            return 0;
+        }
+        off += (size_t)r;
+        if (off > max)
+            return KM_ETOOBIG;
+        size_t was = have; /* the partial line before it has no newline */
+        have += (size_t)r;
+        b->data[have] = '\0';
+        size_t done = have;
+        while (done > was && b->data[done - 1] != '\n')
+            done--;
+        if (done == was)
+            continue;
+        fn(ctx, b->data, done);
+        memmove(b->data, b->data + done, have - done);
+        have -= done;
+    }
+}
+
+int km_read_stream(const char *path, struct km_buf *b, size_t max, km_read_piece_fn fn, void *ctx,
+                   size_t *total)
+{
+    struct stat st;
+    *total = 0;
+    if (max > KM_READ_CAP_BIG)
+        max = KM_READ_CAP_BIG;
+    if (mem || km_capture_active()) {
+        /* an in-memory tree is whole already; a capture needs the whole file to keep */
+        int rc = read_path(path, b, max, true);
+        if (rc == 0) {
+            *total = b->len;
+            fn(ctx, b->data, b->len);
+        }
+        return rc;
+    }
+    int fd = open_kernel(path, 0, S_IFREG, &st);
+    if (fd < 0)
+        return fd;
+    int rc = stream_fd(fd, b, max, fn, ctx, total);
+    close(fd);
+    trim(b, rc);
+    return rc;
+}
+
 int km_read_filef(struct km_buf *b, const char *fmt, ...)
 {
     char path[4096];

@@ -38,6 +38,7 @@ struct km_sampler {
     struct km_buf kept_raw[KM_SRC_COUNT];
     struct km_derive_state derive;           /* rate bases, module events */
     struct km_buf buf;
+    struct km_vmallocinfo vm_spare; /* the areas' memory of the sample last replaced */
     long inferred_page_size; /* of the tree shown: 0 not tried, -1 could not tell */
     int possible_cpus;       /* of the tree shown (fixed while it runs): 0 not read, -1 unknown */
     unsigned wanted;         /* this tick's km_sampler_opts.derive, for the sources' reads */
@@ -82,6 +83,7 @@ void km_sampler_free(struct km_sampler *s)
     km_sampler_reset_files(s);
     forget_past(s);
     km_buf_free(&s->buf);
+    km_vmallocinfo_free(&s->vm_spare);
     free(s);
 }
 
@@ -141,7 +143,10 @@ static void read_source(struct km_sampler *s, const struct km_srcdesc *d, struct
 {
     double t0 = km_now();
     if (!reuse_kept(s, d, smp)) {
-        struct km_src_io io = {.buf = &s->buf, .state = &s->state[d->id], .derive = s->wanted};
+        struct km_src_io io = {.buf = &s->buf,
+                               .state = &s->state[d->id],
+                               .derive = s->wanted,
+                               .vm_spare = &s->vm_spare};
         km_source_run(d, &io, smp);
         keep(s, d, &io, smp);
     }
@@ -223,8 +228,11 @@ static void check_vmallocinfo(struct km_sampler *s, struct km_sample *smp, unsig
             break;
         }
         double cost = so->cost;
-        d->free(smp);
-        struct km_src_io io = {.buf = &s->buf, .state = &s->state[d->id], .derive = s->wanted};
+        km_vmallocinfo_recycle(&smp->vm, &s->vm_spare); /* d->free, its memory kept */
+        struct km_src_io io = {.buf = &s->buf,
+                               .state = &s->state[d->id],
+                               .derive = s->wanted,
+                               .vm_spare = &s->vm_spare};
         double t0 = km_now();
         km_source_run(d, &io, smp);
         so->cost = cost + (km_now() - t0);
@@ -439,14 +447,15 @@ int km_sampler_tick(struct km_sampler *s, unsigned srcmask, const struct km_samp
     s->wanted = o ? o->derive : 0;
     struct km_sample *smp = &s->s[s->cur];
     struct km_sample *prev = s->have_prev || s->seq > 0 ? &s->s[!s->cur] : NULL;
+    km_vmallocinfo_recycle(&smp->vm, &s->vm_spare);
     km_sample_free(smp);
     /*
      * No derivation and no view reads the previous sample's areas (its module join, groups
      * and overview are kept apart): at server scale they are most of the memory, so only
-     * the current sample holds them.
+     * the current sample holds them, and this tick's parse fills their memory again.
      */
     if (prev)
-        km_vmallocinfo_free(&prev->vm);
+        km_vmallocinfo_recycle(&prev->vm, &s->vm_spare);
     smp->seq = s->seq++;
     if (o && o->root)
         snprintf(smp->root, sizeof(smp->root), "%s", o->root);

@@ -90,10 +90,28 @@ static void modules_free(struct km_sample *smp)
 
 /* ---- /proc/vmallocinfo, /proc/zoneinfo ---------------------------------------- */
 
+static void vmallocinfo_piece(void *p, const char *data, size_t len)
+{
+    km_vm_parse_feed(p, data, len);
+}
+
+/*
+ * Parsed as it is read, a piece at a time: a server's file is megabytes that would otherwise be
+ * held whole, and read twice when the buffer turns out too small (km_read_file_max). The areas
+ * go into the memory of the sample the sampler no longer needs (io->vm_spare).
+ */
 static int vmallocinfo_read(struct km_src_io *io, struct km_sample *smp, struct km_perr *pe)
 {
-    int rc = km_source_slurp(io);
-    return rc ? rc : km_parse_vmallocinfo(io->buf->data, io->buf->len, &smp->vm, pe);
+    struct km_vm_parse *p = km_vm_parse_begin(&smp->vm, io->vm_spare, 0, pe);
+    size_t total = 0;
+    int rc =
+        km_read_stream(io->desc->path, io->buf, io->desc->cap, vmallocinfo_piece, p, &total);
+    if (rc) {
+        km_vm_parse_abort(p);
+        return rc;
+    }
+    io->bytes = total;
+    return km_vm_parse_end(p);
 }
 
 static void vmallocinfo_free(struct km_sample *smp)

@@ -502,73 +502,162 @@ static size_t areas_bound(const char *buf, size_t len)
 #define VM_MAX_BYTES ((int64_t)1 << 60)
 #define VM_MAX_PAGES ((int64_t)1 << 40)
 
-/* A line that cannot be read is left out and counted (err->skipped); none readable: -EINVAL. */
-int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
-                         struct km_perr *err)
+/* The parse's state between pieces. */
+struct km_vm_parse {
+    struct km_vmallocinfo *out;
+    struct km_perr *err;
+    struct text tx;
+    struct numas nu;
+    size_t cap;       /* room in out->areas */
+    int64_t bytes, pages; /* totals, bounded so that no sum over the areas overflows */
+    int lineno, bad;
+    bool ptrval, keep_room;
+};
+struct km_vm_parse *km_vm_parse_begin(struct km_vmallocinfo *out, struct km_vmallocinfo *spare,
+                                      size_t hint, struct km_perr *err)
 {
+    struct km_vm_parse *st = xcalloc(1, sizeof(*st));
+    st->out = out;
+    st->err = err;
+    memset(out, 0, sizeof(*out));
+    if (spare) { /* the storage of a sample no longer needed, to be filled again */
+        out->areas = spare->areas;
+        st->cap = spare->areas_cap;
+        st->nu.v = spare->numa;
+        st->nu.cap = spare->numa_cap;
+        st->tx.data = spare->text;
+        st->tx.cap = spare->text_cap;
+        memset(spare, 0, sizeof(*spare));
+        st->keep_room = true;
+    }
+    if (hint > st->cap) {
+        free(out->areas);
+        out->areas = xmalloc(hint * sizeof(*out->areas));
+        st->cap = hint;
+    }
+    return st;
+}
+
+void km_vm_parse_feed(struct km_vm_parse *st, const char *buf, size_t len)
+{
+    struct km_vmallocinfo *out = st->out;
+    struct text *tx = &st->tx;
+    struct numas *nu = &st->nu;
     struct km_lines it;
     const char *line;
-    size_t llen, cap;
-    struct text tx = {0};
-    struct numas nu = {0};
-    bool ptrval = false;
-    int64_t bytes = 0, pages = 0; /* totals, bounded so that no sum over the areas overflows */
-    int bad = 0;
-    memset(out, 0, sizeof(*out));
-    cap = areas_bound(buf, len);
-    out->areas = xmalloc(cap * sizeof(*out->areas));
+    size_t llen;
+    /* the line before's caller and module are where the last piece was: not compared again */
+    tx->last = tx->last_mod = NULL;
     km_lines_init(&it, buf, len);
+    it.lineno = st->lineno;
     while (km_lines_next(&it, &line, &llen)) {
         struct km_perr why; /* only line and msg are read (km_perr_skip): 300+ bytes not zeroed */
         why.line = 0;
         why.msg[0] = '\0';
         bool lp = false; /* this line's "(____ptrval____)": counts only if the line is kept */
-        if (out->n + 1 > cap)
-            xgrow((void **)&out->areas, &cap, out->n + 1, sizeof(*out->areas));
-        size_t nu0 = nu.n; /* a line left out gives its per-node counts back */
-        int rc =
-            parse_line(line, llen, it.lineno, &out->areas[out->n], &tx, &nu, &lp, &why);
+        if (out->n + 1 > st->cap)
+            xgrow((void **)&out->areas, &st->cap, out->n + 1, sizeof(*out->areas));
+        size_t nu0 = nu->n; /* a line left out gives its per-node counts back */
+        int rc = parse_line(line, llen, it.lineno, &out->areas[out->n], tx, nu, &lp, &why);
         const struct km_vmarea *a = &out->areas[out->n];
-        if (rc == 0 && (a->size > VM_MAX_BYTES - bytes ||
-                        (!KM_IS_NA(a->pages) && a->pages > VM_MAX_PAGES - pages)))
+        if (rc == 0 && (a->size > VM_MAX_BYTES - st->bytes ||
+                        (!KM_IS_NA(a->pages) && a->pages > VM_MAX_PAGES - st->pages)))
             rc = km_perr_set(&why, it.lineno, "areas add up to more than %s",
-                             a->size > VM_MAX_BYTES - bytes ? "2^60 bytes" : "2^40 pages");
+                             a->size > VM_MAX_BYTES - st->bytes ? "2^60 bytes" : "2^40 pages");
         if (rc < 0) { /* left out and counted; its strings stay unused in tx */
-            km_perr_skip(err, &why);
-            bad++;
-            nu.n = nu0;
+            km_perr_skip(st->err, &why);
+            st->bad++;
+            nu->n = nu0;
         } else if (rc == 0 && out->n > 0 && (a->start || a->end) &&
                    a->start == a[-1].start && a->end == a[-1].end && a->size == a[-1].size) {
             /* two areas cannot have one range: a line printed twice by a torn read */
             if (out->dups++ == 0)
                 out->dup_lineno = it.lineno;
-            nu.n = nu0;
+            nu->n = nu0;
         } else if (rc != 0) {
-            nu.n = nu0;
+            nu->n = nu0;
         } else {
-            ptrval = ptrval || lp;
-            bytes += a->size;
-            pages += KM_IS_NA(a->pages) ? 0 : a->pages;
+            st->ptrval = st->ptrval || lp;
+            st->bytes += a->size;
+            st->pages += KM_IS_NA(a->pages) ? 0 : a->pages;
             out->n++;
         }
     }
-    free(tx.slot);
+    st->lineno = it.lineno;
+}
+
+int km_vm_parse_end(struct km_vm_parse *st)
+{
+    struct km_vmallocinfo *out = st->out;
+    free(st->tx.slot);
+    out->addr_kind = classify(out->areas, out->n, st->ptrval);
+    fix_strings(out, st->tx.data);
+    out->text_cap = st->tx.cap;
+    out->numa = st->nu.v;
+    out->nnuma = st->nu.n;
+    out->numa_cap = st->nu.cap;
+    out->areas_cap = st->cap;
+    bool keep_room = st->keep_room;
+    struct km_perr *err = st->err;
+    int bad = st->bad;
+    free(st);
     if (bad && out->n == 0) {
-        free(tx.data);
-        free(nu.v);
         km_vmallocinfo_free(out);
         return km_perr_unusable(err);
     }
-    out->addr_kind = classify(out->areas, out->n, ptrval);
-    fix_strings(out, tx.data);
-    out->numa = nu.v;
-    out->nnuma = nu.n;
-    /* what a frame keeps: no room left over (lines left out, or numa's doubling) */
-    if (out->n && cap > out->n)
+    /*
+     * What a frame keeps: no room left over (lines left out, or numa's doubling), but for
+     * storage that is filled again next tick, where the room saves the next one's page faults
+     * (given back when it is more than the areas themselves).
+     */
+    bool trim = !keep_room || out->areas_cap > 2 * out->n + 1024;
+    if (trim && out->n && out->areas_cap > out->n) {
         out->areas = xrealloc(out->areas, out->n * sizeof(*out->areas));
-    if (nu.n && nu.cap > nu.n)
-        out->numa = xrealloc(out->numa, nu.n * sizeof(*out->numa));
+        out->areas_cap = out->n;
+    }
+    trim = !keep_room || out->numa_cap > 2 * out->nnuma + 1024;
+    if (trim && out->nnuma && out->numa_cap > out->nnuma) {
+        out->numa = xrealloc(out->numa, out->nnuma * sizeof(*out->numa));
+        out->numa_cap = out->nnuma;
+    }
     return 0;
+}
+
+void km_vm_parse_abort(struct km_vm_parse *st)
+{
+    if (!st)
+        return;
+    free(st->tx.slot);
+    free(st->tx.data);
+    free(st->nu.v);
+    free(st->out->areas);
+    memset(st->out, 0, sizeof(*st->out));
+    free(st);
+}
+
+/* A line that cannot be read is left out and counted (err->skipped); none readable: -EINVAL. */
+int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
+                         struct km_perr *err)
+{
+    struct km_vm_parse *p = km_vm_parse_begin(out, NULL, areas_bound(buf, len), err);
+    km_vm_parse_feed(p, buf, len);
+    return km_vm_parse_end(p);
+}
+
+void km_vmallocinfo_recycle(struct km_vmallocinfo *v, struct km_vmallocinfo *spare)
+{
+    if (spare->areas_cap >= v->areas_cap && (spare->areas || !v->areas)) {
+        km_vmallocinfo_free(v); /* the spare has more room already */
+        return;
+    }
+    km_vmallocinfo_free(spare);
+    *spare = (struct km_vmallocinfo){.areas = v->areas,
+                                     .areas_cap = v->areas_cap,
+                                     .numa = v->numa,
+                                     .numa_cap = v->numa_cap,
+                                     .text = v->text,
+                                     .text_cap = v->text_cap};
+    memset(v, 0, sizeof(*v));
 }
 
 void km_vmallocinfo_free(struct km_vmallocinfo *v)

@@ -63,6 +63,18 @@ int km_read_file(const char *path, struct km_buf *b);
 int km_read_file_max(const char *path, struct km_buf *b, size_t max);
 /* The same without copying into a capture (for staging, not a sample). */
 int km_read_file_quiet(const char *path, struct km_buf *b);
+/*
+ * Reads a file of lines as km_read_file_max does, in pieces of about KM_READ_PIECE bytes instead
+ * of a buffer holding it all: fn gets each piece up to its last newline (a line never split; at
+ * EOF the rest, which may lack one), and *total the bytes read. The file is generated once, and
+ * the memory is one piece, however large the file. An in-memory tree, or a capture (which keeps
+ * the whole file), reads it whole and hands it on in one piece. fn may have had pieces when an
+ * error is returned: the caller throws away what it made of them.
+ */
+#define KM_READ_PIECE ((size_t)128 << 10)
+typedef void (*km_read_piece_fn)(void *ctx, const char *data, size_t len);
+int km_read_stream(const char *path, struct km_buf *b, size_t max, km_read_piece_fn fn, void *ctx,
+                   size_t *total);
 /* printf-style path; same contract. */
 int km_read_filef(struct km_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads a small sysfs value and strips the trailing newline (and \r, NULs, blanks). */

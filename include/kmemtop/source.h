@@ -45,6 +45,7 @@ struct km_src_io {
     size_t bytes;                  /* bytes read, for the cost shown */
     unsigned derive;               /* the frame's derived data (KM_DER_*, derive.h): what a
                                       source may leave out when no shown view needs it */
+    struct km_vmallocinfo *vm_spare; /* vmallocinfo: memory of an old sample to fill (or NULL) */
 };
 
 typedef int (*km_src_read_fn)(struct km_src_io *io, struct km_sample *smp, struct km_perr *err);

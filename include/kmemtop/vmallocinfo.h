@@ -71,6 +71,8 @@ struct km_vmallocinfo {
      */
     size_t dups;
     int dup_lineno;
+    /* the room of areas, numa and text (what a recycled record set can be filled with) */
+    size_t areas_cap, numa_cap, text_cap;
 };
 
 /* The N<nid>= counts of area a of v: a->nnuma of them. */
@@ -83,6 +85,26 @@ static inline const struct km_vmnuma *km_vm_numa(const struct km_vmallocinfo *v,
 int km_parse_vmallocinfo(const char *buf, size_t len, struct km_vmallocinfo *out,
                          struct km_perr *err);
 void km_vmallocinfo_free(struct km_vmallocinfo *v);
+/*
+ * The same parse in pieces, for a file read a piece at a time (km_read_stream): begin, then
+ * feed each piece (whole lines: a piece ends after a newline, or at the end of the file; line
+ * numbers go on from piece to piece), then end, which returns what km_parse_vmallocinfo
+ * would for the pieces put together. spare (or NULL): a record set no longer needed
+ * (km_vmallocinfo_recycle), whose memory is filled again instead of allocated: a server's
+ * areas are megabytes, and fresh memory costs a page fault per 4 KiB each tick. hint: areas
+ * to make room for (0: as they come). abort instead of end throws the parse away.
+ */
+struct km_vm_parse;
+struct km_vm_parse *km_vm_parse_begin(struct km_vmallocinfo *out, struct km_vmallocinfo *spare,
+                                      size_t hint, struct km_perr *err);
+void km_vm_parse_feed(struct km_vm_parse *p, const char *buf, size_t len);
+int km_vm_parse_end(struct km_vm_parse *p);
+void km_vm_parse_abort(struct km_vm_parse *p);
+/*
+ * Keeps v's memory in spare for the next parse (the larger of the two is kept, the other
+ * freed); v is left empty.
+ */
+void km_vmallocinfo_recycle(struct km_vmallocinfo *v, struct km_vmallocinfo *spare);
 /*
  * Areas flagged "vmalloc vpages" but printed without pages= (3.x vendor
  * kernels, for a driver's large areas) still hold RAM: each gets pages =

@@ -97,6 +97,8 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void count_piece(void *ctx, const char *data, size_t len);
+
 static void expect(const char *mode, const char *path, int want)
 {
     struct km_buf b = {0};
@@ -108,7 +110,89 @@ static void expect(const char *mode, const char *path, int want)
     ok(rc == want && now() - t0 < 2, name);
     if (rc == 0 && want == 0)
         ok(b.len > 0 && b.data[b.len] == '\0', "  ... and its bytes were read");
+    /* read in pieces: the same answer */
+    size_t total = 0;
+    t0 = now();
+    rc = km_read_stream(path, &b, KM_READ_CAP, count_piece, &total, &total);
+    snprintf(name, sizeof(name), "%s: %s in pieces -> %d (%s)", mode, path, rc,
+             km_read_strerror(rc));
+    ok(rc == want && now() - t0 < 2, name);
     km_buf_free(&b);
+}
+
+/* km_read_stream's pieces of /proc/lines, checked as they come */
+struct pieces {
+    char *all;
+    size_t len, n, bad;
+};
+
+static void count_piece(void *ctx, const char *data, size_t len)
+{
+    (void)ctx, (void)data, (void)len;
+}
+
+static void keep_piece(void *ctx, const char *data, size_t len)
+{
+    struct pieces *p = ctx;
+    p->all = realloc(p->all, p->len + len + 1);
+    memcpy(p->all + p->len, data, len);
+    p->len += len;
+    p->n++;
+    if (len == 0)
+        p->bad++; /* no empty piece */
+    else if (data[len - 1] != '\n')
+        p->bad += 1000; /* counted apart: only the last piece may end without a newline */
+}
+
+/* A file of short lines around one of 300 KiB (longer than a piece), without a last newline. */
+static char *lines_text(size_t *len)
+{
+    size_t cap = 1 << 20, n = 0;
+    char *t = malloc(cap);
+    for (int i = 0; i < 3000; i++)
+        n += (size_t)snprintf(t + n, cap - n, "0x%016x-0x%016x 8192 line%d+0x1/0x2\n", i, i + 1, i);
+    memset(t + n, 'x', 300 << 10);
+    n += 300 << 10;
+    t[n++] = '\n';
+    n += (size_t)snprintf(t + n, cap - n, "the last line, no newline");
+    *len = n;
+    return t;
+}
+
+static void test_stream(const char *mode)
+{
+    size_t len;
+    char *text = lines_text(&len);
+    char p[8192];
+    snprintf(p, sizeof(p), "%s/proc/lines", top);
+    FILE *f = fopen(p, "w");
+    if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+        printf("Bail out! cannot write %s\n", p);
+        exit(1);
+    }
+    struct pieces pc = {0};
+    struct km_buf b = {0};
+    size_t total = 0;
+    int rc = km_read_stream("/proc/lines", &b, KM_READ_CAP, keep_piece, &pc, &total);
+    char name[256];
+    snprintf(name, sizeof(name), "%s: a file of %zu bytes reads in pieces", mode, len);
+    is_int(rc, 0, name);
+    ok(pc.len == len && pc.all && memcmp(pc.all, text, len) == 0,
+       "  ... which put together are the file");
+    is_int((long)total, (long)len, "  ... and its length is said");
+    ok(pc.n >= 3, "  ... in more than one piece");
+    is_int((long)pc.bad, 1000, "  ... each ending after a newline but the last");
+    ok(b.cap <= (size_t)1 << 20, "  ... and the buffer is no larger than a piece and the long line");
+    free(pc.all);
+    /* past the cap: refused, the buffer given back */
+    rc = km_read_stream("/proc/lines", &b, 100000, count_piece, NULL, &total);
+    is_int(rc, KM_ETOOBIG, "a file over the cap in pieces: too big");
+    rc = km_read_stream("/proc/big", &b, KM_READ_CAP, count_piece, NULL, &total);
+    is_int(rc, KM_ETOOBIG, "a 4 MiB line of NULs: too big");
+    ok(b.cap <= (size_t)1 << 20, "  ... no big buffer left behind");
+    km_buf_free(&b);
+    unlink(p);
+    free(text);
 }
 
 static void run(const char *mode)
@@ -158,6 +242,8 @@ static void run(const char *mode)
     }
     is_int(km_read_dir("/proc/abs", &names, NULL), KM_ELEAVES, "a directory link out is refused");
     is_int(km_read_dir("/proc/buddyinfo", &names, NULL), -ENOTDIR, "a file is no directory");
+
+    test_stream(mode);
 
     km_read_set_tree(open_dir("proc"), -1);
     expect(mode, "/sys/kernel/slab/kmalloc-64/object_size", -ENOENT); /* the tree has no sys/ */

@@ -2,6 +2,7 @@
 #include "kmemtop/vmallocinfo.h"
 
 #include "../tap.h"
+#include "../fuzz/fz_vm.h"
 
 #include <errno.h>
 
@@ -383,8 +384,69 @@ static void test_line_before(void)
     km_vmallocinfo_free(&v);
 }
 
+/* Parsed in pieces, as the live file is read, into recycled memory: what the whole gives. */
+static void test_pieces(void)
+{
+    static const char *const files[] = {
+        "debian61-root/proc/vmallocinfo", "debian61-root-kptr1/proc/vmallocinfo",
+        "debian612-root/proc/vmallocinfo", "mtk-armv7-3.4/proc/vmallocinfo",
+        "this-vm-6.18/proc/vmallocinfo", "zte-armv7-4.1/proc/vmallocinfo", "edge-malformed/proc/vmallocinfo",
+        "debian61-race/proc/vmallocinfo",
+    };
+    /* errors, a line printed twice, blank and CRLF lines, no last newline */
+    static const char edge[] = "0x1000-0x3000 8192 a+0x1/0x2 pages=1 vmalloc N0=1\n"
+                               "\n"
+                               "junk\n"
+                               "0x1000-0x3000 8192 a+0x1/0x2 pages=1 vmalloc N0=1\n"
+                               "0x3000-0x6000 12288 b+0x1/0x2 [mod] pages=2 vmalloc\r\n"
+                               "0x6000-0x8000 8192 pages=x\n"
+                               "0x8000-0x9000 4096 c+0x1/0x2 [mod] ioremap";
+    struct km_vmallocinfo spare = {0};
+    char why[160], name[256];
+    for (size_t f = 0; f <= sizeof(files) / sizeof(files[0]); f++) {
+        size_t len;
+        char *buf;
+        const char *what = f < sizeof(files) / sizeof(files[0]) ? files[f] : "edge lines";
+        if (f < sizeof(files) / sizeof(files[0])) {
+            buf = tap_slurp(files[f], &len);
+        } else {
+            len = sizeof(edge) - 1;
+            buf = malloc(len);
+            memcpy(buf, edge, len);
+        }
+        struct km_vmallocinfo whole, part;
+        struct km_perr e1 = {0};
+        int rc = km_parse_vmallocinfo(buf, len, &whole, &e1);
+        for (unsigned seed = 0; seed < 4; seed++) {
+            struct km_perr e2 = {0};
+            int rc2 = vm_parse_pieces(buf, len, seed, &spare, &part, &e2);
+            const char *d = rc || rc2 ? NULL : vm_differ(&whole, &part, why, sizeof(why));
+            snprintf(name, sizeof(name), "%s in pieces (cuts %u): %s", what, seed,
+                     d ? d : "the same areas");
+            ok(rc == rc2 && d == NULL && e1.skipped == e2.skipped &&
+                   e1.skip_line == e2.skip_line && strcmp(e1.skip_msg, e2.skip_msg) == 0,
+               name);
+            if (rc2 == 0)
+                km_vmallocinfo_recycle(&part, &spare);
+        }
+        if (f == sizeof(files) / sizeof(files[0])) {
+            is_int(whole.n, 3, "edge lines: 3 areas");
+            is_int(whole.dups, 1, "  ... one line printed twice");
+            is_int(e1.skipped, 2, "  ... two lines left out");
+            is_str(whole.n == 3 && whole.areas[2].module ? whole.areas[2].module : "(none)", "mod",
+                   "  ... the last line's module");
+        }
+        if (rc == 0)
+            km_vmallocinfo_free(&whole);
+        free(buf);
+    }
+    ok(spare.areas_cap > 0, "the recycled memory is kept for the next parse");
+    km_vmallocinfo_free(&spare);
+}
+
 int main(void)
 {
+    test_pieces();
     test_line_before();
     test_range_in_place();
     test_shared_storage();
