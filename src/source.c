@@ -119,10 +119,23 @@ static void vmallocinfo_free(struct km_sample *smp)
     km_vmallocinfo_free(&smp->vm);
 }
 
+static void zoneinfo_piece(void *p, const char *data, size_t len)
+{
+    km_zi_parse_feed(p, data, len);
+}
+
+/* In pieces too: a block per CPU per zone, megabytes on a large server. */
 static int zoneinfo_read(struct km_src_io *io, struct km_sample *smp, struct km_perr *pe)
 {
-    int rc = km_source_slurp(io);
-    return rc ? rc : km_parse_zoneinfo(io->buf->data, io->buf->len, &smp->zi, pe);
+    struct km_zi_parse *p = km_zi_parse_begin(&smp->zi, pe);
+    size_t total = 0;
+    int rc = km_read_stream(io->desc->path, io->buf, io->desc->cap, zoneinfo_piece, p, &total);
+    if (rc) {
+        km_zi_parse_abort(p);
+        return rc;
+    }
+    io->bytes = total;
+    return km_zi_parse_end(p);
 }
 
 static void zoneinfo_free(struct km_sample *smp)

@@ -352,30 +352,66 @@ static int parse_line(struct zparse *s, const char *line, size_t len)
  * A line that cannot be read is left out and counted (err->skipped), a zone
  * header with the block under it; none readable: -EINVAL.
  */
-int km_parse_zoneinfo(const char *buf, size_t len, struct km_zoneinfo *out, struct km_perr *err)
+/* The parse's state between pieces. */
+struct km_zi_parse {
+    struct zparse s;
+    struct km_perr why, *err;
+    int lineno, bad;
+};
+
+struct km_zi_parse *km_zi_parse_begin(struct km_zoneinfo *out, struct km_perr *err)
 {
-    struct km_perr why;
-    struct zparse s = {.out = out, .st = ZS_NONE, .err = &why};
+    struct km_zi_parse *p = xcalloc(1, sizeof(*p));
+    p->s = (struct zparse){.out = out, .st = ZS_NONE, .err = &p->why};
+    p->err = err;
+    memset(out, 0, sizeof(*out));
+    return p;
+}
+
+void km_zi_parse_feed(struct km_zi_parse *p, const char *buf, size_t len)
+{
     struct km_lines it;
     const char *line;
     size_t ll;
-    int bad = 0;
-
-    memset(out, 0, sizeof(*out));
     km_lines_init(&it, buf, len);
+    it.lineno = p->lineno;
     while (km_lines_next_nonblank(&it, &line, &ll)) {
-        memset(&why, 0, sizeof(why));
-        s.lineno = it.lineno;
-        if (parse_line(&s, line, ll)) {
-            km_perr_skip(err, &why);
-            bad++;
+        memset(&p->why, 0, sizeof(p->why));
+        p->s.lineno = it.lineno;
+        if (parse_line(&p->s, line, ll)) {
+            km_perr_skip(p->err, &p->why);
+            p->bad++;
         }
     }
+    p->lineno = it.lineno;
+}
+
+int km_zi_parse_end(struct km_zi_parse *p)
+{
+    struct km_zoneinfo *out = p->s.out;
+    struct km_perr *err = p->err;
+    int bad = p->bad;
+    free(p);
     if (bad && out->nzones == 0) {
         km_zoneinfo_free(out);
         return km_perr_unusable(err);
     }
     return 0;
+}
+
+void km_zi_parse_abort(struct km_zi_parse *p)
+{
+    if (!p)
+        return;
+    km_zoneinfo_free(p->s.out);
+    free(p);
+}
+
+int km_parse_zoneinfo(const char *buf, size_t len, struct km_zoneinfo *out, struct km_perr *err)
+{
+    struct km_zi_parse *p = km_zi_parse_begin(out, err);
+    km_zi_parse_feed(p, buf, len);
+    return km_zi_parse_end(p);
 }
 
 void km_zoneinfo_free(struct km_zoneinfo *zi)

@@ -63,6 +63,16 @@ struct km_zoneinfo {
 };
 
 int km_parse_zoneinfo(const char *buf, size_t len, struct km_zoneinfo *out, struct km_perr *err);
+/*
+ * The same parse in pieces (km_read_stream: each piece whole lines, line numbers going on):
+ * begin, feed each piece, end (what km_parse_zoneinfo returns for the pieces put together);
+ * abort throws it away. A 1,000-CPU server's zoneinfo is megabytes, mostly per-CPU pagesets.
+ */
+struct km_zi_parse;
+struct km_zi_parse *km_zi_parse_begin(struct km_zoneinfo *out, struct km_perr *err);
+void km_zi_parse_feed(struct km_zi_parse *p, const char *buf, size_t len);
+int km_zi_parse_end(struct km_zi_parse *p);
+void km_zi_parse_abort(struct km_zi_parse *p);
 void km_zoneinfo_free(struct km_zoneinfo *zi);
 /* A counter from the node block, else summed over the node's zones; KM_NA if nowhere. */
 int64_t km_zoneinfo_node_stat(const struct km_zoneinfo *zi, int node, const char *key);

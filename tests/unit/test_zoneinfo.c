@@ -1,6 +1,8 @@
 /* test_zoneinfo.c - /proc/zoneinfo parser on fixtures of every layout and edge cases. */
 #include "kmemtop/zoneinfo.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 
 #include "../tap.h"
@@ -380,8 +382,82 @@ static void lenient(void)
     free(good);
 }
 
+static bool kv_same(const struct km_kvlist *a, const struct km_kvlist *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->v[i].key, b->v[i].key) != 0 || a->v[i].val != b->v[i].val)
+            return false;
+    return true;
+}
+
+/* NULL when a and b hold the same zones and nodes, else what differs. */
+static const char *zi_differ(const struct km_zoneinfo *a, const struct km_zoneinfo *b)
+{
+    if (a->nzones != b->nzones || a->nnodes != b->nnodes)
+        return "the counts of zones or nodes";
+    for (size_t i = 0; i < a->nzones; i++) {
+        if (!kv_same(&a->zones[i].stats, &b->zones[i].stats))
+            return "a zone's stat items";
+        /* every field before the stats (zone_init zeroes the padding too) */
+        if (memcmp(&a->zones[i], &b->zones[i], offsetof(struct km_zone, stats)) != 0)
+            return "a zone's fields";
+    }
+    for (size_t i = 0; i < a->nnodes; i++)
+        if (a->nodes[i].node != b->nodes[i].node || !kv_same(&a->nodes[i].stats, &b->nodes[i].stats))
+            return "a node's stat items";
+    return NULL;
+}
+
+/* Parsed in pieces, as kmemtop reads the file (km_read_stream): what the whole gives. */
+static void pieces(void)
+{
+    static const char *const files[] = {
+        "debian61-root/proc/zoneinfo", "debian612-root/proc/zoneinfo",
+        "pcp-xeon-2node/proc/zoneinfo", "edge-numa-sparse/proc/zoneinfo",
+        "mtk-armv7-3.4/proc/zoneinfo", "edge-malformed/proc/zoneinfo",
+        "centos9-5.14/proc/zoneinfo",  "sep4020-2.6/proc/zoneinfo",
+    };
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        size_t len;
+        char *buf = tap_slurp(files[f], &len);
+        struct km_zoneinfo whole;
+        struct km_perr e1 = {0};
+        int rc = km_parse_zoneinfo(buf, len, &whole, &e1);
+        for (unsigned cut = 0; cut < 3; cut++) {
+            struct km_zoneinfo part;
+            struct km_perr e2 = {0};
+            struct km_zi_parse *p = km_zi_parse_begin(&part, &e2);
+            char *scratch = malloc(len + 1);
+            for (size_t at = 0, step = cut ? 97 * cut : 1; at < len;) {
+                size_t end = at + step < len ? at + step : len;
+                while (end < len && buf[end - 1] != '\n')
+                    end++;
+                memcpy(scratch, buf + at, end - at); /* where the piece before was */
+                km_zi_parse_feed(p, scratch, end - at);
+                memset(scratch, '#', end - at);
+                at = end;
+            }
+            free(scratch);
+            int rc2 = km_zi_parse_end(p);
+            const char *d = rc || rc2 ? NULL : zi_differ(&whole, &part);
+            char name[256];
+            snprintf(name, sizeof(name), "%s in pieces (cut %u): %s", files[f], cut,
+                     d ? d : "the same zones and nodes");
+            ok(rc == rc2 && !d && e1.skipped == e2.skipped && e1.skip_line == e2.skip_line, name);
+            if (rc2 == 0)
+                km_zoneinfo_free(&part);
+        }
+        if (rc == 0)
+            km_zoneinfo_free(&whole);
+        free(buf);
+    }
+}
+
 int main(void)
 {
+    pieces();
     lenient();
     fixture_26();
     fixture_310();
