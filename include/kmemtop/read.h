@@ -9,8 +9,9 @@
  * to 6.8 does: lines are lost or repeated while areas come and go; the
  * sampler checks that read and reads again, km_vm_torn). When the buffer is too small, it reads on to EOF to learn the
  * length, then once more from offset 0 into a buffer about 1.25 times that
- * length: two passes over a large file, not one per doubling. st_size is
- * never trusted.
+ * length: two passes over a large file, not one per doubling (the files that
+ * grow with the machine are read in pieces instead, in one pass:
+ * km_read_stream). st_size is never trusted.
  *
  * Safe on any tree. Every open is non-blocking and must give a regular file
  * (a FIFO, a device or a directory is refused: KM_ENOTREG), no file may be
