@@ -423,17 +423,121 @@ static void read_node(struct rd *r, struct km_nodes *out, int id, bool cpu_known
     read_node_file(r, n, "distance", km_parse_distance);
 }
 
-int km_nodes_read_dir(const char *dir, struct km_nodes *out, struct km_perr *err, char *errpath,
-                      size_t errpathsz)
+/* What a full read found that only hotplug changes: the masks, each node's CPUs and distances. */
+struct topo_node {
+    int node;
+    char cpulist[128];
+    int ncpus, ndistance;
+    int distance[64];
+};
+
+struct km_nodes_topo {
+    bool have;
+    double t; /* when it was read */
+    uint64_t online[KM_NODE_WORDS], possible[KM_NODE_WORDS];
+    uint64_t has_cpu[KM_NODE_WORDS], has_memory[KM_NODE_WORDS];
+    bool cpu_known, mem_known;
+    size_t n;
+    struct topo_node *nodes;
+};
+
+struct km_nodes_topo *km_nodes_topo_new(void)
+{
+    return xcalloc(1, sizeof(struct km_nodes_topo));
+}
+
+void km_nodes_topo_free(struct km_nodes_topo **t)
+{
+    if (!t || !*t)
+        return;
+    free((*t)->nodes);
+    free(*t);
+    *t = NULL;
+}
+
+static void topo_keep(struct km_nodes_topo *t, const struct km_nodes *out, bool cpu_known,
+                      bool mem_known, double now)
+{
+    t->have = true;
+    t->t = now;
+    memcpy(t->online, out->online, sizeof(t->online));
+    memcpy(t->possible, out->possible, sizeof(t->possible));
+    memcpy(t->has_cpu, out->has_cpu, sizeof(t->has_cpu));
+    memcpy(t->has_memory, out->has_memory, sizeof(t->has_memory));
+    t->cpu_known = cpu_known;
+    t->mem_known = mem_known;
+    t->nodes = xrealloc(t->nodes, (out->n ? out->n : 1) * sizeof(*t->nodes));
+    t->n = out->n;
+    for (size_t i = 0; i < out->n; i++) {
+        const struct km_node *n = &out->nodes[i];
+        struct topo_node *k = &t->nodes[i];
+        k->node = n->node;
+        memcpy(k->cpulist, n->cpulist, sizeof(k->cpulist));
+        k->ncpus = n->ncpus;
+        k->ndistance = n->ndistance;
+        memcpy(k->distance, n->distance, sizeof(k->distance));
+    }
+}
+
+/*
+ * The per-tick read on a kept topology: the online mask (which must be the kept one: else
+ * false, and a full read follows), then each node's meminfo and numastat; the rest from t.
+ */
+static bool read_on_topo(struct rd *r, struct km_nodes *out, const struct km_nodes_topo *t)
+{
+    uint64_t online[KM_NODE_WORDS] = {0};
+    struct rd probe = *r; /* an unreadable online mask is the full read's to report */
+    probe.rc = 0;
+    if (!read_mask(&probe, "online", online) || probe.rc ||
+        memcmp(online, t->online, sizeof(online)) != 0)
+        return false;
+    out->have_sysfs = true;
+    memcpy(out->online, t->online, sizeof(out->online));
+    memcpy(out->possible, t->possible, sizeof(out->possible));
+    memcpy(out->has_cpu, t->has_cpu, sizeof(out->has_cpu));
+    memcpy(out->has_memory, t->has_memory, sizeof(out->has_memory));
+    for (size_t i = 0; i < t->n; i++) {
+        const struct topo_node *k = &t->nodes[i];
+        struct km_node *n = km_nodes_get(out, k->node);
+        n->sysfs = true;
+        n->has_cpu = t->cpu_known ? km_mask_test(t->has_cpu, k->node) : true;
+        n->has_memory = t->mem_known ? km_mask_test(t->has_memory, k->node) : true;
+        memcpy(n->cpulist, k->cpulist, sizeof(n->cpulist));
+        n->ncpus = k->ncpus;
+        n->ndistance = k->ndistance;
+        memcpy(n->distance, k->distance, sizeof(n->distance));
+        read_node_file(r, n, "meminfo", km_parse_node_meminfo);
+        read_node_file(r, n, "numastat", km_parse_numastat);
+    }
+    return true;
+}
+
+int km_nodes_read_cached(const char *dir, struct km_nodes_topo *t, double now, double max_age,
+                         struct km_nodes *out, struct km_perr *err, char *errpath,
+                         size_t errpathsz)
 {
     struct rd r = {.dir = dir, .err = err, .errpath = errpath, .errpathsz = errpathsz};
     char **names = NULL;
     uint64_t ids[KM_NODE_WORDS] = {0};
 
     memset(out, 0, sizeof(*out));
+    if (t && t->have && now >= t->t && now - t->t < max_age) {
+        if (read_on_topo(&r, out, t)) {
+            km_buf_free(&r.buf);
+            report_skips(&r);
+            return r.rc;
+        }
+        km_nodes_free(out);
+        memset(out, 0, sizeof(*out));
+        if (r.err)
+            memset(r.err, 0, sizeof(*r.err));
+        r = (struct rd){.dir = dir, .err = err, .errpath = errpath, .errpathsz = errpathsz};
+    }
     int count = km_read_dir(dir, &names, NULL);
     if (count < 0) {
         note(&r, count, dir, NULL);
+        if (t)
+            t->have = false;
         return count;
     }
     out->have_sysfs = true;
@@ -451,10 +555,29 @@ int km_nodes_read_dir(const char *dir, struct km_nodes *out, struct km_perr *err
             read_node(&r, out, id, cpu_known, mem_known);
     km_buf_free(&r.buf);
     report_skips(&r);
+    if (t) {
+        /* only a clean read with an online mask is worth keeping */
+        t->have = false;
+        if (r.rc == 0 && online && (!err || err->skipped == 0))
+            topo_keep(t, out, cpu_known, mem_known, now);
+    }
     return r.rc;
+}
+
+int km_nodes_read_dir(const char *dir, struct km_nodes *out, struct km_perr *err, char *errpath,
+                      size_t errpathsz)
+{
+    return km_nodes_read_cached(dir, NULL, 0, 0, out, err, errpath, errpathsz);
 }
 
 int km_nodes_read(struct km_nodes *out, struct km_perr *err, char *errpath, size_t errpathsz)
 {
     return km_nodes_read_dir(KM_NODE_DIR, out, err, errpath, errpathsz);
+}
+
+int km_nodes_read_live(struct km_nodes_topo *t, double now, struct km_nodes *out,
+                       struct km_perr *err, char *errpath, size_t errpathsz)
+{
+    return km_nodes_read_cached(KM_NODE_DIR, t, now, KM_NODES_TOPO_AGE, out, err, errpath,
+                                errpathsz);
 }

@@ -203,9 +203,24 @@ static void pagetypeinfo_free(struct km_sample *smp)
 
 /* ---- /sys/devices/system/node: NUMA nodes, and their numastat rates ------------- */
 
+/*
+ * Live, the topology files (masks, cpulist, distance) are read again only every
+ * KM_NODES_TOPO_AGE s or when the online nodes change; a tree (each tick may be another
+ * machine's) and a capture (which must hold every file) read them all.
+ */
 static int nodes_read(struct km_src_io *io, struct km_sample *smp, struct km_perr *pe)
 {
-    return km_nodes_read(&smp->nodes, pe, io->path, sizeof(io->path));
+    if (smp->root[0] || km_read_in_tree() || km_capture_active())
+        return km_nodes_read(&smp->nodes, pe, io->path, sizeof(io->path));
+    struct km_nodes_topo **t = (struct km_nodes_topo **)io->state;
+    if (!*t)
+        *t = km_nodes_topo_new();
+    return km_nodes_read_live(*t, km_now(), &smp->nodes, pe, io->path, sizeof(io->path));
+}
+
+static void nodes_state_free(void **state)
+{
+    km_nodes_topo_free((struct km_nodes_topo **)state);
 }
 
 static void nodes_rate(struct km_sample *cur, const struct km_sample *base, double dt)
@@ -447,7 +462,8 @@ const struct km_srcdesc km_sources[] = {
      .read = nodes_read,
      .rate = nodes_rate,
      .copy = nodes_copy,
-     .free = nodes_free},
+     .free = nodes_free,
+     .state_free = nodes_state_free},
     {.name = "slabinfo",
      .path = "/proc/slabinfo",
      .id = KM_SRC_SLABINFO,

@@ -357,9 +357,69 @@ static void read_temp_tree(void)
     is_int(ns.n, 3, "temp: falls back to nodeN directories");
     km_nodes_free(&ns);
 
+    /* the live read: the topology kept for KM_NODES_TOPO_AGE s while the online mask holds */
+    PUT(dir, "online", "0,8,250\n");
+    PUT(dir, "node250/cpulist", "0-3\n");
+    PUT(dir, "node0/distance", "10 20 30\n");
+    struct km_nodes_topo *t = km_nodes_topo_new();
+    memset(&pe, 0, sizeof(pe));
+    is_int(km_nodes_read_cached(dir, t, 100, 10, &ns, &pe, path, sizeof(path)), 0,
+           "topology: the first read reads everything");
+    n = km_nodes_find(&ns, 250);
+    ok(n && n->ncpus == 4 && ns.n == 3, "topology: 3 nodes, node 250's 4 CPUs");
+    km_nodes_free(&ns);
+    PUT(dir, "node250/cpulist", "0-7\n");
+    PUT(dir, "node0/distance", "10 21 31\n");
+    PUT(dir, "possible", "0-511\n");
+    PUT(dir, "node0/meminfo", "Node 0 MemTotal: 12 kB\n");
+    is_int(km_nodes_read_cached(dir, t, 105, 10, &ns, &pe, path, sizeof(path)), 0,
+           "topology: 5 s later, read on the kept topology");
+    n = km_nodes_find(&ns, 250);
+    struct km_node *n0 = km_nodes_find(&ns, 0);
+    ok(n && n->ncpus == 4 && n0 && n0->ndistance == 3 && n0->distance[1] == 20 &&
+           !km_mask_test(ns.possible, 300),
+       "topology: cpulist, distance and the possible mask kept");
+    ok(n0 && n0->mem_total == 12 * 1024, "topology: meminfo, a counter, read again");
+    ok(n && n->has_cpu && n0 && n0->has_cpu && km_nodes_find(&ns, 8) &&
+           !km_nodes_find(&ns, 8)->has_cpu,
+       "topology: has_cpu as kept");
+    km_nodes_free(&ns);
+    is_int(km_nodes_read_cached(dir, t, 111, 10, &ns, &pe, path, sizeof(path)), 0,
+           "topology: 11 s later, read again");
+    n = km_nodes_find(&ns, 250);
+    n0 = km_nodes_find(&ns, 0);
+    ok(n && n->ncpus == 8 && n0 && n0->distance[1] == 21 && km_mask_test(ns.possible, 300),
+       "topology: the new cpulist, distance and possible mask");
+    km_nodes_free(&ns);
+    PUT(dir, "node250/cpulist", "0\n");
+    PUT(dir, "online", "0,250\n");
+    is_int(km_nodes_read_cached(dir, t, 112, 10, &ns, &pe, path, sizeof(path)), 0,
+           "topology: a node gone offline: read again at once");
+    n = km_nodes_find(&ns, 250);
+    ok(ns.n == 2 && n && n->ncpus == 1, "topology: 2 nodes, node 250's new cpulist");
+    km_nodes_free(&ns);
+    PUT(dir, "node250/cpulist", "zz\n");
+    is_int(km_nodes_read_cached(dir, t, 130, 10, &ns, &pe, path, sizeof(path)), -EINVAL,
+           "topology: a bad cpulist is said");
+    km_nodes_free(&ns);
+    PUT(dir, "node250/cpulist", "0-1\n");
+    is_int(km_nodes_read_cached(dir, t, 131, 10, &ns, &pe, path, sizeof(path)), 0,
+           "topology: a read with an error is not kept: read again");
+    n = km_nodes_find(&ns, 250);
+    ok(n && n->ncpus == 2, "topology: the mended cpulist");
+    km_nodes_free(&ns);
+    PUT(dir, "online", "zero\n");
+    is_int(km_nodes_read_cached(dir, t, 132, 10, &ns, &pe, path, sizeof(path)), -EINVAL,
+           "topology: a bad online list on a kept topology is said (full read)");
+    is_int(ns.n, 3, "topology: ... and falls back to nodeN directories");
+    km_nodes_free(&ns);
+    km_nodes_topo_free(&t);
+    ok(t == NULL, "topology: freed");
+
     const char *rm[] = {"online",          "possible",      "has_cpu",        "has_memory",
                         "node0/meminfo",   "node8/meminfo", "node8/numastat", "node250/meminfo",
-                        "node250/cpulist", "node0",         "node8",          "node250"};
+                        "node250/cpulist", "node0/distance", "node0",         "node8",
+                        "node250"};
     for (size_t i = 0; i < KM_ARRAY_LEN(rm); i++) {
         snprintf(sub, sizeof(sub), "%s/%s", dir, rm[i]);
         if (remove(sub) != 0)
