@@ -730,6 +730,14 @@ static int start_curses(struct scr *s, SCREEN **term)
     nonl();
     keypad(stdscr, TRUE);
     set_escdelay(25);
+    /*
+     * No typeahead check while a paint is written: ncurses would otherwise flush its output
+     * and poll the keyboard before each changed line, a write() of a few bytes per cell
+     * (about 190 a frame on the Slabs tab, each a system call and a wake-up of the
+     * terminal), where one paint is one write of what changed. A key is read after the
+     * paint, as it would be anyway: a frame is milliseconds.
+     */
+    typeahead(-1);
     curs_set(0);
     scr_colors_init(s);
     km_tty_arm();
