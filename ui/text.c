@@ -5,8 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void text_line_safe_n(FILE *f, const char *s, size_t n);
+static bool plain_ascii(const char *s);
+
 void km_text_line(FILE *f, const char *raw)
 {
+    size_t len = strlen(raw);
+    if (len < 4095 && plain_ascii(raw)) { /* what km_sanitize would leave as it is */
+        text_line_safe_n(f, raw, len);
+        return;
+    }
     char s[4096];
     km_sanitize(s, sizeof(s), raw); /* no escape codes or broken UTF-8 in batch text */
     size_t n = strlen(s);
@@ -21,9 +29,8 @@ void km_text_line(FILE *f, const char *raw)
  * as km_text_line, without sanitizing the line a second time. A line km_text_line would cut
  * goes through it, so that the cut is the same.
  */
-static void text_line_safe(FILE *f, const char *s)
+static void text_line_safe_n(FILE *f, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     if (n >= 4095) {
         km_text_line(f, s);
         return;
@@ -207,7 +214,7 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
         }
         *p = '\0';
         if (safe)
-            text_line_safe(f, line);
+            text_line_safe_n(f, line, (size_t)(p - line));
         else
             km_text_line(f, line);
     }
