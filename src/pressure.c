@@ -126,18 +126,25 @@ void km_signals(const struct km_vmstat *v, struct km_signals *out)
     int64_t sum[KM_SIG_N] = {0};
     double rsum[KM_SIG_N] = {0};
     bool found[KM_SIG_N] = {false}, rate_ok[KM_SIG_N];
-    /* one pass over the keys; a key whose first byte starts no signal's name is passed over */
-    bool first[256] = {false};
+    /*
+     * One pass over the keys. The signals whose names start with a byte, as bits: a key
+     * whose first byte starts none (most) is passed over, the others are compared with
+     * those signals alone.
+     */
+    unsigned short first[128] = {0};
     for (int s = 0; s < KM_SIG_N; s++) {
         rate_ok[s] = v->rate != NULL;
-        first[(unsigned char)sigs[s].name[0]] = true;
+        first[(unsigned char)sigs[s].name[0] & 127] |= (unsigned short)(1u << s);
     }
+    _Static_assert(KM_SIG_N <= 16, "a signal's bit in an unsigned short");
     for (size_t i = 0; i < v->items.n; i++) {
         const char *k = v->items.v[i].key;
-        if (!first[(unsigned char)k[0]])
-            continue;
-        for (int s = 0; s < KM_SIG_N; s++) {
-            if (k[0] != sigs[s].name[0] || !sig_key(s, k))
+        unsigned c = (unsigned char)k[0];
+        unsigned bits = c < 128 ? first[c] : 0;
+        while (bits) {
+            int s = __builtin_ctz(bits);
+            bits &= bits - 1;
+            if (!sig_key(s, k))
                 continue;
             found[s] = true;
             sum[s] += v->items.v[i].val;

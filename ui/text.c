@@ -120,6 +120,12 @@ static void collect(const struct km_vm *vm, const struct km_vctx *c, const bool 
                     struct cells *b, size_t *maxlen)
 {
     int nc = vm->def->ncols;
+    size_t nshown = 0;
+    for (int k = 0; k < nc; k++)
+        nshown += shown[k];
+    /* room for them at once: their sizes, and 8 bytes a cell (more grows as needed) */
+    xgrow((void **)&b->sz, &b->szcap, vm->nvis * nshown + 1, sizeof(*b->sz));
+    xgrow((void **)&b->p, &b->cap, vm->nvis * nshown * 8 + CELL, 1);
     for (size_t v = 0; v < vm->nvis; v++) {
         const struct km_row *r = km_vm_row(vm, v);
         for (int k = 0; k < nc; k++) {
