@@ -174,14 +174,21 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_view_def *d = vm->def;
     int nc = d->ncols;
-    int *w = xcalloc((size_t)nc, sizeof(*w));
-    size_t *maxlen = xcalloc((size_t)nc, sizeof(*maxlen));
-    bool *shown = xcalloc((size_t)nc, sizeof(*shown)); /* decided once: col_shown may scan rows */
-    char (*title)[64] = xcalloc((size_t)nc, sizeof(*title));
+    /* each entry is set below (a column not shown: no title, width 0) */
+    int *w = xmalloc((size_t)nc * sizeof(*w));
+    size_t *maxlen = xmalloc((size_t)nc * sizeof(*maxlen));
+    bool *shown = xmalloc((size_t)nc * sizeof(*shown)); /* decided once: col_shown may scan rows */
+    char (*title)[64] = xmalloc((size_t)nc * sizeof(*title));
     bool safe = true; /* every part of a line already safe: it is not sanitized again */
     for (int k = 0; k < nc; k++) {
         char tb[64];
         shown[k] = km_col_on_screen(d, c, k);
+        if (!shown[k]) {
+            title[k][0] = '\0';
+            w[k] = 0;
+            maxlen[k] = 0;
+            continue;
+        }
         /* the sort column's title ends in '*' (km_text_sort_line says which way) */
         km_fmt_str(title[k], sizeof(title[k]), km_col_title(d, c, k, tb, sizeof(tb)));
         size_t tl = strlen(title[k]);

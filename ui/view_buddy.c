@@ -175,8 +175,13 @@ static void fmt_milli(char *o, size_t n, int m)
         km_fmt_str(o, n, "-");
     else { /* "%d.%03d", as the kernel prints it */
         char t[24];
-        km_fmt_int(t, sizeof(t) - 4, m / 1000);
-        size_t len = strlen(t);
+        size_t len = 1;
+        if (m < 1000) /* an index: 0.000 to 1.000 */
+            t[0] = '0';
+        else {
+            km_fmt_int(t, sizeof(t) - 4, m / 1000);
+            len = strlen(t);
+        }
         int f = m % 1000;
         t[len] = '.';
         t[len + 1] = (char)('0' + f / 100);
@@ -421,8 +426,11 @@ static bool col_shown(const struct km_vctx *c, int col)
 
 static void col_title(const struct km_vctx *c, int col, char *o, size_t n)
 {
-    if (col == C_UNUS || col == C_ALLOC)
-        snprintf(o, n, "%s@o%d", col == C_UNUS ? "UNUS" : "ALLOC", sel_order(c));
+    if (col == C_UNUS || col == C_ALLOC) { /* "UNUS@o3" */
+        char ord[24];
+        km_fmt_int(ord, sizeof(ord), sel_order(c));
+        km_cat(o, n, col == C_UNUS ? "UNUS@o" : "ALLOC@o", ord, (char *)NULL);
+    }
     else if (col >= C_ORDER0)
         block_size(o, n, km_sat_shl(c->s->page_size, col - C_ORDER0));
 }
