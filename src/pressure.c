@@ -88,9 +88,9 @@ int km_parse_pressure(const char *buf, size_t len, struct km_pressure *out, stru
 /* ---- vmstat ------------------------------------------------------------------ */
 
 static const struct {
-    const char *name; /* JSON name, and the counter of kernels that print one */
+    const char *name;  /* JSON name, and the counter of kernels that print one */
     unsigned char len; /* strlen(name) */
-    bool zoned;       /* other releases print it per zone instead: name_normal, name_dma32 */
+    bool zoned;        /* other releases print it per zone instead: name_normal, name_dma32 */
 } sigs[KM_SIG_N] = {
 #define SIG(n, z) {n, sizeof(n) - 1, z}
     [KM_SIG_ALLOCSTALL] = SIG("allocstall", true),

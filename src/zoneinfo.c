@@ -424,9 +424,8 @@ int km_parse_zoneinfo(const char *buf, size_t len, struct km_zoneinfo *out, stru
         int rc;
         /* in a zone's block, nearly every line: read without the tokenizer ("Node" and
            "protection" lines have readers of their own); a line it reads is not blank */
-        if ((s.st == ZS_ZONE || s.st == ZS_PCP || s.st == ZS_NODE) &&
-            fast_kv(line, ll, &kv, &v) && strcmp(kv.key, "Node") != 0 &&
-            strcmp(kv.key, "protection") != 0) {
+        if ((s.st == ZS_ZONE || s.st == ZS_PCP || s.st == ZS_NODE) && fast_kv(line, ll, &kv, &v) &&
+            strcmp(kv.key, "Node") != 0 && strcmp(kv.key, "protection") != 0) {
             rc = kv_store(&s, &kv, v);
         } else {
             struct km_tok t;

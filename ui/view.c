@@ -100,8 +100,8 @@ bool km_vm_unfold_all(struct km_vm *vm)
     return any;
 }
 
-static struct km_row *new_row(struct km_vm *vm, const void *rec, int kind, int depth,
-                              size_t parent, const char *name)
+static struct km_row *new_row(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
+                              const char *name)
 {
     if (vm->nrows == vm->cap)
         xgrow((void **)&vm->rows, &vm->cap, vm->nrows + 1, sizeof(*vm->rows));
@@ -122,13 +122,12 @@ size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t 
     struct km_row *r = new_row(vm, rec, kind, depth, parent, name);
     va_list ap;
     va_start(ap, idfmt);
-    if (idfmt[0] == '%' && idfmt[1] == 's' && !idfmt[2]) /* "%s", most views' ids */
-    {
+    if (idfmt[0] == '%' && idfmt[1] == 's' && !idfmt[2]) { /* "%s", most views' ids */
         const char *a = va_arg(ap, const char *);
         km_fmt_str(r->id, sizeof(r->id), a ? a : "(null)"); /* as glibc prints NULL */
-    }
-    else
+    } else {
         vsnprintf(r->id, sizeof(r->id), idfmt, ap);
+    }
     va_end(ap);
     return vm->nrows++;
 }

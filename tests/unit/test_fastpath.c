@@ -82,8 +82,8 @@ static bool zoneinfo_alike(const char *a, const char *b, size_t len, char *why, 
         for (size_t i = 0; same && i < x.nzones; i++)
             same = same_zone(&x.zones[i], &y.zones[i]);
         for (size_t i = 0; same && i < x.nnodes; i++)
-            same = x.nodes[i].node == y.nodes[i].node &&
-                   same_kv(&x.nodes[i].stats, &y.nodes[i].stats);
+            same =
+                x.nodes[i].node == y.nodes[i].node && same_kv(&x.nodes[i].stats, &y.nodes[i].stats);
     }
     if (!same)
         snprintf(why, n, "rc %d/%d, %zu/%zu zones, skipped %d/%d (%s | %s)", rx, ry,
@@ -144,8 +144,9 @@ static int check(const char *file, alike_fn alike, int iters)
         free(t);
     }
     char name[200];
-    snprintf(name, sizeof(name), "%s: %d fixtures and %d mutations parse as the tokenizer "
-                                 "reads them",
+    snprintf(name, sizeof(name),
+             "%s: %d fixtures and %d mutations parse as the tokenizer "
+             "reads them",
              file, nseeds, iters);
     if (!ok(nseeds > 0 && bad_n == 0, name))
         printf("#   %d differ; the first: %s\n", bad_n, first);
@@ -161,7 +162,8 @@ static void edges(void)
     static const char *const vm[] = {
         "a 1\nb  2\nc\t3\n d 4\ne 5 \nf 6\r\ng -7\nh 1234567890123456789\ni 12345678901234567890\n",
         "k 00001\nl 1x\nm 18446744073709551615\n\0n 5\nop\n",
-        "a_name_that_is_far_too_long_for_the_table_kept 1\nname_of_exactly_39_bytes_for_the_key_ok 2\n",
+        "a_name_that_is_far_too_long_for_the_table_kept 1\nname_of_exactly_39_bytes_for_the_key_ok "
+        "2\n",
     };
     for (size_t i = 0; i < KM_ARRAY_LEN(vm); i++) {
         size_t len = strlen(vm[i]) + (i == 1 ? 6 : 0); /* the second with a NUL inside */

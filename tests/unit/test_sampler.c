@@ -127,8 +127,8 @@ static void events_without_the_join(void)
     bool joined[2][3];
     for (int run = 0; run < 2; run++) {
         struct km_sampler *s = km_sampler_new();
-        struct km_sampler_opts o = {.page_size = 4096, .root = "t",
-                                    .derive = run ? KM_DER_MODJOIN : 0};
+        struct km_sampler_opts o = {
+            .page_size = 4096, .root = "t", .derive = run ? KM_DER_MODJOIN : 0};
         const char *trees[3] = {"debian61-root", "debian61-root2", "debian61-root2"};
         for (int t = 0; t < 3; t++) {
             show(s, trees[t]);
