@@ -91,18 +91,51 @@ struct km_mj_hints km_sample_mj_hints(const struct km_sample *smp)
     return h;
 }
 
-/* Modules joined with vmallocinfo (estimates when it was not read). */
+/* The join of smp's modules with its vmallocinfo (estimates when it was not read) into out. */
+static void make_join(const struct km_sample *smp, struct km_modjoin *out)
+{
+    bool vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK;
+    struct km_mj_hints h = km_sample_mj_hints(smp);
+    km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &h, out);
+}
+
+/* smp's own join, unless made already (smp->mj_ready). */
+static void ensure_join(struct km_sample *smp)
+{
+    if (smp->mj_ready || smp->src[KM_SRC_MODULES].status != KM_ST_OK)
+        return;
+    make_join(smp, &smp->mj);
+    smp->mj_ready = true;
+}
+
+/*
+ * Modules joined with vmallocinfo. A frame that read vmallocinfo always joins (its areas are
+ * freed before the next tick). Without it the join is only estimates, which the Modules view
+ * alone shows (KM_DER_MODJOIN): another view's frame reads /proc/modules for the summary's
+ * total and makes no join, but when module events need one (module_events).
+ */
 static void join_modules(struct km_derive_state *st, struct km_sample *smp,
                          const struct km_sample *prev)
 {
-    (void)st, (void)prev;
+    (void)prev;
     if (smp->src[KM_SRC_MODULES].status != KM_ST_OK)
         return;
     if (smp->mj_ready)
         return; /* the sampler's check of the vmallocinfo read made it (km_vm_torn) */
-    bool vm = smp->src[KM_SRC_VMALLOCINFO].status == KM_ST_OK;
-    struct km_mj_hints h = km_sample_mj_hints(smp);
-    km_modjoin(&smp->mods, vm ? &smp->vm : NULL, smp->page_size, &h, &smp->mj);
+    if (smp->src[KM_SRC_VMALLOCINFO].status != KM_ST_OK && !(st->wanted & KM_DER_MODJOIN))
+        return;
+    ensure_join(smp);
+}
+
+/* Whether a and b may list other modules (not the same names in the same order). */
+static bool mods_changed(const struct km_modules *a, const struct km_modules *b)
+{
+    if (a->n != b->n)
+        return true;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->mods[i].name, b->mods[i].name) != 0)
+            return true;
+    return false;
 }
 
 /*
@@ -128,15 +161,38 @@ static void vmalloc_groups(struct km_derive_state *st, struct km_sample *smp,
 static void module_events(struct km_derive_state *st, struct km_sample *smp,
                           const struct km_sample *prev)
 {
+    /*
+     * An event takes its figures from the joins of the two samples. A frame that made no
+     * join (join_modules) makes it here when an event may need it: when the modules may
+     * have changed, or a load is not settled yet; the previous sample's, when it made none,
+     * into a join of this function's own (the same one: it had no vmallocinfo, and the join
+     * without it is a function of its modules and the rest of the sample, all kept).
+     */
+    struct km_modjoin pj = {0};
+    bool own_pj = false;
     if (prev && prev->src[KM_SRC_MODULES].status == KM_ST_OK &&
         smp->src[KM_SRC_MODULES].status == KM_ST_OK) {
+        if (mods_changed(&prev->mods, &smp->mods)) {
+            ensure_join(smp);
+            if (!prev->mj_ready) {
+                make_join(prev, &pj);
+                own_pj = true;
+            }
+        }
         bool mb = prev->src[KM_SRC_MEMINFO].status == KM_ST_OK;
         bool ma = smp->src[KM_SRC_MEMINFO].status == KM_ST_OK;
-        struct km_mod_side b = {&prev->mods, &prev->mj, mb ? &prev->mem : NULL};
+        struct km_mod_side b = {&prev->mods, own_pj ? &pj : &prev->mj, mb ? &prev->mem : NULL};
         struct km_mod_side a = {&smp->mods, &smp->mj, ma ? &smp->mem : NULL};
         km_mod_events(&b, &a, smp->wall, smp->seq, st->events, &st->nevents, KM_MOD_EVENTS_MAX);
     }
+    if (own_pj)
+        km_modjoin_free(&pj);
     if (smp->src[KM_SRC_MODULES].status == KM_ST_OK) {
+        for (size_t i = 0; i < st->nevents; i++)
+            if (!st->events[i].settled && st->events[i].loaded) {
+                ensure_join(smp); /* a load to settle: its figures from this join */
+                break;
+            }
         bool ma = smp->src[KM_SRC_MEMINFO].status == KM_ST_OK;
         struct km_mod_side now = {&smp->mods, &smp->mj, ma ? &smp->mem : NULL};
         km_mod_events_settle(st->events, st->nevents, &now);
@@ -232,6 +288,7 @@ const struct km_derivation km_derivations[] = {
 void km_derive_all(struct km_derive_state *st, struct km_sample *smp, const struct km_sample *prev,
                    unsigned asked, unsigned wanted)
 {
+    st->wanted = wanted;
     for (const struct km_derivation *d = km_derivations; d->name; d++)
         if ((asked & d->needs) && (!d->on_demand || (wanted & d->on_demand)))
             d->run(st, smp, prev);

@@ -25,10 +25,9 @@ int64_t km_frag_free_pages(const int64_t *free, int norders)
     return km_frag_suitable_pages(free, norders, 0);
 }
 
-int64_t km_frag_suitable_pages(const int64_t *free, int norders, int order)
+/* km_frag_suitable_pages of counts already checked (counts_ok) and order >= 0 */
+static int64_t suitable(const int64_t *free, int norders, int order)
 {
-    if (!counts_ok(free, norders) || order < 0)
-        return KM_NA;
     uint64_t pages = 0;
     for (int k = order; k < norders; k++) {
         /* saturate: no real zone comes near, and the index's "x 1000" stays in range */
@@ -41,15 +40,23 @@ int64_t km_frag_suitable_pages(const int64_t *free, int norders, int order)
     return (int64_t)pages;
 }
 
+int64_t km_frag_suitable_pages(const int64_t *free, int norders, int order)
+{
+    if (!counts_ok(free, norders) || order < 0)
+        return KM_NA;
+    return suitable(free, norders, order);
+}
+
 int km_frag_unusable_milli(const int64_t *free, int norders, int order)
 {
     if (!order_ok(free, norders, order))
         return -EINVAL;
-    uint64_t total = (uint64_t)km_frag_free_pages(free, norders);
+    /* order_ok checked the counts once: not again for each sum */
+    uint64_t total = (uint64_t)suitable(free, norders, 0);
     if (total == 0)
         return 1000; /* the kernel: no free memory means all of it is unusable */
-    uint64_t suitable = (uint64_t)km_frag_suitable_pages(free, norders, order);
-    return (int)((total - suitable) * 1000u / total); /* truncated, like div_u64 */
+    uint64_t fit = (uint64_t)suitable(free, norders, order);
+    return (int)((total - fit) * 1000u / total); /* truncated, like div_u64 */
 }
 
 double km_frag_unusable(const int64_t *free, int norders, int order)

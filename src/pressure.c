@@ -89,17 +89,20 @@ int km_parse_pressure(const char *buf, size_t len, struct km_pressure *out, stru
 
 static const struct {
     const char *name;  /* JSON name, and the counter of kernels that print one */
-    const char *zoned; /* prefix of the per-zone counters of other releases, or NULL */
+    unsigned char len; /* strlen(name) */
+    bool zoned;        /* other releases print it per zone instead: name_normal, name_dma32 */
 } sigs[KM_SIG_N] = {
-    [KM_SIG_ALLOCSTALL] = {"allocstall", "allocstall_"},
-    [KM_SIG_SCAN_KSWAPD] = {"pgscan_kswapd", "pgscan_kswapd_"},
-    [KM_SIG_SCAN_DIRECT] = {"pgscan_direct", "pgscan_direct_"},
-    [KM_SIG_STEAL_KSWAPD] = {"pgsteal_kswapd", "pgsteal_kswapd_"},
-    [KM_SIG_STEAL_DIRECT] = {"pgsteal_direct", "pgsteal_direct_"},
-    [KM_SIG_COMPACT_STALL] = {"compact_stall", NULL},
-    [KM_SIG_COMPACT_FAIL] = {"compact_fail", NULL},
-    [KM_SIG_COMPACT_SUCCESS] = {"compact_success", NULL},
-    [KM_SIG_OOM_KILL] = {"oom_kill", NULL},
+#define SIG(n, z) {n, sizeof(n) - 1, z}
+    [KM_SIG_ALLOCSTALL] = SIG("allocstall", true),
+    [KM_SIG_SCAN_KSWAPD] = SIG("pgscan_kswapd", true),
+    [KM_SIG_SCAN_DIRECT] = SIG("pgscan_direct", true),
+    [KM_SIG_STEAL_KSWAPD] = SIG("pgsteal_kswapd", true),
+    [KM_SIG_STEAL_DIRECT] = SIG("pgsteal_direct", true),
+    [KM_SIG_COMPACT_STALL] = SIG("compact_stall", false),
+    [KM_SIG_COMPACT_FAIL] = SIG("compact_fail", false),
+    [KM_SIG_COMPACT_SUCCESS] = SIG("compact_success", false),
+    [KM_SIG_OOM_KILL] = SIG("oom_kill", false),
+#undef SIG
 };
 
 const char *km_sig_name(enum km_sig s)
@@ -107,36 +110,52 @@ const char *km_sig_name(enum km_sig s)
     return s >= 0 && s < KM_SIG_N ? sigs[s].name : "?";
 }
 
+/* Whether key k counts toward signal s: its own name,
+   or a per-zone counter of it (pgscan_kswapd_normal, allocstall_dma32; not _throttle). */
+static bool sig_key(int s, const char *k)
+{
+    size_t nl = sigs[s].len;
+    for (size_t i = 1; i < nl; i++) /* k[0] matched; ends at k's NUL, which no name has */
+        if (k[i] != sigs[s].name[i])
+            return false;
+    return k[nl] == '\0' || (sigs[s].zoned && k[nl] == '_' && strcmp(k + nl + 1, "throttle") != 0);
+}
+
 void km_signals(const struct km_vmstat *v, struct km_signals *out)
 {
+    int64_t sum[KM_SIG_N] = {0};
+    double rsum[KM_SIG_N] = {0};
+    bool found[KM_SIG_N] = {false}, rate_ok[KM_SIG_N];
+    /*
+     * One pass over the keys. The signals whose names start with a byte, as bits: a key
+     * whose first byte starts none (most) is passed over, the others are compared with
+     * those signals alone.
+     */
+    unsigned short first[128] = {0};
     for (int s = 0; s < KM_SIG_N; s++) {
-        out->count[s] = KM_NA;
-        out->rate[s] = NAN;
-        int64_t sum = 0;
-        double rsum = 0;
-        bool found = false, rate_ok = v->rate != NULL;
-        size_t pl = sigs[s].zoned ? strlen(sigs[s].zoned) : 0;
-        for (size_t i = 0; i < v->items.n; i++) {
-            const char *k = v->items.v[i].key;
-            /* a signal's names start alike, and most keys differ there */
-            if (k[0] != sigs[s].name[0])
+        rate_ok[s] = v->rate != NULL;
+        first[(unsigned char)sigs[s].name[0] & 127] |= (unsigned short)(1u << s);
+    }
+    _Static_assert(KM_SIG_N <= 16, "a signal's bit in an unsigned short");
+    for (size_t i = 0; i < v->items.n; i++) {
+        const char *k = v->items.v[i].key;
+        unsigned c = (unsigned char)k[0];
+        unsigned bits = c < 128 ? first[c] : 0;
+        while (bits) {
+            int s = __builtin_ctz(bits);
+            bits &= bits - 1;
+            if (!sig_key(s, k))
                 continue;
-            bool exact = strcmp(k, sigs[s].name) == 0;
-            /* per-zone counters: pgscan_kswapd_normal, allocstall_dma32; not _throttle */
-            bool zoned = pl && strncmp(k, sigs[s].zoned, pl) == 0 &&
-                         strcmp(k + pl, "throttle") != 0;
-            if (!exact && !zoned)
-                continue;
-            found = true;
-            sum += v->items.v[i].val;
-            if (rate_ok && isfinite(v->rate[i]))
-                rsum += v->rate[i];
+            found[s] = true;
+            sum[s] += v->items.v[i].val;
+            if (rate_ok[s] && isfinite(v->rate[i]))
+                rsum[s] += v->rate[i];
             else
-                rate_ok = false;
+                rate_ok[s] = false;
         }
-        if (found) {
-            out->count[s] = sum;
-            out->rate[s] = rate_ok ? rsum : NAN;
-        }
+    }
+    for (int s = 0; s < KM_SIG_N; s++) {
+        out->count[s] = found[s] ? sum[s] : KM_NA;
+        out->rate[s] = found[s] && rate_ok[s] ? rsum[s] : NAN;
     }
 }

@@ -265,6 +265,25 @@ static bool pcp_item(struct zparse *s, const struct kv *kv, int64_t v)
            strcmp(kv->key, "high_min") == 0 || strcmp(kv->key, "high_max") == 0;
 }
 
+/* A zone's, its pagesets' or its node's item (kv_line's value read). */
+static int kv_store(struct zparse *s, const struct kv *kv, int64_t v)
+{
+    if (s->st == ZS_NODE) {
+        km_kv_put(&s->node->stats, kv->key, kv->keylen, v);
+        return 0;
+    }
+    if (s->st == ZS_PCP && pcp_item(s, kv, v))
+        return 0;
+    int64_t *f = zone_field(s->z, kv->key);
+    if (f && is_pages(s->z, f) && (v < 0 || v > KM_PAGES_MAX))
+        return km_perr_set(s->err, s->lineno, "out-of-range value for \"%s\"", kv->key);
+    if (f)
+        *f = v;
+    else
+        km_kv_put(&s->z->stats, kv->key, kv->keylen, v);
+    return 0;
+}
+
 static int kv_line(struct zparse *s, const char *line, size_t len)
 {
     struct kv kv;
@@ -292,20 +311,54 @@ static int kv_line(struct zparse *s, const char *line, size_t len)
     if (km_tok_next(&kv.val, &tok, &tl) && tok[0] != '(' && strcmp(kv.key, "cpu") != 0)
         return km_perr_set(s->err, s->lineno, "extra text after the value of \"%s\"", kv.key);
 
-    if (s->st == ZS_NODE) {
-        km_kv_put(&s->node->stats, kv.key, kv.keylen, v);
-        return 0;
+    return kv_store(s, &kv, v);
+}
+
+/*
+ * The usual line, "  name 123" or "  name: 123": blanks, a name of one word (not starting
+ * like a number, a ':' at its end taken off as split_kv does), blanks, an integer of at
+ * most 18 digits to the line's end. kv (its key, length and colon) and *v as split_kv and
+ * kv_line would make them; false for any other line, which goes the tokenizer's way.
+ */
+static bool fast_kv(const char *line, size_t len, struct kv *kv, int64_t *v)
+{
+    const unsigned char *p = (const unsigned char *)line;
+    size_t i = 0;
+    while (i < len && p[i] == ' ')
+        i++;
+    size_t ks = i;
+    while (i < len && p[i] > ' ')
+        i++;
+    size_t kl = i - ks;
+    if (kl == 0 || i + 1 >= len || p[i] != ' ' || looks_numeric(line + ks))
+        return false;
+    bool colon = p[i - 1] == ':';
+    if (colon && --kl == 0)
+        return false;
+    if (kl >= KM_KEY_LEN)
+        return false; /* kept whole by km_kv_put only below its size */
+    size_t j = i + 1;
+    while (j < len && p[j] == ' ') /* "min      11": aligned values */
+        j++;
+    if (j >= len)
+        return false;
+    bool neg = p[j] == '-';
+    j += neg;
+    if (j >= len || len - j > 18)
+        return false;
+    uint64_t u = 0;
+    for (; j < len; j++) {
+        unsigned d = (unsigned)p[j] - '0';
+        if (d > 9)
+            return false;
+        u = u * 10 + d;
     }
-    if (s->st == ZS_PCP && pcp_item(s, &kv, v))
-        return 0;
-    int64_t *f = zone_field(s->z, kv.key);
-    if (f && is_pages(s->z, f) && (v < 0 || v > KM_PAGES_MAX))
-        return km_perr_set(s->err, s->lineno, "out-of-range value for \"%s\"", kv.key);
-    if (f)
-        *f = v;
-    else
-        km_kv_put(&s->z->stats, kv.key, kv.keylen, v);
-    return 0;
+    memcpy(kv->key, line + ks, kl);
+    kv->key[kl] = '\0';
+    kv->keylen = kl;
+    kv->colon = colon;
+    *v = neg ? -(int64_t)u : (int64_t)u;
+    return true;
 }
 
 static int parse_line(struct zparse *s, const char *line, size_t len)
@@ -348,10 +401,6 @@ static int parse_line(struct zparse *s, const char *line, size_t len)
     return kv_line(s, line, len);
 }
 
-/*
- * A line that cannot be read is left out and counted (err->skipped), a zone
- * header with the block under it; none readable: -EINVAL.
- */
 /* The parse's state between pieces. */
 struct km_zi_parse {
     struct zparse s;
@@ -375,12 +424,31 @@ void km_zi_parse_feed(struct km_zi_parse *p, const char *buf, size_t len)
     size_t ll;
     km_lines_init(&it, buf, len);
     it.lineno = p->lineno;
-    while (km_lines_next_nonblank(&it, &line, &ll)) {
-        memset(&p->why, 0, sizeof(p->why));
+    /* p->why is written only by a line that fails: cleared after one (zeroed at the start) */
+    while (km_lines_next(&it, &line, &ll)) {
         p->s.lineno = it.lineno;
-        if (parse_line(&p->s, line, ll)) {
+        struct kv kv;
+        int64_t v;
+        int rc;
+        /* in a zone's block, nearly every line: read without the tokenizer ("Node" and
+           "protection" lines have readers of their own); a line it reads is not blank */
+        if ((p->s.st == ZS_ZONE || p->s.st == ZS_PCP || p->s.st == ZS_NODE) &&
+            fast_kv(line, ll, &kv, &v) && strcmp(kv.key, "Node") != 0 &&
+            strcmp(kv.key, "protection") != 0) {
+            rc = kv_store(&p->s, &kv, v);
+        } else {
+            struct km_tok t;
+            const char *tok;
+            size_t tl;
+            km_tok_init(&t, line, ll);
+            if (!km_tok_next(&t, &tok, &tl))
+                continue; /* blank, as km_lines_next_nonblank skips it */
+            rc = parse_line(&p->s, line, ll);
+        }
+        if (rc) {
             km_perr_skip(p->err, &p->why);
             p->bad++;
+            memset(&p->why, 0, sizeof(p->why));
         }
     }
     p->lineno = it.lineno;
@@ -407,6 +475,10 @@ void km_zi_parse_abort(struct km_zi_parse *p)
     free(p);
 }
 
+/*
+ * A line that cannot be read is left out and counted (err->skipped), a zone
+ * header with the block under it; none readable: -EINVAL.
+ */
 int km_parse_zoneinfo(const char *buf, size_t len, struct km_zoneinfo *out, struct km_perr *err)
 {
     struct km_zi_parse *p = km_zi_parse_begin(out, err);

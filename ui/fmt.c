@@ -4,6 +4,7 @@
 #include "kmemtop/util.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,21 @@ void km_fmt_str(char *out, size_t n, const char *s)
     size_t len = strnlen(s, n - 1);
     memmove(out, s, len);
     out[len] = '\0';
+}
+
+size_t km_cat(char *out, size_t n, ...)
+{
+    size_t len = 0;
+    if (!n)
+        return 0;
+    va_list ap;
+    va_start(ap, n);
+    for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
+        while (*s && len + 1 < n)
+            out[len++] = *s++;
+    va_end(ap);
+    out[len] = '\0';
+    return len;
 }
 
 /* Decimal digits of v into out (no snprintf: formatting is most of a frame's user time). */

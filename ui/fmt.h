@@ -16,6 +16,12 @@
  * snprintf's cost (a cell's "-", a name); s may overlap out.
  */
 void km_fmt_str(char *out, size_t n, const char *s);
+/*
+ * The strings after out and n, up to a NULL, one after another into out, cut to n - 1 bytes
+ * as snprintf(out, n, "%s%s...", ...) would; returns the length written.
+ *   km_cat(buf, sizeof(buf), "Mem: ", total, " total", (char *)NULL);
+ */
+size_t km_cat(char *out, size_t n, ...);
 /* Human size, binary units: "812", "44.0K", "1.50M", "172G" (bytes in). */
 void km_fmt_size(char *out, size_t n, int64_t bytes);
 /* Exact integer, or "-". */

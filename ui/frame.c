@@ -48,11 +48,10 @@ static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
     char buf[512], when[64], up[32];
     fmt_when(when, sizeof(when), s->wall);
     km_fmt_uptime(up, sizeof(up), s->uptime);
-    int n = snprintf(buf, sizeof(buf), "kmemtop - %s", s->kernel);
-    if (when[0])
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - %s", when);
-    if (km_seconds_ok(s->uptime))
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - up %s", up);
+    /* buf holds all of these: the kernel's release is shorter than 128 bytes */
+    int n = (int)km_cat(buf, sizeof(buf), "kmemtop - ", s->kernel, when[0] ? " - " : "", when,
+                        km_seconds_ok(s->uptime) ? " - up " : "",
+                        km_seconds_ok(s->uptime) ? up : "", (char *)NULL);
     if (s->root[0])
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - captured tree %s%s", s->root,
                       s->own_parsers ? " (meminfo, slabinfo: own parsers)" : "");
@@ -92,25 +91,24 @@ void km_frame_summary(const struct km_vctx *c, km_line_fn line, void *arg)
     km_size_cell(c, m->slab, d, sizeof(d));
     km_size_cell(c, m->sreclaimable, e, sizeof(e));
     km_size_cell(c, m->sunreclaim, f, sizeof(f));
-    snprintf(buf, sizeof(buf), "Mem: %s total, %s free | Slab: %s (%s reclaimable, %s unreclaimable)",
-             a, b, d, e, f);
+    km_cat(buf, sizeof(buf), "Mem: ", a, " total, ", b, " free | Slab: ", d, " (", e,
+           " reclaimable, ", f, " unreclaimable)", (char *)NULL);
     line(arg, KM_ATTR_NORMAL, buf);
     char g[24], h[24], i[24], j[24], k[24];
     if (m->vmalloc_used_valid)
         km_size_cell(c, m->vmalloc_used, g, sizeof(g));
     else
-        snprintf(g, sizeof(g), "-");
+        km_fmt_str(g, sizeof(g), "-");
     km_size_cell(c, m->kernel_stack, h, sizeof(h));
     km_size_cell(c, m->page_tables, i, sizeof(i));
     km_size_cell(c, m->percpu, j, sizeof(j));
     int64_t mt = km_frame_module_total(s);
     if (KM_IS_NA(mt))
-        snprintf(k, sizeof(k), "-");
+        km_fmt_str(k, sizeof(k), "-");
     else
         km_size_cell(c, mt, k, sizeof(k));
-    snprintf(buf, sizeof(buf),
-             "VmallocUsed: %s | KernelStack: %s | PageTables: %s | Percpu: %s | Modules: %s", g, h,
-             i, j, k);
+    km_cat(buf, sizeof(buf), "VmallocUsed: ", g, " | KernelStack: ", h, " | PageTables: ", i,
+           " | Percpu: ", j, " | Modules: ", k, (char *)NULL);
     line(arg, KM_ATTR_NORMAL, buf);
 }
 

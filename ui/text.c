@@ -5,8 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void text_line_safe_n(FILE *f, const char *s, size_t n);
+static bool plain_ascii(const char *s);
+
 void km_text_line(FILE *f, const char *raw)
 {
+    size_t len = strlen(raw);
+    if (len < 4095 && plain_ascii(raw)) { /* what km_sanitize would leave as it is */
+        text_line_safe_n(f, raw, len);
+        return;
+    }
     char s[4096];
     km_sanitize(s, sizeof(s), raw); /* no escape codes or broken UTF-8 in batch text */
     size_t n = strlen(s);
@@ -21,9 +29,8 @@ void km_text_line(FILE *f, const char *raw)
  * as km_text_line, without sanitizing the line a second time. A line km_text_line would cut
  * goes through it, so that the cut is the same.
  */
-static void text_line_safe(FILE *f, const char *s)
+static void text_line_safe_n(FILE *f, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     if (n >= 4095) {
         km_text_line(f, s);
         return;
@@ -50,7 +57,8 @@ void km_text_cell(const struct km_vm *vm, const struct km_vctx *c, const struct 
     size_t ind = col == 0 ? (size_t)r->depth * 2 : 0;
     if (ind >= n)
         ind = n - 1;
-    memset(out, ' ', ind);
+    for (size_t i = 0; i < ind; i++) /* 0, 2 or 4: no call to memset */
+        out[i] = ' ';
     out[ind] = '\0';
     km_col_cell(cd, c, r, out + ind, n - ind);
 }
@@ -60,20 +68,16 @@ void km_text_cell(const struct km_vm *vm, const struct km_vctx *c, const struct 
 /*
  * Every cell of a table, sanitized, one after another with their NULs, in
  * the order they are printed: memory in proportion to the text, not to the
- * rows times the widest cell could be.
+ * rows times the widest cell could be. Beside each, its length and columns.
  */
 struct cells {
     char *p;
     size_t len, cap;
+    struct cell_size {
+        unsigned short len, width; /* < CELL */
+    } *sz;
+    size_t n, szcap;
 };
-
-static void cells_add(struct cells *b, const char *s, size_t n)
-{
-    xgrow((void **)&b->p, &b->cap, b->len + n + 1, 1);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len++] = '\0';
-}
 
 /* Columns a cell takes: one per character (names are ASCII but for what a tree chose). */
 static int text_width(const char *s)
@@ -84,10 +88,12 @@ static int text_width(const char *s)
     return w;
 }
 
-/* Appends t padded to width w as column k wants it, after a gap unless first. */
-static char *put_cell(char *p, bool first, const struct km_col *cd, const char *t, int w)
+/* Appends t (len bytes, w columns) padded to width cw as the column wants it, after a gap
+   unless first. */
+static char *put_cell(char *p, bool first, const struct km_col *cd, const char *t, size_t len,
+                      int w, int cw)
 {
-    size_t len = strlen(t), pad = (size_t)(w - text_width(t));
+    size_t pad = (size_t)(cw - w);
     if (!first) {
         memcpy(p, "  ", 2);
         p += 2;
@@ -105,26 +111,51 @@ static char *put_cell(char *p, bool first, const struct km_col *cd, const char *
     return p;
 }
 
-/* Formats and stores the shown cells of every visible row; widens w to fit them. */
+/*
+ * Formats and stores the shown cells of every visible row; widens w to fit them. A cell is
+ * formatted in place in the buffer; one of printable ASCII (nearly all) is what km_sanitize
+ * would make of it, its length its width, and stays as it is; any other is sanitized.
+ */
 static void collect(const struct km_vm *vm, const struct km_vctx *c, const bool *shown, int *w,
                     struct cells *b, size_t *maxlen)
 {
     int nc = vm->def->ncols;
-    for (size_t v = 0; v < vm->nvis; v++)
+    size_t nshown = 0;
+    for (int k = 0; k < nc; k++)
+        nshown += shown[k];
+    /* room for them at once: their sizes, and 8 bytes a cell (more grows as needed) */
+    xgrow((void **)&b->sz, &b->szcap, vm->nvis * nshown + 1, sizeof(*b->sz));
+    xgrow((void **)&b->p, &b->cap, vm->nvis * nshown * 8 + CELL, 1);
+    for (size_t v = 0; v < vm->nvis; v++) {
+        const struct km_row *r = km_vm_row(vm, v);
         for (int k = 0; k < nc; k++) {
             if (!shown[k])
                 continue;
-            char raw[CELL], cell[CELL];
-            km_text_cell(vm, c, km_vm_row(vm, v), k, raw, sizeof(raw));
-            km_sanitize(cell, sizeof(cell), raw);
-            size_t len = strlen(cell);
-            int cw = text_width(cell);
+            if (b->cap - b->len < CELL)
+                xgrow((void **)&b->p, &b->cap, b->len + CELL, 1);
+            if (b->n == b->szcap)
+                xgrow((void **)&b->sz, &b->szcap, b->n + 1, sizeof(*b->sz));
+            char *raw = b->p + b->len;
+            km_text_cell(vm, c, r, k, raw, CELL);
+            size_t len = 0;
+            while ((unsigned char)raw[len] >= 0x20 && (unsigned char)raw[len] < 0x7f)
+                len++;
+            int cw = (int)len;
+            if (raw[len]) {
+                char cell[CELL];
+                km_sanitize(cell, sizeof(cell), raw);
+                len = strlen(cell);
+                memcpy(raw, cell, len + 1);
+                cw = text_width(cell);
+            }
             if (cw > w[k])
                 w[k] = cw;
             if (len > maxlen[k])
                 maxlen[k] = len;
-            cells_add(b, cell, len);
+            b->sz[b->n++] = (struct cell_size){(unsigned short)len, (unsigned short)cw};
+            b->len += len + 1;
         }
+    }
 }
 
 /* A line of '-' as wide as the table: above the pinned rows (totals), set apart from the rows. */
@@ -143,14 +174,21 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
 {
     const struct km_view_def *d = vm->def;
     int nc = d->ncols;
-    int *w = xcalloc((size_t)nc, sizeof(*w));
-    size_t *maxlen = xcalloc((size_t)nc, sizeof(*maxlen));
-    bool *shown = xcalloc((size_t)nc, sizeof(*shown)); /* decided once: col_shown may scan rows */
-    char (*title)[64] = xcalloc((size_t)nc, sizeof(*title));
+    /* each entry is set below (a column not shown: no title, width 0) */
+    int *w = xmalloc((size_t)nc * sizeof(*w));
+    size_t *maxlen = xmalloc((size_t)nc * sizeof(*maxlen));
+    bool *shown = xmalloc((size_t)nc * sizeof(*shown)); /* decided once: col_shown may scan rows */
+    char (*title)[64] = xmalloc((size_t)nc * sizeof(*title));
     bool safe = true; /* every part of a line already safe: it is not sanitized again */
     for (int k = 0; k < nc; k++) {
         char tb[64];
         shown[k] = km_col_on_screen(d, c, k);
+        if (!shown[k]) {
+            title[k][0] = '\0';
+            w[k] = 0;
+            maxlen[k] = 0;
+            continue;
+        }
         /* the sort column's title ends in '*' (km_text_sort_line says which way) */
         km_fmt_str(title[k], sizeof(title[k]), km_col_title(d, c, k, tb, sizeof(tb)));
         size_t tl = strlen(title[k]);
@@ -170,6 +208,7 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
         linesz += maxlen[k] + (size_t)w[k] + 2; /* the text, its padding, the gap */
     char *line = xmalloc(linesz);
     const char *next = b.p;
+    const struct cell_size *sz = b.sz;
     for (size_t v = 0; v <= vm->nvis; v++) {
         char *p = line;
         if (v > 0 && km_vm_row(vm, v - 1)->pinned && (v == 1 || !km_vm_row(vm, v - 2)->pinned))
@@ -177,20 +216,23 @@ void km_text_table(FILE *f, const struct km_vm *vm, const struct km_vctx *c)
         for (int k = 0; k < nc; k++) {
             if (!shown[k])
                 continue;
-            const char *t = title[k];
             if (v > 0) {
-                t = next;
-                next += strlen(next) + 1;
+                p = put_cell(p, p == line, &d->cols[k], next, sz->len, sz->width, w[k]);
+                next += sz->len + 1;
+                sz++;
+            } else {
+                p = put_cell(p, p == line, &d->cols[k], title[k], strlen(title[k]),
+                             text_width(title[k]), w[k]);
             }
-            p = put_cell(p, p == line, &d->cols[k], t, w[k]);
         }
         *p = '\0';
         if (safe)
-            text_line_safe(f, line);
+            text_line_safe_n(f, line, (size_t)(p - line));
         else
             km_text_line(f, line);
     }
     free(line);
+    free(b.sz);
     free(b.p);
     free(title);
     free(shown);

@@ -100,10 +100,11 @@ bool km_vm_unfold_all(struct km_vm *vm)
     return any;
 }
 
-size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
-                 const char *name, const char *idfmt, ...)
+static struct km_row *new_row(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
+                              const char *name)
 {
-    xgrow((void **)&vm->rows, &vm->cap, vm->nrows + 1, sizeof(*vm->rows));
+    if (vm->nrows == vm->cap)
+        xgrow((void **)&vm->rows, &vm->cap, vm->nrows + 1, sizeof(*vm->rows));
     struct km_row *r = &vm->rows[vm->nrows];
     memset(r, 0, sizeof(*r));
     r->rec = rec;
@@ -112,11 +113,45 @@ size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t 
     r->parent = parent;
     /* never a pointer into rows[]: the array moves as it grows */
     r->name = name;
+    return r;
+}
+
+size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
+                 const char *name, const char *idfmt, ...)
+{
+    struct km_row *r = new_row(vm, rec, kind, depth, parent, name);
     va_list ap;
     va_start(ap, idfmt);
-    vsnprintf(r->id, sizeof(r->id), idfmt, ap);
+    if (idfmt[0] == '%' && idfmt[1] == 's' && !idfmt[2]) { /* "%s", most views' ids */
+        const char *a = va_arg(ap, const char *);
+        km_fmt_str(r->id, sizeof(r->id), a ? a : "(null)"); /* as glibc prints NULL */
+    } else {
+        vsnprintf(r->id, sizeof(r->id), idfmt, ap);
+    }
     va_end(ap);
     return vm->nrows++;
+}
+
+size_t km_vm_add_id(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
+                    const char *name, const struct km_id *id)
+{
+    struct km_row *r = new_row(vm, rec, kind, depth, parent, name);
+    memcpy(r->id, id->s, id->n + 1);
+    return vm->nrows++;
+}
+
+void km_id_str(struct km_id *id, const char *s)
+{
+    while (*s && id->n + 1 < sizeof(id->s))
+        id->s[id->n++] = *s++;
+    id->s[id->n] = '\0';
+}
+
+void km_id_int(struct km_id *id, int v)
+{
+    char t[24];
+    km_fmt_int(t, sizeof(t), v);
+    km_id_str(id, t);
 }
 
 bool km_filter_match(const char *filter, const char *name)

@@ -433,6 +433,19 @@ void km_vm_refresh(struct km_vm *vm, const struct km_vctx *c);
 size_t km_vm_add(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
                  const char *name, const char *idfmt, ...) __attribute__((format(printf, 7, 8)));
 /*
+ * A row's id made of parts without a format: km_id_str and km_id_int append to it, cut as
+ * snprintf into km_row.id would cut it; km_vm_add_id appends the row with that id.
+ *   struct km_id id = {0}; km_id_str(&id, "node"); km_id_int(&id, 1);
+ */
+struct km_id {
+    char s[sizeof(((struct km_row *)0)->id)];
+    size_t n;
+};
+void km_id_str(struct km_id *id, const char *s);
+void km_id_int(struct km_id *id, int v);
+size_t km_vm_add_id(struct km_vm *vm, const void *rec, int kind, int depth, size_t parent,
+                    const char *name, const struct km_id *id);
+/*
  * Folds (how 1), unfolds (0) or toggles (-1) the row of this id; returns
  * whether that changed anything. km_vm_refresh applies it.
  */

@@ -105,9 +105,17 @@ static int64_t pageblocks(const struct km_vctx *c, const struct km_row *r)
 static struct km_val g_name(const struct km_vctx *c, const struct km_row *r, char *o, size_t n)
 {
     switch (r->kind) {
-    case K_ZONE:
-        snprintf(o, n, "%d/%s", BZ(r)->node, BZ(r)->zone);
+    case K_ZONE: { /* "0/DMA32" */
+        char t[24];
+        km_fmt_int(t, sizeof(t) - 1, BZ(r)->node);
+        size_t len = strlen(t);
+        t[len] = '/';
+        t[len + 1] = '\0';
+        km_fmt_str(o, n, t); /* cut as snprintf would */
+        size_t used = strlen(o);
+        km_fmt_str(o + used, n - used, BZ(r)->zone);
         return km_v_str(o);
+    }
     case K_UNUSABLE:
         return km_v_str("unusable");
     case K_RATE:
@@ -167,8 +175,13 @@ static void fmt_milli(char *o, size_t n, int m)
         km_fmt_str(o, n, "-");
     else { /* "%d.%03d", as the kernel prints it */
         char t[24];
-        km_fmt_int(t, sizeof(t) - 4, m / 1000);
-        size_t len = strlen(t);
+        size_t len = 1;
+        if (m < 1000) /* an index: 0.000 to 1.000 */
+            t[0] = '0';
+        else {
+            km_fmt_int(t, sizeof(t) - 4, m / 1000);
+            len = strlen(t);
+        }
         int f = m % 1000;
         t[len] = '.';
         t[len + 1] = (char)('0' + f / 100);
@@ -413,8 +426,11 @@ static bool col_shown(const struct km_vctx *c, int col)
 
 static void col_title(const struct km_vctx *c, int col, char *o, size_t n)
 {
-    if (col == C_UNUS || col == C_ALLOC)
-        snprintf(o, n, "%s@o%d", col == C_UNUS ? "UNUS" : "ALLOC", sel_order(c));
+    if (col == C_UNUS || col == C_ALLOC) { /* "UNUS@o3" */
+        char ord[24];
+        km_fmt_int(ord, sizeof(ord), sel_order(c));
+        km_cat(o, n, col == C_UNUS ? "UNUS@o" : "ALLOC@o", ord, (char *)NULL);
+    }
     else if (col >= C_ORDER0)
         block_size(o, n, km_sat_shl(c->s->page_size, col - C_ORDER0));
 }
@@ -459,16 +475,29 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
     const struct km_pagetypeinfo *p = &c->s->pti;
     for (size_t i = 0; i < bi->n; i++) {
         const struct km_buddy_zone *z = &bi->zones[i];
-        /* filter and search match the id: "node1/DMA32" (also "1/DMA32", "DMA32") */
-        size_t top = km_vm_add(vm, z, K_ZONE, 0, 0, NULL, "node%d/%s", z->node, z->zone);
-        km_vm_add(vm, z, K_UNUSABLE, 1, top, "unusable", "node%d/%s/unusable", z->node, z->zone);
-        if (any_rate(z))
-            km_vm_add(vm, z, K_RATE, 1, top, "change/s", "node%d/%s/rate", z->node, z->zone);
+        /* filter and search match the id: "node1/DMA32" (also "1/DMA32", "DMA32"); its
+           children's ids are the zone's and a part of their own: "node1/DMA32/unusable" */
+        struct km_id zid = {.n = 0};
+        km_id_str(&zid, "node");
+        km_id_int(&zid, z->node);
+        km_id_str(&zid, "/");
+        km_id_str(&zid, z->zone);
+        size_t top = km_vm_add_id(vm, z, K_ZONE, 0, 0, NULL, &zid);
+        km_id_str(&zid, "/");
+        struct km_id id = zid;
+        km_id_str(&id, "unusable");
+        km_vm_add_id(vm, z, K_UNUSABLE, 1, top, "unusable", &id);
+        if (any_rate(z)) {
+            id = zid;
+            km_id_str(&id, "rate");
+            km_vm_add_id(vm, z, K_RATE, 1, top, "change/s", &id);
+        }
         for (size_t t = 0; have_types(c) && t < p->nfree; t++) {
             const struct km_pti_free *f = &p->free[t];
             if (f->node == z->node && strcmp(f->zone, z->zone) == 0) {
-                size_t r = km_vm_add(vm, f, K_TYPE, 1, top, f->type, "node%d/%s/%s", z->node,
-                                     z->zone, f->type);
+                id = zid;
+                km_id_str(&id, f->type);
+                size_t r = km_vm_add_id(vm, f, K_TYPE, 1, top, f->type, &id);
                 vm->rows[r].quiet = type_quiet(c, &vm->rows[r]);
             }
         }

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "view_modules.h"
 #include "views.h"
+#include "kmemtop/derive.h"
 #include "kmemtop/sat.h"
 
 #include <math.h>
@@ -632,6 +633,7 @@ const struct km_view_def km_view_modules = {
     .name = "modules",
     .title = "Modules",
     .sources = KM_SRC_BIT(KM_SRC_MODULES) | KM_SRC_BIT(KM_SRC_VMALLOCINFO),
+    .derives = KM_DER_MODJOIN, /* the join's estimates without vmallocinfo too */
     .cols = cols,
     .ncols = (int)KM_ARRAY_LEN(cols),
     .trend = {"total"},

@@ -488,11 +488,16 @@ static void rows(struct km_vm *vm, const struct km_vctx *c)
     for (size_t i = 0; i < ns->n; i++) {
         const struct km_node *nd = &ns->nodes[i];
         /* filter and search match the ids ("node1", "node1/DMA32") */
-        size_t p = flat ? 0 : km_vm_add(vm, nd, K_NODE, 0, 0, NULL, "node%d", nd->node);
+        struct km_id nid = {.n = 0};
+        km_id_str(&nid, "node");
+        km_id_int(&nid, nd->node);
+        size_t p = flat ? 0 : km_vm_add_id(vm, nd, K_NODE, 0, 0, NULL, &nid);
+        km_id_str(&nid, "/");
         for (size_t z = 0; z < zi->nzones; z++)
             if (zi->zones[z].node == nd->node) {
-                size_t zr = km_vm_add(vm, &zi->zones[z], K_ZONE, flat ? 0 : 1, p, NULL,
-                                      "node%d/%s", nd->node, zi->zones[z].zone);
+                struct km_id id = nid;
+                km_id_str(&id, zi->zones[z].zone);
+                size_t zr = km_vm_add_id(vm, &zi->zones[z], K_ZONE, flat ? 0 : 1, p, NULL, &id);
                 /* quiet: an empty zone (no managed pages); a node row never is */
                 vm->rows[zr].quiet = km_zone_wm_state(&zi->zones[z]) == KM_WM_EMPTY;
             }

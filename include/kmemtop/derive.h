@@ -27,13 +27,14 @@ struct km_derive_state {
     double vmg_base_t;
     /* the Overview's unaccounted bytes of the last samples: whether it grows, sustained */
     struct km_ov_hist ov_hist;
+    unsigned wanted; /* the running km_derive_all's wanted (KM_DER_*) */
 };
 
 /*
  * Derived data only some views use: computed only when a frame's views ask
  * for it (km_sampler_opts.derive), not whenever its sources are read.
  */
-enum { KM_DER_VMGROUPS = 1u << 0, KM_DER_OVERVIEW = 1u << 1 };
+enum { KM_DER_VMGROUPS = 1u << 0, KM_DER_OVERVIEW = 1u << 1, KM_DER_MODJOIN = 1u << 2 };
 
 struct km_derivation {
     const char *name;

@@ -103,7 +103,9 @@ struct km_sample {
     struct km_signals sig;
     /* modules joined with vmallocinfo (estimates when it was not read) */
     struct km_modjoin mj;
-    bool mj_ready; /* mj made already (by the sampler's check of the vmallocinfo read) */
+    /* mj made already (by the sampler's check of the vmallocinfo read, or a derivation);
+       without vmallocinfo it is made only for the Modules view or module events (derive.c) */
+    bool mj_ready;
     /* vmallocinfo's areas by caller, with their growth (when vmallocinfo was read) */
     struct km_vmgroups vmg;
     /* recent module loads and unloads, oldest first; owned by the sampler */

@@ -1,7 +1,8 @@
 /*
  * test_sampler.c - the sampler across ticks on captured trees: rates taken
  * against the last tick that read the source (so switching views keeps them),
- * none across trees of different kernels, events kept per sample.
+ * none across trees of different kernels, events kept per sample, the module join made
+ * only for the frames that need it.
  *
  * Everything runs in a forked child that enters a private mount namespace
  * (--root's mechanism) and prints the TAP lines; the parent passes its status on.
@@ -113,6 +114,46 @@ static void events_belong_to_their_sample(void)
     km_sampler_free(s);
 }
 
+/*
+ * A frame of a view that does not show modules (the Buddy view's sources and /proc/modules,
+ * which the summary's total needs) makes no module join; its module events still get their
+ * figures, the same as when every frame joins (KM_DER_MODJOIN, the Modules view).
+ */
+static void events_without_the_join(void)
+{
+    unsigned m = MEMONLY | KM_SRC_BIT(KM_SRC_MODULES) | KM_SRC_BIT(KM_SRC_BUDDYINFO);
+    struct km_mod_event ev[2][KM_MOD_EVENTS_MAX];
+    size_t n[2] = {0, 0};
+    bool joined[2][3];
+    for (int run = 0; run < 2; run++) {
+        struct km_sampler *s = km_sampler_new();
+        struct km_sampler_opts o = {
+            .page_size = 4096, .root = "t", .derive = run ? KM_DER_MODJOIN : 0};
+        const char *trees[3] = {"debian61-root", "debian61-root2", "debian61-root2"};
+        for (int t = 0; t < 3; t++) {
+            show(s, trees[t]);
+            km_sampler_tick(s, m, &o);
+            joined[run][t] = km_sampler_cur(s)->mj.mods != NULL;
+        }
+        const struct km_sample *c = km_sampler_cur(s);
+        n[run] = c->nmod_events < KM_MOD_EVENTS_MAX ? c->nmod_events : KM_MOD_EVENTS_MAX;
+        memcpy(ev[run], c->mod_events, n[run] * sizeof(ev[run][0]));
+        km_sampler_free(s);
+    }
+    ok(!joined[0][0] && !joined[0][2], "another view's frame: no module join");
+    ok(joined[0][1], "... but for the frame with loads and unloads, for their figures");
+    ok(joined[1][0] && joined[1][1] && joined[1][2], "the Modules view's frames: joined");
+    bool same = n[0] == 3 && n[0] == n[1];
+    for (size_t i = 0; same && i < n[0]; i++) {
+        const struct km_mod_event *a = &ev[0][i], *b = &ev[1][i];
+        same = strcmp(a->name, b->name) == 0 && a->loaded == b->loaded && a->size == b->size &&
+               a->static_bytes == b->static_bytes && a->dynamic_bytes == b->dynamic_bytes &&
+               a->method == b->method && a->settled == b->settled &&
+               strcmp(a->state, b->state) == 0 && !KM_IS_NA(a->static_bytes);
+    }
+    ok(same, "the 3 events have the same figures either way (from the joins)");
+}
+
 /* Made before the namespace is entered (in it, cp cannot set a directory's mode on some hosts). */
 static char secpt_dir[] = "/tmp/km-test-secpt.XXXXXX";
 static bool secpt_dir_made, secpt_made;
@@ -191,6 +232,7 @@ int main(void)
         growth_survives_other_views();
         no_rates_across_kernels();
         events_belong_to_their_sample();
+        events_without_the_join();
         overview_after_another_view();
         int rc = tap_done();
         fflush(stdout);
