@@ -38,4 +38,14 @@ check "JSON: marks and the line separator too" grep -qF '"name":"marks\u200e\u20
 is "JSON: decoded, each name is exactly the kernel's" \
     "$(jq -r '.slabs.rows[].name' "$TMP/h.json" | grep -E '^(c1csi|bidi|marks|kept)' | od -An -tx1 | tr -d ' \n')" \
     "$(awk '$1 ~ /^(c1csi|bidi|marks|kept)/ { print $1 }' "$H/proc/slabinfo" | od -An -tx1 | tr -d ' \n')"
+# the title line at its longest: a 127-byte kernel release and a tree path of 250 bytes (the
+# most a root holds), a recorded time and uptime: cut at its buffer, not written past it
+long=$TMP/$(printf '%0200d' 0 | tr 0 p)
+long=$(printf '%s' "$long" | cut -c1-250)
+mkdir -p "$long" && cp -R "$FIX/debian612-root/." "$long/" && chmod -R u+w "$long"
+mkdir -p "$long/proc/sys/kernel"
+printf '%0127d\n' 0 | tr 0 r > "$long/proc/sys/kernel/osrelease"
+"$KMEMTOP" --root "$long" -b -n 1 --view buddy >"$TMP/long.txt" 2>"$TMP/long.err"
+is "a 127-byte release in a 250-byte tree path: exits 0, nothing on stderr" "$?:$(cat "$TMP/long.err")" "0:"
+contains "  ... the title line names the release" "$(head -1 "$TMP/long.txt")" "^kmemtop - rrrrrrrrrr"
 done_testing

@@ -52,9 +52,13 @@ static void summary_title(const struct km_vctx *c, km_line_fn line, void *arg)
     int n = (int)km_cat(buf, sizeof(buf), "kmemtop - ", s->kernel, when[0] ? " - " : "", when,
                         km_seconds_ok(s->uptime) ? " - up " : "",
                         km_seconds_ok(s->uptime) ? up : "", (char *)NULL);
-    if (s->root[0])
+    if (s->root[0]) {
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, " - captured tree %s%s", s->root,
                       s->own_parsers ? " (meminfo, slabinfo: own parsers)" : "");
+        /* a long --root path fills buf: cut there, no write past it */
+        if (n < 0 || (size_t)n >= sizeof(buf))
+            n = (int)sizeof(buf) - 1;
+    }
     if (s->page_size_src == KM_PS_HOST && s->root[0]) /* not recorded, not inferable */
         snprintf(buf + n, sizeof(buf) - (size_t)n,
                  " - page size unknown (not recorded in the tree; pages counted as %ldK)",
