@@ -317,8 +317,9 @@ static void emit_tree(struct km_vm *vm, const size_t *list, const size_t *start,
 /*
  * Every shown row in a tree order whose siblings are sorted at each depth. Each group of
  * siblings starts from its order of the last refresh (vm->order holds the rows emitted then),
- * the rows new to it after them, and is sorted from there (sort_from): a refresh whose data
- * and order did not change costs n - 1 comparisons per group, not a qsort of every group.
+ * the rows new to it after them, and is sorted from there (sort_from) when most of its rows
+ * were in that order (else with qsort): a refresh whose data and order did not change costs
+ * n - 1 comparisons per group, not a qsort of every group.
  */
 static void refresh_tree(struct km_vm *vm, const struct km_vctx *c, const bool *show)
 {
@@ -342,8 +343,12 @@ static void refresh_tree(struct km_vm *vm, const struct km_vctx *c, const bool *
     }
     for (size_t g = 0; g <= n; g++) /* group g's members at list[start[g] .. start[g + 1]) */
         start[g + 1] += start[g];
-    /* the last order first, then the rows new to the tree (each row once) */
+    /*
+     * The last order first, then the rows new to the tree (each row once); old[g]: how many
+     * of group g's rows were in the last order.
+     */
     unsigned char *placed = xcalloc(n ? n : 1, 1);
+    size_t *old = xcalloc(n + 1, sizeof(*old));
     for (size_t pass = 0; pass < 2; pass++)
         for (size_t t = 0; t < (pass ? n : vm->norder); t++) {
             size_t i = pass ? t : vm->order[t];
@@ -351,14 +356,20 @@ static void refresh_tree(struct km_vm *vm, const struct km_vctx *c, const bool *
                 continue;
             placed[i] = 1;
             list[start[grp[i]] + fill[grp[i]]++] = i;
+            old[grp[i]] += !pass;
         }
     free(placed);
     struct km_val *keys = sc.col ? all_keys(vm, c, sc.col, show) : NULL;
     sc.keys = keys;
-    for (size_t g = 0; g <= n; g++)
-        if (start[g + 1] - start[g] > 1)
-            sort_from(list + start[g], start[g + 1] - start[g], &sc);
+    for (size_t g = 0; g <= n; g++) {
+        size_t len = start[g + 1] - start[g];
+        if (len > 1 && 2 * old[g] >= len) /* mostly in the last order: sorted from it */
+            sort_from(list + start[g], len, &sc);
+        else if (len > 1) /* mostly new (the first refresh): insertion would only waste time */
+            qsort_r(list + start[g], len, sizeof(*list), cmp_rows, &sc);
+    }
     free(keys);
+    free(old);
     size_t from = vm->nvis;
     emit_tree(vm, list, start, n);
     xgrow((void **)&vm->order, &vm->ordercap, vm->nvis - from + 1, sizeof(*vm->order));
