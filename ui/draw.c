@@ -301,15 +301,6 @@ static void count_format(const struct km_vm *vm, size_t v, int k)
     fmt_seen[i] = 1;
 }
 
-/* Printable ASCII only: one cell a byte, nothing for the layout to replace. */
-static bool ascii_printable(const char *t)
-{
-    for (; *t; t++)
-        if ((unsigned char)*t < 0x20 || (unsigned char)*t >= 0x7f)
-            return false;
-    return true;
-}
-
 #define NO_SLOT SIZE_MAX
 
 static void cells_free(struct scr_cells *cc)
@@ -354,6 +345,14 @@ static void cells_window(struct scr *s, size_t top, size_t nb, size_t nbody, siz
     cc->top = top;
 }
 
+/* The cells are of another epoch of the widths: every slot is emptied. */
+static void cells_stale(struct scr_cells *cc, unsigned long epoch)
+{
+    for (size_t i = 0; cc->tag && i < cc->nslot; i++)
+        cc->tag[i] = NO_SLOT;
+    cc->epoch = epoch;
+}
+
 /* The slot of visible row v, or NO_SLOT when the table does not show it. */
 static size_t slot_of(const struct scr_cells *cc, size_t v)
 {
@@ -364,24 +363,21 @@ static size_t slot_of(const struct scr_cells *cc, size_t v)
 
 struct cell_ref {
     const char *text; /* made safe; in the cache or in the caller's buffer */
+    size_t len;
     int width;
-    bool ascii, absent;
+    bool plain; /* laid out by padding alone (struct scr_cell) */
 };
 
 /*
  * The text of visible row v's cell in column k: from the cache when this epoch of the
  * widths formatted it already, else formatted into buf (CELL bytes) and, for a row the
- * table shows, kept. The text is valid until the next call.
+ * table shows, kept. The text is valid until the next call. absent (when not NULL): whether
+ * the cell is '-' or nothing, for measure (which formats every cell of a fresh epoch).
  */
-static struct cell_ref cell_get(struct scr *s, size_t v, int k, char *buf)
+static struct cell_ref cell_get(struct scr *s, size_t v, int k, char *buf, bool *absent)
 {
     const struct km_vm *vm = cur_vm(s);
     struct scr_cells *cc = &s->cells[s->view];
-    if (cc->tag && cc->epoch != s->widths[s->view].epoch) { /* measured again: all stale */
-        for (size_t i = 0; i < cc->nslot; i++)
-            cc->tag[i] = NO_SLOT;
-        cc->epoch = s->widths[s->view].epoch;
-    }
     size_t row = vm->vis[v], sl = cc->tag ? slot_of(cc, v) : NO_SLOT;
     struct scr_cell *ce = NULL;
     if (sl != NO_SLOT) {
@@ -393,21 +389,26 @@ static struct cell_ref cell_get(struct scr *s, size_t v, int k, char *buf)
                 first[j].width = -1;
         }
         ce = &first[k];
-        if (ce->width >= 0)
-            return (struct cell_ref){cc->text[sl] + ce->off, ce->width, ce->ascii, ce->absent};
+        if (ce->width >= 0) {
+            const char *t = cc->text[sl] + ce->off;
+            return (struct cell_ref){t, strlen(t), ce->width, ce->plain};
+        }
     }
     char raw[CELL];
     km_text_cell(vm, &s->a->ctx, &vm->rows[row], k, raw, sizeof(raw));
     count_format(vm, v, k);
-    defuse(buf, CELL, raw, s->a->ctx.utf8);
-    struct cell_ref r = {buf, 0, ascii_printable(buf), cell_absent(raw)};
-    r.width = r.ascii ? (int)strlen(buf) : km_layout_width(buf); /* no wcwidth for ASCII */
+    if (absent)
+        *absent = cell_absent(raw);
+    bool ascii; /* printable ASCII: a cell a byte, no wcwidth */
+    size_t len = km_sanitize_len(buf, CELL, raw, s->a->ctx.utf8 ? "\xEF\xBF\xBD" : "?", &ascii);
+    struct cell_ref r = {buf, len, (int)len, ascii};
+    if (!ascii)
+        r.width = km_layout_width_clean(buf, &r.plain);
     if (ce) {
-        size_t n = strlen(buf) + 1;
-        xgrow((void **)&cc->text[sl], &cc->cap[sl], cc->len[sl] + n, 1);
-        memcpy(cc->text[sl] + cc->len[sl], buf, n);
-        *ce = (struct scr_cell){(unsigned)cc->len[sl], r.width, r.ascii, r.absent};
-        cc->len[sl] += n;
+        xgrow((void **)&cc->text[sl], &cc->cap[sl], cc->len[sl] + len + 1, 1);
+        memcpy(cc->text[sl] + cc->len[sl], buf, len + 1);
+        *ce = (struct scr_cell){(unsigned)cc->len[sl], r.width, r.plain};
+        cc->len[sl] += len + 1;
     }
     return r;
 }
@@ -429,8 +430,9 @@ static int col_want(struct scr *s, const struct km_vm *vm, const struct km_vctx 
     bool absent = k > 0 && k != vm->sort_col && vm->nvis > 0;
     for (size_t v = 0; v < vm->nvis && (w < cap || absent); v++) {
         char buf[CELL];
-        struct cell_ref ce = cell_get(s, v, k, buf); /* kept for the rows drawn */
-        absent = absent && ce.absent;
+        bool none;
+        struct cell_ref ce = cell_get(s, v, k, buf, absent ? &none : NULL); /* kept for drawing */
+        absent = absent && none;
         int cw = ce.width;
         if (cw > w)
             w = cw < cap ? cw : cap;
@@ -459,6 +461,7 @@ static const struct scr_widths *measure(struct scr *s)
     if (widths_fresh(m, vm, c))
         return m;
     m->epoch++; /* the cells kept for the last widths are stale */
+    cells_stale(&s->cells[s->view], m->epoch);
     size_t nc = (size_t)vm->def->ncols;
     if (nc > m->cap) {
         m->idx = xrealloc(m->idx, nc * sizeof(int));
@@ -607,13 +610,15 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
         if (w[i] < 0)
             continue;
         char buf[CELL], cell[CELL];
-        struct cell_ref ce = cell_get(s, v, idx[i], buf); /* formatted once: measure's */
+        struct cell_ref ce = cell_get(s, v, idx[i], buf, NULL); /* formatted once: measure's */
         bool right = vm->def->cols[idx[i]].align == KM_AL_RIGHT;
-        if (ce.ascii && ce.width <= w[i] && w[i] < CELL - 1) { /* as km_layout_cell makes it */
-            size_t len = (size_t)ce.width, pad = (size_t)(w[i] - ce.width);
-            memset(cell, ' ', (size_t)w[i]);
-            memcpy(cell + (right ? pad : 0), ce.text, len);
-            cell[w[i]] = '\0';
+        size_t pad = ce.width < w[i] ? (size_t)(w[i] - ce.width) : 0;
+        if (ce.plain && ce.width <= w[i] && ce.len + pad < CELL - 1) { /* as km_layout_cell */
+            memset(cell, ' ', pad);
+            memcpy(cell + (right ? pad : 0), ce.text, ce.len);
+            if (!right)
+                memset(cell + ce.len, ' ', pad);
+            cell[ce.len + pad] = '\0';
         } else
             km_layout_cell(cell, sizeof(cell), ce.text, w[i], right, utf8);
         km_attr_fn fa = vm->def->cols[idx[i]].attr;

@@ -64,8 +64,7 @@ struct scr_widths {
 struct scr_cell {
     unsigned off; /* into the slot's text */
     int width;    /* cells on screen; -1: not formatted yet */
-    bool ascii;   /* printable ASCII only: laid out without the multibyte layout */
-    bool absent;  /* '-' or nothing (measure leaves such a column out) */
+    bool plain;   /* every character shown as it is: laid out by padding alone */
 };
 struct scr_cells {
     unsigned long epoch; /* of the widths it was filled for */
