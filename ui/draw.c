@@ -107,6 +107,24 @@ static void defuse(char *out, size_t n, const char *text, bool utf8)
 static int *row_end;
 static int row_lines, row_cols, last_view = -1, last_mode = -1;
 static unsigned long n_paints, n_erases; /* for KM_TEST_DRAW_LOG */
+/*
+ * Also for it: the cells formatted (km_text_cell for the table), and those formatted again
+ * in the paint that had formatted them already (fmt_seen: a byte per visible row and
+ * column of the view painted, kept only while KM_TEST_DRAW_LOG is set).
+ */
+static unsigned long n_formats, n_twice;
+static unsigned char *fmt_seen;
+static size_t fmt_seen_n;
+static int draw_log = -1; /* KM_TEST_DRAW_LOG is set: 1; not: 0; not looked yet: -1 */
+
+static bool draw_testing(void)
+{
+    if (draw_log < 0) {
+        const char *log = getenv("KM_TEST_DRAW_LOG");
+        draw_log = log && log[0];
+    }
+    return draw_log > 0;
+}
 
 /* Row y is written from x on: the gap since the last write blanked first. */
 static void row_from(int y, int x)
@@ -204,6 +222,8 @@ static void paint_begin(const struct scr *s)
     }
     for (int y = 0; y < LINES; y++)
         row_end[y] = 0;
+    if (fmt_seen)
+        memset(fmt_seen, 0, fmt_seen_n);
 }
 
 /* After: what was not written over in each line is cleared. */
@@ -264,12 +284,141 @@ static bool cell_absent(const char *t)
     return t[strspn(t, " ")] == '\0';
 }
 
+/* A cell formatted: counted, and in tests checked against those of this paint. */
+static void count_format(const struct km_vm *vm, size_t v, int k)
+{
+    n_formats++;
+    if (!draw_testing())
+        return;
+    size_t nc = (size_t)vm->def->ncols, need = vm->nvis * nc, i = v * nc + (size_t)k;
+    if (need > fmt_seen_n) {
+        fmt_seen = xrealloc(fmt_seen, need);
+        memset(fmt_seen + fmt_seen_n, 0, need - fmt_seen_n);
+        fmt_seen_n = need;
+    }
+    if (fmt_seen[i])
+        n_twice++;
+    fmt_seen[i] = 1;
+}
+
+#define NO_SLOT SIZE_MAX
+
+static void cells_free(struct scr_cells *cc)
+{
+    for (size_t i = 0; i < cc->nslot; i++)
+        free(cc->text[i]);
+    free(cc->text);
+    free(cc->len);
+    free(cc->cap);
+    free(cc->tag);
+    free(cc->cell);
+    memset(cc, 0, sizeof(*cc));
+}
+
+/*
+ * The table's lines for this paint: nb body rows from the visible row top on, then npin
+ * pinned rows from nbody on. The slots are kept when the lines are the same (a key that
+ * scrolls keeps the rows still shown); else they start empty.
+ */
+static void cells_window(struct scr *s, size_t top, size_t nb, size_t nbody, size_t npin)
+{
+    struct scr_cells *cc = &s->cells[s->view];
+    int nc = cur_vm(s)->def->ncols;
+    if (nb < 1)
+        nb = 1;
+    if (!cc->tag || nc != cc->ncols || nb != cc->nb || npin != cc->npin || nbody != cc->nbody) {
+        cells_free(cc);
+        cc->nslot = nb + npin;
+        cc->nb = nb;
+        cc->npin = npin;
+        cc->nbody = nbody;
+        cc->ncols = nc;
+        cc->tag = xmalloc(cc->nslot * sizeof(*cc->tag));
+        for (size_t i = 0; i < cc->nslot; i++)
+            cc->tag[i] = NO_SLOT;
+        cc->cell = xcalloc(cc->nslot * (size_t)nc, sizeof(*cc->cell));
+        cc->text = xcalloc(cc->nslot, sizeof(*cc->text));
+        cc->len = xcalloc(cc->nslot, sizeof(*cc->len));
+        cc->cap = xcalloc(cc->nslot, sizeof(*cc->cap));
+        cc->epoch = s->widths[s->view].epoch;
+    }
+    cc->top = top;
+}
+
+/* The cells are of another epoch of the widths: every slot is emptied. */
+static void cells_stale(struct scr_cells *cc, unsigned long epoch)
+{
+    for (size_t i = 0; cc->tag && i < cc->nslot; i++)
+        cc->tag[i] = NO_SLOT;
+    cc->epoch = epoch;
+}
+
+/* The slot of visible row v, or NO_SLOT when the table does not show it. */
+static size_t slot_of(const struct scr_cells *cc, size_t v)
+{
+    if (v >= cc->nbody)
+        return v - cc->nbody < cc->npin ? cc->nb + (v - cc->nbody) : NO_SLOT;
+    return v >= cc->top && v - cc->top < cc->nb ? v % cc->nb : NO_SLOT;
+}
+
+struct cell_ref {
+    const char *text; /* made safe; in the cache or in the caller's buffer */
+    size_t len;
+    int width;
+    bool plain; /* laid out by padding alone (struct scr_cell) */
+};
+
+/*
+ * The text of visible row v's cell in column k: from the cache when this epoch of the
+ * widths formatted it already, else formatted into buf (CELL bytes) and, for a row the
+ * table shows, kept. The text is valid until the next call. absent (when not NULL): whether
+ * the cell is '-' or nothing, for measure (which formats every cell of a fresh epoch).
+ */
+static struct cell_ref cell_get(struct scr *s, size_t v, int k, char *buf, bool *absent)
+{
+    const struct km_vm *vm = cur_vm(s);
+    struct scr_cells *cc = &s->cells[s->view];
+    size_t row = vm->vis[v], sl = cc->tag ? slot_of(cc, v) : NO_SLOT;
+    struct scr_cell *ce = NULL;
+    if (sl != NO_SLOT) {
+        struct scr_cell *first = &cc->cell[sl * (size_t)cc->ncols];
+        if (cc->tag[sl] != row) {
+            cc->tag[sl] = row;
+            cc->len[sl] = 0;
+            for (int j = 0; j < cc->ncols; j++)
+                first[j].width = -1;
+        }
+        ce = &first[k];
+        if (ce->width >= 0) {
+            const char *t = cc->text[sl] + ce->off;
+            return (struct cell_ref){t, strlen(t), ce->width, ce->plain};
+        }
+    }
+    char raw[CELL];
+    km_text_cell(vm, &s->a->ctx, &vm->rows[row], k, raw, sizeof(raw));
+    count_format(vm, v, k);
+    if (absent)
+        *absent = cell_absent(raw);
+    bool ascii; /* printable ASCII: a cell a byte, no wcwidth */
+    size_t len = km_sanitize_len(buf, CELL, raw, s->a->ctx.utf8 ? "\xEF\xBF\xBD" : "?", &ascii);
+    struct cell_ref r = {buf, len, (int)len, ascii};
+    if (!ascii)
+        r.width = km_layout_width_clean(buf, &r.plain);
+    if (ce) {
+        xgrow((void **)&cc->text[sl], &cc->cap[sl], cc->len[sl] + len + 1, 1);
+        memcpy(cc->text[sl] + cc->len[sl], buf, len + 1);
+        *ce = (struct scr_cell){(unsigned)cc->len[sl], r.width, r.plain};
+        cc->len[sl] += len + 1;
+    }
+    return r;
+}
+
 /*
  * Column k's wanted width: its title, its preferred width, its longest cell;
  * -1 when every cell of a row is absent ('-'): such a column is left out (the
  * name column and the sort column never are; nor any when there is no row).
  */
-static int col_want(const struct km_vm *vm, const struct km_vctx *c, int k)
+static int col_want(struct scr *s, const struct km_vm *vm, const struct km_vctx *c, int k)
 {
     const struct km_view_def *d = vm->def;
     char tb[64];
@@ -280,11 +429,11 @@ static int col_want(const struct km_vm *vm, const struct km_vctx *c, int k)
     int cap = k > 0 && d->cols[k].align == KM_AL_LEFT ? 2 * w : 1 << 20;
     bool absent = k > 0 && k != vm->sort_col && vm->nvis > 0;
     for (size_t v = 0; v < vm->nvis && (w < cap || absent); v++) {
-        char raw[CELL], cell[CELL];
-        km_text_cell(vm, c, km_vm_row(vm, v), k, raw, sizeof(raw));
-        absent = absent && cell_absent(raw);
-        defuse(cell, sizeof(cell), raw, c->utf8);
-        int cw = km_layout_width(cell);
+        char buf[CELL];
+        bool none;
+        struct cell_ref ce = cell_get(s, v, k, buf, absent ? &none : NULL); /* kept for drawing */
+        absent = absent && none;
+        int cw = ce.width;
         if (cw > w)
             w = cw < cap ? cw : cap;
     }
@@ -311,6 +460,8 @@ static const struct scr_widths *measure(struct scr *s)
     struct scr_widths *m = &s->widths[s->view];
     if (widths_fresh(m, vm, c))
         return m;
+    m->epoch++; /* the cells kept for the last widths are stale */
+    cells_stale(&s->cells[s->view], m->epoch);
     size_t nc = (size_t)vm->def->ncols;
     if (nc > m->cap) {
         m->idx = xrealloc(m->idx, nc * sizeof(int));
@@ -325,7 +476,7 @@ static const struct scr_widths *measure(struct scr *s)
     for (int j = 0; j < no; j++)
         if (km_col_on_screen(vm->def, c, order[j])) {
             int k = order[j];
-            int w = col_want(vm, c, k);
+            int w = col_want(s, vm, c, k);
             if (w < 0)
                 continue; /* every cell absent */
             m->idx[m->n] = k;
@@ -350,7 +501,8 @@ void scr_draw_free(struct scr *s)
     int fd = log && log[0] ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)
                            : -1;
     if (fd >= 0) {
-        dprintf(fd, "paints %lu erases %lu\n", n_paints, n_erases);
+        dprintf(fd, "paints %lu erases %lu formats %lu twice %lu\n", n_paints, n_erases,
+                n_formats, n_twice);
         close(fd);
     }
     free(row_end);
@@ -361,7 +513,11 @@ void scr_draw_free(struct scr *s)
         free(s->widths[v].idx);
         free(s->widths[v].want);
         memset(&s->widths[v], 0, sizeof(s->widths[v]));
+        cells_free(&s->cells[v]);
     }
+    free(fmt_seen);
+    fmt_seen = NULL;
+    fmt_seen_n = 0;
 }
 
 static void draw_header(struct scr *s, int y, const int *idx, const int *w, int n)
@@ -453,11 +609,18 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
     for (int i = 0; i < n; i++) {
         if (w[i] < 0)
             continue;
-        char raw[CELL], safe[CELL], cell[CELL];
-        km_text_cell(vm, &s->a->ctx, r, idx[i], raw, sizeof(raw));
-        defuse(safe, sizeof(safe), raw, utf8);
+        char buf[CELL], cell[CELL];
+        struct cell_ref ce = cell_get(s, v, idx[i], buf, NULL); /* formatted once: measure's */
         bool right = vm->def->cols[idx[i]].align == KM_AL_RIGHT;
-        km_layout_cell(cell, sizeof(cell), safe, w[i], right, utf8);
+        size_t pad = ce.width < w[i] ? (size_t)(w[i] - ce.width) : 0;
+        if (ce.plain && ce.width <= w[i] && ce.len + pad < CELL - 1) { /* as km_layout_cell */
+            memset(cell, ' ', pad);
+            memcpy(cell + (right ? pad : 0), ce.text, ce.len);
+            if (!right)
+                memset(cell + ce.len, ' ', pad);
+            cell[ce.len + pad] = '\0';
+        } else
+            km_layout_cell(cell, sizeof(cell), ce.text, w[i], right, utf8);
         km_attr_fn fa = vm->def->cols[idx[i]].attr;
         int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : AT_NORMAL;
         if (!sel && r->pinned)
@@ -489,6 +652,21 @@ static int scrolled_cols(const struct scr_widths *m, int *hs, int *idx, int *wan
 static void draw_table(struct scr *s, int y, int h)
 {
     struct km_vm *vm = cur_vm(s);
+    /*
+     * The pinned rows (totals) stay at the foot of the table under a rule,
+     * set apart from the rows that scroll, when there is room for a row too.
+     */
+    size_t npin = 0;
+    while (npin < vm->nvis && km_vm_row(vm, vm->nvis - 1 - npin)->pinned)
+        npin++;
+    if (h - 1 < (int)npin + 3)
+        npin = 0;
+    size_t nbody = vm->nvis - npin;
+    int bh = npin ? h - 2 - (int)npin : h - 1, drawn = 0;
+    s->table_rows = bh > 1 ? bh : 1;
+    vm->top = km_layout_scroll(vm->sel, vm->top, nbody, bh);
+    /* the rows shown are known before the widths: measure keeps their cells for drawing */
+    cells_window(s, vm->top, bh > 0 ? (size_t)bh : 1, nbody, npin);
     const struct scr_widths *m = measure(s);
     size_t nc = (size_t)vm->def->ncols;
     int *idx = xcalloc(nc, sizeof(int)), *want = xcalloc(nc, sizeof(int));
@@ -512,18 +690,6 @@ static void draw_table(struct scr *s, int y, int h)
         s->h_more = s->h_more || w[i] < 0;
     s->h_wide = s->h_more || s->hscroll[s->view] > 0;
     draw_header(s, y, idx, w, n);
-    /*
-     * The pinned rows (totals) stay at the foot of the table under a rule,
-     * set apart from the rows that scroll, when there is room for a row too.
-     */
-    size_t npin = 0;
-    while (npin < vm->nvis && km_vm_row(vm, vm->nvis - 1 - npin)->pinned)
-        npin++;
-    if (h - 1 < (int)npin + 3)
-        npin = 0;
-    size_t nbody = vm->nvis - npin;
-    int bh = npin ? h - 2 - (int)npin : h - 1, drawn = 0;
-    s->table_rows = bh > 1 ? bh : 1;
     if (nbody == 0 && h > 1) {
         char msg[200];
         snprintf(msg, sizeof(msg), vm->filter[0] ? "No row matches the filter \"%s\"." : "No rows.",
@@ -531,7 +697,6 @@ static void draw_table(struct scr *s, int y, int h)
         put(y + 1, 0, AT_DIM, msg, COLS, s->a->ctx.utf8);
         drawn = 1;
     }
-    vm->top = km_layout_scroll(vm->sel, vm->top, nbody, bh);
     for (; drawn < bh && vm->top + (size_t)drawn < nbody; drawn++) {
         size_t v = vm->top + (size_t)drawn;
         draw_row(s, y + 1 + drawn, v, v == vm->sel, idx, w, n);

@@ -218,10 +218,11 @@ static size_t safe_seq(const unsigned char *p, size_t left)
     return k > 1 && km_utf8_unsafe(p, k) ? 0 : k;
 }
 
-void km_sanitize_rep(char *dst, size_t n, const char *src, const char *rep)
+size_t km_sanitize_len(char *dst, size_t n, const char *src, const char *rep, bool *ascii)
 {
     const unsigned char *p = (const unsigned char *)src;
     size_t left = strlen(src), o = 0, rlen = strlen(rep);
+    bool plain = true;
     while (left > 0 && o + 1 < n) {
         /* printable ASCII, nearly every cell: copied as one run */
         size_t run = 0, room = n - 1 - o;
@@ -234,6 +235,7 @@ void km_sanitize_rep(char *dst, size_t n, const char *src, const char *rep)
             left -= run;
             continue;
         }
+        plain = false;
         size_t k = safe_seq(p, left);
         if (k == 0 || o + k >= n) {
             size_t skip = km_utf8_seq(p, left); /* a whole character, or one bad byte */
@@ -254,6 +256,14 @@ void km_sanitize_rep(char *dst, size_t n, const char *src, const char *rep)
     }
     if (n)
         dst[o] = '\0';
+    if (ascii)
+        *ascii = plain;
+    return o;
+}
+
+void km_sanitize_rep(char *dst, size_t n, const char *src, const char *rep)
+{
+    km_sanitize_len(dst, n, src, rep, NULL);
 }
 
 void km_sanitize(char *dst, size_t n, const char *src)

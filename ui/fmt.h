@@ -64,5 +64,8 @@ bool km_utf8_unsafe(const unsigned char *p, size_t k);
 void km_sanitize(char *dst, size_t n, const char *src);
 /* km_sanitize with another replacement (the screen's U+FFFD); stops where rep no longer fits. */
 void km_sanitize_rep(char *dst, size_t n, const char *src, const char *rep);
+/* km_sanitize_rep that returns the length written and says in *ascii (when not NULL)
+ * whether dst is printable ASCII only (nothing but ASCII in src, nothing replaced). */
+size_t km_sanitize_len(char *dst, size_t n, const char *src, const char *rep, bool *ascii);
 
 #endif

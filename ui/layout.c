@@ -45,6 +45,22 @@ int km_layout_width(const char *s)
     return w;
 }
 
+int km_layout_width_clean(const char *s, bool *clean)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof(st));
+    int w = 0;
+    bool ok = true;
+    while (*s) {
+        struct unit u = next_unit(s, &st);
+        w += u.width;
+        ok = ok && !u.bad;
+        s += u.len;
+    }
+    *clean = ok;
+    return w;
+}
+
 /* Byte offset just past the whole characters of s that fit in cells cells (or its end). */
 static size_t bytes_for(const char *s, int cells)
 {

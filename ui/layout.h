@@ -23,6 +23,9 @@
 
 /* Cells taken by s. */
 int km_layout_width(const char *s);
+/* km_layout_width, and in *clean whether every character of s is shown as it is (none
+ * that km_layout_trunc would replace): then a cell of s is s padded. */
+int km_layout_width_clean(const char *s, bool *clean);
 
 /*
  * Chooses the columns that fit in width cells with gap cells between

@@ -51,6 +51,31 @@ struct scr_widths {
     int n;           /* columns shown */
     int *idx, *want; /* column indexes shown, their wanted widths in cells */
     size_t cap;
+    unsigned long epoch; /* counts the measures: the cell texts below hold for one */
+};
+
+/*
+ * The text of the table's cells as measured (made safe, draw.c's defuse) for the rows the
+ * table shows, so that a paint formats each cell once: measure() fills it as it takes the
+ * column widths, the rows drawn read it, and so do the paints that follow while the widths
+ * hold (one epoch of struct scr_widths). Bounded: a slot per table line (body rows by their
+ * visible index modulo the lines, then the pinned rows), each cell at most a cell's bytes.
+ */
+struct scr_cell {
+    unsigned off; /* into the slot's text */
+    int width;    /* cells on screen; -1: not formatted yet */
+    bool plain;   /* every character shown as it is: laid out by padding alone */
+};
+struct scr_cells {
+    unsigned long epoch; /* of the widths it was filled for */
+    size_t top, nb;      /* body slots: visible rows top .. top + nb - 1 (v % nb) */
+    size_t nbody, npin;  /* pinned slots: visible rows nbody .. nbody + npin - 1 */
+    int ncols;           /* the view's columns: cells per slot */
+    size_t nslot;
+    size_t *tag;         /* the row (index into vm->rows) each slot holds; SIZE_MAX: none */
+    struct scr_cell *cell; /* nslot * ncols */
+    char **text;         /* per slot: its cells' text, NUL after each */
+    size_t *len, *cap;
 };
 
 struct scr {
@@ -78,6 +103,7 @@ struct scr {
     int over_rows;          /* overlay lines on screen */
     char details_id[128];   /* the row the details overlay is about */
     struct scr_widths widths[KM_VIEWS_MAX]; /* per view; valid = false when a view's state changed */
+    struct scr_cells cells[KM_VIEWS_MAX];   /* per view: the shown cells' text (draw.c) */
     /* --- settings (ui/setup.c), mouse (ui/mouse.c) --- */
     struct km_rc rc;        /* the settings in force: read at start, edited by the setup screen */
     char rc_path[4096];     /* where W saves them; "" when there is no such path */

@@ -297,28 +297,6 @@ static void apply_fold(struct km_vm *vm, bool *show)
     free(under);
 }
 
-/*
- * sort_children: the rows under parent p (SIZE_MAX: the top rows) in
- * list[0..n), each group sorted, appended depth first to vis.
- */
-static void emit_sorted(struct km_vm *vm, struct sort_ctx *sc, const size_t *first,
-                        const size_t *next, size_t p, size_t *tmp)
-{
-    size_t n = 0;
-    for (size_t i = p == SIZE_MAX ? first[vm->nrows] : first[p]; i != SIZE_MAX; i = next[i])
-        tmp[n++] = i;
-    if (n == 0)
-        return;
-    size_t *group = xmalloc(n * sizeof(*group));
-    memcpy(group, tmp, n * sizeof(*group));
-    qsort_r(group, n, sizeof(*group), cmp_rows, sc);
-    for (size_t k = 0; k < n; k++) {
-        vm->vis[vm->nvis++] = group[k];
-        emit_sorted(vm, sc, first, next, group[k], tmp);
-    }
-    free(group);
-}
-
 /* The sort column's value of every shown row (sort_children), or NULL as sort_keys. */
 static struct km_val *all_keys(const struct km_vm *vm, const struct km_vctx *c,
                                const struct km_col *col, const bool *show)
@@ -339,7 +317,45 @@ static struct km_val *all_keys(const struct km_vm *vm, const struct km_vctx *c,
     return k;
 }
 
-/* Every shown row in a tree order whose siblings are sorted at each depth. */
+/*
+ * Sorts list[0..n) by cmp_rows starting from the order it is in: insertion sort, n - 1
+ * comparisons when nothing moved; qsort when more than 4n moves would be needed. cmp_rows
+ * is a total order, so the result is the one qsort gives from any starting order.
+ */
+static void sort_from(size_t *list, size_t n, struct sort_ctx *sc)
+{
+    size_t moves = 0, limit = 4 * n; /* beyond: qsort's n log n is cheaper */
+    for (size_t i = 1; i < n && moves <= limit; i++) {
+        size_t x = list[i], j = i;
+        while (j > 0 && cmp_rows(&list[j - 1], &x, sc) > 0 && moves++ <= limit) {
+            list[j] = list[j - 1];
+            j--;
+        }
+        list[j] = x;
+    }
+    if (moves > limit)
+        qsort_r(list, n, sizeof(*list), cmp_rows, sc);
+}
+
+/*
+ * sort_children: appends the rows of group g (its members at list[start[g] .. start[g + 1]),
+ * sorted) to vis, each followed depth first by its own group. Group n is the top rows.
+ */
+static void emit_tree(struct km_vm *vm, const size_t *list, const size_t *start, size_t g)
+{
+    for (size_t k = start[g]; k < start[g + 1]; k++) {
+        vm->vis[vm->nvis++] = list[k];
+        emit_tree(vm, list, start, list[k]);
+    }
+}
+
+/*
+ * Every shown row in a tree order whose siblings are sorted at each depth. Each group of
+ * siblings starts from its order of the last refresh (vm->order holds the rows emitted then),
+ * the rows new to it after them, and is sorted from there (sort_from) when most of its rows
+ * were in that order (else with qsort): a refresh whose data and order did not change costs
+ * n - 1 comparisons per group, not a qsort of every group.
+ */
 static void refresh_tree(struct km_vm *vm, const struct km_vctx *c, const bool *show)
 {
     const struct km_col *col =
@@ -347,32 +363,57 @@ static void refresh_tree(struct km_vm *vm, const struct km_vctx *c, const bool *
     struct sort_ctx sc = {
         .vm = vm, .c = c, .col = col && km_col_sortable(col) ? col : NULL, .desc = km_vm_desc(vm)};
     size_t n = vm->nrows;
-    size_t *first = xmalloc((n + 1) * sizeof(*first)), *next = xmalloc((n ? n : 1) * sizeof(*next));
-    size_t *last = xmalloc((n + 1) * sizeof(*last)), *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
-    for (size_t i = 0; i <= n; i++)
-        first[i] = last[i] = SIZE_MAX;
+    /* grp[i]: the group row i sorts in (its parent's index; n: a top row); SIZE_MAX: none */
+    size_t *grp = xmalloc((n ? n : 1) * sizeof(*grp));
+    size_t *start = xcalloc(n + 2, sizeof(*start)), *fill = xcalloc(n + 1, sizeof(*fill));
+    size_t *list = xmalloc((n ? n : 1) * sizeof(*list));
     for (size_t i = 0; i < n; i++) {
-        next[i] = SIZE_MAX;
         const struct km_row *r = &vm->rows[i];
-        if (!show[i] || (r->pinned && r->depth == 0))
-            continue;
         size_t p = r->depth > 0 && r->parent < i ? r->parent : n;
-        if (p < n && !show[p])
-            continue;
-        if (last[p] == SIZE_MAX)
-            first[p] = i;
-        else
-            next[last[p]] = i;
-        last[p] = i;
+        grp[i] = !show[i] || (r->pinned && r->depth == 0) || (p < n && grp[p] == SIZE_MAX)
+                     ? SIZE_MAX
+                     : p;
+        if (grp[i] != SIZE_MAX)
+            start[p + 1]++;
     }
+    for (size_t g = 0; g <= n; g++) /* group g's members at list[start[g] .. start[g + 1]) */
+        start[g + 1] += start[g];
+    /*
+     * The last order first, then the rows new to the tree (each row once); old[g]: how many
+     * of group g's rows were in the last order.
+     */
+    unsigned char *placed = xcalloc(n ? n : 1, 1);
+    size_t *old = xcalloc(n + 1, sizeof(*old));
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t t = 0; t < (pass ? n : vm->norder); t++) {
+            size_t i = pass ? t : vm->order[t];
+            if (i >= n || grp[i] == SIZE_MAX || placed[i])
+                continue;
+            placed[i] = 1;
+            list[start[grp[i]] + fill[grp[i]]++] = i;
+            old[grp[i]] += !pass;
+        }
+    free(placed);
     struct km_val *keys = sc.col ? all_keys(vm, c, sc.col, show) : NULL;
     sc.keys = keys;
-    emit_sorted(vm, &sc, first, next, SIZE_MAX, tmp);
+    for (size_t g = 0; g <= n; g++) {
+        size_t len = start[g + 1] - start[g];
+        if (len > 1 && 2 * old[g] >= len) /* mostly in the last order: sorted from it */
+            sort_from(list + start[g], len, &sc);
+        else if (len > 1) /* mostly new (the first refresh): insertion would only waste time */
+            qsort_r(list + start[g], len, sizeof(*list), cmp_rows, &sc);
+    }
     free(keys);
-    free(first);
-    free(next);
-    free(last);
-    free(tmp);
+    free(old);
+    size_t from = vm->nvis;
+    emit_tree(vm, list, start, n);
+    xgrow((void **)&vm->order, &vm->ordercap, vm->nvis - from + 1, sizeof(*vm->order));
+    memcpy(vm->order, vm->vis + from, (vm->nvis - from) * sizeof(*vm->order));
+    vm->norder = vm->nvis - from;
+    free(grp);
+    free(start);
+    free(fill);
+    free(list);
 }
 
 /*
@@ -392,17 +433,7 @@ static void sort_tops(struct km_vm *vm, struct sort_ctx *sc, size_t *tops, size_
     free(seen);
     if (reuse) {
         memcpy(tops, vm->order, ntop * sizeof(*tops));
-        size_t moves = 0, limit = 4 * ntop; /* beyond: qsort's n log n is cheaper */
-        for (size_t i = 1; i < ntop && moves <= limit; i++) {
-            size_t x = tops[i], j = i;
-            while (j > 0 && cmp_rows(&tops[j - 1], &x, sc) > 0 && moves++ <= limit) {
-                tops[j] = tops[j - 1];
-                j--;
-            }
-            tops[j] = x;
-        }
-        if (moves > limit)
-            qsort_r(tops, ntop, sizeof(*tops), cmp_rows, sc);
+        sort_from(tops, ntop, sc);
     } else {
         qsort_r(tops, ntop, sizeof(*tops), cmp_rows, sc);
     }

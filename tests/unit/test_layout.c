@@ -48,6 +48,13 @@ static void test_invalid(void)
     is_str(out, "a?1m", "a C1 control (CSI) in valid UTF-8 replaced");
     is_int(km_layout_width("\xC0\xAF"), 2, "an overlong encoding: two bad bytes");
     is_int(km_layout_width("\xC3\xA9t\xC3\xA9"), 3, "valid accented letters: one cell each");
+    bool clean = false;
+    is_int(km_layout_width_clean("\xC3\xA9t" ZH, &clean), 4, "width_clean: the width");
+    ok(clean, "width_clean: printable characters are clean");
+    is_int(km_layout_width_clean("ab\xff", &clean), 3, "width_clean: a bad byte, one cell");
+    ok(!clean, "width_clean: a bad byte is not clean");
+    km_layout_width_clean("a\x1b", &clean);
+    ok(!clean, "width_clean: a control byte is not clean");
 }
 
 static void test_wide(void)

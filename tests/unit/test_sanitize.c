@@ -131,7 +131,7 @@ static void test_fast_path(void)
                                         "\xc2\x9b", "\xff",       "\xe2\x82", "\xf0\x9f\x98\x80",
                                         "-"};
     unsigned seed = 12345;
-    int bad = 0, cases = 0;
+    int bad = 0, lenbad = 0, cases = 0;
     for (int t = 0; t < 2000; t++) {
         char src[128] = "";
         size_t len = 0;
@@ -146,11 +146,23 @@ static void test_fast_path(void)
             km_sanitize_rep(a, n, src, t % 2 ? "?" : "\xef\xbf\xbd");
             reference(b, n, src, t % 2 ? "?" : "\xef\xbf\xbd");
             bad += strcmp(a, b) != 0;
+            /* the same through km_sanitize_len, with its length and whether it is ASCII */
+            char c[64];
+            bool ascii = false, out_ascii = true, src_ascii = true;
+            size_t got = km_sanitize_len(c, n, src, t % 2 ? "?" : "\xef\xbf\xbd", &ascii);
+            for (const unsigned char *q = (const unsigned char *)c; *q; q++)
+                out_ascii = out_ascii && *q >= 0x20 && *q < 0x7f;
+            for (const unsigned char *q = (const unsigned char *)src; *q; q++)
+                src_ascii = src_ascii && *q >= 0x20 && *q < 0x7f;
+            /* ASCII said: the text is printable ASCII; an ASCII source is always said */
+            lenbad += strcmp(c, b) != 0 || got != strlen(b) || (ascii && !out_ascii) ||
+                      (src_ascii && !ascii);
             cases++;
         }
     }
     ok(bad == 0 && cases == 78000,
        "the ASCII fast path gives what the definition gives (78000 cases)");
+    ok(lenbad == 0, "km_sanitize_len: the same text, its length, ASCII said when it is so");
 }
 
 int main(void)

@@ -750,6 +750,123 @@ static void test_tree_and_fold(void)
     ok(vm.nfold == 0 && vm.fold == NULL, "free: the folds too");
 }
 
+/* ---- a tree sorted again from its last order ------------------------------------------- */
+
+/* The items as a tree (parents listed first; an item's row index is its index). */
+static void items_tree_rows(struct km_vm *vm, const struct km_vctx *c)
+{
+    for (size_t i = 0; i < nitems; i++) {
+        int d = 0;
+        for (int p = items[i].parent; p >= 0; p = items[p].parent)
+            d++;
+        km_vm_add(vm, &items[i], 0, d, items[i].parent < 0 ? 0 : (size_t)items[i].parent, NULL,
+                  "%s", items[i].id);
+    }
+}
+
+static const struct km_view_def items_tree_view = {
+    .name = "tree2",
+    .title = "Tree2",
+    .cols = cols,
+    .ncols = (int)KM_ARRAY_LEN(cols),
+    .default_sort = 1,
+    .rows = items_tree_rows,
+    .sort_children = true,
+};
+
+/* The expected order, made here: siblings by size (largest first, or smallest when
+ * reverse), ties by index, each followed by its own children. */
+static void tree_ref(int parent, bool reverse, char *buf, size_t n, size_t *len)
+{
+    int kids[256], nk = 0;
+    for (size_t i = 0; i < nitems && nk < 256; i++)
+        if (items[i].parent == parent)
+            kids[nk++] = (int)i;
+    for (int i = 1; i < nk; i++) /* insertion sort: stable, so ties stay by index */
+        for (int j = i; j > 0; j--) {
+            int64_t a = items[kids[j - 1]].size, b = items[kids[j]].size;
+            if (!(reverse ? a > b : a < b))
+                break;
+            int t = kids[j];
+            kids[j] = kids[j - 1];
+            kids[j - 1] = t;
+        }
+    for (int k = 0; k < nk; k++) {
+        *len += (size_t)snprintf(buf + *len, n - *len, "%s%s", *len ? " " : "", items[kids[k]].id);
+        tree_ref(kids[k], reverse, buf, n, len);
+    }
+}
+
+static const char *tree_expected(bool reverse)
+{
+    static char buf[4096];
+    size_t len = 0;
+    buf[0] = '\0';
+    tree_ref(-1, reverse, buf, sizeof(buf), &len);
+    return buf;
+}
+
+static const char *tree_order(const struct km_vm *vm)
+{
+    static char buf[4096];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t v = 0; v < vm->nvis && len < sizeof(buf); v++)
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", v ? " " : "",
+                                km_vm_row(vm, v)->id);
+    return buf;
+}
+
+/*
+ * A tree (sort_children) sorted only when its data or order changed: a rebuild of the same
+ * tree costs n - 1 comparisons per group of n siblings (a qsort of each group made more),
+ * and whatever moved, the order is the one of siblings sorted by size, ties by row index.
+ */
+static void test_tree_sort_again(void)
+{
+    enum { KIDS = 40, GRAND = 3, N = 1 + KIDS + KIDS * GRAND };
+    static struct item t[N];
+    static char ids[N][8];
+    t[0] = (struct item){"root", NULL, 1000, -1};
+    for (int i = 1; i < N; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "t%03d", i);
+        int parent = i <= KIDS ? 0 : 1 + (i - KIDS - 1) / GRAND;
+        t[i] = (struct item){ids[i], NULL, (i * 37) % 13 * 100, parent}; /* many ties */
+    }
+    use(t, N, false);
+    struct km_vctx c = {0};
+    struct km_vm vm;
+    km_vm_init(&vm, &items_tree_view);
+    km_vm_build(&vm, &c);
+    is_str(tree_order(&vm), tree_expected(false), "tree sort: the first sort");
+    size_cmps = 0;
+    km_vm_build(&vm, &c);
+    long want = (KIDS - 1) + KIDS * (GRAND - 1);
+    if (size_cmps != want)
+        printf("# %ld comparisons, %ld wanted\n", size_cmps, want);
+    ok(size_cmps == want, "tree sort: the same data sorted with n - 1 comparisons per group");
+    is_str(tree_order(&vm), tree_expected(false), "tree sort: the same order");
+    t[5].size = 99999; /* one child to the top, a grandchild down, one to a tie */
+    t[KIDS + 7].size = -5;
+    t[KIDS + 8].size = t[KIDS + 9].size;
+    km_vm_build(&vm, &c);
+    is_str(tree_order(&vm), tree_expected(false), "tree sort: three rows moved");
+    for (int i = 1; i < N; i++) /* everything moves */
+        t[i].size = (N - i) * 10 % 700;
+    km_vm_build(&vm, &c);
+    is_str(tree_order(&vm), tree_expected(false), "tree sort: every row moved");
+    vm.reverse = true;
+    km_vm_refresh(&vm, &c);
+    is_str(tree_order(&vm), tree_expected(true), "tree sort: reversed");
+    use(t, N - 10, false); /* rows gone */
+    km_vm_build(&vm, &c);
+    is_str(tree_order(&vm), tree_expected(true), "tree sort: rows gone");
+    use(t, N, false); /* and back */
+    km_vm_build(&vm, &c);
+    is_str(tree_order(&vm), tree_expected(true), "tree sort: rows back");
+    km_vm_free(&vm);
+}
+
 /* The order of a view model that never sorted before (qsort alone) for the current items. */
 static const char *fresh_order(const struct km_vctx *c, int col, bool reverse)
 {
@@ -821,5 +938,6 @@ int main(void)
     test_vmstat_view();
     test_fields();
     test_tree_and_fold();
+    test_tree_sort_again();
     return tap_done();
 }
