@@ -12,6 +12,7 @@
 #include "kmemtop/zoneinfo.h"
 
 #include "fuzz.h"
+#include "kv_same.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -31,23 +32,13 @@ static bool same_perr(const struct km_perr *a, const struct km_perr *b)
            a->skip_line == b->skip_line && strcmp(a->skip_msg, b->skip_msg) == 0;
 }
 
-static bool same_kv(const struct km_kvlist *a, const struct km_kvlist *b)
-{
-    if (a->n != b->n)
-        return false;
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->v[i].key, b->v[i].key) != 0 || a->v[i].val != b->v[i].val)
-            return false;
-    return true;
-}
-
 /* Whether a and b (vmstat) parse alike; what differs first into why. */
 static bool vmstat_alike(const char *a, const char *b, size_t len, char *why, size_t n)
 {
     struct km_vmstat x, y;
     struct km_perr ex = {0}, ey = {0};
     int rx = km_parse_vmstat(a, len, &x, &ex), ry = km_parse_vmstat(b, len, &y, &ey);
-    bool same = rx == ry && same_perr(&ex, &ey) && (rx != 0 || same_kv(&x.items, &y.items));
+    bool same = rx == ry && same_perr(&ex, &ey) && (rx != 0 || kv_same(&x.items, &y.items));
     if (!same)
         snprintf(why, n, "rc %d/%d, %zu/%zu counters, skipped %d/%d (%s | %s)", rx, ry,
                  rx ? 0 : x.items.n, ry ? 0 : y.items.n, ex.skipped, ey.skipped, ex.skip_msg,
@@ -68,7 +59,7 @@ static bool same_zone(const struct km_zone *a, const struct km_zone *b)
            a->nprotection == b->nprotection &&
            memcmp(a->protection, b->protection, sizeof(a->protection)) == 0 &&
            a->node_unreclaimable == b->node_unreclaimable && a->ncpus == b->ncpus &&
-           a->pcp_count == b->pcp_count && same_kv(&a->stats, &b->stats);
+           a->pcp_count == b->pcp_count && kv_same(&a->stats, &b->stats);
 }
 
 static bool zoneinfo_alike(const char *a, const char *b, size_t len, char *why, size_t n)
@@ -83,7 +74,7 @@ static bool zoneinfo_alike(const char *a, const char *b, size_t len, char *why, 
             same = same_zone(&x.zones[i], &y.zones[i]);
         for (size_t i = 0; same && i < x.nnodes; i++)
             same =
-                x.nodes[i].node == y.nodes[i].node && same_kv(&x.nodes[i].stats, &y.nodes[i].stats);
+                x.nodes[i].node == y.nodes[i].node && kv_same(&x.nodes[i].stats, &y.nodes[i].stats);
     }
     if (!same)
         snprintf(why, n, "rc %d/%d, %zu/%zu zones, skipped %d/%d (%s | %s)", rx, ry,

@@ -137,7 +137,7 @@ static void use(const struct item *set, size_t n, bool total)
 /* The visible rows' ids, blank-separated. */
 static const char *order(const struct km_vm *vm)
 {
-    static char buf[1024];
+    static char buf[4096];
     size_t len = 0;
     buf[0] = '\0';
     for (size_t v = 0; v < vm->nvis && len < sizeof(buf); v++)
@@ -806,16 +806,8 @@ static const char *tree_expected(bool reverse)
     return buf;
 }
 
-static const char *tree_order(const struct km_vm *vm)
-{
-    static char buf[4096];
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t v = 0; v < vm->nvis && len < sizeof(buf); v++)
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", v ? " " : "",
-                                km_vm_row(vm, v)->id);
-    return buf;
-}
+/* The visible rows of a tree view (order(), whose buffer holds them too). */
+#define tree_order order
 
 /*
  * A tree (sort_children) sorted only when its data or order changed: a rebuild of the same

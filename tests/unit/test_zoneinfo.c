@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "kv_same.h"
+
 #include <errno.h>
 
 #include "../tap.h"
@@ -380,16 +382,6 @@ static void lenient(void)
     km_zoneinfo_free(&zi);
     km_zoneinfo_free(&ref);
     free(good);
-}
-
-static bool kv_same(const struct km_kvlist *a, const struct km_kvlist *b)
-{
-    if (a->n != b->n)
-        return false;
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->v[i].key, b->v[i].key) != 0 || a->v[i].val != b->v[i].val)
-            return false;
-    return true;
 }
 
 /* NULL when a and b hold the same zones and nodes, else what differs. */
