@@ -486,9 +486,11 @@ static void topo_keep(struct km_nodes_topo *t, const struct km_nodes *out, bool 
 static bool read_on_topo(struct rd *r, struct km_nodes *out, const struct km_nodes_topo *t)
 {
     uint64_t online[KM_NODE_WORDS] = {0};
-    struct rd probe = *r; /* an unreadable online mask is the full read's to report */
-    probe.rc = 0;
-    if (!read_mask(&probe, "online", online) || probe.rc ||
+    char path[4096], line[4096];
+    snprintf(path, sizeof(path), "%s/online", r->dir);
+    /* unreadable, malformed or changed: the full read's (which reports what is wrong) */
+    if (km_read_line(path, line, sizeof(line)) != 0 ||
+        km_parse_idlist(line, strlen(line), online, KM_MAX_NODES) < 0 ||
         memcmp(online, t->online, sizeof(online)) != 0)
         return false;
     out->have_sysfs = true;
@@ -527,11 +529,6 @@ int km_nodes_read_cached(const char *dir, struct km_nodes_topo *t, double now, d
             report_skips(&r);
             return r.rc;
         }
-        km_nodes_free(out);
-        memset(out, 0, sizeof(*out));
-        if (r.err)
-            memset(r.err, 0, sizeof(*r.err));
-        r = (struct rd){.dir = dir, .err = err, .errpath = errpath, .errpathsz = errpathsz};
     }
     int count = km_read_dir(dir, &names, NULL);
     if (count < 0) {

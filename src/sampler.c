@@ -349,7 +349,7 @@ void km_read_boot_id(char *out, char *warn, size_t warnsz)
  */
 static void read_clock(struct km_sampler *s, struct km_sample *smp)
 {
-    bool live = !smp->root[0] && !km_read_in_tree() && !km_capture_active();
+    bool live = km_source_live(smp);
     struct timespec ts;
     if (live && s->live_known) {
         memcpy(smp->kernel, s->live_kernel, sizeof(smp->kernel));

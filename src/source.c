@@ -208,9 +208,14 @@ static void pagetypeinfo_free(struct km_sample *smp)
  * KM_NODES_TOPO_AGE s or when the online nodes change; a tree (each tick may be another
  * machine's) and a capture (which must hold every file) read them all.
  */
+bool km_source_live(const struct km_sample *smp)
+{
+    return !smp->root[0] && !km_read_in_tree() && !km_capture_active();
+}
+
 static int nodes_read(struct km_src_io *io, struct km_sample *smp, struct km_perr *pe)
 {
-    if (smp->root[0] || km_read_in_tree() || km_capture_active())
+    if (!km_source_live(smp))
         return km_nodes_read(&smp->nodes, pe, io->path, sizeof(io->path));
     struct km_nodes_topo **t = (struct km_nodes_topo **)io->state;
     if (!*t)

@@ -88,6 +88,13 @@ void km_source_run(const struct km_srcdesc *d, struct km_src_io *io, struct km_s
  */
 void km_sources_capture_libproc2(void);
 
+/*
+ * Whether smp is read from the live system with nothing to keep: not a tree (each tick may be
+ * another machine's) and no capture (which must hold every file). Only then may a source
+ * keep what cannot change while the kernel runs instead of reading it again.
+ */
+bool km_source_live(const struct km_sample *smp);
+
 /* For read functions: the description's file into io->buf, within its cap; sets io->bytes. */
 int km_source_slurp(struct km_src_io *io);
 
