@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 enum { P_HDR = 1, P_CYAN, P_WARN, P_BAD, P_GOOD, P_STATUS };
 
@@ -141,6 +142,8 @@ static void row_to(int y, int x)
         row_end[y] = x < COLS ? x : COLS;
 }
 
+static void write_text(int y, int x, int attr, const char *text, int w, bool utf8);
+
 /* Writes text at (y, x) cut to w cells (ellipsis when cut); returns cells written. */
 static int put(int y, int x, int attr, const char *text, int w, bool utf8)
 {
@@ -152,11 +155,112 @@ static int put(int y, int x, int attr, const char *text, int w, bool utf8)
     defuse(safe, sizeof(safe), text, utf8);
     int n = km_layout_trunc(buf, sizeof(buf), safe, w, utf8);
     row_from(y, x);
-    attrset(attr);
-    mvaddstr(y, x, buf);
-    attrset(AT_NORMAL);
+    write_text(y, x, attr, buf, n, utf8);
     row_to(y, x + n);
     return n;
+}
+
+/*
+ * The characters of a stretch that is not ASCII, made once per character and attribute:
+ * a table repeats a few (a trend's eight blocks), and addstr takes each through the
+ * multibyte decoder, the character's width and the cell's making again.
+ */
+struct wide_memo {
+    wchar_t wc; /* 0: empty */
+    int attr;
+    cchar_t cc;
+};
+static struct wide_memo wide_memo[64];
+
+/* The next character of valid UTF-8 (km_sanitize made it so) at p[*i], or -1. */
+static long utf8_next(const unsigned char *p, int m, int *i)
+{
+    unsigned c = p[*i];
+    int n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : -1;
+    if (n < 0 || *i + n >= m)
+        return -1;
+    long wc = (long)(c & (0x3f >> n));
+    for (int k = 1; k <= n; k++) {
+        if ((p[*i + k] & 0xc0) != 0x80)
+            return -1;
+        wc = wc << 6 | (p[*i + k] & 0x3f);
+    }
+    *i += n + 1;
+    return wc;
+}
+
+/*
+ * Writes the UTF-8 stretch p[0..m) at (y, x) as characters one cell wide each, at most
+ * room of them; returns the cells written, or -1 (nothing written) when one is not one
+ * cell wide (a wide or combining character: addstr places those).
+ */
+static int put_wide(int y, int x, int attr, const unsigned char *p, int m, int room)
+{
+    cchar_t cc[4 * CELL];
+    int n = 0;
+    for (int i = 0; i < m;) {
+        long wc = utf8_next(p, m, &i);
+        if (wc <= 0 || n >= room || wc > WCHAR_MAX)
+            return -1;
+        struct wide_memo *e = &wide_memo[((unsigned long)wc ^ (unsigned long)attr * 31u) & 63];
+        if (e->wc != (wchar_t)wc || e->attr != attr) {
+            wchar_t one[2] = {(wchar_t)wc, L'\0'};
+            if (wcwidth((wchar_t)wc) != 1 ||
+                setcchar(&e->cc, one, (attr_t)attr & ~(attr_t)A_COLOR,
+                         (short)PAIR_NUMBER(attr), NULL) != OK) {
+                e->wc = 0;
+                return -1;
+            }
+            e->wc = (wchar_t)wc;
+            e->attr = attr;
+        }
+        cc[n++] = e->cc;
+    }
+    mvadd_wchnstr(y, x, cc, n);
+    return n;
+}
+
+/*
+ * Writes text, laid out to w cells already, at (y, x). ASCII (the most of a
+ * table) goes in as characters with their attribute, copied into the line as
+ * they are: addstr would take each byte through the multibyte decoder. The
+ * stretches of other characters go in as put_wide makes them, or through addstr
+ * (a wide or combining character), each from where the one before ended.
+ */
+static void write_text(int y, int x, int attr, const char *text, int w, bool utf8)
+{
+    chtype ch[4 * CELL];
+    const unsigned char *p = (const unsigned char *)text;
+    int cx = x, end = x + w;
+    while (*p && cx < end) {
+        int n = 0;
+        while (p[n] && p[n] < 0x80 && n < end - cx) {
+            ch[n] = (chtype)p[n] | (chtype)attr;
+            n++;
+        }
+        if (n) {
+            mvaddchnstr(y, cx, ch, n);
+            cx += n;
+            p += n;
+            continue;
+        }
+        if (*p < 0x80)
+            break; /* ASCII past the width: never, the text is w wide */
+        int m = 0;
+        while (p[m] >= 0x80 && m < 4 * CELL)
+            m++;
+        int nw = utf8 ? put_wide(y, cx, attr, p, m, end - cx) : -1;
+        if (nw < 0) {
+            attrset(attr);
+            mvaddnstr(y, cx, (const char *)p, m);
+            attrset(AT_NORMAL);
+            nw = getcurx(stdscr) - cx; /* a combining mark alone stays where it is */
+            if (nw < 0)
+                break; /* wrapped: never, the layout keeps text within COLS */
+        }
+        cx += nw;
+        p += m;
+    }
 }
 
 /* A cell already laid out (km_layout_cell of defused text): w cells, written as it is. */
@@ -169,24 +273,7 @@ static void put_cell(int y, int x, int attr, const char *cell, int w, bool utf8)
         return;
     }
     row_from(y, x);
-    /*
-     * ASCII (the most of a table) goes in as characters with their attribute,
-     * copied into the line as they are: addstr would take each byte through
-     * the multibyte decoder. A cell is one column per byte then.
-     */
-    chtype ch[4 * CELL];
-    size_t n = 0;
-    while (cell[n] && (unsigned char)cell[n] < 0x80 && n < sizeof(ch) / sizeof(ch[0]))
-        n++;
-    if (!cell[n] && (int)n == w) {
-        for (size_t i = 0; i < n; i++)
-            ch[i] = (chtype)(unsigned char)cell[i] | (chtype)attr;
-        mvaddchnstr(y, x, ch, (int)n);
-    } else {
-        attrset(attr);
-        mvaddstr(y, x, cell);
-        attrset(AT_NORMAL);
-    }
+    write_text(y, x, attr, cell, w, utf8);
     row_to(y, x + w);
 }
 
@@ -413,22 +500,42 @@ static struct cell_ref cell_get(struct scr *s, size_t v, int k, char *buf, bool 
     return r;
 }
 
+/* The visible rows the table shows, in order: its window of the body, then the pinned rows. */
+static size_t shown_first(const struct scr_cells *cc)
+{
+    return cc->top < cc->nbody ? cc->top : cc->nbody;
+}
+
+static size_t shown_next(const struct scr_cells *cc, size_t v)
+{
+    v++;
+    return v < cc->nbody && v - cc->top >= cc->nb ? cc->nbody : v;
+}
+
 /*
- * Column k's wanted width: its title, its preferred width, its longest cell;
- * -1 when every cell of a row is absent ('-'): such a column is left out (the
- * name column and the sort column never are; nor any when there is no row).
+ * Column k's wanted width: its title, its preferred width, its longest cell
+ * among the rows shown, and the widest it was since the widths were made anew
+ * (seen, -1 for none); -1 when every cell shown is absent ('-') and it was never
+ * shown: such a column is left out (the name column and the sort column never
+ * are; nor any when there is no row). Only the rows on screen are formatted:
+ * 40 lines of a table of 10,000 cgroups, not 10,000.
  */
-static int col_want(struct scr *s, const struct km_vm *vm, const struct km_vctx *c, int k)
+static int col_want(struct scr *s, const struct km_vm *vm, const struct km_vctx *c, int k,
+                    int seen)
 {
     const struct km_view_def *d = vm->def;
+    const struct scr_cells *cc = &s->cells[s->view];
     char tb[64];
     int w = km_layout_width(km_col_title(d, c, k, tb, sizeof(tb))) + 1;
     if (w < d->cols[k].width)
         w = d->cols[k].width;
     /* long text (USED BY) is cut rather than pushing columns off */
     int cap = k > 0 && d->cols[k].align == KM_AL_LEFT ? 2 * w : 1 << 20;
-    bool absent = k > 0 && k != vm->sort_col && vm->nvis > 0;
-    for (size_t v = 0; v < vm->nvis && (w < cap || absent); v++) {
+    bool absent = k > 0 && k != vm->sort_col && vm->nvis > 0 && seen < 0;
+    if (seen > w)
+        w = seen;
+    for (size_t v = shown_first(cc); v < cc->nbody + cc->npin && v < vm->nvis && (w < cap || absent);
+         v = shown_next(cc, v)) {
         char buf[CELL];
         bool none;
         struct cell_ref ce = cell_get(s, v, k, buf, absent ? &none : NULL); /* kept for drawing */
@@ -450,23 +557,39 @@ static bool widths_fresh(const struct scr_widths *m, const struct km_vm *vm,
 
 /*
  * The columns shown for this sample and their wanted widths (owned by s).
- * Formatting every cell is the costly part of a paint: it is done again only
- * when the rows may have changed, not for a key or a status timeout.
+ * Formatting the cells is the costly part of a paint: it is done again only
+ * when the rows may have changed, not for a key or a status timeout; a scroll
+ * formats only the rows it brings in.
  */
 static const struct scr_widths *measure(struct scr *s)
 {
     const struct km_vm *vm = cur_vm(s);
     const struct km_vctx *c = &s->a->ctx;
     struct scr_widths *m = &s->widths[s->view];
-    if (widths_fresh(m, vm, c))
+    const struct scr_cells *cc = &s->cells[s->view];
+    bool fresh = widths_fresh(m, vm, c);
+    if (fresh && m->top == cc->top && m->nb == cc->nb && m->nbody == cc->nbody &&
+        m->npin == cc->npin)
         return m;
-    m->epoch++; /* the cells kept for the last widths are stale */
-    cells_stale(&s->cells[s->view], m->epoch);
     size_t nc = (size_t)vm->def->ncols;
+    /* what the columns were so far holds for this view as it was, at this size */
+    bool anew = !m->valid || m->vm != vm || m->utf8 != c->utf8 || m->quiet != vm->hide_quiet ||
+                strcmp(m->filter, vm->filter) != 0 || m->cols != COLS || m->seen_n != nc;
+    if (!fresh) {
+        m->epoch++; /* the cells kept for the last widths are stale */
+        cells_stale(&s->cells[s->view], m->epoch);
+    }
     if (nc > m->cap) {
         m->idx = xrealloc(m->idx, nc * sizeof(int));
         m->want = xrealloc(m->want, nc * sizeof(int));
         m->cap = nc;
+    }
+    if (anew) {
+        m->seen = xrealloc(m->seen, (nc ? nc : 1) * sizeof(int));
+        for (size_t k = 0; k < nc; k++)
+            m->seen[k] = -1;
+        m->seen_n = nc;
+        m->cols = COLS;
     }
     m->n = 0;
     /* the name column, then the columns chosen (setup screen, kmemtoprc) in their order */
@@ -476,7 +599,8 @@ static const struct scr_widths *measure(struct scr *s)
     for (int j = 0; j < no; j++)
         if (km_col_on_screen(vm->def, c, order[j])) {
             int k = order[j];
-            int w = col_want(s, vm, c, k);
+            int w = col_want(s, vm, c, k, m->seen[k]);
+            m->seen[k] = w;
             if (w < 0)
                 continue; /* every cell absent */
             m->idx[m->n] = k;
@@ -491,6 +615,10 @@ static const struct scr_widths *measure(struct scr *s)
     m->sort_col = vm->sort_col;
     m->quiet = vm->hide_quiet;
     snprintf(m->filter, sizeof(m->filter), "%s", vm->filter);
+    m->top = cc->top;
+    m->nb = cc->nb;
+    m->nbody = cc->nbody;
+    m->npin = cc->npin;
     m->valid = true;
     return m;
 }
@@ -512,6 +640,7 @@ void scr_draw_free(struct scr *s)
     for (int v = 0; v < KM_VIEWS_MAX; v++) {
         free(s->widths[v].idx);
         free(s->widths[v].want);
+        free(s->widths[v].seen);
         memset(&s->widths[v], 0, sizeof(s->widths[v]));
         cells_free(&s->cells[v]);
     }

@@ -52,6 +52,16 @@ struct scr_widths {
     int *idx, *want; /* column indexes shown, their wanted widths in cells */
     size_t cap;
     unsigned long epoch; /* counts the measures: the cell texts below hold for one */
+    /* the table lines measured (struct scr_cells' window): the widths are of those rows */
+    size_t top, nb, nbody, npin;
+    /*
+     * Per column of the view: the widest it was since the widths were last made anew (-1:
+     * every cell absent so far). Columns grow, as top's do, and narrow again only on a new
+     * size, filter or state of the view (valid = false).
+     */
+    int *seen;
+    size_t seen_n;
+    int cols; /* COLS when seen was made */
 };
 
 /*
