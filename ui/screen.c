@@ -24,7 +24,12 @@
 
 #define ESC 27
 #define STATUS_SECS 4.0
-#define MAX_WAIT_MS 250 /* how long a signal may wait for the loop to see it */
+/*
+ * The longest wait for a key: the loop wakes when a tick or a status message's end is due,
+ * not before, as top does. A signal ends the wait at once (poll returns EINTR and getch
+ * ERR: the handlers have no SA_RESTART), and so does a resize (KEY_RESIZE).
+ */
+#define MAX_WAIT_MS 10000
 
 /* Handlers only record the signal; the loop acts on it. */
 static volatile sig_atomic_t got_signal;
@@ -744,13 +749,15 @@ static int start_curses(struct scr *s, SCREEN **term)
     return 0;
 }
 
-/* How long getch may wait: until the next tick, capped so signals are seen soon. */
+/* How long getch may wait: until the next tick or the end of the status message. */
 static int wait_ms(const struct loop *l)
 {
     if (l->want_tick || l->want_resample || l->want_replay || l->want_branch)
         return 0;
-    double ms = l->s.paused || l->s.series_end ? MAX_WAIT_MS
-                                               : (l->s.next_tick - km_now()) * 1000.0;
+    double now = km_now();
+    double ms = l->s.paused || l->s.series_end ? MAX_WAIT_MS : (l->s.next_tick - now) * 1000.0;
+    if (l->s.status[0] && l->s.status_until > 0 && (l->s.status_until - now) * 1000.0 < ms)
+        ms = (l->s.status_until - now) * 1000.0 + 1; /* just past it */
     if (ms < 0)
         ms = 0;
     return ms > MAX_WAIT_MS ? MAX_WAIT_MS : (int)ms;
