@@ -135,30 +135,37 @@ static void fill_slab(struct km_slab *s, const struct slabinfo_stack *st, long p
     s->aliases = NULL;
 }
 
-/* Sort key for numbering duplicate names: name, then file position. */
-static int cmp_ord(const void *a, const void *b, void *base)
+/* FNV-1a of a cache name. */
+static size_t name_hash(const char *s)
 {
-    const struct km_slab *v = base;
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int c = strcmp(v[i].name, v[j].name);
-    return c ? c : (i > j) - (i < j);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return (size_t)(h ^ (h >> 29));
 }
 
-/* ordinal = how many earlier lines carry the same name. */
+/*
+ * ordinal = how many earlier lines carry the same name: each name's last line so far is
+ * found by hash (index + 1 in its slot), one look a line rather than a sort of every name.
+ */
 void km_slabs_number_duplicates(struct km_slabs *s)
 {
     if (s->n < 2)
         return;
-    size_t *idx = xmalloc(s->n * sizeof(*idx));
-    for (size_t i = 0; i < s->n; i++)
-        idx[i] = i;
-    qsort_r(idx, s->n, sizeof(*idx), cmp_ord, s->slabs);
-    for (size_t k = 1; k < s->n; k++) {
-        struct km_slab *prev = &s->slabs[idx[k - 1]], *cur = &s->slabs[idx[k]];
-        if (strcmp(prev->name, cur->name) == 0)
-            cur->ordinal = prev->ordinal + 1;
+    size_t nslot = 16;
+    while (nslot < 2 * s->n)
+        nslot *= 2;
+    size_t *slot = xcalloc(nslot, sizeof(*slot));
+    for (size_t i = 0; i < s->n; i++) {
+        struct km_slab *cur = &s->slabs[i];
+        size_t h = name_hash(cur->name) & (nslot - 1);
+        while (slot[h] && strcmp(s->slabs[slot[h] - 1].name, cur->name) != 0)
+            h = (h + 1) & (nslot - 1);
+        if (slot[h])
+            cur->ordinal = s->slabs[slot[h] - 1].ordinal + 1;
+        slot[h] = i + 1;
     }
-    free(idx);
+    free(slot);
 }
 
 /* A tree shown without a mount namespace: our own read and parser (libproc2 reads only /proc). */
@@ -379,13 +386,16 @@ static int cmp_attrs(const void *a, const void *b)
     return strcmp(((const struct static_attrs *)a)->name, ((const struct static_attrs *)b)->name);
 }
 
+static int cmp_name_attrs(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct static_attrs *)elem)->name);
+}
+
 static const struct static_attrs *find_attrs(const struct km_slab_ctx *ctx, const char *name)
 {
     if (ctx->nattrs == 0)
         return NULL; /* bsearch wants a real array even for 0 elements */
-    struct static_attrs key;
-    km_copy(key.name, sizeof(key.name), name, strlen(name));
-    return bsearch(&key, ctx->attrs, ctx->nattrs, sizeof(*ctx->attrs), cmp_attrs);
+    return bsearch(name, ctx->attrs, ctx->nattrs, sizeof(*ctx->attrs), cmp_name_attrs);
 }
 
 /* Lists /sys/kernel/slab (with link targets) once and reads every cache's fixed attributes. */

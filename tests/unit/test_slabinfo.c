@@ -225,8 +225,26 @@ static void test_made(void)
         printf("# could not remove %s\n", dir);
 }
 
+/* Ordinals by name, interleaved and thrice; names equal only as whole strings. */
+static void test_ordinals(void)
+{
+    const char *names[] = {"a", "b", "a", "ab", "a", "b", "c", "ab"};
+    const int want[] = {0, 0, 1, 0, 2, 1, 0, 1};
+    struct km_slab v[8];
+    memset(v, 0, sizeof(v));
+    for (int i = 0; i < 8; i++)
+        snprintf(v[i].name, sizeof(v[i].name), "%s", names[i]);
+    struct km_slabs s = {.slabs = v, .n = 8};
+    km_slabs_number_duplicates(&s);
+    bool same = true;
+    for (int i = 0; i < 8; i++)
+        same = same && v[i].ordinal == want[i];
+    ok(same, "ordinals of interleaved duplicate names: 0 0 1 0 2 1 0 1");
+}
+
 int main(void)
 {
+    test_ordinals();
     test_live();
     if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
         test_fixtures();
