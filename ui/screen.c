@@ -727,6 +727,15 @@ static int start_curses(struct scr *s, SCREEN **term)
         *term = NULL;
         return -1;
     }
+    /*
+     * Out of curses and back once before the first paint: until a screen has been resumed,
+     * ncurses (6.4) flushes its output at every cursor move, as it must for a program that
+     * only uses terminfo, so a paint went out as a write() for each line that changed
+     * (about 12 a tick on the Slabs tab, against 2 after). Nothing is shown yet; the
+     * modes below are set after it (a resume sets the typeahead check again).
+     */
+    endwin();
+    refresh();
     curses_on = true;
     atexit(restore_terminal);
     km_set_fatal_hook(restore_terminal);
