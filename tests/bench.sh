@@ -26,6 +26,7 @@ bench=$b/tests/kmemtop-bench
 frames=${KM_BENCH_FRAMES:-20}
 warm=${KM_BENCH_WARM:-20}
 secs=${KM_BENCH_SECS:-30}
+settle=${KM_BENCH_SETTLE:-5}
 kmemtop=${KM_BENCH_KMEMTOP:-$b/kmemtop}
 
 side_by_side() {
@@ -53,7 +54,7 @@ if [ -z "$pk" ] || [ -z "$ps_" ]; then
     tm kill-server
     return 1
 fi
-sleep 5
+sleep "$settle"
 k0=$(cpu "$pk") s0=$(cpu "$ps_")
 sleep "$secs"
 k1=$(cpu "$pk") s1=$(cpu "$ps_")

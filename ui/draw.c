@@ -107,6 +107,17 @@ static void defuse(char *out, size_t n, const char *text, bool utf8)
  */
 static int *row_end;
 static int row_lines, row_cols, last_view = -1, last_mode = -1;
+/*
+ * A table row that writes what it wrote on its line in the last paint is not written
+ * again: ncurses would compare every cell of it to find that nothing changed. line_sig[y]:
+ * the signature of the row drawn on line y (0: none, or something else wrote on the line
+ * since); line_end[y]: where that row ended. Forgotten at every erase.
+ */
+static uint64_t *line_sig;
+static int *line_end;
+static unsigned char *line_kept; /* in this paint: line y's row was kept (no clear after) */
+static bool row_drawing; /* draw_row is writing: its own writes keep its line's signature */
+static unsigned long n_rows_kept; /* rows not written again, for KM_TEST_DRAW_LOG */
 static unsigned long n_paints, n_erases; /* for KM_TEST_DRAW_LOG */
 /*
  * Also for it: the cells formatted (km_text_cell for the table), and those formatted again
@@ -130,6 +141,8 @@ static bool draw_testing(void)
 /* Row y is written from x on: the gap since the last write blanked first. */
 static void row_from(int y, int x)
 {
+    if (!row_drawing)
+        line_sig[y] = line_kept[y] = 0;
     if (row_end[y] < x) {
         attrset(AT_NORMAL);
         mvhline(y, row_end[y], ' ', x - row_end[y]);
@@ -301,7 +314,12 @@ static void paint_begin(const struct scr *s)
         (int)s->mode != last_mode) {
         erase();
         n_erases++;
-        row_end = xrealloc(row_end, (size_t)(LINES > 0 ? LINES : 1) * sizeof(*row_end));
+        size_t nl = (size_t)(LINES > 0 ? LINES : 1);
+        row_end = xrealloc(row_end, nl * sizeof(*row_end));
+        line_end = xrealloc(line_end, nl * sizeof(*line_end));
+        free(line_sig);
+        line_sig = xcalloc(nl, sizeof(*line_sig));
+        line_kept = xrealloc(line_kept, nl);
         row_lines = LINES;
         row_cols = COLS;
         last_view = s->view;
@@ -309,6 +327,7 @@ static void paint_begin(const struct scr *s)
     }
     for (int y = 0; y < LINES; y++)
         row_end[y] = 0;
+    memset(line_kept, 0, (size_t)(LINES > 0 ? LINES : 1));
     if (fmt_seen)
         memset(fmt_seen, 0, fmt_seen_n);
 }
@@ -318,7 +337,7 @@ static void paint_end(void)
 {
     attrset(AT_NORMAL);
     for (int y = 0; y < LINES; y++)
-        if (row_end[y] < COLS) {
+        if (row_end[y] < COLS && !line_kept[y]) {
             move(y, row_end[y]);
             clrtoeol();
         }
@@ -478,6 +497,8 @@ static struct cell_ref cell_get(struct scr *s, size_t v, int k, char *buf, bool 
         ce = &first[k];
         if (ce->width >= 0) {
             const char *t = cc->text[sl] + ce->off;
+            if (absent)
+                *absent = cell_absent(t); /* made safe, '-' and blanks are as they were */
             return (struct cell_ref){t, strlen(t), ce->width, ce->plain};
         }
     }
@@ -537,7 +558,7 @@ static int col_want(struct scr *s, const struct km_vm *vm, const struct km_vctx 
     for (size_t v = shown_first(cc); v < cc->nbody + cc->npin && v < vm->nvis && (w < cap || absent);
          v = shown_next(cc, v)) {
         char buf[CELL];
-        bool none;
+        bool none = false;
         struct cell_ref ce = cell_get(s, v, k, buf, absent ? &none : NULL); /* kept for drawing */
         absent = absent && none;
         int cw = ce.width;
@@ -629,12 +650,18 @@ void scr_draw_free(struct scr *s)
     int fd = log && log[0] ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)
                            : -1;
     if (fd >= 0) {
-        dprintf(fd, "paints %lu erases %lu formats %lu twice %lu\n", n_paints, n_erases,
-                n_formats, n_twice);
+        dprintf(fd, "paints %lu erases %lu formats %lu twice %lu kept %lu\n", n_paints, n_erases,
+                n_formats, n_twice, n_rows_kept);
         close(fd);
     }
     free(row_end);
     row_end = NULL;
+    free(line_end);
+    line_end = NULL;
+    free(line_sig);
+    line_sig = NULL;
+    free(line_kept);
+    line_kept = NULL;
     row_lines = row_cols = 0;
     last_view = last_mode = -1;
     for (int v = 0; v < KM_VIEWS_MAX; v++) {
@@ -723,6 +750,25 @@ static void run_add(struct run *u, int y, int x, int at, bool join, const char *
     u->w += w;
 }
 
+static uint64_t sig_mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The attribute of row r's cell in column k. */
+static int cell_attr(const struct scr *s, const struct km_vm *vm, const struct km_row *r, int k,
+                     bool sel)
+{
+    km_attr_fn fa = vm->def->cols[k].attr;
+    int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : AT_NORMAL;
+    if (!sel && r->pinned)
+        at |= AT_BOLD;
+    return at;
+}
+
 static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, const int *w,
                      int n)
 {
@@ -730,7 +776,31 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
     const struct km_row *r = km_vm_row(vm, v);
     if (y >= 0 && y < SCR_LINES_MAX)
         s->geom.row[y] = (long)v;
+    if (y < 0 || y >= LINES)
+        return;
     bool utf8 = s->a->ctx.utf8;
+    /* what the row writes: each cell's text, place, width, alignment and attribute */
+    uint64_t h = sig_mix(0xcbf29ce484222325ull, &(int[]){sel, utf8, COLS}, 3 * sizeof(int));
+    for (int i = 0, x = 0; i < n; i++) {
+        if (w[i] < 0)
+            continue;
+        char buf[CELL];
+        struct cell_ref ce = cell_get(s, v, idx[i], buf, NULL);
+        int at = cell_attr(s, vm, r, idx[i], sel);
+        int right = vm->def->cols[idx[i]].align == KM_AL_RIGHT;
+        h = sig_mix(h, &(int[]){x, w[i], right, at}, 4 * sizeof(int));
+        h = sig_mix(h, ce.text, ce.len + 1);
+        x += w[i] + 1;
+    }
+    h |= 1; /* never 0, which is none */
+    int before = row_end[y];
+    if (line_sig[y] == h && before == 0) {
+        row_end[y] = line_end[y]; /* on the screen as it is, blank after */
+        line_kept[y] = 1;
+        n_rows_kept++;
+        return;
+    }
+    row_drawing = true;
     if (sel)
         fill(y, a_hi(s));
     struct run u = {.len = 0};
@@ -750,15 +820,15 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
             cell[ce.len + pad] = '\0';
         } else
             km_layout_cell(cell, sizeof(cell), ce.text, w[i], right, utf8);
-        km_attr_fn fa = vm->def->cols[idx[i]].attr;
-        int at = sel ? a_hi(s) : fa ? scr_attr(s, fa(&s->a->ctx, r)) : AT_NORMAL;
-        if (!sel && r->pinned)
-            at |= AT_BOLD;
+        int at = cell_attr(s, vm, r, idx[i], sel);
         bool join = sel || !(at & (int)(A_UNDERLINE | A_REVERSE));
         run_add(&u, y, x, at, join, cell, w[i], utf8); /* defused and laid out once */
         x += w[i] + 1;
     }
     run_flush(&u, y, utf8);
+    row_drawing = false;
+    line_sig[y] = before == 0 ? h : 0; /* written on by another first: not the row's alone */
+    line_end[y] = row_end[y];
 }
 
 /*
