@@ -28,6 +28,15 @@ struct text {
     const char *last, *last_mod;
     size_t last_len, last_off, last_mod_len, last_mod_off;
     int last_symlen;
+    /*
+     * The tail memo: the bytes after the size of the last line read whole, up to the end of
+     * its last token before the first per-node count (most lines repeat them: caller,
+     * module, pages=, flag words), and what they decided. A line whose bytes there are the
+     * same, a blank or its end after them, gets that without reading those tokens.
+     */
+    const char *memo; /* NULL: none (a new piece, or no such line yet) */
+    size_t memo_len;
+    struct km_vmarea memo_area; /* pages, caller, module, symlen and flags of those tokens */
 };
 
 /* Growable per-node counts of every area. */
@@ -370,6 +379,22 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
     const char *tok;
     size_t len;
     bool first = true;
+    const char *from = t->p, *upto = NULL; /* the memo's bytes: from, to the end of the last
+                                              token before the first per-node count */
+    const char *prev_end = NULL;
+    struct km_vmarea took; /* what those tokens decided, kept if the line is read whole */
+    if (tx->memo && (size_t)(t->end - from) >= tx->memo_len &&
+        memcmp(from, tx->memo, tx->memo_len) == 0 &&
+        ((size_t)(t->end - from) == tx->memo_len || blank[(unsigned char)from[tx->memo_len]])) {
+        a->pages = tx->memo_area.pages;
+        a->caller = tx->memo_area.caller;
+        a->module = tx->memo_area.module;
+        a->caller_symlen = tx->memo_area.caller_symlen;
+        a->flags = tx->memo_area.flags;
+        t->p = from + tx->memo_len;
+        first = false;
+        from = NULL; /* the memo stays as it is */
+    }
     while (tok_next(t, &tok, &len)) {
         /* only these letters begin a flag word: the other tokens skip the word list */
         /* the caller of the line before: what its text decided then, without the tests */
@@ -392,6 +417,10 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
             if (km_parse_hex(tok + 5, len - 5, &u))
                 return km_perr_set(err, lineno, "bad phys= value '%.*s'", (int)len, tok);
         } else if ((rc = parse_numa(tok, len, a, nu)) != 0) {
+            if (from && !upto && prev_end) { /* the tokens before the first count */
+                upto = prev_end;
+                took = *a;
+            }
             if (rc < 0)
                 return km_perr_set(err, lineno, "bad per-node count '%.*s'", (int)len, tok);
         } else if (first && looks_like_caller(tok, len)) {
@@ -399,6 +428,16 @@ static int parse_tail(struct km_tok *t, int lineno, struct km_vmarea *a, struct 
         }
         /* anything else ("vm_area" after "unpurged", a future flag word) is ignored */
         first = false;
+        prev_end = t->p;
+    }
+    if (from && !upto && prev_end) {
+        upto = prev_end;
+        took = *a;
+    }
+    if (from && upto) { /* the line was read whole: its tokens are the memo now */
+        tx->memo_area = took;
+        tx->memo = from;
+        tx->memo_len = (size_t)(upto - from);
     }
     return 0;
 }
@@ -548,6 +587,7 @@ void km_vm_parse_feed(struct km_vm_parse *st, const char *buf, size_t len)
     size_t llen;
     /* the line before's caller and module are where the last piece was: not compared again */
     tx->last = tx->last_mod = NULL;
+    tx->memo = NULL;
     km_lines_init(&it, buf, len);
     it.lineno = st->lineno;
     while (km_lines_next(&it, &line, &llen)) {

@@ -444,9 +444,45 @@ static void test_pieces(void)
     km_vmallocinfo_free(&spare);
 }
 
+/* The tail memo: bytes after the size that repeat the line before's, and where they stop. */
+static void test_tail_memo(void)
+{
+    struct km_vmallocinfo v;
+    struct km_perr e = {0};
+    const char *f = "0x1000-0x3000 8192 foo+0x1/0x2 pages=4 N0=4\n"
+                    "0x3000-0x5000 8192 foo+0x1/0x2 pages=45 vmalloc N1=45\n"
+                    "0x5000-0x7000 8192 bar+0x1/0x2 [m] pages=2 vmalloc N0=2\n"
+                    "0x7000-0x9000 8192 foo+0x1/0x2 pages=3 ioremap N0=zz\n"
+                    "0x9000-0xb000 8192 bar+0x1/0x2 [m] pages=2 vmalloc N0=2 vpages\n"
+                    "0xb000-0xd000 8192 bar+0x1/0x2 [m] pages=2 vmalloc\n"
+                    "0xd000-0xf000 8192 bar+0x1/0x2 [m] pages=2 vmallocx N3=1\n"
+                    "0xf000-0x11000 8192 bar+0x1/0x2 [mm] pages=2 vmalloc N0=2\n";
+    is_int(parse_str(f, &v, &e), 0, "tail memo: parses");
+    is_int(v.n, 7, "tail memo: the bad line left out");
+    is_int(e.skipped, 1, "tail memo: one line skipped");
+    ok(v.n == 7 && v.areas[1].pages == 45 && (v.areas[1].flags & KM_VM_VMALLOC) &&
+           v.areas[1].caller == v.areas[0].caller,
+       "tail memo: the same bytes then more of a token (pages=4 and pages=45) are read");
+    ok(v.n == 7 && strcmp(v.areas[3].caller, "bar+0x1/0x2") == 0 && v.areas[3].pages == 2 &&
+           strcmp(v.areas[3].module, "m") == 0 &&
+           v.areas[3].flags == (KM_VM_VMALLOC | KM_VM_VPAGES) && v.areas[3].nnuma == 1,
+       "tail memo: a line left out after a count does not change what the memo decided; a flag "
+       "after the counts");
+    ok(v.n == 7 && v.areas[4].flags == KM_VM_VMALLOC && v.areas[4].nnuma == 0 &&
+           v.areas[4].caller == v.areas[2].caller,
+       "tail memo: a line that ends where the memo does");
+    ok(v.n == 7 && v.areas[5].flags == 0 && v.areas[5].nnuma == 1 &&
+           v.areas[5].caller == v.areas[2].caller,
+       "tail memo: a longer word is not the flag it begins with");
+    ok(v.n == 7 && strcmp(v.areas[6].module, "mm") == 0 && v.areas[6].flags == KM_VM_VMALLOC,
+       "tail memo: another module");
+    km_vmallocinfo_free(&v);
+}
+
 int main(void)
 {
     test_pieces();
+    test_tail_memo();
     test_line_before();
     test_range_in_place();
     test_shared_storage();
