@@ -16,7 +16,7 @@
 #   5. as root, live, side by side over the same seconds: `kmemtop --view slabs -d 1` and
 #      `slabtop -d 1`, each on a terminal of its own (tmux, socket of its own), their CPU
 #      from /proc/PID/schedstat (or utime + stime of /proc/PID/stat) over KM_BENCH_SECS
-#      seconds (default 30) after 5 of warm-up.
+#      seconds (default 30) after KM_BENCH_SETTLE (default 5) of warm-up.
 # KM_BENCH_FRAMES (default 20) and KM_BENCH_WARM (default 20) set the frames of 2 and 3.
 set -u
 b=$(cd "${1:?usage: tests/bench.sh BUILDDIR [args]}" && pwd) || exit 1
