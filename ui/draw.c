@@ -110,10 +110,18 @@ static int row_lines, row_cols, last_view = -1, last_mode = -1;
 /*
  * A table row that writes what it wrote on its line in the last paint is not written
  * again: ncurses would compare every cell of it to find that nothing changed. line_sig[y]:
- * the signature of the row drawn on line y (0: none, or something else wrote on the line
- * since); line_end[y]: where that row ended. Forgotten at every erase.
+ * what the row drawn on line y wrote, each cell's place, width, alignment, attribute and
+ * text, compared byte for byte (len 0: none, or something else wrote on the line since);
+ * line_end[y]: where that row ended. Forgotten at every erase.
  */
-static uint64_t *line_sig;
+struct line_sig {
+    char *b;
+    size_t len, cap;
+};
+static struct line_sig *line_sig;
+static size_t nline_sig;
+static char *sig_buf; /* the row being drawn's */
+static size_t sig_cap;
 static int *line_end;
 static unsigned char *line_kept; /* in this paint: line y's row was kept (no clear after) */
 static bool row_drawing; /* draw_row is writing: its own writes keep its line's signature */
@@ -142,7 +150,7 @@ static bool draw_testing(void)
 static void row_from(int y, int x)
 {
     if (!row_drawing)
-        line_sig[y] = line_kept[y] = 0;
+        line_sig[y].len = line_kept[y] = 0;
     if (row_end[y] < x) {
         attrset(AT_NORMAL);
         mvhline(y, row_end[y], ' ', x - row_end[y]);
@@ -317,8 +325,12 @@ static void paint_begin(const struct scr *s)
         size_t nl = (size_t)(LINES > 0 ? LINES : 1);
         row_end = xrealloc(row_end, nl * sizeof(*row_end));
         line_end = xrealloc(line_end, nl * sizeof(*line_end));
+        memset(line_end, 0, nl * sizeof(*line_end));
+        for (size_t i = 0; i < nline_sig; i++)
+            free(line_sig[i].b);
         free(line_sig);
         line_sig = xcalloc(nl, sizeof(*line_sig));
+        nline_sig = nl;
         line_kept = xrealloc(line_kept, nl);
         row_lines = LINES;
         row_cols = COLS;
@@ -338,6 +350,8 @@ static void paint_end(void)
     attrset(AT_NORMAL);
     for (int y = 0; y < LINES; y++)
         if (row_end[y] < COLS && !line_kept[y]) {
+            if (row_end[y] < line_end[y])
+                line_sig[y].len = 0; /* what its row wrote is cleared: no longer on the line */
             move(y, row_end[y]);
             clrtoeol();
         }
@@ -658,8 +672,14 @@ void scr_draw_free(struct scr *s)
     row_end = NULL;
     free(line_end);
     line_end = NULL;
+    for (size_t i = 0; i < nline_sig; i++)
+        free(line_sig[i].b);
     free(line_sig);
     line_sig = NULL;
+    nline_sig = 0;
+    free(sig_buf);
+    sig_buf = NULL;
+    sig_cap = 0;
     free(line_kept);
     line_kept = NULL;
     row_lines = row_cols = 0;
@@ -750,12 +770,11 @@ static void run_add(struct run *u, int y, int x, int at, bool join, const char *
     u->w += w;
 }
 
-static uint64_t sig_mix(uint64_t h, const void *p, size_t n)
+static size_t sig_add(size_t at, const void *p, size_t n)
 {
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ull;
-    return h;
+    xgrow((void **)&sig_buf, &sig_cap, at + n, 1);
+    memcpy(sig_buf + at, p, n);
+    return at + n;
 }
 
 /* The attribute of row r's cell in column k. */
@@ -780,7 +799,7 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
         return;
     bool utf8 = s->a->ctx.utf8;
     /* what the row writes: each cell's text, place, width, alignment and attribute */
-    uint64_t h = sig_mix(0xcbf29ce484222325ull, &(int[]){sel, utf8, COLS}, 3 * sizeof(int));
+    size_t sl = sig_add(0, &(int[]){sel, utf8, COLS}, 3 * sizeof(int));
     for (int i = 0, x = 0; i < n; i++) {
         if (w[i] < 0)
             continue;
@@ -788,13 +807,13 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
         struct cell_ref ce = cell_get(s, v, idx[i], buf, NULL);
         int at = cell_attr(s, vm, r, idx[i], sel);
         int right = vm->def->cols[idx[i]].align == KM_AL_RIGHT;
-        h = sig_mix(h, &(int[]){x, w[i], right, at}, 4 * sizeof(int));
-        h = sig_mix(h, ce.text, ce.len + 1);
+        sl = sig_add(sl, &(int[]){x, w[i], right, at}, 4 * sizeof(int));
+        sl = sig_add(sl, ce.text, ce.len + 1);
         x += w[i] + 1;
     }
-    h |= 1; /* never 0, which is none */
     int before = row_end[y];
-    if (line_sig[y] == h && before == 0) {
+    struct line_sig *ls = &line_sig[y];
+    if (before == 0 && ls->len == sl && memcmp(ls->b, sig_buf, sl) == 0) {
         row_end[y] = line_end[y]; /* on the screen as it is, blank after */
         line_kept[y] = 1;
         n_rows_kept++;
@@ -827,7 +846,12 @@ static void draw_row(struct scr *s, int y, size_t v, bool sel, const int *idx, c
     }
     run_flush(&u, y, utf8);
     row_drawing = false;
-    line_sig[y] = before == 0 ? h : 0; /* written on by another first: not the row's alone */
+    ls->len = 0; /* written on by another first: not the row's alone */
+    if (before == 0) {
+        xgrow((void **)&ls->b, &ls->cap, sl, 1);
+        memcpy(ls->b, sig_buf, sl);
+        ls->len = sl;
+    }
     line_end[y] = row_end[y];
 }
 
